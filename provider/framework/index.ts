@@ -1,10 +1,12 @@
-// PLACEHOLDER until the framework lands: the contract between the gRPC transport (provider/plugin) and the
-// framework. The transport decodes each tfplugin6.Provider request with the generated protobufjs code and calls
-// the handler of the same name (PascalCase RPC name); the handler returns a plain object shaped like the
-// generated I<Rpc>.Response interface, which the transport encodes. A missing handler answers UNIMPLEMENTED.
+// The contract between the gRPC transport (provider/plugin) and the framework. The transport decodes each
+// tfplugin6.Provider request with the generated protobufjs code and calls the handler of the same name (PascalCase
+// RPC name); the handler returns a plain object shaped like the generated I<Rpc>.Response interface, which the
+// transport encodes. A missing handler answers UNIMPLEMENTED.
+
+import type { ProviderDefinition } from './resource';
 
 export interface RpcContext {
-  /** Aborted when Terraform calls StopProvider or the call is cancelled. */
+  /** Aborted when the call is cancelled; the framework adds StopProvider on top. */
   signal: AbortSignal;
 }
 
@@ -17,14 +19,19 @@ export interface ProviderService {
   stop(): void;
 }
 
-export function createProviderService(): ProviderService {
-  const controller = new AbortController();
+// TEMPORARY while the codecs land: the real dispatch is createProviderServiceFor in ./server.
+export function createProviderService<Meta>(_def?: ProviderDefinition<Meta>): ProviderService {
   return {
     handlers: {
       async GetProviderSchema() {
         return { provider: { block: {} }, resourceSchemas: {}, dataSourceSchemas: {}, diagnostics: [] };
       },
     },
-    stop: () => controller.abort(),
+    stop: () => undefined,
   };
 }
+
+export * from './resource';
+export * from './schema';
+export * from './diagnostics';
+export * from './validators';

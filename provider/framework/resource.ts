@@ -1,0 +1,88 @@
+// What a resource, a data source and the provider itself declare. A resource file implements these with calls on
+// the toolstack only; everything about Terraform's protocol (codecs, plan rules, consistency) stays in the framework.
+
+import type { CtyObject } from '../protocol/cty/types';
+import type { Logger } from '../log';
+import type { Diagnostics, Path } from './diagnostics';
+import type { Schema } from './schema';
+
+export interface BaseContext<Meta> {
+  /** What the provider's configure() returned; undefined during validation (Terraform validates unconfigured). */
+  meta: Meta;
+  diags: Diagnostics;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface ValidateContext {
+  /** The configuration; may contain unknown values. */
+  config: CtyObject;
+  diags: Diagnostics;
+}
+
+export interface PlanContext<Meta> extends BaseContext<Meta> {
+  config: CtyObject;
+  /** null on create. */
+  prior: CtyObject | null;
+  /** The plan so far (defaults applied, computed values marked unknown); the hook may change it in place. */
+  planned: CtyObject;
+  requiresReplace(path: Path): void;
+  /** Private data from the prior state, kept across plan and apply. */
+  priorPrivate: Uint8Array;
+}
+
+export interface ApplyContext<Meta> extends BaseContext<Meta> {
+  config: CtyObject;
+  prior: CtyObject | null;
+  planned: CtyObject;
+}
+
+export interface ReadContext<Meta> extends BaseContext<Meta> {
+  state: CtyObject;
+}
+
+/**
+ * Thrown from create/update when part of the change already exists: the state it carries is saved so that nothing
+ * is orphaned (Terraform taints a partially created resource and replaces it on the next apply).
+ */
+export class PartialApplyError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly state: CtyObject,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export interface ResourceType<Meta = unknown> {
+  typeName: string;
+  schema: Schema;
+  validate?(ctx: ValidateContext): void;
+  modifyPlan?(ctx: PlanContext<Meta>): Promise<void> | void;
+  create(ctx: ApplyContext<Meta>): Promise<CtyObject>;
+  /** null when the object no longer exists (Terraform plans to create it again). */
+  read(ctx: ReadContext<Meta>): Promise<CtyObject | null>;
+  update(ctx: ApplyContext<Meta> & { prior: CtyObject }): Promise<CtyObject>;
+  delete(ctx: BaseContext<Meta> & { prior: CtyObject }): Promise<void>;
+  /** From `terraform import ADDR ID`: the state to start from (read() then fills it in). */
+  importState?(id: string, ctx: BaseContext<Meta>): Promise<CtyObject>;
+  /** Turn stored state of an older schema version into the current shape (JSON-decoded, loosely typed). */
+  upgradeState?(version: number, state: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface DataSourceType<Meta = unknown> {
+  typeName: string;
+  schema: Schema;
+  validate?(ctx: ValidateContext): void;
+  read(ctx: BaseContext<Meta> & { config: CtyObject }): Promise<CtyObject>;
+}
+
+export interface ProviderDefinition<Meta = unknown> {
+  typeName: string;
+  schema: Schema;
+  validate?(ctx: ValidateContext): void;
+  configure(config: CtyObject, ctx: { diags: Diagnostics; log: Logger }): Promise<Meta>;
+  resources: ResourceType<Meta>[];
+  dataSources: DataSourceType<Meta>[];
+}
+

@@ -1,0 +1,173 @@
+// The schema DSL: how resources declare their attributes, and the two things derived from a declaration, the
+// cty object type the values travel as, and the tfplugin6 Schema message Terraform reads.
+
+import type { CtyType, CtyValue } from '../protocol/cty/types';
+import type { Validator } from './validators';
+
+export type Nesting = 'single' | 'list' | 'set' | 'map';
+
+interface AttributeCommon {
+  /** Markdown; becomes the registry docs and the CDKTF doc comments. */
+  description: string;
+  required?: boolean;
+  optional?: boolean;
+  computed?: boolean;
+  sensitive?: boolean;
+  deprecated?: string;
+  /** Used when the configuration leaves the attribute null; implies optional + computed. */
+  default?: CtyValue;
+  /** A change to this attribute cannot be made in place: Terraform shows "forces replacement" on it. */
+  requiresReplace?: boolean;
+  /** A computed value that does not change once known: keep the prior state's value in plans instead of unknown. */
+  useStateForUnknown?: boolean;
+  validators?: Validator[];
+}
+
+export interface ValueAttribute extends AttributeCommon {
+  type: CtyType;
+  nested?: undefined;
+}
+
+export interface NestedAttribute extends AttributeCommon {
+  type?: undefined;
+  nested: { nesting: Nesting; attributes: Record<string, Attribute> };
+}
+
+export type Attribute = ValueAttribute | NestedAttribute;
+
+export interface NestedBlock {
+  nesting: Nesting | 'group';
+  block: Block;
+  minItems?: number;
+  maxItems?: number;
+  description?: string;
+  requiresReplace?: boolean;
+}
+
+export interface Block {
+  description?: string;
+  deprecated?: string;
+  attributes: Record<string, Attribute>;
+  blocks?: Record<string, NestedBlock>;
+}
+
+export interface Schema {
+  /** Bumped when stored state needs upgrading; UpgradeResourceState receives the stored version. */
+  version?: number;
+  block: Block;
+}
+
+export function isOptionalComputed(a: Attribute): boolean {
+  return a.default !== undefined || (!!a.optional && !!a.computed);
+}
+
+export function isComputedOnly(a: Attribute): boolean {
+  return !!a.computed && !a.optional && !a.required && a.default === undefined;
+}
+
+function nestedType(nesting: Nesting, obj: CtyType): CtyType {
+  switch (nesting) {
+    case 'single': return obj;
+    case 'list': return ['list', obj];
+    case 'set': return ['set', obj];
+    case 'map': return ['map', obj];
+  }
+}
+
+export function attributeType(a: Attribute): CtyType {
+  if (a.nested) return nestedType(a.nested.nesting, objectType(a.nested.attributes));
+  return a.type;
+}
+
+function objectType(attributes: Record<string, Attribute>, blocks: Record<string, NestedBlock> = {}): CtyType {
+  const attrs: Record<string, CtyType> = Object.create(null);
+  for (const name of Object.keys(attributes).sort()) attrs[name] = attributeType(attributes[name]);
+  for (const name of Object.keys(blocks).sort()) {
+    const nb = blocks[name];
+    const inner = blockType(nb.block);
+    attrs[name] = nb.nesting === 'single' || nb.nesting === 'group' ? inner : nestedType(nb.nesting, inner);
+  }
+  return ['object', attrs];
+}
+
+/** The cty type of a whole block's value (what config, plan and state are encoded as). */
+export function blockType(block: Block): CtyType {
+  return objectType(block.attributes, block.blocks);
+}
+
+// tfplugin6 enum values (protocol facts).
+const STRING_KIND_MARKDOWN = 1;
+const OBJECT_NESTING: Record<Nesting, number> = { single: 1, list: 2, set: 3, map: 4 };
+const BLOCK_NESTING: Record<Nesting | 'group', number> = { single: 1, list: 2, set: 3, map: 4, group: 5 };
+
+function typeBytes(t: CtyType): Buffer {
+  return Buffer.from(JSON.stringify(t));
+}
+
+function protoAttribute(name: string, a: Attribute): Record<string, unknown> {
+  const optional = !!a.optional || a.default !== undefined;
+  const computed = !!a.computed || a.default !== undefined;
+  const out: Record<string, unknown> = {
+    name,
+    description: a.description,
+    descriptionKind: STRING_KIND_MARKDOWN,
+    required: !!a.required,
+    optional: optional && !a.required,
+    computed,
+    sensitive: !!a.sensitive,
+    deprecated: !!a.deprecated,
+  };
+  if (a.nested) {
+    out.nestedType = {
+      nesting: OBJECT_NESTING[a.nested.nesting],
+      attributes: Object.keys(a.nested.attributes).sort().map((n) => protoAttribute(n, a.nested!.attributes[n])),
+    };
+  } else {
+    out.type = typeBytes(a.type);
+  }
+  return out;
+}
+
+function protoBlock(block: Block, version: number): Record<string, unknown> {
+  const blocks = block.blocks ?? {};
+  return {
+    version,
+    description: block.description ?? '',
+    descriptionKind: STRING_KIND_MARKDOWN,
+    deprecated: !!block.deprecated,
+    attributes: Object.keys(block.attributes).sort().map((n) => protoAttribute(n, block.attributes[n])),
+    blockTypes: Object.keys(blocks).sort().map((n) => ({
+      typeName: n,
+      nesting: BLOCK_NESTING[blocks[n].nesting],
+      minItems: blocks[n].minItems ?? 0,
+      maxItems: blocks[n].maxItems ?? 0,
+      block: protoBlock({ ...blocks[n].block, description: blocks[n].description ?? blocks[n].block.description }, 0),
+    })),
+  };
+}
+
+/** The tfplugin6.Schema message (as a plain object for the generated encoder). */
+export function toProtoSchema(schema: Schema): Record<string, unknown> {
+  const version = schema.version ?? 0;
+  return { version, block: protoBlock(schema.block, version) };
+}
+
+/** Checks a declaration once at start-up so a schema mistake is a test failure, not a Terraform error. */
+export function checkSchema(schema: Schema, where: string): void {
+  const visit = (block: Block, path: string) => {
+    for (const [name, a] of Object.entries(block.attributes)) {
+      const p = `${path}.${name}`;
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`${where}: attribute name ${p} is not a valid identifier`);
+      if (!a.required && !a.optional && !a.computed && a.default === undefined) {
+        throw new Error(`${where}: ${p} must be required, optional or computed`);
+      }
+      if (a.required && (a.optional || a.computed || a.default !== undefined)) {
+        throw new Error(`${where}: ${p} is required and cannot also be optional, computed or defaulted`);
+      }
+      if (!a.description) throw new Error(`${where}: ${p} has no description`);
+      if (a.nested) visit({ attributes: a.nested.attributes }, p);
+    }
+    for (const [name, b] of Object.entries(block.blocks ?? {})) visit(b.block, `${path}.${name}`);
+  };
+  visit(schema.block, where);
+}

@@ -1,0 +1,394 @@
+// RPC -> resource dispatch: turns each tfplugin6.Provider call into calls on the provider definition, with the
+// codecs, the plan rules and Terraform's consistency checks applied here once for every resource.
+
+import type { CtyObject, CtyType, CtyValue } from '../protocol/cty/types';
+import { decodeJson, decodeMsgpack, encodeMsgpack } from '../protocol/cty';
+import { containsUnknown } from '../protocol/cty/values';
+import { log as rootLog } from '../log';
+import type { Logger } from '../log';
+import { Diagnostics, formatPath, toProtoDiagnostics, toProtoPath } from './diagnostics';
+import type { Path } from './diagnostics';
+import { completeObject, mergeApplied, planChange } from './plan';
+import { PartialApplyError } from './resource';
+import type { DataSourceType, ProviderDefinition, ResourceType } from './resource';
+import { blockType, checkSchema, toProtoSchema } from './schema';
+import type { Schema } from './schema';
+import { validateConfig } from './validate';
+import type { ProviderService, RpcContext, RpcHandlers } from './index';
+
+interface DynamicValueMsg {
+  msgpack?: Uint8Array | null;
+  json?: Uint8Array | null;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function decodeDynamic(dv: DynamicValueMsg | null | undefined, type: CtyType): CtyValue {
+  if (dv?.msgpack && dv.msgpack.length > 0) return decodeMsgpack(dv.msgpack, type);
+  if (dv?.json && dv.json.length > 0) return decodeJson(dv.json, type);
+  return null;
+}
+
+function dynamic(value: CtyValue, type: CtyType): DynamicValueMsg {
+  return { msgpack: encodeMsgpack(value, type) };
+}
+
+function asObject(v: CtyValue): CtyObject | null {
+  return v === null ? null : (v as CtyObject);
+}
+
+export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, logger: Logger = rootLog): ProviderService {
+  checkSchema(def.schema, 'provider');
+  const resources = new Map<string, ResourceType<Meta>>();
+  const dataSources = new Map<string, DataSourceType<Meta>>();
+  for (const r of def.resources) {
+    checkSchema(r.schema, r.typeName);
+    resources.set(r.typeName, r);
+  }
+  for (const d of def.dataSources) {
+    checkSchema(d.schema, d.typeName);
+    dataSources.set(d.typeName, d);
+  }
+  const types = new Map<Schema, CtyType>();
+  const typeOf = (s: Schema): CtyType => {
+    let t = types.get(s);
+    if (!t) types.set(s, (t = blockType(s.block)));
+    return t;
+  };
+
+  let stopController = new AbortController();
+  let meta: Meta | undefined;
+  let configured: Promise<void> | undefined;
+
+  const serverCapabilities = { planDestroy: true, getProviderSchemaOptional: true, moveResourceState: false };
+
+  // Runs one RPC body, turning anything thrown into an error diagnostic so a bad request never kills the process.
+  async function guarded<T extends object>(
+    name: string,
+    ctx: RpcContext,
+    body: (diags: Diagnostics, signal: AbortSignal) => Promise<T>,
+  ): Promise<T & { diagnostics: unknown[] }> {
+    const diags = new Diagnostics();
+    const started = Date.now();
+    const signal = AbortSignal.any([ctx.signal, stopController.signal]);
+    let result = {} as T;
+    try {
+      result = await body(diags, signal);
+    } catch (err) {
+      diags.fromError(err, `${name} failed`);
+    }
+    logger.trace('rpc done', { rpc: name, ms: Date.now() - started, diagnostics: diags.items.length });
+    return { ...result, diagnostics: toProtoDiagnostics(diags.items) };
+  }
+
+  function unknownType(kind: 'resource' | 'data source', name: string, known: Iterable<string>): Error {
+    return new Error(`This provider has no ${kind} type ${JSON.stringify(name)}. Known: ${[...known].join(', ')}.`);
+  }
+
+  function resourceFor(name: string): ResourceType<Meta> {
+    const r = resources.get(name);
+    if (!r) throw unknownType('resource', name, resources.keys());
+    return r;
+  }
+
+  function dataSourceFor(name: string): DataSourceType<Meta> {
+    const d = dataSources.get(name);
+    if (!d) throw unknownType('data source', name, dataSources.keys());
+    return d;
+  }
+
+  async function configuredMeta(): Promise<Meta> {
+    if (configured) await configured;
+    if (meta === undefined) {
+      throw new Error('The provider has not been configured (ConfigureProvider was not called or failed).');
+    }
+    return meta;
+  }
+
+  function checkWhollyKnown(value: CtyValue, what: string, diags: Diagnostics): void {
+    if (containsUnknown(value)) {
+      diags.error('Provider returned an unknown value', `${what} must be wholly known; this is a bug in the provider.`);
+    }
+  }
+
+  function schemasByName<T extends { schema: Schema }>(m: Map<string, T>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, v] of m) out[name] = toProtoSchema(v.schema);
+    return out;
+  }
+
+  const handlers: RpcHandlers = {
+    async GetMetadata(_req, ctx) {
+      return guarded('GetMetadata', ctx, async () => ({
+        serverCapabilities,
+        resources: [...resources.keys()].map((typeName) => ({ typeName })),
+        dataSources: [...dataSources.keys()].map((typeName) => ({ typeName })),
+        functions: [],
+        ephemeralResources: [],
+      }));
+    },
+
+    async GetProviderSchema(_req, ctx) {
+      return guarded('GetProviderSchema', ctx, async () => ({
+        provider: toProtoSchema(def.schema),
+        resourceSchemas: schemasByName(resources),
+        dataSourceSchemas: schemasByName(dataSources),
+        functions: {},
+        ephemeralResourceSchemas: {},
+        serverCapabilities,
+      }));
+    },
+
+    async GetResourceIdentitySchemas(_req, ctx) {
+      return guarded('GetResourceIdentitySchemas', ctx, async () => ({ identitySchemas: {} }));
+    },
+
+    async ValidateProviderConfig(req, ctx) {
+      return guarded('ValidateProviderConfig', ctx, async (diags) => {
+        const config = asObject(decodeDynamic(req.config, typeOf(def.schema)));
+        if (config) {
+          validateConfig(def.schema.block, config, diags);
+          def.validate?.({ config, diags });
+        }
+        return {};
+      });
+    },
+
+    async ConfigureProvider(req, ctx) {
+      return guarded('ConfigureProvider', ctx, async (diags) => {
+        const config = asObject(decodeDynamic(req.config, typeOf(def.schema)));
+        if (!config) throw new Error('ConfigureProvider received no configuration.');
+        configured = (async () => {
+          meta = await def.configure(config, { diags, log: logger });
+        })();
+        await configured;
+        return {};
+      });
+    },
+
+    async ValidateResourceConfig(req, ctx) {
+      return guarded('ValidateResourceConfig', ctx, async (diags) => {
+        const r = resourceFor(req.typeName);
+        const config = asObject(decodeDynamic(req.config, typeOf(r.schema)));
+        if (config) {
+          validateConfig(r.schema.block, config, diags);
+          r.validate?.({ config, diags });
+        }
+        return {};
+      });
+    },
+
+    async ValidateDataResourceConfig(req, ctx) {
+      return guarded('ValidateDataResourceConfig', ctx, async (diags) => {
+        const d = dataSourceFor(req.typeName);
+        const config = asObject(decodeDynamic(req.config, typeOf(d.schema)));
+        if (config) {
+          validateConfig(d.schema.block, config, diags);
+          d.validate?.({ config, diags });
+        }
+        return {};
+      });
+    },
+
+    async UpgradeResourceState(req, ctx) {
+      return guarded('UpgradeResourceState', ctx, async () => {
+        const r = resourceFor(req.typeName);
+        const type = typeOf(r.schema);
+        const version = Number(req.version ?? 0);
+        const current = r.schema.version ?? 0;
+        const raw = req.rawState?.json as Uint8Array | undefined;
+        if (!raw || raw.length === 0) {
+          if (req.rawState?.flatmap && Object.keys(req.rawState.flatmap).length > 0) {
+            throw new Error('This state was written by Terraform 0.11 or older (flatmap); it cannot be upgraded.');
+          }
+          return { upgradedState: dynamic(null, type) };
+        }
+        if (version > current) {
+          throw new Error(
+            `The stored state of ${req.typeName} has schema version ${version}, newer than this provider's ${current}. ` +
+              'Use the provider version that wrote it, or a newer one.',
+          );
+        }
+        let text = Buffer.from(raw).toString('utf8');
+        if (version < current && r.upgradeState) {
+          text = JSON.stringify(r.upgradeState(version, JSON.parse(text)));
+        }
+        const value = decodeJson(text, type, { dropUnknownAttributes: true });
+        const obj = value === null ? null : completeObject(r.schema.block, value as CtyObject);
+        return { upgradedState: dynamic(obj, type) };
+      });
+    },
+
+    async ReadResource(req, ctx) {
+      return guarded('ReadResource', ctx, async (diags, signal) => {
+        const r = resourceFor(req.typeName);
+        const type = typeOf(r.schema);
+        const state = asObject(decodeDynamic(req.currentState, type));
+        if (!state) return { newState: dynamic(null, type), private: req.private ?? EMPTY };
+        try {
+          const found = await r.read({ state, meta: await configuredMeta(), diags, signal, log: logger.with({ resource: r.typeName }) });
+          const next = found === null ? null : completeObject(r.schema.block, found);
+          if (next) checkWhollyKnown(next, `The refreshed state of ${r.typeName}`, diags);
+          return { newState: dynamic(diags.hasErrors ? state : next, type), private: req.private ?? EMPTY };
+        } catch (err) {
+          // Keep the prior state on a failed refresh: answering null would make Terraform forget a live object.
+          diags.fromError(err, `Could not read ${r.typeName}`);
+          return { newState: dynamic(state, type), private: req.private ?? EMPTY };
+        }
+      });
+    },
+
+    async PlanResourceChange(req, ctx) {
+      return guarded('PlanResourceChange', ctx, async (diags, signal) => {
+        const r = resourceFor(req.typeName);
+        const type = typeOf(r.schema);
+        const prior = asObject(decodeDynamic(req.priorState, type));
+        const proposed = asObject(decodeDynamic(req.proposedNewState, type));
+        const config = asObject(decodeDynamic(req.config, type));
+        const priorPrivate: Uint8Array = req.priorPrivate ?? EMPTY;
+        if (proposed === null || config === null) {
+          return { plannedState: dynamic(null, type), plannedPrivate: priorPrivate };
+        }
+        const { planned, requiresReplace } = planChange(r.schema.block, prior, proposed, config);
+        const replace: Path[] = [...requiresReplace];
+        if (r.modifyPlan) {
+          await r.modifyPlan({
+            config,
+            prior,
+            planned,
+            priorPrivate,
+            requiresReplace: (p) => replace.push(p),
+            meta: meta as Meta,
+            diags,
+            signal,
+            log: logger.with({ resource: r.typeName }),
+          });
+        }
+        logger.debug('planned', {
+          resource: r.typeName,
+          action: prior === null ? 'create' : replace.length ? 'replace' : 'update-or-noop',
+          requires_replace: replace.map(formatPath),
+        });
+        return {
+          plannedState: dynamic(planned, type),
+          requiresReplace: replace.map(toProtoPath),
+          plannedPrivate: priorPrivate,
+        };
+      });
+    },
+
+    async ApplyResourceChange(req, ctx) {
+      return guarded('ApplyResourceChange', ctx, async (diags, signal) => {
+        const r = resourceFor(req.typeName);
+        const type = typeOf(r.schema);
+        const prior = asObject(decodeDynamic(req.priorState, type));
+        const planned = asObject(decodeDynamic(req.plannedState, type));
+        const config = asObject(decodeDynamic(req.config, type));
+        const priv: Uint8Array = req.plannedPrivate ?? EMPTY;
+        const base = { meta: await configuredMeta(), diags, signal, log: logger.with({ resource: r.typeName }) };
+
+        if (planned === null) {
+          if (prior === null) return { newState: dynamic(null, type), private: priv };
+          try {
+            await r.delete({ ...base, prior });
+            return { newState: dynamic(null, type), private: priv };
+          } catch (err) {
+            diags.fromError(err, `Could not destroy ${r.typeName}`);
+            return { newState: dynamic(prior, type), private: priv };
+          }
+        }
+
+        let result: CtyObject;
+        try {
+          result =
+            prior === null
+              ? await r.create({ ...base, config: config ?? planned, prior, planned })
+              : await r.update({ ...base, config: config ?? planned, prior, planned });
+        } catch (err) {
+          if (err instanceof PartialApplyError) {
+            diags.fromError(err.cause, prior === null ? `Could not create ${r.typeName}` : `Could not update ${r.typeName}`);
+            const missing: Path[] = [];
+            const partial = mergeApplied(planned, completeObject(r.schema.block, err.state), [], missing);
+            return { newState: dynamic(partial, type), private: priv };
+          }
+          diags.fromError(err, prior === null ? `Could not create ${r.typeName}` : `Could not update ${r.typeName}`);
+          return { newState: dynamic(prior, type), private: priv };
+        }
+        const missing: Path[] = [];
+        const merged = mergeApplied(planned, completeObject(r.schema.block, result), [], missing);
+        for (const p of missing) {
+          diags.error('Provider left a value unknown after apply', `${r.typeName}: ${formatPath(p)} is still unknown; this is a bug in the provider.`, p);
+        }
+        return { newState: dynamic(merged, type), private: priv };
+      });
+    },
+
+    async ImportResourceState(req, ctx) {
+      return guarded('ImportResourceState', ctx, async (diags, signal) => {
+        const r = resourceFor(req.typeName);
+        const type = typeOf(r.schema);
+        if (!r.importState) throw new Error(`${r.typeName} cannot be imported.`);
+        const state = await r.importState(String(req.id ?? ''), {
+          meta: await configuredMeta(),
+          diags,
+          signal,
+          log: logger.with({ resource: r.typeName }),
+        });
+        const full = completeObject(r.schema.block, state);
+        return { importedResources: [{ typeName: r.typeName, state: dynamic(full, type), private: EMPTY }] };
+      });
+    },
+
+    async MoveResourceState(_req, ctx) {
+      return guarded('MoveResourceState', ctx, async () => {
+        throw new Error('This provider does not support moving state between resource types.');
+      });
+    },
+
+    async ReadDataSource(req, ctx) {
+      return guarded('ReadDataSource', ctx, async (diags, signal) => {
+        const d = dataSourceFor(req.typeName);
+        const type = typeOf(d.schema);
+        const config = asObject(decodeDynamic(req.config, type));
+        if (!config) throw new Error(`ReadDataSource for ${d.typeName} received no configuration.`);
+        const found = await d.read({ config, meta: await configuredMeta(), diags, signal, log: logger.with({ data_source: d.typeName }) });
+        const state = completeObject(d.schema.block, found);
+        checkWhollyKnown(state, `The data source ${d.typeName}`, diags);
+        return { state: dynamic(diags.hasErrors ? null : state, type) };
+      });
+    },
+
+    async GetFunctions(_req, ctx) {
+      return guarded('GetFunctions', ctx, async () => ({ functions: {} }));
+    },
+
+    async CallFunction(req) {
+      return { error: { text: `This provider has no function ${JSON.stringify(req?.name ?? '')}.` } };
+    },
+
+    async StopProvider() {
+      // Every in-flight call sees its signal abort; later calls get a fresh controller.
+      stopController.abort(new Error('Terraform asked the provider to stop'));
+      stopController = new AbortController();
+      return { Error: '' };
+    },
+  };
+
+  for (const name of [
+    'ValidateEphemeralResourceConfig',
+    'OpenEphemeralResource',
+    'RenewEphemeralResource',
+    'CloseEphemeralResource',
+    'UpgradeResourceIdentity',
+    'ValidateListResourceConfig',
+    'ValidateActionConfig',
+    'PlanAction',
+  ]) {
+    handlers[name] = async (_req, ctx) =>
+      guarded(name, ctx, async () => {
+        throw new Error(`This provider does not implement ${name}: it declares no such objects.`);
+      });
+  }
+
+  return { handlers, stop: () => void handlers.StopProvider({}, { signal: new AbortController().signal }) };
+}
