@@ -1,0 +1,238 @@
+// Typed failures of the toolstack boundary. Every error carries a `hint` in the user's terms (what to check next),
+// because the resources turn these into Terraform diagnostics and "xl exited 1" helps nobody on a dom0 at 3 a.m.
+
+export interface XlCallInfo {
+  /** The full argv that ran, program first. */
+  argv: readonly string[];
+  exitCode: number | null;
+  stdout?: string;
+  stderr: string;
+  /** The domain or device the call was about, when there is one. */
+  domain?: string;
+  device?: string;
+}
+
+export abstract class XenError extends Error {
+  abstract readonly code: string;
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** A command ran and failed in a way none of the specific classes below describes. */
+export class XlFailed extends XenError {
+  readonly code: string = 'xl_failed';
+  readonly argv: readonly string[];
+  readonly exitCode: number | null;
+  readonly stderr: string;
+  readonly domain?: string;
+  readonly device?: string;
+  constructor(call: XlCallInfo, message?: string, hint?: string) {
+    super(
+      message ?? `${describeCall(call)} failed with exit code ${call.exitCode}: ${firstErrorLine(call.stderr) || '(no message on stderr)'}`,
+      hint ?? 'Run the same command by hand on the dom0 and read `xl dmesg` and /var/log/xen/ for the full story.',
+    );
+    this.argv = call.argv;
+    this.exitCode = call.exitCode;
+    this.stderr = call.stderr;
+    this.domain = call.domain;
+    this.device = call.device;
+  }
+}
+
+export class NoSuchDomainError extends XlFailed {
+  override readonly code = 'no_such_domain';
+  constructor(call: XlCallInfo, domain: string) {
+    super({ ...call, domain }, `domain "${domain}" does not exist (${describeCall(call)})`,
+      `Check \`xl list\` on the host: the domain may have been destroyed or renamed outside Terraform.`);
+  }
+}
+
+export class NoSuchDeviceError extends XlFailed {
+  override readonly code = 'no_such_device';
+  constructor(call: XlCallInfo, message: string, hint: string) {
+    super(call, message, hint);
+  }
+}
+
+export class DomainExistsError extends XlFailed {
+  override readonly code = 'domain_exists';
+  constructor(call: XlCallInfo, domain: string) {
+    super({ ...call, domain }, `a domain named "${domain}" already exists`,
+      'Import it (terraform import) or destroy it with `xl destroy` before creating it again.');
+  }
+}
+
+export class DeviceNotAssignableError extends XlFailed {
+  override readonly code = 'device_not_assignable';
+  constructor(call: XlCallInfo, bdf: string) {
+    super({ ...call, device: bdf }, `PCI device ${bdf} is not assignable to a guest`,
+      `Make it assignable first (xen_pci_assignable, i.e. \`xl pci-assignable-add ${bdf}\`) and check \`xl pci-assignable-list\`.`);
+  }
+}
+
+export class DeviceBusyError extends XlFailed {
+  override readonly code = 'device_busy';
+  constructor(call: XlCallInfo, device: string, detail: string) {
+    super({ ...call, device }, `device ${device} is busy: ${detail}`,
+      `Detach it from the domain that uses it (\`xl pci-list\` / \`xl network-list\` / \`xl block-list\` show who holds it).`);
+  }
+}
+
+export class NotEnoughMemoryError extends XlFailed {
+  override readonly code = 'not_enough_memory';
+  constructor(call: XlCallInfo, detail: string, hint?: string) {
+    super(call, `not enough memory: ${detail}`,
+      hint ?? 'Check `xl info` free_memory and the memory/maxmem of the domain; dom0 may need dom0_mem= with a max: limit so ballooning leaves room.');
+  }
+}
+
+export class MissingFileError extends XlFailed {
+  override readonly code = 'missing_file';
+  constructor(call: XlCallInfo, path: string) {
+    super(call, `file ${path} does not exist on the host (${describeCall(call)})`,
+      `Install or copy ${path} on the dom0, or fix the path in the configuration.`);
+  }
+}
+
+export class XlTimeoutError extends XenError {
+  readonly code = 'xl_timeout';
+  readonly argv: readonly string[];
+  readonly timeoutMs: number;
+  constructor(argv: readonly string[], timeoutMs: number, domain?: string) {
+    super(`${argv.join(' ')} did not finish within ${timeoutMs} ms${domain ? ` (domain ${domain})` : ''}`,
+      'The toolstack may be stuck on a hotplug script or a hung backend: check `xl list`, `ps` for stuck xl/udev ' +
+      'processes and /var/log/xen/xl-*.log; raise the timeout if the host is merely slow.');
+    this.argv = argv;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export class XlAbortedError extends XenError {
+  readonly code = 'xl_aborted';
+  constructor(argv: readonly string[]) {
+    super(`${argv.join(' ')} was cancelled`, 'Terraform cancelled the operation; re-run plan to see what state the host is in.');
+  }
+}
+
+/** The command could not be started at all (missing binary, permissions). */
+export class XlSpawnError extends XenError {
+  readonly code = 'xl_spawn';
+  readonly argv: readonly string[];
+  constructor(argv: readonly string[], cause: string) {
+    super(`cannot run ${argv[0]}: ${cause}`,
+      `Check the provider's connection setting and that ${argv[0]} exists and is executable by the user running Terraform (xl needs root).`);
+    this.argv = argv;
+  }
+}
+
+/** Output that does not have the shape xl 4.17 prints. */
+export class XlOutputError extends XenError {
+  readonly code: string = 'xl_output';
+  readonly command: string;
+  constructor(command: string, detail: string, hint?: string) {
+    super(`cannot parse the output of \`${command}\`: ${detail}`,
+      hint ?? 'The xl on this host prints something this provider does not understand; check its version with `xl info` (Xen 4.17+ is supported).');
+    this.command = command;
+  }
+}
+
+export class SxpOutputError extends XlOutputError {
+  override readonly code = 'xl_output_sxp';
+  constructor(command: string) {
+    super(command, 'xl printed S-expressions instead of JSON',
+      'xl.conf sets output_format="sxp"; set output_format="json" in /etc/xen/xl.conf (or remove the line) so `xl list -l` prints JSON.');
+  }
+}
+
+/** A value a caller gave would not be accepted by libxl, or could inject syntax into xl.cfg / a device spec. */
+export class InvalidSpecError extends XenError {
+  readonly code = 'invalid_spec';
+  /** Dotted path of the offending field, e.g. `vifs[0].bridge`. */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`, 'Fix the attribute in the Terraform configuration.');
+    this.field = field;
+  }
+}
+
+export class HotplugTimeoutError extends XenError {
+  readonly code = 'hotplug_timeout';
+  readonly path: string;
+  readonly lastState?: string;
+  readonly hotplugStatus?: string;
+  readonly hotplugError?: string;
+  constructor(args: { kind: string; path: string; timeoutMs: number; backendDomid: number; lastState?: string; hotplugStatus?: string; hotplugError?: string }) {
+    const seen = `state=${args.lastState ?? '(absent)'}, hotplug-status=${args.hotplugStatus ?? '(absent)'}`;
+    const err = args.hotplugError ? `; the hotplug script reported: ${args.hotplugError}` : '';
+    const dd = args.backendDomid === 0 ? 'dom0' : `the driver domain (domid ${args.backendDomid})`;
+    super(`${args.kind} backend at ${args.path} did not connect within ${args.timeoutMs} ms (${seen})${err}`,
+      `Check that \`xl devd\` is running in ${dd}, that the Xen hotplug scripts (/etc/xen/scripts/${args.kind === 'vif' ? 'vif-bridge' : 'block'}) ` +
+      `and the xenstore tools are installed there, and that the bridge or backing device exists; ` +
+      `\`xenstore-ls -f ${args.path}\` shows what the backend wrote.`);
+    this.path = args.path;
+    this.lastState = args.lastState;
+    this.hotplugStatus = args.hotplugStatus;
+    this.hotplugError = args.hotplugError;
+  }
+}
+
+export function describeCall(call: Pick<XlCallInfo, 'argv'>): string {
+  const [prog, ...rest] = call.argv;
+  const base = prog ? prog.split('/').pop() ?? prog : '';
+  return [base, ...rest].join(' ');
+}
+
+/** The most telling stderr line: the first libxl error, else the first non-noise line. */
+export function firstErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('Parsing config from'));
+  return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '';
+}
+
+/**
+ * Turns a failed call into the most specific error its stderr supports. Matches on libxl function names and message
+ * texts (never on file line numbers, which change between builds).
+ */
+export function mapXlFailure(call: XlCallInfo): XlFailed {
+  const err = call.stderr;
+  let m: RegExpMatchArray | null;
+  if ((m = err.match(/^(.*) is an invalid domain identifier \(rc=-6\)/m))) return new NoSuchDomainError(call, call.domain ?? m[1]);
+  if ((m = err.match(/Can't get domid of domain name '([^']*)'/))) return new NoSuchDomainError(call, m[1]);
+  if ((m = err.match(/Domain with name "([^"]*)" already exists/))) return new DomainExistsError(call, m[1]);
+  if ((m = err.match(/PCI device ([0-9a-f:.]+) is not assignable/i))) return new DeviceNotAssignableError(call, call.device ?? m[1]);
+  if ((m = err.match(/libxl__device_pci_assignable_add: Couldn't lstat (\/sys\/bus\/pci\/devices\/(\S+?)):/))) {
+    return new NoSuchDeviceError({ ...call, device: m[2] }, `PCI device ${m[2]} does not exist on this host`,
+      `Check the BDF with \`lspci -D\` on the dom0 (${m[1]} is missing).`);
+  }
+  if ((m = err.match(/xenstore read failed: `\/libxl\/(\d+)\/device\/(vif|vbd)\/(\d+)'/))) {
+    return new NoSuchDeviceError({ ...call, device: `${m[2]} ${m[3]}` },
+      `${m[2]} device ${m[3]} does not exist on domain ${call.domain ?? m[1]}`,
+      `List the domain's devices with \`xl ${m[2] === 'vif' ? 'network' : 'block'}-list ${call.domain ?? m[1]}\`; it may have been detached by hand.`);
+  }
+  if (/memory_dynamic_max must be less than or equal to memory_static_max/.test(err)) {
+    return new NotEnoughMemoryError(call, `the requested memory is above the domain's maxmem`,
+      'Raise maxmem (needs a re-create) or ask for less memory.');
+  }
+  if (/(not enough memory|failed to free memory|Cannot allocate memory|ERROR_NOMEM)/i.test(err)) {
+    return new NotEnoughMemoryError(call, firstErrorLine(err));
+  }
+  if ((m = err.match(/failed to open file '([^']+)': No such file or directory/)) ||
+      (m = err.match(/could not access stubdomain kernel (\S+): No such file or directory/))) {
+    return new MissingFileError(call, m[1]);
+  }
+  if (/Unable to set nic defaults for nic \d+/.test(err)) {
+    return new XlFailed(call, `${describeCall(call)}: libxl could not set up a network interface (${firstErrorLine(err)})`,
+      'The vif backend domain probably does not exist or is not running: check `xl list` for the backend= domain.');
+  }
+  if (/cannot init xl context/.test(err)) {
+    return new XlFailed(call, `${describeCall(call)}: xl cannot talk to the hypervisor (cannot init xl context)`,
+      'Run the provider on a Xen dom0 as root with xenstored running and /proc/xen mounted, or use connection = "sim://DIR".');
+  }
+  if (/(is assigned to|already assigned|Device or resource busy)/i.test(err)) {
+    return new DeviceBusyError(call, call.device ?? '(unknown)', firstErrorLine(err));
+  }
+  return new XlFailed(call);
+}

@@ -1,0 +1,147 @@
+// The contract between the resources and the Xen host. Resources call only this interface; XlToolstack implements
+// it over real `xl` or the simulated host (same class, different executable).
+
+import type { Logger } from '../log';
+import type {
+  BlockListEntry, DiskSpec, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
+  NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec,
+} from './model';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the per-call default (30 s; 120 s for create). */
+  timeoutMs?: number;
+}
+
+export interface CreateResult {
+  domid: number;
+  /** Where the rendered xl.cfg was written. */
+  configFile: string;
+  /** libxl warnings from stderr, e.g. "XSM Disabled: seclabel not supported" (labels silently ignored!). */
+  warnings: string[];
+}
+
+export interface DryRunResult {
+  /** What libxl parsed from the rendered file. */
+  config: DomainConfig;
+  /** Fields where libxl understood something other than what the spec meant; empty when they agree. */
+  differences: SpecDifference[];
+  /** The rendered xl.cfg text that was checked. */
+  configText: string;
+  warnings: string[];
+}
+
+export type ShutdownOutcome = 'shutdown' | 'destroyed' | 'absent';
+
+export interface WaitForBackendOptions {
+  kind: 'vif' | 'vbd';
+  backendDomid: number;
+  frontendDomid: number;
+  devid: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  log?: Logger;
+  /** Poll interval; default 250 ms. */
+  intervalMs?: number;
+}
+
+export interface BackendStatus {
+  path: string;
+  state: number;
+  hotplugStatus: string;
+}
+
+export interface Toolstack {
+  /** 'xl' for the real toolstack, 'sim' for the simulated host. */
+  readonly kind: 'xl' | 'sim';
+  /** Where rendered xl.cfg files are kept. */
+  readonly configDir: string;
+
+  hostInfo(opts?: CallOptions): Promise<HostInfo>;
+  flaskMode(opts?: CallOptions): Promise<FlaskMode>;
+
+  /** Every domain with its libxl config, from ONE `xl list -l` (results are briefly cached, see readCacheMs). */
+  listDomains(opts?: CallOptions): Promise<DomainInfo[]>;
+  /** undefined when no such domain. Served from listDomains. */
+  getDomain(name: string, opts?: CallOptions): Promise<DomainInfo | undefined>;
+  /** Plain `xl list`: runtime state flags of every domain. */
+  domainStates(opts?: CallOptions): Promise<DomainRuntime[]>;
+  domainState(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;
+
+  /** Render -> atomic write under configDir -> `xl create FILE`. */
+  createDomain(spec: DomainSpec, opts?: CallOptions): Promise<CreateResult>;
+  /** Render -> `xl create -n FILE` -> parsed libxl JSON compared with the spec. Creates nothing. */
+  dryRun(spec: DomainSpec, opts?: CallOptions): Promise<DryRunResult>;
+  /** Graceful `xl shutdown -w` within timeoutMs, then `xl destroy`. */
+  shutdownDomain(name: string, opts: CallOptions & { timeoutMs: number }): Promise<ShutdownOutcome>;
+  /** `xl destroy`; resolves quietly when the domain is already gone. */
+  destroyDomain(name: string, opts?: CallOptions): Promise<void>;
+  /** Balloon target in MiB. */
+  memSet(name: string, mib: number, opts?: CallOptions): Promise<void>;
+  vcpuSet(name: string, vcpus: number, opts?: CallOptions): Promise<void>;
+
+  /** Normalized BDFs (`0000:03:00.0`). */
+  pciAssignableList(opts?: CallOptions): Promise<string[]>;
+  pciAssignableAdd(bdf: string, opts?: CallOptions): Promise<void>;
+  /** rebind: give the device back to its original dom0 driver (`-r`). */
+  pciAssignableRemove(bdf: string, opts?: CallOptions & { rebind?: boolean }): Promise<void>;
+  pciList(domain: string, opts?: CallOptions): Promise<PciListEntry[]>;
+  pciAttach(domain: string, spec: PciSpec, opts?: CallOptions): Promise<void>;
+  pciDetach(domain: string, bdf: string, opts?: CallOptions): Promise<void>;
+
+  networkList(domain: string, opts?: CallOptions): Promise<NetworkListEntry[]>;
+  /** Returns the devid of the new vif. */
+  networkAttach(domain: string, vif: VifSpec, opts?: CallOptions): Promise<number>;
+  networkDetach(domain: string, devid: number, opts?: CallOptions): Promise<void>;
+  blockList(domain: string, opts?: CallOptions): Promise<BlockListEntry[]>;
+  /** Returns the devid (numeric vdev) of the new disk. */
+  blockAttach(domain: string, disk: DiskSpec, opts?: CallOptions): Promise<number>;
+  blockDetach(domain: string, vdev: string, opts?: CallOptions): Promise<void>;
+
+  /** undefined when the path does not exist. */
+  xenstoreRead(path: string, opts?: CallOptions): Promise<string | undefined>;
+  /** Flat map of full path -> value under path; empty when the path does not exist. */
+  xenstoreLs(path: string, opts?: CallOptions): Promise<Record<string, string>>;
+  /** Polls the backend until state 4 and hotplug-status "connected"; throws HotplugTimeoutError explaining why not. */
+  waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus>;
+
+  loadPolicy(file: string, opts?: CallOptions): Promise<void>;
+  setEnforce(mode: 'enforcing' | 'permissive', opts?: CallOptions): Promise<void>;
+
+  /** Every PCI function of the host, from sysfs. */
+  hostPciDevices(): Promise<HostPciDevice[]>;
+
+  /** A read-only view that runs each listing at most once; use one per plan/refresh operation. */
+  snapshot(): ToolstackSnapshot;
+  /** Forget cached listings (after changes made outside this Toolstack). */
+  invalidate(): void;
+}
+
+/**
+ * Memoizes the read calls for one operation, so reading N resources costs one `xl list -l`, one `xl list` and one
+ * `xl pci-assignable-list`, however many resources ask.
+ */
+export class ToolstackSnapshot {
+  private readonly memo = new Map<string, Promise<unknown>>();
+  constructor(private readonly ts: Toolstack, private readonly opts: CallOptions = {}) {}
+
+  private once<T>(key: string, f: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = f();
+      this.memo.set(key, p);
+      // A failed read should not poison the snapshot: the next caller retries.
+      p.catch(() => this.memo.delete(key));
+    }
+    return p;
+  }
+
+  listDomains(): Promise<DomainInfo[]> { return this.once('list-l', () => this.ts.listDomains(this.opts)); }
+  async getDomain(name: string): Promise<DomainInfo | undefined> { return (await this.listDomains()).find((d) => d.name === name); }
+  domainStates(): Promise<DomainRuntime[]> { return this.once('list', () => this.ts.domainStates(this.opts)); }
+  async domainState(name: string): Promise<DomainRuntime | undefined> { return (await this.domainStates()).find((d) => d.name === name); }
+  pciAssignableList(): Promise<string[]> { return this.once('pci-assignable', () => this.ts.pciAssignableList(this.opts)); }
+  hostInfo(): Promise<HostInfo> { return this.once('info', () => this.ts.hostInfo(this.opts)); }
+  flaskMode(): Promise<FlaskMode> { return this.once('flask', () => this.ts.flaskMode(this.opts)); }
+  hostPciDevices(): Promise<HostPciDevice[]> { return this.once('sysfs', () => this.ts.hostPciDevices()); }
+}

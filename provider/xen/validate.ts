@@ -1,0 +1,281 @@
+// Pure validators for every value that reaches xl.cfg or an xl device-spec string. Each returns undefined when the
+// value is acceptable, or a message saying what WOULD be valid (shown to the user as a plan-time diagnostic).
+// They are deliberately stricter than libxl: xl's device-spec syntax has no escaping, so anything that could smuggle
+// a `,`, `=`, quote or newline into a spec is refused rather than escaped.
+
+import { isIP } from 'node:net';
+import {
+  DISK_BACKEND_TYPES, DISK_FORMATS, SHUTDOWN_ACTIONS, type DiskSpec, type DomainSpec, type PciSpec, type VifSpec,
+} from './model';
+
+export type Check = string | undefined;
+
+const PRINTABLE_SAFE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/; // printable ASCII without `"` and `\`
+
+/** What a double-quoted xl.cfg string may hold without relying on libxlu's backslash escapes. */
+export function checkCfgString(v: string, max = 1024): Check {
+  if (v.length > max) return `must be at most ${max} characters (got ${v.length})`;
+  if (!PRINTABLE_SAFE.test(v)) {
+    return 'may contain only printable ASCII characters, without double quotes or backslashes (no newlines, tabs, or non-ASCII)';
+  }
+  return undefined;
+}
+
+export function checkDomainName(v: string): Check {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) {
+    return `"${printable(v)}" is not a valid domain name: use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit`;
+  }
+  if (/^[0-9]+$/.test(v)) return `"${v}" is not a valid domain name: xl would read an all-digit name as a domid`;
+  return undefined;
+}
+
+const BDF_RE = /^(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/;
+
+export function checkBdf(v: string): Check {
+  const m = BDF_RE.exec(v);
+  if (!m || parseInt(m[3], 16) > 0x1f) {
+    return `"${printable(v)}" is not a PCI address: use BB:SS.F or DDDD:BB:SS.F in hex, e.g. 03:00.0 or 0000:03:00.0 (slot 00-1f, function 0-7)`;
+  }
+  return undefined;
+}
+
+/** `03:00.0` -> `0000:03:00.0`, lower-case. Throws on invalid input; call checkBdf first for a message. */
+export function normalizeBdf(v: string): string {
+  const m = BDF_RE.exec(v);
+  if (!m || checkBdf(v)) throw new Error(`invalid BDF ${JSON.stringify(v)}`);
+  return `${(m[1] ?? '0000').toLowerCase()}:${m[2].toLowerCase()}:${m[3].toLowerCase()}.${m[4]}`;
+}
+
+export function checkMac(v: string): Check {
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) {
+    return `"${printable(v)}" is not a MAC address: use six hex pairs separated by colons, e.g. 00:16:3e:12:34:56`;
+  }
+  if (parseInt(v.slice(0, 2), 16) & 1) return `"${v}" is a multicast MAC address: a vif needs a unicast one (first octet even), e.g. 00:16:3e:...`;
+  return undefined;
+}
+
+export function checkFlaskLabel(v: string): Check {
+  if (!/^[A-Za-z0-9_]{1,64}:[A-Za-z0-9_]{1,64}:[A-Za-z0-9_]{1,128}$/.test(v)) {
+    return `"${printable(v)}" is not a FLASK label: use user:role:type with letters, digits and "_", e.g. system_u:system_r:domU_t`;
+  }
+  return undefined;
+}
+
+export function checkAbsolutePath(v: string): Check {
+  if (!v.startsWith('/')) return `"${printable(v)}" is not an absolute path: it must start with "/"`;
+  if (v.length > 1024) return `path must be at most 1024 characters (got ${v.length})`;
+  if (!/^[A-Za-z0-9._/+@:~-]+$/.test(v)) {
+    return `"${printable(v)}" contains characters that are not allowed in a path here: use letters, digits and . _ / + @ : ~ -`;
+  }
+  if (v.split('/').some((seg) => seg === '..' || seg === '.')) return `"${v}" must not contain "." or ".." segments`;
+  return undefined;
+}
+
+export function checkVdev(v: string): Check {
+  if (!/^(xvd|hd|sd)[a-z]{1,3}([1-9][0-9]?)?$/.test(v)) {
+    return `"${printable(v)}" is not a virtual disk name: use xvdX, hdX or sdX with an optional partition number, e.g. xvda or xvdb1`;
+  }
+  return undefined;
+}
+
+/** Linux interface names (bridge, vifname): at most 15 bytes, no "/" ":" or whitespace; we also refuse `,` `=`. */
+export function checkIfname(v: string): Check {
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(v) || v === '.' || v === '..') {
+    return `"${printable(v)}" is not a valid Linux interface name: use 1-15 letters, digits, "_", "." or "-"`;
+  }
+  return undefined;
+}
+
+const UINT32_MAX = 0xffffffff;
+const RATE_RE = /^([1-9][0-9]*)([GMK]?)([Bb])\/s(?:@([1-9][0-9]*)(s|ms|us)?)?$/;
+
+/** libxl's rate, computed the way xlu_vif_parse_rate does. */
+export function parseRate(v: string): { bytesPerInterval: number; intervalUsecs: number } | undefined {
+  const m = RATE_RE.exec(v);
+  if (!m) return undefined;
+  let perSec = Number(m[1]);
+  if (perSec > UINT32_MAX) return undefined;
+  perSec *= m[2] === 'G' ? 1e9 : m[2] === 'M' ? 1e6 : m[2] === 'K' ? 1e3 : 1;
+  if (m[3] === 'b') perSec = Math.floor(perSec / 8);
+  let interval = 50000;
+  if (m[4] !== undefined) {
+    interval = Number(m[4]);
+    if (interval > UINT32_MAX) return undefined;
+    interval *= m[5] === 'ms' ? 1000 : m[5] === 'us' ? 1 : 1e6;
+    if (interval > UINT32_MAX) return undefined;
+  }
+  const bytes = BigInt(perSec) * BigInt(interval) / 1000000n;
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return { bytesPerInterval: Number(bytes), intervalUsecs: interval };
+}
+
+export function checkRate(v: string): Check {
+  if (!parseRate(v)) {
+    return `"${printable(v)}" is not a vif rate: use AMOUNT[K|M|G](B|b)/s[@INTERVAL(s|ms|us)] without leading zeros, e.g. 10Mb/s@20ms or 1GB/s`;
+  }
+  return undefined;
+}
+
+export function checkIp(v: string): Check {
+  const parts = v.split(' ');
+  if (v === '' || parts.length > 16 || parts.some((p) => isIP(p) === 0)) {
+    return `"${printable(v)}" is not a list of IP addresses: use one or more IPv4/IPv6 addresses separated by single spaces`;
+  }
+  return undefined;
+}
+
+/** A hotplug script: a file name under /etc/xen/scripts, or an absolute path. */
+export function checkScript(v: string): Check {
+  if (v.startsWith('/')) return checkAbsolutePath(v);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(v)) {
+    return `"${printable(v)}" is not a script name: use a file name from /etc/xen/scripts (letters, digits, "_", ".", "-") or an absolute path`;
+  }
+  return undefined;
+}
+
+export function checkBootloader(v: string): Check {
+  return v.startsWith('/') ? checkAbsolutePath(v) : checkScript(v);
+}
+
+export function checkNicModel(v: string): Check {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(v)) return `"${printable(v)}" is not a NIC model: use a QEMU model name such as e1000 or rtl8139`;
+  return undefined;
+}
+
+export function checkEnum<T extends string>(v: string, allowed: readonly T[]): Check {
+  return (allowed as readonly string[]).includes(v) ? undefined : `"${printable(v)}" is not one of: ${allowed.join(', ')}`;
+}
+
+export function checkDiskFormat(v: string): Check { return checkEnum(v, DISK_FORMATS); }
+export function checkDiskAccess(v: string): Check { return checkEnum(v, ['rw', 'ro'] as const); }
+export function checkDiskBackendType(v: string): Check { return checkEnum(v, DISK_BACKEND_TYPES); }
+export function checkShutdownAction(v: string): Check { return checkEnum(v, SHUTDOWN_ACTIONS); }
+export function checkRdmPolicy(v: string): Check { return checkEnum(v, ['strict', 'relaxed'] as const); }
+
+export function checkInteger(v: number, min: number, max: number, unit = ''): Check {
+  if (!Number.isSafeInteger(v) || v < min || v > max) return `must be a whole number from ${min} to ${max}${unit} (got ${v})`;
+  return undefined;
+}
+
+/** MiB. libxl takes KiB in a uint64 but nothing below 16 MiB boots and nothing above 16 TiB exists. */
+export function checkMemory(mib: number): Check { return checkInteger(mib, 16, 16 * 1024 * 1024, ' MiB'); }
+export function checkVcpus(n: number): Check { return checkInteger(n, 1, 512); }
+export function checkMtu(n: number): Check { return checkInteger(n, 68, 65535); }
+
+export function checkUuid(v: string): Check {
+  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)) {
+    return `"${printable(v)}" is not a UUID: use 8-4-4-4-12 hex digits`;
+  }
+  return undefined;
+}
+
+export function checkCmdline(v: string): Check { return checkCfgString(v, 1024); }
+
+export function checkFirmware(v: string, type: DomainSpec['type']): Check {
+  const allowed = type === 'hvm' ? ['bios', 'uefi', 'seabios', 'rombios', 'ovmf'] : ['pvgrub32', 'pvgrub64'];
+  return checkEnum(v, allowed);
+}
+
+export interface FieldProblem { field: string; message: string }
+
+function push(out: FieldProblem[], field: string, c: Check): void {
+  if (c !== undefined) out.push({ field, message: c });
+}
+
+export function validateVifSpec(v: VifSpec, prefix = 'vif'): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  push(out, `${prefix}.backend`, checkDomainName(v.backend));
+  if (v.mac !== undefined) push(out, `${prefix}.mac`, checkMac(v.mac));
+  if (v.bridge !== undefined) push(out, `${prefix}.bridge`, checkIfname(v.bridge));
+  if (v.ip !== undefined) push(out, `${prefix}.ip`, checkIp(v.ip));
+  if (v.script !== undefined) push(out, `${prefix}.script`, checkScript(v.script));
+  if (v.rate !== undefined) push(out, `${prefix}.rate`, checkRate(v.rate));
+  if (v.model !== undefined) push(out, `${prefix}.model`, checkNicModel(v.model));
+  if (v.vifname !== undefined) push(out, `${prefix}.vifname`, checkIfname(v.vifname));
+  if (v.mtu !== undefined) push(out, `${prefix}.mtu`, checkMtu(v.mtu));
+  if (v.devid !== undefined) push(out, `${prefix}.devid`, checkInteger(v.devid, 0, 65535));
+  return out;
+}
+
+export function validateDiskSpec(d: DiskSpec, prefix = 'disk'): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  push(out, `${prefix}.backend`, checkDomainName(d.backend));
+  push(out, `${prefix}.target`, checkAbsolutePath(d.target));
+  push(out, `${prefix}.vdev`, checkVdev(d.vdev));
+  if (d.format !== undefined) push(out, `${prefix}.format`, checkDiskFormat(d.format));
+  if (d.access !== undefined) push(out, `${prefix}.access`, checkDiskAccess(d.access));
+  if (d.backendtype !== undefined) push(out, `${prefix}.backendtype`, checkDiskBackendType(d.backendtype));
+  if (d.script !== undefined) push(out, `${prefix}.script`, checkScript(d.script));
+  return out;
+}
+
+export function validatePciSpec(p: PciSpec, prefix = 'pci'): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  push(out, `${prefix}.bdf`, checkBdf(p.bdf));
+  if (p.rdm_policy !== undefined) push(out, `${prefix}.rdm_policy`, checkRdmPolicy(p.rdm_policy));
+  for (const k of ['permissive', 'msitranslate', 'seize', 'power_mgmt'] as const) {
+    if (p[k] !== undefined && typeof p[k] !== 'boolean') push(out, `${prefix}.${k}`, 'must be true or false');
+  }
+  return out;
+}
+
+/** Every problem in a domain spec, in field order. Empty means renderXlConfig will accept it. */
+export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  push(out, 'name', checkDomainName(s.name));
+  push(out, 'type', checkEnum(s.type, ['pv', 'pvh', 'hvm'] as const));
+  push(out, 'memory', checkMemory(s.memory));
+  if (s.maxmem !== undefined) {
+    push(out, 'maxmem', checkMemory(s.maxmem));
+    if (Number.isSafeInteger(s.maxmem) && s.maxmem < s.memory) push(out, 'maxmem', `must be at least memory (${s.memory} MiB)`);
+  }
+  push(out, 'vcpus', checkVcpus(s.vcpus));
+  if (s.maxvcpus !== undefined) {
+    push(out, 'maxvcpus', checkVcpus(s.maxvcpus));
+    if (Number.isSafeInteger(s.maxvcpus) && s.maxvcpus < s.vcpus) push(out, 'maxvcpus', `must be at least vcpus (${s.vcpus})`);
+  }
+  if (s.uuid !== undefined) push(out, 'uuid', checkUuid(s.uuid));
+  if (s.kernel !== undefined) push(out, 'kernel', checkAbsolutePath(s.kernel));
+  if (s.ramdisk !== undefined) push(out, 'ramdisk', checkAbsolutePath(s.ramdisk));
+  if (s.cmdline !== undefined) push(out, 'cmdline', checkCmdline(s.cmdline));
+  if (s.firmware !== undefined) {
+    push(out, 'firmware', checkFirmware(s.firmware, s.type));
+    if (s.kernel !== undefined && s.type !== 'hvm') push(out, 'firmware', 'cannot be combined with kernel for PV/PVH guests (pvgrub is itself the kernel)');
+  }
+  if (s.bootloader !== undefined) {
+    push(out, 'bootloader', checkBootloader(s.bootloader));
+    if (s.type !== 'pv') push(out, 'bootloader', 'only PV guests use a bootloader');
+  }
+  if (s.type !== 'hvm' && s.kernel === undefined && s.firmware === undefined && s.bootloader === undefined) {
+    push(out, 'kernel', 'a PV/PVH guest needs kernel, firmware ("pvgrub64") or bootloader');
+  }
+  if (s.seclabel !== undefined) push(out, 'seclabel', checkFlaskLabel(s.seclabel));
+  if (s.initSeclabel !== undefined) push(out, 'init_seclabel', checkFlaskLabel(s.initSeclabel));
+  if (s.deviceModel !== undefined) {
+    if (s.type !== 'hvm' && s.deviceModel.stubdomain) push(out, 'device_model.stubdomain', 'only HVM guests have a device model');
+    if (s.deviceModel.seclabel !== undefined) push(out, 'device_model.seclabel', checkFlaskLabel(s.deviceModel.seclabel));
+    if (s.deviceModel.stubdomainMemory !== undefined) push(out, 'device_model.stubdomain_memory', checkMemory(s.deviceModel.stubdomainMemory));
+  }
+  if (s.onPoweroff !== undefined) push(out, 'on_poweroff', checkShutdownAction(s.onPoweroff));
+  if (s.onReboot !== undefined) push(out, 'on_reboot', checkShutdownAction(s.onReboot));
+  if (s.onCrash !== undefined) push(out, 'on_crash', checkShutdownAction(s.onCrash));
+  (s.vifs ?? []).forEach((v, i) => out.push(...validateVifSpec(v, `vifs[${i}]`)));
+  (s.disks ?? []).forEach((d, i) => out.push(...validateDiskSpec(d, `disks[${i}]`)));
+  (s.pci ?? []).forEach((p, i) => out.push(...validatePciSpec(p, `pci[${i}]`)));
+  const vdevs = new Set<string>();
+  (s.disks ?? []).forEach((d, i) => { if (vdevs.has(d.vdev)) push(out, `disks[${i}].vdev`, `${d.vdev} is used twice`); vdevs.add(d.vdev); });
+  const bdfs = new Set<string>();
+  (s.pci ?? []).forEach((p, i) => {
+    if (checkBdf(p.bdf)) return;
+    const n = normalizeBdf(p.bdf);
+    if (bdfs.has(n)) push(out, `pci[${i}].bdf`, `${n} is listed twice`);
+    bdfs.add(n);
+  });
+  return out;
+}
+
+/** Shows a hostile value in a message without letting it break the message (newlines, escapes, length). */
+export function printable(v: string): string {
+  const s = JSON.stringify(v).slice(1, -1);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,414 @@
+// Toolstack over the `xl` command line. The same class drives real xl and the simulated host; only the argv prefix,
+// environment and sysfs root differ (see connect.ts), so the simulator's fidelity is what the tests exercise.
+
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../log';
+import { compareSpecWithConfig } from './compare';
+import {
+  InvalidSpecError, NoSuchDomainError, XlFailed, XlOutputError, XlTimeoutError, mapXlFailure, type XlCallInfo,
+} from './errors';
+import { createRunner, type CommandRunner, type RunResult } from './exec';
+import { waitForBackend } from './hotplug';
+import type {
+  BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice, NetworkListEntry,
+  PciListEntry, PciSpec, VifSpec,
+} from './model';
+import {
+  interruptRemappingFromDmesg, parseBlockList, parseCreateDryRun, parseDomid, parseGetenforce, parseNetworkList,
+  parsePciAssignableList, parsePciList, parseXenstoreLs, parseXlInfo, parseXlList, parseXlListLong,
+} from './parse';
+import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
+import { readHostPciDevices } from './sysfs';
+import {
+  ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateResult, type DryRunResult, type ShutdownOutcome,
+  type Toolstack, type WaitForBackendOptions,
+} from './toolstack';
+import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkVcpus, checkVdev, normalizeBdf } from './validate';
+
+export interface Timeouts {
+  /** Default per-call timeout; 30 s. */
+  defaultMs: number;
+  /** `xl create`; 120 s. */
+  createMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { defaultMs: 30_000, createMs: 120_000 };
+
+export interface XlToolstackOptions {
+  kind: 'xl' | 'sim';
+  /** argv prefix that acts as `xl`, e.g. ['/usr/sbin/xl'] or [node, provider, '__xl-sim']. */
+  xl: readonly string[];
+  /** argv prefixes for the xenstore tools. */
+  xenstoreRead: readonly string[];
+  xenstoreLs: readonly string[];
+  env?: Record<string, string>;
+  configDir: string;
+  sysfsRoot: string;
+  timeouts?: Partial<Timeouts>;
+  runner?: CommandRunner;
+  log?: Logger;
+  /** How long listings (list -l, list, pci-assignable-list) are reused; mutations through this object clear them. */
+  readCacheMs?: number;
+}
+
+interface Cached<T> { at: number; value: Promise<T> }
+
+function assertName(field: string, name: string): void {
+  const c = checkDomainName(name);
+  if (c && name !== 'Domain-0') throw new InvalidSpecError(field, c);
+}
+
+export class XlToolstack implements Toolstack {
+  readonly kind: 'xl' | 'sim';
+  readonly configDir: string;
+  private readonly o: XlToolstackOptions;
+  private readonly timeouts: Timeouts;
+  private readonly run: CommandRunner;
+  private readonly log?: Logger;
+  private readonly cacheMs: number;
+  private readonly cache = new Map<string, Cached<unknown>>();
+  private readonly domainLocks = new Map<string, Promise<unknown>>();
+
+  constructor(opts: XlToolstackOptions) {
+    this.o = opts;
+    this.kind = opts.kind;
+    this.configDir = opts.configDir;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.log = opts.log;
+    this.run = opts.runner ?? createRunner(opts.log);
+    this.cacheMs = opts.readCacheMs ?? 1000;
+  }
+
+  // ---- plumbing ----
+
+  private async exec(prefix: readonly string[], args: string[], opts: CallOptions & { domain?: string } = {}, timeoutMs?: number): Promise<RunResult> {
+    return this.run([...prefix, ...args], {
+      timeoutMs: opts.timeoutMs ?? timeoutMs ?? this.timeouts.defaultMs,
+      signal: opts.signal,
+      env: this.o.env,
+      domain: opts.domain,
+    });
+  }
+
+  /** Runs xl and throws the mapped error on a non-zero exit. */
+  private async xl(args: string[], opts: CallOptions & { domain?: string; device?: string } = {}, timeoutMs?: number): Promise<RunResult> {
+    const r = await this.exec(this.o.xl, args, opts, timeoutMs);
+    if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(args, r, opts));
+    return r;
+  }
+
+  private callInfo(args: string[], r: RunResult, opts: { domain?: string; device?: string }): XlCallInfo {
+    return { argv: ['xl', ...args], exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, domain: opts.domain, device: opts.device };
+  }
+
+  private cached<T>(key: string, f: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key) as Cached<T> | undefined;
+    if (hit && Date.now() - hit.at <= this.cacheMs) return hit.value;
+    const value = f();
+    this.cache.set(key, { at: Date.now(), value });
+    value.catch(() => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
+    return value;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** Serializes device changes per domain so "list, attach, list" finds exactly our new device. */
+  private async withDomainLock<T>(domain: string, f: () => Promise<T>): Promise<T> {
+    const prev = this.domainLocks.get(domain) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(f);
+    this.domainLocks.set(domain, next);
+    try {
+      return await next;
+    } finally {
+      if (this.domainLocks.get(domain) === next) this.domainLocks.delete(domain);
+    }
+  }
+
+  private async mutate<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  private warnings(stderr: string): string[] {
+    return stderr.split('\n').map((l) => l.trim()).filter((l) => /^libxl: warning:|^WARNING:/i.test(l));
+  }
+
+  // ---- host ----
+
+  async hostInfo(opts: CallOptions = {}): Promise<HostInfo> {
+    return this.cached('info', async () => {
+      const info = parseXlInfo((await this.xl(['info'], opts)).stdout);
+      if (info.iommu && info.interruptRemapping === undefined) {
+        // xl info does not say; the hypervisor's boot log does. A truncated ring buffer just leaves it unknown.
+        try {
+          const r = await this.exec(this.o.xl, ['dmesg'], opts);
+          if (r.exitCode === 0) info.interruptRemapping = interruptRemappingFromDmesg(r.stdout);
+        } catch (e) {
+          this.log?.debug('xl dmesg unavailable; interrupt remapping unknown', { error: (e as Error).message });
+        }
+      }
+      return info;
+    });
+  }
+
+  async flaskMode(opts: CallOptions = {}): Promise<FlaskMode> {
+    const r = await this.exec(this.o.xl, ['getenforce'], opts);
+    if (![0, 1, 255].includes(r.exitCode)) throw mapXlFailure(this.callInfo(['getenforce'], r, {}));
+    return parseGetenforce(r.exitCode, r.stdout);
+  }
+
+  async loadPolicy(file: string, opts: CallOptions = {}): Promise<void> {
+    const c = checkAbsolutePath(file);
+    if (c) throw new InvalidSpecError('policy_file', c);
+    await this.mutate(() => this.xl(['loadpolicy', file], opts));
+  }
+
+  async setEnforce(mode: 'enforcing' | 'permissive', opts: CallOptions = {}): Promise<void> {
+    await this.mutate(() => this.xl(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
+  }
+
+  hostPciDevices(): Promise<HostPciDevice[]> {
+    return readHostPciDevices(this.o.sysfsRoot);
+  }
+
+  // ---- domains ----
+
+  listDomains(opts: CallOptions = {}): Promise<DomainInfo[]> {
+    return this.cached('list-l', async () => parseXlListLong((await this.xl(['list', '-l'], opts)).stdout));
+  }
+
+  async getDomain(name: string, opts: CallOptions = {}): Promise<DomainInfo | undefined> {
+    assertName('name', name);
+    return (await this.listDomains(opts)).find((d) => d.name === name);
+  }
+
+  domainStates(opts: CallOptions = {}): Promise<DomainRuntime[]> {
+    return this.cached('list', async () => parseXlList((await this.xl(['list'], opts)).stdout));
+  }
+
+  async domainState(name: string, opts: CallOptions = {}): Promise<DomainRuntime | undefined> {
+    assertName('name', name);
+    return (await this.domainStates(opts)).find((d) => d.name === name);
+  }
+
+  private async writeConfig(fileName: string, text: string): Promise<string> {
+    await fs.mkdir(this.configDir, { recursive: true, mode: 0o700 });
+    const file = path.join(this.configDir, fileName);
+    const tmp = path.join(this.configDir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await fs.writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+    return file;
+  }
+
+  async createDomain(spec: DomainSpec, opts: CallOptions = {}): Promise<CreateResult> {
+    const text = renderXlConfig(spec);
+    const configFile = await this.writeConfig(`${spec.name}.cfg`, text);
+    return this.mutate(async () => {
+      this.log?.info('creating domain', { domain: spec.name, config: configFile });
+      const r = await this.xl(['create', configFile], { ...opts, domain: spec.name }, this.timeouts.createMs);
+      const warnings = this.warnings(r.stderr);
+      for (const w of warnings) this.log?.warn('libxl warning during create', { domain: spec.name, warning: w });
+      const domid = parseDomid((await this.xl(['domid', spec.name], { ...opts, domain: spec.name })).stdout);
+      return { domid, configFile, warnings };
+    });
+  }
+
+  async dryRun(spec: DomainSpec, opts: CallOptions = {}): Promise<DryRunResult> {
+    const configText = renderXlConfig(spec);
+    const file = await this.writeConfig(`.dryrun-${spec.name}-${randomBytes(4).toString('hex')}.cfg`, configText);
+    try {
+      const r = await this.xl(['create', '-n', file], { ...opts, domain: spec.name });
+      const config = parseCreateDryRun(r.stdout);
+      return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
+    } finally {
+      await fs.rm(file, { force: true });
+    }
+  }
+
+  async shutdownDomain(name: string, opts: CallOptions & { timeoutMs: number }): Promise<ShutdownOutcome> {
+    assertName('name', name);
+    return this.mutate(async () => {
+      try {
+        await this.xl(['shutdown', '-w', name], { ...opts, domain: name });
+        return 'shutdown';
+      } catch (e) {
+        if (e instanceof NoSuchDomainError) return 'absent';
+        if (!(e instanceof XlTimeoutError) && !(e instanceof XlFailed)) throw e;
+        this.log?.warn('graceful shutdown failed; destroying', { domain: name, error: (e as Error).message });
+      }
+      try {
+        await this.xl(['destroy', name], { signal: opts.signal, domain: name });
+        return 'destroyed';
+      } catch (e) {
+        if (e instanceof NoSuchDomainError) return 'absent';
+        throw e;
+      }
+    });
+  }
+
+  async destroyDomain(name: string, opts: CallOptions = {}): Promise<void> {
+    assertName('name', name);
+    await this.mutate(async () => {
+      try {
+        await this.xl(['destroy', name], { ...opts, domain: name });
+      } catch (e) {
+        if (!(e instanceof NoSuchDomainError)) throw e;
+      }
+    });
+  }
+
+  async memSet(name: string, mib: number, opts: CallOptions = {}): Promise<void> {
+    assertName('name', name);
+    const c = checkInteger(mib, 1, 16 * 1024 * 1024, ' MiB');
+    if (c) throw new InvalidSpecError('memory', c);
+    await this.mutate(() => this.xl(['mem-set', name, String(mib)], { ...opts, domain: name }));
+  }
+
+  async vcpuSet(name: string, vcpus: number, opts: CallOptions = {}): Promise<void> {
+    assertName('name', name);
+    const c = checkVcpus(vcpus);
+    if (c) throw new InvalidSpecError('vcpus', c);
+    await this.mutate(() => this.xl(['vcpu-set', name, String(vcpus)], { ...opts, domain: name }));
+  }
+
+  // ---- PCI ----
+
+  private bdfArg(bdf: string): string {
+    const c = checkBdf(bdf);
+    if (c) throw new InvalidSpecError('bdf', c);
+    return normalizeBdf(bdf);
+  }
+
+  pciAssignableList(opts: CallOptions = {}): Promise<string[]> {
+    return this.cached('pci-assignable', async () => parsePciAssignableList((await this.xl(['pci-assignable-list'], opts)).stdout));
+  }
+
+  async pciAssignableAdd(bdf: string, opts: CallOptions = {}): Promise<void> {
+    const b = this.bdfArg(bdf);
+    await this.mutate(() => this.xl(['pci-assignable-add', b], { ...opts, device: b }));
+  }
+
+  async pciAssignableRemove(bdf: string, opts: CallOptions & { rebind?: boolean } = {}): Promise<void> {
+    const b = this.bdfArg(bdf);
+    await this.mutate(() => this.xl(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }));
+  }
+
+  async pciList(domain: string, opts: CallOptions = {}): Promise<PciListEntry[]> {
+    assertName('domain', domain);
+    return parsePciList((await this.xl(['pci-list', domain], { ...opts, domain })).stdout);
+  }
+
+  async pciAttach(domain: string, spec: PciSpec, opts: CallOptions = {}): Promise<void> {
+    assertName('domain', domain);
+    const s = renderPciSpec(spec);
+    await this.mutate(() => this.xl(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }));
+  }
+
+  async pciDetach(domain: string, bdf: string, opts: CallOptions = {}): Promise<void> {
+    assertName('domain', domain);
+    const b = this.bdfArg(bdf);
+    await this.mutate(() => this.xl(['pci-detach', domain, b], { ...opts, domain, device: b }));
+  }
+
+  // ---- vifs and disks ----
+
+  async networkList(domain: string, opts: CallOptions = {}): Promise<NetworkListEntry[]> {
+    assertName('domain', domain);
+    return parseNetworkList((await this.xl(['network-list', domain], { ...opts, domain })).stdout);
+  }
+
+  async networkAttach(domain: string, vif: VifSpec, opts: CallOptions = {}): Promise<number> {
+    assertName('domain', domain);
+    const words = networkAttachArgs(vif);
+    return this.withDomainLock(domain, () => this.mutate(async () => {
+      const before = new Set((await this.networkList(domain, opts)).map((n) => n.devid));
+      await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+      if (vif.devid !== undefined) return vif.devid;
+      const added = (await this.networkList(domain, opts)).filter((n) => !before.has(n.devid));
+      if (added.length !== 1) {
+        throw new XlOutputError('xl network-list', `expected one new vif on ${domain} after network-attach, found ${added.length}`,
+          'Another tool may be changing this domain\'s vifs at the same time; run `xl network-list` and re-run apply.');
+      }
+      return added[0].devid;
+    }));
+  }
+
+  async networkDetach(domain: string, devid: number, opts: CallOptions = {}): Promise<void> {
+    assertName('domain', domain);
+    const c = checkInteger(devid, 0, 65535);
+    if (c) throw new InvalidSpecError('devid', c);
+    await this.withDomainLock(domain, () => this.mutate(() =>
+      this.xl(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` })));
+  }
+
+  async blockList(domain: string, opts: CallOptions = {}): Promise<BlockListEntry[]> {
+    assertName('domain', domain);
+    return parseBlockList((await this.xl(['block-list', domain], { ...opts, domain })).stdout);
+  }
+
+  async blockAttach(domain: string, disk: DiskSpec, opts: CallOptions = {}): Promise<number> {
+    assertName('domain', domain);
+    const spec = renderDiskSpec(disk);
+    return this.withDomainLock(domain, () => this.mutate(async () => {
+      const before = new Set((await this.blockList(domain, opts)).map((b) => b.vdev));
+      await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+      const added = (await this.blockList(domain, opts)).filter((b) => !before.has(b.vdev));
+      if (added.length !== 1) {
+        throw new XlOutputError('xl block-list', `expected one new disk on ${domain} after block-attach, found ${added.length}`,
+          'Another tool may be changing this domain\'s disks at the same time; run `xl block-list` and re-run apply.');
+      }
+      return added[0].vdev;
+    }));
+  }
+
+  async blockDetach(domain: string, vdev: string, opts: CallOptions = {}): Promise<void> {
+    assertName('domain', domain);
+    const c = checkVdev(vdev);
+    if (c) throw new InvalidSpecError('vdev', c);
+    await this.withDomainLock(domain, () => this.mutate(() =>
+      this.xl(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
+  }
+
+  // ---- xenstore ----
+
+  private xsPath(p: string): string {
+    if (!/^\/[A-Za-z0-9_/.:-]*$/.test(p) || p.length > 3072) throw new InvalidSpecError('path', `"${p.slice(0, 60)}" is not a xenstore path`);
+    return p;
+  }
+
+  async xenstoreRead(p: string, opts: CallOptions = {}): Promise<string | undefined> {
+    const r = await this.exec(this.o.xenstoreRead, [this.xsPath(p)], opts);
+    if (r.exitCode === 0) return r.stdout.replace(/\n$/, '');
+    if (/couldn't read path|No such file|ENOENT/i.test(r.stderr)) return undefined;
+    throw new XlFailed({ argv: [...this.o.xenstoreRead, p], exitCode: r.exitCode, stderr: r.stderr },
+      undefined, 'Check that xenstored is running and that the provider runs as root in dom0.');
+  }
+
+  async xenstoreLs(p: string, opts: CallOptions = {}): Promise<Record<string, string>> {
+    const r = await this.exec(this.o.xenstoreLs, ['-f', this.xsPath(p)], opts);
+    if (r.exitCode === 0) return parseXenstoreLs(r.stdout);
+    if (/No such file|ENOENT|couldn't/i.test(r.stderr)) return {};
+    throw new XlFailed({ argv: [...this.o.xenstoreLs, '-f', p], exitCode: r.exitCode, stderr: r.stderr },
+      undefined, 'Check that xenstored is running and that the provider runs as root in dom0.');
+  }
+
+  waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus> {
+    return waitForBackend((p, signal) => this.xenstoreRead(p, { signal }), { ...opts, log: opts.log ?? this.log });
+  }
+
+  snapshot(): ToolstackSnapshot {
+    return new ToolstackSnapshot(this);
+  }
+}
