@@ -172,13 +172,16 @@ export function decimalToPlainText(d: Decimal): string {
   return `${sign}0.${'0'.repeat(-point)}${ds}`;
 }
 
-/** The shortest decimal that reads back as this float64, written without an exponent (Go's 'f', -1 form). */
+/**
+ * A float64 as plain decimal text (Go's 'f' form, no exponent). The shortest text that reads back as this float64
+ * when that text is exactly the float's value (0.5, 300, 1e21); otherwise the float's exact expansion, because a
+ * reader with more precision than float64 (go-cty reads JSON at 512 bits, we read it exactly) would otherwise get
+ * a different number: the shortest form of 2^64 is 18446744073709552000.
+ */
 export function floatToPlainText(f: number): string {
-  const s = String(f);
-  if (!/e/i.test(s)) return s;
-  const d = parseDecimal(s);
-  if (!d) throw new CodecError(`cannot format number ${s}`);
-  return decimalToPlainText(d);
+  const exact = floatToDecimal(f);
+  const shortest = parseDecimal(String(f));
+  return decimalToPlainText(shortest && decimalEquals(shortest, exact) ? shortest : exact);
 }
 
 const JSON_NUMBER_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
