@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { compareSpecWithConfig } from '../../../provider/xen/compare';
+import { InvalidSpecError } from '../../../provider/xen/errors';
+import type { DiskSpec, DomainSpec, PciSpec, VifSpec } from '../../../provider/xen/model';
+import { parseCreateDryRun } from '../../../provider/xen/parse';
+import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderVifSpec, renderXlConfig } from '../../../provider/xen/render';
+import { normalizeBdf } from '../../../provider/xen/validate';
+import { parseDiskSpec, parsePciSpec, parseVifSpec, parseXlCfg, type CfgValue } from './helpers/xlcfg';
+
+const FIX = '/work/shared/fixtures/xl-4.17';
+const fixtureJson = (n: string) => parseCreateDryRun(readFileSync(`${FIX}/xl-create-n.${n}.json`, 'utf8'));
+
+const clientSpec: DomainSpec = {
+  name: 'client', type: 'pv', kernel: '/boot/vmlinuz', ramdisk: '/boot/guest.cpio.gz', cmdline: 'console=hvc0 xenlab.role=client',
+  memory: 256, vcpus: 1,
+  vifs: [{ backend: 'drv', mac: '00:16:3e:00:00:01', bridge: 'xenbr0' }],
+  disks: [{ backend: 'Domain-0', format: 'raw', vdev: 'xvda', access: 'rw', target: '/var/lib/xenlab/disk0.img' }],
+};
+
+const drvSpec: DomainSpec = {
+  name: 'drv', type: 'pv', kernel: '/boot/vmlinuz', ramdisk: '/boot/guest.cpio.gz', cmdline: 'console=hvc0 xenlab.role=driver iommu=soft',
+  memory: 384, vcpus: 1, driverDomain: true, pci: [{ bdf: '00:05.0' }],
+};
+
+const labelledSpec: DomainSpec = {
+  name: 'labelled', type: 'pv', kernel: '/boot/vmlinuz', ramdisk: '/boot/guest.cpio.gz', cmdline: 'console=hvc0 xenlab.role=client',
+  memory: 128, vcpus: 1, seclabel: 'system_u:system_r:domU_t', initSeclabel: 'system_u:system_r:domU_t_building',
+};
+
+const hvmStubSpec: DomainSpec = {
+  name: 'hvmstub', type: 'hvm', memory: 128, vcpus: 1,
+  deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t' },
+  vifs: [{ backend: 'drv', mac: '00:16:3e:00:00:04', bridge: 'xenbr0' }],
+};
+
+const pvhSpec: DomainSpec = {
+  name: 'pvhclient', type: 'pvh', kernel: '/boot/vmlinuz', ramdisk: '/boot/guest.cpio.gz', cmdline: 'console=hvc0 xenlab.role=client',
+  memory: 256, vcpus: 1, vifs: [{ backend: 'drv', mac: '00:16:3e:00:00:03', bridge: 'xenbr0' }],
+};
+
+describe('renderXlConfig', () => {
+  test('client: explicit backend on every device, every key once', () => {
+    const text = renderXlConfig(clientSpec);
+    const cfg = parseXlCfg(text);
+    expect([...cfg.keys()].sort()).toEqual(['cmdline', 'disk', 'kernel', 'maxmem', 'maxvcpus', 'memory', 'name', 'on_crash', 'on_poweroff',
+      'on_reboot', 'ramdisk', 'type', 'vcpus', 'vif'].sort());
+    expect(cfg.get('vif')).toEqual(['backend=drv,mac=00:16:3e:00:00:01,bridge=xenbr0']);
+    expect(cfg.get('disk')).toEqual(['backend=Domain-0,format=raw,vdev=xvda,access=rw,target=/var/lib/xenlab/disk0.img']);
+    expect(cfg.get('memory')).toBe(256);
+  });
+
+  test('driver domain, labels, stub domain, pvgrub', () => {
+    expect(parseXlCfg(renderXlConfig(drvSpec)).get('driver_domain')).toBe(1);
+    expect(parseXlCfg(renderXlConfig(drvSpec)).get('pci')).toEqual(['0000:00:05.0']);
+    const l = parseXlCfg(renderXlConfig(labelledSpec));
+    expect([l.get('seclabel'), l.get('init_seclabel')]).toEqual(['system_u:system_r:domU_t', 'system_u:system_r:domU_t_building']);
+    const h = parseXlCfg(renderXlConfig({ ...hvmStubSpec, deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t', stubdomainMemory: 128 } }));
+    expect([h.get('device_model_stubdomain_override'), h.get('device_model_stubdomain_seclabel'), h.get('stubdomain_memory')])
+      .toEqual([1, 'system_u:system_r:dm_dom_t', 128]);
+    const g = parseXlCfg(renderXlConfig({ name: 'g', type: 'pv', memory: 256, vcpus: 1, firmware: 'pvgrub64' }));
+    expect(g.get('firmware')).toBe('pvgrub64');
+    expect(g.has('kernel')).toBe(false);
+  });
+
+  test('pci options and rdm_policy', () => {
+    expect(renderPciSpec({ bdf: '03:00.0', permissive: true, seize: false, rdm_policy: 'relaxed' }))
+      .toBe('0000:03:00.0,permissive=1,seize=0,rdm_policy=relaxed');
+  });
+
+  test.each([
+    ['client', clientSpec], ['drv', drvSpec], ['labelled', labelledSpec], ['hvm-stubdom', hvmStubSpec], ['pvh', pvhSpec],
+  ] as const)('%s: the spec agrees with what real xl create -n parsed from the equivalent hand-written config', (fixture, spec) => {
+    expect(compareSpecWithConfig(spec, fixtureJson(fixture))).toEqual([]);
+  });
+
+  test('comparison reports what libxl understood differently', () => {
+    const d = compareSpecWithConfig({ ...clientSpec, memory: 512, vifs: [{ backend: 'drv', bridge: 'xenbr1' }] }, fixtureJson('client'));
+    expect(d).toEqual(expect.arrayContaining([
+      { path: 'memory', wanted: 512, got: 256 },
+      { path: 'vifs[0].bridge', wanted: 'xenbr1', got: 'xenbr0' },
+    ]));
+  });
+
+  test('invalid specs throw InvalidSpecError naming the field', () => {
+    expect(() => renderXlConfig({ ...clientSpec, maxmem: 128 })).toThrow(/maxmem/);
+    expect(() => renderXlConfig({ ...clientSpec, kernel: undefined })).toThrow(InvalidSpecError);
+    expect(() => renderXlConfig({ ...hvmStubSpec, type: 'pv', kernel: '/k' })).toThrow(/device_model/);
+    try { renderXlConfig({ ...clientSpec, vifs: [{ backend: 'drv', bridge: 'br,0' }] }); } catch (e) {
+      expect((e as InvalidSpecError).field).toBe('vifs[0].bridge');
+    }
+  });
+});
+
+// ---- injection corpus ----
+
+const PAYLOADS = [
+  'a\nb', 'a\r\nname = "evil"', 'a"b', '"\nkernel = "/evil', "a'b", 'a,b', 'a=b', 'backend=evil', 'a]b', 'a[b', '"]\nextra = ["',
+  '$(reboot)', '`id`', 'a;b', 'a#b', 'a b', 'a\tb', 'a\\b', 'a\\"b', 'a\0b', 'x'.repeat(5000), 'ünïcödé', '\u2028', '日本',
+  '', ' ', ',target=/etc/shadow', 'xvda,access=rw', '0000:00:05.0,permissive=1', '../../../etc/passwd', '/a/../b', '-F',
+];
+
+type Setter = { field: string; err?: string; set: (v: string) => DomainSpec; key: string; read: (cfg: Map<string, CfgValue>) => unknown };
+
+const base: DomainSpec = {
+  ...clientSpec,
+  seclabel: 'system_u:system_r:domU_t',
+  initSeclabel: 'system_u:system_r:domU_t_building',
+  pci: [{ bdf: '0000:03:00.0', rdm_policy: 'strict' }],
+  vifs: [{ backend: 'drv', mac: '00:16:3e:00:00:01', bridge: 'xenbr0', ip: '10.0.0.2', script: 'vif-bridge', rate: '10Mb/s@20ms', model: 'e1000', vifname: 'vif-client' }],
+  disks: [{ backend: 'Domain-0', format: 'raw', vdev: 'xvda', access: 'rw', target: '/var/lib/xen/disk.img', backendtype: 'phy', script: 'block' }],
+};
+const hvmBase: DomainSpec = { ...hvmStubSpec, firmware: 'bios' };
+
+function topLevel(field: keyof DomainSpec, key: string, b: DomainSpec = base): Setter {
+  return { field: String(field), err: key, set: (v) => ({ ...b, [field]: v }), read: (c) => c.get(key) };
+}
+function vifField(f: keyof VifSpec): Setter {
+  return { field: `vifs[0].${f}`, key: 'vif', set: (v) => ({ ...base, vifs: [{ ...base.vifs![0], [f]: v }] }),
+    read: (c) => parseVifSpec((c.get('vif') as string[])[0]).get(f === 'vifname' ? 'vifname' : f) };
+}
+function diskField(f: keyof DiskSpec): Setter {
+  return { field: `disks[0].${f}`, key: 'disk', set: (v) => ({ ...base, disks: [{ ...base.disks![0], [f]: v } as DiskSpec] }),
+    read: (c) => parseDiskSpec((c.get('disk') as string[])[0]).get(f) };
+}
+function pciField(f: keyof PciSpec): Setter {
+  return { field: `pci[0].${f}`, key: 'pci', set: (v) => ({ ...base, pci: [{ ...base.pci![0], [f]: v } as PciSpec] }),
+    read: (c) => { const p = parsePciSpec((c.get('pci') as string[])[0]); return f === 'bdf' ? p.bdf : p.opts.get(f); } };
+}
+
+const SETTERS: Setter[] = [
+  topLevel('name', 'name'), topLevel('kernel', 'kernel'), topLevel('ramdisk', 'ramdisk'), topLevel('cmdline', 'cmdline'),
+  topLevel('uuid', 'uuid'), topLevel('seclabel', 'seclabel'), topLevel('initSeclabel', 'init_seclabel'),
+  topLevel('bootloader', 'bootloader', { ...base, kernel: undefined }), topLevel('firmware', 'firmware', { ...base, kernel: undefined }),
+  topLevel('firmware', 'firmware', hvmBase), topLevel('type', 'type'),
+  topLevel('onPoweroff', 'on_poweroff'), topLevel('onReboot', 'on_reboot'), topLevel('onCrash', 'on_crash'),
+  { field: 'device_model.seclabel', key: 'device_model_stubdomain_seclabel',
+    set: (v) => ({ ...hvmBase, deviceModel: { stubdomain: true, seclabel: v } }), read: (c) => c.get('device_model_stubdomain_seclabel') },
+  ...(['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname'] as const).map(vifField),
+  ...(['backend', 'target', 'vdev', 'format', 'access', 'backendtype', 'script'] as const).map(diskField),
+  ...(['bdf', 'rdm_policy'] as const).map(pciField),
+];
+
+describe('injection corpus: every string field, every payload, rejected or inert', () => {
+  test(`${SETTERS.length} fields x ${PAYLOADS.length * 3} payloads`, () => {
+    let rendered = 0;
+    let rejected = 0;
+    for (const s of SETTERS) {
+      for (const payload of PAYLOADS.flatMap((p) => [p, `ok${p}`, `${p}ok`])) {
+        const spec = s.set(payload);
+        let text: string;
+        try {
+          text = renderXlConfig(spec);
+        } catch (e) {
+          if (!(e instanceof InvalidSpecError)) throw e;
+          expect({ payload, field: e.field }).toEqual({ payload, field: s.err ?? s.field });
+          rejected++;
+          continue;
+        }
+        // Accepted: the file must have exactly the keys of the same spec with a harmless value, and the value must
+        // read back byte for byte.
+        rendered++;
+        expect(text).not.toMatch(/[\\\0\r]/);
+        expect(/[^\x20-\x7e\n]/.test(text)).toBe(false);
+        const cfg = parseXlCfg(text);
+        const keys = [...cfg.keys()].sort();
+        const baseline = [...parseXlCfg(renderXlConfig(s.set(safeValueFor(s.field)))).keys()].sort();
+        expect({ field: s.field, payload, keys }).toEqual({ field: s.field, payload, keys: baseline });
+        expect({ field: s.field, payload, got: s.read(cfg) }).toEqual({ field: s.field, payload, got: expectedReadBack(s.field, payload) });
+      }
+    }
+    expect(rejected).toBeGreaterThan(0);
+    expect(rendered).toBeGreaterThan(0);
+  });
+
+  test('device-spec helpers reject anything that could add a key', () => {
+    for (const p of PAYLOADS) {
+      for (const f of ['backend', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname', 'mac'] as const) {
+        try {
+          const words = networkAttachArgs({ ...base.vifs![0], [f]: p });
+          expect(words.map((w) => w.split('=')[0])).toEqual(networkAttachArgs(base.vifs![0]).map((w) => w.split('=')[0]));
+          expect(words.join(' ')).not.toMatch(/[,\n"]/);
+        } catch (e) { expect(e).toBeInstanceOf(InvalidSpecError); }
+      }
+      try {
+        const s = renderDiskSpec({ ...base.disks![0], target: `/ok${p}` });
+        expect([...parseDiskSpec(s).keys()]).toEqual(['backend', 'format', 'vdev', 'access', 'backendtype', 'script', 'target']);
+      } catch (e) { expect(e).toBeInstanceOf(InvalidSpecError); }
+      try {
+        const s = renderPciSpec({ bdf: p });
+        expect(parsePciSpec(s).opts.size).toBe(0);
+      } catch (e) { expect(e).toBeInstanceOf(InvalidSpecError); }
+    }
+  });
+});
+
+function safeValueFor(field: string): string {
+  const safe: Record<string, string> = {
+    name: 'x', kernel: '/k', ramdisk: '/r', cmdline: 'c', uuid: '00000000-0000-0000-0000-000000000001', seclabel: 'a:b:c',
+    initSeclabel: 'a:b:c', bootloader: 'pygrub', type: 'pv', onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'destroy',
+    'device_model.seclabel': 'a:b:c', 'vifs[0].backend': 'd', 'vifs[0].mac': '00:16:3e:00:00:09', 'vifs[0].bridge': 'br0',
+    'vifs[0].ip': '10.0.0.9', 'vifs[0].script': 'vif-route', 'vifs[0].rate': '1MB/s', 'vifs[0].model': 'rtl8139', 'vifs[0].vifname': 'v0',
+    'disks[0].backend': 'd', 'disks[0].target': '/t', 'disks[0].vdev': 'xvdb', 'disks[0].format': 'qcow2', 'disks[0].access': 'ro',
+    'disks[0].backendtype': 'qdisk', 'disks[0].script': 'block', 'pci[0].bdf': '0000:01:00.0', 'pci[0].rdm_policy': 'relaxed',
+  };
+  if (field === 'firmware') return 'pvgrub64';
+  return safe[field] ?? 'x';
+}
+
+/** What an accepted value reads back as: itself, except the normalizations the renderer documents. */
+function expectedReadBack(field: string, v: string): string {
+  if (field === 'pci[0].bdf') return normalizeBdf(v);
+  if (field === 'uuid' || field === 'vifs[0].mac') return v.toLowerCase();
+  return v;
+}
+
+// ---- property: random valid specs render and re-read to the same values ----
+
+const ident = fc.stringMatching(/^[a-z][a-z0-9_-]{0,14}$/);
+const path = fc.array(fc.stringMatching(/^[A-Za-z0-9_+@-][A-Za-z0-9._+@-]{0,10}$/), { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}`);
+const label = fc.tuple(ident, ident, ident).map(([a, b, c]) => `${a.replace(/-/g, '_')}:${b.replace(/-/g, '_')}:${c.replace(/-/g, '_')}`);
+const mac = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 })
+  .map((b) => b.map((x, i) => (i === 0 ? x & 0xfe : x).toString(16).padStart(2, '0')).join(':'));
+const vifArb: fc.Arbitrary<VifSpec> = fc.record({
+  backend: ident, mac, bridge: ident, ip: fc.ipV4(), script: fc.constantFrom('vif-bridge', 'vif-route', '/etc/xen/scripts/vif-nat'),
+  rate: fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.constantFrom('', 'K', 'M', 'G'), fc.constantFrom('B', 'b'), fc.option(fc.tuple(fc.integer({ min: 1, max: 999 }), fc.constantFrom('s', 'ms', 'us')), { nil: undefined }))
+    .map(([n, u, b, iv]) => `${n}${u}${b}/s${iv ? `@${iv[0]}${iv[1]}` : ''}`),
+  model: fc.constantFrom('e1000', 'rtl8139'), vifname: ident, mtu: fc.integer({ min: 68, max: 9000 }),
+}, { requiredKeys: ['backend'] });
+const diskArb: fc.Arbitrary<DiskSpec> = fc.record({
+  backend: ident, target: path, vdev: fc.integer({ min: 0, max: 25 }).map((i) => `xvd${String.fromCharCode(97 + i)}`),
+  format: fc.constantFrom('raw', 'qcow2', 'vhd', 'qed', 'qcow'), access: fc.constantFrom('rw', 'ro'),
+  backendtype: fc.constantFrom('phy', 'qdisk', 'tap'), script: fc.constantFrom('block', '/etc/xen/scripts/block-iscsi'),
+}, { requiredKeys: ['backend', 'target', 'vdev'] }) as fc.Arbitrary<DiskSpec>;
+const pciArb: fc.Arbitrary<PciSpec> = fc.record({
+  bdf: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 7 }))
+    .map(([b, s, f]) => `${b.toString(16).padStart(2, '0')}:${s.toString(16).padStart(2, '0')}.${f}`),
+  permissive: fc.boolean(), msitranslate: fc.boolean(), seize: fc.boolean(), power_mgmt: fc.boolean(), rdm_policy: fc.constantFrom('strict', 'relaxed'),
+}, { requiredKeys: ['bdf'] }) as fc.Arbitrary<PciSpec>;
+const specArb: fc.Arbitrary<DomainSpec> = fc.record({
+  name: ident, type: fc.constantFrom('pv', 'pvh'), memory: fc.integer({ min: 16, max: 65536 }), vcpus: fc.integer({ min: 1, max: 64 }),
+  kernel: path, ramdisk: path, cmdline: fc.stringMatching(/^[\x20-\x21\x23-\x5b\x5d-\x7e]{0,200}$/),
+  driverDomain: fc.boolean(), seclabel: label, initSeclabel: label,
+  onPoweroff: fc.constantFrom('destroy', 'restart', 'preserve'), onCrash: fc.constantFrom('destroy', 'coredump-destroy', 'rename-restart'),
+  vifs: fc.array(vifArb, { maxLength: 3 }), disks: fc.uniqueArray(diskArb, { maxLength: 3, selector: (d) => d.vdev }),
+  pci: fc.uniqueArray(pciArb, { maxLength: 3, selector: (p) => normalizeBdf(p.bdf) }),
+}, { requiredKeys: ['name', 'type', 'memory', 'vcpus', 'kernel'] }) as fc.Arbitrary<DomainSpec>;
+
+function readBack(cfg: Map<string, CfgValue>): DomainSpec {
+  const s = (k: string) => cfg.get(k) as string | undefined;
+  const n = (k: string) => cfg.get(k) as number | undefined;
+  const spec: DomainSpec = { name: s('name')!, type: s('type') as DomainSpec['type'], memory: n('memory')!, vcpus: n('vcpus')! };
+  const opt = <K extends keyof DomainSpec>(k: K, v: DomainSpec[K] | undefined) => { if (v !== undefined) spec[k] = v; };
+  opt('kernel', s('kernel')); opt('ramdisk', s('ramdisk')); opt('cmdline', s('cmdline'));
+  opt('driverDomain', n('driver_domain') === 1 ? true : undefined);
+  opt('seclabel', s('seclabel')); opt('initSeclabel', s('init_seclabel'));
+  opt('onPoweroff', s('on_poweroff') as DomainSpec['onPoweroff']); opt('onCrash', s('on_crash') as DomainSpec['onCrash']);
+  opt('vifs', ((cfg.get('vif') ?? []) as string[]).map((v) => {
+    const m = parseVifSpec(v);
+    const o: VifSpec = { backend: m.get('backend')! };
+    for (const [k, val] of m) if (k !== 'backend') (o as unknown as Record<string, unknown>)[k] = k === 'mtu' ? Number(val) : val;
+    return o;
+  }));
+  opt('disks', ((cfg.get('disk') ?? []) as string[]).map((v) => Object.fromEntries(parseDiskSpec(v)) as unknown as DiskSpec));
+  opt('pci', ((cfg.get('pci') ?? []) as string[]).map((v) => {
+    const p = parsePciSpec(v);
+    const o: PciSpec = { bdf: p.bdf };
+    for (const [k, val] of p.opts) (o as unknown as Record<string, unknown>)[k] = k === 'rdm_policy' ? val : val === '1';
+    return o;
+  }));
+  return spec;
+}
+
+test('property: random valid specs render to configs that re-read to the same values', () => {
+  fc.assert(fc.property(specArb, (spec) => {
+    const cfg = parseXlCfg(renderXlConfig(spec));
+    const got = readBack(cfg);
+    const want: DomainSpec = {
+      ...spec,
+      driverDomain: spec.driverDomain ? true : undefined,
+      onPoweroff: spec.onPoweroff ?? 'destroy', onCrash: spec.onCrash ?? 'destroy',
+      vifs: spec.vifs ?? [], pci: (spec.pci ?? []).map((p) => ({ ...p, bdf: normalizeBdf(p.bdf) })),
+      disks: (spec.disks ?? []).map((d) => ({ ...d, format: d.format ?? 'raw', access: d.access ?? 'rw' })),
+    };
+    for (const k of Object.keys(want) as Array<keyof DomainSpec>) if (want[k] === undefined) delete want[k];
+    expect(got).toEqual(want);
+    expect(cfg.get('maxmem')).toBe(spec.memory);
+    expect(cfg.get('on_reboot')).toBe('restart');
+    for (const v of (cfg.get('vif') ?? []) as string[]) expect(v.startsWith('backend=')).toBe(true);
+  }), { numRuns: 300 });
+});
+
+test('renderVifSpec and networkAttachArgs agree', () => {
+  const v = base.vifs![0];
+  expect(renderVifSpec(v)).toBe(networkAttachArgs(v).join(','));
+});
