@@ -1,3 +1,59 @@
-// PLACEHOLDER entry point; the plugin transport replaces this.
-process.stderr.write('terraform-provider-xen: not built yet\n');
-process.exit(1);
+// Entry point of dist/terraform-provider-xen. Kept to argv dispatch and the magic cookie check so that a provider
+// start pays only for what it uses: the simulated host's CLI and the plugin server are required lazily.
+import { hasMagicCookie, NOT_A_PLUGIN_MESSAGE } from './plugin/handshake';
+
+function runXlSim(argv: string[]): void {
+  let cli: { runXlSim(argv: string[]): Promise<number> };
+  try {
+    cli = require('./xen/sim/cli') as typeof cli;
+  } catch (err) {
+    process.stderr.write(`terraform-provider-xen: the simulated host (provider/xen/sim/cli) is not available in this build: ${String(err)}\n`);
+    process.exit(1);
+  }
+  cli.runXlSim(argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`xl-sim: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+function runProvider(debug: boolean): void {
+  const { log } = require('./log') as typeof import('./log');
+  // Terraform cancels with StopProvider, then Shutdown, then SIGKILL; a Ctrl-C in the terminal reaches us too and
+  // must not kill an apply half way. In --debug mode the user owns the process, so Ctrl-C stops it.
+  if (debug) process.on('SIGINT', () => process.exit(0));
+  else process.on('SIGINT', () => log.debug('ignoring SIGINT; Terraform stops providers with StopProvider and Shutdown'));
+  process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err, stack: err.stack }));
+  process.on('unhandledRejection', (reason) =>
+    log.error('unhandled promise rejection', { error: reason, stack: reason instanceof Error ? reason.stack : undefined }),
+  );
+
+  const { serve } = require('./plugin/serve') as typeof import('./plugin/serve');
+  serve({
+    env: process.env,
+    log,
+    debug,
+    loadProviderService: () => (require('./framework') as typeof import('./framework')).createProviderService(),
+    writeStdout: (text) => process.stdout.write(text),
+    exit: (code) => process.exit(code),
+  }).catch((err: unknown) => {
+    log.error('provider failed to start', { error: err, stack: err instanceof Error ? err.stack : undefined });
+    process.stderr.write(`terraform-provider-xen: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+function main(argv: string[]): void {
+  // Before the cookie check: the simulated host is run by tests and users directly.
+  if (argv[0] === '__xl-sim') return runXlSim(argv.slice(1));
+  const debug = argv.includes('--debug');
+  if (!debug && !hasMagicCookie(process.env)) {
+    process.stderr.write(NOT_A_PLUGIN_MESSAGE);
+    process.exit(1);
+  }
+  runProvider(debug);
+}
+
+main(process.argv.slice(2));

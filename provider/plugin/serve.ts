@@ -1,0 +1,116 @@
+// Runs the provider as a go-plugin plugin: listen on a private unix socket, print the handshake line, serve gRPC
+// (mTLS when Terraform sent its certificate), and exit 0 on GRPCController.Shutdown.
+// Startup order matters for Terraform's wall clock: everything before the handshake line is kept to node:crypto,
+// node:http2 and a few small modules; the generated protobuf code and the framework load right after it, while
+// Terraform is still connecting.
+import { chmodSync, unlinkSync } from 'node:fs';
+import * as http2 from 'node:http2';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Logger } from '../log';
+import type { ProviderService } from '../framework';
+import { generateServerCertificate, rawStdBase64 } from './cert';
+import { GrpcServer } from './grpc-server';
+import { MAX_MESSAGE_BYTES } from './grpc-wire';
+import { debugBanner, handshakeLine, negotiateProtocolVersion, providerAddress, reattachJson } from './handshake';
+
+export interface ServeOptions {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** --debug: plaintext, reattach instructions on stdout, no magic cookie, Shutdown ignored. */
+  debug: boolean;
+  /** Loaded after the handshake line is out. */
+  loadProviderService: () => ProviderService;
+  /** Where the handshake (or debug banner) goes; process.stdout in production. */
+  writeStdout: (text: string) => void;
+  exit: (code: number) => void;
+}
+
+const SHUTDOWN_GRACE_MS = 2000;
+
+export async function serve(opts: ServeOptions): Promise<void> {
+  const { env, log } = opts;
+  const negotiated = negotiateProtocolVersion(env);
+  if (!negotiated.ok) {
+    process.stderr.write(negotiated.message + '\n');
+    opts.exit(1);
+    return;
+  }
+
+  const clientCertPem = opts.debug ? undefined : env.PLUGIN_CLIENT_CERT?.trim() || undefined;
+  const cert = clientCertPem ? generateServerCertificate() : undefined;
+  const settings = { maxConcurrentStreams: 1000, maxHeaderListSize: 1 << 20 };
+  // maxSessionMemory is in MB: large responses queue in the session until the peer's window opens.
+  const common = { maxSessionMemory: Math.ceil((2 * MAX_MESSAGE_BYTES) / 1e6), settings };
+  const server = cert
+    ? http2.createSecureServer({
+        ...common,
+        key: cert.keyPem,
+        cert: cert.certPem,
+        // Trust exactly Terraform's certificate and demand it on every connection: anything else on this host that
+        // can reach the socket must not be able to drive dom0.
+        ca: clientCertPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.2',
+        allowHTTP1: false,
+      })
+    : http2.createServer(common);
+
+  const grpc = new GrpcServer(log);
+  grpc.attach(server);
+
+  const socketPath = path.join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}`);
+  await listenPrivately(server, socketPath);
+  const removeSocket = (): void => {
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      /* already gone */
+    }
+  };
+  process.on('exit', removeSocket);
+
+  if (opts.debug) {
+    opts.writeStdout(debugBanner(reattachJson(providerAddress(env), process.pid, socketPath)));
+  } else {
+    opts.writeStdout(handshakeLine(socketPath, cert ? rawStdBase64(cert.der) : '') + '\n');
+  }
+
+  // Synchronous on purpose: no request can be dispatched before every method is registered.
+  const { registerPluginServices } = require('./plugin-services') as typeof import('./plugin-services');
+  const { registerProviderService } = require('./provider-service') as typeof import('./provider-service');
+  let shuttingDown = false;
+  registerPluginServices(grpc, {
+    onShutdown: () => {
+      if (opts.debug) {
+        log.info('ignoring GRPCController.Shutdown in debug mode; stop the provider with Ctrl-C');
+        return;
+      }
+      if (shuttingDown) return;
+      shuttingDown = true;
+      log.debug('shutting down on request');
+      void grpc.drain(server, SHUTDOWN_GRACE_MS).then(() => {
+        removeSocket();
+        opts.exit(0);
+      });
+    },
+  });
+  registerProviderService(grpc, opts.loadProviderService(), log);
+  log.debug('plugin server ready', { socket: socketPath, tls: Boolean(cert), debug: opts.debug });
+}
+
+/** Creates the socket with mode 0600 from the start (umask), not after a window in which others could connect. */
+function listenPrivately(server: http2.Http2Server | http2.Http2SecureServer, socketPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const previous = process.umask(0o177);
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      process.umask(previous);
+      server.off('error', reject);
+      chmodSync(socketPath, 0o600);
+      resolve();
+    });
+  });
+}
