@@ -1,0 +1,276 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, symlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createToolstack, parseConnection } from '../../../provider/xen/connect';
+import {
+  DeviceNotAssignableError, HotplugTimeoutError, InvalidSpecError, NoSuchDomainError, XlAbortedError, XlSpawnError, XlTimeoutError,
+} from '../../../provider/xen/errors';
+import type { DomainSpec } from '../../../provider/xen/model';
+import type { Toolstack } from '../../../provider/xen/toolstack';
+import { createLogger } from '../../../provider/log';
+
+const FIX = '/work/shared/fixtures/xl-4.17';
+const FAKE = path.join(__dirname, 'fixtures', 'fake-xl.js');
+const fx = (f: string) => readFileSync(path.join(FIX, f), 'utf8');
+const metaOf = (n: string) => JSON.parse(fx(`${n}.meta`)) as { stderr: string; exit_code: number; stdout_file: string };
+const fromFixture = (n: string) => { const m = metaOf(n); return { stdout: fx(m.stdout_file), stderr: m.stderr, exit: m.exit_code }; };
+
+type Rule = { stdout?: string; stderr?: string; exit?: number; sleepMs?: number };
+
+interface Harness { ts: Toolstack; dir: string; calls: () => string[][]; logLines: string[] }
+
+function harness(rules: Record<string, Rule | Rule[]>, extra: { readCacheMs?: number; timeoutMs?: number } = {}): Harness {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xen-ts-'));
+  const log = path.join(dir, 'calls.log');
+  writeFileSync(log, '');
+  writeFileSync(path.join(dir, 'rules.json'), JSON.stringify(rules));
+  process.env.FAKE_XL_LOG = log;
+  process.env.FAKE_XL_RULES = path.join(dir, 'rules.json');
+  const logLines: string[] = [];
+  const ts = createToolstack({
+    connection: `sim://${dir}/state`,
+    simCommand: [process.execPath, FAKE],
+    readCacheMs: extra.readCacheMs,
+    timeouts: extra.timeoutMs ? { defaultMs: extra.timeoutMs, createMs: extra.timeoutMs } : undefined,
+    log: createLogger((l) => logLines.push(l), { TF_LOG: 'trace' }),
+  });
+  const calls = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).args as string[]);
+  return { ts, dir, calls, logLines };
+}
+
+afterAll(() => { delete process.env.FAKE_XL_LOG; delete process.env.FAKE_XL_RULES; });
+
+describe('XlToolstack over a fake xl', () => {
+  test('listDomains: one `xl list -l` serves many readers; the simulator env is passed', async () => {
+    const h = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') } });
+    const snap = h.ts.snapshot();
+    const got = await Promise.all([snap.getDomain('drv'), snap.getDomain('client'), snap.listDomains(), h.ts.getDomain('client')]);
+    expect(got[0]?.domid).toBe(1);
+    expect(got[1]?.nics).toHaveLength(2);
+    expect(h.calls().filter((c) => c.join(' ') === 'list -l')).toHaveLength(1);
+    const env = JSON.parse(readFileSync(process.env.FAKE_XL_LOG!, 'utf8').split('\n')[0]).env;
+    expect(env.XEN_SIM_STATE).toBe(path.join(h.dir, 'state'));
+    // Every argv is traced with its duration.
+    expect(h.logLines.some((l) => /"argv":\[.*"list","-l"\].*"duration_ms"/.test(l))).toBe(true);
+  });
+
+  test('a mutation clears the cached listing', async () => {
+    const h = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') }, 'destroy client': {} }, { readCacheMs: 60_000 });
+    await h.ts.listDomains();
+    await h.ts.listDomains();
+    await h.ts.destroyDomain('client');
+    await h.ts.listDomains();
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['list -l', 'destroy client', 'list -l']);
+  });
+
+  test('sxp output is refused clearly', async () => {
+    const h = harness({ 'list -l': { stdout: '(domain (domid 0))\n' } });
+    await expect(h.ts.listDomains()).rejects.toThrow(/output_format|S-expressions/);
+  });
+
+  test.each([[1, 'Enforcing\n', 'enforcing'], [0, 'Permissive\n', 'permissive'], [255, 'Flask XSM Disabled\n', 'disabled']] as const)(
+    'getenforce exit %d -> %s', async (exit, stdout, mode) => {
+      const h = harness({ getenforce: { stdout, exit } });
+      await expect(h.ts.flaskMode()).resolves.toBe(mode);
+    });
+
+  test('hostInfo reads xl info and asks dmesg about interrupt remapping', async () => {
+    const h = harness({ info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '(XEN) Intel VT-d Interrupt Remapping enabled.\n' } });
+    await expect(h.ts.hostInfo()).resolves.toMatchObject({ iommu: true, interruptRemapping: true, xenVersion: '4.17.7' });
+  });
+
+  test('hostInfo survives a missing dmesg', async () => {
+    const h = harness({ info: { stdout: fx('xl-info.txt') } });
+    await expect(h.ts.hostInfo()).resolves.toMatchObject({ iommu: true, interruptRemapping: undefined });
+  });
+
+  test('destroy of a missing domain is quiet; list -l NAME errors are typed', async () => {
+    const h = harness({ 'destroy nosuchdomain': fromFixture('err.xl-destroy.nosuchdomain'), 'pci-list nosuchdomain': fromFixture('err.xl-pci-list.nosuchdomain') });
+    await expect(h.ts.destroyDomain('nosuchdomain')).resolves.toBeUndefined();
+    await expect(h.ts.pciList('nosuchdomain')).rejects.toBeInstanceOf(NoSuchDomainError);
+  });
+
+  test('pci-attach of a non-assignable device names the device and the fix', async () => {
+    const h = harness({ 'pci-attach drv 0000:00:1f.3': fromFixture('err.xl-pci-attach.not-assignable') });
+    const e = await h.ts.pciAttach('drv', { bdf: '00:1f.3' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DeviceNotAssignableError);
+    expect((e as DeviceNotAssignableError).argv).toEqual(['xl', 'pci-attach', 'drv', '0000:00:1f.3']);
+    expect((e as DeviceNotAssignableError).exitCode).toBe(1);
+    expect((e as DeviceNotAssignableError).domain).toBe('drv');
+    expect((e as Error).message).toContain('0000:00:1f.3');
+  });
+
+  test('per-call timeout kills the command and says what to check', async () => {
+    const h = harness({ 'list -l': { stdout: '[]', sleepMs: 5000 } }, { timeoutMs: 300 });
+    const t0 = Date.now();
+    const e = await h.ts.listDomains().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(XlTimeoutError);
+    expect((e as XlTimeoutError).hint).toMatch(/hotplug|stuck/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  test('an aborted signal cancels the call', async () => {
+    const h = harness({ 'list -l': { stdout: '[]', sleepMs: 5000 } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    await expect(h.ts.listDomains({ signal: ac.signal })).rejects.toBeInstanceOf(XlAbortedError);
+  });
+
+  test('a missing binary is a spawn error, not a crash', async () => {
+    const ts = createToolstack({ connection: 'xl:///nonexistent/xl' });
+    await expect(ts.listDomains()).rejects.toBeInstanceOf(XlSpawnError);
+  });
+
+  test('createDomain writes the config atomically under configDir, creates, and reports libxl warnings', async () => {
+    const m = metaOf('xl-create.labelled');
+    const h = harness({});
+    const cfgFile = path.join(h.dir, 'state', 'configs', 'labelled.cfg');
+    writeFileSync(process.env.FAKE_XL_RULES!, JSON.stringify({
+      [`create ${cfgFile}`]: { stderr: m.stderr }, 'domid labelled': { stdout: '7\n' },
+    }));
+    const spec: DomainSpec = { name: 'labelled', type: 'pv', kernel: '/boot/vmlinuz', memory: 128, vcpus: 1, seclabel: 'system_u:system_r:domU_t', initSeclabel: 'system_u:system_r:domU_t_building' };
+    const r = await h.ts.createDomain(spec);
+    expect(r).toEqual({ domid: 7, configFile: cfgFile, warnings: [expect.stringContaining('init_seclabel not supported'), expect.stringContaining('seclabel not supported')] });
+    expect(readFileSync(cfgFile, 'utf8')).toContain('seclabel = "system_u:system_r:domU_t"');
+    expect(statSync(cfgFile).mode & 0o777).toBe(0o600);
+    expect(readdirSync(path.dirname(cfgFile)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('createDomain maps a duplicate name', async () => {
+    const h = harness({});
+    const cfgFile = path.join(h.dir, 'state', 'configs', 'client.cfg');
+    writeFileSync(process.env.FAKE_XL_RULES!, JSON.stringify({ [`create ${cfgFile}`]: fromFixture('err.xl-create.duplicate-name') }));
+    await expect(h.ts.createDomain({ name: 'client', type: 'pv', kernel: '/k', memory: 128, vcpus: 1 })).rejects.toThrow(/already exists/);
+  });
+
+  test('dryRun compares libxl JSON with the spec and removes its temp file', async () => {
+    const h = harness({});
+    const spec: DomainSpec = { name: 'client', type: 'pv', kernel: '/boot/vmlinuz', memory: 512, vcpus: 1 };
+    // dryRun writes a randomly named file, so this test drives XlToolstack through the runner seam instead.
+    const configs = path.join(h.dir, 'state', 'configs');
+    const { XlToolstack } = await import('../../../provider/xen/xl-toolstack');
+    const seen: string[][] = [];
+    const ts = new XlToolstack({
+      kind: 'sim', xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], configDir: configs, sysfsRoot: '/nonexistent',
+      runner: async (argv) => {
+        seen.push([...argv]);
+        expect(existsSync(argv[3])).toBe(true);
+        return { stdout: fx('xl-create-n.client.json'), stderr: 'Parsing config from x\n', exitCode: 0, durationMs: 1 };
+      },
+    });
+    const r = await ts.dryRun(spec);
+    expect(seen[0].slice(0, 3)).toEqual(['xl', 'create', '-n']);
+    expect(r.differences).toEqual([
+      { path: 'memory', wanted: 512, got: 256 }, { path: 'maxmem', wanted: 512, got: 256 },
+      { path: 'vifs.length', wanted: 0, got: 1 }, { path: 'disks.length', wanted: 0, got: 1 },
+    ]);
+    expect(r.configText).toContain('memory = 512');
+    expect(existsSync(seen[0][3])).toBe(false);
+  });
+
+  test('networkAttach passes the spec as argv words and returns the new devid', async () => {
+    const before = fx('xl-network-list.client.after-detach.txt');
+    const after = fx('xl-network-list.client.txt');
+    const h = harness({
+      'network-list client': [{ stdout: before }, { stdout: after }],
+      'network-attach client backend=drv mac=00:16:3e:00:00:02 bridge=xenbr0': fromFixture('xl-network-attach'),
+    });
+    await expect(h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02', bridge: 'xenbr0' })).resolves.toBe(1);
+    expect(h.calls()[1]).toEqual(['network-attach', 'client', 'backend=drv', 'mac=00:16:3e:00:00:02', 'bridge=xenbr0']);
+  });
+
+  test('networkDetach of an unknown devid is a NoSuchDevice error', async () => {
+    const h = harness({ 'network-detach client 7': fromFixture('err.xl-network-detach.nosuchdevid') });
+    await expect(h.ts.networkDetach('client', 7)).rejects.toThrow(/vif device 7 does not exist/);
+  });
+
+  test('hostile names never reach argv', async () => {
+    const h = harness({});
+    await expect(h.ts.destroyDomain('-F')).rejects.toBeInstanceOf(InvalidSpecError);
+    await expect(h.ts.pciAssignableAdd('0000:00:05.0 -r')).rejects.toBeInstanceOf(InvalidSpecError);
+    await expect(h.ts.xenstoreRead('/local/domain/0;rm')).rejects.toBeInstanceOf(InvalidSpecError);
+    expect(h.calls()).toEqual([]);
+  });
+
+  test('pci-assignable-remove with rebind, mem-set, vcpu-set argv', async () => {
+    const h = harness({ 'pci-assignable-remove -r 0000:00:05.0': {}, 'mem-set client 512': {}, 'vcpu-set client 2': {} });
+    await h.ts.pciAssignableRemove('00:05.0', { rebind: true });
+    await h.ts.memSet('client', 512);
+    await h.ts.vcpuSet('client', 2);
+    expect(h.calls()).toEqual([['pci-assignable-remove', '-r', '0000:00:05.0'], ['mem-set', 'client', '512'], ['vcpu-set', 'client', '2']]);
+  });
+
+  test('mem-set above maxmem is NotEnoughMemory with a hint about maxmem', async () => {
+    const h = harness({ 'mem-set client 4096': fromFixture('err.xl-mem-set.above-maxmem') });
+    await expect(h.ts.memSet('client', 4096)).rejects.toMatchObject({ code: 'not_enough_memory', hint: expect.stringMatching(/maxmem/) });
+  });
+
+  test('xenstore: absent path is undefined, ls parses', async () => {
+    const m = metaOf('err.xenstore-read.nosuchpath');
+    const h = harness({
+      'xenstore-read /local/domain/1/backend/vif/3/9/state': { stderr: m.stderr, exit: 1 },
+      'xenstore-read /local/domain/1/backend/vif/3/0/state': { stdout: fx('xenstore-read.vif-state.txt') },
+      'xenstore-ls -f /local/domain/1/backend': { stdout: fx('xenstore-ls-f.drv-backend.txt') },
+    });
+    await expect(h.ts.xenstoreRead('/local/domain/1/backend/vif/3/9/state')).resolves.toBeUndefined();
+    await expect(h.ts.xenstoreRead('/local/domain/1/backend/vif/3/0/state')).resolves.toBe('4');
+    await expect(h.ts.xenstoreLs('/local/domain/1/backend')).resolves.toHaveProperty(['/local/domain/1/backend/vif/3/1/mac'], '00:16:3e:00:00:02');
+  });
+
+  test('waitForBackend returns once state 4 and connected', async () => {
+    const p = '/local/domain/1/backend/vif/3/0';
+    const h = harness({
+      [`xenstore-read ${p}/state`]: [{ stdout: '2\n' }, { stdout: '4\n' }],
+      [`xenstore-read ${p}/hotplug-status`]: [{ exit: 1, stderr: `xenstore-read: couldn't read path ${p}/hotplug-status\n` }, { stdout: 'connected\n' }],
+      [`xenstore-read ${p}/hotplug-error`]: { exit: 1, stderr: `xenstore-read: couldn't read path ${p}/hotplug-error\n` },
+    });
+    await expect(h.ts.waitForBackend({ kind: 'vif', backendDomid: 1, frontendDomid: 3, devid: 0, timeoutMs: 5000, intervalMs: 20 }))
+      .resolves.toEqual({ path: p, state: 4, hotplugStatus: 'connected' });
+  });
+
+  test('waitForBackend times out explaining xl devd and quoting hotplug-error', async () => {
+    const p = '/local/domain/1/backend/vif/3/0';
+    const h = harness({
+      [`xenstore-read ${p}/state`]: { stdout: '2\n' },
+      [`xenstore-read ${p}/hotplug-status`]: { stdout: 'error\n' },
+      [`xenstore-read ${p}/hotplug-error`]: { stdout: 'bridge xenbr9 does not exist\n' },
+    });
+    const e = await h.ts.waitForBackend({ kind: 'vif', backendDomid: 1, frontendDomid: 3, devid: 0, timeoutMs: 2000, intervalMs: 20 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(HotplugTimeoutError);
+    expect((e as Error).message).toContain('bridge xenbr9 does not exist');
+    expect((e as HotplugTimeoutError).hint).toMatch(/xl devd/);
+    expect((e as HotplugTimeoutError).hint).toMatch(/driver domain \(domid 1\)/);
+  });
+
+  test('hostPciDevices reads the sysfs tree under the state dir', async () => {
+    const h = harness({});
+    const dev = path.join(h.dir, 'state', 'sys', 'bus', 'pci', 'devices', '0000:03:00.0');
+    mkdirSync(dev, { recursive: true });
+    writeFileSync(path.join(dev, 'vendor'), '0x8086\n');
+    writeFileSync(path.join(dev, 'device'), '0x1521\n');
+    writeFileSync(path.join(dev, 'class'), '0x020000\n');
+    writeFileSync(path.join(dev, 'reset_method'), 'flr bus\n');
+    const drv = path.join(h.dir, 'state', 'sys', 'bus', 'pci', 'drivers', 'igb');
+    mkdirSync(drv, { recursive: true });
+    symlinkSync(drv, path.join(dev, 'driver'));
+    await expect(h.ts.hostPciDevices()).resolves.toEqual([
+      { bdf: '0000:03:00.0', vendor: '0x8086', device: '0x1521', class: '0x020000', driver: 'igb', resetMethod: 'flr bus' },
+    ]);
+    rmSync(h.dir, { recursive: true, force: true });
+  });
+});
+
+describe('connection strings', () => {
+  test('accepted forms', () => {
+    expect(parseConnection('xl:///usr/sbin/xl')).toEqual({ scheme: 'xl', path: '/usr/sbin/xl' });
+    expect(parseConnection('sim:///var/tmp/s')).toEqual({ scheme: 'sim', path: '/var/tmp/s' });
+    expect(createToolstack({ connection: 'sim:///var/tmp/s' }).configDir).toBe('/var/tmp/s/configs');
+    expect(createToolstack({ connection: 'xl:///usr/sbin/xl' }).kind).toBe('xl');
+  });
+  test.each(['http://x', 'ssh://root@dom0', '/usr/sbin/xl', 'xl://usr/sbin/xl', 'xl://'])('%s is refused with a clear message', (c) => {
+    expect(() => createToolstack({ connection: c })).toThrow(/xl:\/\/\/usr\/sbin\/xl|sim:\/\/|no path/);
+  });
+  test('inventory is sim-only', () => {
+    expect(() => createToolstack({ connection: 'xl:///usr/sbin/xl', inventory: 'host.json' })).toThrow(/simulated host/);
+  });
+});
