@@ -163,8 +163,8 @@ export class MsgpackWriter {
 
   bytes(): Uint8Array { return this.buf.slice(0, this.len); }
 
-  byte(b: number): void { this.buf[this.reserve(1)] = b; }
-  raw(data: Uint8Array): void { this.buf.set(data, this.reserve(data.length)); }
+  byte(b: number): void { const at = this.reserve(1); this.buf[at] = b; }
+  raw(data: Uint8Array): void { const at = this.reserve(data.length); this.buf.set(data, at); }
   private u8(tag: number, v: number): void { const at = this.reserve(2); this.buf[at] = tag; this.buf[at + 1] = v; }
   private u16(tag: number, v: number): void { const at = this.reserve(3); this.buf[at] = tag; this.view.setUint16(at + 1, v); }
   private u32(tag: number, v: number): void { const at = this.reserve(5); this.buf[at] = tag; this.view.setUint32(at + 1, v); }

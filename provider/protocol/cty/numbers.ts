@@ -184,20 +184,16 @@ export function floatToPlainText(f: number): string {
   return decimalToPlainText(shortest && decimalEquals(shortest, exact) ? shortest : exact);
 }
 
-const JSON_NUMBER_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-
-/** A number as JSON text: go-cty's plain decimal, except that BigNumber text already valid as JSON is kept as is. */
+/**
+ * A number as JSON text, canonical like go-cty's (plain decimal, no exponent, no trailing zeros) and exact, so
+ * every representation of one value (5, 5n, BigNumber("5.0")) writes the same text and reads back equal.
+ */
 export function numberToJsonText(n: CtyNumber): string {
   if (typeof n === 'number') {
     if (!Number.isFinite(n)) throw new CodecError(`number ${n} cannot be written as JSON`);
     return floatToPlainText(n);
   }
-  if (typeof n === 'bigint') return n.toString();
-  if (JSON_NUMBER_RE.test(n.text)) {
-    checkedDecimal(n.text);
-    return n.text;
-  }
-  const d = checkedDecimal(n.text);
+  const d = toDecimal(n);
   // Spelling out a huge exponent would produce megabytes of zeros; JSON's exponent form says the same exactly.
   if (Math.abs(d.exp) > 10_000) return `${d.neg ? '-' : ''}${d.digits}e${d.exp}`;
   return decimalToPlainText(d);
