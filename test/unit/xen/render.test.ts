@@ -113,7 +113,7 @@ const base: DomainSpec = {
 const hvmBase: DomainSpec = { ...hvmStubSpec, firmware: 'bios' };
 
 function topLevel(field: keyof DomainSpec, key: string, b: DomainSpec = base): Setter {
-  return { field: String(field), err: key, set: (v) => ({ ...b, [field]: v }), read: (c) => c.get(key) };
+  return { field: String(field), err: key, key, set: (v) => ({ ...b, [field]: v }), read: (c) => c.get(key) };
 }
 function vifField(f: keyof VifSpec): Setter {
   return { field: `vifs[0].${f}`, key: 'vif', set: (v) => ({ ...base, vifs: [{ ...base.vifs![0], [f]: v }] }),
