@@ -1,0 +1,120 @@
+// The simulated host's command line: xl's subcommands plus the xenstore tools, on the state in XEN_SIM_STATE.
+// dist/xl-sim and `terraform-provider-xen __xl-sim` both land here; output formats and exit codes are xl 4.17's.
+
+import { cmdBlockAttach, cmdBlockDetach, cmdBlockList, cmdNetworkAttach, cmdNetworkDetach, cmdNetworkList } from './cmd-device';
+import { cmdCreate, cmdDestroy, cmdDomid, cmdList, cmdMemSet, cmdShutdown, cmdVcpuSet } from './cmd-domain';
+import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from './cmd-host';
+import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
+import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimState } from './cmd-sim';
+import { cmdXenstore } from './cmd-xenstore';
+import { Ctx, SimIo, XlExit } from './context';
+import { InventoryError } from './inventory';
+import { LockTimeoutError } from './lock';
+import { StateError } from './state';
+
+type Command = (ctx: Ctx, args: string[]) => Promise<number>;
+
+const XENSTORE_TOOLS = ['xenstore-read', 'xenstore-ls', 'xenstore-list', 'xenstore-exists'];
+
+const COMMANDS: Record<string, Command> = {
+  create: cmdCreate,
+  destroy: cmdDestroy,
+  shutdown: cmdShutdown,
+  list: cmdList,
+  info: (ctx) => cmdInfo(ctx),
+  dmesg: (ctx) => cmdDmesg(ctx),
+  domid: cmdDomid,
+  'mem-set': cmdMemSet,
+  'vcpu-set': cmdVcpuSet,
+  'pci-assignable-add': cmdPciAssignableAdd,
+  'pci-assignable-remove': cmdPciAssignableRemove,
+  'pci-assignable-list': (ctx) => cmdPciAssignableList(ctx),
+  'pci-attach': cmdPciAttach,
+  'pci-detach': cmdPciDetach,
+  'pci-list': cmdPciList,
+  'network-attach': cmdNetworkAttach,
+  'network-detach': cmdNetworkDetach,
+  'network-list': cmdNetworkList,
+  'block-attach': cmdBlockAttach,
+  'block-detach': cmdBlockDetach,
+  'block-list': cmdBlockList,
+  getenforce: (ctx) => cmdGetenforce(ctx),
+  setenforce: cmdSetenforce,
+  loadpolicy: cmdLoadpolicy,
+  'sim-fault': cmdSimFault,
+  'sim-crash': cmdSimCrash,
+  'sim-devd': cmdSimDevd,
+  'sim-state': (ctx) => cmdSimState(ctx),
+};
+
+const defaultIo: SimIo = {
+  stdout: (t) => {
+    if (t) process.stdout.write(t);
+  },
+  stderr: (t) => {
+    if (t) process.stderr.write(t);
+  },
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Injected faults: a hang delays the command (without holding the lock), a fail-once fails it and is used up. */
+async function applyFaults(ctx: Ctx, sub: string): Promise<number | null> {
+  const s = await ctx.load();
+  for (const f of s.faults) {
+    if (f.kind === 'hang' && f.subcommand === sub) await sleep((f.seconds ?? 3600) * 1000);
+  }
+  if (!s.faults.some((f) => f.kind === 'fail-once' && f.subcommand === sub)) return null;
+  const fault = await ctx.mutate((st) => {
+    const i = st.faults.findIndex((f) => f.kind === 'fail-once' && f.subcommand === sub);
+    return i < 0 ? null : st.faults.splice(i, 1)[0];
+  });
+  if (!fault) return null;
+  ctx.err(`${fault.message ?? `libxl: error: xl-sim: injected failure of ${sub}`}\n`);
+  return fault.exitCode ?? (sub === 'create' ? 3 : 1);
+}
+
+function optionsThenCommand(argv: string[]): { sub: string | undefined; args: string[] } {
+  // xl's own global options come before the subcommand: -v, -N (dry run), -f (force), -t.
+  let i = 0;
+  while (i < argv.length && /^-[vNft]+$/.test(argv[i])) i++;
+  return { sub: argv[i], args: argv.slice(i + 1) };
+}
+
+export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.env, io: SimIo = defaultIo): Promise<number> {
+  const dir = env.XEN_SIM_STATE;
+  if (!dir) {
+    io.stderr('xl-sim: XEN_SIM_STATE is not set: point it at the simulated host\'s state directory (created on first use)\n');
+    return 1;
+  }
+  const { sub, args } = optionsThenCommand(argv);
+  const isXenstore = XENSTORE_TOOLS.includes(argv[0] ?? '');
+  const name = isXenstore ? argv[0] : sub;
+  const command: Command | undefined = isXenstore ? (ctx, a) => cmdXenstore(ctx, argv[0], a) : name ? COMMANDS[name] : undefined;
+  if (!command) {
+    if (!name) {
+      io.stderr('Usage xl [-vfNtT] <subcommand> [args]\n');
+      return 1;
+    }
+    io.stderr('command not implemented\n');
+    return 1;
+  }
+  const ctx = new Ctx(dir, env, io);
+  try {
+    if (!name!.startsWith('sim-')) {
+      const failed = await applyFaults(ctx, name!);
+      if (failed !== null) return failed;
+    }
+    return await command(ctx, isXenstore ? argv.slice(1) : args);
+  } catch (e) {
+    if (e instanceof XlExit) {
+      io.stderr(e.stderrText);
+      return e.code;
+    }
+    if (e instanceof InventoryError || e instanceof StateError || e instanceof LockTimeoutError) {
+      io.stderr(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

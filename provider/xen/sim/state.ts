@@ -1,0 +1,240 @@
+// The simulated host's state: one JSON document in DIR/state.json. Readers load it without a lock (it is only ever
+// replaced by rename, so a reader sees the old or the new document, never half of one); writers mutate it under
+// DIR/state.lock and publish it with write-temp + fsync + rename + fsync(dir), so a SIGKILL at any point leaves
+// either the previous or the next state.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainSpec } from './domconfig';
+import { DiskSpec, NicSpec, PciSpec } from './devspec';
+import { FlaskMode, Inventory } from './inventory';
+import { acquireLock } from './lock';
+
+export const STATE_VERSION = 1;
+
+export interface NicDevice extends NicSpec {
+  devid: number;
+  mac: string;
+  backendDomid: number;
+  attachedAt: number;
+  /** The backend domain crashed or was destroyed: no backend node, the frontend is Closed (6). */
+  backendGone?: boolean;
+}
+
+export interface DiskDevice extends DiskSpec {
+  devid: number;
+  backendDomid: number;
+  attachedAt: number;
+  backendGone?: boolean;
+}
+
+export interface SimDomain {
+  domid: number;
+  name: string;
+  spec: DomainSpec;
+  createdAt: number;
+  paused: boolean;
+  targetMemKb: number;
+  maxMemKb: number;
+  maxVcpus: number;
+  onlineVcpus: number;
+  /** FLASK label `xl list -Z` shows; null when FLASK is disabled. */
+  label: string | null;
+  nics: NicDevice[];
+  disks: DiskDevice[];
+  pcis: PciSpec[];
+  /** `xl devd` runs in this domain (only meaningful for driver domains). */
+  devdRunning: boolean;
+  devdSince: number;
+  /** For a device-model stub domain: the domid of the HVM guest it serves. */
+  stubdomFor?: number;
+}
+
+export interface PciState {
+  driver: string | null;
+  /** The driver to rebind on `pci-assignable-remove -r`, recorded by pci-assignable-add. */
+  savedDriver?: string | null;
+}
+
+export type FaultKind = 'fail-once' | 'hang';
+export interface Fault {
+  kind: FaultKind;
+  subcommand: string;
+  exitCode?: number;
+  message?: string;
+  seconds?: number;
+}
+
+export interface SimState {
+  version: number;
+  /** Bumped on every committed mutation; tests use it to prove no update was lost. */
+  generation: number;
+  bootedAt: number;
+  inventory: Inventory;
+  nextDomid: number;
+  domains: SimDomain[];
+  pci: Record<string, PciState>;
+  flask: { mode: FlaskMode; types: string[]; policySha256?: string };
+  faults: Fault[];
+}
+
+export class StateError extends Error {}
+
+export function initialState(inventory: Inventory, now: number): SimState {
+  const dom0: SimDomain = {
+    domid: 0,
+    name: 'Domain-0',
+    spec: {
+      type: 'pv', name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', driverDomain: false, stubdomain: false,
+      e820Host: false, nics: [], disks: [], pcis: [], onPoweroff: 'destroy', onReboot: 'restart', onWatchdog: 'destroy',
+      onCrash: 'destroy', onSoftReset: 'soft-reset',
+    },
+    createdAt: now,
+    paused: false,
+    targetMemKb: inventory.dom0.memory_mib * 1024,
+    maxMemKb: inventory.dom0.memory_mib * 1024,
+    maxVcpus: inventory.dom0.vcpus,
+    onlineVcpus: inventory.dom0.vcpus,
+    label: inventory.flask.mode === 'disabled' ? null : 'system_u:system_r:dom0_t',
+    nics: [],
+    disks: [],
+    pcis: [],
+    devdRunning: true,
+    devdSince: now,
+  };
+  const pci: Record<string, PciState> = {};
+  for (const f of inventory.pci) pci[f.bdf] = { driver: f.driver };
+  return {
+    version: STATE_VERSION,
+    generation: 0,
+    bootedAt: now,
+    inventory,
+    nextDomid: 1,
+    domains: [dom0],
+    pci,
+    flask: { mode: inventory.flask.mode, types: [...inventory.flask.policy_types] },
+    faults: [],
+  };
+}
+
+/** Structural checks the kill test relies on: anything a torn write could produce fails here. */
+export function checkState(s: SimState): string[] {
+  const problems: string[] = [];
+  if (s.version !== STATE_VERSION) problems.push(`version ${s.version}`);
+  if (!Array.isArray(s.domains) || !s.domains.some((d) => d.domid === 0 && d.name === 'Domain-0')) problems.push('Domain-0 missing');
+  const ids = new Set<number>();
+  const names = new Set<string>();
+  for (const d of s.domains ?? []) {
+    if (ids.has(d.domid)) problems.push(`duplicate domid ${d.domid}`);
+    if (names.has(d.name)) problems.push(`duplicate name ${d.name}`);
+    ids.add(d.domid);
+    names.add(d.name);
+    if (d.domid >= s.nextDomid && d.domid !== 0) problems.push(`domid ${d.domid} >= nextDomid ${s.nextDomid}`);
+    const devids = new Set(d.nics.map((n) => n.devid));
+    if (devids.size !== d.nics.length) problems.push(`duplicate vif devid in ${d.name}`);
+  }
+  const assigned = new Map<string, string>();
+  for (const d of s.domains ?? []) {
+    for (const p of d.pcis) {
+      if (assigned.has(p.bdf)) problems.push(`${p.bdf} assigned to ${assigned.get(p.bdf)} and ${d.name}`);
+      assigned.set(p.bdf, d.name);
+    }
+  }
+  return problems;
+}
+
+export class StateStore {
+  readonly statePath: string;
+  readonly lockPath: string;
+
+  constructor(readonly dir: string, private readonly lockTimeoutMs = 30000) {
+    this.statePath = join(dir, 'state.json');
+    this.lockPath = join(dir, 'state.lock');
+  }
+
+  /** The current state, or null when the directory has none yet. */
+  tryLoad(): SimState | null {
+    let text: string;
+    try {
+      text = readFileSync(this.statePath, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    let s: SimState;
+    try {
+      s = JSON.parse(text) as SimState;
+    } catch (e) {
+      throw new StateError(`xl-sim: ${this.statePath} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (s.version !== STATE_VERSION) throw new StateError(`xl-sim: ${this.statePath} has state version ${s.version}, expected ${STATE_VERSION}`);
+    return s;
+  }
+
+  /** Creates the state from `inventory()` on first use; later calls return what is there. */
+  async loadOrInit(inventory: () => Inventory, onInit?: (s: SimState) => void): Promise<SimState> {
+    const s = this.tryLoad();
+    if (s) return s;
+    return this.mutate(() => undefined, inventory, onInit).then((r) => r.state);
+  }
+
+  /**
+   * Runs `fn` on the freshest state under the lock and publishes the result. `fn` may throw to abort without writing;
+   * returning `{ commit: false }`-style behaviour is expressed by throwing. `after` runs under the lock once the new
+   * state is durable (the sysfs mirror follows it there).
+   */
+  async mutate<T>(
+    fn: (s: SimState) => T,
+    inventory?: () => Inventory,
+    after?: (s: SimState) => void,
+  ): Promise<{ state: SimState; result: T }> {
+    mkdirSync(this.dir, { recursive: true });
+    const release = await acquireLock(this.lockPath, this.lockTimeoutMs);
+    try {
+      this.removeStaleTemps();
+      let s = this.tryLoad();
+      if (!s) {
+        if (!inventory) throw new StateError(`xl-sim: no state in ${this.dir}`);
+        s = initialState(inventory(), Date.now());
+      }
+      const result = fn(s);
+      s.generation++;
+      this.write(s);
+      after?.(s);
+      return { state: s, result };
+    } finally {
+      release();
+    }
+  }
+
+  private write(s: SimState): void {
+    const tmp = `${this.statePath}.tmp.${process.pid}`;
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, JSON.stringify(s));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.statePath);
+    const dfd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  }
+
+  /** Temp files of writers killed before their rename; only the lock holder may remove them. */
+  private removeStaleTemps(): void {
+    for (const name of readdirSync(this.dir)) {
+      if (name.startsWith('state.json.tmp.') || name.startsWith('state.lock.stale.')) {
+        try {
+          unlinkSync(join(this.dir, name));
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  }
+}
