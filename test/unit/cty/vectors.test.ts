@@ -60,7 +60,7 @@ describe('vectors decode to the representation CtyValue documents', () => {
 
   test('unknowns inside collections and objects stay where they were', () => {
     expect(byHex('92a161d40000')).toEqual(['a', UNKNOWN]);
-    expect(byHex('83a161a178a162c0a163d40000')).toEqual(record([['a', 'x'], ['b', null], ['c', UNKNOWN]]));
+    expect(byHex('83a161a178a162c0a163d40000')).toEqual(record<CtyValue>([['a', 'x'], ['b', null], ['c', UNKNOWN]]));
     expect(byHex('81a16bd40000')).toEqual(record([['k', UNKNOWN]]));
     expect(byHex('d40000')).toBeInstanceOf(Unknown);
   });
