@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseJsonText, parseTypeJson, typeFromJsonNode, type CtyType, type JsonNode } from '../../../provider/protocol/cty';
 
-export const FIXTURES = '/work/shared/fixtures';
+// The shared reference data sits beside the checkout (../shared/fixtures from the repository root).
+export const FIXTURES = process.env.XEN_FIXTURES_DIR ?? path.resolve(__dirname, '../../../../shared/fixtures');
 
 export interface Vector {
   index: number;
