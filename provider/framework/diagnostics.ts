@@ -1,7 +1,10 @@
 // Diagnostics: the only way a problem reaches the user. Every error carries, where there is one, the attribute
 // path so Terraform can point at the line in the configuration.
 
-export type PathStep = { attr: string } | { key: string } | { index: number };
+import { formatPath as formatCtyPath } from '../protocol/cty/path';
+import type { PathStep } from '../protocol/cty/path';
+
+export type { PathStep };
 export type Path = PathStep[];
 
 export const SEVERITY_ERROR = 1;
@@ -57,11 +60,9 @@ export class Diagnostics {
   }
 }
 
+/** `disk[0].vdev`: the path as users read it in HCL (no leading dot). */
 export function formatPath(path: Path): string {
-  return path
-    .map((s) => ('attr' in s ? `.${s.attr}` : 'key' in s ? `[${JSON.stringify(s.key)}]` : `[${s.index}]`))
-    .join('')
-    .replace(/^\./, '');
+  return formatCtyPath(path).replace(/^\./, '');
 }
 
 export function toProtoPath(path: Path): Record<string, unknown> {

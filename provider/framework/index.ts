@@ -4,6 +4,7 @@
 // transport encodes. A missing handler answers UNIMPLEMENTED.
 
 import type { ProviderDefinition } from './resource';
+import { createProviderServiceFor } from './server';
 
 export interface RpcContext {
   /** Aborted when the call is cancelled; the framework adds StopProvider on top. */
@@ -19,16 +20,17 @@ export interface ProviderService {
   stop(): void;
 }
 
-// TEMPORARY while the codecs land: the real dispatch is createProviderServiceFor in ./server.
-export function createProviderService<Meta>(_def?: ProviderDefinition<Meta>): ProviderService {
-  return {
-    handlers: {
-      async GetProviderSchema() {
-        return { provider: { block: {} }, resourceSchemas: {}, dataSourceSchemas: {}, diagnostics: [] };
-      },
+/** The real dispatch for a provider definition; with none, a provider with an empty schema. */
+export function createProviderService<Meta>(def?: ProviderDefinition<Meta>): ProviderService {
+  return createProviderServiceFor<unknown>(
+    (def as ProviderDefinition<unknown> | undefined) ?? {
+      typeName: 'xen',
+      schema: { block: { attributes: {} } },
+      configure: async () => ({}),
+      resources: [],
+      dataSources: [],
     },
-    stop: () => undefined,
-  };
+  );
 }
 
 export * from './resource';

@@ -47,7 +47,7 @@ export interface ReadContext<Meta> extends BaseContext<Meta> {
  */
 export class PartialApplyError extends Error {
   constructor(
-    readonly cause: unknown,
+    override readonly cause: unknown,
     readonly state: CtyObject,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
