@@ -147,7 +147,11 @@ export class StateStore {
   readonly statePath: string;
   readonly lockPath: string;
 
-  constructor(readonly dir: string, private readonly lockTimeoutMs = 30000) {
+  /**
+   * @param holdMs test hook (XEN_SIM_DEBUG_HOLD_MS): wait this long holding the lock before publishing, so the kill
+   *   test can land SIGKILLs inside the critical section.
+   */
+  constructor(readonly dir: string, private readonly lockTimeoutMs = 30000, private readonly holdMs = 0) {
     this.statePath = join(dir, 'state.json');
     this.lockPath = join(dir, 'state.lock');
   }
@@ -198,6 +202,7 @@ export class StateStore {
         s = initialState(inventory(), Date.now());
       }
       const result = fn(s);
+      if (this.holdMs > 0) await new Promise((r) => setTimeout(r, this.holdMs));
       s.generation++;
       this.write(s);
       after?.(s);
