@@ -24,8 +24,12 @@ export function compareSpecWithConfig(spec: DomainSpec, got: DomainConfig): Spec
   if (spec.firmware !== undefined && spec.type !== 'hvm') cmp('firmware', spec.firmware, got.firmware);
   cmp('bootloader', spec.bootloader, got.bootloader);
   cmp('driver_domain', spec.driverDomain ?? false, got.driverDomain);
-  cmp('seclabel', spec.seclabel, got.seclabel);
-  cmp('init_seclabel', spec.initSeclabel, got.initSeclabel);
+  // Compared at libxl's level: init_seclabel -> c_info.ssid_label, then seclabel -> b_info.exec_ssid_label;
+  // seclabel alone -> c_info.ssid_label (xl_parse.c).
+  if (spec.seclabel !== undefined || spec.initSeclabel !== undefined) {
+    cmp('seclabel', spec.initSeclabel !== undefined ? spec.seclabel : undefined, got.execSsidLabel);
+    cmp(spec.initSeclabel !== undefined ? 'init_seclabel' : 'seclabel', spec.initSeclabel ?? spec.seclabel, got.ssidLabel);
+  }
   if (spec.type === 'hvm' && spec.deviceModel) {
     cmp('device_model.stubdomain', spec.deviceModel.stubdomain, got.deviceModel.stubdomain);
     cmp('device_model.seclabel', spec.deviceModel.seclabel, got.deviceModel.seclabel);

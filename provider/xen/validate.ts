@@ -110,7 +110,11 @@ export function parseRate(v: string): { bytesPerInterval: number; intervalUsecs:
 }
 
 export function checkRate(v: string): Check {
-  if (!parseRate(v)) {
+  const r = parseRate(v);
+  if (r && r.bytesPerInterval === 0) {
+    return `"${v}" is below one byte per interval, which libxl stores as 0, meaning UNLIMITED: raise the rate or lengthen the interval (e.g. @1s)`;
+  }
+  if (!r) {
     return `"${printable(v)}" is not a vif rate: use AMOUNT[K|M|G](B|b)/s[@INTERVAL(s|ms|us)] without leading zeros, e.g. 10Mb/s@20ms or 1GB/s`;
   }
   return undefined;
@@ -251,6 +255,10 @@ export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
   }
   if (s.seclabel !== undefined) push(out, 'seclabel', checkFlaskLabel(s.seclabel));
   if (s.initSeclabel !== undefined) push(out, 'init_seclabel', checkFlaskLabel(s.initSeclabel));
+  if (s.initSeclabel !== undefined && s.seclabel === undefined) {
+    // xl would build AND run the domain under init_seclabel, and libxl's JSON could not tell it from seclabel.
+    push(out, 'init_seclabel', 'needs seclabel too: init_seclabel is only the label used while building, seclabel is the one the domain runs with');
+  }
   if (s.deviceModel !== undefined) {
     if (s.type !== 'hvm' && s.deviceModel.stubdomain) push(out, 'device_model.stubdomain', 'only HVM guests have a device model');
     if (s.deviceModel.seclabel !== undefined) push(out, 'device_model.seclabel', checkFlaskLabel(s.deviceModel.seclabel));

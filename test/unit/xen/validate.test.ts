@@ -35,6 +35,7 @@ describe('validators', () => {
     expect(v.parseRate('10Mb/s@20ms')).toEqual({ bytesPerInterval: 25000, intervalUsecs: 20000 });
     expect(v.parseRate('1GB/s')).toEqual({ bytesPerInterval: 50_000_000, intervalUsecs: 50000 });
     expect(v.parseRate('100KB/s@1s')).toEqual({ bytesPerInterval: 100000, intervalUsecs: 1_000_000 });
+    expect(v.checkRate('1B/s')).toMatch(/UNLIMITED/);
     for (const bad of ['010Mb/s', '10Mb', '10Mb/s@', '0Mb/s', '10Mb/s@20m', '10Tb/s', '5000000000B/s']) expect(v.checkRate(bad)).toMatch(/vif rate/);
   });
   test('ifnames, vdevs, ips, scripts, enums, numbers', () => {
