@@ -84,7 +84,7 @@ it('SIGKILL at random points never leaves a state that fails to load, and the lo
   let killedWithLock = 0;
   for (let i = 0; i < 24; i++) {
     // Half of the runs hold the lock for a while before publishing, so kills land inside the critical section too.
-    const env = i % 2 ? { XEN_SIM_DEBUG_HOLD_MS: '40' } : {};
+    const env: Record<string, string> = i % 2 ? { XEN_SIM_DEBUG_HOLD_MS: '40' } : {};
     const r = await run(h.dir, kinds[i % kinds.length], env, Math.floor(Math.random() * 90));
     if (r.signal === 'SIGKILL' && existsSync(join(h.dir, 'state.lock'))) killedWithLock++;
     const s = loadState(h.dir);
