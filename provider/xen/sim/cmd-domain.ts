@@ -25,7 +25,7 @@ export async function cmdCreate(ctx: Ctx, args: string[]): Promise<number> {
   const s0 = await ctx.load();
   let spec;
   try {
-    spec = domainSpecFromCfg(parseXlCfg(text, file), s0.inventory.firmware_dir);
+    spec = domainSpecFromCfg(parseXlCfg(text, file), s0.inventory.firmware_dir, file);
   } catch (e) {
     if (e instanceof CfgSyntaxError) throw new XlExit(1, `${e.message}\nFailed to parse config: Invalid argument\n`);
     if (e instanceof ConfigError) throw new XlExit(e.exitCode, `${e.message}\n`);

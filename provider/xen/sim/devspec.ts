@@ -21,7 +21,46 @@ export interface NicSpec {
 
 const MAC_RE = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/;
 
-export function parseVifSpec(spec: string): NicSpec {
+/** libxlu_vif.c, in uint64 arithmetic: bits are divided by 8 before scaling to the interval. */
+export function parseVifRate(rate: string, source = 'command line'): { bytesPerInterval: bigint; intervalUsecs: number } {
+  const err = (msg: string, what: string) => new SpecError(`${source}: config parsing error in vif: ${msg} in \`${what}'`);
+  const at = rate.indexOf('@');
+  const bytes = at < 0 ? rate : rate.slice(0, at);
+  const interval = at < 0 ? null : rate.slice(at + 1);
+  if (bytes === '') throw err('no rate specified', rate);
+  if (!/^[0-9]+[GMK]?[Bb]\/s$/.test(bytes)) throw err('invalid rate', bytes);
+  const UINT32_MAX = 0xffffffffn;
+  const UINT64_MAX = 0xffffffffffffffffn;
+  const lead = strtoull(bytes);
+  if (lead.value === 0n || lead.value > UINT32_MAX) throw err('rate overflow', bytes);
+  let perSec = lead.value;
+  const p = bytes.slice(lead.used);
+  if (p[0] === 'G') perSec *= 1000000000n;
+  else if (p[0] === 'M') perSec *= 1000000n;
+  else if (p[0] === 'K') perSec *= 1000n;
+  if (p[0] === 'b' || p[1] === 'b') perSec /= 8n;
+  let usecs = 50000n;
+  if (interval !== null) {
+    if (!/^[0-9]+[mu]?s?$/.test(interval)) throw err('invalid replenishment interval', interval);
+    const n = strtoull(interval);
+    if (n.value === 0n || n.value > UINT32_MAX) throw err('replenishment interval overflow', interval);
+    const q = interval.slice(n.used);
+    usecs = q[0] === 's' || q === '' ? n.value * 1000000n : q[0] === 'm' ? n.value * 1000n : n.value;
+    if (usecs > UINT32_MAX) throw err('replenishment interval overflow', interval);
+  }
+  if (perSec > UINT64_MAX / usecs) throw err('rate overflow', rate);
+  return { bytesPerInterval: (perSec * usecs) / 1000000n, intervalUsecs: Number(usecs) };
+}
+
+/** strtoull(s, &end, 0) over a string of digits: a leading 0 means octal. */
+function strtoull(s: string): { value: bigint; used: number } {
+  const m = /^0[0-7]*/.exec(s);
+  if (m) return { value: BigInt('0o' + (m[0] === '0' ? '0' : m[0].slice(1))), used: m[0].length };
+  const d = /^[0-9]+/.exec(s)![0];
+  return { value: BigInt(d), used: d.length };
+}
+
+export function parseVifSpec(spec: string, source = 'command line'): NicSpec {
   const nic: NicSpec = {};
   for (const raw of spec.split(',')) {
     const token = raw.trim();
@@ -44,7 +83,11 @@ export function parseVifSpec(spec: string): NicSpec {
         nic.mtu = n;
         break;
       }
-      case 'bridge': case 'ip': case 'script': case 'backend': case 'vifname': case 'model': case 'rate': case 'gatewaydev':
+      case 'rate':
+        parseVifRate(val, source);
+        nic.rate = val;
+        break;
+      case 'bridge': case 'ip': case 'script': case 'backend': case 'vifname': case 'model': case 'gatewaydev':
         nic[key] = val;
         break;
       case 'netdev':

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { cfgBool, cfgList, cfgLong, cfgString, CfgTypeError, XlCfg } from './xlcfg';
-import { DiskSpec, NicSpec, parseDiskSpec, parsePciSpec, parseVifSpec, PciSpec, SpecError } from './devspec';
+import { DiskSpec, NicSpec, parseDiskSpec, parsePciSpec, parseVifRate, parseVifSpec, PciSpec, SpecError } from './devspec';
 import { Json } from './yajl';
 
 export type DomainType = 'pv' | 'pvh' | 'hvm';
@@ -65,16 +65,16 @@ function action(cfg: XlCfg, key: string, dflt: ShutdownAction): ShutdownAction {
   return v as ShutdownAction;
 }
 
-export function domainSpecFromCfg(cfg: XlCfg, firmwareDir: string): DomainSpec {
+export function domainSpecFromCfg(cfg: XlCfg, firmwareDir: string, source = 'config'): DomainSpec {
   try {
-    return translate(cfg, firmwareDir);
+    return translate(cfg, firmwareDir, source);
   } catch (e) {
     if (e instanceof CfgTypeError || e instanceof SpecError) throw new ConfigError(e.message);
     throw e;
   }
 }
 
-function translate(cfg: XlCfg, firmwareDir: string): DomainSpec {
+function translate(cfg: XlCfg, firmwareDir: string, source: string): DomainSpec {
   const init = cfgString(cfg, 'init_seclabel');
   const sec = cfgString(cfg, 'seclabel');
   let type: DomainType = 'pv';
@@ -193,7 +193,7 @@ function translate(cfg: XlCfg, firmwareDir: string): DomainSpec {
   }
   if (spec.pcis.length > 0 && type === 'pv') spec.e820Host = true;
   for (const item of cfgList(cfg, 'disk') ?? []) spec.disks.push(parseDiskSpec(item));
-  for (const item of cfgList(cfg, 'vif') ?? []) spec.nics.push(parseVifSpec(item));
+  for (const item of cfgList(cfg, 'vif') ?? []) spec.nics.push(parseVifSpec(item, source));
   return spec;
 }
 
@@ -283,24 +283,12 @@ function nicJson(n: NicSpec & { devid: number; mac?: string }, type: DomainType,
   const nictype = n.type === 'ioemu' ? 'vif_ioemu' : n.type === 'vif' ? 'vif' : running ? (type === 'hvm' ? 'vif_ioemu' : 'vif') : undefined;
   put(o, 'nictype', nictype);
   if (n.rate !== undefined) {
-    const r = parseRate(n.rate);
-    if (r) {
-      o.rate_bytes_per_interval = r.bytesPerInterval;
-      o.rate_interval_usecs = r.intervalUsecs;
-    }
+    const r = parseVifRate(n.rate);
+    o.rate_bytes_per_interval = r.bytesPerInterval <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.bytesPerInterval) : r.bytesPerInterval;
+    o.rate_interval_usecs = r.intervalUsecs;
   }
   put(o, 'gatewaydev', n.gatewaydev);
   return o;
-}
-
-/** xlu_vif_parse_rate: `10Mb/s`, `1GB/s@20ms`; the interval defaults to 50 ms. */
-export function parseRate(rate: string): { bytesPerInterval: number; intervalUsecs: number } | null {
-  const m = /^([0-9]+)([KMGT]?)([bB])\/s(?:@([0-9]+)([mu]?s))?$/.exec(rate);
-  if (!m) return null;
-  const mult = { '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] as '' | 'K' | 'M' | 'G' | 'T'];
-  const bytesPerSec = (Number(m[1]) * mult) / (m[3] === 'b' ? 8 : 1);
-  const intervalUsecs = m[4] === undefined ? 50000 : Number(m[4]) * (m[5] === 'ms' ? 1000 : m[5] === 's' ? 1e6 : 1);
-  return { bytesPerInterval: Math.floor((bytesPerSec * intervalUsecs) / 1e6), intervalUsecs };
 }
 
 /** The libxl_domain_config JSON. `running` = as `xl list -l` shows a live domain, else as `xl create -n`. */

@@ -2,9 +2,11 @@
 // spelled as an opening bracket, an empty line, then the closing bracket at the parent's indent. Parsers on the
 // other side only need JSON, but the fidelity test compares bytes, so we reproduce the layout exactly.
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** bigint carries libxl's uint64 fields (rate_bytes_per_interval) exactly. */
+export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
 
 export function yajlFormat(value: Json, indent = ''): string {
+  if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const inner = indent + '    ';
   if (Array.isArray(value)) {

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { parseDiskSpec, parsePciSpec, parseVifSpec, vdevToDevid } from '../../../provider/xen/sim/devspec';
+import { parseDiskSpec, parsePciSpec, parseVifRate, parseVifSpec, vdevToDevid } from '../../../provider/xen/sim/devspec';
 import { normalizeBdf, validateInventory, DEMO_INVENTORY, InventoryError } from '../../../provider/xen/sim/inventory';
 import { CfgSyntaxError, parseXlCfg } from '../../../provider/xen/sim/xlcfg';
 import { yajlFormat } from '../../../provider/xen/sim/yajl';
-import { parseRate } from '../../../provider/xen/sim/domconfig';
 
 describe('xl.cfg parser', () => {
   it('reads settings, comments, both quotes, escapes, numbers, multi-line lists and ;', () => {
@@ -92,9 +91,19 @@ describe('device specs', () => {
     expect(normalizeBdf('03:20.0')).toBeNull();
   });
 
-  it('vif rate as xlu_vif_parse_rate', () => {
-    expect(parseRate('10Mb/s')).toEqual({ bytesPerInterval: 62500, intervalUsecs: 50000 });
-    expect(parseRate('1MB/s@20ms')).toEqual({ bytesPerInterval: 20000, intervalUsecs: 20000 });
+  it('vif rate in libxlu_vif.c uint64 arithmetic', () => {
+    expect(parseVifRate('10Mb/s')).toEqual({ bytesPerInterval: 62500n, intervalUsecs: 50000 });
+    expect(parseVifRate('1MB/s@20ms')).toEqual({ bytesPerInterval: 20000n, intervalUsecs: 20000 });
+    // bits are divided by 8 before scaling: 9 b/s is 1 B/s, so 8 bytes per 8 s
+    expect(parseVifRate('9b/s@8s')).toEqual({ bytesPerInterval: 8n, intervalUsecs: 8000000 });
+    // libxlu multiplies bytes/s by the interval in microseconds before dividing: this overflows uint64 and is refused.
+    expect(() => parseVifRate('3327GB/s@476s')).toThrow("rate overflow in `3327GB/s@476s'");
+    expect(parseVifRate('4GB/s@4s')).toEqual({ bytesPerInterval: 16000000000n, intervalUsecs: 4000000 });
+    expect(parseVifRate('4294967295GB/s@1us')).toEqual({ bytesPerInterval: 4294967295000n, intervalUsecs: 1 });
+    expect(parseVifRate('5MB/s@250us').intervalUsecs).toBe(250);
+    expect(() => parseVifRate('10TB/s', 'g.cfg')).toThrow("g.cfg: config parsing error in vif: invalid rate in `10TB/s'");
+    expect(() => parseVifRate('1MB/s@5000s')).toThrow('replenishment interval overflow');
+    expect(() => parseVifSpec('rate=0MB/s')).toThrow('rate overflow');
   });
 });
 
