@@ -35,7 +35,10 @@ function runProvider(debug: boolean): void {
     env: process.env,
     log,
     debug,
-    loadProviderService: () => (require('./framework') as typeof import('./framework')).createProviderService(),
+    loadProviderService: () =>
+      (require('./framework') as typeof import('./framework')).createProviderService(
+        (require('./resources') as typeof import('./resources')).xenProvider,
+      ),
     writeStdout: (text) => process.stdout.write(text),
     exit: (code) => process.exit(code),
   }).catch((err: unknown) => {

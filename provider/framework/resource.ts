@@ -27,6 +27,8 @@ export interface PlanContext<Meta> extends BaseContext<Meta> {
   /** The plan so far (defaults applied, computed values marked unknown); the hook may change it in place. */
   planned: CtyObject;
   requiresReplace(path: Path): void;
+  /** True when the plan so far replaces the object (a requiresReplace attribute changed, or the hook said so). */
+  isReplacing(): boolean;
   /** Private data from the prior state, kept across plan and apply. */
   priorPrivate: Uint8Array;
 }

@@ -258,6 +258,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
             planned,
             priorPrivate,
             requiresReplace: (p) => replace.push(p),
+            isReplacing: () => prior === null || replace.length > 0,
             meta: meta as Meta,
             diags,
             signal,

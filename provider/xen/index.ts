@@ -9,3 +9,4 @@ export { compareSpecWithConfig } from './compare';
 export * as validate from './validate';
 export * as parse from './parse';
 export { backendPath } from './hotplug';
+export { vdevNumber } from './vdev';

@@ -1,0 +1,100 @@
+// What xen_vif and xen_disk share: a device of one domain served by another, identified as `domain/devid`, that is
+// only "there" while its backend in the serving domain is alive. A driver domain that restarted comes back without
+// its backends; reading that as "gone" is what makes the next plan re-attach the frontends.
+
+import type { CtyObject } from '../protocol/cty/types';
+import { DiagnosticError } from '../framework/diagnostics';
+import type { BaseContext } from '../framework/resource';
+import { HotplugTimeoutError } from '../xen/errors';
+import type { DomainInfo } from '../xen/model';
+import type { XenClient } from './client';
+import { str } from './values';
+
+export type DeviceKind = 'vif' | 'vbd';
+
+export interface Endpoints {
+  frontend: DomainInfo;
+  backend: DomainInfo;
+}
+
+/** Both ends must exist before a device can be attached; say which one is missing in the user's terms. */
+export async function endpoints(ctx: BaseContext<XenClient>, values: CtyObject, what: string): Promise<Endpoints> {
+  const domain = str(values, 'domain')!;
+  const backend = str(values, 'backend')!;
+  const ts = ctx.meta.ts;
+  const [frontend, be] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(backend, { signal: ctx.signal })]);
+  if (!frontend) {
+    throw new DiagnosticError(`Cannot attach the ${what}: domain ${JSON.stringify(domain)} is not running`, 'Create it first (depend on its xen_domain resource) and check `xl list`.', [{ attr: 'domain' }]);
+  }
+  if (!be) {
+    throw new DiagnosticError(
+      `Cannot attach the ${what}: backend domain ${JSON.stringify(backend)} is not running`,
+      'The driver domain serving this device must be running with `xl devd` inside it; check `xl list` and depend on its xen_driver_domain resource.',
+      [{ attr: 'backend' }],
+    );
+  }
+  return { frontend, backend: be };
+}
+
+/** Splits an import id `domain/devid`. */
+export function parseDeviceId(id: string, what: string, example: string): [string, string] {
+  const i = id.lastIndexOf('/');
+  if (i <= 0 || i === id.length - 1) {
+    throw new DiagnosticError(`Invalid ${what} import id ${JSON.stringify(id)}`, `Use DOMAIN/DEVICE, e.g. ${example}.`);
+  }
+  return [id.slice(0, i), id.slice(i + 1)];
+}
+
+export interface BackendView {
+  /** False when the backend's xenstore directory is gone (backend domain restarted or crashed). */
+  present: boolean;
+  state: string;
+  hotplugStatus: string;
+}
+
+/** One xenstore listing of the device's backend directory. */
+export async function backendView(ctx: BaseContext<XenClient>, kind: DeviceKind, backendDomid: number, frontendDomid: number, devid: number): Promise<BackendView> {
+  const base = `/local/domain/${backendDomid}/backend/${kind}/${frontendDomid}/${devid}`;
+  const entries = await ctx.meta.ts.xenstoreLs(base, { signal: ctx.signal });
+  const state = entries[`${base}/state`];
+  return { present: state !== undefined, state: state ?? '', hotplugStatus: entries[`${base}/hotplug-status`] ?? '' };
+}
+
+/**
+ * Waits for the backend to connect. On timeout the half-attached device is detached again, so nothing is left that
+ * Terraform does not know about, and the error says what to check in the serving domain.
+ */
+export async function awaitBackend(
+  ctx: BaseContext<XenClient>,
+  kind: DeviceKind,
+  ends: Endpoints,
+  devid: number,
+  detach: () => Promise<void>,
+): Promise<void> {
+  ctx.log.info(`waiting for the ${kind} backend to connect`, { domain: ends.frontend.name, backend: ends.backend.name, devid, timeout_ms: ctx.meta.hotplugTimeoutMs });
+  try {
+    await ctx.meta.ts.waitForBackend({
+      kind,
+      backendDomid: ends.backend.domid,
+      frontendDomid: ends.frontend.domid,
+      devid,
+      timeoutMs: ctx.meta.hotplugTimeoutMs,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
+  } catch (err) {
+    ctx.log.warn(`${kind} backend did not connect; detaching it again`, { domain: ends.frontend.name, devid });
+    try {
+      await detach();
+    } catch (detachErr) {
+      ctx.log.error('detach after a failed hotplug also failed', { error: (detachErr as Error).message });
+    }
+    if (err instanceof HotplugTimeoutError) {
+      throw new DiagnosticError(
+        `The ${kind === 'vif' ? 'network interface' : 'disk'} of ${ends.frontend.name} served by ${ends.backend.name} did not connect`,
+        `${err.message}\n\n${err.hint}\n\nIt was detached again; nothing was left behind.`,
+      );
+    }
+    throw err;
+  }
+}

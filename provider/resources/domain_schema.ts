@@ -1,0 +1,82 @@
+// The attributes xen_domain and xen_driver_domain share: one declaration, so a guest and a driver domain are
+// described, validated and rendered the same way.
+
+import type { Attribute, NestedBlock } from '../framework/schema';
+import { intBetween, oneOf, stringCheck } from '../framework/validators';
+import {
+  checkAbsolutePath, checkBdf, checkBootloader, checkCmdline, checkDiskBackendType, checkDiskFormat, checkDomainName,
+  checkFlaskLabel, checkScript, checkVdev,
+} from '../xen/validate';
+import { SHUTDOWN_ACTIONS } from '../xen/model';
+
+export const domainName = stringCheck('a domain name: 1-64 letters, digits, `_`, `.` or `-`', checkDomainName);
+export const flaskLabel = stringCheck('a FLASK label `user:role:type`, e.g. `system_u:system_r:domU_t`', checkFlaskLabel);
+export const absolutePath = stringCheck('an absolute path', checkAbsolutePath);
+export const bdf = stringCheck('a PCI address `BB:SS.F` or `DDDD:BB:SS.F`', checkBdf);
+
+function firmwareCheck(s: string): string | undefined {
+  if (s.startsWith('/')) return checkAbsolutePath(s);
+  const known = ['pvgrub32', 'pvgrub64', 'bios', 'uefi', 'seabios', 'rombios', 'ovmf'];
+  return known.includes(s) ? undefined : `must be one of ${known.map((k) => `"${k}"`).join(', ')} or an absolute path to a firmware image, got ${JSON.stringify(s)}`;
+}
+
+export const diskBlock: NestedBlock = {
+  nesting: 'list',
+  requiresReplace: true,
+  description: 'A virtual disk configured at creation. Use `xen_disk` for disks served by a storage driver domain that you want to manage on their own.',
+  block: {
+    attributes: {
+      target: { type: 'string', required: true, description: 'What backs the disk: a file, block device or volume path, as libxl takes it.', validators: [stringCheck('a path', (s) => (s.startsWith('/') ? checkAbsolutePath(s) : checkScript(s)))] },
+      vdev: { type: 'string', required: true, description: 'Virtual device name seen by the guest, e.g. `xvda`.', validators: [stringCheck('a virtual device such as `xvda`', checkVdev)] },
+      format: { type: 'string', default: 'raw', description: 'Image format: `raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
+      access: { type: 'string', default: 'rw', description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
+      backend: { type: 'string', default: 'Domain-0', description: 'The domain serving the disk: a storage driver domain, or `Domain-0`.', validators: [domainName] },
+      backendtype: { type: 'string', optional: true, description: 'libxl backend type: `phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
+      script: { type: 'string', optional: true, description: 'Hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)] },
+    },
+  },
+};
+
+export const pciBlock: NestedBlock = {
+  nesting: 'list',
+  description: 'A host PCI function passed through. Make it assignable first with `xen_pci_assignable`. Added and removed in place on a running domain (pci-attach / pci-detach).',
+  block: {
+    attributes: {
+      bdf: { type: 'string', required: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdf] },
+      permissive: { type: 'bool', default: false, description: 'Let the guest write any config space register. Needed by some devices and by a stub domain with passthrough; weakens isolation.' },
+      msitranslate: { type: 'bool', default: false, description: 'Translate MSI to INTx in the device model (HVM).' },
+      seize: { type: 'bool', default: false, description: 'Make the device assignable on the fly if it is not (prefer `xen_pci_assignable`).' },
+      power_mgmt: { type: 'bool', default: false, description: 'Allow the guest to power-manage the device (HVM).' },
+      rdm_policy: { type: 'string', default: 'strict', description: 'Reserved device memory policy: `strict` or `relaxed`.', validators: [oneOf('strict', 'relaxed')] },
+    },
+  },
+};
+
+const memoryCheck = intBetween(16, 16 * 1024 * 1024);
+
+/** Attributes common to both domain resources. `extra` adds the kind-specific ones. */
+export function domainAttributes(kind: 'guest' | 'driver'): Record<string, Attribute> {
+  const what = kind === 'driver' ? 'driver domain' : 'domain';
+  return {
+    id: { type: 'string', computed: true, useStateForUnknown: true, description: `The ${what} name: ids are names, never domids (a domid changes on every re-create).` },
+    name: { type: 'string', required: true, requiresReplace: true, description: `Name of the ${what} (\`xl list\`).`, validators: [domainName] },
+    type: { type: 'string', default: 'pv', requiresReplace: true, description: 'Virtualisation mode: `pv`, `pvh` or `hvm`.', validators: [oneOf('pv', 'pvh', 'hvm')] },
+    memory: { type: 'number', default: kind === 'driver' ? 256 : 512, description: 'Memory in MiB. Changed in place (mem-set) up to `maxmem`.', validators: [memoryCheck] },
+    maxmem: { type: 'number', optional: true, computed: true, description: 'Maximum memory in MiB (balloon ceiling). Defaults to `memory` at creation; changing it replaces the domain.', validators: [memoryCheck] },
+    vcpus: { type: 'number', default: 1, description: 'Online virtual CPUs. Changed in place (vcpu-set) up to `maxvcpus`.', validators: [intBetween(1, 512)] },
+    maxvcpus: { type: 'number', optional: true, computed: true, description: 'Maximum virtual CPUs. Defaults to `vcpus` at creation; changing it replaces the domain.', validators: [intBetween(1, 512)] },
+    kernel: { type: 'string', optional: true, requiresReplace: true, description: 'Kernel image in dom0 (direct boot).', validators: [absolutePath] },
+    ramdisk: { type: 'string', optional: true, requiresReplace: true, description: 'Initial ramdisk in dom0.', validators: [absolutePath] },
+    cmdline: { type: 'string', optional: true, requiresReplace: true, description: 'Kernel command line.', validators: [stringCheck('printable ASCII without quotes or backslashes', checkCmdline)] },
+    firmware: { type: 'string', optional: true, requiresReplace: true, description: '`pvgrub64` / `pvgrub32` boots a PV guest with PV-GRUB inside the guest (preferred over pygrub, which parses guest disks in dom0); `bios`, `uefi`, `seabios`, `ovmf` for HVM; or a firmware path.', validators: [stringCheck('a firmware name or path', firmwareCheck)] },
+    bootloader: { type: 'string', optional: true, requiresReplace: true, description: 'A bootloader run in dom0 such as `pygrub`. Discouraged: it parses untrusted guest disks in dom0; use `firmware = "pvgrub64"`.', validators: [stringCheck('a bootloader name or path', checkBootloader)] },
+    seclabel: { type: 'string', optional: true, requiresReplace: true, description: 'XSM/FLASK label `user:role:type` the domain runs with.', validators: [flaskLabel] },
+    init_seclabel: { type: 'string', optional: true, requiresReplace: true, description: 'FLASK label used while the domain is built; it switches to `seclabel` afterwards.', validators: [flaskLabel] },
+    on_poweroff: { type: 'string', default: 'destroy', requiresReplace: true, description: 'Action when the guest powers off.', validators: [oneOf(...SHUTDOWN_ACTIONS)] },
+    on_reboot: { type: 'string', default: 'restart', requiresReplace: true, description: 'Action when the guest reboots.', validators: [oneOf(...SHUTDOWN_ACTIONS)] },
+    on_crash: { type: 'string', default: 'destroy', requiresReplace: true, description: 'Action when the guest crashes.', validators: [oneOf(...SHUTDOWN_ACTIONS)] },
+    domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Current domain id (changes on every re-create; never use it as a reference).' },
+    uuid: { type: 'string', computed: true, useStateForUnknown: true, description: 'Domain UUID assigned by libxl.' },
+    state: { type: 'string', computed: true, useStateForUnknown: true, description: '`running`, `paused`, `shutdown`, `crashed` or `dying`, from `xl list`.' },
+  };
+}

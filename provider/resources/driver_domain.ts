@@ -1,0 +1,65 @@
+// xen_driver_domain: an unprivileged domain that owns hardware (a NIC, a disk controller) and serves backends to
+// other domains, so dom0 no longer touches guest traffic. Always rendered with driver_domain=1.
+
+import type { CtyObject } from '../protocol/cty/types';
+import type { ResourceType } from '../framework/resource';
+import { oneOf } from '../framework/validators';
+import type { XenClient } from './client';
+import { createDomain, deleteDomain, importDomain, planDomain, readDomain, updateDomain } from './domain_common';
+import { diskBlock, domainAttributes, pciBlock } from './domain_schema';
+import { objects, str } from './values';
+import { normalizeBdf } from '../xen/validate';
+
+/** libxl does not record a driver domain's purpose; on import it is guessed from the PCI class of its devices. */
+async function guessClass(meta: XenClient, state: CtyObject): Promise<string> {
+  const host = await meta.ts.hostPciDevices();
+  const classes = objects(state, 'pci')
+    .map((p) => host.find((h) => h.bdf === normalizeBdf(String(p.bdf)))?.class ?? '')
+    .map((c) => c.replace(/^0x/, '').slice(0, 4));
+  if (classes.some((c) => c.startsWith('02'))) return 'network';
+  if (classes.some((c) => c.startsWith('01'))) return 'storage';
+  if (classes.some((c) => c === '0c03')) return 'usb';
+  return 'other';
+}
+
+export const driverDomainResource: ResourceType<XenClient> = {
+  typeName: 'xen_driver_domain',
+  schema: {
+    block: {
+      description:
+        'A driver domain: owns passed-through hardware and serves vif/vbd backends with `xl devd`, so guest traffic never reaches dom0. Make its devices assignable with `xen_pci_assignable` first.',
+      attributes: {
+        ...domainAttributes('driver'),
+        class: {
+          type: 'string',
+          required: true,
+          requiresReplace: true,
+          description: 'What it drives: `network`, `storage`, `usb` or `other`. Used by the security posture checks and the docs.',
+          validators: [oneOf('network', 'storage', 'usb', 'other')],
+        },
+        autostart: { type: 'bool', default: false, description: 'Informational: whether the host should start this domain at boot (xendomains).' },
+      },
+      blocks: { disk: diskBlock, pci: pciBlock },
+    },
+  },
+  modifyPlan: (ctx) => planDomain(ctx, 'driver'),
+  create: (ctx) => createDomain(ctx, 'driver'),
+  read: (ctx) => readDomain(ctx, 'driver'),
+  update: (ctx) => updateDomain(ctx, 'driver'),
+  delete: (ctx) => deleteDomain(ctx),
+  async importState(id, ctx) {
+    const state = await importDomain(id, ctx, 'driver');
+    state.class = await guessClass(ctx.meta, state);
+    state.autostart = false;
+    return state;
+  },
+  validate(ctx) {
+    if (str(ctx.config, 'type') === 'pv' && objects(ctx.config, 'pci').length > 0 && !/iommu=soft/.test(str(ctx.config, 'cmdline') ?? 'iommu=soft')) {
+      ctx.diags.warning(
+        'PV driver domain with PCI devices usually needs iommu=soft',
+        'A PV guest driving a passed-through device needs swiotlb: add "iommu=soft" to cmdline.',
+        [{ attr: 'cmdline' }],
+      );
+    }
+  },
+};

@@ -1,0 +1,96 @@
+// xen_flask_policy: load an XSM/FLASK policy into the hypervisor and make it enforcing (or permissive).
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { record } from '../protocol/cty/types';
+import type { CtyObject, CtyValue } from '../protocol/cty/types';
+import { DiagnosticError } from '../framework/diagnostics';
+import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import type { XenClient } from './client';
+import { absolutePath } from './domain_schema';
+import { bool, str } from './values';
+
+async function fileHash(path: string): Promise<string> {
+  try {
+    return createHash('sha256').update(await readFile(path)).digest('hex');
+  } catch (err) {
+    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, `${(err as Error).message}. The file must exist on the dom0 where the provider runs.`, [{ attr: 'policy_file' }]);
+  }
+}
+
+async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
+  const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
+  if (mode === 'disabled') {
+    throw new DiagnosticError(
+      'This Xen has no XSM/FLASK',
+      '`xl getenforce` says "Flask XSM Disabled": the hypervisor was built without XSM (CONFIG_XSM) or booted without flask=enforcing. ' +
+        'Install a Xen built with XSM and boot it with `flask=enforcing` (or `flask=permissive`); a policy cannot be loaded otherwise.',
+    );
+  }
+  return mode;
+}
+
+async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyObject> {
+  await requireFlask(ctx);
+  const file = str(ctx.planned, 'policy_file')!;
+  const sha256 = await fileHash(file);
+  const ts = ctx.meta.ts;
+  if (load) {
+    ctx.log.info('loading FLASK policy', { file, sha256 });
+    await ts.loadPolicy(file, { signal: ctx.signal });
+  }
+  const enforcing = bool(ctx.planned, 'enforcing') !== false;
+  await ts.setEnforce(enforcing ? 'enforcing' : 'permissive', { signal: ctx.signal });
+  const mode = await ts.flaskMode({ signal: ctx.signal });
+  if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
+    throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
+  }
+  return record<CtyValue>([['id', 'flask'], ['policy_file', file], ['enforcing', enforcing], ['sha256', sha256], ['mode', mode]]);
+}
+
+export const flaskPolicyResource: ResourceType<XenClient> = {
+  typeName: 'xen_flask_policy',
+  schema: {
+    block: {
+      description:
+        'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
+      attributes: {
+        id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Always `flask`: a host has one policy.' },
+        policy_file: { type: 'string', required: true, description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.', validators: [absolutePath] },
+        enforcing: { type: 'bool', default: true, description: 'Enforcing (`true`) or permissive (`false`, only logs denials).' },
+        sha256: { type: 'string', computed: true, description: 'SHA-256 of the loaded policy file; a change reloads it.' },
+        mode: { type: 'string', computed: true, description: '`enforcing` or `permissive`, from `xl getenforce`.' },
+      },
+    },
+  },
+
+  async modifyPlan(ctx) {
+    const file = str(ctx.planned, 'policy_file');
+    if (!ctx.meta || !file) return;
+    const sha = await fileHash(file);
+    ctx.planned.sha256 = sha;
+    const enforcing = bool(ctx.planned, 'enforcing');
+    if (enforcing !== undefined) ctx.planned.mode = enforcing ? 'enforcing' : 'permissive';
+  },
+
+  create: (ctx) => apply(ctx, true),
+  update: (ctx) => apply(ctx, ctx.prior.sha256 !== ctx.planned.sha256 || ctx.prior.policy_file !== ctx.planned.policy_file),
+
+  async read(ctx) {
+    const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
+    if (mode === 'disabled') return null;
+    const state = record<CtyValue>(Object.entries(ctx.state));
+    state.mode = mode;
+    state.enforcing = mode === 'enforcing';
+    return state;
+  },
+
+  async delete(ctx) {
+    ctx.log.warn('xen_flask_policy destroyed: the policy stays loaded in the hypervisor (it cannot be unloaded)');
+  },
+
+  async importState(_id, ctx) {
+    const mode = await requireFlask(ctx);
+    return record<CtyValue>([['id', 'flask'], ['policy_file', null], ['enforcing', mode === 'enforcing'], ['sha256', null], ['mode', mode]]);
+  },
+};

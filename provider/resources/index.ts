@@ -1,0 +1,2 @@
+export { xenProvider, DEFAULT_CONNECTION } from './provider';
+export type { XenClient, SecurityPolicy } from './client';

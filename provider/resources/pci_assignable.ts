@@ -1,0 +1,135 @@
+// xen_pci_assignable: hide a host PCI function from dom0 (bind it to pciback) so it can be passed to a driver
+// domain or guest, and give it back to its dom0 driver on destroy.
+
+import { record } from '../protocol/cty/types';
+import type { CtyObject, CtyValue } from '../protocol/cty/types';
+import { DiagnosticError } from '../framework/diagnostics';
+import type { BaseContext, ResourceType } from '../framework/resource';
+import type { HostPciDevice } from '../xen/model';
+import { normalizeBdf } from '../xen/validate';
+import type { XenClient } from './client';
+import { bdf as bdfValidator } from './domain_schema';
+import { bool, str } from './values';
+
+const PCIBACK = /^(xen-)?pciback$/;
+
+async function hostDevice(ctx: BaseContext<XenClient>, bdf: string): Promise<HostPciDevice> {
+  const id = normalizeBdf(bdf);
+  const dev = (await ctx.meta.ts.hostPciDevices()).find((d) => d.bdf === id);
+  if (!dev) {
+    throw new DiagnosticError(`No PCI function ${id} on this host`, 'Check `lspci -D` in dom0 (or the simulated host inventory) for the right address.', [{ attr: 'bdf' }]);
+  }
+  return dev;
+}
+
+function hasReset(dev: HostPciDevice): boolean {
+  return !!dev.resetMethod && dev.resetMethod.trim() !== '';
+}
+
+/** Whether the function is held by pciback: listed as assignable, or already passed to some domain. */
+async function isAssignable(ctx: BaseContext<XenClient>, id: string): Promise<boolean> {
+  const ts = ctx.meta.ts;
+  const [assignable, domains] = await Promise.all([ts.pciAssignableList({ signal: ctx.signal }), ts.listDomains({ signal: ctx.signal })]);
+  return assignable.includes(id) || domains.some((d) => d.pcidevs.some((p) => p.bdf === id));
+}
+
+function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue): CtyObject {
+  return record<CtyValue>([
+    ['id', dev.bdf],
+    ['bdf', typeof prior.bdf === 'string' ? prior.bdf : dev.bdf],
+    ['strict_reset', prior.strict_reset ?? true],
+    ['rebind_on_destroy', prior.rebind_on_destroy ?? true],
+    ['vendor', dev.vendor ?? ''],
+    ['device', dev.device ?? ''],
+    ['class', dev.class ?? ''],
+    ['original_driver', originalDriver],
+  ]);
+}
+
+export const pciAssignableResource: ResourceType<XenClient> = {
+  typeName: 'xen_pci_assignable',
+  schema: {
+    block: {
+      description:
+        'Makes a host PCI function assignable (bound to pciback, hidden from dom0\'s drivers) so it can be passed through to a driver domain or guest; on destroy it is given back to its original driver. Devices without a reset method are refused unless `strict_reset = false`, because state left in the device can leak between domains.',
+      attributes: {
+        id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Normalized address `DDDD:BB:SS.F`.' },
+        bdf: { type: 'string', required: true, requiresReplace: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdfValidator] },
+        strict_reset: { type: 'bool', default: true, description: 'Refuse a device that has no reset method (FLR, bus or slot reset).' },
+        rebind_on_destroy: { type: 'bool', default: true, description: 'On destroy, rebind the device to its original dom0 driver (`xl pci-assignable-remove -r`).' },
+        vendor: { type: 'string', computed: true, useStateForUnknown: true, description: 'PCI vendor id, e.g. `0x8086`.' },
+        device: { type: 'string', computed: true, useStateForUnknown: true, description: 'PCI device id.' },
+        class: { type: 'string', computed: true, useStateForUnknown: true, description: 'PCI class code, e.g. `0x020000` (Ethernet).' },
+        original_driver: { type: 'string', computed: true, useStateForUnknown: true, description: 'The dom0 driver that had the device before (null when none).' },
+      },
+    },
+  },
+
+  async modifyPlan(ctx) {
+    const b = str(ctx.planned, 'bdf');
+    if (!ctx.meta || !b || ctx.prior !== null) return;
+    const dev = await hostDevice(ctx, b);
+    if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
+      ctx.diags.error(
+        `PCI device ${dev.bdf} has no reset method`,
+        'Xen cannot reset it between domains, so state (DMA buffers, firmware state) may leak from one owner to the next. ' +
+          'Pass through a function with FLR or a resettable slot, or set strict_reset = false to accept the risk.',
+        [{ attr: 'bdf' }],
+      );
+    }
+  },
+
+  async create(ctx) {
+    const b = str(ctx.planned, 'bdf')!;
+    const dev = await hostDevice(ctx, b);
+    if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
+      throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [{ attr: 'bdf' }]);
+    }
+    const original = dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
+    ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
+    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+    return values(ctx.planned, dev, original);
+  },
+
+  async read(ctx) {
+    const b = str(ctx.state, 'bdf') ?? str(ctx.state, 'id');
+    if (!b) return null;
+    const id = normalizeBdf(b);
+    if (!(await isAssignable(ctx, id))) {
+      ctx.log.info('PCI device is no longer assignable; it will be made assignable again', { bdf: id });
+      return null;
+    }
+    const dev = (await ctx.meta.ts.hostPciDevices()).find((d) => d.bdf === id);
+    if (!dev) return null;
+    return values(ctx.state, dev, ctx.state.original_driver ?? null);
+  },
+
+  async update(ctx) {
+    // Only strict_reset / rebind_on_destroy can change; they act at create and destroy.
+    const dev = await hostDevice(ctx, str(ctx.planned, 'bdf')!);
+    return values(ctx.planned, dev, ctx.prior.original_driver ?? null);
+  },
+
+  async delete(ctx) {
+    const id = normalizeBdf(str(ctx.prior, 'bdf')!);
+    const user = (await ctx.meta.ts.listDomains({ signal: ctx.signal })).find((d) => d.pcidevs.some((p) => p.bdf === id));
+    if (user) {
+      throw new DiagnosticError(
+        `PCI device ${id} is still passed through to ${user.name}`,
+        `Detach it first (remove it from ${user.name}'s pci blocks, or destroy that domain); then it can be given back to dom0.`,
+      );
+    }
+    const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
+    if (!assignable.includes(id)) return;
+    const rebind = bool(ctx.prior, 'rebind_on_destroy') !== false;
+    ctx.log.info('giving PCI device back to dom0', { bdf: id, rebind });
+    await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
+  },
+
+  async importState(id, ctx) {
+    const b = normalizeBdf(id);
+    if (!(await isAssignable(ctx, b))) throw new DiagnosticError(`Cannot import ${id}`, 'The device is not assignable (see `xl pci-assignable-list`).');
+    const dev = await hostDevice(ctx, b);
+    return values(record<CtyValue>([['bdf', id]]), dev, null);
+  },
+};

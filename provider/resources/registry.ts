@@ -1,0 +1,24 @@
+// Every resource and data source this provider offers.
+
+import type { DataSourceType, ResourceType } from '../framework/resource';
+import type { XenClient } from './client';
+import { domainResource } from './domain';
+import { driverDomainResource } from './driver_domain';
+import { pciAssignableResource } from './pci_assignable';
+import { vifResource } from './vif';
+import { diskResource } from './disk';
+import { flaskPolicyResource } from './flask_policy';
+import { hostDataSource } from './data_host';
+import { pciDevicesDataSource } from './data_pci_devices';
+import { domainDataSource } from './data_domain';
+
+export const resources: ResourceType<XenClient>[] = [
+  pciAssignableResource,
+  driverDomainResource,
+  domainResource,
+  vifResource,
+  diskResource,
+  flaskPolicyResource,
+];
+
+export const dataSources: DataSourceType<XenClient>[] = [hostDataSource, pciDevicesDataSource, domainDataSource];
