@@ -4,7 +4,8 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { BaseContext } from '../framework/resource';
+import type { BaseContext, PlanContext } from '../framework/resource';
+import { UNKNOWN } from '../protocol/cty/types';
 import { HotplugTimeoutError } from '../xen/errors';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
@@ -97,4 +98,23 @@ export async function awaitBackend(
     }
     throw err;
   }
+}
+
+/**
+ * Plan-time repair of a device whose serving domain restarted (new domid, backends gone): replace it, which
+ * detaches the dead frontend and attaches a fresh one with the same MAC.
+ */
+export async function planBackendRestart(ctx: PlanContext<XenClient>): Promise<void> {
+  const prior = ctx.prior;
+  if (!ctx.meta || !prior || ctx.isReplacing()) return;
+  const backend = str(ctx.planned, 'backend');
+  if (!backend) return;
+  const be = await ctx.meta.ts.getDomain(backend, { signal: ctx.signal });
+  const was = prior.backend_domid;
+  const connected = prior.state === 4;
+  if (be && was === be.domid && connected) return;
+  ctx.log.info('serving domain restarted or backend gone; the device will be re-attached', { backend, was: was ?? null, now: be?.domid ?? null });
+  // What the new attachment will report; everything the user configured (and the MAC libxl chose) stays.
+  for (const k of ['id', 'devid', 'backend_domid', 'state', 'hotplug_status']) ctx.planned[k] = UNKNOWN;
+  ctx.requiresReplace([{ attr: 'backend_domid' }]);
 }

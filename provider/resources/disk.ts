@@ -10,7 +10,7 @@ import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
-import { awaitBackend, backendView, endpoints, parseDeviceId } from './device_common';
+import { awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
 import { compact, num, str } from './values';
@@ -27,7 +27,7 @@ function diskSpec(v: CtyObject, backend: string): DiskSpec {
   });
 }
 
-function diskValues(prior: CtyObject, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string): CtyObject {
+function diskValues(prior: CtyObject, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string, backendDomid = ends.backend.domid): CtyObject {
   const out = record<CtyValue>();
   out.id = `${ends.frontend.name}/${disk.vdev}`;
   out.domain = typeof prior.domain === 'string' ? prior.domain : ends.frontend.name;
@@ -41,6 +41,7 @@ function diskValues(prior: CtyObject, ends: Endpoints, disk: DiskInfo, devid: nu
   const script = disk.script;
   out.script = script === undefined ? null : typeof prior.script === 'string' && prior.script.endsWith(script.slice(script.lastIndexOf('/') + 1)) ? prior.script : script;
   out.devid = devid;
+  out.backend_domid = backendDomid;
   out.state = state === '' ? null : Number(state);
   out.hotplug_status = hotplug;
   return out;
@@ -67,14 +68,17 @@ async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise
   const ts = ctx.meta.ts;
   const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(str(ctx.state, 'backend') ?? '', { signal: ctx.signal })]);
   const disk = frontend?.disks.find((d) => d.vdev === vdev);
-  if (!frontend || !disk || !backend) return null;
-  if (disk.backendDomid !== undefined && disk.backendDomid !== backend.domid) return null;
   const devid = num(ctx.state, 'devid') ?? vdevNumber(vdev);
-  if (devid === undefined) return null;
+  if (!frontend || !disk || devid === undefined) return null;
+  // As for vifs: a serving domain that restarted is reported as a dead binding so the plan replaces the disk.
+  const staleDomid = disk.backendDomid ?? (ctx.state.backend_domid as number | null) ?? -1;
+  if (!backend || (disk.backendDomid !== undefined && disk.backendDomid !== backend.domid)) {
+    return diskValues(ctx.state, { frontend, backend: backend ?? frontend }, disk, devid, '', '', staleDomid);
+  }
   const view = await backendView(ctx, 'vbd', backend.domid, frontend.domid, devid);
   if (!view.present) {
-    ctx.log.info('disk has no backend in its serving domain any more; it will be re-attached', { domain, vdev, backend: backend.name });
-    return null;
+    ctx.log.info('disk has no backend in its serving domain any more', { domain, vdev, backend: backend.name });
+    return diskValues(ctx.state, { frontend, backend }, disk, devid, '', '', staleDomid);
   }
   return diskValues(ctx.state, { frontend, backend }, disk, devid, view.state, view.hotplugStatus);
 }
@@ -108,11 +112,13 @@ export const diskResource: ResourceType<XenClient> = {
         backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
         script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)] },
         devid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Numeric device id (the encoded vdev, e.g. 51728 for xvdb).' },
+        backend_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the serving domain when attached (it changes if that domain restarts, which re-attaches the disk).' },
         state: { type: 'number', computed: true, useStateForUnknown: true, description: 'Backend xenbus state (4 = connected).' },
         hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
       },
     },
   },
+  modifyPlan: (ctx) => planBackendRestart(ctx),
   create: attach,
   read,
   update: async () => {

@@ -9,7 +9,7 @@ import { intBetween, stringCheck } from '../framework/validators';
 import type { NicInfo, VifSpec } from '../xen/model';
 import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript, parseRate } from '../xen/validate';
 import type { XenClient } from './client';
-import { awaitBackend, backendView, endpoints, parseDeviceId } from './device_common';
+import { awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { domainName } from './domain_schema';
 import { compact, num, str } from './values';
@@ -42,7 +42,7 @@ function scriptBase(s: string): string {
 }
 
 /** Terraform values for a vif from libxl's nic, keeping the spelling of `prior` wherever it means the same. */
-function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: string, hotplug: string): CtyObject {
+function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: string, hotplug: string, backendDomid = ends.backend.domid): CtyObject {
   const keep = (k: string, actual: string | undefined, same: (a: string) => boolean): CtyValue =>
     actual === undefined ? null : typeof prior[k] === 'string' && same(prior[k] as string) ? prior[k] : actual;
   const out = record<CtyValue>();
@@ -58,7 +58,7 @@ function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: strin
   out.vifname = nic.vifname ?? null;
   out.mtu = nic.mtu ?? null;
   out.devid = nic.devid;
-  out.backend_domid = ends.backend.domid;
+  out.backend_domid = backendDomid;
   out.state = state === '' ? null : Number(state);
   out.hotplug_status = hotplug;
   return out;
@@ -89,18 +89,17 @@ async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise
   const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(str(ctx.state, 'backend') ?? '', { signal: ctx.signal })]);
   const nic = frontend?.nics.find((n) => n.devid === devid);
   if (!frontend || !nic) return null;
-  if (!backend) {
-    ctx.log.info('the backend domain of this vif is gone; it will be re-attached', { domain, devid });
-    return null;
-  }
-  if (nic.backendDomid !== undefined && nic.backendDomid !== backend.domid) {
-    ctx.log.info('vif points at an old instance of its backend domain (it restarted); it will be re-attached', { domain, devid });
-    return null;
+  // A serving domain that restarted comes back without this backend: report the dead binding (old domid, no
+  // state) so the plan replaces the vif, which detaches the dead frontend and attaches a live one.
+  const staleDomid = nic.backendDomid ?? (ctx.state.backend_domid as number | null) ?? -1;
+  if (!backend || (nic.backendDomid !== undefined && nic.backendDomid !== backend.domid)) {
+    ctx.log.info('vif is bound to a serving domain that is gone or restarted', { domain, devid });
+    return vifValues(ctx.state, { frontend, backend: backend ?? frontend }, nic, '', '', staleDomid);
   }
   const view = await backendView(ctx, 'vif', backend.domid, frontend.domid, devid);
   if (!view.present) {
-    ctx.log.info('vif has no backend in its serving domain any more; it will be re-attached', { domain, devid, backend: backend.name });
-    return null;
+    ctx.log.info('vif has no backend in its serving domain any more', { domain, devid, backend: backend.name });
+    return vifValues(ctx.state, { frontend, backend }, nic, '', '', staleDomid);
   }
   return vifValues(ctx.state, { frontend, backend }, nic, view.state, view.hotplugStatus);
 }
@@ -146,6 +145,7 @@ export const vifResource: ResourceType<XenClient> = {
     },
   },
 
+  modifyPlan: (ctx) => planBackendRestart(ctx),
   create: (ctx) => attach(ctx),
   read,
   async update(ctx) {

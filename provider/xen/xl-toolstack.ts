@@ -174,7 +174,9 @@ export class XlToolstack implements Toolstack {
     await this.mutate(() => this.xl(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
   }
 
-  hostPciDevices(): Promise<HostPciDevice[]> {
+  async hostPciDevices(): Promise<HostPciDevice[]> {
+    // The simulated host lays out its sysfs mirror on its first command; make sure one has run.
+    if (this.kind === 'sim') await this.hostInfo();
     return readHostPciDevices(this.o.sysfsRoot);
   }
 
