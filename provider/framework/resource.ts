@@ -86,5 +86,12 @@ export interface ProviderDefinition<Meta = unknown> {
   configure(config: CtyObject, ctx: { diags: Diagnostics; log: Logger }): Promise<Meta>;
   resources: ResourceType<Meta>[];
   dataSources: DataSourceType<Meta>[];
+  /**
+   * Runs after every resource's own plan rules, with the resource type, so checks that span resources (the security
+   * posture) see each planned object. Diagnostics it adds appear on the resource's plan.
+   */
+  checkPlan?(typeName: string, ctx: PlanContext<Meta>): Promise<void> | void;
+  /** Runs after every resource's own validation (no host access: Terraform validates unconfigured). */
+  checkConfig?(typeName: string, ctx: ValidateContext): void;
 }
 

@@ -173,6 +173,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         if (config) {
           validateConfig(r.schema.block, config, diags);
           r.validate?.({ config, diags });
+          def.checkConfig?.(r.typeName, { config, diags });
         }
         return {};
       });
@@ -251,20 +252,20 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         }
         const { planned, requiresReplace } = planChange(r.schema.block, prior, proposed, config);
         const replace: Path[] = [...requiresReplace];
-        if (r.modifyPlan) {
-          await r.modifyPlan({
-            config,
-            prior,
-            planned,
-            priorPrivate,
-            requiresReplace: (p) => replace.push(p),
-            isReplacing: () => prior === null || replace.length > 0,
-            meta: meta as Meta,
-            diags,
-            signal,
-            log: logger.with({ resource: r.typeName }),
-          });
-        }
+        const planCtx = {
+          config,
+          prior,
+          planned,
+          priorPrivate,
+          requiresReplace: (p: Path) => replace.push(p),
+          isReplacing: () => prior === null || replace.length > 0,
+          meta: meta as Meta,
+          diags,
+          signal,
+          log: logger.with({ resource: r.typeName }),
+        };
+        if (r.modifyPlan) await r.modifyPlan(planCtx);
+        if (def.checkPlan && !diags.hasErrors) await def.checkPlan(r.typeName, planCtx);
         logger.debug('planned', {
           resource: r.typeName,
           action: prior === null ? 'create' : replace.length ? 'replace' : 'update-or-noop',
