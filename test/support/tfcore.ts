@@ -166,7 +166,9 @@ export function assertPlanValid(block: WireBlock, prior: CtyObject | null, confi
 }
 
 /** AssertObjectCompatible: every value known in the plan must come back identical; the result must be wholly known. */
-export function assertObjectCompatible(type: CtyType, planned: CtyValue, actual: CtyValue, path: string[] = []): string[] {
+export function assertObjectCompatible(type: CtyType, planned: CtyValue, actual: CtyValue, path: string[] = [], finalPlan = false): string[] {
+  // For the final plan (finalPlan = true) a value unknown in the first plan may stay unknown.
+  if (planned instanceof Unknown && finalPlan) return [];
   if (actual instanceof Unknown) return [`${fmt(path)}: provider returned an unknown value after apply`];
   if (planned instanceof Unknown) return containsUnknownDeep(actual) ? [`${fmt(path)}: unknown inside the applied value`] : [];
   if (planned === null || actual === null) {
@@ -176,19 +178,19 @@ export function assertObjectCompatible(type: CtyType, planned: CtyValue, actual:
     const attrs = type[1];
     const errs: string[] = [];
     for (const k of Object.keys(attrs)) {
-      errs.push(...assertObjectCompatible(attrs[k], (planned as CtyObject)[k] ?? null, (actual as CtyObject)[k] ?? null, [...path, `.${k}`]));
+      errs.push(...assertObjectCompatible(attrs[k], (planned as CtyObject)[k] ?? null, (actual as CtyObject)[k] ?? null, [...path, `.${k}`], finalPlan));
     }
     return errs;
   }
   if (Array.isArray(type) && (type[0] === 'list' || type[0] === 'tuple') && Array.isArray(planned) && Array.isArray(actual)) {
     if (planned.length !== actual.length) return [`${fmt(path)}: length changed from ${planned.length} to ${actual.length}`];
     return planned.flatMap((el, i) =>
-      assertObjectCompatible(type[0] === 'list' ? (type[1] as CtyType) : (type[1] as CtyType[])[i], el, actual[i], [...path, `[${i}]`]),
+      assertObjectCompatible(type[0] === 'list' ? (type[1] as CtyType) : (type[1] as CtyType[])[i], el, actual[i], [...path, `[${i}]`], finalPlan),
     );
   }
   if (Array.isArray(type) && type[0] === 'map' && isObj(planned) && isObj(actual)) {
     const keys = new Set([...Object.keys(planned), ...Object.keys(actual)]);
-    return [...keys].flatMap((k) => assertObjectCompatible(type[1], planned[k] ?? null, actual[k] ?? null, [...path, `["${k}"]`]));
+    return [...keys].flatMap((k) => assertObjectCompatible(type[1], planned[k] ?? null, actual[k] ?? null, [...path, `["${k}"]`], finalPlan));
   }
   if (containsUnknownDeep(planned)) return containsUnknownDeep(actual) ? [`${fmt(path)}: unknown after apply`] : [];
   return valueEquals(planned, actual, type) ? [] : [`${fmt(path)}: was ${show(planned)}, but now ${show(actual)}`];

@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { record } from '../../../provider/protocol/cty/types';
+import { decodeJson, encodeJson } from '../../../provider/protocol/cty';
+import { blockType } from '../../../provider/framework/schema';
 import type { CtyObject, CtyValue } from '../../../provider/protocol/cty/types';
 import type { ProviderDefinition, ResourceType } from '../../../provider/framework/resource';
 import { DiagnosticError } from '../../../provider/framework/diagnostics';
@@ -23,18 +25,17 @@ function save(meta: Meta, all: Record<string, unknown>): void {
   renameSync(meta.file + '.tmp', meta.file);
 }
 
+// Objects are stored as cty JSON so numbers like 0.1 (a BigNumber) survive exactly, as in a real state file.
 function toPlain(v: CtyValue): unknown {
-  return JSON.parse(JSON.stringify(v));
+  return JSON.parse(encodeJson(v, thingType()));
 }
 
 function fromPlain(v: unknown): CtyValue {
-  if (Array.isArray(v)) return v.map(fromPlain);
-  if (v !== null && typeof v === 'object') {
-    const o = record();
-    for (const [k, x] of Object.entries(v)) o[k] = fromPlain(x);
-    return o;
-  }
-  return v as CtyValue;
+  return decodeJson(JSON.stringify(v), thingType());
+}
+
+function thingType() {
+  return blockType(thing.schema.block);
 }
 
 let counter = 0;
@@ -48,7 +49,7 @@ const thing: ResourceType<Meta> = {
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Generated id.' },
         name: { type: 'string', required: true, requiresReplace: true, description: 'Name; changing it replaces the thing.' },
-        size: { type: 'number', optional: true, description: 'A size.', validators: [intBetween(0, 1000)] },
+        size: { type: 'number', optional: true, description: 'A size (any number, kept exactly as Terraform sent it).' },
         mode: { type: 'string', default: 'fast', description: 'A mode.', validators: [oneOf('fast', 'slow')] },
         enabled: { type: 'bool', optional: true, computed: true, description: 'Planned true when unset.' },
         serial: { type: 'number', computed: true, description: 'Bumped on every update (never stable).' },
@@ -88,6 +89,16 @@ const thing: ResourceType<Meta> = {
   async create(ctx) {
     const all = load(ctx.meta);
     const name = ctx.planned.name as string;
+    if (name === 'slow') {
+      // Waits until Terraform's StopProvider aborts the call.
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, 30_000);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(new DiagnosticError('Stopped', 'Terraform asked the provider to stop; nothing was created.'));
+        });
+      });
+    }
     if (name === 'fail-partially') {
       const partial = { ...ctx.planned, id: 'partial-1', serial: 0 } as CtyObject;
       all['partial-1'] = toPlain(partial) as CtyObject;
