@@ -1,0 +1,53 @@
+// Optional record of every toolstack command and its outcome, for the real-Xen fidelity check (test/xen): the same
+// commands are replayed against the simulated host later and the outputs compared. Off unless
+// XEN_PROVIDER_RECORD names a file; one JSON object per line, appended with a single write so that the several
+// provider processes Terraform starts can share the file.
+
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
+
+export interface CommandRecord {
+  /** Who ran it: the provider, or a test harness acting as the user. */
+  source: string;
+  pid: number;
+  /** Wall clock (ms since the epoch) when the command started and when it ended. */
+  start: number;
+  end: number;
+  argv: string[];
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** Contents of files named by absolute path in argv, read before the command ran (e.g. an xl config). */
+  files: Record<string, string>;
+  /** Set when the command did not finish normally (timeout, abort, spawn failure). */
+  error?: string;
+}
+
+const MAX_FILE = 1024 * 1024;
+
+export function recordTarget(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const f = env.XEN_PROVIDER_RECORD;
+  return f && f.startsWith('/') ? f : undefined;
+}
+
+/** Config files are written just before and removed just after some commands (xl create -n), so read them first. */
+export function inputFiles(argv: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of argv.slice(1)) {
+    if (!a.startsWith('/') || a.startsWith('/local/') || a.startsWith('/libxl/')) continue;
+    try {
+      const st = statSync(a);
+      if (st.isFile() && st.size <= MAX_FILE) out[a] = readFileSync(a, 'utf8');
+    } catch {
+      // Not a file: an xenstore path or a missing file, which the command itself will report.
+    }
+  }
+  return out;
+}
+
+export function appendRecord(file: string, rec: CommandRecord): void {
+  try {
+    appendFileSync(file, JSON.stringify(rec) + '\n');
+  } catch {
+    // Recording is a test aid; it must never break a real operation.
+  }
+}

@@ -1,0 +1,211 @@
+// The fidelity check: every command recorded in dom0 during the real-Xen run (the provider's and the user's own) is
+// replayed, in order, against the simulated host started from the lab's inventory, so the simulator passes through
+// the same states; each command's real output is compared with the simulator's, per command type.
+//
+// Normalised, because two real runs differ in them too: uuids, `xl list` state letters and CPU times, the boot log
+// behind `xl dmesg` (only the fact the provider reads from it is compared), and the path of the xl config file.
+// Polling reads superseded by a later identical read before the next change are skipped: how many intermediate
+// states a poll sees depends on timing. Commands the provider killed (timeout) are not replayed: their effect on
+// the real host is unknown.
+
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { interruptRemappingFromDmesg, parseXenstoreLs } from '../../provider/xen/parse';
+import type { CommandRecord } from '../../provider/xen/record';
+
+export interface Outcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MUTATIONS = new Set([
+  'create', 'destroy', 'shutdown', 'mem-set', 'vcpu-set', 'pci-assignable-add', 'pci-assignable-remove', 'pci-attach',
+  'pci-detach', 'network-attach', 'network-detach', 'block-attach', 'block-detach', 'setenforce', 'loadpolicy',
+]);
+
+export interface Command {
+  tool: 'xl' | 'xenstore-read' | 'xenstore-ls';
+  args: string[];
+  /** `xl SUB` or the xenstore tool: the unit the report groups by. */
+  kind: string;
+  mutation: boolean;
+}
+
+export function classify(argv: readonly string[]): Command | undefined {
+  const tool = path.basename(argv[0]);
+  const args = argv.slice(1);
+  if (tool === 'xenstore-read' || tool === 'xenstore-ls') return { tool, args, kind: tool, mutation: false };
+  if (tool !== 'xl') return undefined;
+  const sub = args[0] ?? '';
+  const dry = sub === 'create' && args.includes('-n');
+  const kind = dry ? 'xl create -n' : sub === 'list' && args.includes('-l') ? 'xl list -l' : `xl ${sub}`;
+  return { tool, args, kind, mutation: MUTATIONS.has(sub) && !dry };
+}
+
+export function parseRecords(text: string): CommandRecord[] {
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as CommandRecord)
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** Indices of the records to compare: reads not superseded by the same read before the next change. */
+export function comparable(records: readonly CommandRecord[]): Set<number> {
+  const keep = new Set<number>();
+  const lastRead = new Map<string, number>();
+  const flush = () => { for (const i of lastRead.values()) keep.add(i); lastRead.clear(); };
+  records.forEach((r, i) => {
+    const c = classify(r.argv);
+    if (!c || r.exitCode === null) return;
+    if (c.mutation) {
+      flush();
+      keep.add(i);
+    } else {
+      lastRead.set(JSON.stringify(r.argv), i);
+    }
+  });
+  flush();
+  return keep;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const IS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function normaliseText(t: string): string {
+  return t.replace(UUID, 'UUID').replace(/ ([r-])([b-])([p-])([s-])([c-])([d-]) +[0-9]+\.[0-9]/g, ' STATE TIME');
+}
+
+/** Field-by-field differences between two JSON values, as `path: real vs sim` lines. */
+export function jsonDiff(real: unknown, sim: unknown, at = '$'): string[] {
+  if (typeof real === 'string' && typeof sim === 'string' && IS_UUID.test(real) && IS_UUID.test(sim)) return [];
+  if (Array.isArray(real) && Array.isArray(sim)) {
+    const out: string[] = [];
+    if (real.length !== sim.length) out.push(`${at}: ${real.length} elements in real xl, ${sim.length} in the simulator`);
+    for (let i = 0; i < Math.min(real.length, sim.length); i++) out.push(...jsonDiff(real[i], sim[i], `${at}[${i}]`));
+    return out;
+  }
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObj(real) && isObj(sim)) {
+    const out: string[] = [];
+    for (const k of new Set([...Object.keys(real), ...Object.keys(sim)])) {
+      if (!(k in sim)) out.push(`${at}.${k}: real xl has ${JSON.stringify(real[k])}, the simulator omits it`);
+      else if (!(k in real)) out.push(`${at}.${k}: the simulator has ${JSON.stringify(sim[k])}, real xl omits it`);
+      else out.push(...jsonDiff(real[k], sim[k], `${at}.${k}`));
+    }
+    return out;
+  }
+  return JSON.stringify(real) === JSON.stringify(sim) ? [] : [`${at}: real ${JSON.stringify(real)}, simulator ${JSON.stringify(sim)}`];
+}
+
+function textDiff(what: string, real: string, sim: string): string[] {
+  const a = normaliseText(real);
+  const b = normaliseText(sim);
+  if (a === b) return [];
+  return [`${what} differs:\n      real: ${JSON.stringify(a)}\n      sim:  ${JSON.stringify(b)}`];
+}
+
+function tryJson(t: string): unknown {
+  try {
+    return JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Differences between the real outcome and the simulator's for one command (empty = same). */
+export function compareOutcome(c: Command, real: Outcome, sim: Outcome): string[] {
+  const out: string[] = [];
+  if (real.exitCode !== sim.exitCode) out.push(`exit code: real ${real.exitCode}, simulator ${sim.exitCode}`);
+  if (c.kind === 'xl list -l' || c.kind === 'xl create -n') {
+    const a = tryJson(real.stdout);
+    const b = tryJson(sim.stdout);
+    if (a === undefined || b === undefined) out.push(...textDiff('stdout', real.stdout, sim.stdout));
+    else out.push(...jsonDiff(a, b));
+  } else if (c.kind === 'xl dmesg') {
+    const a = interruptRemappingFromDmesg(real.stdout);
+    const b = interruptRemappingFromDmesg(sim.stdout);
+    if (a !== b) out.push(`interrupt remapping from the boot log: real ${a}, simulator ${b}`);
+  } else if (c.kind === 'xenstore-ls') {
+    out.push(...jsonDiff(parseXenstoreLs(real.stdout), parseXenstoreLs(sim.stdout)));
+  } else {
+    out.push(...textDiff('stdout', real.stdout, sim.stdout));
+  }
+  if (c.kind !== 'xl dmesg') out.push(...textDiff('stderr', real.stderr, sim.stderr));
+  return out;
+}
+
+function runSim(argv: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(argv[0], argv.slice(1), { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
+      resolve({ exitCode: e ? (typeof e.code === 'number' ? e.code : 125) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+export interface FidelityOptions {
+  record: string;
+  /** dist/xl-sim */
+  xlSim: string;
+  inventory: string;
+  workDir: string;
+}
+
+export interface FidelityResult {
+  failures: number;
+  compared: number;
+  summary: string;
+  report: string;
+}
+
+export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
+  const records = parseRecords(readFileSync(o.record, 'utf8'));
+  rmSync(o.workDir, { recursive: true, force: true });
+  const files = path.join(o.workDir, 'files');
+  mkdirSync(files, { recursive: true });
+  const env = { ...process.env, XEN_SIM_STATE: path.join(o.workDir, 'state'), XEN_SIM_INVENTORY: o.inventory };
+  const keep = comparable(records);
+  const lines: string[] = [];
+  const perKind = new Map<string, { n: number; bad: number }>();
+  let failures = 0;
+  let compared = 0;
+  let n = 0;
+  for (const [i, r] of records.entries()) {
+    const c = classify(r.argv);
+    if (!c) { lines.push(`skip  ${r.argv.join(' ')}: not a toolstack command`); continue; }
+    if (r.exitCode === null) { lines.push(`skip  ${r.argv.join(' ')}: did not finish in dom0 (${r.error ?? 'killed'}); effect unknown, not replayed`); continue; }
+    // Config files: the simulator reads a copy; its messages name the copy, put back to the real path.
+    const swaps: Array<[string, string]> = [];
+    const args = c.args.map((a) => {
+      const content = r.files?.[a];
+      if (content === undefined) return a;
+      n += 1;
+      const copy = path.join(files, `${n}-${path.basename(a)}`);
+      writeFileSync(copy, content);
+      swaps.push([copy, a]);
+      return copy;
+    });
+    const argv = c.tool === 'xl' ? [process.execPath, o.xlSim, ...args] : [process.execPath, o.xlSim, c.tool, ...args];
+    const sim = await runSim(argv, env);
+    for (const [copy, orig] of swaps) {
+      sim.stdout = sim.stdout.split(copy).join(orig);
+      sim.stderr = sim.stderr.split(copy).join(orig);
+    }
+    if (!keep.has(i)) continue;
+    compared += 1;
+    const diffs = compareOutcome(c, { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, sim);
+    const k = perKind.get(c.kind) ?? { n: 0, bad: 0 };
+    k.n += 1;
+    if (diffs.length > 0) {
+      k.bad += 1;
+      failures += 1;
+      lines.push(`DIFF  [${r.source}] ${r.argv.join(' ')}\n    ${diffs.join('\n    ')}`);
+    } else {
+      lines.push(`same  [${r.source}] ${r.argv.join(' ')}`);
+    }
+    perKind.set(c.kind, k);
+  }
+  const table = [...perKind.entries()].sort().map(([kind, v]) => `  ${kind.padEnd(24)} ${String(v.n).padStart(4)} compared, ${v.bad} differ`);
+  const summary = `fidelity: ${compared} of ${records.length} recorded commands compared, ${failures} differ`;
+  return { failures, compared, summary, report: `${summary}\n${table.join('\n')}\n\n${lines.join('\n')}\n` };
+}
