@@ -59,6 +59,11 @@ export interface Toolstack {
 
   hostInfo(opts?: CallOptions): Promise<HostInfo>;
   flaskMode(opts?: CallOptions): Promise<FlaskMode>;
+  /**
+   * The types the loaded FLASK policy defines; undefined when they cannot be known (real xl has no command that lists
+   * them) or when FLASK is disabled.
+   */
+  flaskPolicyTypes(opts?: CallOptions): Promise<string[] | undefined>;
 
   /** Every domain with its libxl config, from ONE `xl list -l` (results are briefly cached, see readCacheMs). */
   listDomains(opts?: CallOptions): Promise<DomainInfo[]>;
@@ -143,5 +148,6 @@ export class ToolstackSnapshot {
   pciAssignableList(): Promise<string[]> { return this.once('pci-assignable', () => this.ts.pciAssignableList(this.opts)); }
   hostInfo(): Promise<HostInfo> { return this.once('info', () => this.ts.hostInfo(this.opts)); }
   flaskMode(): Promise<FlaskMode> { return this.once('flask', () => this.ts.flaskMode(this.opts)); }
+  flaskPolicyTypes(): Promise<string[] | undefined> { return this.once('flask-types', () => this.ts.flaskPolicyTypes(this.opts)); }
   hostPciDevices(): Promise<HostPciDevice[]> { return this.once('sysfs', () => this.ts.hostPciDevices()); }
 }

@@ -164,6 +164,17 @@ export class XlToolstack implements Toolstack {
     return parseGetenforce(r.exitCode, r.stdout);
   }
 
+  async flaskPolicyTypes(opts: CallOptions = {}): Promise<string[] | undefined> {
+    if (this.kind !== 'sim') {
+      this.log?.debug('the loaded FLASK policy\'s types cannot be listed through xl; label types are not checked against it');
+      return undefined;
+    }
+    const r = await this.exec(this.o.xl, ['sim-flask-types'], opts);
+    if (r.exitCode === 255) return undefined;
+    if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(['sim-flask-types'], r, {}));
+    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  }
+
   async loadPolicy(file: string, opts: CallOptions = {}): Promise<void> {
     const c = checkAbsolutePath(file);
     if (c) throw new InvalidSpecError('policy_file', c);

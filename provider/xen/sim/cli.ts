@@ -5,7 +5,7 @@ import { cmdBlockAttach, cmdBlockDetach, cmdBlockList, cmdNetworkAttach, cmdNetw
 import { cmdCreate, cmdDestroy, cmdDomid, cmdList, cmdMemSet, cmdShutdown, cmdVcpuSet } from './cmd-domain';
 import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from './cmd-host';
 import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
-import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimState } from './cmd-sim';
+import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
 import { Ctx, SimIo, XlExit } from './context';
 import { InventoryError } from './inventory';
@@ -45,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   'sim-crash': cmdSimCrash,
   'sim-devd': cmdSimDevd,
   'sim-state': (ctx) => cmdSimState(ctx),
+  'sim-flask-types': (ctx) => cmdSimFlaskTypes(ctx),
 };
 
 const defaultIo: SimIo = {

@@ -10,7 +10,8 @@ const SIM_USAGE =
   '       xl sim-fault clear | list\n' +
   '       xl sim-crash <domain>\n' +
   '       xl sim-devd <domain> stop|start\n' +
-  '       xl sim-state\n';
+  '       xl sim-state\n' +
+  '       xl sim-flask-types\n';
 
 export async function cmdSimFault(ctx: Ctx, args: string[]): Promise<number> {
   const [verb, sub, a, ...more] = args;
@@ -71,5 +72,16 @@ export async function cmdSimDevd(ctx: Ctx, args: string[]): Promise<number> {
 export async function cmdSimState(ctx: Ctx): Promise<number> {
   const s = await ctx.load();
   ctx.out(JSON.stringify(s, null, 2) + '\n');
+  return 0;
+}
+
+/**
+ * The loaded policy's types, one per line (exit 255 and nothing printed when FLASK is disabled, like getenforce).
+ * Real xl cannot list them; the provider's posture checks use this on the simulated host only.
+ */
+export async function cmdSimFlaskTypes(ctx: Ctx): Promise<number> {
+  const s = await ctx.load();
+  if (s.flask.mode === 'disabled') return 255;
+  ctx.out(s.flask.types.map((t) => t + '\n').join(''));
   return 0;
 }

@@ -1,0 +1,136 @@
+// Plan-time posture: what one provider process knows while Terraform validates and plans resources one at a time,
+// concurrently and in no fixed order. Each planned object is remembered; each check lays everything planned so far
+// over the live host and reports the findings about the resource being planned.
+
+import type { CtyObject } from '../protocol/cty/types';
+import type { Diagnostics } from '../framework/diagnostics';
+import type { PlanContext, ValidateContext } from '../framework/resource';
+import type { Logger } from '../log';
+import type { Toolstack } from '../xen/toolstack';
+import { composeModel } from './compose';
+import { evaluate, sortFindings, toDiagnostic, type Finding, type SecurityPolicy } from './evaluate';
+import type { HostFacts, HostModel } from './model';
+import { RULES, type Rule } from './rules';
+import { hostFacts, liveObjects, plannedObjects, type LiveObjects, type LiveState, type PlannedObjects } from './sources';
+import { tcbByGuest, type TcbEntry } from './tcb';
+
+/** What the engine needs from the configured provider (XenClient has it). */
+export interface PostureClient {
+  ts: Toolstack;
+  securityPolicy: SecurityPolicy;
+}
+
+export interface PostureReport {
+  findings: Finding[];
+  tcb: Map<string, TcbEntry[]>;
+}
+
+interface Live {
+  host: HostFacts;
+  objects: LiveObjects;
+}
+
+export interface PostureEngineOptions {
+  /** How long one reading of the live host serves later checks (a plan touches the host only through reads). */
+  liveTtlMs?: number;
+  rules?: readonly Rule[];
+  now?: () => number;
+}
+
+const EMPTY_LIVE: Live = { host: { pci: new Map() }, objects: { domains: [], vifs: [], disks: [] } };
+
+export async function readLiveState(ts: Toolstack): Promise<LiveState> {
+  const snap = ts.snapshot();
+  const [info, flask, domains, hostPci, assignable] = await Promise.all([
+    snap.hostInfo(), snap.flaskMode(), snap.listDomains(), snap.hostPciDevices(), snap.pciAssignableList(),
+  ]);
+  const flaskTypes = flask === 'disabled' ? undefined : await snap.flaskPolicyTypes();
+  return { info, flask, flaskTypes, domains, hostPci, assignable };
+}
+
+export class PostureEngine {
+  private readonly planned = new Map<string, PlannedObjects>();
+  private live?: { at: number; ts: Toolstack; value: Promise<Live> };
+  private validatePolicy: SecurityPolicy = 'enforce';
+  private readonly rules: readonly Rule[];
+  private readonly ttl: number;
+  private readonly now: () => number;
+
+  constructor(opts: PostureEngineOptions = {}) {
+    this.rules = opts.rules ?? RULES;
+    this.ttl = opts.liveTtlMs ?? 2000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Terraform validates unconfigured, so the provider block's security_policy is taken from its validation, which
+   * Terraform runs before the resources' (they depend on the provider).
+   */
+  noteProviderConfig(config: CtyObject): void {
+    const p = config.security_policy;
+    this.validatePolicy = p === 'warn' || p === 'off' ? p : 'enforce';
+  }
+
+  /** Validation: the rules that need nothing but the resource's own configuration. */
+  checkConfig(typeName: string, ctx: ValidateContext): void {
+    if (this.validatePolicy === 'off') return;
+    const p = plannedObjects(typeName, ctx.config);
+    if (!p) return;
+    const model = composeModel(EMPTY_LIVE.host, EMPTY_LIVE.objects, [p]);
+    this.report(ctx.diags, evaluate(model, { policy: this.validatePolicy, only: p.subject, scope: 'resource', rules: this.rules }));
+  }
+
+  /** Plan: the rules that need the host or other resources, about the resource being planned. */
+  async checkPlan(typeName: string, ctx: PlanContext<PostureClient | undefined>): Promise<void> {
+    const meta = ctx.meta;
+    if (!meta || meta.securityPolicy === 'off') return;
+    const p = plannedObjects(typeName, ctx.planned, ctx.prior);
+    if (!p) return;
+    this.planned.set(p.key, p);
+    let live: Live;
+    try {
+      live = await this.liveState(meta.ts, ctx.log);
+    } catch (err) {
+      ctx.diags.warning('Security posture not checked', `Could not read the host's state for the posture checks: ${(err as Error).message}`);
+      return;
+    }
+    const model = composeModel(live.host, live.objects, this.planned.values());
+    this.report(ctx.diags, evaluate(model, { policy: meta.securityPolicy, only: p.subject, scope: 'host', rules: this.rules }));
+  }
+
+  /** Every finding and each guest's TCB: the live host with everything planned in this process laid over it. */
+  async evaluateHost(meta: PostureClient, log?: Logger): Promise<PostureReport> {
+    const live = await this.liveState(meta.ts, log);
+    const model = this.modelOf(live);
+    return { findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules), tcb: tcbByGuest(model) };
+  }
+
+  private modelOf(live: Live): HostModel {
+    return composeModel(live.host, live.objects, this.planned.values());
+  }
+
+  private report(diags: Diagnostics, findings: Finding[]): void {
+    for (const f of findings) {
+      const d = toDiagnostic(f, this.rules);
+      const title = d.summary.slice(0, d.summary.lastIndexOf(': '));
+      // The resource's own checks may have said the same thing at the same place (e.g. a label FLASK would ignore).
+      const said = diags.items.some((x) => x.summary === title && JSON.stringify(x.path ?? []) === JSON.stringify(f.path));
+      if (!said) diags.add(d);
+    }
+  }
+
+  private liveState(ts: Toolstack, log?: Logger): Promise<Live> {
+    const c = this.live;
+    if (c && c.ts === ts && this.now() - c.at <= this.ttl) return c.value;
+    const value = readLiveState(ts).then((s) => {
+      const host = hostFacts(s);
+      if (s.flask !== 'disabled' && !s.flaskTypes) log?.debug('FLASK policy types unknown on this host: flask-unknown-type is skipped');
+      return { host, objects: liveObjects(s.domains, host) };
+    });
+    this.live = { at: this.now(), ts, value };
+    value.catch(() => {
+      if (this.live?.value === value) this.live = undefined;
+    });
+    return value;
+  }
+}

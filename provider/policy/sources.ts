@@ -1,0 +1,196 @@
+// Model objects from the two places they come from: live state (the Toolstack's listings) and the values Terraform
+// sends for a resource being planned or validated. Unknown values become undefined: a rule never guesses.
+
+import type { CtyObject } from '../protocol/cty/types';
+import type { Path } from '../framework/diagnostics';
+import type { DomainInfo, DomainType, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
+import { normalizeBdf } from '../xen/validate';
+import { bool, num, obj, objects, str } from '../resources/values';
+import {
+  DOM0, classFromPci,
+  type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy,
+  type ModelLabel, type ModelObject, type ModelPci, type ModelVif, type ResourceRef,
+} from './model';
+
+export function normBdf(bdf: string): string {
+  try {
+    return normalizeBdf(bdf);
+  } catch {
+    return bdf;
+  }
+}
+
+// ---- live state ----
+
+export interface LiveState {
+  info: HostInfo;
+  flask: FlaskMode;
+  flaskTypes?: string[];
+  domains: DomainInfo[];
+  hostPci: HostPciDevice[];
+  assignable: string[];
+}
+
+export function hostFacts(live: LiveState): HostFacts {
+  const assignable = new Set(live.assignable.map(normBdf));
+  const pci = new Map<string, HostPci>();
+  for (const h of live.hostPci) {
+    const bdf = normBdf(h.bdf);
+    pci.set(bdf, { bdf, class: h.class, resetMethod: h.resetMethod, assignable: assignable.has(bdf) });
+  }
+  return {
+    iommu: live.info.iommu,
+    interruptRemapping: live.info.interruptRemapping,
+    flaskMode: live.flask,
+    flaskTypes: live.flaskTypes ? new Set(live.flaskTypes) : undefined,
+    pci,
+  };
+}
+
+export interface LiveObjects {
+  domains: ModelDomain[];
+  vifs: ModelVif[];
+  disks: ModelDisk[];
+}
+
+export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects {
+  const byDomid = new Map(domains.map((d) => [d.domid, d.name]));
+  const backendName = (name: string | undefined, domid: number | undefined) => name ?? (domid !== undefined ? byDomid.get(domid) : undefined) ?? DOM0;
+  const out: LiveObjects = { domains: [], vifs: [], disks: [] };
+  for (const d of domains) {
+    const kind = d.domid === 0 || d.name === DOM0 ? 'dom0' : d.driverDomain ? 'driver' : 'guest';
+    const pci: ModelPci[] = d.pcidevs.map((p, i) => ({ bdf: normBdf(p.bdf), permissive: p.permissive, path: [{ attr: 'pci' }, { index: i }] }));
+    const labels: ModelLabel[] = [];
+    if (d.seclabel) labels.push({ label: d.seclabel, path: [{ attr: 'seclabel' }] });
+    if (d.initSeclabel) labels.push({ label: d.initSeclabel, path: [{ attr: 'init_seclabel' }] });
+    if (d.deviceModel.seclabel) labels.push({ label: d.deviceModel.seclabel, path: [{ attr: 'device_model' }, { attr: 'seclabel' }] });
+    const md: ModelDomain = {
+      model: 'domain',
+      name: d.name,
+      kind,
+      class: kind === 'driver' ? classFromPci(host, pci) : undefined,
+      type: d.type,
+      driverDomainFlag: d.driverDomain,
+      seclabel: d.seclabel,
+      labels,
+      bootloader: d.bootloader,
+      firmware: d.firmware,
+      deviceModel: d.type === 'hvm' ? { stubdomain: d.deviceModel.stubdomain, seclabel: d.deviceModel.seclabel } : undefined,
+      pci,
+    };
+    out.domains.push(md);
+    for (const n of d.nics) {
+      out.vifs.push({ model: 'vif', domain: d.name, backend: backendName(n.backendDomname, n.backendDomid), devid: n.devid, bridge: n.bridge });
+    }
+    for (const [i, k] of d.disks.entries()) {
+      out.disks.push({ model: 'disk', domain: d.name, backend: backendName(k.backendDomname, k.backendDomid), vdev: k.vdev, owner: md, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] });
+    }
+  }
+  return out;
+}
+
+// ---- Terraform values ----
+
+/** What one planned (or validated) resource contributes to the model. */
+export interface PlannedObjects {
+  /** The object findings about this resource are reported on. */
+  subject: ModelObject;
+  /** Disks declared inline in a domain resource. */
+  inlineDisks: ModelDisk[];
+  /** Identity used to replace the live object it describes, and earlier plans of the same resource. */
+  key: string;
+}
+
+function labelsOf(v: CtyObject): ModelLabel[] {
+  const out: ModelLabel[] = [];
+  for (const attr of ['seclabel', 'init_seclabel']) {
+    const l = str(v, attr);
+    if (l) out.push({ label: l, path: [{ attr }] });
+  }
+  const dm = obj(v, 'device_model');
+  const dml = dm ? str(dm, 'seclabel') : undefined;
+  if (dml) out.push({ label: dml, path: [{ attr: 'device_model' }, { attr: 'seclabel' }] });
+  return out;
+}
+
+function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'): PlannedObjects | undefined {
+  const name = str(v, 'name');
+  if (!name) return undefined;
+  const dm = obj(v, 'device_model');
+  const type = str(v, 'type') as DomainType | undefined;
+  const pci: ModelPci[] = objects(v, 'pci').map((p, i) => {
+    const bdf = str(p, 'bdf');
+    return { bdf: bdf ? normBdf(bdf) : undefined, permissive: bool(p, 'permissive') === true, path: [{ attr: 'pci' }, { index: i }] };
+  });
+  const d: ModelDomain = {
+    model: 'domain',
+    name,
+    kind: resource === 'xen_driver_domain' ? 'driver' : 'guest',
+    class: resource === 'xen_driver_domain' ? (str(v, 'class') as DriverClass | undefined) : undefined,
+    type,
+    driverDomainFlag: resource === 'xen_driver_domain',
+    seclabel: str(v, 'seclabel'),
+    labels: labelsOf(v),
+    bootloader: str(v, 'bootloader'),
+    firmware: str(v, 'firmware'),
+    deviceModel: dm ? { stubdomain: bool(dm, 'stubdomain') === true, seclabel: str(dm, 'seclabel') } : undefined,
+    pci,
+    resource,
+  };
+  const inlineDisks: ModelDisk[] = objects(v, 'disk').flatMap((k, i) => {
+    const vdev = str(k, 'vdev');
+    return vdev ? [{ model: 'disk' as const, domain: name, backend: str(k, 'backend') ?? DOM0, vdev, owner: d, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] as Path }] : [];
+  });
+  return { subject: d, inlineDisks, key: `domain:${name}` };
+}
+
+function vifFrom(v: CtyObject, prior: CtyObject | null): PlannedObjects | undefined {
+  const domain = str(v, 'domain');
+  const backend = str(v, 'backend');
+  if (!domain || !backend) return undefined;
+  const devid = num(v, 'devid') ?? (prior ? num(prior, 'devid') : undefined);
+  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: str(v, 'bridge'), resource: 'xen_vif' };
+  const key = devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${str(v, 'mac') ?? ''}:${vif.bridge ?? ''}`;
+  return { subject: vif, inlineDisks: [], key };
+}
+
+function diskFrom(v: CtyObject): PlannedObjects | undefined {
+  const domain = str(v, 'domain');
+  const backend = str(v, 'backend');
+  const vdev = str(v, 'vdev');
+  if (!domain || !backend || !vdev) return undefined;
+  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, backendPath: [{ attr: 'backend' }], resource: 'xen_disk' };
+  disk.owner = disk;
+  return { subject: disk, inlineDisks: [], key: `disk:${domain}/${vdev}` };
+}
+
+function assignableFrom(v: CtyObject): PlannedObjects | undefined {
+  const bdf = str(v, 'bdf');
+  if (!bdf) return undefined;
+  const a: ModelAssignable = { model: 'assignable', bdf: normBdf(bdf), resource: 'xen_pci_assignable' };
+  return { subject: a, inlineDisks: [], key: `assignable:${a.bdf}` };
+}
+
+function flaskPolicyFrom(v: CtyObject): PlannedObjects {
+  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: bool(v, 'enforcing'), resource: 'xen_flask_policy' };
+  return { subject: p, inlineDisks: [], key: 'flask' };
+}
+
+/** The model objects of one resource's values; undefined for types the posture does not look at or unknown identity. */
+export function plannedObjects(typeName: string, v: CtyObject, prior: CtyObject | null = null): PlannedObjects | undefined {
+  switch (typeName as ResourceRef) {
+    case 'xen_domain':
+    case 'xen_driver_domain':
+      return domainFrom(v, typeName as 'xen_domain' | 'xen_driver_domain');
+    case 'xen_vif':
+      return vifFrom(v, prior);
+    case 'xen_disk':
+      return diskFrom(v);
+    case 'xen_pci_assignable':
+      return assignableFrom(v);
+    case 'xen_flask_policy':
+      return flaskPolicyFrom(v);
+    default:
+      return undefined;
+  }
+}
