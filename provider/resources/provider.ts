@@ -7,6 +7,7 @@ import { createToolstack } from '../xen/connect';
 import type { XenClient, SecurityPolicy } from './client';
 import { str } from './values';
 import { resources, dataSources } from './registry';
+import { posture } from '../policy';
 
 /** Where the embedded simulated host keeps its state when the configuration names no connection. */
 export const DEFAULT_CONNECTION = 'sim://.xen-sim';
@@ -80,4 +81,9 @@ export const xenProvider: ProviderDefinition<XenClient> = {
 
   resources,
   dataSources,
+
+  // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
+  validate: (ctx) => posture.noteProviderConfig(ctx.config),
+  checkConfig: (typeName, ctx) => posture.checkConfig(typeName, ctx),
+  checkPlan: (typeName, ctx) => posture.checkPlan(typeName, ctx),
 };

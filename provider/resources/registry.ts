@@ -11,6 +11,7 @@ import { flaskPolicyResource } from './flask_policy';
 import { hostDataSource } from './data_host';
 import { pciDevicesDataSource } from './data_pci_devices';
 import { domainDataSource } from './data_domain';
+import { securityPostureDataSource } from './data_posture';
 
 export const resources: ResourceType<XenClient>[] = [
   pciAssignableResource,
@@ -21,4 +22,4 @@ export const resources: ResourceType<XenClient>[] = [
   flaskPolicyResource,
 ];
 
-export const dataSources: DataSourceType<XenClient>[] = [hostDataSource, pciDevicesDataSource, domainDataSource];
+export const dataSources: DataSourceType<XenClient>[] = [hostDataSource, pciDevicesDataSource, domainDataSource, securityPostureDataSource];
