@@ -1,0 +1,11 @@
+// A vif or disk names its frontend and backend domains by name, and names survive a re-create: without help, a
+// driver domain replaced in a plan comes back with no backends and Terraform sees nothing to do until the next
+// refresh. Each domain's uuid is new exactly when the domain is re-created (it is kept through in-place updates),
+// so `replace_triggered_by` on it re-attaches the device in the same apply.
+import { Lazy } from 'cdktf';
+import type { TerraformResource } from 'cdktf';
+
+/** replace_triggered_by entries; lazy so a logical id overridden after this call is still the one used. */
+export function replacedWith(...domains: TerraformResource[]): string[] {
+  return domains.map((d) => Lazy.stringValue({ produce: () => `${d.terraformResourceType}.${d.friendlyUniqueId}.uuid` }));
+}

@@ -1,0 +1,11 @@
+// The cdktf app (`cdktf synth` / `cdktf deploy` run it from this directory; see cdktf.json).
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { SecureHostStack } from './stack';
+
+const app = new App();
+new SecureHostStack(app, 'secure-host', {
+  policyFile: process.env.XEN_POLICY_FILE ?? path.resolve('policy/xenpolicy.json'),
+  includePostureFindings: process.env.XEN_POSTURE_FINDINGS === '1',
+});
+app.synth();
