@@ -33,7 +33,8 @@ export function createLogger(
   const min = levelFromEnv(env);
   const emit = (level: Level, msg: string, fields?: Fields) => {
     if (min === 'off' || ORDER[level] < ORDER[min]) return;
-    const line: Fields = { '@level': level, '@message': msg, '@module': 'xen', '@timestamp': new Date().toISOString() };
+    // go-plugin parses @timestamp with exactly six fractional digits; with three, Terraform shows the raw JSON line.
+    const line: Fields = { '@level': level, '@message': msg, '@module': 'xen', '@timestamp': new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') };
     for (const [k, v] of Object.entries({ ...base, ...fields })) {
       line[k] = v instanceof Error ? v.message : v;
     }

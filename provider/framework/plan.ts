@@ -66,6 +66,19 @@ function children(block: Block): Array<[string, Nesting | 'group', Block]> {
   return out;
 }
 
+/** Where config says the same as prior state in other words, plan the prior spelling (no change). */
+export function keepEquivalentPrior(block: Block, planned: CtyObject, prior: CtyObject | null): void {
+  if (prior === null) return;
+  for (const [name, a] of Object.entries(block.attributes)) {
+    const p = prior[name];
+    const v = planned[name];
+    if (a.equivalent && typeof v === 'string' && typeof p === 'string' && v !== p && a.equivalent(v, p)) planned[name] = p;
+  }
+  for (const [name, nesting, inner] of children(block)) {
+    eachNested(nesting, planned[name], undefined, prior[name], (pl, _c, pr) => keepEquivalentPrior(inner, pl, pr));
+  }
+}
+
 /** Attributes left null in the configuration take their declared default. */
 export function applyDefaults(block: Block, planned: CtyObject, config: CtyObject | null): void {
   for (const [name, a] of Object.entries(block.attributes)) {
@@ -146,6 +159,7 @@ export interface PlanResult {
 export function planChange(block: Block, prior: CtyObject | null, proposed: CtyObject, config: CtyObject): PlanResult {
   const planned = cloneValue(proposed);
   applyDefaults(block, planned, config);
+  keepEquivalentPrior(block, planned, prior);
   if (prior === null) {
     markComputedUnknown(block, planned, config, null, true);
     return { planned, requiresReplace: [] };

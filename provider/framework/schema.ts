@@ -21,6 +21,12 @@ interface AttributeCommon {
   /** A computed value that does not change once known: keep the prior state's value in plans instead of unknown. */
   useStateForUnknown?: boolean;
   validators?: Validator[];
+  /**
+   * Two spellings libxl treats as the same (e.g. `03:00.0` and `0000:03:00.0`). When the configuration says the
+   * same thing as the prior state in other words, the plan keeps the prior spelling and shows no change: Terraform
+   * accepts a planned value equal to prior state as "functionally equivalent" to config.
+   */
+  equivalent?: (config: string, prior: string) => boolean;
 }
 
 export interface ValueAttribute extends AttributeCommon {

@@ -14,6 +14,7 @@ import { awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
 import { compact, num, str } from './values';
+import { sameScript } from './equivalence';
 
 function diskSpec(v: CtyObject, backend: string): DiskSpec {
   return compact({
@@ -110,7 +111,7 @@ export const diskResource: ResourceType<XenClient> = {
         format: { type: 'string', default: 'raw', requiresReplace: true, description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
         access: { type: 'string', default: 'rw', requiresReplace: true, description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
         backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
-        script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)] },
+        script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
         devid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Numeric device id (the encoded vdev, e.g. 51728 for xvdb).' },
         backend_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the serving domain when attached (it changes if that domain restarts, which re-attaches the disk).' },
         state: { type: 'number', computed: true, useStateForUnknown: true, description: 'Backend xenbus state (4 = connected).' },

@@ -11,6 +11,7 @@ import { normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bool, compact, num, obj, objects, str } from './values';
 import { labelProblems } from './labels';
+import { sameBdf } from './equivalence';
 
 export type DomainKind = 'guest' | 'driver';
 
@@ -76,14 +77,6 @@ function runtimeState(rt: DomainRuntime | undefined): string {
   if (s.shutdown) return 'shutdown';
   if (s.paused) return 'paused';
   return 'running';
-}
-
-function sameBdf(a: string, b: string): boolean {
-  try {
-    return normalizeBdf(a) === normalizeBdf(b);
-  } catch {
-    return false;
-  }
 }
 
 /** The user's spelling when it means the same as what libxl reports. */

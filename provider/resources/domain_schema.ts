@@ -8,6 +8,7 @@ import {
   checkFlaskLabel, checkScript, checkVdev,
 } from '../xen/validate';
 import { SHUTDOWN_ACTIONS } from '../xen/model';
+import { sameBdf, sameScript } from './equivalence';
 
 export const domainName = stringCheck('a domain name: 1-64 letters, digits, `_`, `.` or `-`', checkDomainName);
 export const flaskLabel = stringCheck('a FLASK label `user:role:type`, e.g. `system_u:system_r:domU_t`', checkFlaskLabel);
@@ -32,7 +33,7 @@ export const diskBlock: NestedBlock = {
       access: { type: 'string', default: 'rw', description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
       backend: { type: 'string', default: 'Domain-0', description: 'The domain serving the disk: a storage driver domain, or `Domain-0`.', validators: [domainName] },
       backendtype: { type: 'string', optional: true, description: 'libxl backend type: `phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
-      script: { type: 'string', optional: true, description: 'Hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)] },
+      script: { type: 'string', optional: true, description: 'Hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
     },
   },
 };
@@ -42,7 +43,7 @@ export const pciBlock: NestedBlock = {
   description: 'A host PCI function passed through. Make it assignable first with `xen_pci_assignable`. Added and removed in place on a running domain (pci-attach / pci-detach).',
   block: {
     attributes: {
-      bdf: { type: 'string', required: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdf] },
+      bdf: { type: 'string', required: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdf], equivalent: sameBdf },
       permissive: { type: 'bool', default: false, description: 'Let the guest write any config space register. Needed by some devices and by a stub domain with passthrough; weakens isolation.' },
       msitranslate: { type: 'bool', default: false, description: 'Translate MSI to INTx in the device model (HVM).' },
       seize: { type: 'bool', default: false, description: 'Make the device assignable on the fly if it is not (prefer `xen_pci_assignable`).' },

@@ -10,6 +10,7 @@ import { normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
 import { bool, str } from './values';
+import { sameBdf } from './equivalence';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
@@ -54,7 +55,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
         'Makes a host PCI function assignable (bound to pciback, hidden from dom0\'s drivers) so it can be passed through to a driver domain or guest; on destroy it is given back to its original driver. Devices without a reset method are refused unless `strict_reset = false`, because state left in the device can leak between domains.',
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Normalized address `DDDD:BB:SS.F`.' },
-        bdf: { type: 'string', required: true, requiresReplace: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdfValidator] },
+        bdf: { type: 'string', required: true, requiresReplace: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdfValidator], equivalent: sameBdf },
         strict_reset: { type: 'bool', default: true, description: 'Refuse a device that has no reset method (FLR, bus or slot reset).' },
         rebind_on_destroy: { type: 'bool', default: true, description: 'On destroy, rebind the device to its original dom0 driver (`xl pci-assignable-remove -r`).' },
         vendor: { type: 'string', computed: true, useStateForUnknown: true, description: 'PCI vendor id, e.g. `0x8086`.' },

@@ -7,12 +7,13 @@ import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
 import { intBetween, stringCheck } from '../framework/validators';
 import type { NicInfo, VifSpec } from '../xen/model';
-import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript, parseRate } from '../xen/validate';
+import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript } from '../xen/validate';
 import type { XenClient } from './client';
 import { awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { domainName } from './domain_schema';
 import { compact, num, str } from './values';
+import { sameMac, sameRate, sameScript } from './equivalence';
 
 function vifSpec(v: CtyObject, backend: string): VifSpec {
   return compact({
@@ -28,17 +29,10 @@ function vifSpec(v: CtyObject, backend: string): VifSpec {
   });
 }
 
-function sameRate(a: string, b: NonNullable<NicInfo['rate']>): boolean {
-  const r = parseRate(a);
-  return !!r && r.bytesPerInterval === b.bytesPerInterval && r.intervalUsecs === b.intervalUsecs;
-}
-
+/** libxl keeps bytes per interval; written back in its rate syntax (bytes per second at that interval). */
 function formatRate(r: NonNullable<NicInfo['rate']>): string {
-  return `${r.bytesPerInterval}B/s@${r.intervalUsecs}us`;
-}
-
-function scriptBase(s: string): string {
-  return s.slice(s.lastIndexOf('/') + 1);
+  const perSecond = Math.ceil((r.bytesPerInterval * 1_000_000) / r.intervalUsecs);
+  return `${perSecond}B/s@${r.intervalUsecs}us`;
 }
 
 /** Terraform values for a vif from libxl's nic, keeping the spelling of `prior` wherever it means the same. */
@@ -49,11 +43,11 @@ function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: strin
   out.id = `${ends.frontend.name}/${nic.devid}`;
   out.domain = typeof prior.domain === 'string' ? prior.domain : ends.frontend.name;
   out.backend = typeof prior.backend === 'string' ? prior.backend : ends.backend.name;
-  out.mac = keep('mac', nic.mac, (a) => a.toLowerCase() === nic.mac?.toLowerCase());
+  out.mac = keep('mac', nic.mac, (a) => sameMac(a, nic.mac ?? ''));
   out.bridge = nic.bridge ?? null;
   out.ip = nic.ip ?? null;
-  out.script = keep('script', nic.script, (a) => scriptBase(a) === scriptBase(nic.script ?? ''));
-  out.rate = nic.rate ? keep('rate', formatRate(nic.rate), (a) => sameRate(a, nic.rate!)) : null;
+  out.script = keep('script', nic.script, (a) => sameScript(a, nic.script ?? ''));
+  out.rate = nic.rate ? keep('rate', formatRate(nic.rate), (a) => sameRate(a, formatRate(nic.rate!))) : null;
   out.model = nic.model ?? null;
   out.vifname = nic.vifname ?? null;
   out.mtu = nic.mtu ?? null;
@@ -129,11 +123,11 @@ export const vifResource: ResourceType<XenClient> = {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: '`DOMAIN/DEVID`.' },
         domain: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain that gets the interface.', validators: [domainName] },
         backend: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain serving it: a network driver domain (or `Domain-0`, which the security posture flags).', validators: [domainName] },
-        mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address; libxl picks one under 00:16:3e when omitted.', validators: [stringCheck('a unicast MAC address', checkMac)] },
+        mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address; libxl picks one under 00:16:3e when omitted.', validators: [stringCheck('a unicast MAC address', checkMac)], equivalent: sameMac },
         bridge: { type: 'string', optional: true, description: 'Bridge in the backend domain the interface is added to. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
         ip: { type: 'string', optional: true, description: 'IP address(es) for the hotplug script (anti-spoofing with vif-route/vif-nat). ' + reattach, validators: [stringCheck('IP addresses separated by spaces', checkIp)] },
-        script: { type: 'string', optional: true, description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach, validators: [stringCheck('a script name or absolute path', checkScript)] },
-        rate: { type: 'string', optional: true, description: 'Bandwidth limit such as `10Mb/s` or `10Mb/s@20ms`. ' + reattach, validators: [stringCheck('a rate like `10Mb/s@20ms`', checkRate)] },
+        script: { type: 'string', optional: true, description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach, validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
+        rate: { type: 'string', optional: true, description: 'Bandwidth limit such as `10Mb/s` or `10Mb/s@20ms`. ' + reattach, validators: [stringCheck('a rate like `10Mb/s@20ms`', checkRate)], equivalent: sameRate },
         model: { type: 'string', optional: true, description: 'Emulated NIC model for HVM guests (e.g. `e1000`). ' + reattach, validators: [stringCheck('a NIC model name', checkNicModel)] },
         vifname: { type: 'string', optional: true, description: 'Name of the backend interface. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
         mtu: { type: 'number', optional: true, description: 'MTU. ' + reattach, validators: [intBetween(68, 65535)] },

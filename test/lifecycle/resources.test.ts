@@ -1,0 +1,342 @@
+// Every resource and data source through the real provider binary and the simulated host, driven the way Terraform
+// drives them (test/support/lifecycle.ts enforces Terraform's consistency checks): create, read, no-op plan, update
+// in place, replace, import, drift by hand and repair, destroy.
+
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CtyObject } from '../../provider/protocol/cty/types';
+import { Unknown } from '../../provider/protocol/cty/types';
+import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
+import { providerConfig, simHost } from '../support/sim';
+import type { SimHost } from '../support/sim';
+
+jest.setTimeout(60_000);
+
+const KERNEL = '/var/lib/xen/images/vmlinuz';
+const RAMDISK = '/var/lib/xen/images/initrd.img';
+
+/** Listings are cached for a second inside one provider process; a change made by hand is seen after that. */
+const settle = () => new Promise((r) => setTimeout(r, 1100));
+
+async function session(host: SimHost, extra: Record<string, unknown> = {}): Promise<TerraformSession> {
+  const tf = await TerraformSession.start({ env: { TF_LOG_PROVIDER: 'trace' } });
+  await tf.configure(providerConfig(host, extra));
+  return tf;
+}
+
+const sessions: TerraformSession[] = [];
+async function open(host: SimHost, extra: Record<string, unknown> = {}): Promise<TerraformSession> {
+  const tf = await session(host, extra);
+  sessions.push(tf);
+  return tf;
+}
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.close()));
+});
+
+function driverDomain(tf: TerraformSession, extra: Record<string, unknown> = {}): CtyObject {
+  return tf.config('xen_driver_domain', {
+    name: 'netdd',
+    class: 'network',
+    memory: 256,
+    maxmem: 512,
+    kernel: KERNEL,
+    ramdisk: RAMDISK,
+    cmdline: 'console=hvc0 iommu=soft',
+    seclabel: 'system_u:system_r:nic_dev_t',
+    pci: [{ bdf: '03:00.0' }],
+    ...extra,
+  });
+}
+
+describe('xen_pci_assignable', () => {
+  test('create, no-op, import, drift repair, destroy gives the device back', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const config = tf.config('xen_pci_assignable', { bdf: '03:00.0' });
+    const { state } = await tf.applyConfig('xen_pci_assignable', null, config);
+    expect(state).toMatchObject({ id: '0000:03:00.0', bdf: '03:00.0', original_driver: 'igb', class: expect.stringMatching(/0200/) });
+    expect(host.xl('pci-assignable-list')).toContain('0000:03:00.0');
+    expect((await tf.isNoop('xen_pci_assignable', state, config)).noop).toBe(true);
+
+    const imported = await tf.importState('xen_pci_assignable', '0000:03:00.0');
+    expect(imported.id).toBe('0000:03:00.0');
+
+    host.xl('pci-assignable-remove', '-r', '0000:03:00.0'); // drift by hand
+    await settle();
+    expect(await tf.read('xen_pci_assignable', state)).toBeNull();
+    const { state: again } = await tf.applyConfig('xen_pci_assignable', null, config);
+
+    await tf.destroy('xen_pci_assignable', again);
+    expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
+    const devices = await tf.readData('xen_pci_devices', {});
+    const nic = (devices.devices as CtyObject[]).find((d) => d.bdf === '0000:03:00.0')!;
+    expect(nic).toMatchObject({ driver: 'igb', assignable: false, assigned_to: null });
+  });
+
+  test('a device without a reset method is refused before anything changes, unless strict_reset = false', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const refused = await tf.plan('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2' })).catch((e) => e);
+    expect(refused).toBeInstanceOf(DiagnosticsError);
+    expect(refused.diags[0]).toMatchObject({ path: 'bdf', summary: expect.stringMatching(/no reset method/) });
+    expect(host.xl('pci-assignable-list')).not.toContain('0000:00:1f.2');
+    const { state } = await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }));
+    expect(state.id).toBe('0000:00:1f.2');
+  });
+
+  test('an address that is not a PCI address is a diagnostic on bdf saying what is valid', async () => {
+    const tf = await open(simHost());
+    const err = await tf.validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '03:00.0\npci=["x"]' })).catch((e) => e);
+    expect(err.diags[0].path).toBe('bdf');
+    expect(err.diags[0].detail).toMatch(/BB:SS.F or DDDD:BB:SS.F/);
+  });
+});
+
+describe('xen_driver_domain and xen_domain', () => {
+  test('driver domain: created with driver_domain=1 and its NIC, in-place memory/PCI changes, replace, import, destroy', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
+    await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:19.0' }));
+
+    const config = driverDomain(tf);
+    const { state } = await tf.applyConfig('xen_driver_domain', null, config);
+    expect(state).toMatchObject({ id: 'netdd', name: 'netdd', memory: 256, maxmem: 512, state: 'running' });
+    expect(typeof state.domid).toBe('number');
+    const listed = JSON.parse(host.xl('list', '-l', 'netdd'))[0].config;
+    expect(listed.c_info.driver_domain).toBe('True');
+    expect(host.xl('pci-list', 'netdd')).toContain('0000:03:00.0');
+    expect((await tf.isNoop('xen_driver_domain', state, config)).noop).toBe(true);
+
+    // Memory within maxmem and a second NIC: in place, same domid.
+    const grown = driverDomain(tf, { memory: 384, pci: [{ bdf: '03:00.0' }, { bdf: '0000:00:19.0', permissive: true }] });
+    const plan = await tf.plan('xen_driver_domain', state, grown);
+    expect(plan.requiresReplace).toEqual([]);
+    const { state: s2 } = await tf.applyConfig('xen_driver_domain', state, grown);
+    expect(s2.domid).toBe(state.domid);
+    expect(host.xl('list')).toMatch(/netdd\s+\d+\s+384/);
+    expect(host.xl('pci-list', 'netdd')).toContain('0000:00:19.0');
+    expect((await tf.isNoop('xen_driver_domain', s2, grown)).noop).toBe(true);
+
+    // Above maxmem is refused at plan time with the reason; raising maxmem replaces the domain.
+    const tooBig = await tf.plan('xen_driver_domain', s2, driverDomain(tf, { memory: 1024, pci: [{ bdf: '03:00.0' }] })).catch((e) => e);
+    expect(tooBig.diags[0]).toMatchObject({ path: 'memory', summary: 'memory exceeds maxmem' });
+    const replace = await tf.plan('xen_driver_domain', s2, driverDomain(tf, { memory: 384, maxmem: 1024, pci: [{ bdf: '03:00.0' }] }));
+    expect(replace.requiresReplace).toContain('maxmem');
+
+    // Import of what exists gives the same state, and no change.
+    const imported = await tf.importState('xen_driver_domain', 'netdd');
+    expect(imported.class).toBe('network');
+    expect((await tf.isNoop('xen_driver_domain', imported, grown)).noop).toBe(true);
+
+    // Destroyed behind Terraform's back: read says gone, so the next plan creates it.
+    host.xl('destroy', 'netdd');
+    await settle();
+    expect(await tf.read('xen_driver_domain', s2)).toBeNull();
+  });
+
+  test('PV guest with pvgrub and a label; HVM guest with its device model in a labelled stub domain', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const pv = tf.config('xen_domain', { name: 'web', memory: 512, firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
+    const { state } = await tf.applyConfig('xen_domain', null, pv);
+    expect(state).toMatchObject({ firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t', stubdomain_domid: null });
+    expect(host.xl('list', '-Z')).toMatch(/web.*domU_t/);
+    expect((await tf.isNoop('xen_domain', state, pv)).noop).toBe(true);
+
+    // vcpus up to maxvcpus in place.
+    const more = tf.config('xen_domain', { name: 'web', memory: 512, firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t', vcpus: 2, maxvcpus: 2 });
+    const p = await tf.plan('xen_domain', state, more);
+    expect(p.requiresReplace).toEqual(['maxvcpus']);
+
+    const hvm = tf.config('xen_domain', {
+      name: 'win',
+      type: 'hvm',
+      memory: 1024,
+      seclabel: 'system_u:system_r:domU_t',
+      device_model: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t' },
+    });
+    const { state: h } = await tf.applyConfig('xen_domain', null, hvm);
+    expect(typeof h.stubdomain_domid).toBe('number');
+    expect(host.xl('list')).toMatch(/win-dm/);
+    expect((await tf.isNoop('xen_domain', h, hvm)).noop).toBe(true);
+    const imported = await tf.importState('xen_domain', 'win');
+    expect((await tf.isNoop('xen_domain', imported, hvm)).noop).toBe(true);
+    await tf.destroy('xen_domain', h);
+    expect(host.xl('list')).not.toMatch(/win/);
+  });
+
+  test('a configuration to be created is checked by libxl at plan time (xl create -n); a missing kernel is explained at apply', async () => {
+    const tf = await open(simHost());
+    const config = tf.config('xen_domain', { name: 'bad', kernel: '/boot/nope' });
+    const plan = await tf.plan('xen_domain', null, config);
+    const argvs = tf.provider.stderrLines.filter((l) => l.includes('"create"') && l.includes('"-n"'));
+    expect(argvs.length).toBeGreaterThan(0);
+    const err = await tf.apply('xen_domain', null, plan.planned, config).catch((e) => e);
+    expect(err).toBeInstanceOf(DiagnosticsError);
+    expect(err.message).toMatch(/\/boot\/nope/);
+    expect((err as any).state).toBeNull(); // nothing was created, nothing to remember
+  });
+
+  test('labels on a Xen without FLASK: an explained error under enforce, accepted under off', async () => {
+    const host = simHost({ flask: { mode: 'disabled', policy_types: [] } });
+    const enforce = await open(host);
+    const cfg = enforce.config('xen_domain', { name: 'lab', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
+    const err = await enforce.plan('xen_domain', null, cfg).catch((e) => e);
+    expect(err.diags[0]).toMatchObject({ path: 'seclabel', summary: 'FLASK label would be ignored' });
+    expect(err.diags[0].detail).toMatch(/Flask XSM Disabled/);
+    expect(host.xl('list')).not.toMatch(/lab/);
+
+    const off = await open(host, { security_policy: 'off' });
+    const { state } = await off.applyConfig('xen_domain', null, off.config('xen_domain', { name: 'lab', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }));
+    expect(state.seclabel).toBe('system_u:system_r:domU_t');
+  });
+
+  test('names and labels that could inject into xl.cfg are rejected with the attribute path', async () => {
+    const tf = await open(simHost());
+    for (const [attr, value] of [
+      ['name', 'x"\nmemory=99999'],
+      ['cmdline', 'quiet"\nbootloader="/bin/sh'],
+      ['seclabel', 'a:b:c,d'],
+      ['kernel', 'relative/path'],
+    ] as const) {
+      const err = await tf.validate('xen_domain', tf.config('xen_domain', { name: 'ok', [attr]: value })).catch((e) => e);
+      expect(err).toBeInstanceOf(DiagnosticsError);
+      expect(err.diags.map((d: any) => d.path)).toContain(attr);
+    }
+  });
+});
+
+describe('xen_vif and xen_disk', () => {
+  async function base(tf: TerraformSession) {
+    await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
+    await tf.applyConfig('xen_driver_domain', null, driverDomain(tf));
+    const { state: guest } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }));
+    return guest;
+  }
+
+  test('vif: connected through the driver domain, no-op, import, detached by hand and re-attached, driver domain restart', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    await base(tf);
+    const config = tf.config('xen_vif', { domain: 'web', backend: 'netdd', bridge: 'xenbr0', rate: '10Mb/s' });
+    const { state } = await tf.applyConfig('xen_vif', null, config);
+    expect(state).toMatchObject({ id: 'web/0', devid: 0, state: 4, hotplug_status: 'connected', rate: '10Mb/s', mac: expect.stringMatching(/^00:16:3e:/) });
+    expect((await tf.isNoop('xen_vif', state, config)).noop).toBe(true);
+    const imported = await tf.importState('xen_vif', 'web/0');
+    expect((await tf.isNoop('xen_vif', imported, config)).noop).toBe(true);
+
+    host.xl('network-detach', 'web', '0');
+    await settle();
+    expect(await tf.read('xen_vif', state)).toBeNull();
+    const { state: again } = await tf.applyConfig('xen_vif', null, config);
+    expect(again.hotplug_status).toBe('connected');
+
+    host.xl('sim-crash', 'netdd');
+    await settle();
+    const after = await tf.isNoop('xen_vif', again, config);
+    expect(after.noop).toBe(false);
+    expect(after.requiresReplace).toEqual(['backend_domid']);
+    const { state: repaired } = await tf.applyConfig('xen_vif', after.refreshed, config);
+    expect(repaired.hotplug_status).toBe('connected');
+    expect(repaired.backend_domid).not.toBe(again.backend_domid);
+    const rows = host.xl('network-list', 'web').trim().split('\n').slice(1);
+    expect(rows).toHaveLength(1); // the dead frontend was detached, not left behind
+  });
+
+  test('vif: a driver domain without xl devd times out with the explanation and leaves nothing attached', async () => {
+    const host = simHost();
+    const tf = await open(host, { hotplug_timeout: '1s' });
+    await base(tf);
+    host.xl('sim-devd', 'netdd', 'stop');
+    const config = tf.config('xen_vif', { domain: 'web', backend: 'netdd', bridge: 'xenbr0' });
+    const plan = await tf.plan('xen_vif', null, config);
+    const err = await tf.apply('xen_vif', null, plan.planned, config).catch((e) => e);
+    expect(err).toBeInstanceOf(DiagnosticsError);
+    expect(err.message).toMatch(/did not connect/);
+    expect(err.message).toMatch(/xl devd/);
+    expect(err.message).toMatch(/detached again/);
+    expect(host.xl('network-list', 'web').trim().split('\n')).toHaveLength(1); // header only
+  });
+
+  test('disk: served by a storage driver domain, no-op, import, destroy', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }));
+    await tf.applyConfig(
+      'xen_driver_domain',
+      null,
+      tf.config('xen_driver_domain', { name: 'stordd', class: 'storage', kernel: KERNEL, ramdisk: RAMDISK, cmdline: 'iommu=soft', pci: [{ bdf: '00:1f.2' }] }),
+    );
+    await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'db', firmware: 'pvgrub64' }));
+    const config = tf.config('xen_disk', { domain: 'db', backend: 'stordd', target: '/dev/vg0/db', vdev: 'xvdb' });
+    const { state } = await tf.applyConfig('xen_disk', null, config);
+    expect(state).toMatchObject({ id: 'db/xvdb', devid: 51728, state: 4, hotplug_status: 'connected' });
+    expect((await tf.isNoop('xen_disk', state, config)).noop).toBe(true);
+    const imported = await tf.importState('xen_disk', 'db/xvdb');
+    expect((await tf.isNoop('xen_disk', imported, config)).noop).toBe(true);
+    await tf.destroy('xen_disk', state);
+    expect(host.xl('block-list', 'db')).not.toMatch(/51728/);
+  });
+
+  test('a vif to a domain that does not exist says which one and what to check', async () => {
+    const tf = await open(simHost());
+    const config = tf.config('xen_vif', { domain: 'ghost', backend: 'Domain-0' });
+    const plan = await tf.plan('xen_vif', null, config);
+    expect(plan.planned!.id).toBeInstanceOf(Unknown);
+    const err = await tf.apply('xen_vif', null, plan.planned, config).catch((e) => e);
+    expect(err.diags[0]).toMatchObject({ path: 'domain' });
+    expect(err.message).toMatch(/"ghost" is not running/);
+  });
+});
+
+describe('xen_flask_policy', () => {
+  test('loads a policy, toggles enforcing, repairs a setenforce by hand', async () => {
+    const host = simHost({ flask: { mode: 'permissive', policy_types: ['dom0_t', 'domU_t'] } });
+    const tf = await open(host);
+    const file = path.join(host.dir, 'policy.json');
+    writeFileSync(file, JSON.stringify({ types: ['dom0_t', 'domU_t', 'nic_dev_t'] }));
+    const config = tf.config('xen_flask_policy', { policy_file: file });
+    const { state } = await tf.applyConfig('xen_flask_policy', null, config);
+    expect(state).toMatchObject({ mode: 'enforcing', enforcing: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(host.xlRaw('getenforce').stdout.trim()).toBe('Enforcing');
+    expect((await tf.isNoop('xen_flask_policy', state, config)).noop).toBe(true);
+
+    host.xl('setenforce', '0');
+    await settle();
+    const drift = await tf.isNoop('xen_flask_policy', state, config);
+    expect(drift.noop).toBe(false);
+    await tf.applyConfig('xen_flask_policy', drift.refreshed, config);
+    expect(host.xlRaw('getenforce').stdout.trim()).toBe('Enforcing');
+  });
+
+  test('a Xen without FLASK gets a clear error', async () => {
+    const host = simHost({ flask: { mode: 'disabled', policy_types: [] } });
+    const tf = await open(host);
+    const file = path.join(host.dir, 'policy.json');
+    writeFileSync(file, '{}');
+    const config = tf.config('xen_flask_policy', { policy_file: file });
+    const plan = await tf.plan('xen_flask_policy', null, config);
+    const err = await tf.apply('xen_flask_policy', null, plan.planned, config).catch((e) => e);
+    expect(err.message).toMatch(/no XSM\/FLASK/);
+  });
+});
+
+describe('data sources', () => {
+  test('xen_host, xen_pci_devices and xen_domain report the host', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const h = await tf.readData('xen_host', {});
+    expect(h).toMatchObject({ xen_version: '4.17.7', iommu: true, interrupt_remapping: true, nr_cpus: 8, total_memory: 16384, flask_mode: 'enforcing' });
+    expect(h.virt_caps).toEqual(expect.arrayContaining(['hvm_directio', 'pv_directio']));
+    const pci = await tf.readData('xen_pci_devices', {});
+    expect((pci.devices as CtyObject[]).map((d) => d.bdf)).toEqual(['0000:00:14.0', '0000:00:19.0', '0000:00:1f.2', '0000:01:00.0', '0000:03:00.0']);
+    const ahci = (pci.devices as CtyObject[]).find((d) => d.bdf === '0000:00:1f.2')!;
+    expect(ahci.reset_method).toBeNull();
+    const d0 = await tf.readData('xen_domain', { name: 'Domain-0' });
+    expect(d0).toMatchObject({ domid: 0, memory: 2048 });
+    const missing = await tf.readData('xen_domain', { name: 'nope' }).catch((e) => e);
+    expect(missing.diags[0].path).toBe('name');
+  });
+});
