@@ -129,7 +129,7 @@ const iommuWithoutIntremap: Rule = {
     for (const d of domainsOf(m, only)) {
       if (d.pci.length === 0) continue;
       out.push({
-        target: d, subject: d.name, path: [{ attr: 'pci' }],
+        target: d, subject: d.name, path: bdfPath(d.pci[0]),
         message: `${d.name} drives passed-through devices (${d.pci.map((p) => p.bdf ?? '?').join(', ')}) on a host whose IOMMU does not remap interrupts: the devices can inject interrupts into other domains.`,
       });
     }

@@ -25,7 +25,7 @@ const CASES: Record<string, Case> = {
   },
   'iommu-without-interrupt-remapping': {
     positive: () => model({ host: host({ interruptRemapping: false }), domains: [netdd()] }),
-    expect: { subject: 'netdd', path: [{ attr: 'pci' }] },
+    expect: { subject: 'netdd', path: [{ attr: 'pci' }, { index: 0 }, { attr: 'bdf' }] },
     // unknown (xl dmesg rotated) is not "without"; and a host with no passthrough has nothing at stake.
     negative: () => model({ host: host({ interruptRemapping: undefined }), domains: [netdd(), dom('web')] }),
   },
