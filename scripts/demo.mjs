@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm run demo`: the main job on a fresh machine. Build the provider, install it for Terraform through a generated
+// CLI config (a filesystem mirror; the user's ~/.terraformrc is never read or written), `cdktf deploy` the
+// secure-host example against the embedded simulated host, and show what now exists.
+// TERRAFORM_BINARY_NAME=tofu runs OpenTofu instead (cdktf honours the same variable).
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const example = path.join(root, 'examples/secure-host');
+const work = path.join(example, '.demo');
+const cliDir = path.join(root, 'scripts/cdktf-cli');
+const cdktf = path.join(cliDir, 'node_modules/.bin/cdktf');
+const xlSim = path.join(root, 'dist/xl-sim');
+const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+// Terraform resolves "xen-project/xen" on registry.terraform.io, OpenTofu on registry.opentofu.org: mirror both.
+const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
+
+function say(line) {
+  process.stdout.write(`\n==> ${line}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`\nnpm run demo: ${message}\n`);
+  process.exit(1);
+}
+
+function findOnPath(name) {
+  if (path.isAbsolute(name)) return isExecutable(name) ? name : undefined;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
+  if (r.error) fail(`${cmd} could not start: ${r.error.message}`);
+  if (r.status !== 0) fail(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+function capture(cmd, args, env) {
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd();
+}
+
+const binaryName = process.env.TERRAFORM_BINARY_NAME || 'terraform';
+const terraform = findOnPath(binaryName);
+if (!terraform) {
+  fail(
+    `"${binaryName}" is not on PATH.\n` +
+      'Install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install), or OpenTofu >= 1.6\n' +
+      '(https://opentofu.org/docs/intro/install/) and run with TERRAFORM_BINARY_NAME=tofu, then run `npm run demo` again.',
+  );
+}
+
+say('building the provider (dist/terraform-provider-xen) and the simulated host (dist/xl-sim)');
+run(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root });
+
+if (!existsSync(cdktf)) {
+  say('installing cdktf-cli 0.21 into scripts/cdktf-cli (first run only)');
+  // --ignore-scripts: its optional native pty module would try to download a prebuilt binary; deploy does not need it.
+  run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: cliDir });
+}
+
+say(`installing the provider for ${path.basename(terraform)} through a generated CLI config (examples/secure-host/.demo/)`);
+rmSync(work, { recursive: true, force: true });
+rmSync(path.join(example, 'cdktf.out'), { recursive: true, force: true });
+const mirror = path.join(work, 'plugins');
+for (const host of HOSTS) {
+  const dir = path.join(mirror, host, 'xen-project/xen', version, 'linux_amd64');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(path.join(root, 'dist/terraform-provider-xen'), path.join(dir, `terraform-provider-xen_v${version}`));
+}
+const cliConfig = path.join(work, 'terraform.rc');
+writeFileSync(
+  cliConfig,
+  `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ${JSON.stringify(HOSTS.map((h) => `${h}/xen-project/xen`))}\n  }\n}\n`,
+);
+
+const simState = path.join(work, 'sim');
+const env = {
+  ...process.env,
+  TF_CLI_CONFIG_FILE: cliConfig,
+  CHECKPOINT_DISABLE: '1',
+  TF_IN_AUTOMATION: '1',
+  XEN_CONNECTION: `sim://${simState}`,
+  XEN_STATE_FILE: path.join(work, 'terraform.tfstate'),
+  XEN_SIM_STATE: simState,
+  // cdktf prints plain logs instead of an interactive UI.
+  CI: process.env.CI ?? '1',
+};
+
+say('cdktf deploy examples/secure-host (simulated host state in examples/secure-host/.demo/sim)');
+const outputsFile = path.join(work, 'outputs.json');
+run(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputsFile], { cwd: example, env });
+
+say('domains (xl list)');
+console.log(capture(xlSim, ['list'], env));
+for (const dd of ['netdd', 'stordd']) {
+  say(`${dd}: PCI functions taken from dom0 and passed through (xl pci-list)`);
+  console.log(capture(xlSim, ['pci-list', dd], env));
+}
+for (const guest of ['web', 'win']) {
+  say(`${guest}: vifs and disks, with the domain serving each backend (BE)`);
+  console.log(capture(xlSim, ['network-list', guest], env));
+  console.log(capture(xlSim, ['block-list', guest], env));
+}
+say('security posture (output "posture")');
+const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
+const posture = outputs['secure-host']?.host?.['posture-output'];
+console.log(JSON.stringify(posture, null, 2));
+say(`done. Inspect more with: XEN_SIM_STATE=${path.relative(process.cwd(), simState)} dist/xl-sim list -l`);
