@@ -2,9 +2,10 @@
 // labelled domain starts, network and storage driver domains, guests served by them, and the posture report as an
 // output.
 import { Construct } from 'constructs';
-import { Lazy, TerraformDataSource, TerraformOutput } from 'cdktf';
-import type { ITerraformDependable } from 'cdktf';
+import { Lazy, TerraformOutput } from 'cdktf';
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { DataXenHost } from './providers/xen/data-xen-host';
+import { DataXenSecurityPosture } from './providers/xen/data-xen-security-posture';
 import { FlaskPolicy } from './providers/xen/flask-policy';
 import { XenProvider } from './providers/xen/provider';
 import type { XenProviderConfig } from './providers/xen/provider';
@@ -38,11 +39,11 @@ export interface SecureHostProps {
   /** The storage driver domain. @default none */
   readonly storage?: StorageDriverDomainProps;
   /**
-   * Read the provider's `xen_security_posture` data source (findings, TCB per guest) into the posture output.
-   * Needs a provider version that has that data source.
-   * @default false
+   * Read the provider's `xen_security_posture` data source (findings, error/warning counts, TCB per guest) into the
+   * posture output. It is read after every domain and device of the host is applied, so it reports the result.
+   * @default true
    */
-  readonly includePostureFindings?: boolean;
+  readonly postureFindings?: boolean;
   /** Name of the posture output. @default "posture" */
   readonly postureOutputName?: string;
 }
@@ -64,8 +65,8 @@ export class SecureHost extends Construct {
   public readonly guests: SecureGuest[] = [];
   /** The posture report: host facts, FLASK mode, who serves what, each domain's label. */
   public readonly postureOutput: TerraformOutput;
-  /** The xen_security_posture data source, when includePostureFindings is set. */
-  public readonly posture?: TerraformDataSource;
+  /** The xen_security_posture data source, unless postureFindings is false. */
+  public readonly posture?: DataXenSecurityPosture;
 
   public constructor(scope: Construct, id: string, props: SecureHostProps) {
     super(scope, id);
@@ -84,12 +85,10 @@ export class SecureHost extends Construct {
     if (props.storage) {
       this.storage = new StorageDriverDomain(this, 'storage', { provider: this.provider, ...props.storage, dependsOn: [...afterPolicy, ...(props.storage.dependsOn ?? [])] });
     }
-    if (props.includePostureFindings) {
-      this.posture = new TerraformDataSource(this, 'posture', {
-        terraformResourceType: 'xen_security_posture',
-        terraformGeneratorMetadata: { providerName: 'xen' },
-        provider: this.provider,
-      });
+    if (props.postureFindings ?? true) {
+      this.posture = new DataXenSecurityPosture(this, 'posture', { provider: this.provider });
+      // Lazy, so guests added later count; plain addresses, as Terraform's JSON syntax wants in depends_on.
+      this.posture.dependsOn = Lazy.listValue({ produce: () => this.everything().map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) });
     }
     // Lazy: guests added after construction are in the report.
     this.postureOutput = new TerraformOutput(this, 'posture-output', { value: Lazy.anyValue({ produce: () => this.postureReport() }) });
@@ -107,6 +106,12 @@ export class SecureHost extends Construct {
     const guest = new SecureGuest(this, id, { ...props, networks, disks, provider: this.provider, dependsOn: [this.policy] });
     this.guests.push(guest);
     return guest;
+  }
+
+  /** What the posture must see applied before it is read. */
+  private everything(): TerraformResource[] {
+    const driverDomains = [this.network, this.storage].flatMap((d) => (d ? [d.domain, ...d.assignable] : []));
+    return [this.policy, ...driverDomains, ...this.guests.flatMap((g) => [g.domain, ...g.vifs])];
   }
 
   private postureReport(): Record<string, unknown> {
@@ -141,6 +146,8 @@ export class SecureHost extends Construct {
       ),
     };
     if (this.posture) {
+      report.errors = this.posture.errors;
+      report.warnings = this.posture.warnings;
       report.findings = this.posture.interpolationForAttribute('findings');
       report.tcb = this.posture.interpolationForAttribute('tcb');
     }

@@ -7,6 +7,5 @@ const app = new App();
 new SecureHostStack(app, 'secure-host', {
   policyFile: process.env.XEN_POLICY_FILE ?? path.resolve('policy/xenpolicy.json'),
   stateFile: process.env.XEN_STATE_FILE,
-  includePostureFindings: process.env.XEN_POSTURE_FINDINGS === '1',
 });
 app.synth();

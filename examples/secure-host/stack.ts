@@ -11,8 +11,8 @@ export interface SecureHostStackProps {
   readonly connection?: string;
   /** Terraform state file. @default cdktf's terraform.<stack>.tfstate in the app directory */
   readonly stateFile?: string;
-  /** Read data.xen_security_posture into the posture output. @default false */
-  readonly includePostureFindings?: boolean;
+  /** Read data.xen_security_posture into the posture output. @default true */
+  readonly postureFindings?: boolean;
 }
 
 export class SecureHostStack extends TerraformStack {
@@ -24,7 +24,7 @@ export class SecureHostStack extends TerraformStack {
     this.host = new SecureHost(this, 'host', {
       providerConfig: props.connection ? { connection: props.connection } : undefined,
       flaskPolicy: { policyFile: props.policyFile },
-      includePostureFindings: props.includePostureFindings,
+      postureFindings: props.postureFindings,
       network: { name: 'netdd', nics: ['03:00.0'], bridge: 'xenbr0' },
       // The AHCI function has no reset method: accepting that is a visible, deliberate choice.
       storage: { name: 'stordd', controllers: [{ bdf: '00:1f.2', strictReset: false }] },

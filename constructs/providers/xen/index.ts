@@ -8,5 +8,6 @@ export * as vif from './vif';
 export * as dataXenDomain from './data-xen-domain';
 export * as dataXenHost from './data-xen-host';
 export * as dataXenPciDevices from './data-xen-pci-devices';
+export * as dataXenSecurityPosture from './data-xen-security-posture';
 export * as provider from './provider';
 

@@ -8,5 +8,6 @@ Object.defineProperty(exports, 'vif', { get: function () { return require('./vif
 Object.defineProperty(exports, 'dataXenDomain', { get: function () { return require('./data-xen-domain'); } });
 Object.defineProperty(exports, 'dataXenHost', { get: function () { return require('./data-xen-host'); } });
 Object.defineProperty(exports, 'dataXenPciDevices', { get: function () { return require('./data-xen-pci-devices'); } });
+Object.defineProperty(exports, 'dataXenSecurityPosture', { get: function () { return require('./data-xen-security-posture'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 
