@@ -1,0 +1,8 @@
+# The guest's network interface is served by the network driver domain, not by dom0.
+resource "xen_vif" "web0" {
+  domain  = xen_domain.web.name
+  backend = xen_driver_domain.net.name
+  mac     = "00:16:3e:00:00:10"
+  bridge  = "xenbr0"
+  rate    = "100Mb/s"
+}
