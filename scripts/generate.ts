@@ -1,11 +1,12 @@
 // `npm run generate`: dump the built provider's schema, regenerate the cdktf bindings under constructs/providers/
 // and the registry docs under docs/. Everything it writes is committed; jest checks it is current.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { dumpProviderSchema } from './schema/dump';
 import { generateBindings } from './bindings/generate';
 import type { GeneratorPackage } from './bindings/generate';
 import { BINDINGS_OPTIONS, replaceTree } from './bindings/layout';
+import { committedDocs, generateDocs } from './docs/sources';
 
 async function main(): Promise<void> {
   const root = process.cwd();
@@ -19,6 +20,14 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
   console.error(`bindings: constructs/providers/xen (${generator})`);
+
+  const docs = generateDocs(root, schema);
+  for (const stale of committedDocs(root).keys()) if (!docs.has(stale)) rmSync(path.join(root, 'docs', stale));
+  for (const [rel, content] of docs) {
+    mkdirSync(path.dirname(path.join(root, 'docs', rel)), { recursive: true });
+    writeFileSync(path.join(root, 'docs', rel), content);
+  }
+  console.error(`docs: ${docs.size} pages under docs/`);
 }
 
 main().catch((err: unknown) => {

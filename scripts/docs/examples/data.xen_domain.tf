@@ -1,0 +1,7 @@
+data "xen_domain" "web" {
+  name = "web"
+}
+
+output "web_vif_backends" {
+  value = data.xen_domain.web.vif_backends
+}

@@ -1,0 +1,5 @@
+data "xen_host" "this" {}
+
+output "iommu" {
+  value = data.xen_host.this.iommu
+}
