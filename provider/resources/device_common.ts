@@ -56,7 +56,7 @@ export interface BackendView {
 /** One xenstore listing of the device's backend directory. */
 export async function backendView(ctx: BaseContext<XenClient>, kind: DeviceKind, backendDomid: number, frontendDomid: number, devid: number): Promise<BackendView> {
   const base = `/local/domain/${backendDomid}/backend/${kind}/${frontendDomid}/${devid}`;
-  const entries = await ctx.meta.ts.xenstoreLs(base, { signal: ctx.signal });
+  const entries = await ctx.meta.ts.backendTree(kind, backendDomid, { signal: ctx.signal });
   const state = entries[`${base}/state`];
   return { present: state !== undefined, state: state ?? '', hotplugStatus: entries[`${base}/hotplug-status`] ?? '' };
 }

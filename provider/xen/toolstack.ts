@@ -107,6 +107,11 @@ export interface Toolstack {
   xenstoreRead(path: string, opts?: CallOptions): Promise<string | undefined>;
   /** Flat map of full path -> value under path; empty when the path does not exist. */
   xenstoreLs(path: string, opts?: CallOptions): Promise<Record<string, string>>;
+  /**
+   * Every backend of one kind a domain serves (`/local/domain/BE/backend/KIND`, flat), cached like the listings so
+   * that refreshing N devices costs one xenstore listing per serving domain.
+   */
+  backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts?: CallOptions): Promise<Record<string, string>>;
   /** Polls the backend until state 4 and hotplug-status "connected"; throws HotplugTimeoutError explaining why not. */
   waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus>;
 
