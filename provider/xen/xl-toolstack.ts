@@ -55,6 +55,12 @@ export interface XlToolstackOptions {
 
 interface Cached<T> { at: number; value: Promise<T> }
 
+/**
+ * Host facts (xl info, its boot log, the FLASK mode) change only through this object's mutations, which clear the
+ * cache, or by hand between Terraform runs; one provider process serves one Terraform command.
+ */
+const HOST_FACTS_TTL_MS = Number.POSITIVE_INFINITY;
+
 function assertName(field: string, name: string): void {
   const c = checkDomainName(name);
   if (c && name !== 'Domain-0') throw new InvalidSpecError(field, c);
@@ -103,12 +109,17 @@ export class XlToolstack implements Toolstack {
     return { argv: ['xl', ...args], exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, domain: opts.domain, device: opts.device };
   }
 
-  private cached<T>(key: string, f: () => Promise<T>): Promise<T> {
+  /**
+   * Reuses a read for `ttlMs` after it completed (a pending read is always shared). The age counts from completion:
+   * under emulation one xl call can take longer than the whole window, which made every caller run it again.
+   */
+  private cached<T>(key: string, f: () => Promise<T>, ttlMs = this.cacheMs): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
-    if (hit && Date.now() - hit.at <= this.cacheMs) return hit.value;
+    if (hit && Date.now() - hit.at <= ttlMs) return hit.value;
     const value = f();
-    this.cache.set(key, { at: Date.now(), value });
-    value.catch(() => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
+    const entry: Cached<T> = { at: Number.POSITIVE_INFINITY, value };
+    this.cache.set(key, entry);
+    value.then(() => { entry.at = Date.now(); }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
     return value;
   }
 
@@ -155,13 +166,15 @@ export class XlToolstack implements Toolstack {
         }
       }
       return info;
-    });
+    }, HOST_FACTS_TTL_MS);
   }
 
-  async flaskMode(opts: CallOptions = {}): Promise<FlaskMode> {
-    const r = await this.exec(this.o.xl, ['getenforce'], opts);
-    if (![0, 1, 255].includes(r.exitCode)) throw mapXlFailure(this.callInfo(['getenforce'], r, {}));
-    return parseGetenforce(r.exitCode, r.stdout);
+  flaskMode(opts: CallOptions = {}): Promise<FlaskMode> {
+    return this.cached('getenforce', async () => {
+      const r = await this.exec(this.o.xl, ['getenforce'], opts);
+      if (![0, 1, 255].includes(r.exitCode)) throw mapXlFailure(this.callInfo(['getenforce'], r, {}));
+      return parseGetenforce(r.exitCode, r.stdout);
+    }, HOST_FACTS_TTL_MS);
   }
 
   async flaskPolicyTypes(opts: CallOptions = {}): Promise<string[] | undefined> {
