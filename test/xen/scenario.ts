@@ -92,105 +92,104 @@ async function planExpect(d: Dom0, dir: string, want: Record<string, PlanAction>
   if (m) fail(m, r);
 }
 
-async function apply(d: Dom0, dir: string, vars: string[] = []): Promise<CmdResult> {
+/** apply -auto-approve prints the plan it carries out: that plan must be exactly `want`. */
+async function applyExpect(d: Dom0, dir: string, want: Record<string, PlanAction>, vars: string[] = []): Promise<CmdResult> {
   const r = await d.tf(dir, ['apply', '-auto-approve', '-parallelism=1', ...vars]);
   expectCode(r, [0], `apply in ${dir}`);
+  const m = planMismatch(parsePlan(r.stdout), want);
+  if (m) fail(m, r);
   return r;
 }
 
+async function recorded(d: Dom0, pattern: string): Promise<number> {
+  const r = await d.look(['grep', '-c', pattern, RECORD]);
+  return Number(r.stdout.trim() || '0');
+}
+
+const SEED_ALL: Record<string, PlanAction> = {
+  'xen_pci_assignable.nic': 'create', 'xen_driver_domain.net': 'create', 'xen_domain.client': 'create', 'xen_vif.client0': 'create',
+};
+
 export async function runScenario(s: Steps, d: Dom0): Promise<void> {
   await s.step('seed: apply (NIC assignable, driver domain with it, client, vif served by the driver domain)', async () => {
-    await apply(d, 'seed');
+    await applyExpect(d, 'seed', SEED_ALL);
     const doms = await d.domains();
     for (const n of ['Domain-0', 'netdd', 'client']) if (!doms.includes(n)) fail(`${n} not running after apply: ${doms.join(', ')}`);
     const pci = await d.look(['xl', 'pci-list', 'netdd']);
     if (!pci.stdout.includes(NIC)) fail(`${NIC} not passed through to netdd`, pci);
     await d.vifConnected('client', 'netdd', 0, 30);
+    if ((await recorded(d, '"create","-n"')) < 3) fail('the plan did not run xl create -n for the new domains');
   });
   await s.step('seed: plan -detailed-exitcode shows no changes', () => planExpect(d, 'seed', {}));
 
-  await s.step('drift: xl network-detach client 0 by hand -> plan re-creates exactly the vif', async () => {
-    const r = await d.hand(['xl', 'network-detach', 'client', '0']);
-    expectCode(r, [0], 'xl network-detach');
-    await planExpect(d, 'seed', { 'xen_vif.client0': 'create' });
-  });
-  await s.step('drift: apply repairs it; backend connected again', async () => {
-    await apply(d, 'seed');
+  await s.step('drift: xl network-detach by hand -> the plan re-creates exactly the vif -> connected again', async () => {
+    expectCode(await d.hand(['xl', 'network-detach', 'client', '0']), [0], 'xl network-detach');
+    await applyExpect(d, 'seed', { 'xen_vif.client0': 'create' });
     await d.vifConnected('client', 'netdd', 0, 30);
   });
 
-  await s.step('drift: driver domain destroyed and re-created by hand without its frontends -> plan replaces the vif', async () => {
+  await s.step('drift: driver domain destroyed and re-created by hand without its frontends -> the plan replaces exactly the vif -> connected', async () => {
     const old = await d.domid('netdd');
     expectCode(await d.hand(['xl', 'destroy', 'netdd']), [0], 'xl destroy netdd');
     expectCode(await d.hand(['xl', 'create', `${RENDERED}/netdd.cfg`], 180_000), [0], 'xl create netdd.cfg');
     const now = await d.domid('netdd');
     if (now === old) fail(`netdd kept domid ${old} across destroy/create`);
-    // What a user would wait for before applying: devd in the new driver domain.
-    await d.waitXenstore({ [`/local/domain/${now}/data/devd`]: 'ready' }, 240);
-    await planExpect(d, 'seed', { 'xen_vif.client0': 'replace' });
-  });
-  await s.step('drift: apply re-attaches the vif to the new driver domain; backend connected', async () => {
-    await apply(d, 'seed');
+    await applyExpect(d, 'seed', { 'xen_vif.client0': 'replace' });
     await d.vifConnected('client', 'netdd', 0, 30);
-    await planExpect(d, 'seed', {});
   });
 
-  await s.step('in place: client memory 256 -> 200 (xl mem-set), then no changes', async () => {
+  const mem = ['-var', 'client_memory=200'];
+  await s.step('in place: client memory 256 -> 200 (xl mem-set)', async () => {
     const before = await d.domid('client');
-    await planExpect(d, 'seed', { 'xen_domain.client': 'update' }, ['-var', 'client_memory=200']);
-    await apply(d, 'seed', ['-var', 'client_memory=200']);
+    await applyExpect(d, 'seed', { 'xen_domain.client': 'update' }, mem);
     if ((await d.domid('client')) !== before) fail('client was re-created instead of changed in place');
     const r = await d.look(['xenstore-read', `/local/domain/${before}/memory/target`]);
     if (r.stdout.trim() !== String(200 * 1024)) fail('memory/target is not 200 MiB', r);
-    await planExpect(d, 'seed', {}, ['-var', 'client_memory=200']);
   });
 
-  await s.step('in place: PCI detach from the running driver domain, then attach again', async () => {
-    const v = ['-var', 'client_memory=200'];
-    const drv = await d.domid('netdd');
-    await apply(d, 'seed', [...v, '-var', 'drv_pci=false']);
-    let pci = await d.look(['xl', 'pci-list', 'netdd']);
+  await s.step('in place: PCI detach from the running driver domain', async () => {
+    await applyExpect(d, 'seed', { 'xen_driver_domain.net': 'update' }, [...mem, '-var', 'drv_pci=false']);
+    const pci = await d.look(['xl', 'pci-list', 'netdd']);
     if (pci.stdout.includes(NIC)) fail('NIC still attached after detach', pci);
     if (!(await d.assignable()).includes(NIC)) fail('NIC not assignable after detach');
-    await apply(d, 'seed', v);
-    pci = await d.look(['xl', 'pci-list', 'netdd']);
+  });
+  await s.step('in place: PCI attach to the running driver domain, then no changes', async () => {
+    const drv = await d.domid('netdd');
+    await applyExpect(d, 'seed', { 'xen_driver_domain.net': 'update' }, mem);
+    const pci = await d.look(['xl', 'pci-list', 'netdd']);
     if (!pci.stdout.includes(NIC)) fail('NIC not attached again', pci);
     if ((await d.domid('netdd')) !== drv) fail('netdd was re-created instead of changed in place');
-    await planExpect(d, 'seed', {}, v);
+    await planExpect(d, 'seed', {}, mem);
   });
 
-  await s.step('label without FLASK: explained error under enforce', async () => {
-    const r = await d.tf('label', ['plan', '-parallelism=1']);
+  await s.step('import: a domain created by hand with xl -> terraform import -> empty plan', async () => {
+    expectCode(await d.hand(['xl', 'create', `${REMOTE}/dom0/handmade.cfg`], 180_000), [0], 'xl create handmade.cfg');
+    expectCode(await d.tf('extra', ['import', 'xen_domain.handmade', 'handmade']), [0], 'terraform import');
+    await planExpect(d, 'extra', {});
+  });
+
+  await s.step('label without FLASK: the explained error under enforce, nothing created', async () => {
+    const r = await d.tf('extra', ['plan', '-parallelism=1', '-var', 'with_label=true']);
     expectCode(r, [1], 'plan with a label under enforce');
     const text = r.stdout + r.stderr;
     if (!/FLASK label would be ignored/.test(text) || !/Flask XSM Disabled/.test(text)) fail('the error does not explain the missing XSM', r);
     if ((await d.domains()).includes('labelled')) fail('a domain was created by a failed plan');
   });
-  await s.step('label without FLASK: accepted under security_policy = "off"; destroyed again', async () => {
-    await apply(d, 'label', ['-var', 'policy=off']);
+  await s.step('label without FLASK: accepted under security_policy = "off" (plan ran xl create -n)', async () => {
+    const before = await recorded(d, '"create","-n"');
+    await applyExpect(d, 'extra', { 'xen_domain.labelled[0]': 'create' }, ['-var', 'with_label=true', '-var', 'policy=off']);
     if (!(await d.domains()).includes('labelled')) fail('labelled not running');
-    const r = await d.tf('label', ['destroy', '-auto-approve', '-parallelism=1', '-var', 'policy=off']);
-    expectCode(r, [0], 'destroy label');
+    if ((await recorded(d, '"create","-n"')) <= before) fail('no xl create -n ran while planning the new domain');
   });
-
-  await s.step('import: a domain created by hand with xl -> terraform import -> empty plan', async () => {
-    expectCode(await d.hand(['xl', 'create', `${REMOTE}/dom0/handmade.cfg`], 180_000), [0], 'xl create handmade.cfg');
-    const r = await d.tf('import', ['import', 'xen_domain.handmade', 'handmade']);
-    expectCode(r, [0], 'terraform import');
-    await planExpect(d, 'import', {});
-  });
-
-  await s.step('xl create -n at plan time: libxl parses a new domain before apply', async () => {
-    const r = await d.tf('import', ['destroy', '-auto-approve', '-parallelism=1']);
-    expectCode(r, [0], 'destroy handmade');
-    // The domain is gone: planning it again must run libxl's own parser (recorded) and create nothing.
-    const p = await d.tf('import', ['plan', '-detailed-exitcode', '-parallelism=1']);
-    expectCode(p, [2], 'plan of a new domain');
-    if ((await d.domains()).includes('handmade')) fail('plan created the domain');
+  await s.step('extra: destroy the imported and the labelled domain', async () => {
+    const r = await d.tf('extra', ['destroy', '-auto-approve', '-parallelism=1', '-var', 'with_label=true', '-var', 'policy=off']);
+    expectCode(r, [0], 'destroy extra');
+    const doms = await d.domains();
+    if (doms.includes('handmade') || doms.includes('labelled')) fail(`still running: ${doms.join(', ')}`);
   });
 
   await s.step('destroy: only Domain-0 remains and the NIC is no longer assignable', async () => {
-    const r = await d.tf('seed', ['destroy', '-auto-approve', '-parallelism=1', '-var', 'client_memory=200']);
+    const r = await d.tf('seed', ['destroy', '-auto-approve', '-parallelism=1', ...mem]);
     expectCode(r, [0], 'destroy seed');
     const doms = await d.domains();
     if (doms.join(',') !== 'Domain-0') fail(`domains left: ${doms.join(', ')}`);
