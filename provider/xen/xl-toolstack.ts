@@ -422,6 +422,10 @@ export class XlToolstack implements Toolstack {
       undefined, 'Check that xenstored is running and that the provider runs as root in dom0.');
   }
 
+  backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts: CallOptions = {}): Promise<Record<string, string>> {
+    return this.cached(`backends:${kind}:${backendDomid}`, () => this.xenstoreLs(`/local/domain/${backendDomid}/backend/${kind}`, opts));
+  }
+
   async xenstoreLs(p: string, opts: CallOptions = {}): Promise<Record<string, string>> {
     const r = await this.exec(this.o.xenstoreLs, ['-f', this.xsPath(p)], opts);
     if (r.exitCode === 0) return parseXenstoreLs(r.stdout);
