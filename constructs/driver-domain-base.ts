@@ -59,8 +59,6 @@ export abstract class DriverDomainBase extends Construct {
   public readonly domain: DriverDomain;
   /** One per passed-through function, in the order given. */
   public readonly assignable: PciAssignable[];
-  /** Domain name, as a reference: using it orders backends after the domain exists. */
-  public readonly name: string;
 
   protected constructor(scope: Construct, id: string, driverClass: DriverClass, props: DriverDomainBaseProps, devices: ReadonlyArray<string | PassthroughDevice>) {
     super(scope, id);
@@ -88,6 +86,13 @@ export abstract class DriverDomainBase extends Construct {
       provider: props.provider,
       dependsOn: props.dependsOn,
     });
-    this.name = this.domain.name;
+  }
+
+  /**
+   * Domain name, as a reference: using it orders backends after the domain exists. A getter, so the domain's logical
+   * id can still be overridden until something references it.
+   */
+  public get name(): string {
+    return this.domain.name;
   }
 }

@@ -2,10 +2,9 @@
 // driver domain replaced in a plan comes back with no backends and Terraform sees nothing to do until the next
 // refresh. Each domain's uuid is new exactly when the domain is re-created (it is kept through in-place updates),
 // so `replace_triggered_by` on it re-attaches the device in the same apply.
-import { Lazy } from 'cdktf';
 import type { TerraformResource } from 'cdktf';
 
-/** replace_triggered_by entries; lazy so a logical id overridden after this call is still the one used. */
+/** replace_triggered_by entries: plain addresses, as Terraform's JSON syntax wants them (no `${}`). */
 export function replacedWith(...domains: TerraformResource[]): string[] {
-  return domains.map((d) => Lazy.stringValue({ produce: () => `${d.terraformResourceType}.${d.friendlyUniqueId}.uuid` }));
+  return domains.map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}.uuid`);
 }

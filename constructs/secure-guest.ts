@@ -79,8 +79,6 @@ export interface SecureGuestProps {
 export class SecureGuest extends Construct {
   public readonly domain: Domain;
   public readonly vifs: Vif[];
-  /** Domain name, as a reference. */
-  public readonly name: string;
 
   public constructor(scope: Construct, id: string, props: SecureGuestProps) {
     super(scope, id);
@@ -106,8 +104,6 @@ export class SecureGuest extends Construct {
       dependsOn: props.dependsOn,
       lifecycle: disks.length > 0 ? { replaceTriggeredBy: replacedWith(...unique(disks.map((d) => d.via.domain))) } : undefined,
     });
-    this.name = this.domain.name;
-
     this.vifs = (props.networks ?? []).map(
       (n, i) =>
         new Vif(this, `vif${i}`, {
@@ -122,6 +118,11 @@ export class SecureGuest extends Construct {
           lifecycle: { replaceTriggeredBy: replacedWith(this.domain, n.via.domain) },
         }),
     );
+  }
+
+  /** Domain name, as a reference (a getter, like DriverDomainBase.name). */
+  public get name(): string {
+    return this.domain.name;
   }
 }
 

@@ -1,3 +1,4 @@
+// @ts-nocheck: generated code without `override` modifiers; the repository compiles with noImplicitOverride
 // https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain
 // generated from terraform resource schema
 

@@ -1,0 +1,63 @@
+// The committed bindings (constructs/providers/xen) and docs (docs/index.md, resources/, data-sources/) must be
+// what `npm run generate` makes from the provider built now: a schema change without regeneration fails here.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { generateBindings } from '../../scripts/bindings/generate';
+import { BINDINGS_OPTIONS, readTree } from '../../scripts/bindings/layout';
+import { committedDocs, generateDocs } from '../../scripts/docs/sources';
+import { dumpProviderSchema } from '../../scripts/schema/dump';
+import type { ProvidersSchemaJson } from '../../scripts/schema/schema-json';
+import { DEFAULT_BINARY } from '../support/client';
+
+const ROOT = path.resolve(__dirname, '../..');
+const HINT = 'run `npm run generate` and commit the result';
+let schema: ProvidersSchemaJson;
+
+beforeAll(async () => {
+  schema = await dumpProviderSchema(DEFAULT_BINARY);
+});
+
+function expectSameTree(fresh: Map<string, string>, committed: Map<string, string>, where: string): void {
+  const missing = [...fresh.keys()].filter((k) => !committed.has(k));
+  const stale = [...committed.keys()].filter((k) => !fresh.has(k));
+  const differ = [...fresh.keys()].filter((k) => committed.has(k) && committed.get(k) !== fresh.get(k));
+  if (missing.length + stale.length + differ.length > 0) {
+    throw new Error(`${where} is out of date (${HINT}): missing ${JSON.stringify(missing)}, stale ${JSON.stringify(stale)}, differ ${JSON.stringify(differ)}`);
+  }
+}
+
+test('constructs/providers/xen is the generator output for the current schema', async () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'tfxen-bindings-'));
+  try {
+    await generateBindings(schema, tmp, BINDINGS_OPTIONS);
+    const fresh = readTree(path.join(tmp, 'providers'));
+    expect(fresh.size).toBeGreaterThan(10);
+    expectSameTree(fresh, readTree(path.join(ROOT, 'constructs/providers')), 'constructs/providers');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('the generated provider class pins our source and version constraint', () => {
+  const provider = readTree(path.join(ROOT, 'constructs/providers/xen/provider')).get('index.ts') ?? '';
+  expect(provider).toContain(`terraformProviderSource: '${BINDINGS_OPTIONS.source}'`);
+  expect(provider).toContain(`providerVersionConstraint: '${BINDINGS_OPTIONS.versionConstraint}'`);
+});
+
+test('docs/ pages are the docs generator output for the current schema', () => {
+  const fresh = generateDocs(ROOT, schema);
+  expect([...fresh.keys()]).toEqual(expect.arrayContaining(['index.md', 'resources/vif.md', 'data-sources/host.md']));
+  expectSameTree(fresh, committedDocs(ROOT), 'docs/');
+});
+
+test('every resource and data source attribute with a description appears on its page', () => {
+  const docs = generateDocs(ROOT, schema);
+  const p = Object.values(schema.provider_schemas)[0];
+  for (const [kind, map] of [['resources', p.resource_schemas], ['data-sources', p.data_source_schemas]] as const) {
+    for (const [type, s] of Object.entries(map ?? {})) {
+      const page = docs.get(`${kind}/${type.replace(/^xen_/, '')}.md`)!;
+      for (const name of Object.keys(s.block.attributes ?? {})) expect(page).toContain(`- \`${name}\` (`);
+    }
+  }
+});
