@@ -95,7 +95,24 @@ async function collect(lab: Lab): Promise<void> {
   await lab.get('/var/log/xen', ARTIFACTS);
 }
 
+/** XEN_TEST_FIDELITY_ONLY=record.jsonl: only the comparison, on a record from an earlier run (no lab). */
+async function fidelityOnly(record: string): Promise<number> {
+  const r = await runFidelity({
+    record,
+    xlSim: path.join(CHECKOUT, 'dist', 'xl-sim'),
+    inventory: path.join(CHECKOUT, 'test', 'unit', 'sim', 'lab-inventory.json'),
+    workDir: path.join(ARTIFACTS, 'sim'),
+  });
+  writeFileSync(path.join(ARTIFACTS, 'fidelity.txt'), r.report);
+  process.stdout.write(r.report);
+  return r.failures > 0 ? 1 : 0;
+}
+
 async function main(): Promise<number> {
+  if (process.env.XEN_TEST_FIDELITY_ONLY) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    return fidelityOnly(path.resolve(process.env.XEN_TEST_FIDELITY_ONLY));
+  }
   const s = new Steps();
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });

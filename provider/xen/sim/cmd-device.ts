@@ -31,6 +31,10 @@ export async function cmdNetworkAttach(ctx: Ctx, args: string[]): Promise<number
     }
     const devid = d.nics.reduce((m, n) => Math.max(m, n.devid + 1), 0);
     d.nics.push({ ...spec, devid, mac: spec.mac ?? randomMac(), backendDomid: be.domid, attachedAt: now });
+    if (d.staleJsonVifs) {
+      d.staleJsonVifs = d.staleJsonVifs.filter((x) => x !== devid);
+      if (d.staleJsonVifs.length === 0) delete d.staleJsonVifs;
+    }
   });
   return 0;
 }
@@ -54,7 +58,8 @@ export async function cmdNetworkDetach(ctx: Ctx, args: string[]): Promise<number
       idx = d.nics.findIndex((n) => n.mac === which.toLowerCase());
       if (idx < 0) throw new XlExit(1, `Unknown device ${which}.\n`);
     }
-    d.nics.splice(idx, 1);
+    const [gone] = d.nics.splice(idx, 1);
+    d.staleJsonVifs = [...(d.staleJsonVifs ?? []).filter((x) => x !== gone.devid), gone.devid];
   });
   return 0;
 }

@@ -46,6 +46,11 @@ export interface SimDomain {
   /** `xl devd` runs in this domain (only meaningful for driver domains). */
   devdRunning: boolean;
   devdSince: number;
+  /**
+   * devids of vifs removed by network-detach: libxl 4.17 leaves them in the domain's stored JSON, so `xl list -l`
+   * warns "Device present in JSON but not in xenstore, ignored" for each until a vif with that devid is added again.
+   */
+  staleJsonVifs?: number[];
   /** For a device-model stub domain: the domid of the HVM guest it serves. */
   stubdomFor?: number;
 }
