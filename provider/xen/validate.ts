@@ -104,7 +104,10 @@ export function parseRate(v: string): { bytesPerInterval: number; intervalUsecs:
     interval *= m[5] === 'ms' ? 1000 : m[5] === 'us' ? 1 : 1e6;
     if (interval > UINT32_MAX) return undefined;
   }
-  const bytes = BigInt(perSec) * BigInt(interval) / 1000000n;
+  // libxl multiplies in uint64 before dividing and refuses a product that overflows ("rate overflow").
+  const product = BigInt(perSec) * BigInt(interval);
+  if (product > 0xffffffffffffffffn) return undefined;
+  const bytes = product / 1000000n;
   if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
   return { bytesPerInterval: Number(bytes), intervalUsecs: interval };
 }

@@ -2,7 +2,7 @@
 // environment and sysfs root differ (see connect.ts), so the simulator's fidelity is what the tests exercise.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
@@ -200,7 +200,7 @@ export class XlToolstack implements Toolstack {
 
   async hostPciDevices(): Promise<HostPciDevice[]> {
     // The simulated host lays out its sysfs mirror on its first command; make sure one has run.
-    if (this.kind === 'sim') await this.hostInfo();
+    if (this.kind === 'sim' && !existsSync(path.join(this.o.sysfsRoot, 'bus', 'pci', 'devices'))) await this.hostInfo();
     return readHostPciDevices(this.o.sysfsRoot);
   }
 

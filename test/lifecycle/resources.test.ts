@@ -304,10 +304,11 @@ describe('xen_flask_policy', () => {
     expect((await tf.isNoop('xen_flask_policy', state, config)).noop).toBe(true);
 
     host.xl('setenforce', '0');
-    await settle();
-    const drift = await tf.isNoop('xen_flask_policy', state, config);
+    // Terraform runs each command in a new provider process, which sees the host as it is now.
+    const next = await open(host);
+    const drift = await next.isNoop('xen_flask_policy', state, config);
     expect(drift.noop).toBe(false);
-    await tf.applyConfig('xen_flask_policy', drift.refreshed, config);
+    await next.applyConfig('xen_flask_policy', drift.refreshed, config);
     expect(host.xlRaw('getenforce').stdout.trim()).toBe('Enforcing');
   });
 

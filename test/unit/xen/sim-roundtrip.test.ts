@@ -9,6 +9,7 @@ import { createToolstack } from '../../../provider/xen/connect';
 import type { DomainSpec } from '../../../provider/xen/model';
 import type { Toolstack } from '../../../provider/xen/toolstack';
 import { specArb } from './helpers/arbitraries';
+import { checkRate } from '../../../provider/xen/validate';
 
 const SIM = path.resolve(__dirname, '../../../dist/xl-sim');
 
@@ -68,14 +69,13 @@ describe('render -> simulator create -n -> same values', () => {
   };
   const wholeByteRates = specArb.filter((spec) => (spec.vifs ?? []).every((v) => !v.rate || simSafe(v.rate)));
 
-  test.failing('libxl computes rates in exact uint64: 3327GB/s@476s is 1583652000000000 bytes per interval', async () => {
-    const r = await ts.dryRun({ name: 'ratey', type: 'pv', kernel: '/k', memory: 64, vcpus: 1, vifs: [{ backend: 'Domain-0', rate: '3327GB/s@476s' }] });
-    expect(r.config.nics[0].rate).toEqual({ bytesPerInterval: 1583652000000000, intervalUsecs: 476_000_000 });
+  test('a rate whose bytes x microseconds overflows uint64 is refused by our validator, as libxl refuses it', async () => {
+    expect(checkRate('3327GB/s@476s')).toMatch(/not a vif rate/);
+    expect(checkRate('3327GB/s@4s')).toBeUndefined();
   });
 
   // libxl divides bits by 8 BEFORE scaling to the interval (libxlu_vif.c): 9b/s@8s is 1 byte/s -> 8 bytes per interval.
-  // The simulator currently computes 9. test.failing keeps this visible; drop `.failing` once the simulator matches.
-  test.failing('libxl integer rate arithmetic: 9b/s@8s is 8 bytes per 8 s interval', async () => {
+  test('libxl integer rate arithmetic: 9b/s@8s is 8 bytes per 8 s interval', async () => {
     const r = await ts.dryRun({ name: 'ratey', type: 'pv', kernel: '/k', memory: 64, vcpus: 1, vifs: [{ backend: 'Domain-0', rate: '9b/s@8s' }] });
     expect(r.config.nics[0].rate).toEqual({ bytesPerInterval: 8, intervalUsecs: 8_000_000 });
   });
