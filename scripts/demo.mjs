@@ -113,10 +113,20 @@ for (const dd of ['netdd', 'stordd']) {
   say(`${dd}: PCI functions taken from dom0 and passed through (xl pci-list)`);
   console.log(capture(xlSim, ['pci-list', dd], env));
 }
+const nameOf = new Map(
+  capture(xlSim, ['list'], env)
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .map(([name, id]) => [id, name]),
+);
 for (const guest of ['web', 'win']) {
   say(`${guest}: vifs and disks, with the domain serving each backend (BE)`);
-  console.log(capture(xlSim, ['network-list', guest], env));
-  console.log(capture(xlSim, ['block-list', guest], env));
+  for (const cmd of ['network-list', 'block-list']) {
+    const [header, ...rows] = capture(xlSim, [cmd, guest], env).split('\n');
+    console.log(header);
+    for (const row of rows) console.log(`${row.trimEnd()}   <- BE ${row.trim().split(/\s+/)[1]} is ${nameOf.get(row.trim().split(/\s+/)[1]) ?? '?'}`);
+  }
 }
 say('security posture (output "posture")');
 const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
