@@ -7,7 +7,7 @@ import { oneOf } from '../framework/validators';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { diskBlock, domainAttributes, pciBlock } from './domain_schema';
-import { objects, str } from './values';
+import { bool, objects, str } from './values';
 import { normalizeBdf } from '../xen/validate';
 
 /** libxl does not record a driver domain's purpose; on import it is guessed from the PCI class of its devices. */
@@ -37,20 +37,36 @@ export const driverDomainResource: ResourceType<XenClient> = {
           description: 'What it drives: `network`, `storage`, `usb` or `other`. Used by the security posture checks and the docs.',
           validators: [oneOf('network', 'storage', 'usb', 'other')],
         },
-        autostart: { type: 'bool', default: false, description: 'Informational: whether the host should start this domain at boot (xendomains).' },
+        autostart: { type: 'bool', default: false, description: 'Start this driver domain when the host boots: links its rendered config into xendomains\' auto directory (`/etc/xen/auto`).' },
       },
       blocks: { disk: diskBlock, pci: pciBlock },
     },
   },
   modifyPlan: (ctx) => planDomain(ctx, 'driver'),
-  create: (ctx) => createDomain(ctx, 'driver'),
-  read: (ctx) => readDomain(ctx, 'driver'),
-  update: (ctx) => updateDomain(ctx, 'driver'),
-  delete: (ctx) => deleteDomain(ctx),
+  async create(ctx) {
+    const state = await createDomain(ctx, 'driver');
+    if (bool(ctx.planned, 'autostart')) await ctx.meta.ts.setAutostart(str(ctx.planned, 'name')!, true);
+    return state;
+  },
+  async read(ctx) {
+    const state = await readDomain(ctx, 'driver');
+    if (state) state.autostart = await ctx.meta.ts.autostartEnabled(str(state, 'name')!);
+    return state;
+  },
+  async update(ctx) {
+    const state = await updateDomain(ctx, 'driver');
+    const want = bool(ctx.planned, 'autostart') ?? false;
+    if (want !== bool(ctx.prior, 'autostart')) await ctx.meta.ts.setAutostart(str(ctx.planned, 'name')!, want);
+    return state;
+  },
+  async delete(ctx) {
+    await deleteDomain(ctx);
+    await ctx.meta.ts.setAutostart(str(ctx.prior, 'name')!, false);
+  },
   async importState(id, ctx) {
     const state = await importDomain(id, ctx, 'driver');
     state.class = await guessClass(ctx.meta, state);
-    state.autostart = false;
+    state.autostart = await ctx.meta.ts.autostartEnabled(id);
     return state;
   },
   validate(ctx) {

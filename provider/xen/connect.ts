@@ -79,6 +79,7 @@ export function createToolstack(opts: ConnectOptions): Toolstack {
       xenstoreLs: [xenstoreTool(p, 'xenstore-ls')],
       configDir: opts.configDir ?? DEFAULT_XL_CONFIG_DIR,
       sysfsRoot: '/sys',
+      autostartDir: '/etc/xen/auto',
     });
   }
   const sim = opts.simCommand ?? [process.execPath, process.argv[1], '__xl-sim'];
@@ -93,5 +94,6 @@ export function createToolstack(opts: ConnectOptions): Toolstack {
     env,
     configDir: opts.configDir ?? path.join(p, 'configs'),
     sysfsRoot: path.join(p, 'sys'),
+    autostartDir: path.join(p, 'auto'),
   });
 }

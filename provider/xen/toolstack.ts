@@ -118,6 +118,13 @@ export interface Toolstack {
   loadPolicy(file: string, opts?: CallOptions): Promise<void>;
   setEnforce(mode: 'enforcing' | 'permissive', opts?: CallOptions): Promise<void>;
 
+  /**
+   * Whether the host starts the domain at boot: Debian's xendomains starts every config linked in its auto
+   * directory (/etc/xen/auto; DIR/auto on the simulated host). The link points at the rendered config.
+   */
+  setAutostart(name: string, enabled: boolean): Promise<void>;
+  autostartEnabled(name: string): Promise<boolean>;
+
   /** Every PCI function of the host, from sysfs. */
   hostPciDevices(): Promise<HostPciDevice[]>;
 

@@ -46,6 +46,8 @@ export interface XlToolstackOptions {
   env?: Record<string, string>;
   configDir: string;
   sysfsRoot: string;
+  /** xendomains' auto-start directory. */
+  autostartDir: string;
   timeouts?: Partial<Timeouts>;
   runner?: CommandRunner;
   log?: Logger;
@@ -222,6 +224,29 @@ export class XlToolstack implements Toolstack {
   async domainState(name: string, opts: CallOptions = {}): Promise<DomainRuntime | undefined> {
     assertName('name', name);
     return (await this.domainStates(opts)).find((d) => d.name === name);
+  }
+
+  async setAutostart(name: string, enabled: boolean): Promise<void> {
+    assertName('name', name);
+    const link = path.join(this.o.autostartDir, `${name}.cfg`);
+    if (!enabled) {
+      await fs.rm(link, { force: true });
+      return;
+    }
+    await fs.mkdir(this.o.autostartDir, { recursive: true });
+    // Replace atomically, so xendomains never sees a half-made link.
+    const tmp = `${link}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await fs.symlink(path.join(this.configDir, `${name}.cfg`), tmp);
+    await fs.rename(tmp, link);
+  }
+
+  async autostartEnabled(name: string): Promise<boolean> {
+    assertName('name', name);
+    try {
+      return (await fs.readlink(path.join(this.o.autostartDir, `${name}.cfg`))) === path.join(this.configDir, `${name}.cfg`);
+    } catch {
+      return false;
+    }
   }
 
   private async writeConfig(fileName: string, text: string): Promise<string> {

@@ -2,7 +2,7 @@
 // drives them (test/support/lifecycle.ts enforces Terraform's consistency checks): create, read, no-op plan, update
 // in place, replace, import, drift by hand and repair, destroy.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CtyObject } from '../../provider/protocol/cty/types';
 import { Unknown } from '../../provider/protocol/cty/types';
@@ -134,6 +134,25 @@ describe('xen_driver_domain and xen_domain', () => {
     host.xl('destroy', 'netdd');
     await settle();
     expect(await tf.read('xen_driver_domain', s2)).toBeNull();
+  });
+
+  test('autostart links the rendered config into the auto directory; removing the link by hand is drift', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
+    const config = driverDomain(tf, { autostart: true });
+    const { state } = await tf.applyConfig('xen_driver_domain', null, config);
+    const link = path.join(host.dir, 'state', 'auto', 'netdd.cfg');
+    expect(readlinkSync(link)).toBe(path.join(host.dir, 'state', 'configs', 'netdd.cfg'));
+    expect(readFileSync(link, 'utf8')).toMatch(/driver_domain\s*=\s*1/);
+    rmSync(link);
+    const drift = await tf.isNoop('xen_driver_domain', state, config);
+    expect(drift.noop).toBe(false);
+    expect(drift.requiresReplace).toEqual([]);
+    await tf.applyConfig('xen_driver_domain', drift.refreshed, config);
+    expect(readlinkSync(link)).toMatch(/netdd\.cfg$/);
+    await tf.destroy('xen_driver_domain', state);
+    expect(() => readlinkSync(link)).toThrow();
   });
 
   test('PV guest with pvgrub and a label; HVM guest with its device model in a labelled stub domain', async () => {

@@ -151,7 +151,7 @@ describe('XlToolstack over a fake xl', () => {
     const { XlToolstack } = await import('../../../provider/xen/xl-toolstack');
     const seen: string[][] = [];
     const ts = new XlToolstack({
-      kind: 'sim', xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], configDir: configs, sysfsRoot: '/nonexistent',
+      kind: 'sim', xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
       runner: async (argv) => {
         seen.push([...argv]);
         expect(existsSync(argv[3])).toBe(true);
