@@ -114,7 +114,10 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
   out.domid = info.domid;
   out.uuid = info.uuid ?? '';
   out.state = runtimeState(rt);
-  out.disk = info.disks.map((d, i) => {
+  // A domain's own disks are those its configuration declares; disks hot-attached by xen_disk belong to those
+  // resources. On import (no prior) every disk libxl reports is the domain's.
+  const own = prior ? info.disks.filter((d) => priorDisks.some((x) => str(x, 'vdev') === d.vdev)) : info.disks;
+  out.disk = own.map((d, i) => {
     const pd = priorDisks.find((x) => str(x, 'vdev') === d.vdev) ?? priorDisks[i] ?? record();
     return record<CtyValue>([
       ['target', spelled(pd.target, d.target) ?? ''],

@@ -288,10 +288,13 @@ describe('xen_vif and xen_disk', () => {
       null,
       tf.config('xen_driver_domain', { name: 'stordd', class: 'storage', kernel: KERNEL, ramdisk: RAMDISK, cmdline: 'iommu=soft', pci: [{ bdf: '00:1f.2' }] }),
     );
-    await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'db', firmware: 'pvgrub64' }));
+    const dbConfig = tf.config('xen_domain', { name: 'db', firmware: 'pvgrub64' });
+    const { state: db } = await tf.applyConfig('xen_domain', null, dbConfig);
     const config = tf.config('xen_disk', { domain: 'db', backend: 'stordd', target: '/dev/vg0/db', vdev: 'xvdb' });
     const { state } = await tf.applyConfig('xen_disk', null, config);
     expect(state).toMatchObject({ id: 'db/xvdb', devid: 51728, state: 4, hotplug_status: 'connected' });
+    // The hot-attached disk belongs to xen_disk: the guest's own disk list is unchanged, so no replacement.
+    expect((await tf.isNoop('xen_domain', db, dbConfig)).noop).toBe(true);
     expect((await tf.isNoop('xen_disk', state, config)).noop).toBe(true);
     const imported = await tf.importState('xen_disk', 'db/xvdb');
     expect((await tf.isNoop('xen_disk', imported, config)).noop).toBe(true);

@@ -9,7 +9,7 @@ import * as cdktf from 'cdktf';
 
 export interface DriverDomainConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Informational: whether the host should start this domain at boot (xendomains).
+  * Start this driver domain when the host boots: links its rendered config into xendomains' auto directory (`/etc/xen/auto`).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#autostart DriverDomain#autostart}
   */
