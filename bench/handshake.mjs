@@ -5,9 +5,10 @@
 //   rss:       the provider's VmRSS right after that answer
 // Median of RUNS (default 20, env BENCH_RUNS) interleaved runs. Prints a table and updates "## handshake" in
 // bench/RESULTS.md. Run `npm run build` first.
+import { writeSection } from './results.mjs';
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -107,8 +108,4 @@ const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, n
 const section = `## handshake\n\n${new Date().toISOString()} on ${machine}; median of ${RUNS} interleaved runs (bench/handshake.mjs).\n\n${table}\n`;
 console.log(section);
 
-const resultsFile = path.join(root, 'bench/RESULTS.md');
-const current = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-const re = /## handshake\n[\s\S]*?(?=\n## |$)/;
-const next = re.test(current) ? current.replace(re, section.trimEnd() + '\n') : current.trimEnd() + '\n\n' + section;
-writeFileSync(resultsFile, next);
+writeSection(section);

@@ -4,9 +4,9 @@
 //
 // Run: npm run bench:lifecycle   (GUESTS=N to change the size)
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeSection } from './results.mjs';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { CtyObject } from '../provider/protocol/cty/types';
 import { TerraformSession } from '../test/support/lifecycle';
 import { providerConfig, simHost } from '../test/support/sim';
@@ -138,11 +138,7 @@ async function main(): Promise<void> {
     '',
   ];
   console.log(lines.join('\n'));
-  const file = path.resolve(__dirname, '../RESULTS.md');
-  const text = readFileSync(file, 'utf8');
-  const section = lines.join('\n');
-  const re = /## lifecycle\n[\s\S]*?(?=\n## |$)/;
-  writeFileSync(file, re.test(text) ? text.replace(re, section.trimEnd() + '\n') : text.trimEnd() + '\n\n' + section);
+  writeSection(lines.join('\n'));
 }
 
 main().catch((err) => {

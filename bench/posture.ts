@@ -3,9 +3,8 @@
 // TCB), what the data source does; (2) one resource's plan-time check with all 1500 resources already planned (model
 // rebuilt with the overlay, rules asked about that resource). Rewrites the "## posture" section of bench/RESULTS.md.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeSection } from './results.mjs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { composeModel } from '../provider/policy/compose';
 import { evaluate } from '../provider/policy/evaluate';
 import { hostFacts, liveObjects, plannedObjects, type LiveState, type PlannedObjects } from '../provider/policy/sources';
@@ -113,14 +112,5 @@ const section = [
 ].join('\n');
 process.stdout.write(section);
 
-const file = path.join(process.cwd(), 'bench', 'RESULTS.md');
-let md = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-const start = md.indexOf('## posture');
-if (start >= 0) {
-  const next = md.indexOf('\n## ', start + 1);
-  md = md.slice(0, start) + section + (next >= 0 ? md.slice(next + 1) : '');
-} else {
-  md = md.replace(/\n*$/, '\n\n') + section;
-}
-writeFileSync(file, md);
+writeSection(section);
 if (whole.med > TARGET_MS) process.exitCode = 1;

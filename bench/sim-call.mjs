@@ -1,7 +1,8 @@
 // One simulated xl call's wall time against a bare `node -e` in the same run (target: within 1.5x), written to
 // the "## simulator call" section of bench/RESULTS.md. Run with `npm run bench:sim` (builds dist/ first).
+import { writeSection } from './results.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,10 +59,6 @@ const section = [
   '',
 ].join('\n');
 
-const resultsPath = 'bench/RESULTS.md';
-let text = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-const re = /## simulator call\n[\s\S]*?(?=\n## |$)/;
-text = re.test(text) ? text.replace(re, section.trimEnd() + '\n') : text.trimEnd() + '\n\n' + section;
-writeFileSync(resultsPath, text);
+writeSection(section);
 console.log(section);
 if (!pass) process.exitCode = 1;

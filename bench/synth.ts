@@ -1,5 +1,6 @@
 // `npm run bench:synth`: how long `cdktf synth` of examples/secure-host takes, i.e. its cdktf.json app command
 // (esbuild bundles main.ts, node runs it and writes cdktf.out), against a bare node start. Target: <= 5 s.
+import { writeSection } from './results.mjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -61,3 +62,4 @@ const lines = [
   '',
 ];
 process.stdout.write(lines.join('\n'));
+writeSection(lines.join('\n'));

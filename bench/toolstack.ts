@@ -2,7 +2,8 @@
 // the real xl 4.17 captures (driver domain with PCI, PV client with vifs and a disk, PVH client), with distinct
 // names, domids, uuids and MACs. Prints the figures and rewrites the "## toolstack" section of bench/RESULTS.md.
 
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { writeSection } from './results.mjs';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseXlListLong } from '../provider/xen/parse';
@@ -63,15 +64,5 @@ const section = [
 ].join('\n');
 process.stdout.write(section);
 
-const results = path.join(__dirname, '..', 'bench', 'RESULTS.md');
-const file = existsSync(results) ? results : path.join(process.cwd(), 'bench', 'RESULTS.md');
-let md = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-const start = md.indexOf('## toolstack');
-if (start >= 0) {
-  const next = md.indexOf('\n## ', start + 1);
-  md = md.slice(0, start) + section + (next >= 0 ? md.slice(next + 1) : '');
-} else {
-  md = md.replace(/\n*$/, '\n\n') + section;
-}
-writeFileSync(file, md);
+writeSection(section);
 if (med > TARGET_MS) process.exitCode = 1;

@@ -1,0 +1,1 @@
+export function writeSection(section: string, file?: string): void;
