@@ -10,6 +10,7 @@ export function composeModel(host: HostFacts, live: LiveObjects, planned: Iterab
   const disks = new Map<string, ModelDisk>();
   const assignables = new Map<string, ModelAssignable>();
   let flaskPolicy: ModelFlaskPolicy | undefined;
+  const claimed = new Set<string>();
   for (const d of live.domains) domains.set(d.name, d);
   for (const v of live.vifs) vifs.set(`vif:${v.domain}/${v.devid}`, v);
   for (const k of live.disks) disks.set(`disk:${k.domain}/${k.vdev}`, k);
@@ -20,9 +21,14 @@ export function composeModel(host: HostFacts, live: LiveObjects, planned: Iterab
         domains.set(s.name, s);
         for (const k of p.inlineDisks) disks.set(`disk:${k.domain}/${k.vdev}`, k);
         break;
-      case 'vif':
-        vifs.set(p.key, s);
+      case 'vif': {
+        // A vif planned before its devid was known is, once applied, the live vif of the same domain and backend
+        // that no planned object claims yet: count it once, not twice.
+        const key = s.devid === undefined ? (unclaimedLiveVif(vifs, claimed, s) ?? p.key) : p.key;
+        claimed.add(key);
+        vifs.set(key, s);
         break;
+      }
       case 'disk':
         disks.set(p.key, s);
         break;
@@ -42,4 +48,11 @@ export function composeModel(host: HostFacts, live: LiveObjects, planned: Iterab
     assignables: [...assignables.values()],
     flaskPolicy,
   });
+}
+
+function unclaimedLiveVif(vifs: Map<string, ModelVif>, claimed: Set<string>, planned: ModelVif): string | undefined {
+  for (const [key, v] of vifs) {
+    if (v.devid !== undefined && !claimed.has(key) && v.domain === planned.domain && v.backend === planned.backend) return key;
+  }
+  return undefined;
 }
