@@ -42,7 +42,7 @@ export async function cmdNetworkAttach(ctx: Ctx, args: string[]): Promise<number
 export async function cmdNetworkDetach(ctx: Ctx, args: string[]): Promise<number> {
   if (args.length < 2) throw usage('network-detach', 2, '<Domain> <DevId|mac>');
   const [q, which] = args;
-  await ctx.mutate((s) => {
+  const info = await ctx.mutate((s) => {
     const d = findDomain(s, q);
     let idx: number;
     if (!which.includes(':')) {
@@ -60,7 +60,13 @@ export async function cmdNetworkDetach(ctx: Ctx, args: string[]): Promise<number
     }
     const [gone] = d.nics.splice(idx, 1);
     d.staleJsonVifs = [...(d.staleJsonVifs ?? []).filter((x) => x !== gone.devid), gone.devid];
+    // The serving domain died or was re-created: libxl finds no backend node and only tidies the frontend.
+    const backendAlive = !gone.backendGone && s.domains.some((x) => x.domid === gone.backendDomid);
+    return backendAlive
+      ? ''
+      : `libxl: info: libxl_device.c:1067:libxl__initiate_device_generic_remove: backend /local/domain/${gone.backendDomid}/backend/vif/${d.domid}/${gone.devid} already removed, cleanup frontend only\n`;
   });
+  ctx.err(info);
   return 0;
 }
 

@@ -130,7 +130,7 @@ export async function cmdList(ctx: Ctx, args: string[]): Promise<number> {
     // libxl keeps no configuration for stub domains, and xl list -l skips domains without one.
     const entries: Json[] = doms.filter((d) => d.stubdomFor === undefined).map((d) => ({ domid: d.domid, config: domainJson(s, d) }));
     for (const d of doms) {
-      for (const _ of d.staleJsonVifs ?? []) {
+      for (const _ of [...(d.staleJsonVifs ?? []), ...(d.staleJsonPcis ?? [])]) {
         ctx.err(`libxl: warning: libxl_domain.c:2603:retrieve_domain_configuration_end: Domain ${d.domid}:Device present in JSON but not in xenstore, ignored\n`);
       }
     }

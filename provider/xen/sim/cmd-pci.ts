@@ -49,7 +49,7 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     st.driver = opts.has('r') ? (st.savedDriver ?? null) : null;
     if (opts.has('r') && (st.savedDriver ?? null) === null) {
       delete st.savedDriver;
-      return `libxl: warning: libxl_pci.c:934:libxl__device_pci_assignable_remove: Couldn't find path for original driver; not rebinding\n`;
+      return `libxl: warning: libxl_pci.c:938:libxl__device_pci_assignable_remove: Couldn't find path for original driver; not rebinding\n`;
     }
     delete st.savedDriver;
     return '';
@@ -92,6 +92,10 @@ export async function cmdPciAttach(ctx: Ctx, args: string[]): Promise<number> {
       throw failed(`libxl: error: libxl_pci.c:1466:pci_add_dm_done: Domain ${d.domid}:xc_assign_device failed: Operation not supported\n`);
     }
     d.pcis.push(spec);
+    if (d.staleJsonPcis) {
+      d.staleJsonPcis = d.staleJsonPcis.filter((x) => x !== spec.bdf);
+      if (d.staleJsonPcis.length === 0) delete d.staleJsonPcis;
+    }
     return resetWarning(s, spec.bdf);
   });
   ctx.err(err);
@@ -114,6 +118,7 @@ export async function cmdPciDetach(ctx: Ctx, args: string[]): Promise<number> {
       );
     }
     d.pcis.splice(idx, 1);
+    d.staleJsonPcis = [...(d.staleJsonPcis ?? []).filter((x) => x !== bdf), bdf];
     return resetWarning(s, bdf);
   });
   ctx.err(err);

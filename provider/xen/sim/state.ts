@@ -51,6 +51,8 @@ export interface SimDomain {
    * warns "Device present in JSON but not in xenstore, ignored" for each until a vif with that devid is added again.
    */
   staleJsonVifs?: number[];
+  /** BDFs removed by pci-detach: likewise left in the stored JSON (seen on real 4.17 after pci-detach). */
+  staleJsonPcis?: string[];
   /** For a device-model stub domain: the domid of the HVM guest it serves. */
   stubdomFor?: number;
 }
