@@ -8,5 +8,7 @@ export interface XenClient {
   ts: Toolstack;
   connection: string;
   hotplugTimeoutMs: number;
+  /** How long a replaced or destroyed domain gets to shut down cleanly before it is destroyed. */
+  shutdownTimeoutMs: number;
   securityPolicy: SecurityPolicy;
 }

@@ -15,9 +15,6 @@ import { sameBdf } from './equivalence';
 
 export type DomainKind = 'guest' | 'driver';
 
-/** How long a replaced or destroyed domain gets to shut down cleanly before it is destroyed. */
-export const SHUTDOWN_TIMEOUT_MS = 60_000;
-
 function diskSpec(d: CtyObject): DiskSpec {
   return compact({
     target: str(d, 'target')!,
@@ -332,8 +329,9 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
 
 export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promise<void> {
   const name = str(ctx.prior, 'name')!;
-  ctx.log.info('shutting down domain', { domain: name, timeout_ms: SHUTDOWN_TIMEOUT_MS });
-  const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs: SHUTDOWN_TIMEOUT_MS, signal: ctx.signal });
+  const timeoutMs = ctx.meta.shutdownTimeoutMs;
+  ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
+  const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });
   ctx.log.info('domain removed', { domain: name, outcome });
 }
 

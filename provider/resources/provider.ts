@@ -48,6 +48,12 @@ export const xenProvider: ProviderDefinition<XenClient> = {
           description: 'How long to wait for a backend to connect a vif or disk (state 4, `hotplug-status` connected) before detaching it again. Default `30s`.',
           validators: [duration],
         },
+        shutdown_timeout: {
+          type: 'string',
+          optional: true,
+          description: 'How long a domain being destroyed or replaced gets to shut down cleanly (`xl shutdown -w`) before it is destroyed. Default `60s`.',
+          validators: [duration],
+        },
         security_policy: {
           type: 'string',
           optional: true,
@@ -75,6 +81,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       ts,
       connection: normalized,
       hotplugTimeoutMs: parseDuration(str(config, 'hotplug_timeout') ?? '30s') ?? 30000,
+      shutdownTimeoutMs: parseDuration(str(config, 'shutdown_timeout') ?? '60s') ?? 60000,
       securityPolicy: (str(config, 'security_policy') ?? 'enforce') as SecurityPolicy,
     };
   },

@@ -186,6 +186,18 @@ describe('xen_driver_domain and xen_domain', () => {
     expect(host.xl('list')).not.toMatch(/win/);
   });
 
+  test('a domain that ignores the shutdown request is destroyed after shutdown_timeout', async () => {
+    const host = simHost();
+    const tf = await open(host, { shutdown_timeout: '1s' });
+    const { state } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'stubborn', firmware: 'pvgrub64' }));
+    host.xl('sim-fault', 'hang', 'shutdown', '30');
+    const started = Date.now();
+    await tf.destroy('xen_domain', state);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(host.xl('list')).not.toMatch(/stubborn/);
+    expect(tf.provider.stderrLines.join('\n')).toMatch(/"outcome":"destroyed"/);
+  });
+
   test('a configuration to be created is checked by libxl at plan time (xl create -n); a missing kernel is explained at apply', async () => {
     const tf = await open(simHost());
     const config = tf.config('xen_domain', { name: 'bad', kernel: '/boot/nope' });

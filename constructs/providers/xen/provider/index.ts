@@ -39,6 +39,12 @@ export interface XenProviderConfig {
   */
   readonly securityPolicy?: string;
   /**
+  * How long a domain being destroyed or replaced gets to shut down cleanly (`xl shutdown -w`) before it is destroyed. Default `60s`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#shutdown_timeout XenProvider#shutdown_timeout}
+  */
+  readonly shutdownTimeout?: string;
+  /**
   * Alias name
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#alias XenProvider#alias}
@@ -96,6 +102,7 @@ export class XenProvider extends cdktf.TerraformProvider {
     this._hotplugTimeout = config.hotplugTimeout;
     this._inventory = config.inventory;
     this._securityPolicy = config.securityPolicy;
+    this._shutdownTimeout = config.shutdownTimeout;
     this._alias = config.alias;
   }
 
@@ -183,6 +190,22 @@ export class XenProvider extends cdktf.TerraformProvider {
     return this._securityPolicy;
   }
 
+  // shutdown_timeout - computed: false, optional: true, required: false
+  private _shutdownTimeout?: string; 
+  public get shutdownTimeout() {
+    return this._shutdownTimeout;
+  }
+  public set shutdownTimeout(value: string | undefined) {
+    this._shutdownTimeout = value;
+  }
+  public resetShutdownTimeout() {
+    this._shutdownTimeout = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get shutdownTimeoutInput() {
+    return this._shutdownTimeout;
+  }
+
   // alias - computed: false, optional: true, required: false
   private _alias?: string; 
   public get alias() {
@@ -210,6 +233,7 @@ export class XenProvider extends cdktf.TerraformProvider {
       hotplug_timeout: cdktf.stringToTerraform(this._hotplugTimeout),
       inventory: cdktf.stringToTerraform(this._inventory),
       security_policy: cdktf.stringToTerraform(this._securityPolicy),
+      shutdown_timeout: cdktf.stringToTerraform(this._shutdownTimeout),
       alias: cdktf.stringToTerraform(this._alias),
     };
   }
@@ -242,6 +266,12 @@ export class XenProvider extends cdktf.TerraformProvider {
       },
       security_policy: {
         value: cdktf.stringToHclTerraform(this._securityPolicy),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      shutdown_timeout: {
+        value: cdktf.stringToHclTerraform(this._shutdownTimeout),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

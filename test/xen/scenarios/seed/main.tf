@@ -21,6 +21,8 @@ provider "xen" {
   connection = "xl:///usr/sbin/xl"
   # Under TCG the driver domain's `xl devd` comes up 10-60 s after xl create returns; the vif wait covers it.
   hotplug_timeout = "240s"
+  # The lab's busybox guests ignore a shutdown request: keep the graceful wait short before xl destroy.
+  shutdown_timeout = "10s"
 }
 
 resource "xen_pci_assignable" "nic" {
