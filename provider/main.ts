@@ -10,8 +10,11 @@ function runXlSim(argv: string[]): void {
     process.stderr.write(`terraform-provider-xen: the simulated host (provider/xen/sim/cli) is not available in this build: ${String(err)}\n`);
     process.exit(1);
   }
+  // exitCode, not exit(): process.exit() drops stdout still queued for a slow pipe reader (a large `xl list -l`).
   cli.runXlSim(argv).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (err: unknown) => {
       process.stderr.write(`xl-sim: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
       process.exit(1);
