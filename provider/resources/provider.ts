@@ -40,7 +40,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
         config_dir: {
           type: 'string',
           optional: true,
-          description: 'Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen` for real xl and `DIR/configs` for the simulated host.',
+          description: 'Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl and `DIR/configs` for the simulated host.',
         },
         hotplug_timeout: {
           type: 'string',

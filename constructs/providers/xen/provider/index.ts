@@ -9,7 +9,7 @@ import * as cdktf from 'cdktf';
 
 export interface XenProviderConfig {
   /**
-  * Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen` for real xl and `DIR/configs` for the simulated host.
+  * Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl and `DIR/configs` for the simulated host.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#config_dir XenProvider#config_dir}
   */
