@@ -6,7 +6,7 @@ import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, PlanContext } from '../framework/resource';
 import { UNKNOWN } from '../protocol/cty/types';
-import { HotplugTimeoutError } from '../xen/errors';
+import { HotplugTimeoutError, XlFailed } from '../xen/errors';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
 import { str } from './values';
@@ -117,4 +117,25 @@ export async function planBackendRestart(ctx: PlanContext<XenClient>): Promise<v
   // What the new attachment will report; everything the user configured (and the MAC libxl chose) stays.
   for (const k of ['id', 'devid', 'backend_domid', 'state', 'hotplug_status']) ctx.planned[k] = UNKNOWN;
   ctx.requiresReplace([{ attr: 'backend_domid' }]);
+}
+
+const BACKEND_NOT_READY = /device_backend_callback|unable to add device/;
+
+/**
+ * Attaches through `attach`, retrying while libxl reports that the serving domain's backend did not answer: a driver
+ * domain that was just created needs a while before its `xl devd` serves backends (libxl itself waits only ~10 s).
+ * The retries stay within hotplug_timeout, the user's budget for a backend coming up.
+ */
+export async function attachWhenBackendReady(ctx: BaseContext<XenClient>, ends: Endpoints, what: string, attach: () => Promise<number>): Promise<number> {
+  const deadline = Date.now() + ctx.meta.hotplugTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attach();
+    } catch (err) {
+      const notReady = err instanceof XlFailed && ends.backend.domid !== 0 && BACKEND_NOT_READY.test(err.stderr);
+      if (!notReady || Date.now() + 2000 > deadline || ctx.signal.aborted) throw err;
+      ctx.log.info(`${ends.backend.name} did not answer for the ${what} yet (is xl devd running there?); retrying`, { domain: ends.frontend.name, attempt });
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }

@@ -10,7 +10,7 @@ import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
-import { awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import { attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
 import { compact, num, str } from './values';
@@ -53,7 +53,7 @@ async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
   const spec = diskSpec(ctx.planned, ends.backend.name);
   const ts = ctx.meta.ts;
   ctx.log.info('attaching disk', { domain: ends.frontend.name, backend: ends.backend.name, vdev: spec.vdev });
-  const devid = await ts.blockAttach(ends.frontend.name, spec, { signal: ctx.signal });
+  const devid = await attachWhenBackendReady(ctx, ends, 'disk', () => ts.blockAttach(ends.frontend.name, spec, { signal: ctx.signal }));
   await awaitBackend(ctx, 'vbd', ends, devid, () => ts.blockDetach(ends.frontend.name, spec.vdev, { signal: ctx.signal }));
   ts.invalidate();
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });

@@ -9,7 +9,7 @@ import { intBetween, stringCheck } from '../framework/validators';
 import type { NicInfo, VifSpec } from '../xen/model';
 import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript } from '../xen/validate';
 import type { XenClient } from './client';
-import { awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import { attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { domainName } from './domain_schema';
 import { compact, num, str } from './values';
@@ -64,7 +64,7 @@ async function attach(ctx: ApplyContext<XenClient>, devid?: number): Promise<Cty
   if (devid !== undefined) spec.devid = devid;
   const ts = ctx.meta.ts;
   ctx.log.info('attaching vif', { domain: ends.frontend.name, backend: ends.backend.name, bridge: spec.bridge });
-  const id = await ts.networkAttach(ends.frontend.name, spec, { signal: ctx.signal });
+  const id = await attachWhenBackendReady(ctx, ends, 'vif', () => ts.networkAttach(ends.frontend.name, spec, { signal: ctx.signal }));
   await awaitBackend(ctx, 'vif', ends, id, () => ts.networkDetach(ends.frontend.name, id, { signal: ctx.signal }));
   ts.invalidate();
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });

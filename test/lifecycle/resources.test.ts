@@ -291,6 +291,19 @@ describe('xen_vif and xen_disk', () => {
     expect(host.xl('network-list', 'web').trim().split('\n')).toHaveLength(1); // header only
   });
 
+  test('vif: a driver domain whose backend does not answer yet (xl devd still starting) is retried within hotplug_timeout', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    await base(tf);
+    const msg = 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 1:unable to add device with path /local/domain/2/backend/vif/1/0';
+    host.xl('sim-fault', 'fail-once', 'network-attach', '1', msg);
+    host.xl('sim-fault', 'fail-once', 'network-attach', '1', msg);
+    const { state } = await tf.applyConfig('xen_vif', null, tf.config('xen_vif', { domain: 'web', backend: 'netdd', bridge: 'xenbr0' }));
+    expect(state.hotplug_status).toBe('connected');
+    expect(tf.provider.stderrLines.filter((l) => l.includes('did not answer for the vif yet'))).toHaveLength(2);
+    expect(host.xl('network-list', 'web').trim().split('\n')).toHaveLength(2); // header + the one vif
+  });
+
   test('disk: served by a storage driver domain, no-op, import, destroy', async () => {
     const host = simHost();
     const tf = await open(host);
