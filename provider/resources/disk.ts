@@ -13,7 +13,7 @@ import type { XenClient } from './client';
 import { attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
-import { compact, num, str } from './values';
+import { compact, num, spelled, str } from './values';
 import { sameScript } from './equivalence';
 
 function diskSpec(v: CtyObject, backend: string): DiskSpec {
@@ -39,8 +39,7 @@ function diskValues(prior: CtyObject, ends: Endpoints, disk: DiskInfo, devid: nu
   out.access = disk.access;
   // libxl fills in a backend type the user did not ask for; report it only when the user chose one.
   out.backendtype = typeof prior.backendtype === 'string' ? (disk.backendtype ?? null) : null;
-  const script = disk.script;
-  out.script = script === undefined ? null : typeof prior.script === 'string' && prior.script.endsWith(script.slice(script.lastIndexOf('/') + 1)) ? prior.script : script;
+  out.script = spelled(prior.script, disk.script, sameScript);
   out.devid = devid;
   out.backend_domid = backendDomid;
   out.state = state === '' ? null : Number(state);

@@ -9,7 +9,7 @@ import type { ApplyContext, BaseContext, PlanContext } from '../framework/resour
 import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolicy, ShutdownAction, DiskFormat, DiskAccess, DiskBackendType } from '../xen/model';
 import { normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
-import { bool, compact, num, obj, objects, str } from './values';
+import { bool, compact, num, obj, objects, spelled, str } from './values';
 import { labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 
@@ -74,12 +74,6 @@ function runtimeState(rt: DomainRuntime | undefined): string {
   if (s.shutdown) return 'shutdown';
   if (s.paused) return 'paused';
   return 'running';
-}
-
-/** The user's spelling when it means the same as what libxl reports. */
-function spelled(prior: CtyValue | undefined, actual: string | undefined, same: (a: string, b: string) => boolean = (a, b) => a === b): CtyValue {
-  if (actual === undefined) return null;
-  return typeof prior === 'string' && same(prior, actual) ? prior : actual;
 }
 
 /**

@@ -29,10 +29,6 @@ export function obj(o: CtyObject, k: string): CtyObject | undefined {
   return v !== null && typeof v === 'object' && !(v instanceof Unknown) && !Array.isArray(v) ? (v as CtyObject) : undefined;
 }
 
-export function isKnown(v: CtyValue | undefined): boolean {
-  return v !== undefined && !(v instanceof Unknown);
-}
-
 /** Omits undefined so optional spec fields stay absent rather than present-but-undefined. */
 export function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
@@ -40,11 +36,10 @@ export function compact<T extends object>(o: T): T {
 }
 
 /**
- * Keeps the user's spelling when libxl reports the same thing differently (e.g. `03:00.0` vs `0000:03:00.0`, MAC
- * case): Terraform requires a value known in the plan to come back byte-identical.
+ * The user's spelling when it means the same as what libxl reports (e.g. `03:00.0` vs `0000:03:00.0`, MAC case):
+ * Terraform requires a value known in the plan to come back byte-identical.
  */
-export function sameOr<T>(stateValue: CtyValue | undefined, actual: T | undefined, equal: (a: string, b: T) => boolean): CtyValue {
+export function spelled(prior: CtyValue | undefined, actual: string | undefined, same: (a: string, b: string) => boolean = (a, b) => a === b): CtyValue {
   if (actual === undefined) return null;
-  if (typeof stateValue === 'string' && equal(stateValue, actual)) return stateValue;
-  return actual as unknown as CtyValue;
+  return typeof prior === 'string' && same(prior, actual) ? prior : actual;
 }

@@ -12,7 +12,7 @@ import type { XenClient } from './client';
 import { attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import type { Endpoints } from './device_common';
 import { domainName } from './domain_schema';
-import { compact, num, str } from './values';
+import { compact, num, spelled, str } from './values';
 import { sameMac, sameRate, sameScript } from './equivalence';
 
 function vifSpec(v: CtyObject, backend: string): VifSpec {
@@ -37,17 +37,15 @@ function formatRate(r: NonNullable<NicInfo['rate']>): string {
 
 /** Terraform values for a vif from libxl's nic, keeping the spelling of `prior` wherever it means the same. */
 function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: string, hotplug: string, backendDomid = ends.backend.domid): CtyObject {
-  const keep = (k: string, actual: string | undefined, same: (a: string) => boolean): CtyValue =>
-    actual === undefined ? null : typeof prior[k] === 'string' && same(prior[k] as string) ? prior[k] : actual;
   const out = record<CtyValue>();
   out.id = `${ends.frontend.name}/${nic.devid}`;
   out.domain = typeof prior.domain === 'string' ? prior.domain : ends.frontend.name;
   out.backend = typeof prior.backend === 'string' ? prior.backend : ends.backend.name;
-  out.mac = keep('mac', nic.mac, (a) => sameMac(a, nic.mac ?? ''));
+  out.mac = spelled(prior.mac, nic.mac, sameMac);
   out.bridge = nic.bridge ?? null;
   out.ip = nic.ip ?? null;
-  out.script = keep('script', nic.script, (a) => sameScript(a, nic.script ?? ''));
-  out.rate = nic.rate ? keep('rate', formatRate(nic.rate), (a) => sameRate(a, formatRate(nic.rate!))) : null;
+  out.script = spelled(prior.script, nic.script, sameScript);
+  out.rate = nic.rate ? spelled(prior.rate, formatRate(nic.rate), sameRate) : null;
   out.model = nic.model ?? null;
   out.vifname = nic.vifname ?? null;
   out.mtu = nic.mtu ?? null;
