@@ -43,6 +43,8 @@ export interface ModelDomain {
   /** HVM only: where the device model runs; undefined when no device_model block (QEMU in dom0). */
   deviceModel?: { stubdomain: boolean; seclabel?: string };
   pci: ModelPci[];
+  /** Planned domains: the pci blocks are not known yet (a dynamic block over an unknown value), so `pci` may be short. */
+  pciUnknown?: boolean;
   resource?: ResourceRef;
 }
 

@@ -429,7 +429,7 @@ const driverDomainWithoutDevice: Rule = {
   evaluate(m, only) {
     const out: RawFinding[] = [];
     for (const d of domainsOf(m, only)) {
-      if (d.kind !== 'driver' || d.pci.length > 0) continue;
+      if (d.kind !== 'driver' || d.pci.length > 0 || d.pciUnknown) continue;
       out.push({ target: d, subject: d.name, path: [{ attr: 'pci' }], message: `Driver domain ${d.name} has no PCI device to drive.` });
     }
     return out;

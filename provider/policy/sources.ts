@@ -1,7 +1,7 @@
 // Model objects from the two places they come from: live state (the Toolstack's listings) and the values Terraform
 // sends for a resource being planned or validated. Unknown values become undefined: a rule never guesses.
 
-import type { CtyObject } from '../protocol/cty/types';
+import { Unknown, type CtyObject } from '../protocol/cty/types';
 import type { Path } from '../framework/diagnostics';
 import type { DomainInfo, DomainType, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
 import { normalizeBdf } from '../xen/validate';
@@ -135,6 +135,7 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     firmware: str(v, 'firmware'),
     deviceModel: dm ? { stubdomain: bool(dm, 'stubdomain') === true, seclabel: str(dm, 'seclabel') } : undefined,
     pci,
+    pciUnknown: v.pci instanceof Unknown || (Array.isArray(v.pci) && v.pci.some((p) => p instanceof Unknown)),
     resource,
   };
   const inlineDisks: ModelDisk[] = objects(v, 'disk').flatMap((k, i) => {

@@ -9,7 +9,7 @@ import type { PlanContext } from '../../../provider/framework/resource';
 import { createLogger } from '../../../provider/log';
 import { PostureEngine, type PostureClient } from '../../../provider/policy/engine';
 import type { SecurityPolicy } from '../../../provider/policy/evaluate';
-import { record, type CtyObject, type CtyValue } from '../../../provider/protocol/cty/types';
+import { record, UNKNOWN, type CtyObject, type CtyValue } from '../../../provider/protocol/cty/types';
 import { createToolstack } from '../../../provider/xen/connect';
 import { runXlSim } from '../../../provider/xen/sim/cli';
 import type { Toolstack } from '../../../provider/xen/toolstack';
@@ -91,4 +91,17 @@ test('validation reports own-configuration rules under the provider block\'s sec
   const off = { config: domain('old', { bootloader: 'pygrub' }), diags: new Diagnostics() };
   engine.checkConfig('xen_domain', off);
   expect(off.diags.items).toEqual([]);
+});
+
+test('a driver domain whose pci blocks are not known yet (dynamic block over a variable at validate) is not called device-less', () => {
+  const engine = new PostureEngine();
+  const dd = (pci: CtyValue) => ({ config: o({ name: 'netdd', class: 'network', type: 'pv', seclabel: null, pci, disk: [] }), diags: new Diagnostics() });
+  for (const pci of [UNKNOWN, [UNKNOWN]]) {
+    const v = dd(pci);
+    engine.checkConfig('xen_driver_domain', v);
+    expect(v.diags.items).toEqual([]);
+  }
+  const none = dd([]);
+  engine.checkConfig('xen_driver_domain', none);
+  expect(none.diags.items.map((d) => d.summary)).toEqual(['Driver domain without a device: netdd']);
 });
