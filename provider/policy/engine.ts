@@ -127,8 +127,10 @@ export class PostureEngine {
       if (s.flask !== 'disabled' && !s.flaskTypes) log?.debug('FLASK policy types unknown on this host: flask-unknown-type is skipped');
       return { host, objects: liveObjects(s.domains, host) };
     });
-    this.live = { at: this.now(), ts, value };
-    value.catch(() => {
+    // Aged from completion, like the toolstack's reads: a reading that took longer than the window still serves.
+    const entry = { at: Number.POSITIVE_INFINITY, ts, value };
+    this.live = entry;
+    value.then(() => { entry.at = this.now(); }, () => {
       if (this.live?.value === value) this.live = undefined;
     });
     return value;

@@ -55,7 +55,14 @@ export interface XlToolstackOptions {
   readCacheMs?: number;
 }
 
-interface Cached<T> { at: number; value: Promise<T> }
+interface Cached<T> { at: number; took: number; value: Promise<T> }
+
+/**
+ * A read is reused for at least readCacheMs, and for this many times as long as it took: on a slow dom0 (a loaded
+ * host, or Xen under emulation where one `xl list -l` takes 1-2 s) a fixed one-second window expired between any
+ * two resources of one plan, so each re-read the host and made the next read slower still.
+ */
+const SLOW_READ_FACTOR = 4;
 
 /**
  * Host facts (xl info, its boot log, the FLASK mode) change only through this object's mutations, which clear the
@@ -112,16 +119,21 @@ export class XlToolstack implements Toolstack {
   }
 
   /**
-   * Reuses a read for `ttlMs` after it completed (a pending read is always shared). The age counts from completion:
-   * under emulation one xl call can take longer than the whole window, which made every caller run it again.
+   * Reuses a read for `ttlMs` (or SLOW_READ_FACTOR times its duration, if longer) after it completed; a pending read
+   * is always shared. The age counts from completion: under emulation one xl call can take longer than the whole
+   * window, which made every caller run it again.
    */
   private cached<T>(key: string, f: () => Promise<T>, ttlMs = this.cacheMs): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
-    if (hit && Date.now() - hit.at <= ttlMs) return hit.value;
+    if (hit && Date.now() - hit.at <= Math.max(ttlMs, SLOW_READ_FACTOR * hit.took)) return hit.value;
+    const started = Date.now();
     const value = f();
-    const entry: Cached<T> = { at: Number.POSITIVE_INFINITY, value };
+    const entry: Cached<T> = { at: Number.POSITIVE_INFINITY, took: 0, value };
     this.cache.set(key, entry);
-    value.then(() => { entry.at = Date.now(); }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
+    value.then(() => {
+      entry.at = Date.now();
+      entry.took = entry.at - started;
+    }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
     return value;
   }
 

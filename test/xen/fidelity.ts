@@ -9,8 +9,8 @@
 // got 520/521), `xl info` free_memory within FREE_SLACK_MIB (Xen grows a running guest's grant table and other
 // per-domain frames lazily, as the guest uses them: the same state read a few seconds later showed 1 MiB less), and
 // the path of the xl config file.
-// Polling reads superseded by a later identical read before the next change are skipped: how many intermediate
-// states a poll sees depends on timing. Commands the provider killed (timeout) are not replayed: their effect on
+// Polling reads superseded by a later identical read before the next change are neither replayed nor compared: how
+// many intermediate states a poll sees depends on timing. Commands the provider killed (timeout) are not replayed: their effect on
 // the real host is unknown.
 
 import { execFile } from 'node:child_process';
@@ -191,6 +191,9 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
     const c = classify(r.argv);
     if (!c) { lines.push(`skip  ${r.argv.join(' ')}: not a toolstack command`); continue; }
     if (r.exitCode === null) { lines.push(`skip  ${r.argv.join(' ')}: did not finish in dom0 (${r.error ?? 'killed'}); effect unknown, not replayed`); continue; }
+    // A read changes nothing in the simulator (its xenstore is a function of state and time), so one superseded
+    // by a later identical read need not be replayed at all.
+    if (!keep.has(i)) continue;
     // Config files: the simulator reads a copy; its messages name the copy, put back to the real path.
     const swaps: Array<[string, string]> = [];
     const args = c.args.map((a) => {
@@ -208,7 +211,6 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
       sim.stdout = sim.stdout.split(copy).join(orig);
       sim.stderr = sim.stderr.split(copy).join(orig);
     }
-    if (!keep.has(i)) continue;
     compared += 1;
     const diffs = compareOutcome(c, { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, sim);
     const k = perKind.get(c.kind) ?? { n: 0, bad: 0 };

@@ -63,6 +63,23 @@ describe('XlToolstack over a fake xl', () => {
     expect(h.calls().map((c) => c.join(' '))).toEqual(['list -l', 'destroy client', 'list -l']);
   });
 
+  test('a slow read is reused for four times as long as it took; a fast one expires after its short window', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const slow = harness({ 'list -l': { stdout: fx('xl-list-l.all.json'), sleepMs: 400 } }, { readCacheMs: 10 });
+    await slow.ts.listDomains();
+    await sleep(700); // well past readCacheMs, well inside 4 x 400 ms
+    await slow.ts.listDomains();
+    expect(slow.calls().filter((c) => c.join(' ') === 'list -l')).toHaveLength(1);
+
+    const fast = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') } }, { readCacheMs: 10 });
+    const t0 = Date.now();
+    await fast.ts.listDomains();
+    const t1 = Date.now();
+    await sleep(4 * (t1 - t0) + 50); // the read took at most t1 - t0
+    await fast.ts.listDomains();
+    expect(fast.calls().filter((c) => c.join(' ') === 'list -l')).toHaveLength(2);
+  });
+
   test('sxp output is refused clearly', async () => {
     const h = harness({ 'list -l': { stdout: '(domain (domid 0))\n' } });
     await expect(h.ts.listDomains()).rejects.toThrow(/output_format|S-expressions/);
