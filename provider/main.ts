@@ -33,6 +33,7 @@ function runProvider(debug: boolean): void {
     log.error('unhandled promise rejection', { error: reason, stack: reason instanceof Error ? reason.stack : undefined }),
   );
 
+  log.debug('starting', { code_cache: (globalThis as { __xenProviderCodeCache?: string }).__xenProviderCodeCache ?? 'not built in' });
   const { serve } = require('./plugin/serve') as typeof import('./plugin/serve');
   serve({
     env: process.env,
@@ -51,9 +52,24 @@ function runProvider(debug: boolean): void {
   });
 }
 
+/**
+ * The build's run for the code cache (provider/launcher.cjs): load, without serving or touching a host, every module
+ * a provider start and a simulator call load, so that what V8 compiles for them is saved.
+ */
+function warmCodeCache(): void {
+  require('./log');
+  require('./plugin/serve');
+  require('./xen/sim/cli');
+  const service = (require('./framework') as typeof import('./framework')).createProviderService(
+    (require('./resources') as typeof import('./resources')).xenProvider,
+  );
+  void service;
+}
+
 function main(argv: string[]): void {
   // Before the cookie check: the simulated host is run by tests and users directly.
   if (argv[0] === '__xl-sim') return runXlSim(argv.slice(1));
+  if (argv[0] === '__write-code-cache') return warmCodeCache();
   const debug = argv.includes('--debug');
   if (!debug && !hasMagicCookie(process.env)) {
     process.stderr.write(NOT_A_PLUGIN_MESSAGE);

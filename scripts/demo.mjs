@@ -83,6 +83,9 @@ for (const host of HOSTS) {
   const dir = path.join(mirror, host, 'xen-project/xen', version, 'linux_amd64');
   mkdirSync(dir, { recursive: true });
   copyFileSync(path.join(root, 'dist/terraform-provider-xen'), path.join(dir, `terraform-provider-xen_v${version}`));
+  // The V8 code cache goes beside it under the executable's name (provider/launcher.cjs); Terraform copies the
+  // whole package directory.
+  copyFileSync(path.join(root, 'dist/terraform-provider-xen.v8cache'), path.join(dir, `terraform-provider-xen_v${version}.v8cache`));
 }
 const cliConfig = path.join(work, 'terraform.rc');
 writeFileSync(

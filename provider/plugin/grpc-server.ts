@@ -2,6 +2,7 @@
 // We do not use @grpc/grpc-js here because loading it costs more than Node's own startup (measured ~120 ms on the
 // CI machine, see bench/RESULTS.md), and Terraform starts 2-5 provider processes per command.
 import type * as http2 from 'node:http2';
+import type * as net from 'node:net';
 import type { Logger } from '../log';
 import { FrameDecoder, GrpcError, MAX_MESSAGE_BYTES, Status, encodeFrame, encodeGrpcMessage, parseGrpcTimeout } from './grpc-wire';
 import type { StatusCode } from './grpc-wire';
@@ -36,7 +37,7 @@ export class GrpcServer {
     this.methods.set(path, { kind: 'serverStream', fn });
   }
 
-  /** Serve gRPC on an http2 server (TLS or plaintext); the caller owns listen(). */
+  /** Serve gRPC on an http2 server (fed plaintext or TLS connections); the caller owns listen(). */
   attach(server: http2.Http2Server | http2.Http2SecureServer): void {
     server.on('session', (session: http2.ServerHttp2Session) => {
       this.sessions.add(session);
@@ -44,11 +45,10 @@ export class GrpcServer {
       session.on('error', (err) => this.log.debug('http2 session error', { error: err }));
     });
     server.on('stream', (stream, headers) => this.handle(stream, headers));
-    server.on('tlsClientError', (err) => this.log.warn('refused a TLS connection', { error: err }));
   }
 
   /** Ends every call (streams end with OK) and closes connections gracefully; resolves when all are closed. */
-  drain(server: http2.Http2Server | http2.Http2SecureServer, graceMs: number): Promise<void> {
+  drain(server: net.Server, graceMs: number): Promise<void> {
     server.close();
     for (const call of this.calls) call.abort(new GrpcError(Status.UNAVAILABLE, 'provider is shutting down'));
     const open = [...this.sessions].map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.close(resolve))));

@@ -7,6 +7,8 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import type * as net from 'node:net';
+import * as tls from 'node:tls';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import type { ProviderService } from '../framework';
@@ -43,24 +45,42 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const settings = { maxConcurrentStreams: 1000, maxHeaderListSize: 1 << 20 };
   // maxSessionMemory is in MB: large responses queue in the session until the peer's window opens.
   const common = { maxSessionMemory: Math.ceil((2 * MAX_MESSAGE_BYTES) / 1e6), settings };
-  const server = cert
-    ? http2.createSecureServer({
-        ...common,
+  const clientDer = clientCertPem ? pemCertificateDer(clientCertPem) : undefined;
+  if (clientCertPem && !clientDer) {
+    process.stderr.write('terraform-provider-xen: PLUGIN_CLIENT_CERT is not a PEM certificate; was the provider started by Terraform?\n');
+    opts.exit(1);
+    return;
+  }
+  const h2 = http2.createServer(common);
+  const grpc = new GrpcServer(log);
+  grpc.attach(h2);
+  // With TLS, the socket is a tls.Server that hands HTTP/2 only the connections it accepted: a refused client never
+  // sees a single HTTP/2 frame.
+  const server = cert && clientDer
+    ? tls.createServer({
         key: cert.keyPem,
         cert: cert.certPem,
-        // Trust exactly Terraform's certificate and demand it on every connection: anything else on this host that
-        // can reach the socket must not be able to drive dom0.
-        ca: clientCertPem,
-        requestCert: true,
-        rejectUnauthorized: true,
+        ALPNProtocols: ['h2'],
         minVersion: 'TLSv1.2',
-        allowHTTP1: false,
+        // Demand a client certificate and accept exactly Terraform's (otherClient): anything else on this host that
+        // can reach the socket must not be able to drive dom0. Not via `ca: clientCertPem`: node then builds its
+        // whole bundled root store, twice, ~1 s of every provider start on an emulated dom0, for trust we never
+        // want. With no CA at all, TLS still proves that the client holds its certificate's key (CertificateVerify);
+        // the pin decides which certificate that may be.
+        ca: [],
+        requestCert: true,
+        rejectUnauthorized: false,
+      }, (socket) => {
+        const refused = otherClient(socket, clientDer);
+        if (refused) {
+          log.warn('refused a TLS connection', { reason: refused });
+          socket.destroy();
+          return;
+        }
+        h2.emit('connection', socket);
       })
-    : http2.createServer(common);
-
-  const grpc = new GrpcServer(log);
-  grpc.attach(server);
-
+    : h2;
+  server.on('tlsClientError', (err: Error) => log.warn('refused a TLS connection', { error: err }));
   const socketPath = path.join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}`);
   await listenPrivately(server, socketPath);
   const removeSocket = (): void => {
@@ -101,8 +121,23 @@ export async function serve(opts: ServeOptions): Promise<void> {
   log.debug('plugin server ready', { socket: socketPath, tls: Boolean(cert), debug: opts.debug });
 }
 
+/** The DER of the first certificate in a PEM text, or undefined if there is none. */
+export function pemCertificateDer(pem: string): Buffer | undefined {
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
+  const der = m ? Buffer.from(m[1].replace(/\s+/g, ''), 'base64') : undefined;
+  return der && der.length > 0 ? der : undefined;
+}
+
+/** Why a connection is not Terraform's: no certificate, or another one than PLUGIN_CLIENT_CERT. */
+function otherClient(socket: tls.TLSSocket, expected: Buffer): string | undefined {
+  const peer = socket.getPeerCertificate(true);
+  if (!peer || !peer.raw) return 'the client sent no certificate';
+  if (!peer.raw.equals(expected)) return 'the client certificate is not the one Terraform passed in PLUGIN_CLIENT_CERT';
+  return undefined;
+}
+
 /** Creates the socket with mode 0600 from the start (umask), not after a window in which others could connect. */
-function listenPrivately(server: http2.Http2Server | http2.Http2SecureServer, socketPath: string): Promise<void> {
+function listenPrivately(server: net.Server, socketPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const previous = process.umask(0o177);
     server.once('error', reject);

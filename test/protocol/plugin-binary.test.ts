@@ -52,6 +52,29 @@ describe('refusing to start', () => {
     expect(r.stdout).toBe('');
   });
 
+  test('when PLUGIN_CLIENT_CERT is not a PEM certificate: nothing listens, stderr says why', async () => {
+    const r = await runToExit({ ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: 'not a certificate' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('PLUGIN_CLIENT_CERT is not a PEM certificate');
+  });
+
+  test('the code cache written by the build is accepted (a rejected one would cost every start its compile time)', async () => {
+    const child = spawn(DEFAULT_BINARY, [], { env: { ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', TF_LOG: 'debug' } });
+    const lines = readline.createInterface({ input: child.stderr });
+    try {
+      const starting = await new Promise<Record<string, unknown>>((resolve) => {
+        lines.on('line', (l) => {
+          const e = JSON.parse(l) as Record<string, unknown>;
+          if (e['@message'] === 'starting') resolve(e);
+        });
+      });
+      expect(starting.code_cache).toBe('used');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   test('when the client does not offer protocol 6', async () => {
     const r = await runToExit({ ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5' });
     expect(r.code).toBe(1);

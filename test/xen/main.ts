@@ -76,6 +76,7 @@ async function prepareDom0(s: Steps, lab: Lab): Promise<void> {
     if (prep.code !== 0) throw new Error(`mkdir in dom0 failed: ${prep.stderr}`);
     const puts: Array<[string, string]> = [
       [path.join(CHECKOUT, 'dist', 'terraform-provider-xen'), `${REMOTE}/dist/`],
+      [path.join(CHECKOUT, 'dist', 'terraform-provider-xen.v8cache'), `${REMOTE}/dist/`],
       [cli, `${REMOTE}/`],
       [path.join(CHECKOUT, 'test', 'xen', 'dom0'), `${REMOTE}`],
       [path.join(CHECKOUT, 'test', 'xen', 'scenarios', 'seed'), `${REMOTE}/tf`],
