@@ -21,8 +21,9 @@ provider "xen" {
   connection = "xl:///usr/sbin/xl"
   # Under TCG the driver domain's `xl devd` comes up 10-60 s after xl create returns; the vif wait covers it.
   hotplug_timeout = "240s"
-  # The lab's busybox guests ignore a shutdown request: keep the graceful wait short before xl destroy.
-  shutdown_timeout = "10s"
+  # The lab's busybox guests ignore a shutdown request: the graceful path (xl shutdown -w, then xl destroy) still
+  # runs, with a short wait.
+  shutdown_timeout = "3s"
 }
 
 resource "xen_pci_assignable" "nic" {
