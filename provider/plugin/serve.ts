@@ -64,7 +64,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
         minVersion: 'TLSv1.2',
         // Demand a client certificate and accept exactly Terraform's (otherClient): anything else on this host that
         // can reach the socket must not be able to drive dom0. Not via `ca: clientCertPem`: node then builds its
-        // whole bundled root store, twice, ~1 s of every provider start on an emulated dom0, for trust we never
+        // bundled root CA store, ~1 s of every provider start on an emulated dom0 (measured), for trust we never
         // want. With no CA at all, TLS still proves that the client holds its certificate's key (CertificateVerify);
         // the pin decides which certificate that may be.
         ca: [],
