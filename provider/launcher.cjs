@@ -12,22 +12,30 @@ const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { Script } = require('node:vm');
 
 const SOURCE = '/*BUNDLE*/';
+// sha256 of SOURCE, set by the build. The cache file starts with it: V8 itself checks only the source's length, so
+// a cache left over from another build of the same length would otherwise run that build's code.
+const SOURCE_ID = '/*SOURCE_ID*/';
 const cacheFile = `${__filename}.v8cache`;
 // `NAME __write-code-cache`: the build runs the bundle's start-up modules once and saves what V8 compiled.
 const writing = process.argv[2] === '__write-code-cache';
+const header = Buffer.from(`${SOURCE_ID}\n`);
 let cachedData;
+let status = 'absent';
 if (!writing) {
   try {
-    cachedData = readFileSync(cacheFile);
+    const file = readFileSync(cacheFile);
+    if (file.subarray(0, header.length).equals(header)) cachedData = file.subarray(header.length);
+    else status = 'stale';
   } catch {
     cachedData = undefined;
   }
 }
 const script = new Script(SOURCE, { filename: __filename, cachedData });
-globalThis.__xenProviderCodeCache = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used';
+if (cachedData !== undefined) status = script.cachedDataRejected ? 'rejected' : 'used';
+globalThis.__xenProviderCodeCache = status;
 script.runInThisContext()(exports, require, module, __filename, __dirname);
 if (writing) {
   const tmp = `${cacheFile}.${process.pid}`;
-  writeFileSync(tmp, script.createCachedData(), { mode: 0o644 });
+  writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]), { mode: 0o644 });
   renameSync(tmp, cacheFile);
 }

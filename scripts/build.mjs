@@ -3,6 +3,7 @@
 // cache (dist/terraform-provider-xen.v8cache, see provider/launcher.cjs) only makes it start faster when beside it.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const common = {
@@ -27,8 +28,11 @@ async function provider() {
   // literal, and the function passed to replace() keeps `$` sequences in it literal.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${bundle}\n})`;
   const launcher = readFileSync('provider/launcher.cjs', 'utf8');
-  if (!launcher.includes("'/*BUNDLE*/'")) throw new Error('build: provider/launcher.cjs lost its /*BUNDLE*/ slot');
-  writeFileSync(out, SHEBANG + launcher.replace("'/*BUNDLE*/'", () => JSON.stringify(wrapped)));
+  for (const slot of ["'/*BUNDLE*/'", "'/*SOURCE_ID*/'"]) {
+    if (!launcher.includes(slot)) throw new Error(`build: provider/launcher.cjs lost its ${slot} slot`);
+  }
+  const id = createHash('sha256').update(wrapped).digest('hex');
+  writeFileSync(out, SHEBANG + launcher.replace("'/*SOURCE_ID*/'", () => JSON.stringify(id)).replace("'/*BUNDLE*/'", () => JSON.stringify(wrapped)));
   chmodSync(out, 0o755);
   rmSync(`${out}.v8cache`, { force: true });
   execFileSync(process.execPath, [out, '__write-code-cache'], { stdio: 'inherit' });

@@ -1,7 +1,7 @@
 // The go-plugin contract of the built binary (run `npm run build` first), checked the way Terraform exercises it.
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -59,19 +59,43 @@ describe('refusing to start', () => {
     expect(r.stderr).toContain('PLUGIN_CLIENT_CERT is not a PEM certificate');
   });
 
-  test('the code cache written by the build is accepted (a rejected one would cost every start its compile time)', async () => {
-    const child = spawn(DEFAULT_BINARY, [], { env: { ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', TF_LOG: 'debug' } });
+  /** Starts BINARY like Terraform and returns what its "starting" log line says about the code cache. */
+  async function codeCacheStatus(binary: string): Promise<unknown> {
+    const child = spawn(binary, [], { env: { ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', TF_LOG: 'debug' } });
     const lines = readline.createInterface({ input: child.stderr });
+    const handshake = readline.createInterface({ input: child.stdout });
     try {
-      const starting = await new Promise<Record<string, unknown>>((resolve) => {
-        lines.on('line', (l) => {
-          const e = JSON.parse(l) as Record<string, unknown>;
-          if (e['@message'] === 'starting') resolve(e);
-        });
-      });
-      expect(starting.code_cache).toBe('used');
+      const [starting] = await Promise.all([
+        new Promise<Record<string, unknown>>((resolve) => {
+          lines.on('line', (l) => {
+            const e = JSON.parse(l) as Record<string, unknown>;
+            if (e['@message'] === 'starting') resolve(e);
+          });
+        }),
+        new Promise((resolve) => handshake.once('line', resolve)),
+      ]);
+      return starting.code_cache;
     } finally {
       child.kill('SIGKILL');
+    }
+  }
+
+  test('the code cache written by the build is accepted (a rejected one would cost every start its compile time)', async () => {
+    expect(await codeCacheStatus(DEFAULT_BINARY)).toBe('used');
+  });
+
+  test('a code cache from another build is not used, and the provider starts all the same; none at all is fine too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfxen-cache-'));
+    try {
+      const binary = path.join(dir, 'terraform-provider-xen');
+      copyFileSync(DEFAULT_BINARY, binary);
+      expect(await codeCacheStatus(binary)).toBe('absent');
+      const other = Buffer.from(readFileSync(`${DEFAULT_BINARY}.v8cache`));
+      other[0] = other[0] === 0x30 ? 0x31 : 0x30; // another build's source hash, same V8 data
+      writeFileSync(`${binary}.v8cache`, other);
+      expect(await codeCacheStatus(binary)).toBe('stale');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
