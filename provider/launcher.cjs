@@ -27,7 +27,7 @@ if (!writing) {
     if (file.subarray(0, header.length).equals(header)) cachedData = file.subarray(header.length);
     else status = 'stale';
   } catch {
-    cachedData = undefined;
+    // No cache beside this file: compile from source.
   }
 }
 const script = new Script(SOURCE, { filename: __filename, cachedData });

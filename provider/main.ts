@@ -60,10 +60,9 @@ function warmCodeCache(): void {
   require('./log');
   require('./plugin/serve');
   require('./xen/sim/cli');
-  const service = (require('./framework') as typeof import('./framework')).createProviderService(
+  (require('./framework') as typeof import('./framework')).createProviderService(
     (require('./resources') as typeof import('./resources')).xenProvider,
   );
-  void service;
 }
 
 function main(argv: string[]): void {

@@ -5,7 +5,7 @@
 // Terraform is still connecting.
 import { chmodSync, unlinkSync } from 'node:fs';
 import * as http2 from 'node:http2';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -41,16 +41,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
   }
 
   const clientCertPem = opts.debug ? undefined : env.PLUGIN_CLIENT_CERT?.trim() || undefined;
-  const cert = clientCertPem ? generateServerCertificate() : undefined;
-  const settings = { maxConcurrentStreams: 1000, maxHeaderListSize: 1 << 20 };
-  // maxSessionMemory is in MB: large responses queue in the session until the peer's window opens.
-  const common = { maxSessionMemory: Math.ceil((2 * MAX_MESSAGE_BYTES) / 1e6), settings };
-  const clientDer = clientCertPem ? pemCertificateDer(clientCertPem) : undefined;
+  const clientDer = clientCertPem ? certificateDer(clientCertPem) : undefined;
   if (clientCertPem && !clientDer) {
     process.stderr.write('terraform-provider-xen: PLUGIN_CLIENT_CERT is not a PEM certificate; was the provider started by Terraform?\n');
     opts.exit(1);
     return;
   }
+  const cert = clientDer ? generateServerCertificate() : undefined;
+  const settings = { maxConcurrentStreams: 1000, maxHeaderListSize: 1 << 20 };
+  // maxSessionMemory is in MB: large responses queue in the session until the peer's window opens.
+  const common = { maxSessionMemory: Math.ceil((2 * MAX_MESSAGE_BYTES) / 1e6), settings };
   const h2 = http2.createServer(common);
   const grpc = new GrpcServer(log);
   grpc.attach(h2);
@@ -121,11 +121,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
   log.debug('plugin server ready', { socket: socketPath, tls: Boolean(cert), debug: opts.debug });
 }
 
-/** The DER of the first certificate in a PEM text, or undefined if there is none. */
-export function pemCertificateDer(pem: string): Buffer | undefined {
-  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
-  const der = m ? Buffer.from(m[1].replace(/\s+/g, ''), 'base64') : undefined;
-  return der && der.length > 0 ? der : undefined;
+/** The DER of a PEM certificate, or undefined if the text is not one. */
+function certificateDer(pem: string): Buffer | undefined {
+  try {
+    return new X509Certificate(pem).raw;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why a connection is not Terraform's: no certificate, or another one than PLUGIN_CLIENT_CERT. */

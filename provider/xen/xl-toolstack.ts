@@ -55,7 +55,7 @@ export interface XlToolstackOptions {
   readCacheMs?: number;
 }
 
-interface Cached<T> { at: number; took: number; value: Promise<T> }
+interface Cached<T> { until: number; value: Promise<T> }
 
 /**
  * A read is reused for at least readCacheMs, and for this many times as long as it took: on a slow dom0 (a loaded
@@ -125,14 +125,14 @@ export class XlToolstack implements Toolstack {
    */
   private cached<T>(key: string, f: () => Promise<T>, ttlMs = this.cacheMs): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
-    if (hit && Date.now() - hit.at <= Math.max(ttlMs, SLOW_READ_FACTOR * hit.took)) return hit.value;
+    if (hit && Date.now() <= hit.until) return hit.value;
     const started = Date.now();
     const value = f();
-    const entry: Cached<T> = { at: Number.POSITIVE_INFINITY, took: 0, value };
+    const entry: Cached<T> = { until: Number.POSITIVE_INFINITY, value };
     this.cache.set(key, entry);
     value.then(() => {
-      entry.at = Date.now();
-      entry.took = entry.at - started;
+      const done = Date.now();
+      entry.until = done + Math.max(ttlMs, SLOW_READ_FACTOR * (done - started));
     }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
     return value;
   }
