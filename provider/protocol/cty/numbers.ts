@@ -137,7 +137,10 @@ export function wireNumber(n: CtyNumber): WireNumber {
   if (i !== undefined) return { kind: 'int', value: i };
   const f = decimalToExactFloat(d);
   if (f !== undefined) return { kind: 'float', value: f };
-  return { kind: 'text', text: n.text };
+  // An integer past int64 but within uint64 reads back as a bigint (numberFromText), which writes its plain digits:
+  // write those here too, so "92300.0003e14" and 9230000030000000000n encode to the same bytes, as go-cty's would.
+  const u = decimalToBigint(d, INT64_MIN, UINT64_MAX);
+  return { kind: 'text', text: u !== undefined ? u.toString() : n.text };
 }
 
 /**
