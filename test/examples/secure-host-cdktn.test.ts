@@ -25,13 +25,15 @@ testWithTerraform(
       expect(manifest.dependencies[cdktn.packageName]).toMatch(/^file:.*\.tgz$/);
       expect(manifest.devDependencies[cdktn.cli.name]).toBe(cdktn.cli.version);
       await npm(app, ['install', tarball('cdktn')]);
+      // The package's .d.ts types the app: tsc checks it against what was installed.
+      await npm(app, ['run', 'typecheck']);
 
       const node = nodeForCdktnCli();
       const sim = path.join(tf.dir, 'sim');
       const outputs = path.join(tf.dir, 'outputs.json');
       const env = {
         ...process.env,
-        // cdktn-cli's `#!/usr/bin/env node` and the app command (npx tsc && node build/main.js) run on this node.
+        // cdktn-cli's `#!/usr/bin/env node` and the app command (cdktf.json: esbuild, then node) run on this node.
         PATH: [path.dirname(node), path.join(app, 'node_modules/.bin'), process.env.PATH].join(path.delimiter),
         TF_CLI_CONFIG_FILE: providerMirror(tf.dir),
         CHECKPOINT_DISABLE: '1',
