@@ -5,11 +5,12 @@
 // bundle: construct tree -> cdk.tf.json), and the whole CLI (`cdktn synth` on Node >= 22.19, `cdktf synth`).
 import { writeSection } from './results.mjs';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FLAVOURS, flavour, flavourDir } from '../scripts/package/flavours';
 import type { Flavour } from '../scripts/package/flavours';
+import { buildWheel, offlineWheelPython, pythonSource } from '../scripts/package/python';
 import { rewriteCdkImports } from '../scripts/package/source-tree';
 import { appDir, copyExample, nodeForCdktnCli, npm, ROOT, tarball, VERSION } from '../test/examples/user-app';
 
@@ -132,14 +133,16 @@ async function main(): Promise<void> {
   }
 
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  const wheelsDir = path.join(ROOT, 'dist/packages/python');
-  const wheels = (() => {
-    try {
-      return readdirSync(wheelsDir).filter((n) => n.endsWith('.whl'));
-    } catch {
-      return [];
-    }
-  })();
+  // The Python wheels, made as `npm run package -- --python` makes them (when a python3 can build one offline).
+  const py = offlineWheelPython();
+  const wheelDir = mkdtempSync(path.join(tmpdir(), 'tfxen-bench-wheels-'));
+  const wheels = py
+    ? FLAVOURS.map((f) => {
+        const wheel = buildWheel(py, pythonSource(ROOT, flavourDir(ROOT, f), path.join(wheelDir, f.id)), path.join(wheelDir, f.id, 'wheel'));
+        return { name: path.basename(wheel), size: statSync(wheel).size };
+      })
+    : [];
+  rmSync(wheelDir, { recursive: true, force: true });
   const packages = [
     '## packages',
     '',
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
       const { files, bytes } = tarEntries(file);
       return `| \`${f.packageName}\` (${path.basename(file)}) | ${kib(statSync(file).size)} | ${kib(bytes)} | ${files} | ${kib(statSync(path.join(flavourDir(ROOT, f), '.jsii')).size)} |`;
     }),
-    ...wheels.map((w) => `| Python wheel ${w} (\`npm run package -- --python\`) | ${kib(statSync(path.join(wheelsDir, w)).size)} | | | |`),
+    ...(py ? wheels.map((w) => `| Python wheel ${w.name} (jsii-pacmak --code-only, built offline) | ${kib(w.size)} | | | |`) : ['| Python wheels | not built: no python3 with setuptools and wheel | | | |']),
     '',
   ];
   process.stdout.write([...synth, ...packages].join('\n'));

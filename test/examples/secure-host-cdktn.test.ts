@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { flavour } from '../../scripts/package/flavours';
 import { testWithTerraform } from '../support/terraform';
 import { expectSecureHost } from './helpers';
-import { appDir, copyExample, nodeForCdktnCli, npm, providerMirror, tarball } from './user-app';
+import { appDir, copyExample, EXAMPLE, nodeForCdktnCli, npm, providerMirror, tarball } from './user-app';
 
 const run = promisify(execFile);
 const cdktn = flavour('cdktn');
@@ -21,8 +21,8 @@ testWithTerraform(
     try {
       copyExample(app);
       const manifest = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-      // The example names the package, not a path into this checkout's sources.
-      expect(manifest.dependencies[cdktn.packageName]).toMatch(/^file:.*\.tgz$/);
+      // The example names the package, as built by `npm run package` (in place, the reference resolves to it).
+      expect(manifest.dependencies[cdktn.packageName]).toBe(`file:${path.relative(EXAMPLE, tarball('cdktn'))}`);
       expect(manifest.devDependencies[cdktn.cli.name]).toBe(cdktn.cli.version);
       await npm(app, ['install', tarball('cdktn')]);
       // The package's .d.ts types the app: tsc checks it against what was installed.
