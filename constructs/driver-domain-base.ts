@@ -1,10 +1,14 @@
-// What network and storage driver domains share: their PCI functions made assignable first (hidden from dom0's
-// drivers), then a driver domain (driver_domain=1, labelled) that owns them and serves backends.
+// What network and storage driver domains share: their PCI functions labelled and made assignable first (hidden
+// from dom0's drivers), then a driver domain (driver_domain=1, labelled with a domain type) that owns them and
+// serves backends.
 import { Construct } from 'constructs';
-import type { ITerraformDependable, TerraformProvider } from 'cdktf';
+import type { ITerraformDependable, TerraformProvider } from 'cdktn';
 import { DriverDomain } from './providers/xen/driver-domain';
 import { PciAssignable } from './providers/xen/pci-assignable';
-import { DEMO_KERNEL, DEMO_RAMDISK, LABELS } from './labels';
+import type { PciAssignableConfig } from './providers/xen/pci-assignable';
+import { DriverClass } from './choices';
+import { DemoHost, Labels } from './labels';
+import { pendingAttribute } from './schema-support';
 
 /** A PCI function handed to a driver domain. */
 export interface PassthroughDevice {
@@ -22,67 +26,109 @@ export interface PassthroughDevice {
    * @default false
    */
   readonly permissive?: boolean;
+  /**
+   * FLASK device label given to the function before it is made assignable (`xen_pci_assignable.seclabel`): a device
+   * type the driver domain's label may use under the host's policy, never a domain type.
+   * @default - the driver domain's `deviceSeclabel`
+   */
+  readonly seclabel?: string;
 }
 
+/** What every driver domain takes. */
 export interface DriverDomainBaseProps {
   /** Domain name (`xl list`); guests' backends refer to it. */
   readonly name: string;
   /**
-   * FLASK label of the driver domain.
-   * @default "system_u:system_r:nic_dev_t" (LABELS.driverDomain)
+   * FLASK label of the driver domain: a domain type.
+   * @default Labels.DRIVER_DOMAIN ("system_u:system_r:domU_t")
    */
   readonly seclabel?: string;
-  /** @default 256 */
+  /**
+   * FLASK device label of the functions it owns, unless a device names its own.
+   * @default - network: Labels.NIC_DEVICE ("system_u:object_r:nic_dev_t"); storage: none, since Xen's example
+   * policy has no device type for disk controllers (name the one your policy lets the driver domain use)
+   */
+  readonly deviceSeclabel?: string;
+  /**
+   * Memory in MiB.
+   * @default 256
+   */
   readonly memory?: number;
-  /** @default 1 */
+  /**
+   * Virtual CPUs.
+   * @default 1
+   */
   readonly vcpus?: number;
-  /** Kernel in dom0. @default the demo host's /var/lib/xen/images/vmlinuz */
+  /**
+   * Kernel in dom0.
+   * @default DemoHost.KERNEL (the demo host's /var/lib/xen/images/vmlinuz)
+   */
   readonly kernel?: string;
-  /** @default the demo host's /var/lib/xen/images/initrd.img */
+  /**
+   * Initial ramdisk in dom0.
+   * @default DemoHost.RAMDISK (the demo host's /var/lib/xen/images/initrd.img)
+   */
   readonly ramdisk?: string;
-  /** @default "console=hvc0" */
+  /**
+   * Kernel command line.
+   * @default "console=hvc0"
+   */
   readonly cmdline?: string;
-  /** Provider instance (alias) to use. @default the stack's default xen provider */
+  /**
+   * Provider instance (alias) to use.
+   * @default - the stack's default xen provider
+   */
   readonly provider?: TerraformProvider;
-  /** Created after these (e.g. the FLASK policy its label needs). @default none */
+  /**
+   * Created after these (e.g. the FLASK policy its label needs).
+   * @default - none
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-export type DriverClass = 'network' | 'storage' | 'usb' | 'other';
-
-function normalizeDevice(d: string | PassthroughDevice): PassthroughDevice {
-  return typeof d === 'string' ? { bdf: d } : d;
-}
-
+/** A driver domain and the PCI functions it owns: the shared part of NetworkDriverDomain and StorageDriverDomain. */
 export abstract class DriverDomainBase extends Construct {
   /** The driver domain resource. */
   public readonly domain: DriverDomain;
   /** One per passed-through function, in the order given. */
   public readonly assignable: PciAssignable[];
 
-  protected constructor(scope: Construct, id: string, driverClass: DriverClass, props: DriverDomainBaseProps, devices: ReadonlyArray<string | PassthroughDevice>) {
+  /**
+   * @param driverClass what it serves
+   * @param devices the PCI functions it owns
+   * @param defaultDeviceSeclabel device label of those functions when neither the device nor the props name one
+   */
+  protected constructor(
+    scope: Construct,
+    id: string,
+    driverClass: DriverClass,
+    props: DriverDomainBaseProps,
+    devices: PassthroughDevice[],
+    defaultDeviceSeclabel?: string,
+  ) {
     super(scope, id);
-    const list = devices.map(normalizeDevice);
-    this.assignable = list.map(
-      (d, i) =>
-        new PciAssignable(this, `pci${i}`, {
-          bdf: d.bdf,
-          strictReset: d.strictReset ?? true,
-          rebindOnDestroy: true,
-          provider: props.provider,
-        }),
-    );
+    this.assignable = devices.map((d, i) => {
+      const explicit = d.seclabel ?? props.deviceSeclabel;
+      const config = {
+        bdf: d.bdf,
+        strictReset: d.strictReset ?? true,
+        rebindOnDestroy: true,
+        provider: props.provider,
+        ...pendingAttribute(PciAssignable, 'seclabel', explicit ?? defaultDeviceSeclabel, explicit !== undefined, `${this.node.path}: device ${d.bdf} seclabel`),
+      };
+      return new PciAssignable(this, `pci${i}`, config as PciAssignableConfig);
+    });
     this.domain = new DriverDomain(this, 'domain', {
       name: props.name,
       class: driverClass,
       memory: props.memory ?? 256,
       vcpus: props.vcpus ?? 1,
-      kernel: props.kernel ?? DEMO_KERNEL,
-      ramdisk: props.ramdisk ?? DEMO_RAMDISK,
+      kernel: props.kernel ?? DemoHost.KERNEL,
+      ramdisk: props.ramdisk ?? DemoHost.RAMDISK,
       cmdline: props.cmdline ?? 'console=hvc0',
-      seclabel: props.seclabel ?? LABELS.driverDomain,
-      // The assignable resource's bdf (not the literal) makes Terraform hide the device from dom0 first.
-      pci: list.map((d, i) => ({ bdf: this.assignable[i].bdf, permissive: d.permissive ?? false })),
+      seclabel: props.seclabel ?? Labels.DRIVER_DOMAIN,
+      // The assignable resource's bdf (not the literal) makes Terraform label the device and hide it from dom0 first.
+      pci: devices.map((d, i) => ({ bdf: this.assignable[i].bdf, permissive: d.permissive ?? false })),
       provider: props.provider,
       dependsOn: props.dependsOn,
     });

@@ -1,21 +1,23 @@
-// The whole hardened host in one construct: the xen provider, the FLASK policy loaded and enforced before any
-// labelled domain starts, network and storage driver domains, guests served by them, and the posture report as an
-// output.
+// The whole hardened host in one construct: the xen provider (its connection always named), the FLASK policy loaded
+// and enforced before any labelled domain starts, network and storage driver domains, guests served by them, and
+// the posture report as an output.
 import { Construct } from 'constructs';
-import { Lazy, TerraformOutput } from 'cdktf';
-import type { ITerraformDependable, TerraformResource } from 'cdktf';
+import { Lazy, TerraformOutput } from 'cdktn';
+import type { ITerraformDependable, TerraformResource } from 'cdktn';
 import { DataXenHost } from './providers/xen/data-xen-host';
 import { DataXenSecurityPosture } from './providers/xen/data-xen-security-posture';
 import { FlaskPolicy } from './providers/xen/flask-policy';
-import { XenProvider } from './providers/xen/provider';
-import type { XenProviderConfig } from './providers/xen/provider';
+import type { XenProvider } from './providers/xen/provider';
+import { newXenProvider } from './provider';
+import type { XenProviderProps } from './provider';
 import { NetworkDriverDomain } from './network-driver-domain';
 import type { NetworkDriverDomainProps } from './network-driver-domain';
 import { StorageDriverDomain } from './storage-driver-domain';
 import type { StorageDriverDomainProps } from './storage-driver-domain';
 import { SecureGuest } from './secure-guest';
-import type { GuestDisk, GuestNetwork, SecureGuestProps } from './secure-guest';
+import type { DiskOptions, GuestNetwork, GuestOptions } from './secure-guest';
 
+/** The FLASK policy a SecureHost loads. */
 export interface FlaskPolicyProps {
   /** Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`. */
   readonly policyFile: string;
@@ -26,17 +28,24 @@ export interface FlaskPolicyProps {
   readonly enforcing?: boolean;
 }
 
+/** A SecureHost's props. */
 export interface SecureHostProps {
   /**
-   * The xen provider block. `securityPolicy` defaults to `enforce`: weaknesses found at plan time are errors.
-   * @default sim://.xen-sim (the embedded simulated host) unless XEN_CONNECTION says otherwise
+   * The xen provider block: `connection` is required (there is no default host); `securityPolicy` defaults to
+   * `ENFORCE`, so weaknesses found at plan time are errors.
    */
-  readonly providerConfig?: XenProviderConfig;
+  readonly providerConfig: XenProviderProps;
   /** The FLASK policy to load before any domain is created. */
   readonly flaskPolicy: FlaskPolicyProps;
-  /** The network driver domain. @default none */
+  /**
+   * The network driver domain.
+   * @default - none
+   */
   readonly network?: NetworkDriverDomainProps;
-  /** The storage driver domain. @default none */
+  /**
+   * The storage driver domain.
+   * @default - none
+   */
   readonly storage?: StorageDriverDomainProps;
   /**
    * Read the provider's `xen_security_posture` data source (findings, error/warning counts, TCB per guest) into the
@@ -44,24 +53,49 @@ export interface SecureHostProps {
    * @default true
    */
   readonly postureFindings?: boolean;
-  /** Name of the posture output. @default "posture" */
+  /**
+   * Name of the posture output.
+   * @default "posture"
+   */
   readonly postureOutputName?: string;
 }
 
-/** A guest of the SecureHost: networks/disks default to one vif on the host's network driver domain. */
-export interface HostGuestProps extends Omit<SecureGuestProps, 'networks' | 'disks' | 'provider' | 'dependsOn'> {
-  /** @default one vif served by the host's network driver domain (none when the host has none) */
-  readonly networks?: readonly GuestNetwork[];
-  /** Disks served by the host's storage driver domain; `via` defaults to it. @default none */
-  readonly disks?: ReadonlyArray<Omit<GuestDisk, 'via'> & { via?: StorageDriverDomain }>;
+/** A disk of a SecureHost guest. */
+export interface HostGuestDisk extends DiskOptions {
+  /**
+   * The storage driver domain serving it.
+   * @default - the host's storage driver domain
+   */
+  readonly via?: StorageDriverDomain;
 }
 
+/** A guest of the SecureHost: its devices default to the host's driver domains. */
+export interface HostGuestProps extends GuestOptions {
+  /**
+   * Virtual NICs.
+   * @default - one vif served by the host's network driver domain (none when the host has none)
+   */
+  readonly networks?: GuestNetwork[];
+  /**
+   * Virtual disks, served by the host's storage driver domain unless `via` names another.
+   * @default - none
+   */
+  readonly disks?: HostGuestDisk[];
+}
+
+/** A hardened Xen host: FLASK policy enforced first, driver domains owning the hardware, guests served by them. */
 export class SecureHost extends Construct {
+  /** The xen provider every resource of this host uses. */
   public readonly provider: XenProvider;
+  /** The FLASK policy, loaded before any labelled domain is created. */
   public readonly policy: FlaskPolicy;
+  /** The host's facts (Xen version, IOMMU, FLASK mode). */
   public readonly hostFacts: DataXenHost;
+  /** The network driver domain, when the props name one. */
   public readonly network?: NetworkDriverDomain;
+  /** The storage driver domain, when the props name one. */
   public readonly storage?: StorageDriverDomain;
+  /** The guests added with addGuest, in order. */
   public readonly guests: SecureGuest[] = [];
   /** The posture report: host facts, FLASK mode, who serves what, each domain's label. */
   public readonly postureOutput: TerraformOutput;
@@ -70,7 +104,7 @@ export class SecureHost extends Construct {
 
   public constructor(scope: Construct, id: string, props: SecureHostProps) {
     super(scope, id);
-    this.provider = new XenProvider(this, 'xen', { securityPolicy: 'enforce', ...props.providerConfig });
+    this.provider = newXenProvider(this, 'xen', props.providerConfig);
     this.policy = new FlaskPolicy(this, 'flask', {
       policyFile: props.flaskPolicy.policyFile,
       enforcing: props.flaskPolicy.enforcing ?? true,
@@ -95,7 +129,11 @@ export class SecureHost extends Construct {
     this.postureOutput.overrideLogicalId(props.postureOutputName ?? 'posture');
   }
 
-  /** Adds a guest served by this host's driver domains, created after the FLASK policy is loaded. */
+  /**
+   * Adds a guest served by this host's driver domains, created after the FLASK policy is loaded.
+   * @param id construct id of the guest
+   * @param props the guest; its devices default to the host's driver domains
+   */
   public addGuest(id: string, props: HostGuestProps): SecureGuest {
     const networks = props.networks ?? (this.network ? [{ via: this.network }] : []);
     const disks = (props.disks ?? []).map((d) => {

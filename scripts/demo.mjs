@@ -1,20 +1,25 @@
 #!/usr/bin/env node
-// `npm run demo`: the main job on a fresh machine. Build the provider, install it for Terraform through a generated
-// CLI config (a filesystem mirror; the user's ~/.terraformrc is never read or written), `cdktf deploy` the
-// secure-host example against the embedded simulated host, and show what now exists.
-// TERRAFORM_BINARY_NAME=tofu runs OpenTofu instead (cdktf honours the same variable).
+// `npm run demo`: the main job on a fresh machine. Build the provider and the construct packages, copy
+// examples/secure-host out of the repository as a user's app would be, install the cdktn construct package into it
+// by name from its tarball (cdktn, constructs and cdktn-cli from the npm registry), install the provider for
+// Terraform through a generated CLI config (a filesystem mirror; the user's ~/.terraformrc is never read or
+// written), `cdktn deploy` the app against the embedded simulated host, and show what now exists.
+// cdktn-cli needs Node >= 22.19: an older node gets Node 22 from the npm registry (scripts/node22.mjs).
+// TERRAFORM_BINARY_NAME=tofu runs OpenTofu instead (cdktn honours the same variable). XEN_DEMO_DIR moves the app.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeForCdktnCli } from './node22.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const example = path.join(root, 'examples/secure-host');
-const work = path.join(example, '.demo');
-const cliDir = path.join(root, 'scripts/cdktf-cli');
-const cdktf = path.join(cliDir, 'node_modules/.bin/cdktf');
+const app = path.resolve(process.env.XEN_DEMO_DIR || path.join(tmpdir(), 'xen-secure-host-demo'));
+const work = path.join(app, '.demo');
 const xlSim = path.join(root, 'dist/xl-sim');
 const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const tarball = path.join(root, 'dist/packages', `xen-project-cdktn-xen-${version}.tgz`);
 // Terraform resolves "xen-project/xen" on registry.terraform.io, OpenTofu on registry.opentofu.org: mirror both.
 const HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 
@@ -66,18 +71,24 @@ if (!terraform) {
   );
 }
 
-say('building the provider (dist/terraform-provider-xen) and the simulated host (dist/xl-sim)');
+say('building the provider (dist/terraform-provider-xen), the simulated host (dist/xl-sim) and the construct packages (dist/packages/)');
 run(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root });
+run(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'scripts/package/main.ts'], { cwd: root });
 
-if (!existsSync(cdktf)) {
-  say('installing cdktf-cli 0.21 into scripts/cdktf-cli (first run only)');
-  // --ignore-scripts: its optional native pty module would try to download a prebuilt binary; deploy does not need it.
-  run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: cliDir });
-}
+if (!path.relative(root, app).startsWith('..')) fail(`XEN_DEMO_DIR (${app}) must be outside the repository: the app is run as a user has it`);
+say(`copying examples/secure-host to ${app} and installing @xen-project/cdktn-xen from its tarball (npm, first run ~1 min)`);
+// A rerun keeps the installed modules but takes the example's files and the package afresh.
+mkdirSync(app, { recursive: true });
+for (const name of readdirSync(app)) if (name !== 'node_modules') rmSync(path.join(app, name), { recursive: true, force: true });
+rmSync(path.join(app, 'node_modules/@xen-project'), { recursive: true, force: true });
+const skip = new Set(['node_modules', 'cdktf.out', 'build', '.demo', '.xen-sim', 'package-lock.json']);
+cpSync(example, app, { recursive: true, filter: (p) => !skip.has(path.basename(p)) && !/\.tfstate/.test(p) });
+// What a user does with a tarball until the package is published: `npm install <tarball>` (it rewrites the file:
+// reference in package.json) and the rest from the registry.
+run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app });
+const cliNode = nodeForCdktnCli();
 
-say(`installing the provider for ${path.basename(terraform)} through a generated CLI config (examples/secure-host/.demo/)`);
-rmSync(work, { recursive: true, force: true });
-rmSync(path.join(example, 'cdktf.out'), { recursive: true, force: true });
+say(`installing the provider for ${path.basename(terraform)} through a generated CLI config (${work}/)`);
 const mirror = path.join(work, 'plugins');
 for (const host of HOSTS) {
   const dir = path.join(mirror, host, 'xen-project/xen', version, 'linux_amd64');
@@ -96,19 +107,21 @@ writeFileSync(
 const simState = path.join(work, 'sim');
 const env = {
   ...process.env,
+  // cdktn-cli (`#!/usr/bin/env node`) and the app command in cdktf.json run on a node cdktn-cli accepts.
+  PATH: [path.dirname(cliNode), path.join(app, 'node_modules/.bin'), process.env.PATH].join(path.delimiter),
   TF_CLI_CONFIG_FILE: cliConfig,
   CHECKPOINT_DISABLE: '1',
   TF_IN_AUTOMATION: '1',
   XEN_CONNECTION: `sim://${simState}`,
   XEN_STATE_FILE: path.join(work, 'terraform.tfstate'),
   XEN_SIM_STATE: simState,
-  // cdktf prints plain logs instead of an interactive UI.
+  // cdktn prints plain logs instead of an interactive UI.
   CI: process.env.CI ?? '1',
 };
 
-say('cdktf deploy examples/secure-host (simulated host state in examples/secure-host/.demo/sim)');
+say(`cdktn deploy (node ${capture(cliNode, ['--version'], env)}; simulated host state in ${simState})`);
 const outputsFile = path.join(work, 'outputs.json');
-run(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputsFile], { cwd: example, env });
+run(path.join(app, 'node_modules/.bin/cdktn'), ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputsFile], { cwd: app, env });
 
 say('domains (xl list)');
 console.log(capture(xlSim, ['list'], env));
@@ -135,4 +148,4 @@ say('security posture (output "posture")');
 const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
 const posture = outputs['secure-host']?.host?.['posture-output'];
 console.log(JSON.stringify(posture, null, 2));
-say(`done. Inspect more with: XEN_SIM_STATE=${path.relative(process.cwd(), simState)} dist/xl-sim list -l`);
+say(`done. The app is ${app}; inspect the host with: XEN_SIM_STATE=${simState} ${path.relative(process.cwd(), xlSim) || xlSim} list -l`);

@@ -23,10 +23,12 @@ export function composeModel(host: HostFacts, live: LiveObjects, planned: Iterab
         break;
       case 'vif': {
         // A vif planned before its devid was known is, once applied, the live vif of the same domain and backend
-        // that no planned object claims yet: count it once, not twice.
-        const key = s.devid === undefined ? (unclaimedLiveVif(vifs, claimed, s) ?? p.key) : p.key;
+        // that no planned object claims yet: count it once, not twice, with the devid it now has (a posture read
+        // after apply must say what the next one will, or the plan after apply shows the report changing).
+        const live = s.devid === undefined ? unclaimedLiveVif(vifs, claimed, s) : undefined;
+        const key = live ?? p.key;
         claimed.add(key);
-        vifs.set(key, s);
+        vifs.set(key, live ? { ...s, devid: vifs.get(live)?.devid } : s);
         break;
       }
       case 'disk':

@@ -98,8 +98,13 @@ export class PostureEngine {
     this.report(ctx.diags, evaluate(model, { policy: meta.securityPolicy, only: p.subject, scope: 'host', rules: this.rules }));
   }
 
-  /** Every finding and each guest's TCB: the live host with everything planned in this process laid over it. */
+  /**
+   * Every finding and each guest's TCB: the live host with everything planned in this process laid over it. The host
+   * is read afresh: the data source is read after the resources it reports on are applied (depends_on), often within
+   * the plan-time reading's window, which predates that apply (a vif created since would show as not yet attached).
+   */
   async evaluateHost(meta: PostureClient, log?: Logger): Promise<PostureReport> {
+    this.live = undefined;
     const live = await this.liveState(meta.ts, log);
     const model = this.modelOf(live);
     return { findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules), tcb: tcbByGuest(model) };

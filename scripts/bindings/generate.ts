@@ -1,7 +1,8 @@
-// Typed cdktf bindings from a `terraform providers schema -json` document, through the same code path `cdktf get`
-// takes (TerraformProviderGenerator + CodeMaker), so the provider class carries our source and version constraint.
-// The generator package is a parameter: '@cdktf/provider-generator' (cdktf 0.21) or '@cdktn/provider-generator'
-// (CDK Terrain, same API); whichever is named must be installed.
+// Typed provider bindings from a `terraform providers schema -json` document, through the same code path `cdktn get`
+// / `cdktf get` take (TerraformProviderGenerator + CodeMaker), so the provider class carries our source and version
+// constraint. The generator package is a parameter: '@cdktn/provider-generator' (CDK Terrain; its output imports
+// cdktn) or '@cdktf/provider-generator' (cdktf 0.21, same API); each construct flavour uses its own
+// (scripts/package/flavours.ts).
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ProvidersSchemaJson } from '../schema/schema-json';

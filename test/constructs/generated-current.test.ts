@@ -1,5 +1,7 @@
-// The committed bindings (constructs/providers/xen) and docs (docs/index.md, resources/, data-sources/) must be
-// what `npm run generate` makes from the provider built now: a schema change without regeneration fails here.
+// The committed bindings of each construct flavour (constructs/providers/xen made by @cdktn/provider-generator,
+// constructs/providers-cdktf/xen by @cdktf/provider-generator) and the docs (docs/index.md, resources/,
+// data-sources/) must be what `npm run generate` makes from the provider built now: a schema change without
+// regeneration fails here.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +10,7 @@ import { BINDINGS_OPTIONS, readTree } from '../../scripts/bindings/layout';
 import { committedDocs, generateDocs } from '../../scripts/docs/sources';
 import { dumpProviderSchema } from '../../scripts/schema/dump';
 import type { ProvidersSchemaJson } from '../../scripts/schema/schema-json';
+import { FLAVOURS } from '../../scripts/package/flavours';
 import { DEFAULT_BINARY } from '../support/client';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,22 +30,25 @@ function expectSameTree(fresh: Map<string, string>, committed: Map<string, strin
   }
 }
 
-test('constructs/providers/xen is the generator output for the current schema', async () => {
-  const tmp = mkdtempSync(path.join(tmpdir(), 'tfxen-bindings-'));
-  try {
-    await generateBindings(schema, tmp, BINDINGS_OPTIONS);
-    const fresh = readTree(path.join(tmp, 'providers'));
-    expect(fresh.size).toBeGreaterThan(10);
-    expectSameTree(fresh, readTree(path.join(ROOT, 'constructs/providers')), 'constructs/providers');
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}, 60_000);
+describe.each(FLAVOURS.map((f) => [f.id, f] as const))('%s flavour', (_id, f) => {
+  test(`${f.bindingsDir}/xen is the ${f.generator} output for the current schema`, async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'tfxen-bindings-'));
+    try {
+      await generateBindings(schema, tmp, { ...BINDINGS_OPTIONS, generator: f.generator });
+      const fresh = readTree(path.join(tmp, 'providers'));
+      expect(fresh.size).toBeGreaterThan(10);
+      expectSameTree(fresh, readTree(path.join(ROOT, f.bindingsDir)), f.bindingsDir);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
 
-test('the generated provider class pins our source and version constraint', () => {
-  const provider = readTree(path.join(ROOT, 'constructs/providers/xen/provider')).get('index.ts') ?? '';
-  expect(provider).toContain(`terraformProviderSource: '${BINDINGS_OPTIONS.source}'`);
-  expect(provider).toContain(`providerVersionConstraint: '${BINDINGS_OPTIONS.versionConstraint}'`);
+  test(`the generated provider class imports ${f.cdk} and pins our source and version constraint`, () => {
+    const provider = readTree(path.join(ROOT, f.bindingsDir, 'xen/provider')).get('index.ts') ?? '';
+    expect(provider).toContain(`import * as ${f.cdk} from '${f.cdk}';`);
+    expect(provider).toContain(`terraformProviderSource: '${BINDINGS_OPTIONS.source}'`);
+    expect(provider).toContain(`providerVersionConstraint: '${BINDINGS_OPTIONS.versionConstraint}'`);
+  });
 });
 
 test('docs/ pages are the docs generator output for the current schema', () => {

@@ -8,6 +8,8 @@ test('a vif planned before its devid was known and now live is counted once', ()
   const planned: ModelVif = { model: 'vif', domain: 'web', backend: 'netdd', bridge: 'xenbr0' };
   const m = composeModel(host, { domains: [], vifs: [live], disks: [] } as any, [{ subject: planned, inlineDisks: [], key: 'vif:new:web:netdd::xenbr0' }]);
   expect(m.vifs).toHaveLength(1);
+  // ...under the devid it has now, as the next read (live state only) reports it.
+  expect(m.vifs[0].devid).toBe(0);
 });
 
 test('a second new vif of the same domain is still added when the live one is already claimed', () => {

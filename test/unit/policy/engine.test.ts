@@ -1,7 +1,7 @@
 // The plan-time engine over the simulated host (in-process xl-sim through the toolstack's runner seam): what one
 // provider process reports as resources are planned one by one, and Toolstack.flaskPolicyTypes.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Diagnostics } from '../../../provider/framework/diagnostics';
@@ -17,9 +17,13 @@ import type { Toolstack } from '../../../provider/xen/toolstack';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function simToolstack(): Toolstack {
+function simDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'posture-engine-'));
   dirs.push(dir);
+  return dir;
+}
+
+function simToolstack(dir = simDir()): Toolstack {
   return createToolstack({
     connection: `sim://${dir}`,
     simCommand: ['xl-sim'],
@@ -65,6 +69,25 @@ test('a vif planned after the network driver domain is told to use it; the drive
   const report = await engine.evaluateHost(meta);
   expect(report.findings.map((f) => f.rule)).toEqual(['guest-network-in-dom0']);
   expect(report.tcb.get('web')?.map((e) => e.domain)).toEqual(['Xen', 'Domain-0']);
+});
+
+test('the data-source view reads the host afresh: a vif planned, then attached within the plan-time window, is reported under its devid', async () => {
+  const dir = simDir();
+  const meta = { ts: simToolstack(dir), securityPolicy: 'enforce' as SecurityPolicy };
+  const engine = new PostureEngine({ now: () => 0 }); // the plan-time reading never ages
+  await engine.checkPlan('xen_domain', ctx(meta, domain('web')));
+  await engine.checkPlan('xen_vif', ctx(meta, o({ domain: 'web', backend: 'Domain-0', bridge: 'xenbr0', mac: null, devid: null })));
+  // What the apply then does, behind the engine's back.
+  const xl = (argv: string[]) => runXlSim(argv, { XEN_SIM_STATE: dir }, { stdout: () => undefined, stderr: () => undefined });
+  const cfg = path.join(dir, 'web.cfg');
+  writeFileSync(cfg, 'name = "web"\ntype = "pv"\nmemory = 256\nfirmware = "pvgrub64"\n');
+  expect(await xl(['create', cfg])).toBe(0);
+  expect(await xl(['network-attach', 'web', 'backend=Domain-0', 'bridge=xenbr0'])).toBe(0);
+  meta.ts.invalidate();
+  const report = await engine.evaluateHost(meta);
+  const dom0 = report.tcb.get('web')?.find((e) => e.domain === 'Domain-0')?.reason;
+  expect(dom0).toContain('serves vif 0 (bridge xenbr0)');
+  expect(dom0).not.toContain('(new)');
 });
 
 test('off checks nothing; warn downgrades; a diagnostic the resource already gave is not repeated', async () => {

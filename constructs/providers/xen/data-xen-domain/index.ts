@@ -3,11 +3,11 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DataXenDomainConfig extends cdktf.TerraformMetaArguments {
+export interface DataXenDomainConfig extends cdktn.TerraformMetaArguments {
   /**
   * Domain name.
   *
@@ -19,7 +19,7 @@ export interface DataXenDomainConfig extends cdktf.TerraformMetaArguments {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/domain xen_domain}
 */
-export class DataXenDomain extends cdktf.TerraformDataSource {
+export class DataXenDomain extends cdktn.TerraformDataSource {
 
   // =================
   // STATIC PROPERTIES
@@ -30,14 +30,14 @@ export class DataXenDomain extends cdktf.TerraformDataSource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a DataXenDomain resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a DataXenDomain resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataXenDomain to import
   * @param importFromId The id of the existing DataXenDomain that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/domain#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataXenDomain to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_domain", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_domain", importId: importFromId, provider });
       }
 
   // ===========
@@ -208,14 +208,14 @@ export class DataXenDomain extends cdktf.TerraformDataSource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      name: cdktf.stringToTerraform(this._name),
+      name: cdktn.stringToTerraform(this._name),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       name: {
-        value: cdktf.stringToHclTerraform(this._name),
+        value: cdktn.stringToHclTerraform(this._name),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

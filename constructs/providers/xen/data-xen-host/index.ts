@@ -3,17 +3,17 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DataXenHostConfig extends cdktf.TerraformMetaArguments {
+export interface DataXenHostConfig extends cdktn.TerraformMetaArguments {
 }
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/host xen_host}
 */
-export class DataXenHost extends cdktf.TerraformDataSource {
+export class DataXenHost extends cdktn.TerraformDataSource {
 
   // =================
   // STATIC PROPERTIES
@@ -24,14 +24,14 @@ export class DataXenHost extends cdktf.TerraformDataSource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a DataXenHost resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a DataXenHost resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataXenHost to import
   * @param importFromId The id of the existing DataXenHost that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/host#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataXenHost to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_host", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_host", importId: importFromId, provider });
       }
 
   // ===========

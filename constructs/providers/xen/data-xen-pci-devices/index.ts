@@ -3,19 +3,19 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DataXenPciDevicesConfig extends cdktf.TerraformMetaArguments {
+export interface DataXenPciDevicesConfig extends cdktn.TerraformMetaArguments {
 }
 export interface DataXenPciDevicesDevices {
 }
 
 export function dataXenPciDevicesDevicesToTerraform(struct?: DataXenPciDevicesDevices): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
   }
@@ -23,16 +23,16 @@ export function dataXenPciDevicesDevicesToTerraform(struct?: DataXenPciDevicesDe
 
 
 export function dataXenPciDevicesDevicesToHclTerraform(struct?: DataXenPciDevicesDevices): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
   };
   return attrs;
 }
 
-export class DataXenPciDevicesDevicesOutputReference extends cdktf.ComplexObject {
+export class DataXenPciDevicesDevicesOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
 
   /**
@@ -41,7 +41,7 @@ export class DataXenPciDevicesDevicesOutputReference extends cdktf.ComplexObject
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
@@ -101,15 +101,15 @@ export class DataXenPciDevicesDevicesOutputReference extends cdktf.ComplexObject
   }
 }
 
-export class DataXenPciDevicesDevicesList extends cdktf.ComplexList {
+export class DataXenPciDevicesDevicesList extends cdktn.ComplexList {
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -123,7 +123,7 @@ export class DataXenPciDevicesDevicesList extends cdktf.ComplexList {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/pci_devices xen_pci_devices}
 */
-export class DataXenPciDevices extends cdktf.TerraformDataSource {
+export class DataXenPciDevices extends cdktn.TerraformDataSource {
 
   // =================
   // STATIC PROPERTIES
@@ -134,14 +134,14 @@ export class DataXenPciDevices extends cdktf.TerraformDataSource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a DataXenPciDevices resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a DataXenPciDevices resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataXenPciDevices to import
   * @param importFromId The id of the existing DataXenPciDevices that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/pci_devices#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataXenPciDevices to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_pci_devices", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_pci_devices", importId: importFromId, provider });
       }
 
   // ===========

@@ -3,19 +3,19 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DataXenSecurityPostureConfig extends cdktf.TerraformMetaArguments {
+export interface DataXenSecurityPostureConfig extends cdktn.TerraformMetaArguments {
 }
 export interface DataXenSecurityPostureFindings {
 }
 
 export function dataXenSecurityPostureFindingsToTerraform(struct?: DataXenSecurityPostureFindings): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
   }
@@ -23,16 +23,16 @@ export function dataXenSecurityPostureFindingsToTerraform(struct?: DataXenSecuri
 
 
 export function dataXenSecurityPostureFindingsToHclTerraform(struct?: DataXenSecurityPostureFindings): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
   };
   return attrs;
 }
 
-export class DataXenSecurityPostureFindingsOutputReference extends cdktf.ComplexObject {
+export class DataXenSecurityPostureFindingsOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
 
   /**
@@ -41,7 +41,7 @@ export class DataXenSecurityPostureFindingsOutputReference extends cdktf.Complex
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
@@ -86,15 +86,15 @@ export class DataXenSecurityPostureFindingsOutputReference extends cdktf.Complex
   }
 }
 
-export class DataXenSecurityPostureFindingsList extends cdktf.ComplexList {
+export class DataXenSecurityPostureFindingsList extends cdktn.ComplexList {
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -108,9 +108,9 @@ export interface DataXenSecurityPostureTcb {
 }
 
 export function dataXenSecurityPostureTcbToTerraform(struct?: DataXenSecurityPostureTcb): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
   }
@@ -118,16 +118,16 @@ export function dataXenSecurityPostureTcbToTerraform(struct?: DataXenSecurityPos
 
 
 export function dataXenSecurityPostureTcbToHclTerraform(struct?: DataXenSecurityPostureTcb): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
   };
   return attrs;
 }
 
-export class DataXenSecurityPostureTcbOutputReference extends cdktf.ComplexObject {
+export class DataXenSecurityPostureTcbOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
 
   /**
@@ -136,7 +136,7 @@ export class DataXenSecurityPostureTcbOutputReference extends cdktf.ComplexObjec
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
@@ -166,14 +166,14 @@ export class DataXenSecurityPostureTcbOutputReference extends cdktf.ComplexObjec
   }
 }
 
-export class DataXenSecurityPostureTcbListMap extends cdktf.ComplexMap {
+export class DataXenSecurityPostureTcbListMap extends cdktn.ComplexMap {
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string) {
-    super(terraformResource, terraformAttribute)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute);
   }
 
   /**
@@ -184,15 +184,15 @@ export class DataXenSecurityPostureTcbListMap extends cdktf.ComplexMap {
   }
 }
 
-export class DataXenSecurityPostureTcbList extends cdktf.ComplexList {
+export class DataXenSecurityPostureTcbList extends cdktn.ComplexList {
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -206,7 +206,7 @@ export class DataXenSecurityPostureTcbList extends cdktf.ComplexList {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/security_posture xen_security_posture}
 */
-export class DataXenSecurityPosture extends cdktf.TerraformDataSource {
+export class DataXenSecurityPosture extends cdktn.TerraformDataSource {
 
   // =================
   // STATIC PROPERTIES
@@ -217,14 +217,14 @@ export class DataXenSecurityPosture extends cdktf.TerraformDataSource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a DataXenSecurityPosture resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a DataXenSecurityPosture resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataXenSecurityPosture to import
   * @param importFromId The id of the existing DataXenSecurityPosture that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/data-sources/security_posture#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataXenSecurityPosture to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_security_posture", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_security_posture", importId: importFromId, provider });
       }
 
   // ===========

@@ -3,11 +3,11 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DiskConfig extends cdktf.TerraformMetaArguments {
+export interface DiskConfig extends cdktn.TerraformMetaArguments {
   /**
   * `rw` or `ro`.
   *
@@ -61,7 +61,7 @@ export interface DiskConfig extends cdktf.TerraformMetaArguments {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/disk xen_disk}
 */
-export class Disk extends cdktf.TerraformResource {
+export class Disk extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -72,14 +72,14 @@ export class Disk extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a Disk resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a Disk resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the Disk to import
   * @param importFromId The id of the existing Disk that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/disk#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the Disk to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_disk", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_disk", importId: importFromId, provider });
       }
 
   // ===========
@@ -270,63 +270,63 @@ export class Disk extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      access: cdktf.stringToTerraform(this._access),
-      backend: cdktf.stringToTerraform(this._backend),
-      backendtype: cdktf.stringToTerraform(this._backendtype),
-      domain: cdktf.stringToTerraform(this._domain),
-      format: cdktf.stringToTerraform(this._format),
-      script: cdktf.stringToTerraform(this._script),
-      target: cdktf.stringToTerraform(this._target),
-      vdev: cdktf.stringToTerraform(this._vdev),
+      access: cdktn.stringToTerraform(this._access),
+      backend: cdktn.stringToTerraform(this._backend),
+      backendtype: cdktn.stringToTerraform(this._backendtype),
+      domain: cdktn.stringToTerraform(this._domain),
+      format: cdktn.stringToTerraform(this._format),
+      script: cdktn.stringToTerraform(this._script),
+      target: cdktn.stringToTerraform(this._target),
+      vdev: cdktn.stringToTerraform(this._vdev),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       access: {
-        value: cdktf.stringToHclTerraform(this._access),
+        value: cdktn.stringToHclTerraform(this._access),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       backend: {
-        value: cdktf.stringToHclTerraform(this._backend),
+        value: cdktn.stringToHclTerraform(this._backend),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       backendtype: {
-        value: cdktf.stringToHclTerraform(this._backendtype),
+        value: cdktn.stringToHclTerraform(this._backendtype),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       domain: {
-        value: cdktf.stringToHclTerraform(this._domain),
+        value: cdktn.stringToHclTerraform(this._domain),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       format: {
-        value: cdktf.stringToHclTerraform(this._format),
+        value: cdktn.stringToHclTerraform(this._format),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       script: {
-        value: cdktf.stringToHclTerraform(this._script),
+        value: cdktn.stringToHclTerraform(this._script),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       target: {
-        value: cdktf.stringToHclTerraform(this._target),
+        value: cdktn.stringToHclTerraform(this._target),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       vdev: {
-        value: cdktf.stringToHclTerraform(this._vdev),
+        value: cdktn.stringToHclTerraform(this._vdev),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -3,11 +3,11 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DomainConfig extends cdktf.TerraformMetaArguments {
+export interface DomainConfig extends cdktn.TerraformMetaArguments {
   /**
   * A bootloader run in dom0 such as `pygrub`. Discouraged: it parses untrusted guest disks in dom0; use `firmware = "pvgrub64"`.
   *
@@ -115,13 +115,13 @@ export interface DomainConfig extends cdktf.TerraformMetaArguments {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#disk Domain#disk}
   */
-  readonly disk?: DomainDisk[] | cdktf.IResolvable;
+  readonly disk?: DomainDisk[] | cdktn.IResolvable;
   /**
   * pci block
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#pci Domain#pci}
   */
-  readonly pci?: DomainPci[] | cdktf.IResolvable;
+  readonly pci?: DomainPci[] | cdktn.IResolvable;
 }
 export interface DomainDeviceModel {
   /**
@@ -135,7 +135,7 @@ export interface DomainDeviceModel {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#stubdomain Domain#stubdomain}
   */
-  readonly stubdomain: boolean | cdktf.IResolvable;
+  readonly stubdomain: boolean | cdktn.IResolvable;
   /**
   * Memory of the stub domain in MiB.
   *
@@ -144,39 +144,39 @@ export interface DomainDeviceModel {
   readonly stubdomainMemory?: number;
 }
 
-export function domainDeviceModelToTerraform(struct?: DomainDeviceModel | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function domainDeviceModelToTerraform(struct?: DomainDeviceModel | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
-    seclabel: cdktf.stringToTerraform(struct!.seclabel),
-    stubdomain: cdktf.booleanToTerraform(struct!.stubdomain),
-    stubdomain_memory: cdktf.numberToTerraform(struct!.stubdomainMemory),
+    seclabel: cdktn.stringToTerraform(struct!.seclabel),
+    stubdomain: cdktn.booleanToTerraform(struct!.stubdomain),
+    stubdomain_memory: cdktn.numberToTerraform(struct!.stubdomainMemory),
   }
 }
 
 
-export function domainDeviceModelToHclTerraform(struct?: DomainDeviceModel | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function domainDeviceModelToHclTerraform(struct?: DomainDeviceModel | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
     seclabel: {
-      value: cdktf.stringToHclTerraform(struct!.seclabel),
+      value: cdktn.stringToHclTerraform(struct!.seclabel),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     stubdomain: {
-      value: cdktf.booleanToHclTerraform(struct!.stubdomain),
+      value: cdktn.booleanToHclTerraform(struct!.stubdomain),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     stubdomain_memory: {
-      value: cdktf.numberToHclTerraform(struct!.stubdomainMemory),
+      value: cdktn.numberToHclTerraform(struct!.stubdomainMemory),
       isBlock: false,
       type: "simple",
       storageClassType: "number",
@@ -187,19 +187,19 @@ export function domainDeviceModelToHclTerraform(struct?: DomainDeviceModel | cdk
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class DomainDeviceModelOutputReference extends cdktf.ComplexObject {
+export class DomainDeviceModelOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
+  private resolvableValue?: cdktn.IResolvable;
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string) {
     super(terraformResource, terraformAttribute, false);
   }
 
-  public get internalValue(): DomainDeviceModel | cdktf.IResolvable | undefined {
+  public get internalValue(): DomainDeviceModel | cdktn.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -220,7 +220,7 @@ export class DomainDeviceModelOutputReference extends cdktf.ComplexObject {
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: DomainDeviceModel | cdktf.IResolvable | undefined) {
+  public set internalValue(value: DomainDeviceModel | cdktn.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -228,7 +228,7 @@ export class DomainDeviceModelOutputReference extends cdktf.ComplexObject {
       this._stubdomain = undefined;
       this._stubdomainMemory = undefined;
     }
-    else if (cdktf.Tokenization.isResolvable(value)) {
+    else if (cdktn.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
       this.resolvableValue = value;
     }
@@ -258,11 +258,11 @@ export class DomainDeviceModelOutputReference extends cdktf.ComplexObject {
   }
 
   // stubdomain - computed: false, optional: false, required: true
-  private _stubdomain?: boolean | cdktf.IResolvable; 
+  private _stubdomain?: boolean | cdktn.IResolvable; 
   public get stubdomain() {
     return this.getBooleanAttribute('stubdomain');
   }
-  public set stubdomain(value: boolean | cdktf.IResolvable) {
+  public set stubdomain(value: boolean | cdktn.IResolvable) {
     this._stubdomain = value;
   }
   // Temporarily expose input value. Use with caution.
@@ -331,67 +331,67 @@ export interface DomainDisk {
   readonly vdev: string;
 }
 
-export function domainDiskToTerraform(struct?: DomainDisk | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function domainDiskToTerraform(struct?: DomainDisk | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
-    access: cdktf.stringToTerraform(struct!.access),
-    backend: cdktf.stringToTerraform(struct!.backend),
-    backendtype: cdktf.stringToTerraform(struct!.backendtype),
-    format: cdktf.stringToTerraform(struct!.format),
-    script: cdktf.stringToTerraform(struct!.script),
-    target: cdktf.stringToTerraform(struct!.target),
-    vdev: cdktf.stringToTerraform(struct!.vdev),
+    access: cdktn.stringToTerraform(struct!.access),
+    backend: cdktn.stringToTerraform(struct!.backend),
+    backendtype: cdktn.stringToTerraform(struct!.backendtype),
+    format: cdktn.stringToTerraform(struct!.format),
+    script: cdktn.stringToTerraform(struct!.script),
+    target: cdktn.stringToTerraform(struct!.target),
+    vdev: cdktn.stringToTerraform(struct!.vdev),
   }
 }
 
 
-export function domainDiskToHclTerraform(struct?: DomainDisk | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function domainDiskToHclTerraform(struct?: DomainDisk | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
     access: {
-      value: cdktf.stringToHclTerraform(struct!.access),
+      value: cdktn.stringToHclTerraform(struct!.access),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     backend: {
-      value: cdktf.stringToHclTerraform(struct!.backend),
+      value: cdktn.stringToHclTerraform(struct!.backend),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     backendtype: {
-      value: cdktf.stringToHclTerraform(struct!.backendtype),
+      value: cdktn.stringToHclTerraform(struct!.backendtype),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     format: {
-      value: cdktf.stringToHclTerraform(struct!.format),
+      value: cdktn.stringToHclTerraform(struct!.format),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     script: {
-      value: cdktf.stringToHclTerraform(struct!.script),
+      value: cdktn.stringToHclTerraform(struct!.script),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     target: {
-      value: cdktf.stringToHclTerraform(struct!.target),
+      value: cdktn.stringToHclTerraform(struct!.target),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     vdev: {
-      value: cdktf.stringToHclTerraform(struct!.vdev),
+      value: cdktn.stringToHclTerraform(struct!.vdev),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
@@ -402,9 +402,9 @@ export function domainDiskToHclTerraform(struct?: DomainDisk | cdktf.IResolvable
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class DomainDiskOutputReference extends cdktf.ComplexObject {
+export class DomainDiskOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
+  private resolvableValue?: cdktn.IResolvable;
 
   /**
   * @param terraformResource The parent resource
@@ -412,11 +412,11 @@ export class DomainDiskOutputReference extends cdktf.ComplexObject {
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
-  public get internalValue(): DomainDisk | cdktf.IResolvable | undefined {
+  public get internalValue(): DomainDisk | cdktn.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -453,7 +453,7 @@ export class DomainDiskOutputReference extends cdktf.ComplexObject {
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: DomainDisk | cdktf.IResolvable | undefined) {
+  public set internalValue(value: DomainDisk | cdktn.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -465,7 +465,7 @@ export class DomainDiskOutputReference extends cdktf.ComplexObject {
       this._target = undefined;
       this._vdev = undefined;
     }
-    else if (cdktf.Tokenization.isResolvable(value)) {
+    else if (cdktn.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
       this.resolvableValue = value;
     }
@@ -589,16 +589,16 @@ export class DomainDiskOutputReference extends cdktf.ComplexObject {
   }
 }
 
-export class DomainDiskList extends cdktf.ComplexList {
-  public internalValue? : DomainDisk[] | cdktf.IResolvable
+export class DomainDiskList extends cdktn.ComplexList {
+  public internalValue? : DomainDisk[] | cdktn.IResolvable
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -620,19 +620,19 @@ export interface DomainPci {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#msitranslate Domain#msitranslate}
   */
-  readonly msitranslate?: boolean | cdktf.IResolvable;
+  readonly msitranslate?: boolean | cdktn.IResolvable;
   /**
   * Let the guest write any config space register. Needed by some devices and by a stub domain with passthrough; weakens isolation.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#permissive Domain#permissive}
   */
-  readonly permissive?: boolean | cdktf.IResolvable;
+  readonly permissive?: boolean | cdktn.IResolvable;
   /**
   * Allow the guest to power-manage the device (HVM).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#power_mgmt Domain#power_mgmt}
   */
-  readonly powerMgmt?: boolean | cdktf.IResolvable;
+  readonly powerMgmt?: boolean | cdktn.IResolvable;
   /**
   * Reserved device memory policy: `strict` or `relaxed`.
   *
@@ -644,63 +644,63 @@ export interface DomainPci {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#seize Domain#seize}
   */
-  readonly seize?: boolean | cdktf.IResolvable;
+  readonly seize?: boolean | cdktn.IResolvable;
 }
 
-export function domainPciToTerraform(struct?: DomainPci | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function domainPciToTerraform(struct?: DomainPci | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
-    bdf: cdktf.stringToTerraform(struct!.bdf),
-    msitranslate: cdktf.booleanToTerraform(struct!.msitranslate),
-    permissive: cdktf.booleanToTerraform(struct!.permissive),
-    power_mgmt: cdktf.booleanToTerraform(struct!.powerMgmt),
-    rdm_policy: cdktf.stringToTerraform(struct!.rdmPolicy),
-    seize: cdktf.booleanToTerraform(struct!.seize),
+    bdf: cdktn.stringToTerraform(struct!.bdf),
+    msitranslate: cdktn.booleanToTerraform(struct!.msitranslate),
+    permissive: cdktn.booleanToTerraform(struct!.permissive),
+    power_mgmt: cdktn.booleanToTerraform(struct!.powerMgmt),
+    rdm_policy: cdktn.stringToTerraform(struct!.rdmPolicy),
+    seize: cdktn.booleanToTerraform(struct!.seize),
   }
 }
 
 
-export function domainPciToHclTerraform(struct?: DomainPci | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function domainPciToHclTerraform(struct?: DomainPci | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
     bdf: {
-      value: cdktf.stringToHclTerraform(struct!.bdf),
+      value: cdktn.stringToHclTerraform(struct!.bdf),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     msitranslate: {
-      value: cdktf.booleanToHclTerraform(struct!.msitranslate),
+      value: cdktn.booleanToHclTerraform(struct!.msitranslate),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     permissive: {
-      value: cdktf.booleanToHclTerraform(struct!.permissive),
+      value: cdktn.booleanToHclTerraform(struct!.permissive),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     power_mgmt: {
-      value: cdktf.booleanToHclTerraform(struct!.powerMgmt),
+      value: cdktn.booleanToHclTerraform(struct!.powerMgmt),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     rdm_policy: {
-      value: cdktf.stringToHclTerraform(struct!.rdmPolicy),
+      value: cdktn.stringToHclTerraform(struct!.rdmPolicy),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     seize: {
-      value: cdktf.booleanToHclTerraform(struct!.seize),
+      value: cdktn.booleanToHclTerraform(struct!.seize),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
@@ -711,9 +711,9 @@ export function domainPciToHclTerraform(struct?: DomainPci | cdktf.IResolvable):
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class DomainPciOutputReference extends cdktf.ComplexObject {
+export class DomainPciOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
+  private resolvableValue?: cdktn.IResolvable;
 
   /**
   * @param terraformResource The parent resource
@@ -721,11 +721,11 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
-  public get internalValue(): DomainPci | cdktf.IResolvable | undefined {
+  public get internalValue(): DomainPci | cdktn.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -758,7 +758,7 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: DomainPci | cdktf.IResolvable | undefined) {
+  public set internalValue(value: DomainPci | cdktn.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -769,7 +769,7 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
       this._rdmPolicy = undefined;
       this._seize = undefined;
     }
-    else if (cdktf.Tokenization.isResolvable(value)) {
+    else if (cdktn.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
       this.resolvableValue = value;
     }
@@ -799,11 +799,11 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // msitranslate - computed: true, optional: true, required: false
-  private _msitranslate?: boolean | cdktf.IResolvable; 
+  private _msitranslate?: boolean | cdktn.IResolvable; 
   public get msitranslate() {
     return this.getBooleanAttribute('msitranslate');
   }
-  public set msitranslate(value: boolean | cdktf.IResolvable) {
+  public set msitranslate(value: boolean | cdktn.IResolvable) {
     this._msitranslate = value;
   }
   public resetMsitranslate() {
@@ -815,11 +815,11 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // permissive - computed: true, optional: true, required: false
-  private _permissive?: boolean | cdktf.IResolvable; 
+  private _permissive?: boolean | cdktn.IResolvable; 
   public get permissive() {
     return this.getBooleanAttribute('permissive');
   }
-  public set permissive(value: boolean | cdktf.IResolvable) {
+  public set permissive(value: boolean | cdktn.IResolvable) {
     this._permissive = value;
   }
   public resetPermissive() {
@@ -831,11 +831,11 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // power_mgmt - computed: true, optional: true, required: false
-  private _powerMgmt?: boolean | cdktf.IResolvable; 
+  private _powerMgmt?: boolean | cdktn.IResolvable; 
   public get powerMgmt() {
     return this.getBooleanAttribute('power_mgmt');
   }
-  public set powerMgmt(value: boolean | cdktf.IResolvable) {
+  public set powerMgmt(value: boolean | cdktn.IResolvable) {
     this._powerMgmt = value;
   }
   public resetPowerMgmt() {
@@ -863,11 +863,11 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // seize - computed: true, optional: true, required: false
-  private _seize?: boolean | cdktf.IResolvable; 
+  private _seize?: boolean | cdktn.IResolvable; 
   public get seize() {
     return this.getBooleanAttribute('seize');
   }
-  public set seize(value: boolean | cdktf.IResolvable) {
+  public set seize(value: boolean | cdktn.IResolvable) {
     this._seize = value;
   }
   public resetSeize() {
@@ -879,16 +879,16 @@ export class DomainPciOutputReference extends cdktf.ComplexObject {
   }
 }
 
-export class DomainPciList extends cdktf.ComplexList {
-  public internalValue? : DomainPci[] | cdktf.IResolvable
+export class DomainPciList extends cdktn.ComplexList {
+  public internalValue? : DomainPci[] | cdktn.IResolvable
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -902,7 +902,7 @@ export class DomainPciList extends cdktf.ComplexList {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain xen_domain}
 */
-export class Domain extends cdktf.TerraformResource {
+export class Domain extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -913,14 +913,14 @@ export class Domain extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a Domain resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a Domain resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the Domain to import
   * @param importFromId The id of the existing Domain that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the Domain to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_domain", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_domain", importId: importFromId, provider });
       }
 
   // ===========
@@ -1274,7 +1274,7 @@ export class Domain extends cdktf.TerraformResource {
   public get disk() {
     return this._disk;
   }
-  public putDisk(value: DomainDisk[] | cdktf.IResolvable) {
+  public putDisk(value: DomainDisk[] | cdktn.IResolvable) {
     this._disk.internalValue = value;
   }
   public resetDisk() {
@@ -1290,7 +1290,7 @@ export class Domain extends cdktf.TerraformResource {
   public get pci() {
     return this._pci;
   }
-  public putPci(value: DomainPci[] | cdktf.IResolvable) {
+  public putPci(value: DomainPci[] | cdktn.IResolvable) {
     this._pci.internalValue = value;
   }
   public resetPci() {
@@ -1307,122 +1307,122 @@ export class Domain extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      bootloader: cdktf.stringToTerraform(this._bootloader),
-      cmdline: cdktf.stringToTerraform(this._cmdline),
-      firmware: cdktf.stringToTerraform(this._firmware),
-      init_seclabel: cdktf.stringToTerraform(this._initSeclabel),
-      kernel: cdktf.stringToTerraform(this._kernel),
-      maxmem: cdktf.numberToTerraform(this._maxmem),
-      maxvcpus: cdktf.numberToTerraform(this._maxvcpus),
-      memory: cdktf.numberToTerraform(this._memory),
-      name: cdktf.stringToTerraform(this._name),
-      on_crash: cdktf.stringToTerraform(this._onCrash),
-      on_poweroff: cdktf.stringToTerraform(this._onPoweroff),
-      on_reboot: cdktf.stringToTerraform(this._onReboot),
-      ramdisk: cdktf.stringToTerraform(this._ramdisk),
-      seclabel: cdktf.stringToTerraform(this._seclabel),
-      type: cdktf.stringToTerraform(this._type),
-      vcpus: cdktf.numberToTerraform(this._vcpus),
+      bootloader: cdktn.stringToTerraform(this._bootloader),
+      cmdline: cdktn.stringToTerraform(this._cmdline),
+      firmware: cdktn.stringToTerraform(this._firmware),
+      init_seclabel: cdktn.stringToTerraform(this._initSeclabel),
+      kernel: cdktn.stringToTerraform(this._kernel),
+      maxmem: cdktn.numberToTerraform(this._maxmem),
+      maxvcpus: cdktn.numberToTerraform(this._maxvcpus),
+      memory: cdktn.numberToTerraform(this._memory),
+      name: cdktn.stringToTerraform(this._name),
+      on_crash: cdktn.stringToTerraform(this._onCrash),
+      on_poweroff: cdktn.stringToTerraform(this._onPoweroff),
+      on_reboot: cdktn.stringToTerraform(this._onReboot),
+      ramdisk: cdktn.stringToTerraform(this._ramdisk),
+      seclabel: cdktn.stringToTerraform(this._seclabel),
+      type: cdktn.stringToTerraform(this._type),
+      vcpus: cdktn.numberToTerraform(this._vcpus),
       device_model: domainDeviceModelToTerraform(this._deviceModel.internalValue),
-      disk: cdktf.listMapper(domainDiskToTerraform, true)(this._disk.internalValue),
-      pci: cdktf.listMapper(domainPciToTerraform, true)(this._pci.internalValue),
+      disk: cdktn.listMapper(domainDiskToTerraform, true)(this._disk.internalValue),
+      pci: cdktn.listMapper(domainPciToTerraform, true)(this._pci.internalValue),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       bootloader: {
-        value: cdktf.stringToHclTerraform(this._bootloader),
+        value: cdktn.stringToHclTerraform(this._bootloader),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       cmdline: {
-        value: cdktf.stringToHclTerraform(this._cmdline),
+        value: cdktn.stringToHclTerraform(this._cmdline),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       firmware: {
-        value: cdktf.stringToHclTerraform(this._firmware),
+        value: cdktn.stringToHclTerraform(this._firmware),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       init_seclabel: {
-        value: cdktf.stringToHclTerraform(this._initSeclabel),
+        value: cdktn.stringToHclTerraform(this._initSeclabel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       kernel: {
-        value: cdktf.stringToHclTerraform(this._kernel),
+        value: cdktn.stringToHclTerraform(this._kernel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       maxmem: {
-        value: cdktf.numberToHclTerraform(this._maxmem),
+        value: cdktn.numberToHclTerraform(this._maxmem),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       maxvcpus: {
-        value: cdktf.numberToHclTerraform(this._maxvcpus),
+        value: cdktn.numberToHclTerraform(this._maxvcpus),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       memory: {
-        value: cdktf.numberToHclTerraform(this._memory),
+        value: cdktn.numberToHclTerraform(this._memory),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       name: {
-        value: cdktf.stringToHclTerraform(this._name),
+        value: cdktn.stringToHclTerraform(this._name),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       on_crash: {
-        value: cdktf.stringToHclTerraform(this._onCrash),
+        value: cdktn.stringToHclTerraform(this._onCrash),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       on_poweroff: {
-        value: cdktf.stringToHclTerraform(this._onPoweroff),
+        value: cdktn.stringToHclTerraform(this._onPoweroff),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       on_reboot: {
-        value: cdktf.stringToHclTerraform(this._onReboot),
+        value: cdktn.stringToHclTerraform(this._onReboot),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       ramdisk: {
-        value: cdktf.stringToHclTerraform(this._ramdisk),
+        value: cdktn.stringToHclTerraform(this._ramdisk),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       seclabel: {
-        value: cdktf.stringToHclTerraform(this._seclabel),
+        value: cdktn.stringToHclTerraform(this._seclabel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       type: {
-        value: cdktf.stringToHclTerraform(this._type),
+        value: cdktn.stringToHclTerraform(this._type),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       vcpus: {
-        value: cdktf.numberToHclTerraform(this._vcpus),
+        value: cdktn.numberToHclTerraform(this._vcpus),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
@@ -1434,13 +1434,13 @@ export class Domain extends cdktf.TerraformResource {
         storageClassType: "DomainDeviceModel",
       },
       disk: {
-        value: cdktf.listMapperHcl(domainDiskToHclTerraform, true)(this._disk.internalValue),
+        value: cdktn.listMapperHcl(domainDiskToHclTerraform, true)(this._disk.internalValue),
         isBlock: true,
         type: "list",
         storageClassType: "DomainDiskList",
       },
       pci: {
-        value: cdktf.listMapperHcl(domainPciToHclTerraform, true)(this._pci.internalValue),
+        value: cdktn.listMapperHcl(domainPciToHclTerraform, true)(this._pci.internalValue),
         isBlock: true,
         type: "list",
         storageClassType: "DomainPciList",

@@ -3,17 +3,17 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface DriverDomainConfig extends cdktf.TerraformMetaArguments {
+export interface DriverDomainConfig extends cdktn.TerraformMetaArguments {
   /**
   * Start this driver domain when the host boots: links its rendered config into xendomains' auto directory (`/etc/xen/auto`).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#autostart DriverDomain#autostart}
   */
-  readonly autostart?: boolean | cdktf.IResolvable;
+  readonly autostart?: boolean | cdktn.IResolvable;
   /**
   * A bootloader run in dom0 such as `pygrub`. Discouraged: it parses untrusted guest disks in dom0; use `firmware = "pvgrub64"`.
   *
@@ -121,13 +121,13 @@ export interface DriverDomainConfig extends cdktf.TerraformMetaArguments {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#disk DriverDomain#disk}
   */
-  readonly disk?: DriverDomainDisk[] | cdktf.IResolvable;
+  readonly disk?: DriverDomainDisk[] | cdktn.IResolvable;
   /**
   * pci block
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#pci DriverDomain#pci}
   */
-  readonly pci?: DriverDomainPci[] | cdktf.IResolvable;
+  readonly pci?: DriverDomainPci[] | cdktn.IResolvable;
 }
 export interface DriverDomainDisk {
   /**
@@ -174,67 +174,67 @@ export interface DriverDomainDisk {
   readonly vdev: string;
 }
 
-export function driverDomainDiskToTerraform(struct?: DriverDomainDisk | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function driverDomainDiskToTerraform(struct?: DriverDomainDisk | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
-    access: cdktf.stringToTerraform(struct!.access),
-    backend: cdktf.stringToTerraform(struct!.backend),
-    backendtype: cdktf.stringToTerraform(struct!.backendtype),
-    format: cdktf.stringToTerraform(struct!.format),
-    script: cdktf.stringToTerraform(struct!.script),
-    target: cdktf.stringToTerraform(struct!.target),
-    vdev: cdktf.stringToTerraform(struct!.vdev),
+    access: cdktn.stringToTerraform(struct!.access),
+    backend: cdktn.stringToTerraform(struct!.backend),
+    backendtype: cdktn.stringToTerraform(struct!.backendtype),
+    format: cdktn.stringToTerraform(struct!.format),
+    script: cdktn.stringToTerraform(struct!.script),
+    target: cdktn.stringToTerraform(struct!.target),
+    vdev: cdktn.stringToTerraform(struct!.vdev),
   }
 }
 
 
-export function driverDomainDiskToHclTerraform(struct?: DriverDomainDisk | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function driverDomainDiskToHclTerraform(struct?: DriverDomainDisk | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
     access: {
-      value: cdktf.stringToHclTerraform(struct!.access),
+      value: cdktn.stringToHclTerraform(struct!.access),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     backend: {
-      value: cdktf.stringToHclTerraform(struct!.backend),
+      value: cdktn.stringToHclTerraform(struct!.backend),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     backendtype: {
-      value: cdktf.stringToHclTerraform(struct!.backendtype),
+      value: cdktn.stringToHclTerraform(struct!.backendtype),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     format: {
-      value: cdktf.stringToHclTerraform(struct!.format),
+      value: cdktn.stringToHclTerraform(struct!.format),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     script: {
-      value: cdktf.stringToHclTerraform(struct!.script),
+      value: cdktn.stringToHclTerraform(struct!.script),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     target: {
-      value: cdktf.stringToHclTerraform(struct!.target),
+      value: cdktn.stringToHclTerraform(struct!.target),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     vdev: {
-      value: cdktf.stringToHclTerraform(struct!.vdev),
+      value: cdktn.stringToHclTerraform(struct!.vdev),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
@@ -245,9 +245,9 @@ export function driverDomainDiskToHclTerraform(struct?: DriverDomainDisk | cdktf
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class DriverDomainDiskOutputReference extends cdktf.ComplexObject {
+export class DriverDomainDiskOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
+  private resolvableValue?: cdktn.IResolvable;
 
   /**
   * @param terraformResource The parent resource
@@ -255,11 +255,11 @@ export class DriverDomainDiskOutputReference extends cdktf.ComplexObject {
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
-  public get internalValue(): DriverDomainDisk | cdktf.IResolvable | undefined {
+  public get internalValue(): DriverDomainDisk | cdktn.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -296,7 +296,7 @@ export class DriverDomainDiskOutputReference extends cdktf.ComplexObject {
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: DriverDomainDisk | cdktf.IResolvable | undefined) {
+  public set internalValue(value: DriverDomainDisk | cdktn.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -308,7 +308,7 @@ export class DriverDomainDiskOutputReference extends cdktf.ComplexObject {
       this._target = undefined;
       this._vdev = undefined;
     }
-    else if (cdktf.Tokenization.isResolvable(value)) {
+    else if (cdktn.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
       this.resolvableValue = value;
     }
@@ -432,16 +432,16 @@ export class DriverDomainDiskOutputReference extends cdktf.ComplexObject {
   }
 }
 
-export class DriverDomainDiskList extends cdktf.ComplexList {
-  public internalValue? : DriverDomainDisk[] | cdktf.IResolvable
+export class DriverDomainDiskList extends cdktn.ComplexList {
+  public internalValue? : DriverDomainDisk[] | cdktn.IResolvable
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -463,19 +463,19 @@ export interface DriverDomainPci {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#msitranslate DriverDomain#msitranslate}
   */
-  readonly msitranslate?: boolean | cdktf.IResolvable;
+  readonly msitranslate?: boolean | cdktn.IResolvable;
   /**
   * Let the guest write any config space register. Needed by some devices and by a stub domain with passthrough; weakens isolation.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#permissive DriverDomain#permissive}
   */
-  readonly permissive?: boolean | cdktf.IResolvable;
+  readonly permissive?: boolean | cdktn.IResolvable;
   /**
   * Allow the guest to power-manage the device (HVM).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#power_mgmt DriverDomain#power_mgmt}
   */
-  readonly powerMgmt?: boolean | cdktf.IResolvable;
+  readonly powerMgmt?: boolean | cdktn.IResolvable;
   /**
   * Reserved device memory policy: `strict` or `relaxed`.
   *
@@ -487,63 +487,63 @@ export interface DriverDomainPci {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#seize DriverDomain#seize}
   */
-  readonly seize?: boolean | cdktf.IResolvable;
+  readonly seize?: boolean | cdktn.IResolvable;
 }
 
-export function driverDomainPciToTerraform(struct?: DriverDomainPci | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function driverDomainPciToTerraform(struct?: DriverDomainPci | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   return {
-    bdf: cdktf.stringToTerraform(struct!.bdf),
-    msitranslate: cdktf.booleanToTerraform(struct!.msitranslate),
-    permissive: cdktf.booleanToTerraform(struct!.permissive),
-    power_mgmt: cdktf.booleanToTerraform(struct!.powerMgmt),
-    rdm_policy: cdktf.stringToTerraform(struct!.rdmPolicy),
-    seize: cdktf.booleanToTerraform(struct!.seize),
+    bdf: cdktn.stringToTerraform(struct!.bdf),
+    msitranslate: cdktn.booleanToTerraform(struct!.msitranslate),
+    permissive: cdktn.booleanToTerraform(struct!.permissive),
+    power_mgmt: cdktn.booleanToTerraform(struct!.powerMgmt),
+    rdm_policy: cdktn.stringToTerraform(struct!.rdmPolicy),
+    seize: cdktn.booleanToTerraform(struct!.seize),
   }
 }
 
 
-export function driverDomainPciToHclTerraform(struct?: DriverDomainPci | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+export function driverDomainPciToHclTerraform(struct?: DriverDomainPci | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
   }
   const attrs = {
     bdf: {
-      value: cdktf.stringToHclTerraform(struct!.bdf),
+      value: cdktn.stringToHclTerraform(struct!.bdf),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     msitranslate: {
-      value: cdktf.booleanToHclTerraform(struct!.msitranslate),
+      value: cdktn.booleanToHclTerraform(struct!.msitranslate),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     permissive: {
-      value: cdktf.booleanToHclTerraform(struct!.permissive),
+      value: cdktn.booleanToHclTerraform(struct!.permissive),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     power_mgmt: {
-      value: cdktf.booleanToHclTerraform(struct!.powerMgmt),
+      value: cdktn.booleanToHclTerraform(struct!.powerMgmt),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
     },
     rdm_policy: {
-      value: cdktf.stringToHclTerraform(struct!.rdmPolicy),
+      value: cdktn.stringToHclTerraform(struct!.rdmPolicy),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
     },
     seize: {
-      value: cdktf.booleanToHclTerraform(struct!.seize),
+      value: cdktn.booleanToHclTerraform(struct!.seize),
       isBlock: false,
       type: "simple",
       storageClassType: "boolean",
@@ -554,9 +554,9 @@ export function driverDomainPciToHclTerraform(struct?: DriverDomainPci | cdktf.I
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
+export class DriverDomainPciOutputReference extends cdktn.ComplexObject {
   private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
+  private resolvableValue?: cdktn.IResolvable;
 
   /**
   * @param terraformResource The parent resource
@@ -564,11 +564,11 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
   * @param complexObjectIndex the index of this item in the list
   * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
     super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
-  public get internalValue(): DriverDomainPci | cdktf.IResolvable | undefined {
+  public get internalValue(): DriverDomainPci | cdktn.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -601,7 +601,7 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: DriverDomainPci | cdktf.IResolvable | undefined) {
+  public set internalValue(value: DriverDomainPci | cdktn.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -612,7 +612,7 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
       this._rdmPolicy = undefined;
       this._seize = undefined;
     }
-    else if (cdktf.Tokenization.isResolvable(value)) {
+    else if (cdktn.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
       this.resolvableValue = value;
     }
@@ -642,11 +642,11 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // msitranslate - computed: true, optional: true, required: false
-  private _msitranslate?: boolean | cdktf.IResolvable; 
+  private _msitranslate?: boolean | cdktn.IResolvable; 
   public get msitranslate() {
     return this.getBooleanAttribute('msitranslate');
   }
-  public set msitranslate(value: boolean | cdktf.IResolvable) {
+  public set msitranslate(value: boolean | cdktn.IResolvable) {
     this._msitranslate = value;
   }
   public resetMsitranslate() {
@@ -658,11 +658,11 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // permissive - computed: true, optional: true, required: false
-  private _permissive?: boolean | cdktf.IResolvable; 
+  private _permissive?: boolean | cdktn.IResolvable; 
   public get permissive() {
     return this.getBooleanAttribute('permissive');
   }
-  public set permissive(value: boolean | cdktf.IResolvable) {
+  public set permissive(value: boolean | cdktn.IResolvable) {
     this._permissive = value;
   }
   public resetPermissive() {
@@ -674,11 +674,11 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // power_mgmt - computed: true, optional: true, required: false
-  private _powerMgmt?: boolean | cdktf.IResolvable; 
+  private _powerMgmt?: boolean | cdktn.IResolvable; 
   public get powerMgmt() {
     return this.getBooleanAttribute('power_mgmt');
   }
-  public set powerMgmt(value: boolean | cdktf.IResolvable) {
+  public set powerMgmt(value: boolean | cdktn.IResolvable) {
     this._powerMgmt = value;
   }
   public resetPowerMgmt() {
@@ -706,11 +706,11 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
   }
 
   // seize - computed: true, optional: true, required: false
-  private _seize?: boolean | cdktf.IResolvable; 
+  private _seize?: boolean | cdktn.IResolvable; 
   public get seize() {
     return this.getBooleanAttribute('seize');
   }
-  public set seize(value: boolean | cdktf.IResolvable) {
+  public set seize(value: boolean | cdktn.IResolvable) {
     this._seize = value;
   }
   public resetSeize() {
@@ -722,16 +722,16 @@ export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
   }
 }
 
-export class DriverDomainPciList extends cdktf.ComplexList {
-  public internalValue? : DriverDomainPci[] | cdktf.IResolvable
+export class DriverDomainPciList extends cdktn.ComplexList {
+  public internalValue? : DriverDomainPci[] | cdktn.IResolvable
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
   * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
+  constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string, wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet);
   }
 
   /**
@@ -745,7 +745,7 @@ export class DriverDomainPciList extends cdktf.ComplexList {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain xen_driver_domain}
 */
-export class DriverDomain extends cdktf.TerraformResource {
+export class DriverDomain extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -756,14 +756,14 @@ export class DriverDomain extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a DriverDomain resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a DriverDomain resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DriverDomain to import
   * @param importFromId The id of the existing DriverDomain that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DriverDomain to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_driver_domain", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_driver_domain", importId: importFromId, provider });
       }
 
   // ===========
@@ -820,11 +820,11 @@ export class DriverDomain extends cdktf.TerraformResource {
   // ==========
 
   // autostart - computed: true, optional: true, required: false
-  private _autostart?: boolean | cdktf.IResolvable; 
+  private _autostart?: boolean | cdktn.IResolvable; 
   public get autostart() {
     return this.getBooleanAttribute('autostart');
   }
-  public set autostart(value: boolean | cdktf.IResolvable) {
+  public set autostart(value: boolean | cdktn.IResolvable) {
     this._autostart = value;
   }
   public resetAutostart() {
@@ -1126,7 +1126,7 @@ export class DriverDomain extends cdktf.TerraformResource {
   public get disk() {
     return this._disk;
   }
-  public putDisk(value: DriverDomainDisk[] | cdktf.IResolvable) {
+  public putDisk(value: DriverDomainDisk[] | cdktn.IResolvable) {
     this._disk.internalValue = value;
   }
   public resetDisk() {
@@ -1142,7 +1142,7 @@ export class DriverDomain extends cdktf.TerraformResource {
   public get pci() {
     return this._pci;
   }
-  public putPci(value: DriverDomainPci[] | cdktf.IResolvable) {
+  public putPci(value: DriverDomainPci[] | cdktn.IResolvable) {
     this._pci.internalValue = value;
   }
   public resetPci() {
@@ -1159,147 +1159,147 @@ export class DriverDomain extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      autostart: cdktf.booleanToTerraform(this._autostart),
-      bootloader: cdktf.stringToTerraform(this._bootloader),
-      class: cdktf.stringToTerraform(this._class),
-      cmdline: cdktf.stringToTerraform(this._cmdline),
-      firmware: cdktf.stringToTerraform(this._firmware),
-      init_seclabel: cdktf.stringToTerraform(this._initSeclabel),
-      kernel: cdktf.stringToTerraform(this._kernel),
-      maxmem: cdktf.numberToTerraform(this._maxmem),
-      maxvcpus: cdktf.numberToTerraform(this._maxvcpus),
-      memory: cdktf.numberToTerraform(this._memory),
-      name: cdktf.stringToTerraform(this._name),
-      on_crash: cdktf.stringToTerraform(this._onCrash),
-      on_poweroff: cdktf.stringToTerraform(this._onPoweroff),
-      on_reboot: cdktf.stringToTerraform(this._onReboot),
-      ramdisk: cdktf.stringToTerraform(this._ramdisk),
-      seclabel: cdktf.stringToTerraform(this._seclabel),
-      type: cdktf.stringToTerraform(this._type),
-      vcpus: cdktf.numberToTerraform(this._vcpus),
-      disk: cdktf.listMapper(driverDomainDiskToTerraform, true)(this._disk.internalValue),
-      pci: cdktf.listMapper(driverDomainPciToTerraform, true)(this._pci.internalValue),
+      autostart: cdktn.booleanToTerraform(this._autostart),
+      bootloader: cdktn.stringToTerraform(this._bootloader),
+      class: cdktn.stringToTerraform(this._class),
+      cmdline: cdktn.stringToTerraform(this._cmdline),
+      firmware: cdktn.stringToTerraform(this._firmware),
+      init_seclabel: cdktn.stringToTerraform(this._initSeclabel),
+      kernel: cdktn.stringToTerraform(this._kernel),
+      maxmem: cdktn.numberToTerraform(this._maxmem),
+      maxvcpus: cdktn.numberToTerraform(this._maxvcpus),
+      memory: cdktn.numberToTerraform(this._memory),
+      name: cdktn.stringToTerraform(this._name),
+      on_crash: cdktn.stringToTerraform(this._onCrash),
+      on_poweroff: cdktn.stringToTerraform(this._onPoweroff),
+      on_reboot: cdktn.stringToTerraform(this._onReboot),
+      ramdisk: cdktn.stringToTerraform(this._ramdisk),
+      seclabel: cdktn.stringToTerraform(this._seclabel),
+      type: cdktn.stringToTerraform(this._type),
+      vcpus: cdktn.numberToTerraform(this._vcpus),
+      disk: cdktn.listMapper(driverDomainDiskToTerraform, true)(this._disk.internalValue),
+      pci: cdktn.listMapper(driverDomainPciToTerraform, true)(this._pci.internalValue),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       autostart: {
-        value: cdktf.booleanToHclTerraform(this._autostart),
+        value: cdktn.booleanToHclTerraform(this._autostart),
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
       },
       bootloader: {
-        value: cdktf.stringToHclTerraform(this._bootloader),
+        value: cdktn.stringToHclTerraform(this._bootloader),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       class: {
-        value: cdktf.stringToHclTerraform(this._class),
+        value: cdktn.stringToHclTerraform(this._class),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       cmdline: {
-        value: cdktf.stringToHclTerraform(this._cmdline),
+        value: cdktn.stringToHclTerraform(this._cmdline),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       firmware: {
-        value: cdktf.stringToHclTerraform(this._firmware),
+        value: cdktn.stringToHclTerraform(this._firmware),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       init_seclabel: {
-        value: cdktf.stringToHclTerraform(this._initSeclabel),
+        value: cdktn.stringToHclTerraform(this._initSeclabel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       kernel: {
-        value: cdktf.stringToHclTerraform(this._kernel),
+        value: cdktn.stringToHclTerraform(this._kernel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       maxmem: {
-        value: cdktf.numberToHclTerraform(this._maxmem),
+        value: cdktn.numberToHclTerraform(this._maxmem),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       maxvcpus: {
-        value: cdktf.numberToHclTerraform(this._maxvcpus),
+        value: cdktn.numberToHclTerraform(this._maxvcpus),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       memory: {
-        value: cdktf.numberToHclTerraform(this._memory),
+        value: cdktn.numberToHclTerraform(this._memory),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       name: {
-        value: cdktf.stringToHclTerraform(this._name),
+        value: cdktn.stringToHclTerraform(this._name),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       on_crash: {
-        value: cdktf.stringToHclTerraform(this._onCrash),
+        value: cdktn.stringToHclTerraform(this._onCrash),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       on_poweroff: {
-        value: cdktf.stringToHclTerraform(this._onPoweroff),
+        value: cdktn.stringToHclTerraform(this._onPoweroff),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       on_reboot: {
-        value: cdktf.stringToHclTerraform(this._onReboot),
+        value: cdktn.stringToHclTerraform(this._onReboot),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       ramdisk: {
-        value: cdktf.stringToHclTerraform(this._ramdisk),
+        value: cdktn.stringToHclTerraform(this._ramdisk),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       seclabel: {
-        value: cdktf.stringToHclTerraform(this._seclabel),
+        value: cdktn.stringToHclTerraform(this._seclabel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       type: {
-        value: cdktf.stringToHclTerraform(this._type),
+        value: cdktn.stringToHclTerraform(this._type),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       vcpus: {
-        value: cdktf.numberToHclTerraform(this._vcpus),
+        value: cdktn.numberToHclTerraform(this._vcpus),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       disk: {
-        value: cdktf.listMapperHcl(driverDomainDiskToHclTerraform, true)(this._disk.internalValue),
+        value: cdktn.listMapperHcl(driverDomainDiskToHclTerraform, true)(this._disk.internalValue),
         isBlock: true,
         type: "list",
         storageClassType: "DriverDomainDiskList",
       },
       pci: {
-        value: cdktf.listMapperHcl(driverDomainPciToHclTerraform, true)(this._pci.internalValue),
+        value: cdktn.listMapperHcl(driverDomainPciToHclTerraform, true)(this._pci.internalValue),
         isBlock: true,
         type: "list",
         storageClassType: "DriverDomainPciList",

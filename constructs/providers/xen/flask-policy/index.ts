@@ -3,17 +3,17 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface FlaskPolicyConfig extends cdktf.TerraformMetaArguments {
+export interface FlaskPolicyConfig extends cdktn.TerraformMetaArguments {
   /**
   * Enforcing (`true`) or permissive (`false`, only logs denials).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/flask_policy#enforcing FlaskPolicy#enforcing}
   */
-  readonly enforcing?: boolean | cdktf.IResolvable;
+  readonly enforcing?: boolean | cdktn.IResolvable;
   /**
   * Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.
   *
@@ -25,7 +25,7 @@ export interface FlaskPolicyConfig extends cdktf.TerraformMetaArguments {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/flask_policy xen_flask_policy}
 */
-export class FlaskPolicy extends cdktf.TerraformResource {
+export class FlaskPolicy extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -36,14 +36,14 @@ export class FlaskPolicy extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a FlaskPolicy resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a FlaskPolicy resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the FlaskPolicy to import
   * @param importFromId The id of the existing FlaskPolicy that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/flask_policy#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the FlaskPolicy to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_flask_policy", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_flask_policy", importId: importFromId, provider });
       }
 
   // ===========
@@ -82,11 +82,11 @@ export class FlaskPolicy extends cdktf.TerraformResource {
   // ==========
 
   // enforcing - computed: true, optional: true, required: false
-  private _enforcing?: boolean | cdktf.IResolvable; 
+  private _enforcing?: boolean | cdktn.IResolvable; 
   public get enforcing() {
     return this.getBooleanAttribute('enforcing');
   }
-  public set enforcing(value: boolean | cdktf.IResolvable) {
+  public set enforcing(value: boolean | cdktn.IResolvable) {
     this._enforcing = value;
   }
   public resetEnforcing() {
@@ -131,21 +131,21 @@ export class FlaskPolicy extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      enforcing: cdktf.booleanToTerraform(this._enforcing),
-      policy_file: cdktf.stringToTerraform(this._policyFile),
+      enforcing: cdktn.booleanToTerraform(this._enforcing),
+      policy_file: cdktn.stringToTerraform(this._policyFile),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       enforcing: {
-        value: cdktf.booleanToHclTerraform(this._enforcing),
+        value: cdktn.booleanToHclTerraform(this._enforcing),
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
       },
       policy_file: {
-        value: cdktf.stringToHclTerraform(this._policyFile),
+        value: cdktn.stringToHclTerraform(this._policyFile),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

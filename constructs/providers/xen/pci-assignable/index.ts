@@ -3,11 +3,11 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface PciAssignableConfig extends cdktf.TerraformMetaArguments {
+export interface PciAssignableConfig extends cdktn.TerraformMetaArguments {
   /**
   * PCI address `BB:SS.F` or `DDDD:BB:SS.F`.
   *
@@ -19,19 +19,19 @@ export interface PciAssignableConfig extends cdktf.TerraformMetaArguments {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable#rebind_on_destroy PciAssignable#rebind_on_destroy}
   */
-  readonly rebindOnDestroy?: boolean | cdktf.IResolvable;
+  readonly rebindOnDestroy?: boolean | cdktn.IResolvable;
   /**
   * Refuse a device that has no reset method (FLR, bus or slot reset).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable#strict_reset PciAssignable#strict_reset}
   */
-  readonly strictReset?: boolean | cdktf.IResolvable;
+  readonly strictReset?: boolean | cdktn.IResolvable;
 }
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable xen_pci_assignable}
 */
-export class PciAssignable extends cdktf.TerraformResource {
+export class PciAssignable extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -42,14 +42,14 @@ export class PciAssignable extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a PciAssignable resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a PciAssignable resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the PciAssignable to import
   * @param importFromId The id of the existing PciAssignable that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the PciAssignable to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_pci_assignable", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_pci_assignable", importId: importFromId, provider });
       }
 
   // ===========
@@ -122,11 +122,11 @@ export class PciAssignable extends cdktf.TerraformResource {
   }
 
   // rebind_on_destroy - computed: true, optional: true, required: false
-  private _rebindOnDestroy?: boolean | cdktf.IResolvable; 
+  private _rebindOnDestroy?: boolean | cdktn.IResolvable; 
   public get rebindOnDestroy() {
     return this.getBooleanAttribute('rebind_on_destroy');
   }
-  public set rebindOnDestroy(value: boolean | cdktf.IResolvable) {
+  public set rebindOnDestroy(value: boolean | cdktn.IResolvable) {
     this._rebindOnDestroy = value;
   }
   public resetRebindOnDestroy() {
@@ -138,11 +138,11 @@ export class PciAssignable extends cdktf.TerraformResource {
   }
 
   // strict_reset - computed: true, optional: true, required: false
-  private _strictReset?: boolean | cdktf.IResolvable; 
+  private _strictReset?: boolean | cdktn.IResolvable; 
   public get strictReset() {
     return this.getBooleanAttribute('strict_reset');
   }
-  public set strictReset(value: boolean | cdktf.IResolvable) {
+  public set strictReset(value: boolean | cdktn.IResolvable) {
     this._strictReset = value;
   }
   public resetStrictReset() {
@@ -164,28 +164,28 @@ export class PciAssignable extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      bdf: cdktf.stringToTerraform(this._bdf),
-      rebind_on_destroy: cdktf.booleanToTerraform(this._rebindOnDestroy),
-      strict_reset: cdktf.booleanToTerraform(this._strictReset),
+      bdf: cdktn.stringToTerraform(this._bdf),
+      rebind_on_destroy: cdktn.booleanToTerraform(this._rebindOnDestroy),
+      strict_reset: cdktn.booleanToTerraform(this._strictReset),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       bdf: {
-        value: cdktf.stringToHclTerraform(this._bdf),
+        value: cdktn.stringToHclTerraform(this._bdf),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       rebind_on_destroy: {
-        value: cdktf.booleanToHclTerraform(this._rebindOnDestroy),
+        value: cdktn.booleanToHclTerraform(this._rebindOnDestroy),
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
       },
       strict_reset: {
-        value: cdktf.booleanToHclTerraform(this._strictReset),
+        value: cdktn.booleanToHclTerraform(this._strictReset),
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",

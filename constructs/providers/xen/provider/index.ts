@@ -3,7 +3,7 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
@@ -55,7 +55,7 @@ export interface XenProviderConfig {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs xen}
 */
-export class XenProvider extends cdktf.TerraformProvider {
+export class XenProvider extends cdktn.TerraformProvider {
 
   // =================
   // STATIC PROPERTIES
@@ -66,14 +66,14 @@ export class XenProvider extends cdktf.TerraformProvider {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a XenProvider resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a XenProvider resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the XenProvider to import
   * @param importFromId The id of the existing XenProvider that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the XenProvider to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen", importId: importFromId, provider });
       }
 
   // ===========
@@ -228,56 +228,56 @@ export class XenProvider extends cdktf.TerraformProvider {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      config_dir: cdktf.stringToTerraform(this._configDir),
-      connection: cdktf.stringToTerraform(this._connection),
-      hotplug_timeout: cdktf.stringToTerraform(this._hotplugTimeout),
-      inventory: cdktf.stringToTerraform(this._inventory),
-      security_policy: cdktf.stringToTerraform(this._securityPolicy),
-      shutdown_timeout: cdktf.stringToTerraform(this._shutdownTimeout),
-      alias: cdktf.stringToTerraform(this._alias),
+      config_dir: cdktn.stringToTerraform(this._configDir),
+      connection: cdktn.stringToTerraform(this._connection),
+      hotplug_timeout: cdktn.stringToTerraform(this._hotplugTimeout),
+      inventory: cdktn.stringToTerraform(this._inventory),
+      security_policy: cdktn.stringToTerraform(this._securityPolicy),
+      shutdown_timeout: cdktn.stringToTerraform(this._shutdownTimeout),
+      alias: cdktn.stringToTerraform(this._alias),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       config_dir: {
-        value: cdktf.stringToHclTerraform(this._configDir),
+        value: cdktn.stringToHclTerraform(this._configDir),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       connection: {
-        value: cdktf.stringToHclTerraform(this._connection),
+        value: cdktn.stringToHclTerraform(this._connection),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       hotplug_timeout: {
-        value: cdktf.stringToHclTerraform(this._hotplugTimeout),
+        value: cdktn.stringToHclTerraform(this._hotplugTimeout),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       inventory: {
-        value: cdktf.stringToHclTerraform(this._inventory),
+        value: cdktn.stringToHclTerraform(this._inventory),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       security_policy: {
-        value: cdktf.stringToHclTerraform(this._securityPolicy),
+        value: cdktn.stringToHclTerraform(this._securityPolicy),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       shutdown_timeout: {
-        value: cdktf.stringToHclTerraform(this._shutdownTimeout),
+        value: cdktn.stringToHclTerraform(this._shutdownTimeout),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       alias: {
-        value: cdktf.stringToHclTerraform(this._alias),
+        value: cdktn.stringToHclTerraform(this._alias),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

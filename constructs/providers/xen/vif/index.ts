@@ -3,11 +3,11 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface VifConfig extends cdktf.TerraformMetaArguments {
+export interface VifConfig extends cdktn.TerraformMetaArguments {
   /**
   * Name of the domain serving it: a network driver domain (or `Domain-0`, which the security posture flags).
   *
@@ -73,7 +73,7 @@ export interface VifConfig extends cdktf.TerraformMetaArguments {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vif xen_vif}
 */
-export class Vif extends cdktf.TerraformResource {
+export class Vif extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -84,14 +84,14 @@ export class Vif extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a Vif resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a Vif resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the Vif to import
   * @param importFromId The id of the existing Vif that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vif#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the Vif to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_vif", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_vif", importId: importFromId, provider });
       }
 
   // ===========
@@ -322,77 +322,77 @@ export class Vif extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      backend: cdktf.stringToTerraform(this._backend),
-      bridge: cdktf.stringToTerraform(this._bridge),
-      domain: cdktf.stringToTerraform(this._domain),
-      ip: cdktf.stringToTerraform(this._ip),
-      mac: cdktf.stringToTerraform(this._mac),
-      model: cdktf.stringToTerraform(this._model),
-      mtu: cdktf.numberToTerraform(this._mtu),
-      rate: cdktf.stringToTerraform(this._rate),
-      script: cdktf.stringToTerraform(this._script),
-      vifname: cdktf.stringToTerraform(this._vifname),
+      backend: cdktn.stringToTerraform(this._backend),
+      bridge: cdktn.stringToTerraform(this._bridge),
+      domain: cdktn.stringToTerraform(this._domain),
+      ip: cdktn.stringToTerraform(this._ip),
+      mac: cdktn.stringToTerraform(this._mac),
+      model: cdktn.stringToTerraform(this._model),
+      mtu: cdktn.numberToTerraform(this._mtu),
+      rate: cdktn.stringToTerraform(this._rate),
+      script: cdktn.stringToTerraform(this._script),
+      vifname: cdktn.stringToTerraform(this._vifname),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       backend: {
-        value: cdktf.stringToHclTerraform(this._backend),
+        value: cdktn.stringToHclTerraform(this._backend),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       bridge: {
-        value: cdktf.stringToHclTerraform(this._bridge),
+        value: cdktn.stringToHclTerraform(this._bridge),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       domain: {
-        value: cdktf.stringToHclTerraform(this._domain),
+        value: cdktn.stringToHclTerraform(this._domain),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       ip: {
-        value: cdktf.stringToHclTerraform(this._ip),
+        value: cdktn.stringToHclTerraform(this._ip),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       mac: {
-        value: cdktf.stringToHclTerraform(this._mac),
+        value: cdktn.stringToHclTerraform(this._mac),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       model: {
-        value: cdktf.stringToHclTerraform(this._model),
+        value: cdktn.stringToHclTerraform(this._model),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       mtu: {
-        value: cdktf.numberToHclTerraform(this._mtu),
+        value: cdktn.numberToHclTerraform(this._mtu),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       rate: {
-        value: cdktf.stringToHclTerraform(this._rate),
+        value: cdktn.stringToHclTerraform(this._rate),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       script: {
-        value: cdktf.stringToHclTerraform(this._script),
+        value: cdktn.stringToHclTerraform(this._script),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       vifname: {
-        value: cdktf.stringToHclTerraform(this._vifname),
+        value: cdktn.stringToHclTerraform(this._vifname),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -1,0 +1,1312 @@
+// @ts-nocheck: generated code without `override` modifiers; the repository compiles with noImplicitOverride
+// https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktf from 'cdktf';
+
+// Configuration
+
+export interface DriverDomainConfig extends cdktf.TerraformMetaArguments {
+  /**
+  * Start this driver domain when the host boots: links its rendered config into xendomains' auto directory (`/etc/xen/auto`).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#autostart DriverDomain#autostart}
+  */
+  readonly autostart?: boolean | cdktf.IResolvable;
+  /**
+  * A bootloader run in dom0 such as `pygrub`. Discouraged: it parses untrusted guest disks in dom0; use `firmware = "pvgrub64"`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#bootloader DriverDomain#bootloader}
+  */
+  readonly bootloader?: string;
+  /**
+  * What it drives: `network`, `storage`, `usb` or `other`. Used by the security posture checks and the docs.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#class DriverDomain#class}
+  */
+  readonly class: string;
+  /**
+  * Kernel command line.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#cmdline DriverDomain#cmdline}
+  */
+  readonly cmdline?: string;
+  /**
+  * `pvgrub64` / `pvgrub32` boots a PV guest with PV-GRUB inside the guest (preferred over pygrub, which parses guest disks in dom0); `bios`, `uefi`, `seabios`, `ovmf` for HVM; or a firmware path.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#firmware DriverDomain#firmware}
+  */
+  readonly firmware?: string;
+  /**
+  * FLASK label used while the domain is built; it switches to `seclabel` afterwards.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#init_seclabel DriverDomain#init_seclabel}
+  */
+  readonly initSeclabel?: string;
+  /**
+  * Kernel image in dom0 (direct boot).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#kernel DriverDomain#kernel}
+  */
+  readonly kernel?: string;
+  /**
+  * Maximum memory in MiB (balloon ceiling). Defaults to `memory` at creation; changing it replaces the domain.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#maxmem DriverDomain#maxmem}
+  */
+  readonly maxmem?: number;
+  /**
+  * Maximum virtual CPUs. Defaults to `vcpus` at creation; changing it replaces the domain.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#maxvcpus DriverDomain#maxvcpus}
+  */
+  readonly maxvcpus?: number;
+  /**
+  * Memory in MiB. Changed in place (mem-set) up to `maxmem`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#memory DriverDomain#memory}
+  */
+  readonly memory?: number;
+  /**
+  * Name of the driver domain (`xl list`).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#name DriverDomain#name}
+  */
+  readonly name: string;
+  /**
+  * Action when the guest crashes.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#on_crash DriverDomain#on_crash}
+  */
+  readonly onCrash?: string;
+  /**
+  * Action when the guest powers off.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#on_poweroff DriverDomain#on_poweroff}
+  */
+  readonly onPoweroff?: string;
+  /**
+  * Action when the guest reboots.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#on_reboot DriverDomain#on_reboot}
+  */
+  readonly onReboot?: string;
+  /**
+  * Initial ramdisk in dom0.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#ramdisk DriverDomain#ramdisk}
+  */
+  readonly ramdisk?: string;
+  /**
+  * XSM/FLASK label `user:role:type` the domain runs with.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#seclabel DriverDomain#seclabel}
+  */
+  readonly seclabel?: string;
+  /**
+  * Virtualisation mode: `pv`, `pvh` or `hvm`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#type DriverDomain#type}
+  */
+  readonly type?: string;
+  /**
+  * Online virtual CPUs. Changed in place (vcpu-set) up to `maxvcpus`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#vcpus DriverDomain#vcpus}
+  */
+  readonly vcpus?: number;
+  /**
+  * disk block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#disk DriverDomain#disk}
+  */
+  readonly disk?: DriverDomainDisk[] | cdktf.IResolvable;
+  /**
+  * pci block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#pci DriverDomain#pci}
+  */
+  readonly pci?: DriverDomainPci[] | cdktf.IResolvable;
+}
+export interface DriverDomainDisk {
+  /**
+  * `rw` or `ro`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#access DriverDomain#access}
+  */
+  readonly access?: string;
+  /**
+  * The domain serving the disk: a storage driver domain, or `Domain-0`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#backend DriverDomain#backend}
+  */
+  readonly backend?: string;
+  /**
+  * libxl backend type: `phy`, `qdisk`, `tap` or `standalone`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#backendtype DriverDomain#backendtype}
+  */
+  readonly backendtype?: string;
+  /**
+  * Image format: `raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#format DriverDomain#format}
+  */
+  readonly format?: string;
+  /**
+  * Hotplug script run in the backend domain.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#script DriverDomain#script}
+  */
+  readonly script?: string;
+  /**
+  * What backs the disk: a file, block device or volume path, as libxl takes it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#target DriverDomain#target}
+  */
+  readonly target: string;
+  /**
+  * Virtual device name seen by the guest, e.g. `xvda`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#vdev DriverDomain#vdev}
+  */
+  readonly vdev: string;
+}
+
+export function driverDomainDiskToTerraform(struct?: DriverDomainDisk | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    access: cdktf.stringToTerraform(struct!.access),
+    backend: cdktf.stringToTerraform(struct!.backend),
+    backendtype: cdktf.stringToTerraform(struct!.backendtype),
+    format: cdktf.stringToTerraform(struct!.format),
+    script: cdktf.stringToTerraform(struct!.script),
+    target: cdktf.stringToTerraform(struct!.target),
+    vdev: cdktf.stringToTerraform(struct!.vdev),
+  }
+}
+
+
+export function driverDomainDiskToHclTerraform(struct?: DriverDomainDisk | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    access: {
+      value: cdktf.stringToHclTerraform(struct!.access),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    backend: {
+      value: cdktf.stringToHclTerraform(struct!.backend),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    backendtype: {
+      value: cdktf.stringToHclTerraform(struct!.backendtype),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    format: {
+      value: cdktf.stringToHclTerraform(struct!.format),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    script: {
+      value: cdktf.stringToHclTerraform(struct!.script),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    target: {
+      value: cdktf.stringToHclTerraform(struct!.target),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    vdev: {
+      value: cdktf.stringToHclTerraform(struct!.vdev),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class DriverDomainDiskOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): DriverDomainDisk | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._access !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.access = this._access;
+    }
+    if (this._backend !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.backend = this._backend;
+    }
+    if (this._backendtype !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.backendtype = this._backendtype;
+    }
+    if (this._format !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.format = this._format;
+    }
+    if (this._script !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.script = this._script;
+    }
+    if (this._target !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.target = this._target;
+    }
+    if (this._vdev !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.vdev = this._vdev;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DriverDomainDisk | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._access = undefined;
+      this._backend = undefined;
+      this._backendtype = undefined;
+      this._format = undefined;
+      this._script = undefined;
+      this._target = undefined;
+      this._vdev = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._access = value.access;
+      this._backend = value.backend;
+      this._backendtype = value.backendtype;
+      this._format = value.format;
+      this._script = value.script;
+      this._target = value.target;
+      this._vdev = value.vdev;
+    }
+  }
+
+  // access - computed: true, optional: true, required: false
+  private _access?: string; 
+  public get access() {
+    return this.getStringAttribute('access');
+  }
+  public set access(value: string) {
+    this._access = value;
+  }
+  public resetAccess() {
+    this._access = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get accessInput() {
+    return this._access;
+  }
+
+  // backend - computed: true, optional: true, required: false
+  private _backend?: string; 
+  public get backend() {
+    return this.getStringAttribute('backend');
+  }
+  public set backend(value: string) {
+    this._backend = value;
+  }
+  public resetBackend() {
+    this._backend = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get backendInput() {
+    return this._backend;
+  }
+
+  // backendtype - computed: false, optional: true, required: false
+  private _backendtype?: string; 
+  public get backendtype() {
+    return this.getStringAttribute('backendtype');
+  }
+  public set backendtype(value: string) {
+    this._backendtype = value;
+  }
+  public resetBackendtype() {
+    this._backendtype = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get backendtypeInput() {
+    return this._backendtype;
+  }
+
+  // format - computed: true, optional: true, required: false
+  private _format?: string; 
+  public get format() {
+    return this.getStringAttribute('format');
+  }
+  public set format(value: string) {
+    this._format = value;
+  }
+  public resetFormat() {
+    this._format = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get formatInput() {
+    return this._format;
+  }
+
+  // script - computed: false, optional: true, required: false
+  private _script?: string; 
+  public get script() {
+    return this.getStringAttribute('script');
+  }
+  public set script(value: string) {
+    this._script = value;
+  }
+  public resetScript() {
+    this._script = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get scriptInput() {
+    return this._script;
+  }
+
+  // target - computed: false, optional: false, required: true
+  private _target?: string; 
+  public get target() {
+    return this.getStringAttribute('target');
+  }
+  public set target(value: string) {
+    this._target = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get targetInput() {
+    return this._target;
+  }
+
+  // vdev - computed: false, optional: false, required: true
+  private _vdev?: string; 
+  public get vdev() {
+    return this.getStringAttribute('vdev');
+  }
+  public set vdev(value: string) {
+    this._vdev = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get vdevInput() {
+    return this._vdev;
+  }
+}
+
+export class DriverDomainDiskList extends cdktf.ComplexList {
+  public internalValue? : DriverDomainDisk[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): DriverDomainDiskOutputReference {
+    return new DriverDomainDiskOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
+export interface DriverDomainPci {
+  /**
+  * PCI address `BB:SS.F` or `DDDD:BB:SS.F`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#bdf DriverDomain#bdf}
+  */
+  readonly bdf: string;
+  /**
+  * Translate MSI to INTx in the device model (HVM).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#msitranslate DriverDomain#msitranslate}
+  */
+  readonly msitranslate?: boolean | cdktf.IResolvable;
+  /**
+  * Let the guest write any config space register. Needed by some devices and by a stub domain with passthrough; weakens isolation.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#permissive DriverDomain#permissive}
+  */
+  readonly permissive?: boolean | cdktf.IResolvable;
+  /**
+  * Allow the guest to power-manage the device (HVM).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#power_mgmt DriverDomain#power_mgmt}
+  */
+  readonly powerMgmt?: boolean | cdktf.IResolvable;
+  /**
+  * Reserved device memory policy: `strict` or `relaxed`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#rdm_policy DriverDomain#rdm_policy}
+  */
+  readonly rdmPolicy?: string;
+  /**
+  * Make the device assignable on the fly if it is not (prefer `xen_pci_assignable`).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#seize DriverDomain#seize}
+  */
+  readonly seize?: boolean | cdktf.IResolvable;
+}
+
+export function driverDomainPciToTerraform(struct?: DriverDomainPci | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    bdf: cdktf.stringToTerraform(struct!.bdf),
+    msitranslate: cdktf.booleanToTerraform(struct!.msitranslate),
+    permissive: cdktf.booleanToTerraform(struct!.permissive),
+    power_mgmt: cdktf.booleanToTerraform(struct!.powerMgmt),
+    rdm_policy: cdktf.stringToTerraform(struct!.rdmPolicy),
+    seize: cdktf.booleanToTerraform(struct!.seize),
+  }
+}
+
+
+export function driverDomainPciToHclTerraform(struct?: DriverDomainPci | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    bdf: {
+      value: cdktf.stringToHclTerraform(struct!.bdf),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    msitranslate: {
+      value: cdktf.booleanToHclTerraform(struct!.msitranslate),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+    permissive: {
+      value: cdktf.booleanToHclTerraform(struct!.permissive),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+    power_mgmt: {
+      value: cdktf.booleanToHclTerraform(struct!.powerMgmt),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+    rdm_policy: {
+      value: cdktf.stringToHclTerraform(struct!.rdmPolicy),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    seize: {
+      value: cdktf.booleanToHclTerraform(struct!.seize),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class DriverDomainPciOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): DriverDomainPci | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._bdf !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.bdf = this._bdf;
+    }
+    if (this._msitranslate !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.msitranslate = this._msitranslate;
+    }
+    if (this._permissive !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.permissive = this._permissive;
+    }
+    if (this._powerMgmt !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.powerMgmt = this._powerMgmt;
+    }
+    if (this._rdmPolicy !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.rdmPolicy = this._rdmPolicy;
+    }
+    if (this._seize !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.seize = this._seize;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DriverDomainPci | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._bdf = undefined;
+      this._msitranslate = undefined;
+      this._permissive = undefined;
+      this._powerMgmt = undefined;
+      this._rdmPolicy = undefined;
+      this._seize = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._bdf = value.bdf;
+      this._msitranslate = value.msitranslate;
+      this._permissive = value.permissive;
+      this._powerMgmt = value.powerMgmt;
+      this._rdmPolicy = value.rdmPolicy;
+      this._seize = value.seize;
+    }
+  }
+
+  // bdf - computed: false, optional: false, required: true
+  private _bdf?: string; 
+  public get bdf() {
+    return this.getStringAttribute('bdf');
+  }
+  public set bdf(value: string) {
+    this._bdf = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get bdfInput() {
+    return this._bdf;
+  }
+
+  // msitranslate - computed: true, optional: true, required: false
+  private _msitranslate?: boolean | cdktf.IResolvable; 
+  public get msitranslate() {
+    return this.getBooleanAttribute('msitranslate');
+  }
+  public set msitranslate(value: boolean | cdktf.IResolvable) {
+    this._msitranslate = value;
+  }
+  public resetMsitranslate() {
+    this._msitranslate = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get msitranslateInput() {
+    return this._msitranslate;
+  }
+
+  // permissive - computed: true, optional: true, required: false
+  private _permissive?: boolean | cdktf.IResolvable; 
+  public get permissive() {
+    return this.getBooleanAttribute('permissive');
+  }
+  public set permissive(value: boolean | cdktf.IResolvable) {
+    this._permissive = value;
+  }
+  public resetPermissive() {
+    this._permissive = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get permissiveInput() {
+    return this._permissive;
+  }
+
+  // power_mgmt - computed: true, optional: true, required: false
+  private _powerMgmt?: boolean | cdktf.IResolvable; 
+  public get powerMgmt() {
+    return this.getBooleanAttribute('power_mgmt');
+  }
+  public set powerMgmt(value: boolean | cdktf.IResolvable) {
+    this._powerMgmt = value;
+  }
+  public resetPowerMgmt() {
+    this._powerMgmt = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get powerMgmtInput() {
+    return this._powerMgmt;
+  }
+
+  // rdm_policy - computed: true, optional: true, required: false
+  private _rdmPolicy?: string; 
+  public get rdmPolicy() {
+    return this.getStringAttribute('rdm_policy');
+  }
+  public set rdmPolicy(value: string) {
+    this._rdmPolicy = value;
+  }
+  public resetRdmPolicy() {
+    this._rdmPolicy = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get rdmPolicyInput() {
+    return this._rdmPolicy;
+  }
+
+  // seize - computed: true, optional: true, required: false
+  private _seize?: boolean | cdktf.IResolvable; 
+  public get seize() {
+    return this.getBooleanAttribute('seize');
+  }
+  public set seize(value: boolean | cdktf.IResolvable) {
+    this._seize = value;
+  }
+  public resetSeize() {
+    this._seize = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get seizeInput() {
+    return this._seize;
+  }
+}
+
+export class DriverDomainPciList extends cdktf.ComplexList {
+  public internalValue? : DriverDomainPci[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): DriverDomainPciOutputReference {
+    return new DriverDomainPciOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain xen_driver_domain}
+*/
+export class DriverDomain extends cdktf.TerraformResource {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "xen_driver_domain";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTF code for importing a DriverDomain resource upon running "cdktf plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the DriverDomain to import
+  * @param importFromId The id of the existing DriverDomain that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the DriverDomain to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
+        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_driver_domain", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/driver_domain xen_driver_domain} Resource
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options DriverDomainConfig
+  */
+  public constructor(scope: Construct, id: string, config: DriverDomainConfig) {
+    super(scope, id, {
+      terraformResourceType: 'xen_driver_domain',
+      terraformGeneratorMetadata: {
+        providerName: 'xen',
+        providerVersion: '0.1.0',
+        providerVersionConstraint: '~> 0.1'
+      },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      provisioners: config.provisioners,
+      connection: config.connection,
+      forEach: config.forEach
+    });
+    this._autostart = config.autostart;
+    this._bootloader = config.bootloader;
+    this._class = config.class;
+    this._cmdline = config.cmdline;
+    this._firmware = config.firmware;
+    this._initSeclabel = config.initSeclabel;
+    this._kernel = config.kernel;
+    this._maxmem = config.maxmem;
+    this._maxvcpus = config.maxvcpus;
+    this._memory = config.memory;
+    this._name = config.name;
+    this._onCrash = config.onCrash;
+    this._onPoweroff = config.onPoweroff;
+    this._onReboot = config.onReboot;
+    this._ramdisk = config.ramdisk;
+    this._seclabel = config.seclabel;
+    this._type = config.type;
+    this._vcpus = config.vcpus;
+    this._disk.internalValue = config.disk;
+    this._pci.internalValue = config.pci;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // autostart - computed: true, optional: true, required: false
+  private _autostart?: boolean | cdktf.IResolvable; 
+  public get autostart() {
+    return this.getBooleanAttribute('autostart');
+  }
+  public set autostart(value: boolean | cdktf.IResolvable) {
+    this._autostart = value;
+  }
+  public resetAutostart() {
+    this._autostart = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get autostartInput() {
+    return this._autostart;
+  }
+
+  // bootloader - computed: false, optional: true, required: false
+  private _bootloader?: string; 
+  public get bootloader() {
+    return this.getStringAttribute('bootloader');
+  }
+  public set bootloader(value: string) {
+    this._bootloader = value;
+  }
+  public resetBootloader() {
+    this._bootloader = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get bootloaderInput() {
+    return this._bootloader;
+  }
+
+  // class - computed: false, optional: false, required: true
+  private _class?: string; 
+  public get class() {
+    return this.getStringAttribute('class');
+  }
+  public set class(value: string) {
+    this._class = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get classInput() {
+    return this._class;
+  }
+
+  // cmdline - computed: false, optional: true, required: false
+  private _cmdline?: string; 
+  public get cmdline() {
+    return this.getStringAttribute('cmdline');
+  }
+  public set cmdline(value: string) {
+    this._cmdline = value;
+  }
+  public resetCmdline() {
+    this._cmdline = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get cmdlineInput() {
+    return this._cmdline;
+  }
+
+  // domid - computed: true, optional: false, required: false
+  public get domid() {
+    return this.getNumberAttribute('domid');
+  }
+
+  // firmware - computed: false, optional: true, required: false
+  private _firmware?: string; 
+  public get firmware() {
+    return this.getStringAttribute('firmware');
+  }
+  public set firmware(value: string) {
+    this._firmware = value;
+  }
+  public resetFirmware() {
+    this._firmware = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get firmwareInput() {
+    return this._firmware;
+  }
+
+  // id - computed: true, optional: false, required: false
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  // init_seclabel - computed: false, optional: true, required: false
+  private _initSeclabel?: string; 
+  public get initSeclabel() {
+    return this.getStringAttribute('init_seclabel');
+  }
+  public set initSeclabel(value: string) {
+    this._initSeclabel = value;
+  }
+  public resetInitSeclabel() {
+    this._initSeclabel = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get initSeclabelInput() {
+    return this._initSeclabel;
+  }
+
+  // kernel - computed: false, optional: true, required: false
+  private _kernel?: string; 
+  public get kernel() {
+    return this.getStringAttribute('kernel');
+  }
+  public set kernel(value: string) {
+    this._kernel = value;
+  }
+  public resetKernel() {
+    this._kernel = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get kernelInput() {
+    return this._kernel;
+  }
+
+  // maxmem - computed: true, optional: true, required: false
+  private _maxmem?: number; 
+  public get maxmem() {
+    return this.getNumberAttribute('maxmem');
+  }
+  public set maxmem(value: number) {
+    this._maxmem = value;
+  }
+  public resetMaxmem() {
+    this._maxmem = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxmemInput() {
+    return this._maxmem;
+  }
+
+  // maxvcpus - computed: true, optional: true, required: false
+  private _maxvcpus?: number; 
+  public get maxvcpus() {
+    return this.getNumberAttribute('maxvcpus');
+  }
+  public set maxvcpus(value: number) {
+    this._maxvcpus = value;
+  }
+  public resetMaxvcpus() {
+    this._maxvcpus = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get maxvcpusInput() {
+    return this._maxvcpus;
+  }
+
+  // memory - computed: true, optional: true, required: false
+  private _memory?: number; 
+  public get memory() {
+    return this.getNumberAttribute('memory');
+  }
+  public set memory(value: number) {
+    this._memory = value;
+  }
+  public resetMemory() {
+    this._memory = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get memoryInput() {
+    return this._memory;
+  }
+
+  // name - computed: false, optional: false, required: true
+  private _name?: string; 
+  public get name() {
+    return this.getStringAttribute('name');
+  }
+  public set name(value: string) {
+    this._name = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get nameInput() {
+    return this._name;
+  }
+
+  // on_crash - computed: true, optional: true, required: false
+  private _onCrash?: string; 
+  public get onCrash() {
+    return this.getStringAttribute('on_crash');
+  }
+  public set onCrash(value: string) {
+    this._onCrash = value;
+  }
+  public resetOnCrash() {
+    this._onCrash = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get onCrashInput() {
+    return this._onCrash;
+  }
+
+  // on_poweroff - computed: true, optional: true, required: false
+  private _onPoweroff?: string; 
+  public get onPoweroff() {
+    return this.getStringAttribute('on_poweroff');
+  }
+  public set onPoweroff(value: string) {
+    this._onPoweroff = value;
+  }
+  public resetOnPoweroff() {
+    this._onPoweroff = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get onPoweroffInput() {
+    return this._onPoweroff;
+  }
+
+  // on_reboot - computed: true, optional: true, required: false
+  private _onReboot?: string; 
+  public get onReboot() {
+    return this.getStringAttribute('on_reboot');
+  }
+  public set onReboot(value: string) {
+    this._onReboot = value;
+  }
+  public resetOnReboot() {
+    this._onReboot = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get onRebootInput() {
+    return this._onReboot;
+  }
+
+  // ramdisk - computed: false, optional: true, required: false
+  private _ramdisk?: string; 
+  public get ramdisk() {
+    return this.getStringAttribute('ramdisk');
+  }
+  public set ramdisk(value: string) {
+    this._ramdisk = value;
+  }
+  public resetRamdisk() {
+    this._ramdisk = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ramdiskInput() {
+    return this._ramdisk;
+  }
+
+  // seclabel - computed: false, optional: true, required: false
+  private _seclabel?: string; 
+  public get seclabel() {
+    return this.getStringAttribute('seclabel');
+  }
+  public set seclabel(value: string) {
+    this._seclabel = value;
+  }
+  public resetSeclabel() {
+    this._seclabel = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get seclabelInput() {
+    return this._seclabel;
+  }
+
+  // state - computed: true, optional: false, required: false
+  public get state() {
+    return this.getStringAttribute('state');
+  }
+
+  // type - computed: true, optional: true, required: false
+  private _type?: string; 
+  public get type() {
+    return this.getStringAttribute('type');
+  }
+  public set type(value: string) {
+    this._type = value;
+  }
+  public resetType() {
+    this._type = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get typeInput() {
+    return this._type;
+  }
+
+  // uuid - computed: true, optional: false, required: false
+  public get uuid() {
+    return this.getStringAttribute('uuid');
+  }
+
+  // vcpus - computed: true, optional: true, required: false
+  private _vcpus?: number; 
+  public get vcpus() {
+    return this.getNumberAttribute('vcpus');
+  }
+  public set vcpus(value: number) {
+    this._vcpus = value;
+  }
+  public resetVcpus() {
+    this._vcpus = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get vcpusInput() {
+    return this._vcpus;
+  }
+
+  // disk - computed: false, optional: true, required: false
+  private _disk = new DriverDomainDiskList(this, "disk", false);
+  public get disk() {
+    return this._disk;
+  }
+  public putDisk(value: DriverDomainDisk[] | cdktf.IResolvable) {
+    this._disk.internalValue = value;
+  }
+  public resetDisk() {
+    this._disk.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get diskInput() {
+    return this._disk.internalValue;
+  }
+
+  // pci - computed: false, optional: true, required: false
+  private _pci = new DriverDomainPciList(this, "pci", false);
+  public get pci() {
+    return this._pci;
+  }
+  public putPci(value: DriverDomainPci[] | cdktf.IResolvable) {
+    this._pci.internalValue = value;
+  }
+  public resetPci() {
+    this._pci.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get pciInput() {
+    return this._pci.internalValue;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      autostart: cdktf.booleanToTerraform(this._autostart),
+      bootloader: cdktf.stringToTerraform(this._bootloader),
+      class: cdktf.stringToTerraform(this._class),
+      cmdline: cdktf.stringToTerraform(this._cmdline),
+      firmware: cdktf.stringToTerraform(this._firmware),
+      init_seclabel: cdktf.stringToTerraform(this._initSeclabel),
+      kernel: cdktf.stringToTerraform(this._kernel),
+      maxmem: cdktf.numberToTerraform(this._maxmem),
+      maxvcpus: cdktf.numberToTerraform(this._maxvcpus),
+      memory: cdktf.numberToTerraform(this._memory),
+      name: cdktf.stringToTerraform(this._name),
+      on_crash: cdktf.stringToTerraform(this._onCrash),
+      on_poweroff: cdktf.stringToTerraform(this._onPoweroff),
+      on_reboot: cdktf.stringToTerraform(this._onReboot),
+      ramdisk: cdktf.stringToTerraform(this._ramdisk),
+      seclabel: cdktf.stringToTerraform(this._seclabel),
+      type: cdktf.stringToTerraform(this._type),
+      vcpus: cdktf.numberToTerraform(this._vcpus),
+      disk: cdktf.listMapper(driverDomainDiskToTerraform, true)(this._disk.internalValue),
+      pci: cdktf.listMapper(driverDomainPciToTerraform, true)(this._pci.internalValue),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      autostart: {
+        value: cdktf.booleanToHclTerraform(this._autostart),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
+      },
+      bootloader: {
+        value: cdktf.stringToHclTerraform(this._bootloader),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      class: {
+        value: cdktf.stringToHclTerraform(this._class),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      cmdline: {
+        value: cdktf.stringToHclTerraform(this._cmdline),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      firmware: {
+        value: cdktf.stringToHclTerraform(this._firmware),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      init_seclabel: {
+        value: cdktf.stringToHclTerraform(this._initSeclabel),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      kernel: {
+        value: cdktf.stringToHclTerraform(this._kernel),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      maxmem: {
+        value: cdktf.numberToHclTerraform(this._maxmem),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      maxvcpus: {
+        value: cdktf.numberToHclTerraform(this._maxvcpus),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      memory: {
+        value: cdktf.numberToHclTerraform(this._memory),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      name: {
+        value: cdktf.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      on_crash: {
+        value: cdktf.stringToHclTerraform(this._onCrash),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      on_poweroff: {
+        value: cdktf.stringToHclTerraform(this._onPoweroff),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      on_reboot: {
+        value: cdktf.stringToHclTerraform(this._onReboot),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      ramdisk: {
+        value: cdktf.stringToHclTerraform(this._ramdisk),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      seclabel: {
+        value: cdktf.stringToHclTerraform(this._seclabel),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      type: {
+        value: cdktf.stringToHclTerraform(this._type),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      vcpus: {
+        value: cdktf.numberToHclTerraform(this._vcpus),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      disk: {
+        value: cdktf.listMapperHcl(driverDomainDiskToHclTerraform, true)(this._disk.internalValue),
+        isBlock: true,
+        type: "list",
+        storageClassType: "DriverDomainDiskList",
+      },
+      pci: {
+        value: cdktf.listMapperHcl(driverDomainPciToHclTerraform, true)(this._pci.internalValue),
+        isBlock: true,
+        type: "list",
+        storageClassType: "DriverDomainPciList",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}

@@ -1,0 +1,290 @@
+// @ts-nocheck: generated code without `override` modifiers; the repository compiles with noImplicitOverride
+// https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktf from 'cdktf';
+
+// Configuration
+
+export interface XenProviderConfig {
+  /**
+  * Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl and `DIR/configs` for the simulated host.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#config_dir XenProvider#config_dir}
+  */
+  readonly configDir?: string;
+  /**
+  * How to reach libxl: `xl:///usr/sbin/xl` runs that `xl` on this dom0; `sim://DIR` drives the embedded simulated host with its state in DIR (relative to the working directory). Defaults to `$XEN_CONNECTION`, else `sim://.xen-sim`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#connection XenProvider#connection}
+  */
+  readonly connection?: string;
+  /**
+  * How long to wait for a backend to connect a vif or disk (state 4, `hotplug-status` connected) before detaching it again. Default `30s`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#hotplug_timeout XenProvider#hotplug_timeout}
+  */
+  readonly hotplugTimeout?: string;
+  /**
+  * Simulated host only: a host inventory JSON (PCI devices, IOMMU, FLASK, memory) used when the state directory is new. Defaults to the built-in demo host.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#inventory XenProvider#inventory}
+  */
+  readonly inventory?: string;
+  /**
+  * What a weakness found at plan time does: `enforce` (default) makes it an error, `warn` a warning, `off` skips the checks. Labels that did not take effect are errors under `enforce`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#security_policy XenProvider#security_policy}
+  */
+  readonly securityPolicy?: string;
+  /**
+  * How long a domain being destroyed or replaced gets to shut down cleanly (`xl shutdown -w`) before it is destroyed. Default `60s`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#shutdown_timeout XenProvider#shutdown_timeout}
+  */
+  readonly shutdownTimeout?: string;
+  /**
+  * Alias name
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#alias XenProvider#alias}
+  */
+  readonly alias?: string;
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs xen}
+*/
+export class XenProvider extends cdktf.TerraformProvider {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "xen";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTF code for importing a XenProvider resource upon running "cdktf plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the XenProvider to import
+  * @param importFromId The id of the existing XenProvider that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the XenProvider to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
+        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs xen} Resource
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options XenProviderConfig = {}
+  */
+  public constructor(scope: Construct, id: string, config: XenProviderConfig = {}) {
+    super(scope, id, {
+      terraformResourceType: 'xen',
+      terraformGeneratorMetadata: {
+        providerName: 'xen',
+        providerVersion: '0.1.0',
+        providerVersionConstraint: '~> 0.1'
+      },
+      terraformProviderSource: 'xen-project/xen'
+    });
+    this._configDir = config.configDir;
+    this._connection = config.connection;
+    this._hotplugTimeout = config.hotplugTimeout;
+    this._inventory = config.inventory;
+    this._securityPolicy = config.securityPolicy;
+    this._shutdownTimeout = config.shutdownTimeout;
+    this._alias = config.alias;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // config_dir - computed: false, optional: true, required: false
+  private _configDir?: string; 
+  public get configDir() {
+    return this._configDir;
+  }
+  public set configDir(value: string | undefined) {
+    this._configDir = value;
+  }
+  public resetConfigDir() {
+    this._configDir = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get configDirInput() {
+    return this._configDir;
+  }
+
+  // connection - computed: false, optional: true, required: false
+  private _connection?: string; 
+  public get connection() {
+    return this._connection;
+  }
+  public set connection(value: string | undefined) {
+    this._connection = value;
+  }
+  public resetConnection() {
+    this._connection = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get connectionInput() {
+    return this._connection;
+  }
+
+  // hotplug_timeout - computed: false, optional: true, required: false
+  private _hotplugTimeout?: string; 
+  public get hotplugTimeout() {
+    return this._hotplugTimeout;
+  }
+  public set hotplugTimeout(value: string | undefined) {
+    this._hotplugTimeout = value;
+  }
+  public resetHotplugTimeout() {
+    this._hotplugTimeout = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get hotplugTimeoutInput() {
+    return this._hotplugTimeout;
+  }
+
+  // inventory - computed: false, optional: true, required: false
+  private _inventory?: string; 
+  public get inventory() {
+    return this._inventory;
+  }
+  public set inventory(value: string | undefined) {
+    this._inventory = value;
+  }
+  public resetInventory() {
+    this._inventory = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get inventoryInput() {
+    return this._inventory;
+  }
+
+  // security_policy - computed: false, optional: true, required: false
+  private _securityPolicy?: string; 
+  public get securityPolicy() {
+    return this._securityPolicy;
+  }
+  public set securityPolicy(value: string | undefined) {
+    this._securityPolicy = value;
+  }
+  public resetSecurityPolicy() {
+    this._securityPolicy = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get securityPolicyInput() {
+    return this._securityPolicy;
+  }
+
+  // shutdown_timeout - computed: false, optional: true, required: false
+  private _shutdownTimeout?: string; 
+  public get shutdownTimeout() {
+    return this._shutdownTimeout;
+  }
+  public set shutdownTimeout(value: string | undefined) {
+    this._shutdownTimeout = value;
+  }
+  public resetShutdownTimeout() {
+    this._shutdownTimeout = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get shutdownTimeoutInput() {
+    return this._shutdownTimeout;
+  }
+
+  // alias - computed: false, optional: true, required: false
+  private _alias?: string; 
+  public get alias() {
+    return this._alias;
+  }
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+  public resetAlias() {
+    this._alias = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get aliasInput() {
+    return this._alias;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      config_dir: cdktf.stringToTerraform(this._configDir),
+      connection: cdktf.stringToTerraform(this._connection),
+      hotplug_timeout: cdktf.stringToTerraform(this._hotplugTimeout),
+      inventory: cdktf.stringToTerraform(this._inventory),
+      security_policy: cdktf.stringToTerraform(this._securityPolicy),
+      shutdown_timeout: cdktf.stringToTerraform(this._shutdownTimeout),
+      alias: cdktf.stringToTerraform(this._alias),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      config_dir: {
+        value: cdktf.stringToHclTerraform(this._configDir),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      connection: {
+        value: cdktf.stringToHclTerraform(this._connection),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      hotplug_timeout: {
+        value: cdktf.stringToHclTerraform(this._hotplugTimeout),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      inventory: {
+        value: cdktf.stringToHclTerraform(this._inventory),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      security_policy: {
+        value: cdktf.stringToHclTerraform(this._securityPolicy),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      shutdown_timeout: {
+        value: cdktf.stringToHclTerraform(this._shutdownTimeout),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      alias: {
+        value: cdktf.stringToHclTerraform(this._alias),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}
