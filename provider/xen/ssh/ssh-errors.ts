@@ -75,7 +75,7 @@ export class SshHostKeyChangedError extends XenError {
 export class SshAuthError extends XenError {
   readonly code = 'ssh_auth';
   constructor(readonly destination: string, detail: string, identityFile?: string) {
-    super(`dom0 refused the login: ${destination} accepted none of the keys offered (${detail}).`,
+    super(`${destination} accepted none of the keys offered (${detail}).`,
       `Check that ${identityFile ? `ssh.identity_file (${identityFile})` : 'the key in ssh-agent, ssh.identity_file or ~/.ssh'} is the one in the user's authorized_keys on dom0, ` +
       'that the user in the connection URL is right, and that the key line there is not restricted to other addresses (from="...").');
   }
