@@ -141,7 +141,8 @@ function checkProxyJump(raw: string): string | Problem {
   return raw;
 }
 
-const KEY_LINE = /^(@cert-authority[ \t]+|@revoked[ \t]+)?[!-~]+[ \t]+[A-Za-z0-9@._-]+[ \t]+[A-Za-z0-9+/]+={0,3}([ \t][ -~\t]*)?$/;
+const KEY_TYPE = '(?:ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9-]+@openssh\\.com|[a-z0-9-]+-cert-v01@openssh\\.com)';
+const KEY_LINE = new RegExp(`^(@cert-authority[ \\t]+|@revoked[ \\t]+)?[!-~]+[ \\t]+${KEY_TYPE}[ \\t]+[A-Za-z0-9+/]{16,}={0,3}([ \\t][ -~\\t]*)?$`);
 
 /** known_hosts lines as pinned in the configuration (or XEN_SSH_KNOWN_HOSTS), normalised to one key per line. */
 export function checkKnownHosts(raw: string): string | Problem {
