@@ -235,13 +235,22 @@ export class SshTransport {
       // Exit 255 is ssh's own failure when ssh says so or the master went away meanwhile; else the remote command's.
       const direct = /Control socket connect\(/.test(r.stderr);
       if (direct) this.forgetStaleSocket();
-      if (code === 255 && (classifySshFailure(r.stderr) !== undefined || (!direct && !existsSync(this.socket)))) {
+      if (code === 255 && (classifySshFailure(r.stderr) !== undefined || (!direct && !(await this.masterAlive())))) {
         this.log?.warn('ssh failed during a remote command', { ...fields, stderr: r.stderr });
-        throw new SshConnectionLostError(this.destination, words.join(' '), sshMessage(r.stderr));
+        throw new SshConnectionLostError(this.destination, words.join(' '), r.stderr.trim() ? sshMessage(r.stderr) : 'dom0 stopped answering');
       }
       this.log?.trace('toolstack command finished', { ...fields, exit_code: code });
       return { stdout: r.stdout, stderr: r.stderr, exitCode: code, durationMs: r.durationMs };
     });
+  }
+
+  /** Whether the master connection still answers on its control socket (`ssh -O check`). */
+  private async masterAlive(): Promise<boolean> {
+    if (!existsSync(this.socket)) return false;
+    const r = await runSsh(this.masterArgs('check'), { timeoutMs: 10_000 }).catch(() => undefined);
+    if (r?.code === 0) return true;
+    this.forgetStaleSocket();
+    return false;
   }
 
   /** The master died without removing its socket: ssh went direct this time; the next command opens a new master. */
