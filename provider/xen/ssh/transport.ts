@@ -171,7 +171,7 @@ export class SshTransport {
     if (r.timedOut) throw new SshUnreachableError(this.destination, `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
     if (r.code !== 0 || !existsSync(this.socket)) throw await this.connectFailure(r.stderr, signal);
     this.connections++;
-    this.log?.info('connected to dom0 over ssh', { destination: this.destination, connections: this.connections, ms: Math.round(r.durationMs) });
+    this.log?.info('connected to dom0 over ssh', { destination: this.destination, connections: this.connections, pid: process.pid, ms: Math.round(r.durationMs) });
   }
 
   private async connectFailure(stderr: string, signal?: AbortSignal): Promise<Error> {
