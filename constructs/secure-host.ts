@@ -28,8 +28,10 @@ export interface FlaskPolicyProps {
 
 export interface SecureHostProps {
   /**
-   * The xen provider block. `securityPolicy` defaults to `enforce`: weaknesses found at plan time are errors.
-   * @default sim://.xen-sim (the embedded simulated host) unless XEN_CONNECTION says otherwise
+   * The xen provider block: `connection` says which host (`ssh://USER@HOST/usr/sbin/xl` from CI or a laptop, with
+   * `ssh` for its pinned host key, key and sudo; `xl:///usr/sbin/xl` in dom0; `sim://DIR` for the simulated host).
+   * `securityPolicy` defaults to `enforce`: weaknesses found at plan time are errors.
+   * @default no settings: the provider then takes XEN_CONNECTION (and XEN_SSH_*), and refuses to plan without it
    */
   readonly providerConfig?: XenProviderConfig;
   /** The FLASK policy to load before any domain is created. */

@@ -7,7 +7,10 @@ import { SecureHost } from '../../constructs';
 export interface SecureHostStackProps {
   /** The compiled FLASK policy in dom0 (on the simulated host, a JSON file listing the policy's types). */
   readonly policyFile: string;
-  /** Provider connection. @default XEN_CONNECTION, else sim://.xen-sim */
+  /**
+   * Which Xen host: `sim://DIR`, `ssh://USER@HOST/usr/sbin/xl` or `xl:///usr/sbin/xl`.
+   * @default none in the synthesized configuration: the provider takes XEN_CONNECTION, and refuses to plan without it
+   */
   readonly connection?: string;
   /** Terraform state file. @default cdktf's terraform.<stack>.tfstate in the app directory */
   readonly stateFile?: string;
