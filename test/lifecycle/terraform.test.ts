@@ -1,5 +1,5 @@
 // The seed scenario with the real Terraform CLI against the built provider and the simulated host, once on this
-// machine (sim://) and once as a dom0 reached over ssh through a real sshd and the restricted dom0 command: apply, an
+// machine (sim://) and once as a dom0 reached over ssh through a real server() and the restricted dom0 command: apply, an
 // empty plan, drift made by hand with xl-sim and repaired, import of a domain made by hand, a hotplug timeout
 // explained, and destroy back to a bare host.
 
@@ -9,11 +9,9 @@ import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
 import { providerHcl, simHost, sshSimHost } from '../support/sim';
 import type { SimHost } from '../support/sim';
-import { startSshd, type Sshd } from '../support/sshd';
+import { sshdForSuite } from '../support/sshd';
 
-let sshd: Sshd | undefined;
-beforeAll(async () => { sshd = await startSshd(); });
-afterAll(async () => { await sshd?.stop(); });
+const server = sshdForSuite();
 
 function seed(host: SimHost, extra = ''): string {
   return `
@@ -77,7 +75,7 @@ async function planExit(tf: TerraformWorkspace) {
 
 const HOSTS: Array<[string, () => SimHost]> = [
   ['the simulated host (sim://)', () => simHost()],
-  ['the simulated host over ssh (restricted dom0 command)', () => sshSimHost(sshd!)],
+  ['the simulated host over ssh (restricted dom0 command)', () => sshSimHost(server())],
 ];
 
 describe.each(HOSTS)('real terraform against %s', (_name, newHost) => {

@@ -8,13 +8,11 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticsError, TerraformSession, type Diag } from '../support/lifecycle';
 import { providerConfig, sshSimHost, type SimHost } from '../support/sim';
-import { startSshd, type Sshd } from '../support/sshd';
+import { sshdForSuite } from '../support/sshd';
 
 jest.setTimeout(60_000);
 
-let sshd: Sshd;
-beforeAll(async () => { sshd = await startSshd(); });
-afterAll(async () => { await sshd?.stop(); });
+const server = sshdForSuite();
 
 const sessions: TerraformSession[] = [];
 afterEach(async () => {
@@ -59,7 +57,7 @@ describe('no connection', () => {
   });
 
   test('XEN_CONNECTION counts as a connection', async () => {
-    const host = sshSimHost(sshd);
+    const host = sshSimHost(server());
     const tf = await start({ XEN_CONNECTION: host.connection });
     expect(await configureErrors(tf, { ...providerConfig(host), connection: null })).toEqual([]);
   });
@@ -67,45 +65,45 @@ describe('no connection', () => {
 
 describe('host keys', () => {
   test('an unknown host key is refused before anything runs, with its fingerprint and the line to pin', async () => {
-    const host = sshSimHost(sshd);
+    const host = sshSimHost(server());
     const tf = await start();
-    const before = sshd.logins();
-    const [d] = await configureErrors(tf, withSsh(host, { known_hosts: `[127.0.0.1]:1 ${sshd.knownHostsLine.split(' ').slice(1).join(' ')}` }));
+    const before = server().logins();
+    const [d] = await configureErrors(tf, withSsh(host, { known_hosts: `[127.0.0.1]:1 ${server().knownHostsLine.split(' ').slice(1).join(' ')}` }));
     expect(d.summary).toBe('Unknown dom0 host key');
     expect(d.path).toBe('ssh.known_hosts');
-    expect(d.detail).toContain(fingerprint(path.join(sshd.dir, 'host_ed25519.pub')));
-    expect(d.detail).toContain(`\n  ${sshd.knownHostsLine}\n`);
-    expect(sshd.logins()).toBe(before);
+    expect(d.detail).toContain(fingerprint(path.join(server().dir, 'host_ed25519.pub')));
+    expect(d.detail).toContain(`\n  ${server().knownHostsLine}\n`);
+    expect(server().logins()).toBe(before);
   });
 
   test('a wrong pinned key (changed host key) is refused before anything runs and says what to check', async () => {
-    const host = sshSimHost(sshd);
-    const other = path.join(sshd.dir, 'other_host');
+    const host = sshSimHost(server());
+    const other = path.join(server().dir, 'other_host');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
-    const wrong = `[127.0.0.1]:${sshd.port} ${readFileSync(`${other}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}`;
+    const wrong = `[127.0.0.1]:${server().port} ${readFileSync(`${other}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ')}`;
     const tf = await start();
-    const before = sshd.logins();
+    const before = server().logins();
     const [d] = await configureErrors(tf, withSsh(host, { known_hosts: wrong }));
     expect(d.summary).toBe('dom0 host key mismatch');
     expect(d.detail).toMatch(/does not match the key pinned in ssh.known_hosts/);
-    expect(d.detail).toContain(fingerprint(path.join(sshd.dir, 'host_ed25519.pub')));
-    expect(d.detail).toContain(sshd.knownHostsLine);
+    expect(d.detail).toContain(fingerprint(path.join(server().dir, 'host_ed25519.pub')));
+    expect(d.detail).toContain(server().knownHostsLine);
     expect(d.detail).toMatch(/someone may be intercepting/);
-    expect(sshd.logins()).toBe(before);
+    expect(server().logins()).toBe(before);
     expect(host.xl('list').trim().split('\n')).toHaveLength(2);
   });
 
   test('XEN_SSH_KNOWN_HOSTS pins the key when the block does not', async () => {
-    const host = sshSimHost(sshd);
-    const tf = await start({ XEN_SSH_KNOWN_HOSTS: sshd.knownHostsLine });
+    const host = sshSimHost(server());
+    const tf = await start({ XEN_SSH_KNOWN_HOSTS: server().knownHostsLine });
     expect(await configureErrors(tf, withSsh(host, { known_hosts: null }))).toEqual([]);
   });
 });
 
 describe('login and reachability', () => {
   test('a key dom0 does not accept: the login is refused, on identity_file', async () => {
-    const host = sshSimHost(sshd);
-    const stray = path.join(sshd.dir, 'keys', 'stray');
+    const host = sshSimHost(server());
+    const stray = path.join(server().dir, 'keys', 'stray');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stray]);
     const tf = await start();
     const [d] = await configureErrors(tf, withSsh(host, { identity_file: stray }));
@@ -116,9 +114,9 @@ describe('login and reachability', () => {
   });
 
   test('nothing listening: cannot reach dom0, with what to check', async () => {
-    const host = sshSimHost(sshd);
+    const host = sshSimHost(server());
     const tf = await start();
-    const [d] = await configureErrors(tf, withSsh(host, {}, { connection: host.connection.replace(`:${sshd.port}/`, ':1/') }));
+    const [d] = await configureErrors(tf, withSsh(host, {}, { connection: host.connection.replace(`:${server().port}/`, ':1/') }));
     expect(d.summary).toBe('Cannot reach dom0');
     expect(d.path).toBe('connection');
     expect(d.detail).toMatch(/Connection refused/);
@@ -126,7 +124,7 @@ describe('login and reachability', () => {
   });
 
   test('an identity file that does not exist is an error on it, before any ssh', async () => {
-    const host = sshSimHost(sshd);
+    const host = sshSimHost(server());
     const tf = await start();
     const [d] = await configureErrors(tf, withSsh(host, { identity_file: '/nonexistent/key' }));
     expect(d.path).toBe('ssh.identity_file');
@@ -136,7 +134,7 @@ describe('login and reachability', () => {
 
 describe('xl on dom0', () => {
   test('xl missing at the path the connection names', async () => {
-    const host = sshSimHost(sshd, { login: 'shell' });
+    const host = sshSimHost(server(), { login: 'shell' });
     const tf = await start();
     const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, '$1/nonexistent/xl') });
     expect(d.summary).toBe('xl not found');
@@ -144,7 +142,7 @@ describe('xl on dom0', () => {
   });
 
   test('a program that is not xl', async () => {
-    const host = sshSimHost(sshd, { login: 'shell' });
+    const host = sshSimHost(server(), { login: 'shell' });
     const tf = await start();
     const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, '$1/bin/true') });
     expect(d.summary).toBe('Not xl');
@@ -152,7 +150,7 @@ describe('xl on dom0', () => {
   });
 
   test('a plain shell login (no forced command) drives dom0 with the same commands, sysfs read from the real /sys', async () => {
-    const host = sshSimHost(sshd, { login: 'shell' });
+    const host = sshSimHost(server(), { login: 'shell' });
     const tf = await start();
     expect(await configureErrors(tf, providerConfig(host))).toEqual([]);
     const devices = (await tf.readData('xen_pci_devices', {})).devices as Array<Record<string, unknown>>;
@@ -173,7 +171,7 @@ describe('xl on dom0', () => {
 
 describe('the restricted command', () => {
   test('a config_dir other than its --config-dir is refused, and the message says by whom and why', async () => {
-    const host = sshSimHost(sshd);
+    const host = sshSimHost(server());
     const tf = await start();
     await tf.configure(providerConfig(host, { config_dir: '/var/lib/terraform-provider-xen/configs' }));
     const config = tf.config('xen_domain', { name: 'web', memory: 128, kernel: '/var/lib/xen/images/vmlinuz' });
@@ -186,7 +184,7 @@ describe('the restricted command', () => {
   });
 
   test('through sudo: a non-root login whose sudo is limited to the restricted command drives dom0 as root', async () => {
-    const host = sshSimHost(sshd, { login: 'sudo' });
+    const host = sshSimHost(server(), { login: 'sudo' });
     const tf = await start();
     await tf.configure(providerConfig(host));
     const config = tf.config('xen_domain', { name: 'viasudo', memory: 128, kernel: '/var/lib/xen/images/vmlinuz' });
@@ -197,7 +195,7 @@ describe('the restricted command', () => {
   });
 
   test('sudo = true where sudo does not allow the command: sudo refused, on ssh.sudo', async () => {
-    const host = sshSimHost(sshd);
+    const host = sshSimHost(server());
     const tf = await start();
     const [d] = await configureErrors(tf, withSsh(host, { sudo: true }));
     expect(d.summary).toBe('sudo refused');
@@ -211,8 +209,8 @@ describe('hostile connection values never reach ssh as options', () => {
   let fake: string;
   let argvLog: string;
   beforeAll(() => {
-    argvLog = path.join(sshd.dir, 'fake-ssh.log');
-    fake = path.join(sshd.dir, 'fake-ssh');
+    argvLog = path.join(server().dir, 'fake-ssh.log');
+    fake = path.join(server().dir, 'fake-ssh');
     writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > ${argvLog}.$$\ncat "$2" > ${argvLog}-config 2>/dev/null\necho "ssh: connect to host x port 22: Connection refused" >&2\nexit 255\n`);
     chmodSync(fake, 0o755);
   });

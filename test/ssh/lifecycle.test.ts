@@ -1,4 +1,4 @@
-// The seed scenario through the real provider binary, with the simulated host as a dom0 behind a real sshd and the
+// The seed scenario through the real provider binary, with the simulated host as a dom0 behind a real server() and the
 // restricted dom0 command, driven the way Terraform drives it (test/support/lifecycle.ts checks Terraform's rules):
 // everything the local mode does, remotely (xl, xenstore, sysfs, rendered configs and auto-start links on dom0,
 // `xl create -n` at plan, the FLASK policy's hash read on dom0), on one ssh connection per provider process; and a
@@ -9,16 +9,14 @@ import * as path from 'node:path';
 import type { CtyObject } from '../../provider/protocol/cty/types';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
 import { providerConfig, sshSimHost, type SimHost } from '../support/sim';
-import { startSshd, userDir, type Sshd } from '../support/sshd';
+import { sshdForSuite, userDir } from '../support/sshd';
 
 jest.setTimeout(120_000);
 
 const KERNEL = '/var/lib/xen/images/vmlinuz';
 const RAMDISK = '/var/lib/xen/images/initrd.img';
 
-let sshd: Sshd;
-beforeAll(async () => { sshd = await startSshd(); });
-afterAll(async () => { await sshd?.stop(); });
+const server = sshdForSuite();
 
 const sessions: TerraformSession[] = [];
 afterEach(async () => {
@@ -47,8 +45,8 @@ async function eventually<T>(ask: () => Promise<T>, done: (v: T) => boolean): Pr
 }
 
 test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLASK policy; no-op; drift repaired; import; destroy', async () => {
-  const host = sshSimHost(sshd);
-  const logins = sshd.logins();
+  const host = sshSimHost(server());
+  const logins = server().logins();
   const tf = await open(host);
 
   const nicCfg = tf.config('xen_pci_assignable', { bdf: '03:00.0' });
@@ -75,7 +73,7 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
   const { state: vif } = await tf.applyConfig('xen_vif', null, vifCfg);
   expect(vif).toMatchObject({ state: 4, hotplug_status: 'connected' });
 
-  userDir(sshd, path.join(host.dir, 'policies'));
+  userDir(server(), path.join(host.dir, 'policies'));
   const policy = path.join(host.dir, 'policies', 'xenpolicy.json');
   writeFileSync(policy, JSON.stringify({ types: ['dom0_t', 'domU_t', 'nic_dev_t'] }), { mode: 0o644 });
   const flaskCfg = tf.config('xen_flask_policy', { policy_file: policy });
@@ -115,11 +113,11 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
 
   // One connection per provider process, however many commands it ran.
   expect([connections(tf), connections(tf2)]).toEqual([1, 1]);
-  expect(sshd.logins() - logins).toBe(2);
+  expect(server().logins() - logins).toBe(2);
 });
 
 test('the connection lost while xl runs: the change is reported as lost, the process connects again, and reads show the host as it is', async () => {
-  const host = sshSimHost(sshd);
+  const host = sshSimHost(server());
   const tf = await open(host);
   const cfg = tf.config('xen_domain', { name: 'victim', memory: 128, kernel: KERNEL });
   const { state } = await tf.applyConfig('xen_domain', null, cfg);
@@ -130,7 +128,7 @@ test('the connection lost while xl runs: the change is reported as lost, the pro
   host.xl('sim-fault', 'hang', 'shutdown', '3');
   const destroying = tf.destroy('xen_domain', state).catch((e: unknown) => e);
   await new Promise((r) => setTimeout(r, 1500));
-  for (const pid of sshd.connectionPids()) process.kill(pid, 'SIGKILL');
+  for (const pid of server().connectionPids()) process.kill(pid, 'SIGKILL');
   const err = await destroying;
   expect(err).toBeInstanceOf(DiagnosticsError);
   expect((err as Error).message).toMatch(/the ssh connection to \S+ was lost while `\/usr\/sbin\/xl (shutdown -w|destroy) victim` ran on dom0/);

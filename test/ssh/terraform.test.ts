@@ -1,16 +1,14 @@
 // Real Terraform with the ssh transport: two Xen hosts in one configuration (provider aliases, one the simulated host
-// here, one a simulated dom0 behind a real sshd), one ssh connection per provider process Terraform starts, and a
+// here, one a simulated dom0 behind a real server()), one ssh connection per provider process Terraform starts, and a
 // configuration that names no host refused at validate and plan with the three choices.
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { providerHcl, simHost, sshSimHost } from '../support/sim';
-import { startSshd, type Sshd } from '../support/sshd';
+import { sshdForSuite } from '../support/sshd';
 import { testWithTerraform, type TerraformWorkspace } from '../support/terraform';
 
-let sshd: Sshd;
-beforeAll(async () => { sshd = await startSshd(); });
-afterAll(async () => { await sshd?.stop(); });
+const server = sshdForSuite();
 
 const HEAD = `terraform {
   required_providers {
@@ -26,7 +24,7 @@ async function tf(ws: TerraformWorkspace, args: string[], env: NodeJS.ProcessEnv
 
 testWithTerraform('two hosts in one configuration: provider aliases, one local and one over ssh, each with its own domains', async (ws) => {
   const here = simHost();
-  const there = sshSimHost(sshd);
+  const there = sshSimHost(server());
   ws.writeFile('main.tf', `${HEAD}
 provider "xen" {
   alias = "here"
@@ -79,7 +77,7 @@ output "there_version" {
 }, 300_000);
 
 testWithTerraform('one ssh connection per provider process, however many resources a plan reads', async (ws) => {
-  const host = sshSimHost(sshd);
+  const host = sshSimHost(server());
   const domains = Array.from({ length: 8 }, (_, i) => `
 resource "xen_domain" "g${i}" {
   name     = "g${i}"
@@ -90,14 +88,14 @@ resource "xen_domain" "g${i}" {
   ws.writeFile('main.tf', `${HEAD}\nprovider "xen" {\n${providerHcl(host)}\n}\n${domains}`);
   expect((await tf(ws, ['apply', '-auto-approve'])).code).toBe(0);
   const log = path.join(ws.dir, 'tf.log');
-  const before = sshd.logins();
+  const before = server().logins();
   const plan = await tf(ws, ['plan', '-detailed-exitcode'], { TF_LOG_PROVIDER: 'info', TF_LOG_PATH: log });
   expect(plan.code).toBe(0);
   const pids = [...readFileSync(log, 'utf8').matchAll(/connected to dom0 over ssh.*?"?pid"?[=:] ?(\d+)/g)].map((m) => m[1]);
   expect(pids.length).toBeGreaterThan(0);
-  // Each provider process that talked to dom0 connected exactly once, and sshd saw exactly those logins.
+  // Each provider process that talked to dom0 connected exactly once, and server() saw exactly those logins.
   expect(new Set(pids).size).toBe(pids.length);
-  expect(sshd.logins() - before).toBe(pids.length);
+  expect(server().logins() - before).toBe(pids.length);
 }, 300_000);
 
 testWithTerraform('no connection anywhere: plan (and validate of a non-empty provider block) fail on `connection`, listing the three choices', async (ws) => {

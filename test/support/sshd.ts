@@ -208,3 +208,14 @@ export function userDir(sshd: Sshd, p: string): string {
   if (userInfo().uid === 0) chownSync(p, sshd.user.uid, sshd.user.gid);
   return p;
 }
+
+/** A server for the test file: started before its tests, stopped after; the getter returns it. */
+export function sshdForSuite(): () => Sshd {
+  let sshd: Sshd | undefined;
+  beforeAll(async () => { sshd = await startSshd(); });
+  afterAll(async () => { await sshd?.stop(); });
+  return () => {
+    if (!sshd) throw new Error('the test sshd is not running (did beforeAll fail?)');
+    return sshd;
+  };
+}
