@@ -398,7 +398,14 @@ export class XlToolstack implements Toolstack {
     const words = networkAttachArgs(vif);
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.networkList(domain, opts)).map((n) => n.devid));
-      await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+      try {
+        await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+      } catch (e) {
+        // libxl gives up waiting for a backend that does not answer yet but leaves the frontend half made (seen on
+        // real Xen: `unable to add device`, then the vif in network-list); a retry would add a second one.
+        await this.removeLeftovers(domain, 'vif', before, opts);
+        throw e;
+      }
       if (vif.devid !== undefined) return vif.devid;
       const added = (await this.networkList(domain, opts)).filter((n) => !before.has(n.devid));
       if (added.length !== 1) {
@@ -407,6 +414,21 @@ export class XlToolstack implements Toolstack {
       }
       return added[0].devid;
     }));
+  }
+
+  /** Detaches what a failed attach left behind: devices that were not there before it. Best effort. */
+  private async removeLeftovers(domain: string, kind: 'vif' | 'vbd', before: Set<number>, opts: CallOptions): Promise<void> {
+    try {
+      this.invalidate();
+      const now = kind === 'vif' ? (await this.networkList(domain, opts)).map((n) => n.devid) : (await this.blockList(domain, opts)).map((b) => b.vdev);
+      for (const devid of now.filter((d) => !before.has(d))) {
+        this.log?.warn(`removing the ${kind} a failed attach left behind`, { domain, devid });
+        const r = await this.exec(this.o.xl, [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)], { ...opts, domain });
+        if (r.exitCode !== 0) this.log?.warn(`could not remove the half-made ${kind}`, { domain, devid, stderr: r.stderr });
+      }
+    } catch (e) {
+      this.log?.warn(`could not check for a half-made ${kind}`, { domain, error: (e as Error).message });
+    }
   }
 
   async networkDetach(domain: string, devid: number, opts: CallOptions = {}): Promise<void> {
@@ -427,7 +449,12 @@ export class XlToolstack implements Toolstack {
     const spec = renderDiskSpec(disk);
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.blockList(domain, opts)).map((b) => b.vdev));
-      await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+      try {
+        await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+      } catch (e) {
+        await this.removeLeftovers(domain, 'vbd', before, opts);
+        throw e;
+      }
       const added = (await this.blockList(domain, opts)).filter((b) => !before.has(b.vdev));
       if (added.length !== 1) {
         throw new XlOutputError('xl block-list', `expected one new disk on ${domain} after block-attach, found ${added.length}`,

@@ -76,6 +76,9 @@ export class SshHost implements Host {
       const line = r.stderr.split('\n').find((l) => l.includes(REFUSED_PREFIX))!;
       throw new RestrictedCommandRefusalError(this.description, shown, line.slice(line.indexOf(REFUSED_PREFIX) + REFUSED_PREFIX.length).trim());
     }
+    if (r.exitCode === 127 && this.transport.settings.sudo && /\bsudo\b.*not found|not found.*\bsudo\b/i.test(r.stderr)) {
+      throw new SudoRefusedError(this.description, `sudo is not installed on dom0 (${r.stderr.trim().split('\n')[0]})`);
+    }
     if (r.exitCode !== 0 && /^sudo: |sudo: (a password is required|a terminal is required)/m.test(r.stderr)) {
       throw new SudoRefusedError(this.description, r.stderr.trim().split('\n')[0]);
     }

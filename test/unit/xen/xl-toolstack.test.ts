@@ -199,6 +199,20 @@ describe('XlToolstack over a fake xl', () => {
     expect(h.calls()[1]).toEqual(['network-attach', 'client', 'backend=drv', 'mac=00:16:3e:00:00:02', 'bridge=xenbr0']);
   });
 
+  test('a network-attach that fails half way (libxl left the frontend) removes what it left before the error goes up', async () => {
+    const before = fx('xl-network-list.client.after-detach.txt');
+    const after = fx('xl-network-list.client.txt');
+    const h = harness({
+      'network-list client': [{ stdout: before }, { stdout: after }],
+      'network-attach client backend=drv mac=00:16:3e:00:00:02': {
+        exit: 1, stderr: 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vif/3/1\n',
+      },
+      'network-detach client 1': {},
+    });
+    await expect(h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02' })).rejects.toThrow(/unable to add device/);
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['network-list client', 'network-attach client backend=drv mac=00:16:3e:00:00:02', 'network-list client', 'network-detach client 1']);
+  });
+
   test('networkDetach of an unknown devid is a NoSuchDevice error', async () => {
     const h = harness({ 'network-detach client 7': fromFixture('err.xl-network-detach.nosuchdevid') });
     await expect(h.ts.networkDetach('client', 7)).rejects.toThrow(/vif device 7 does not exist/);
