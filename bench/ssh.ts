@@ -6,6 +6,7 @@
 //
 // Run: npm run bench:ssh   (DOMAINS=N, RUNS=N to change the size)
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -49,6 +50,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const tfBin = findTerraform();
   if (!tfBin) throw new Error('bench:ssh needs terraform (>= 1.5) on PATH or in /usr/local/bin');
+  const tfVersion = execFileSync(tfBin, ['version'], { encoding: 'utf8' }).split('\n')[0];
   const sshd = await startSshd();
   const hosts = { local: simHost({ memory_mib: 262144, cpus: 64 }), ssh: sshSimHost(sshd, { changes: { memory_mib: 262144, cpus: 64 } }) };
   const ws = { local: createWorkspace(tfBin), ssh: createWorkspace(tfBin) };
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       '',
       `- Date: ${new Date().toISOString()}`,
       `- Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`,
-      `- Workload: a no-op \`terraform plan\` (Terraform ${path.basename(tfBin)}, the built provider) of ${DOMAINS} xen_domain resources on the simulated host: ` +
+      `- Workload: a no-op \`terraform plan\` (${tfVersion}, the built provider) of ${DOMAINS} xen_domain resources on the simulated host: ` +
         `\`sim://DIR\` on this machine vs \`ssh://...\` to a real sshd on 127.0.0.1 through the restricted dom0 command (the same simulator as that machine's xl); ${RUNS} runs each, alternating`,
       `- sim:// locally: median **${(local / 1000).toFixed(2)} s** (runs ${times.local.map((t) => (t / 1000).toFixed(2)).join(', ')})`,
       `- ssh:// through sshd: median **${(ssh / 1000).toFixed(2)} s** (runs ${times.ssh.map((t) => (t / 1000).toFixed(2)).join(', ')})`,
