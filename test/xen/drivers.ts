@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandRecord } from '../../provider/xen/record';
-import { run, type CmdResult, type Lab } from './lab';
+import { runGroup, type CmdResult, type Lab } from './lab';
 
 export const REMOTE = '/opt/xen-test';
 export const DOM0_RECORD = `${REMOTE}/record.jsonl`;
@@ -82,7 +82,7 @@ export class OverSsh implements Driver {
   tf(dir: string, args: string[], timeoutMs = 600_000): Promise<CmdResult> {
     this.logNo += 1;
     const log = path.join(this.logDir, `ssh-${path.basename(this.record, '.jsonl')}-${String(this.logNo).padStart(2, '0')}-${dir}-${args[0]}.log`);
-    return run(['terraform', `-chdir=${path.join(this.tfRoot, dir)}`, ...args, '-no-color'], {
+    return runGroup(['terraform', `-chdir=${path.join(this.tfRoot, dir)}`, ...args, '-no-color'], {
       timeoutMs,
       env: {
         ...process.env, TF_CLI_CONFIG_FILE: this.cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0',
