@@ -31,8 +31,9 @@ export interface FlaskPolicyProps {
 /** A SecureHost's props. */
 export interface SecureHostProps {
   /**
-   * The xen provider block: `connection` is required (there is no default host); `securityPolicy` defaults to
-   * `ENFORCE`, so weaknesses found at plan time are errors.
+   * The xen provider block: `connection` is required (there is no default host): `ssh://USER@HOST/usr/sbin/xl` from
+   * CI or a laptop (with `ssh` for its pinned host key, key and sudo), `xl:///usr/sbin/xl` in dom0, `sim://DIR` for
+   * the simulated host. `securityPolicy` defaults to `ENFORCE`, so weaknesses found at plan time are errors.
    */
   readonly providerConfig: XenProviderProps;
   /** The FLASK policy to load before any domain is created. */

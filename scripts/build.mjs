@@ -1,10 +1,11 @@
-// Bundles the provider and the simulated host into single executable files under dist/.
+// Bundles the provider and the simulated host into single executable files under dist/, beside the restricted dom0
+// command (a POSIX sh script, copied as is).
 // One file each so the provider can be copied into a Terraform plugin directory on its own; the provider's V8 code
 // cache (dist/terraform-provider-xen.v8cache, see provider/launcher.cjs) only makes it start faster when beside it.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -44,4 +45,12 @@ async function simulator() {
   chmodSync(out, 0o755);
 }
 
+/** The restricted command for dom0's authorized_keys ships beside the provider (see docs/guides/remote-dom0.md). */
+function dom0Command() {
+  const out = 'dist/terraform-provider-xen-dom0';
+  copyFileSync('provider/dom0/terraform-provider-xen-dom0', out);
+  chmodSync(out, 0o755);
+}
+
+dom0Command();
 await Promise.all([provider(), simulator()]);

@@ -1,7 +1,5 @@
 // xen_flask_policy: load an XSM/FLASK policy into the hypervisor and make it enforcing (or permissive).
 
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
@@ -10,11 +8,11 @@ import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
 import { bool, str } from './values';
 
-async function fileHash(path: string): Promise<string> {
+async function fileHash(ctx: BaseContext<XenClient>, path: string): Promise<string> {
   try {
-    return createHash('sha256').update(await readFile(path)).digest('hex');
+    return await ctx.meta.ts.fileSha256(path);
   } catch (err) {
-    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, `${(err as Error).message}. The file must exist on the dom0 where the provider runs.`, [{ attr: 'policy_file' }]);
+    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, `${(err as Error).message}. The file must exist on the dom0 (${ctx.meta.ts.where}), where xl loads it.`, [{ attr: 'policy_file' }]);
   }
 }
 
@@ -33,7 +31,7 @@ async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
 async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyObject> {
   await requireFlask(ctx);
   const file = str(ctx.planned, 'policy_file')!;
-  const sha256 = await fileHash(file);
+  const sha256 = await fileHash(ctx, file);
   const ts = ctx.meta.ts;
   if (load) {
     ctx.log.info('loading FLASK policy', { file, sha256 });
@@ -67,7 +65,7 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
   async modifyPlan(ctx) {
     const file = str(ctx.planned, 'policy_file');
     if (!ctx.meta || !file) return;
-    const sha = await fileHash(file);
+    const sha = await fileHash(ctx, file);
     ctx.planned.sha256 = sha;
     const enforcing = bool(ctx.planned, 'enforcing');
     if (enforcing !== undefined) ctx.planned.mode = enforcing ? 'enforcing' : 'permissive';

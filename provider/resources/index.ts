@@ -1,2 +1,2 @@
-export { xenProvider, DEFAULT_CONNECTION } from './provider';
+export { xenProvider } from './provider';
 export type { XenClient, SecurityPolicy } from './client';

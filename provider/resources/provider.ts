@@ -1,20 +1,127 @@
-// The provider block: where the Xen host is (real xl on this dom0, or the simulated host) and how strict to be.
+// The provider block: where the Xen host is (real xl in this dom0, real xl on a dom0 reached over ssh, or the
+// simulated host) and how strict to be. There is no default host: a configuration that names none is refused at
+// validate and plan, rather than silently planned against a simulator.
 
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ProviderDefinition } from '../framework/resource';
+import { DiagnosticError, type Path } from '../framework/diagnostics';
+import type { ProviderDefinition, ValidateContext } from '../framework/resource';
 import { duration, oneOf, parseDuration, stringCheck } from '../framework/validators';
-import { createToolstack } from '../xen/connect';
+import type { CtyObject } from '../protocol/cty/types';
+import { Unknown } from '../protocol/cty/types';
+import { createToolstack, parseConnection, probeToolstack } from '../xen/connect';
+import { InvalidSpecError, XenError } from '../xen/errors';
+import { checkAbsolutePath } from '../xen/validate';
+import {
+  checkKnownHosts, CONNECTION_CHOICES, resolveSshSettings, SSH_ENV, type Problem, type SshBlockInput, type SshSettings,
+} from '../xen/ssh/settings';
 import type { XenClient, SecurityPolicy } from './client';
-import { str } from './values';
+import { bool, obj, str } from './values';
 import { resources, dataSources } from './registry';
 import { posture } from '../policy';
 
-/** Where the embedded simulated host keeps its state when the configuration names no connection. */
-export const DEFAULT_CONNECTION = 'sim://.xen-sim';
-
 function checkConnection(s: string): string | undefined {
-  if (/^xl:\/\/\/./.test(s) || /^sim:\/\/./.test(s)) return undefined;
-  return `must be "xl:///path/to/xl" (real xl on this dom0, e.g. "xl:///usr/sbin/xl") or "sim://DIR" (the simulated host keeping its state in DIR), got ${JSON.stringify(s)}`;
+  try {
+    parseConnection(s);
+    return undefined;
+  } catch (e) {
+    return e instanceof InvalidSpecError ? e.message.replace(/^connection: /, '') : (e as Error).message;
+  }
+}
+
+function problemCheck(check: (s: string) => string | Problem): (s: string) => string | undefined {
+  return (s) => {
+    const r = check(s);
+    return typeof r === 'string' ? undefined : r.message;
+  };
+}
+
+const NO_CONNECTION = `Set connection in the provider block (or XEN_CONNECTION in the environment) to say which Xen host to manage: ${CONNECTION_CHOICES}. ` +
+  'There is no default, so that a plan is never made against a host that does not exist.';
+
+const toPath = (attr: string[]): Path => attr.map((a) => ({ attr: a }));
+
+/** The ssh block's values as written (strings and bools; unknown or null values left out). */
+function sshBlock(config: CtyObject): SshBlockInput | undefined {
+  const b = obj(config, 'ssh');
+  if (!b) return undefined;
+  const out: SshBlockInput = {};
+  for (const k of ['known_hosts', 'identity_file', 'proxy_jump', 'config_file'] as const) {
+    const v = str(b, k);
+    if (v !== undefined) out[k] = v;
+  }
+  const sudo = bool(b, 'sudo');
+  if (sudo !== undefined) out.sudo = sudo;
+  return out;
+}
+
+/** Checks that need the environment or more than one attribute (the per-value checks are the attribute validators). */
+function validateProvider(ctx: ValidateContext): void {
+  const c = ctx.config.connection;
+  if (c instanceof Unknown) return;
+  const connection = typeof c === 'string' ? c : process.env.XEN_CONNECTION || undefined;
+  if (connection === undefined) {
+    ctx.diags.error('No Xen host configured', NO_CONNECTION, toPath(['connection']));
+    return;
+  }
+  if (typeof c !== 'string') {
+    const problem = checkConnection(connection);
+    if (problem) ctx.diags.error('Invalid XEN_CONNECTION', `XEN_CONNECTION (used because connection is not set) ${problem}`, toPath(['connection']));
+  }
+  const ssh = ctx.config.ssh;
+  if (ssh instanceof Unknown) return;
+  const { problems } = resolveSshSettings(sshBlock(ctx.config));
+  // Values from the block are already reported by the attribute validators; report only what came from XEN_SSH_*.
+  for (const p of problems) if (p.message.startsWith('XEN_SSH_')) ctx.diags.error('Invalid ssh setting', p.message, toPath(p.attr));
+  if (ssh !== null && ssh !== undefined && !/^ssh:\/\//i.test(connection)) {
+    ctx.diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(connection.slice(0, 80))}.`, toPath(['ssh']));
+  }
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The ssh settings for configure: each problem, and each named file that is not there, is an error on its attribute. */
+function sshSettingsFor(config: CtyObject): SshSettings {
+  const { settings, problems } = resolveSshSettings(sshBlock(config));
+  if (problems.length > 0) throw new DiagnosticError('Invalid ssh setting', problems[0].message, toPath(problems[0].attr));
+  for (const [k, file] of [['identity_file', settings.identityFile], ['config_file', settings.configFile]] as const) {
+    if (file !== undefined && !readable(file)) {
+      throw new DiagnosticError(`ssh.${k} cannot be read`, `${file} (from ${sshBlock(config)?.[k] !== undefined ? `ssh.${k}` : SSH_ENV[k]}) does not exist or is not readable by the user running Terraform.`, toPath(['ssh', k]));
+    }
+  }
+  return settings;
+}
+
+/** Which attribute a failure to reach the host is about. */
+function probePath(e: Error, config: CtyObject): Path {
+  const code = (e as XenError).code;
+  const block = sshBlock(config);
+  if ((code === 'ssh_unknown_host_key' || code === 'ssh_host_key_changed') && block?.known_hosts !== undefined) return toPath(['ssh', 'known_hosts']);
+  if (code === 'ssh_auth' && block?.identity_file !== undefined) return toPath(['ssh', 'identity_file']);
+  if (code === 'sudo_refused' && block?.sudo !== undefined) return toPath(['ssh', 'sudo']);
+  return toPath(['connection']);
+}
+
+function summaryOf(e: Error): string {
+  switch ((e as XenError).code) {
+    case 'ssh_unknown_host_key': return 'Unknown dom0 host key';
+    case 'ssh_host_key_changed': return 'dom0 host key mismatch';
+    case 'ssh_auth': return 'dom0 refused the ssh login';
+    case 'ssh_unreachable': return 'Cannot reach dom0';
+    case 'ssh_client_missing': return 'No ssh client';
+    case 'xl_not_found': return 'xl not found';
+    case 'not_xl': return 'Not xl';
+    case 'restricted_command_refused': return 'Refused by the restricted dom0 command';
+    case 'sudo_refused': return 'sudo refused';
+    default: return 'Cannot use the Xen host';
+  }
 }
 
 export const xenProvider: ProviderDefinition<XenClient> = {
@@ -27,10 +134,11 @@ export const xenProvider: ProviderDefinition<XenClient> = {
           type: 'string',
           optional: true,
           description:
-            'How to reach libxl: `xl:///usr/sbin/xl` runs that `xl` on this dom0; `sim://DIR` drives the embedded simulated host with its state in DIR (relative to the working directory). Defaults to `$XEN_CONNECTION`, else `' +
-            DEFAULT_CONNECTION +
-            '`.',
-          validators: [stringCheck('`xl:///path/to/xl` or `sim://DIR`', checkConnection)],
+            'Which Xen host to manage, and how: `xl:///usr/sbin/xl` runs that `xl` on this machine (the provider runs in dom0); ' +
+            '`ssh://USER@HOST[:PORT]/usr/sbin/xl` runs it on a dom0 reached with the system OpenSSH client (from a CI runner or a laptop; ' +
+            '`~/.ssh/config`, ProxyJump and ssh-agent work as with `ssh`; see the `ssh` block); `sim://DIR` drives the embedded simulated host with its state in DIR ' +
+            '(relative to the working directory). Required: there is no default, but `$XEN_CONNECTION` is used when this is not set.',
+          validators: [stringCheck('`xl:///path/to/xl`, `ssh://USER@HOST[:PORT]/path/to/xl` or `sim://DIR`', checkConnection)],
         },
         inventory: {
           type: 'string',
@@ -40,7 +148,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
         config_dir: {
           type: 'string',
           optional: true,
-          description: 'Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl and `DIR/configs` for the simulated host.',
+          description: 'Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700). Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.',
         },
         hotplug_timeout: {
           type: 'string',
@@ -61,22 +169,83 @@ export const xenProvider: ProviderDefinition<XenClient> = {
           validators: [oneOf('enforce', 'warn', 'off')],
         },
       },
+      blocks: {
+        ssh: {
+          nesting: 'single',
+          description: 'How to reach dom0 when `connection` is `ssh://...`. The provider runs the system `ssh` with BatchMode (never a prompt) and strict host key checking, ' +
+            'one connection per provider process (a ControlMaster in a private directory, closed when the provider exits). Each setting falls back to an environment variable for CI.',
+          block: {
+            attributes: {
+              known_hosts: {
+                type: 'string',
+                optional: true,
+                description: 'dom0\'s host key(s) as known_hosts lines (what `ssh-keyscan -p PORT HOST` prints), pinned: only these are accepted, and `~/.ssh/known_hosts` is not read. ' +
+                  'Pin the jump hosts\' keys here too when using `proxy_jump`. Defaults to `$XEN_SSH_KNOWN_HOSTS`; without either, ssh\'s own known_hosts files are used (still strictly).',
+                validators: [stringCheck('known_hosts lines', problemCheck(checkKnownHosts))],
+              },
+              identity_file: {
+                type: 'string',
+                optional: true,
+                description: 'Private key to log in with (`~/` is expanded, relative paths are from the working directory); only this key is offered. Defaults to `$XEN_SSH_IDENTITY_FILE`; without either, ssh-agent and ssh\'s usual keys are used.',
+                validators: [stringCheck('a path to a private key', problemCheck((s) => resolveSshSettings({ identity_file: s }, {}).problems[0] ?? s))],
+              },
+              proxy_jump: {
+                type: 'string',
+                optional: true,
+                description: 'Bastion host(s) to jump through, as ssh\'s `-J`: `[user@]host[:port]`, several separated by commas. Defaults to `$XEN_SSH_PROXY_JUMP`; a ProxyJump in your ssh config works too.',
+                validators: [stringCheck('`[user@]host[:port]`, comma-separated', problemCheck((s) => resolveSshSettings({ proxy_jump: s }, {}).problems[0] ?? s))],
+              },
+              config_file: {
+                type: 'string',
+                optional: true,
+                description: 'An ssh_config file to use instead of `~/.ssh/config` and `/etc/ssh/ssh_config` (like `ssh -F`). Defaults to `$XEN_SSH_CONFIG_FILE`.',
+                validators: [stringCheck('a path to an ssh_config file', problemCheck((s) => resolveSshSettings({ config_file: s }, {}).problems[0] ?? s))],
+              },
+              sudo: {
+                type: 'bool',
+                optional: true,
+                description: 'Run every command on dom0 as `sudo -n ...`, for a login user that is not root (its sudoers entry must allow the restricted dom0 command without a password; see the remote dom0 guide). Defaults to `$XEN_SSH_SUDO`, else `false`.',
+              },
+            },
+          },
+        },
+      },
     },
   },
 
-  async configure(config, { log }) {
-    const connection = str(config, 'connection') ?? process.env.XEN_CONNECTION ?? DEFAULT_CONNECTION;
+  async configure(config, { diags, log }) {
+    const connection = str(config, 'connection') ?? (process.env.XEN_CONNECTION || undefined);
+    if (connection === undefined) throw new DiagnosticError('No Xen host configured', NO_CONNECTION, toPath(['connection']));
     const problem = checkConnection(connection);
-    if (problem) throw new Error(`connection ${problem}`);
-    const normalized = connection.startsWith('sim://') ? `sim://${resolve(connection.slice('sim://'.length))}` : connection;
+    if (problem) throw new DiagnosticError('Invalid connection', `${str(config, 'connection') ? 'connection' : 'XEN_CONNECTION'} ${problem}`, toPath(['connection']));
+    const scheme = parseConnection(connection).scheme;
+    const normalized = scheme === 'sim' ? `sim://${resolve(connection.slice('sim://'.length))}` : connection;
+    const ssh = scheme === 'ssh' ? sshSettingsFor(config) : undefined;
+    if (scheme !== 'ssh' && obj(config, 'ssh')) {
+      diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(normalized)}.`, toPath(['ssh']));
+    }
+    const configDir = str(config, 'config_dir');
+    if (configDir !== undefined && scheme !== 'sim') {
+      const c = checkAbsolutePath(configDir);
+      if (c) throw new DiagnosticError('Invalid config_dir', `${c} (a directory on the Xen host)`, toPath(['config_dir']));
+    }
     const inventory = str(config, 'inventory');
-    const ts = createToolstack({
-      connection: normalized,
-      inventory: inventory ? resolve(inventory) : undefined,
-      configDir: str(config, 'config_dir'),
-      log,
-    });
-    log.info('configured', { connection: normalized });
+    let ts;
+    try {
+      ts = createToolstack({ connection: normalized, inventory: inventory ? resolve(inventory) : undefined, configDir, ssh, log });
+    } catch (e) {
+      if (e instanceof InvalidSpecError) throw new DiagnosticError(`Invalid ${e.field}`, e.message, toPath([e.field]));
+      throw e;
+    }
+    try {
+      await probeToolstack(ts, normalized);
+    } catch (e) {
+      await ts.close();
+      const err = e as Error;
+      const hint = (err as XenError).hint;
+      throw new DiagnosticError(summaryOf(err), hint ? `${err.message}\n\n${hint}` : err.message, probePath(err, config));
+    }
+    log.info('configured', { connection: normalized, where: ts.where });
     return {
       ts,
       connection: normalized,
@@ -90,7 +259,10 @@ export const xenProvider: ProviderDefinition<XenClient> = {
   dataSources,
 
   // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
-  validate: (ctx) => posture.noteProviderConfig(ctx.config),
+  validate: (ctx) => {
+    validateProvider(ctx);
+    posture.noteProviderConfig(ctx.config);
+  },
   checkConfig: (typeName, ctx) => posture.checkConfig(typeName, ctx),
   checkPlan: (typeName, ctx) => posture.checkPlan(typeName, ctx),
 };

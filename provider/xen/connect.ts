@@ -1,31 +1,46 @@
-// Turns the provider's `connection` setting into a Toolstack. Both schemes build the same XlToolstack: `xl://PATH`
-// runs that xl binary, `sim://DIR` runs the simulated host with its state in DIR. Nothing else is accepted.
+// Turns the provider's `connection` setting into a Toolstack. Every scheme builds the same XlToolstack over a Host:
+// `xl://PATH` runs that xl on this machine (the provider is in dom0), `ssh://[USER@]HOST[:PORT]/PATH` runs that xl
+// on a dom0 reached with the system ssh client, `sim://DIR` runs the simulated host with its state in DIR. There is no
+// default: a configuration that names no host is refused (resources/provider.ts).
 
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
-import { InvalidSpecError } from './errors';
+import { InvalidSpecError, XlOutputError, XlSpawnError, type XenError } from './errors';
 import type { CommandRunner } from './exec';
-import type { Toolstack } from './toolstack';
+import type { Host } from './host';
+import { LocalHost } from './local-host';
+import { parseSshUrl, CONNECTION_CHOICES, type SshSettings, type SshTarget } from './ssh/settings';
+import { SshHost } from './ssh/ssh-host';
+import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { XlToolstack, type Timeouts } from './xl-toolstack';
 
 export interface ConnectOptions {
-  /** `xl:///usr/sbin/xl` or `sim:///path/to/state`. */
+  /** `xl:///usr/sbin/xl`, `ssh://root@dom0/usr/sbin/xl` or `sim:///path/to/state`. */
   connection: string;
   /** Simulated host inventory file (sim only). */
   inventory?: string;
-  /** Where rendered xl.cfg files go; default /var/lib/terraform-provider-xen/configs (xl) or DIR/configs (sim). */
+  /** Where rendered xl.cfg files go; default /var/lib/terraform-provider-xen/configs (xl, ssh) or DIR/configs (sim). */
   configDir?: string;
+  /** ssh:// only: the checked `ssh { }` settings. */
+  ssh?: SshSettings;
   timeouts?: Partial<Timeouts>;
   /** argv that acts as the simulator's `xl`; default: this process's own binary with `__xl-sim`. */
   simCommand?: readonly string[];
   log?: Logger;
-  /** Test seam: replaces execFile. */
+  /** Test seam: replaces execFile (local hosts). */
   runner?: CommandRunner;
   readCacheMs?: number;
 }
 
 export const DEFAULT_XL_CONFIG_DIR = '/var/lib/terraform-provider-xen/configs';
+/** Debian's xendomains starts the configs linked here at boot. */
+export const AUTOSTART_DIR = '/etc/xen/auto';
+
+export type Connection =
+  | { scheme: 'xl'; path: string }
+  | { scheme: 'sim'; path: string }
+  | { scheme: 'ssh'; path: string; target: SshTarget };
 
 function executable(file: string): boolean {
   try {
@@ -47,53 +62,97 @@ function xenstoreTool(xl: string, name: string): string {
   return name;
 }
 
-export function parseConnection(connection: string): { scheme: 'xl' | 'sim'; path: string } {
-  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(connection.trim());
-  if (!m) {
-    throw new InvalidSpecError('connection', `"${connection}" is not a connection URL: use "xl:///usr/sbin/xl" for this dom0's xl or "sim:///path/to/state" for the simulated host`);
-  }
+export function parseConnection(connection: string): Connection {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/is.exec(connection.trim());
+  if (!m) throw new InvalidSpecError('connection', `"${connection.slice(0, 80)}" is not a connection URL: use ${CONNECTION_CHOICES}`);
   const scheme = m[1].toLowerCase();
   const p = m[2];
-  if (scheme !== 'xl' && scheme !== 'sim') {
-    throw new InvalidSpecError('connection', `scheme "${scheme}://" is not supported: use "xl:///usr/sbin/xl" or "sim:///path/to/state" (ssh:// is planned, not implemented)`);
+  if (scheme === 'ssh') {
+    const t = parseSshUrl(connection.trim());
+    if ('message' in t) throw new InvalidSpecError('connection', t.message);
+    return { scheme, path: t.xl, target: t };
   }
-  if (p === '' || p.includes('\0')) throw new InvalidSpecError('connection', `"${connection}" has no path`);
+  if (scheme !== 'xl' && scheme !== 'sim') {
+    throw new InvalidSpecError('connection', `scheme "${scheme.slice(0, 20)}://" is not supported: use ${CONNECTION_CHOICES}`);
+  }
+  if (p === '' || /[\0\n\r]/.test(p)) throw new InvalidSpecError('connection', `"${connection.slice(0, 80)}" has no usable path`);
   if (scheme === 'xl' && !p.startsWith('/')) {
-    throw new InvalidSpecError('connection', `"${connection}" must name xl by absolute path, e.g. xl:///usr/sbin/xl`);
+    throw new InvalidSpecError('connection', `"${connection.slice(0, 80)}" must name xl by absolute path, e.g. xl:///usr/sbin/xl`);
   }
   return { scheme, path: scheme === 'sim' ? path.resolve(p) : p };
 }
 
-export function createToolstack(opts: ConnectOptions): Toolstack {
-  const { scheme, path: p } = parseConnection(opts.connection);
-  const common = { timeouts: opts.timeouts, log: opts.log, runner: opts.runner, readCacheMs: opts.readCacheMs };
-  if (scheme === 'xl') {
-    if (opts.inventory !== undefined) {
-      throw new InvalidSpecError('inventory', 'inventory only applies to the simulated host (connection = "sim://DIR")');
-    }
+export function createToolstack(opts: ConnectOptions): XlToolstack {
+  const c = parseConnection(opts.connection);
+  const common = { timeouts: opts.timeouts, log: opts.log, readCacheMs: opts.readCacheMs };
+  if (c.scheme !== 'sim' && opts.inventory !== undefined) {
+    throw new InvalidSpecError('inventory', 'inventory only applies to the simulated host (connection = "sim://DIR")');
+  }
+  if (c.scheme === 'ssh') {
+    const host: Host = new SshHost(c.target, opts.ssh ?? { sudo: false }, opts.log);
     return new XlToolstack({
       ...common,
       kind: 'xl',
-      xl: [p],
-      xenstoreRead: [xenstoreTool(p, 'xenstore-read')],
-      xenstoreLs: [xenstoreTool(p, 'xenstore-ls')],
+      host,
+      xl: [c.path],
+      // The names dom0's PATH (or the restricted command) resolves: their place differs between distributions.
+      xenstoreRead: ['xenstore-read'],
+      xenstoreLs: ['xenstore-ls'],
       configDir: opts.configDir ?? DEFAULT_XL_CONFIG_DIR,
       sysfsRoot: '/sys',
-      autostartDir: '/etc/xen/auto',
+      autostartDir: AUTOSTART_DIR,
+    });
+  }
+  if (c.scheme === 'xl') {
+    return new XlToolstack({
+      ...common,
+      kind: 'xl',
+      host: new LocalHost({ log: opts.log, runner: opts.runner }),
+      xl: [c.path],
+      xenstoreRead: [xenstoreTool(c.path, 'xenstore-read')],
+      xenstoreLs: [xenstoreTool(c.path, 'xenstore-ls')],
+      configDir: opts.configDir ?? DEFAULT_XL_CONFIG_DIR,
+      sysfsRoot: '/sys',
+      autostartDir: AUTOSTART_DIR,
     });
   }
   const sim = opts.simCommand ?? [process.execPath, process.argv[1], '__xl-sim'];
-  const env: Record<string, string> = { XEN_SIM_STATE: p };
+  const env: Record<string, string> = { XEN_SIM_STATE: c.path };
   if (opts.inventory !== undefined) env.XEN_SIM_INVENTORY = path.resolve(opts.inventory);
   return new XlToolstack({
     ...common,
     kind: 'sim',
+    host: new LocalHost({ env, log: opts.log, runner: opts.runner }),
     xl: sim,
     xenstoreRead: [...sim, 'xenstore-read'],
     xenstoreLs: [...sim, 'xenstore-ls'],
-    env,
-    configDir: opts.configDir ?? path.join(p, 'configs'),
-    sysfsRoot: path.join(p, 'sys'),
-    autostartDir: path.join(p, 'auto'),
+    configDir: opts.configDir ?? path.join(c.path, 'configs'),
+    sysfsRoot: path.join(c.path, 'sys'),
+    autostartDir: path.join(c.path, 'auto'),
   });
+}
+
+/**
+ * Checks at configure time that the host is there and its xl is xl: for ssh this opens the connection, so a host key,
+ * login or network problem is reported before anything is planned. The `xl info` it runs is the one every plan reads
+ * anyway (cached for the process).
+ */
+export async function probeToolstack(ts: XlToolstack, connection: string, signal?: AbortSignal): Promise<void> {
+  const c = parseConnection(connection);
+  if (c.scheme === 'sim') return;
+  try {
+    await ts.hostInfo({ signal });
+  } catch (e) {
+    throw explainProbeFailure(e as Error, c.path, ts.where);
+  }
+}
+
+function explainProbeFailure(e: Error, xl: string, where: string): Error {
+  if (e instanceof XlSpawnError) return new XlNotFoundError(where, xl, e.message);
+  if (e instanceof XlOutputError) return new NotXlError(where, xl, `printed something else (${e.message})`);
+  const failed = e as XenError & { exitCode?: number; stderr?: string };
+  if (failed.code === 'xl_failed' && (failed.exitCode === 126 || failed.exitCode === 127)) {
+    return new XlNotFoundError(where, xl, (failed.stderr ?? '').trim().split('\n')[0] ?? `exit ${failed.exitCode}`);
+  }
+  return e;
 }

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import type { Logger } from '../log';
 import { XlAbortedError, XlSpawnError, XlTimeoutError } from './errors';
-import { appendRecord, inputFiles, recordTarget } from './record';
+import { recorded } from './record';
 
 export interface RunOptions {
   timeoutMs: number;
@@ -28,22 +28,7 @@ export type CommandRunner = (argv: readonly string[], opts: RunOptions) => Promi
 const MAX_BUFFER = 256 * 1024 * 1024;
 
 export function createRunner(log?: Logger): CommandRunner {
-  const run = runCommand(log);
-  const target = recordTarget();
-  if (!target) return run;
-  return async (argv, opts) => {
-    const files = inputFiles(argv);
-    const start = Date.now();
-    const base = { source: 'provider', pid: process.pid, start, argv: [...argv], files };
-    try {
-      const r = await run(argv, opts);
-      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr });
-      return r;
-    } catch (e) {
-      appendRecord(target, { ...base, end: Date.now(), exitCode: null, stdout: '', stderr: '', error: (e as Error).message });
-      throw e;
-    }
-  };
+  return recorded(runCommand(log));
 }
 
 function runCommand(log?: Logger): CommandRunner {

@@ -4,6 +4,7 @@
 // provider processes Terraform starts can share the file.
 
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import type { RunResult } from './exec';
 
 export interface CommandRecord {
   /** Who ran it: the provider, or a test harness acting as the user. */
@@ -50,4 +51,29 @@ export function appendRecord(file: string, rec: CommandRecord): void {
   } catch {
     // Recording is a test aid; it must never break a real operation.
   }
+}
+
+/**
+ * `run`, recording each command when XEN_PROVIDER_RECORD is set. `filesOf` gives the files an argv names: read here
+ * for a local host; over ssh, the text the provider itself wrote there (dom0's files are not readable from here).
+ */
+export function recorded<O>(
+  run: (argv: readonly string[], opts: O) => Promise<RunResult>,
+  filesOf: (argv: readonly string[]) => Record<string, string> = inputFiles,
+): (argv: readonly string[], opts: O) => Promise<RunResult> {
+  const target = recordTarget();
+  if (!target) return run;
+  return async (argv, opts) => {
+    const files = filesOf(argv);
+    const start = Date.now();
+    const base = { source: 'provider', pid: process.pid, start, argv: [...argv], files };
+    try {
+      const r = await run(argv, opts);
+      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr });
+      return r;
+    } catch (e) {
+      appendRecord(target, { ...base, end: Date.now(), exitCode: null, stdout: '', stderr: '', error: (e as Error).message });
+      throw e;
+    }
+  };
 }

@@ -1,5 +1,5 @@
 // The contract between the resources and the Xen host. Resources call only this interface; XlToolstack implements
-// it over real `xl` or the simulated host (same class, different executable).
+// it over real `xl` or the simulated host (same class, different executable), on this machine or over ssh.
 
 import type { Logger } from '../log';
 import type {
@@ -127,6 +127,13 @@ export interface Toolstack {
 
   /** Every PCI function of the host, from sysfs. */
   hostPciDevices(): Promise<HostPciDevice[]>;
+
+  /** SHA-256 (hex) of a file on the host, e.g. the FLASK policy `xl loadpolicy` will load. */
+  fileSha256(file: string): Promise<string>;
+  /** Where the toolstack runs, for messages: "this machine" or the ssh destination. */
+  readonly where: string;
+  /** Releases the connection to the host (the ssh master); the provider calls it when it shuts down. */
+  close?(): Promise<void>;
 
   /** A read-only view that runs each listing at most once; use one per plan/refresh operation. */
   snapshot(): ToolstackSnapshot;

@@ -1,15 +1,16 @@
-// Toolstack over the `xl` command line. The same class drives real xl and the simulated host; only the argv prefix,
-// environment and sysfs root differ (see connect.ts), so the simulator's fidelity is what the tests exercise.
+// Toolstack over the `xl` command line. The same class drives real xl and the simulated host, in this dom0 or over
+// ssh; only the Host (where commands run and host files live), the argv prefixes and the host paths differ (see
+// connect.ts), so the simulator's fidelity is what the tests exercise. It has no file system access of its own.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
 import {
   InvalidSpecError, NoSuchDomainError, XlFailed, XlOutputError, XlTimeoutError, mapXlFailure, type XlCallInfo,
 } from './errors';
-import { createRunner, type CommandRunner, type RunResult } from './exec';
+import type { RunResult } from './exec';
+import type { Host } from './host';
 import { waitForBackend } from './hotplug';
 import type {
   BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice, NetworkListEntry,
@@ -38,18 +39,18 @@ export const DEFAULT_TIMEOUTS: Timeouts = { defaultMs: 30_000, createMs: 120_000
 
 export interface XlToolstackOptions {
   kind: 'xl' | 'sim';
-  /** argv prefix that acts as `xl`, e.g. ['/usr/sbin/xl'] or [node, provider, '__xl-sim']. */
+  /** Where xl runs and the paths below live: this machine, or dom0 over ssh. */
+  host: Host;
+  /** argv prefix that acts as `xl` on the host, e.g. ['/usr/sbin/xl'] or [node, provider, '__xl-sim']. */
   xl: readonly string[];
   /** argv prefixes for the xenstore tools. */
   xenstoreRead: readonly string[];
   xenstoreLs: readonly string[];
-  env?: Record<string, string>;
   configDir: string;
   sysfsRoot: string;
   /** xendomains' auto-start directory. */
   autostartDir: string;
   timeouts?: Partial<Timeouts>;
-  runner?: CommandRunner;
   log?: Logger;
   /** How long listings (list -l, list, pci-assignable-list) are reused; mutations through this object clear them. */
   readCacheMs?: number;
@@ -80,7 +81,7 @@ export class XlToolstack implements Toolstack {
   readonly configDir: string;
   private readonly o: XlToolstackOptions;
   private readonly timeouts: Timeouts;
-  private readonly run: CommandRunner;
+  private readonly host: Host;
   private readonly log?: Logger;
   private readonly cacheMs: number;
   private readonly cache = new Map<string, Cached<unknown>>();
@@ -92,17 +93,16 @@ export class XlToolstack implements Toolstack {
     this.configDir = opts.configDir;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.log = opts.log;
-    this.run = opts.runner ?? createRunner(opts.log);
+    this.host = opts.host;
     this.cacheMs = opts.readCacheMs ?? 1000;
   }
 
   // ---- plumbing ----
 
   private async exec(prefix: readonly string[], args: string[], opts: CallOptions & { domain?: string } = {}, timeoutMs?: number): Promise<RunResult> {
-    return this.run([...prefix, ...args], {
+    return this.host.run([...prefix, ...args], {
       timeoutMs: opts.timeoutMs ?? timeoutMs ?? this.timeouts.defaultMs,
       signal: opts.signal,
-      env: this.o.env,
       domain: opts.domain,
     });
   }
@@ -212,10 +212,29 @@ export class XlToolstack implements Toolstack {
     await this.mutate(() => this.xl(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
   }
 
-  async hostPciDevices(): Promise<HostPciDevice[]> {
-    // The simulated host lays out its sysfs mirror on its first command; make sure one has run.
-    if (this.kind === 'sim' && !existsSync(path.join(this.o.sysfsRoot, 'bus', 'pci', 'devices'))) await this.hostInfo();
-    return readHostPciDevices(this.o.sysfsRoot);
+  hostPciDevices(): Promise<HostPciDevice[]> {
+    return this.cached('sysfs', async () => {
+      const found = await readHostPciDevices(this.host, this.o.sysfsRoot);
+      if (found.length > 0 || this.kind !== 'sim') return found;
+      // The simulated host lays out its sysfs mirror on its first command; make sure one has run.
+      await this.hostInfo();
+      return readHostPciDevices(this.host, this.o.sysfsRoot);
+    });
+  }
+
+  fileSha256(file: string): Promise<string> {
+    const c = checkAbsolutePath(file);
+    if (c) throw new InvalidSpecError('policy_file', c);
+    return this.host.sha256File(file);
+  }
+
+  /** Where the toolstack runs, for messages. */
+  get where(): string {
+    return this.host.description;
+  }
+
+  close(): Promise<void> {
+    return this.host.close();
   }
 
   // ---- domains ----
@@ -241,37 +260,19 @@ export class XlToolstack implements Toolstack {
   async setAutostart(name: string, enabled: boolean): Promise<void> {
     assertName('name', name);
     const link = path.join(this.o.autostartDir, `${name}.cfg`);
-    if (!enabled) {
-      await fs.rm(link, { force: true });
-      return;
-    }
-    await fs.mkdir(this.o.autostartDir, { recursive: true });
-    // Replace atomically, so xendomains never sees a half-made link.
-    const tmp = `${link}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    await fs.symlink(path.join(this.configDir, `${name}.cfg`), tmp);
-    await fs.rename(tmp, link);
+    if (enabled) await this.host.symlinkAtomic(path.join(this.configDir, `${name}.cfg`), link);
+    else await this.host.removeFile(link);
   }
 
   async autostartEnabled(name: string): Promise<boolean> {
     assertName('name', name);
-    try {
-      return (await fs.readlink(path.join(this.o.autostartDir, `${name}.cfg`))) === path.join(this.configDir, `${name}.cfg`);
-    } catch {
-      return false;
-    }
+    const link = path.join(this.o.autostartDir, `${name}.cfg`);
+    return (await this.host.readLinks([link])).get(link) === path.join(this.configDir, `${name}.cfg`);
   }
 
   private async writeConfig(fileName: string, text: string): Promise<string> {
-    await fs.mkdir(this.configDir, { recursive: true, mode: 0o700 });
     const file = path.join(this.configDir, fileName);
-    const tmp = path.join(this.configDir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-      await fs.rename(tmp, file);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
+    await this.host.writeFileAtomic(file, text);
     return file;
   }
 
@@ -296,7 +297,7 @@ export class XlToolstack implements Toolstack {
       const config = parseCreateDryRun(r.stdout);
       return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
     } finally {
-      await fs.rm(file, { force: true });
+      await this.host.removeFile(file).catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
     }
   }
 
@@ -397,7 +398,14 @@ export class XlToolstack implements Toolstack {
     const words = networkAttachArgs(vif);
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.networkList(domain, opts)).map((n) => n.devid));
-      await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+      try {
+        await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+      } catch (e) {
+        // libxl gives up waiting for a backend that does not answer yet but leaves the frontend half made (seen on
+        // real Xen: `unable to add device`, then the vif in network-list); a retry would add a second one.
+        await this.removeLeftovers(domain, 'vif', before, opts);
+        throw e;
+      }
       if (vif.devid !== undefined) return vif.devid;
       const added = (await this.networkList(domain, opts)).filter((n) => !before.has(n.devid));
       if (added.length !== 1) {
@@ -406,6 +414,21 @@ export class XlToolstack implements Toolstack {
       }
       return added[0].devid;
     }));
+  }
+
+  /** Detaches what a failed attach left behind: devices that were not there before it. Best effort. */
+  private async removeLeftovers(domain: string, kind: 'vif' | 'vbd', before: Set<number>, opts: CallOptions): Promise<void> {
+    try {
+      this.invalidate();
+      const now = kind === 'vif' ? (await this.networkList(domain, opts)).map((n) => n.devid) : (await this.blockList(domain, opts)).map((b) => b.vdev);
+      for (const devid of now.filter((d) => !before.has(d))) {
+        this.log?.warn(`removing the ${kind} a failed attach left behind`, { domain, devid });
+        const r = await this.exec(this.o.xl, [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)], { ...opts, domain });
+        if (r.exitCode !== 0) this.log?.warn(`could not remove the half-made ${kind}`, { domain, devid, stderr: r.stderr });
+      }
+    } catch (e) {
+      this.log?.warn(`could not check for a half-made ${kind}`, { domain, error: (e as Error).message });
+    }
   }
 
   async networkDetach(domain: string, devid: number, opts: CallOptions = {}): Promise<void> {
@@ -426,7 +449,12 @@ export class XlToolstack implements Toolstack {
     const spec = renderDiskSpec(disk);
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.blockList(domain, opts)).map((b) => b.vdev));
-      await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+      try {
+        await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+      } catch (e) {
+        await this.removeLeftovers(domain, 'vbd', before, opts);
+        throw e;
+      }
       const added = (await this.blockList(domain, opts)).filter((b) => !before.has(b.vdev));
       if (added.length !== 1) {
         throw new XlOutputError('xl block-list', `expected one new disk on ${domain} after block-attach, found ${added.length}`,

@@ -1,13 +1,17 @@
-// The seed scenario with the real Terraform CLI against the built provider and the simulated host: apply, an empty
-// plan, drift made by hand with xl-sim and repaired, import of a domain made by hand, a hotplug timeout explained,
-// and destroy back to a bare host.
+// The seed scenario with the real Terraform CLI against the built provider and the simulated host, once on this
+// machine (sim://) and once as a dom0 reached over ssh through a real server() and the restricted dom0 command: apply, an
+// empty plan, drift made by hand with xl-sim and repaired, import of a domain made by hand, a hotplug timeout
+// explained, and destroy back to a bare host.
 
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
-import { simHost } from '../support/sim';
+import { providerHcl, simHost, sshSimHost } from '../support/sim';
 import type { SimHost } from '../support/sim';
+import { sshdForSuite } from '../support/sshd';
+
+const server = sshdForSuite();
 
 function seed(host: SimHost, extra = ''): string {
   return `
@@ -18,8 +22,7 @@ terraform {
 }
 
 provider "xen" {
-  connection      = "${host.connection}"
-  hotplug_timeout = "2s"
+${providerHcl(host, { hotplug_timeout: '"2s"' })}
 }
 
 resource "xen_pci_assignable" "nic" {
@@ -70,11 +73,16 @@ async function planExit(tf: TerraformWorkspace) {
   return run(tf, 'plan', '-detailed-exitcode');
 }
 
-describe('real terraform against the simulated host', () => {
+const HOSTS: Array<[string, () => SimHost]> = [
+  ['the simulated host (sim://)', () => simHost()],
+  ['the simulated host over ssh (restricted dom0 command)', () => sshSimHost(server())],
+];
+
+describe.each(HOSTS)('real terraform against %s', (_name, newHost) => {
   testWithTerraform(
     'seed scenario: apply, empty plan, drift repaired, driver domain restart repaired, destroy',
     async (tf) => {
-      const host = simHost();
+      const host = newHost();
       tf.writeFile('main.tf', seed(host));
       await applyOk(tf);
       expect(host.xl('network-list', 'client')).toMatch(/00:16:3e:00:00:01/);
@@ -115,7 +123,7 @@ describe('real terraform against the simulated host', () => {
   testWithTerraform(
     'import of a domain created by hand with xl plans no change; a missing xl devd is explained',
     async (tf) => {
-      const host = simHost();
+      const host = newHost();
       const cfg = path.join(host.dir, 'byhand.cfg');
       writeFileSync(cfg, 'name = "byhand"\ntype = "pv"\nmemory = 384\nvcpus = 2\nkernel = "/var/lib/xen/images/vmlinuz"\nextra = "console=hvc0"\n');
       host.xl('create', cfg);
@@ -128,7 +136,7 @@ terraform {
   }
 }
 provider "xen" {
-  connection = "${host.connection}"
+${providerHcl(host)}
 }
 resource "xen_domain" "byhand" {
   name    = "byhand"

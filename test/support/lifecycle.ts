@@ -271,7 +271,11 @@ export class TerraformSession {
     return this.resource(type).type;
   }
 
+  /** As Terraform ends a provider: GRPCController/Shutdown (the provider closes its ssh connection), then kill. */
   async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.provider.shutdown().catch(() => undefined), new Promise((r) => { timer = setTimeout(r, 3000); })]);
+    clearTimeout(timer);
     await this.provider.close();
   }
 }

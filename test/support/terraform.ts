@@ -117,5 +117,7 @@ export const MINIMAL_CONFIG = `terraform {
   }
 }
 
-provider "xen" {}
+provider "xen" {
+  connection = "sim://.xen-sim"
+}
 `;

@@ -1,5 +1,5 @@
-// The fidelity check: every command recorded in dom0 during the real-Xen run (the provider's and the user's own) is
-// replayed, in order, against the simulated host started from the lab's inventory, so the simulator passes through
+// The fidelity check: every command recorded during the real-Xen run (the provider's and the user's own, in dom0 or
+// over ssh) is replayed, in order, against the simulated host started from the lab's inventory, so the simulator passes through
 // the same states; each command's real output is compared with the simulator's, per command type.
 //
 // Normalised, because two real runs differ in them too: uuids, `xl list` state letters and CPU times, the boot log
@@ -161,7 +161,8 @@ function runSim(argv: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
 }
 
 export interface FidelityOptions {
-  record: string;
+  /** Record files in the order their commands ran, each on one machine's clock (sorted within a file only). */
+  records: string[];
   /** dist/xl-sim */
   xlSim: string;
   inventory: string;
@@ -176,7 +177,7 @@ export interface FidelityResult {
 }
 
 export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
-  const records = parseRecords(readFileSync(o.record, 'utf8'));
+  const records = o.records.flatMap((f) => parseRecords(readFileSync(f, 'utf8')));
   rmSync(o.workDir, { recursive: true, force: true });
   const files = path.join(o.workDir, 'files');
   mkdirSync(files, { recursive: true });

@@ -7,6 +7,11 @@ import fc from 'fast-check';
 import type { CommandRecord } from '../../provider/xen/record';
 import { classify, comparable, compareOutcome, jsonDiff, normaliseText, parseRecords } from './fidelity';
 import { parsePlan, planMismatch } from './plan';
+import { dropbearEd25519Public } from './drivers';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
 const FIX = path.resolve(__dirname, '../../../shared/fixtures/xl-4.17');
 const fixture = (name: string) => readFileSync(path.join(FIX, name), 'utf8');
@@ -109,5 +114,22 @@ describe('compareOutcome', () => {
     expect(compareOutcome(c, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: b, stderr: '' })).toEqual([]);
     const d = a.replace('= "4"', '= "2"');
     expect(compareOutcome(c, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: d, stderr: '' }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('dropbearEd25519Public', () => {
+  it('turns the key file dropbear keeps in dom0 into the blob of the known_hosts line OpenSSH checks', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tfxen-dbkey-'));
+    try {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
+      const blob = readFileSync(path.join(dir, 'k.pub'), 'utf8').split(' ')[1];
+      const pub = Buffer.from(blob, 'base64').subarray(-32);
+      const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+      const dropbear = Buffer.concat([u32(11), Buffer.from('ssh-ed25519'), u32(64), randomBytes(32), pub]);
+      expect(dropbearEd25519Public(dropbear)).toBe(blob);
+      expect(() => dropbearEd25519Public(Buffer.concat([u32(7), Buffer.from('ssh-rsa'), u32(3)]))).toThrow(/not a dropbear ed25519/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

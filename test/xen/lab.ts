@@ -21,6 +21,30 @@ export function defaultLabScript(checkout: string): string {
   return path.resolve(checkout, '..', 'shared', 'xen-lab', 'run.sh');
 }
 
+/**
+ * Runs argv in a process group of its own and collects its output; `timeoutMs` kills the whole group (code 124, as
+ * timeout(1) reports), so a Terraform killed on timeout takes the provider processes it started with it.
+ */
+export function runGroup(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CmdResult> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0], argv.slice(1), { env: opts.env ?? process.env, cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+    }, opts.timeoutMs ?? 600_000);
+    child.on('error', (e) => err.push(Buffer.from(`\ncould not start ${argv[0]}: ${e.message}`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: timedOut ? 124 : code ?? 127, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
 /** Runs argv and collects its output; `timeoutMs` kills it (code 124, as timeout(1) reports). */
 export function run(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CmdResult> {
   return new Promise((resolve) => {

@@ -1,7 +1,9 @@
 # The secure host of examples/secure-host (cdktf) in plain Terraform: a network driver domain owning the I350 NIC,
 # a storage driver domain owning the AHCI controller, a PV guest booting with PV-GRUB and an HVM guest whose device
 # model runs in a labelled stub domain, all under an enforcing FLASK policy, with the posture as an output.
-# Runs on the embedded simulated host by default (connection from XEN_CONNECTION, else sim://.xen-sim).
+# Which host: var.connection, else XEN_CONNECTION (the provider refuses to plan with neither): "sim://DIR" for the
+# embedded simulated host, "ssh://terraform@dom0.example.com/usr/sbin/xl" for a real dom0 over ssh (add an ssh block
+# with its pinned host key, docs/guides/remote-dom0.md), "xl:///usr/sbin/xl" when Terraform runs in dom0.
 
 terraform {
   required_providers {
@@ -19,7 +21,14 @@ locals {
   policy_file = var.policy_file != "" ? var.policy_file : abspath("${path.module}/../../secure-host/policy/xenpolicy.json")
 }
 
+variable "connection" {
+  description = "The Xen host: sim://DIR, ssh://USER@HOST/usr/sbin/xl or xl:///usr/sbin/xl. Null: XEN_CONNECTION."
+  type        = string
+  default     = null
+}
+
 provider "xen" {
+  connection      = var.connection
   security_policy = "enforce"
 }
 

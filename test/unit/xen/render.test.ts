@@ -8,6 +8,7 @@ import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderVifSpec, render
 import { normalizeBdf } from '../../../provider/xen/validate';
 import { parseDiskSpec, parsePciSpec, parseVifSpec, parseXlCfg, type CfgValue } from './helpers/xlcfg';
 import { specArb } from './helpers/arbitraries';
+import { HOSTILE_STRINGS } from '../../support/hostile';
 
 const FIX = '/work/shared/fixtures/xl-4.17';
 const fixtureJson = (n: string) => parseCreateDryRun(readFileSync(`${FIX}/xl-create-n.${n}.json`, 'utf8'));
@@ -95,11 +96,7 @@ describe('renderXlConfig', () => {
 
 // ---- injection corpus ----
 
-const PAYLOADS = [
-  'a\nb', 'a\r\nname = "evil"', 'a"b', '"\nkernel = "/evil', "a'b", 'a,b', 'a=b', 'backend=evil', 'a]b', 'a[b', '"]\nextra = ["',
-  '$(reboot)', '`id`', 'a;b', 'a#b', 'a b', 'a\tb', 'a\\b', 'a\\"b', 'a\0b', 'x'.repeat(5000), 'ünïcödé', '\u2028', '日本',
-  '', ' ', ',target=/etc/shadow', 'xvda,access=rw', '0000:00:05.0,permissive=1', '../../../etc/passwd', '/a/../b', '-F',
-];
+const PAYLOADS = HOSTILE_STRINGS;
 
 type Setter = { field: string; err?: string; set: (v: string) => DomainSpec; key: string; read: (cfg: Map<string, CfgValue>) => unknown };
 

@@ -166,14 +166,17 @@ describe('XlToolstack over a fake xl', () => {
     // dryRun writes a randomly named file, so this test drives XlToolstack through the runner seam instead.
     const configs = path.join(h.dir, 'state', 'configs');
     const { XlToolstack } = await import('../../../provider/xen/xl-toolstack');
+    const { LocalHost } = await import('../../../provider/xen/local-host');
     const seen: string[][] = [];
-    const ts = new XlToolstack({
-      kind: 'sim', xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
+    const host = new LocalHost({
       runner: async (argv) => {
         seen.push([...argv]);
         expect(existsSync(argv[3])).toBe(true);
         return { stdout: fx('xl-create-n.client.json'), stderr: 'Parsing config from x\n', exitCode: 0, durationMs: 1 };
       },
+    });
+    const ts = new XlToolstack({
+      kind: 'sim', host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
     });
     const r = await ts.dryRun(spec);
     expect(seen[0].slice(0, 3)).toEqual(['xl', 'create', '-n']);
@@ -194,6 +197,20 @@ describe('XlToolstack over a fake xl', () => {
     });
     await expect(h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02', bridge: 'xenbr0' })).resolves.toBe(1);
     expect(h.calls()[1]).toEqual(['network-attach', 'client', 'backend=drv', 'mac=00:16:3e:00:00:02', 'bridge=xenbr0']);
+  });
+
+  test('a network-attach that fails half way (libxl left the frontend) removes what it left before the error goes up', async () => {
+    const before = fx('xl-network-list.client.after-detach.txt');
+    const after = fx('xl-network-list.client.txt');
+    const h = harness({
+      'network-list client': [{ stdout: before }, { stdout: after }],
+      'network-attach client backend=drv mac=00:16:3e:00:00:02': {
+        exit: 1, stderr: 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vif/3/1\n',
+      },
+      'network-detach client 1': {},
+    });
+    await expect(h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02' })).rejects.toThrow(/unable to add device/);
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['network-list client', 'network-attach client backend=drv mac=00:16:3e:00:00:02', 'network-list client', 'network-detach client 1']);
   });
 
   test('networkDetach of an unknown devid is a NoSuchDevice error', async () => {
@@ -285,7 +302,13 @@ describe('connection strings', () => {
     expect(createToolstack({ connection: 'xl:///usr/sbin/xl' }).kind).toBe('xl');
   });
   test.each(['http://x', 'ssh://root@dom0', '/usr/sbin/xl', 'xl://usr/sbin/xl', 'xl://'])('%s is refused with a clear message', (c) => {
-    expect(() => createToolstack({ connection: c })).toThrow(/xl:\/\/\/usr\/sbin\/xl|sim:\/\/|no path/);
+    expect(() => createToolstack({ connection: c })).toThrow(/xl:\/\/\/usr\/sbin\/xl|sim:\/\/|no usable path|where xl is/);
+  });
+  test('ssh:// builds a toolstack for the remote dom0 without connecting yet', () => {
+    const ts = createToolstack({ connection: 'ssh://root@dom0.example.com:2222/usr/sbin/xl' });
+    expect(ts.kind).toBe('xl');
+    expect(ts.where).toBe('root@dom0.example.com:2222');
+    expect(ts.configDir).toBe('/var/lib/terraform-provider-xen/configs');
   });
   test('inventory is sim-only', () => {
     expect(() => createToolstack({ connection: 'xl:///usr/sbin/xl', inventory: 'host.json' })).toThrow(/simulated host/);

@@ -1,10 +1,27 @@
 # The seed scenario on the lab's real Xen: the emulated e1000 made assignable and passed through to a PV network
 # driver domain (iommu=soft for pcifront's swiotlb), a client domain, and the client's vif served by the driver
-# domain. Variables drive the in-place changes the harness checks (memory, PCI detach/attach).
+# domain. Variables drive the in-place changes the harness checks (memory, PCI detach/attach) and where Terraform
+# runs: inside dom0 (the default connection), or on the CI machine with dom0 reached over ssh (TF_VAR_connection,
+# TF_VAR_known_hosts with dom0's host key as read from dom0 after boot, TF_VAR_identity_file).
 terraform {
   required_providers {
     xen = { source = "xen-project/xen" }
   }
+}
+
+variable "connection" {
+  type    = string
+  default = "xl:///usr/sbin/xl"
+}
+
+variable "known_hosts" {
+  type    = string
+  default = null
+}
+
+variable "identity_file" {
+  type    = string
+  default = null
 }
 
 variable "client_memory" {
@@ -18,7 +35,14 @@ variable "drv_pci" {
 }
 
 provider "xen" {
-  connection = "xl:///usr/sbin/xl"
+  connection = var.connection
+  dynamic "ssh" {
+    for_each = startswith(var.connection, "ssh://") ? [1] : []
+    content {
+      known_hosts   = var.known_hosts
+      identity_file = var.identity_file
+    }
+  }
   # Under TCG the driver domain's `xl devd` comes up 10-60 s after xl create returns; the vif wait covers it.
   hotplug_timeout = "240s"
   # The lab's busybox guests ignore a shutdown request: the graceful path (xl shutdown -w, then xl destroy) still

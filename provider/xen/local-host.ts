@@ -1,0 +1,106 @@
+// The host is this machine: the provider runs in dom0 (xl://) or drives the simulated host (sim://). Commands run with
+// execFile (argv, never a shell); files are node:fs calls.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../log';
+import { createRunner, type CommandRunner, type RunResult } from './exec';
+import { HostFileError, type Host, type HostRunOptions } from './host';
+
+export interface LocalHostOptions {
+  /** Extra environment for every command (the simulator's XEN_SIM_STATE). */
+  env?: Record<string, string>;
+  log?: Logger;
+  /** Test seam: replaces execFile. */
+  runner?: CommandRunner;
+}
+
+function tmpName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export class LocalHost implements Host {
+  readonly description = 'this machine';
+  private readonly run_: CommandRunner;
+
+  constructor(private readonly o: LocalHostOptions = {}) {
+    this.run_ = o.runner ?? createRunner(o.log);
+  }
+
+  run(argv: readonly string[], opts: HostRunOptions): Promise<RunResult> {
+    return this.run_(argv, { ...opts, env: this.o.env });
+  }
+
+  async listDir(dir: string): Promise<string[]> {
+    try {
+      return await fs.readdir(dir);
+    } catch {
+      return [];
+    }
+  }
+
+  async readFirstLines(files: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await Promise.all(files.map(async (f) => {
+      try {
+        const line = (await fs.readFile(f, 'utf8')).split('\n').find((l) => l.trim() !== '');
+        if (line !== undefined) out.set(f, line.trim());
+      } catch {
+        // Missing or unreadable: absent, as the interface says.
+      }
+    }));
+    return out;
+  }
+
+  async readLinks(links: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await Promise.all(links.map(async (l) => {
+      try {
+        out.set(l, await fs.readlink(l));
+      } catch {
+        // Not a link.
+      }
+    }));
+    return out;
+  }
+
+  async writeFileAtomic(file: string, text: string): Promise<void> {
+    const dir = path.dirname(file);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = tmpName(file);
+    try {
+      await fs.writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw new HostFileError(`cannot write ${file}: ${(e as Error).message}`,
+        `The provider writes rendered xl.cfg files there; check that ${dir} is writable by the user running Terraform, or set config_dir.`);
+    }
+  }
+
+  async removeFile(file: string): Promise<void> {
+    await fs.rm(file, { force: true });
+  }
+
+  async symlinkAtomic(target: string, link: string): Promise<void> {
+    await fs.mkdir(path.dirname(link), { recursive: true });
+    // Replace atomically, so xendomains never sees a half-made link.
+    const tmp = tmpName(link);
+    await fs.symlink(target, tmp);
+    await fs.rename(tmp, link);
+  }
+
+  async sha256File(file: string): Promise<string> {
+    try {
+      return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+    } catch (e) {
+      throw new HostFileError(`cannot read ${file} on ${this.description}: ${(e as Error).message}`, `The file must exist on the dom0 where xl runs.`);
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing held.
+  }
+}
+

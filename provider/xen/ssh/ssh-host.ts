@@ -1,0 +1,199 @@
+// dom0 reached over ssh. Every step is ONE simple command, never a shell construct (no `&&`, `|`, `>`, `;`), so the
+// same words mean the same thing to dom0's POSIX shell and to the restricted command (terraform-provider-xen-dom0),
+// which allows exactly these shapes:
+//
+//   XL SUBCOMMAND ARGS...          xenstore-read PATH         xenstore-ls -f PATH
+//   ls -1 DIR                      grep -sH . FILE...         ls -l LINK...
+//   mkdir -p -m 700 DIR            mkdir -p DIR               tee TMP   (file content on stdin, stdout ignored)
+//   chmod 600 TMP                  mv -f TMP FILE             rm -f FILE
+//   ln -s TARGET TMP               sha256sum FILE
+//
+// each optionally after `sudo -n` (ssh.sudo). What dom0 needs is xl, the xenstore tools and those POSIX utilities
+// (busybox has them all). Paths are absolute, so none can be read as an option.
+
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import type { Logger } from '../../log';
+import type { RunResult } from '../exec';
+import { HostFileError, type Host, type HostRunOptions } from '../host';
+import { recorded } from '../record';
+import {
+  REFUSED_EXIT, REFUSED_PREFIX, RestrictedCommandRefusalError, SudoRefusedError, XlNotFoundError,
+} from './ssh-errors';
+import type { SshSettings, SshTarget } from './settings';
+import { SshTransport } from './transport';
+
+const FILE_OP_TIMEOUT_MS = 60_000;
+/** Files per grep / ls call: keeps a command line well under the 128 KiB one argv string may have. */
+const FILES_PER_CALL = 200;
+
+function chunks<T>(items: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
+  return out;
+}
+
+function absolute(p: string): string {
+  if (!p.startsWith('/')) throw new Error(`internal: host path ${JSON.stringify(p)} is not absolute`);
+  return p;
+}
+
+export class SshHost implements Host {
+  readonly description: string;
+  readonly transport: SshTransport;
+  /** What this process wrote on dom0 (for the command record: dom0's files cannot be read from here). */
+  private readonly written = new Map<string, string>();
+  private readonly madeDirs = new Map<string, Promise<void>>();
+  private readonly runRecorded: (argv: readonly string[], opts: HostRunOptions) => Promise<RunResult>;
+
+  constructor(readonly target: SshTarget, settings: SshSettings, private readonly log?: Logger) {
+    this.transport = new SshTransport(target, settings, log);
+    this.description = this.transport.destination;
+    this.runRecorded = recorded((argv, opts) => this.remote(argv, opts), (argv) => {
+      const files: Record<string, string> = {};
+      for (const a of argv.slice(1)) {
+        const t = this.written.get(a);
+        if (t !== undefined) files[a] = t;
+      }
+      return files;
+    });
+  }
+
+  /** Opens the connection now (configure), so a host key or login problem shows before anything is planned. */
+  connect(signal?: AbortSignal): Promise<void> {
+    return this.transport.connect(signal);
+  }
+
+  run(argv: readonly string[], opts: HostRunOptions): Promise<RunResult> {
+    return this.runRecorded(argv, opts);
+  }
+
+  /** One remote command; refusals by the restricted command, sudo and a missing program become typed errors. */
+  private async remote(words: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string }): Promise<RunResult> {
+    const r = await this.transport.exec(words, opts);
+    const shown = words.join(' ');
+    if (r.exitCode === REFUSED_EXIT && r.stderr.includes(REFUSED_PREFIX)) {
+      const line = r.stderr.split('\n').find((l) => l.includes(REFUSED_PREFIX))!;
+      throw new RestrictedCommandRefusalError(this.description, shown, line.slice(line.indexOf(REFUSED_PREFIX) + REFUSED_PREFIX.length).trim());
+    }
+    if (r.exitCode === 127 && this.transport.settings.sudo && /\bsudo\b.*not found|not found.*\bsudo\b/i.test(r.stderr)) {
+      throw new SudoRefusedError(this.description, `sudo is not installed on dom0 (${r.stderr.trim().split('\n')[0]})`);
+    }
+    if (r.exitCode !== 0 && /^sudo: |sudo: (a password is required|a terminal is required)/m.test(r.stderr)) {
+      throw new SudoRefusedError(this.description, r.stderr.trim().split('\n')[0]);
+    }
+    if (r.exitCode === 127 && /not found/i.test(r.stderr)) {
+      const prog = words[0];
+      if (/(^|\/)xl$/.test(prog)) throw new XlNotFoundError(this.description, prog, r.stderr.trim().split('\n')[0]);
+      throw new HostFileError(`${prog} is not installed on ${this.description}: ${r.stderr.trim().split('\n')[0]}`,
+        `dom0 needs xl, the xenstore tools (xenstore-read, xenstore-ls) and the POSIX utilities ls, grep, mkdir, tee, chmod, mv, rm, ln, sha256sum (busybox has them).`);
+    }
+    return r;
+  }
+
+  /** A file operation: anything but exit 0 (or an exit the caller accepts) is a HostFileError naming the file. */
+  private async fileOp(words: string[], what: string, opts: { stdin?: string; ok?: number[] } = {}): Promise<RunResult> {
+    const r = await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS, stdin: opts.stdin });
+    if (!(opts.ok ?? [0]).includes(r.exitCode)) {
+      throw new HostFileError(`cannot ${what} on ${this.description}: \`${words.join(' ')}\` exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`,
+        'Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0\'s disk is not full.');
+    }
+    return r;
+  }
+
+  async listDir(dir: string): Promise<string[]> {
+    const r = await this.remote(['ls', '-1', absolute(dir)], { timeoutMs: FILE_OP_TIMEOUT_MS });
+    if (r.exitCode !== 0) return [];
+    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  }
+
+  async readFirstLines(files: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const wanted = [...files].map(absolute).sort((a, b) => b.length - a.length);
+    for (const part of chunks(files, FILES_PER_CALL)) {
+      // grep exits 1 when nothing matched and 2 when a file is missing (reset_method often is); both still answer.
+      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', { ok: [0, 1, 2] });
+      for (const line of r.stdout.split('\n')) {
+        const f = wanted.find((w) => line.startsWith(`${w}:`));
+        if (f === undefined || out.has(f)) continue;
+        const v = line.slice(f.length + 1).trim();
+        if (v !== '') out.set(f, v);
+      }
+    }
+    return out;
+  }
+
+  async readLinks(links: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const part of chunks(links.map(absolute), FILES_PER_CALL)) {
+      const r = await this.fileOp(['ls', '-l', ...part], 'read symbolic links', { ok: [0, 1, 2] });
+      for (const line of r.stdout.split('\n')) {
+        for (const l of part) {
+          const at = line.indexOf(` ${l} -> `);
+          if (at >= 0 && !out.has(l)) out.set(l, line.slice(at + l.length + 5).trim());
+        }
+      }
+    }
+    return out;
+  }
+
+  private ensureDir(dir: string, mode?: string): Promise<void> {
+    let p = this.madeDirs.get(dir);
+    if (!p) {
+      p = this.fileOp(['mkdir', '-p', ...(mode ? ['-m', mode] : []), absolute(dir)], `make the directory ${dir}`).then(() => undefined);
+      p.catch(() => this.madeDirs.delete(dir));
+      this.madeDirs.set(dir, p);
+    }
+    return p;
+  }
+
+  private tmpName(file: string): string {
+    return path.posix.join(path.posix.dirname(file), `.${path.posix.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  async writeFileAtomic(file: string, text: string): Promise<void> {
+    absolute(file);
+    await this.ensureDir(path.posix.dirname(file), '700');
+    const tmp = this.tmpName(file);
+    try {
+      await this.fileOp(['tee', tmp], `write ${tmp}`, { stdin: text });
+      await this.fileOp(['chmod', '600', tmp], `make ${tmp} private`);
+      await this.fileOp(['mv', '-f', tmp, file], `rename ${tmp} to ${file}`);
+    } catch (e) {
+      await this.remote(['rm', '-f', tmp], { timeoutMs: FILE_OP_TIMEOUT_MS }).catch(() => undefined);
+      throw e;
+    }
+    this.written.set(file, text);
+  }
+
+  async removeFile(file: string): Promise<void> {
+    await this.fileOp(['rm', '-f', absolute(file)], `remove ${file}`);
+    this.written.delete(file);
+  }
+
+  async symlinkAtomic(target: string, link: string): Promise<void> {
+    await this.ensureDir(path.posix.dirname(absolute(link)));
+    const tmp = this.tmpName(link);
+    await this.fileOp(['ln', '-s', absolute(target), tmp], `link ${tmp} to ${target}`);
+    try {
+      await this.fileOp(['mv', '-f', tmp, link], `rename ${tmp} to ${link}`);
+    } catch (e) {
+      await this.remote(['rm', '-f', tmp], { timeoutMs: FILE_OP_TIMEOUT_MS }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async sha256File(file: string): Promise<string> {
+    const r = await this.remote(['sha256sum', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS });
+    const m = /^([0-9a-f]{64})\s/.exec(r.stdout);
+    if (r.exitCode !== 0 || !m) {
+      throw new HostFileError(`cannot read ${file} on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`,
+        'The file must exist on dom0, where xl loads it.');
+    }
+    return m[1];
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
