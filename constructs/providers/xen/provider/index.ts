@@ -9,13 +9,13 @@ import * as cdktn from 'cdktn';
 
 export interface XenProviderConfig {
   /**
-  * Directory where rendered xl.cfg files are written atomically. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl and `DIR/configs` for the simulated host.
+  * Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700). Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#config_dir XenProvider#config_dir}
   */
   readonly configDir?: string;
   /**
-  * How to reach libxl: `xl:///usr/sbin/xl` runs that `xl` on this dom0; `sim://DIR` drives the embedded simulated host with its state in DIR (relative to the working directory). Defaults to `$XEN_CONNECTION`, else `sim://.xen-sim`.
+  * Which Xen host to manage, and how: `xl:///usr/sbin/xl` runs that `xl` on this machine (the provider runs in dom0); `ssh://USER@HOST[:PORT]/usr/sbin/xl` runs it on a dom0 reached with the system OpenSSH client (from a CI runner or a laptop; `~/.ssh/config`, ProxyJump and ssh-agent work as with `ssh`; see the `ssh` block); `sim://DIR` drives the embedded simulated host with its state in DIR (relative to the working directory). Required: there is no default, but `$XEN_CONNECTION` is used when this is not set.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#connection XenProvider#connection}
   */
@@ -50,7 +50,103 @@ export interface XenProviderConfig {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#alias XenProvider#alias}
   */
   readonly alias?: string;
+  /**
+  * ssh block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#ssh XenProvider#ssh}
+  */
+  readonly ssh?: XenProviderSsh;
 }
+export interface XenProviderSsh {
+  /**
+  * An ssh_config file to use instead of `~/.ssh/config` and `/etc/ssh/ssh_config` (like `ssh -F`). Defaults to `$XEN_SSH_CONFIG_FILE`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#config_file XenProvider#config_file}
+  */
+  readonly configFile?: string;
+  /**
+  * Private key to log in with (`~/` is expanded, relative paths are from the working directory); only this key is offered. Defaults to `$XEN_SSH_IDENTITY_FILE`; without either, ssh-agent and ssh's usual keys are used.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#identity_file XenProvider#identity_file}
+  */
+  readonly identityFile?: string;
+  /**
+  * dom0's host key(s) as known_hosts lines (what `ssh-keyscan -p PORT HOST` prints), pinned: only these are accepted, and `~/.ssh/known_hosts` is not read. Pin the jump hosts' keys here too when using `proxy_jump`. Defaults to `$XEN_SSH_KNOWN_HOSTS`; without either, ssh's own known_hosts files are used (still strictly).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#known_hosts XenProvider#known_hosts}
+  */
+  readonly knownHosts?: string;
+  /**
+  * Bastion host(s) to jump through, as ssh's `-J`: `[user@]host[:port]`, several separated by commas. Defaults to `$XEN_SSH_PROXY_JUMP`; a ProxyJump in your ssh config works too.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#proxy_jump XenProvider#proxy_jump}
+  */
+  readonly proxyJump?: string;
+  /**
+  * Run every command on dom0 as `sudo -n ...`, for a login user that is not root (its sudoers entry must allow the restricted dom0 command without a password; see the remote dom0 guide). Defaults to `$XEN_SSH_SUDO`, else `false`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#sudo XenProvider#sudo}
+  */
+  readonly sudo?: boolean | cdktn.IResolvable;
+}
+
+export function xenProviderSshToTerraform(struct?: XenProviderSsh | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  return {
+    config_file: cdktn.stringToTerraform(struct!.configFile),
+    identity_file: cdktn.stringToTerraform(struct!.identityFile),
+    known_hosts: cdktn.stringToTerraform(struct!.knownHosts),
+    proxy_jump: cdktn.stringToTerraform(struct!.proxyJump),
+    sudo: cdktn.booleanToTerraform(struct!.sudo),
+  }
+}
+
+
+export function xenProviderSshToHclTerraform(struct?: XenProviderSsh | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  const attrs = {
+    config_file: {
+      value: cdktn.stringToHclTerraform(struct!.configFile),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    identity_file: {
+      value: cdktn.stringToHclTerraform(struct!.identityFile),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    known_hosts: {
+      value: cdktn.stringToHclTerraform(struct!.knownHosts),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    proxy_jump: {
+      value: cdktn.stringToHclTerraform(struct!.proxyJump),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    sudo: {
+      value: cdktn.booleanToHclTerraform(struct!.sudo),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs xen}
@@ -104,6 +200,7 @@ export class XenProvider extends cdktn.TerraformProvider {
     this._securityPolicy = config.securityPolicy;
     this._shutdownTimeout = config.shutdownTimeout;
     this._alias = config.alias;
+    this._ssh = config.ssh;
   }
 
   // ==========
@@ -222,6 +319,22 @@ export class XenProvider extends cdktn.TerraformProvider {
     return this._alias;
   }
 
+  // ssh - computed: false, optional: true, required: false
+  private _ssh?: XenProviderSsh; 
+  public get ssh() {
+    return this._ssh;
+  }
+  public set ssh(value: XenProviderSsh | undefined) {
+    this._ssh = value;
+  }
+  public resetSsh() {
+    this._ssh = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get sshInput() {
+    return this._ssh;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -235,6 +348,7 @@ export class XenProvider extends cdktn.TerraformProvider {
       security_policy: cdktn.stringToTerraform(this._securityPolicy),
       shutdown_timeout: cdktn.stringToTerraform(this._shutdownTimeout),
       alias: cdktn.stringToTerraform(this._alias),
+      ssh: xenProviderSshToTerraform(this._ssh),
     };
   }
 
@@ -281,6 +395,12 @@ export class XenProvider extends cdktn.TerraformProvider {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      ssh: {
+        value: xenProviderSshToHclTerraform(this._ssh),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "XenProviderSsh",
       },
     };
 
