@@ -118,14 +118,14 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
 
 test('the connection lost while xl runs: the change is reported as lost, the process connects again, and reads show the host as it is', async () => {
   const host = sshSimHost(server());
-  const tf = await open(host);
+  const tf = await open(host, { shutdown_timeout: '30s' });
   const cfg = tf.config('xen_domain', { name: 'victim', memory: 128, kernel: KERNEL });
   const { state } = await tf.applyConfig('xen_domain', null, cfg);
   const keep = tf.config('xen_domain', { name: 'keeper', memory: 128, kernel: KERNEL });
   const { state: kept } = await tf.applyConfig('xen_domain', null, keep);
 
   // dom0's xl hangs in the shutdown; the connection drops meanwhile.
-  host.xl('sim-fault', 'hang', 'shutdown', '3');
+  host.xl('sim-fault', 'hang', 'shutdown', '10');
   const destroying = tf.destroy('xen_domain', state).catch((e: unknown) => e);
   await new Promise((r) => setTimeout(r, 1500));
   for (const pid of server().connectionPids()) process.kill(pid, 'SIGKILL');
@@ -143,3 +143,16 @@ test('the connection lost while xl runs: the change is reported as lost, the pro
   const now = await tf.read('xen_domain', state);
   expect(now === null).toBe(!running);
 });
+
+test('over ssh, a domain that ignores the shutdown request is destroyed after shutdown_timeout, though the remote xl still waits', async () => {
+  // The multiplexed ssh client passes its pipes to the master, which keeps them open while dom0's `xl shutdown -w`
+  // goes on: the provider must not wait for them once it has given up on the command.
+  const host = sshSimHost(server());
+  const tf = await open(host);
+  const { state } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'stubborn', memory: 128, kernel: KERNEL }));
+  host.xl('sim-fault', 'hang', 'shutdown', '600');
+  await tf.destroy('xen_domain', state);
+  expect(host.xl('list')).not.toMatch(/stubborn/);
+  expect(tf.provider.stderrLines.join('\n')).toMatch(/"outcome":"destroyed"/);
+  host.xl('sim-fault', 'clear');
+}, 60_000);

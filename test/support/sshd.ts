@@ -41,7 +41,7 @@ export interface Sshd {
   logins(): number;
   /** Runs argv as the login user (hand commands on the simulated host behind the server). */
   asUser(argv: readonly string[], env?: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string };
-  /** Children of sshd: one per connection (to drop a connection in a test). */
+  /** Every process under the listening sshd: its connections and their sessions (to drop them in a test). */
   connectionPids(): number[];
   /**
    * Lets the login user run `command` (exact command line) as root with `sudo -n`, keeping SSH_ORIGINAL_COMMAND: the
@@ -174,7 +174,18 @@ export async function startSshd(): Promise<Sshd> {
     connectionPids() {
       if (child.pid === undefined) return [];
       try {
-        return execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+        // The whole tree under the listener: killing only the monitor leaves its unprivileged child holding the
+        // TCP connection until it next asks the monitor for something.
+        const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).split('\n')
+          .map((l) => l.trim().split(/\s+/).map(Number)).filter((r) => r.length === 2 && r[0] > 0);
+        const tree: number[] = [];
+        let frontier = [child.pid];
+        while (frontier.length > 0) {
+          const next = rows.filter(([, ppid]) => frontier.includes(ppid)).map(([pid]) => pid);
+          tree.push(...next);
+          frontier = next;
+        }
+        return tree;
       } catch {
         return [];
       }

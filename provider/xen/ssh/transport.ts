@@ -77,7 +77,10 @@ function runSsh(args: readonly string[], opts: { timeoutMs: number; signal?: Abo
       child.stdin!.on('error', () => { /* the remote side closed early; its exit status tells */ });
       child.stdin!.end(opts.stdin);
     }
-    child.on('close', (code, signal) => {
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({
@@ -86,6 +89,15 @@ function runSsh(args: readonly string[], opts: { timeoutMs: number; signal?: Abo
         stderr: Buffer.concat(err).toString('utf8'),
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       });
+    };
+    child.on('close', finish);
+    // A multiplexed client hands its stdout/stderr to the master, which holds them until the remote command ends:
+    // after we killed the client, 'close' would wait for a remote `xl shutdown -w` that may never return.
+    child.on('exit', (code, signal) => {
+      if (!timedOut && !aborted && size <= MAX_OUTPUT) return;
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      finish(code, signal);
     });
   });
 }
