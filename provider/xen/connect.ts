@@ -5,6 +5,8 @@ import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import { InvalidSpecError } from './errors';
+import { checkConnection } from './validate';
+import { checkXlBinary } from './xl-binary';
 import type { CommandRunner } from './exec';
 import type { Toolstack } from './toolstack';
 import { XlToolstack, type Timeouts } from './xl-toolstack';
@@ -48,26 +50,19 @@ function xenstoreTool(xl: string, name: string): string {
 }
 
 export function parseConnection(connection: string): { scheme: 'xl' | 'sim'; path: string } {
-  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(connection.trim());
-  if (!m) {
-    throw new InvalidSpecError('connection', `"${connection}" is not a connection URL: use "xl:///usr/sbin/xl" for this dom0's xl or "sim:///path/to/state" for the simulated host`);
-  }
-  const scheme = m[1].toLowerCase();
-  const p = m[2];
-  if (scheme !== 'xl' && scheme !== 'sim') {
-    throw new InvalidSpecError('connection', `scheme "${scheme}://" is not supported: use "xl:///usr/sbin/xl" or "sim:///path/to/state" (ssh:// is planned, not implemented)`);
-  }
-  if (p === '' || p.includes('\0')) throw new InvalidSpecError('connection', `"${connection}" has no path`);
-  if (scheme === 'xl' && !p.startsWith('/')) {
-    throw new InvalidSpecError('connection', `"${connection}" must name xl by absolute path, e.g. xl:///usr/sbin/xl`);
-  }
-  return { scheme, path: scheme === 'sim' ? path.resolve(p) : p };
+  const problem = checkConnection(connection.trim());
+  if (problem) throw new InvalidSpecError('connection', problem);
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(connection.trim())!;
+  const scheme = m[1].toLowerCase() as 'xl' | 'sim';
+  return { scheme, path: scheme === 'sim' ? path.resolve(m[2]) : m[2] };
 }
 
 export function createToolstack(opts: ConnectOptions): Toolstack {
   const { scheme, path: p } = parseConnection(opts.connection);
   const common = { timeouts: opts.timeouts, log: opts.log, runner: opts.runner, readCacheMs: opts.readCacheMs };
   if (scheme === 'xl') {
+    const notXl = checkXlBinary(p);
+    if (notXl) throw new InvalidSpecError('connection', notXl);
     if (opts.inventory !== undefined) {
       throw new InvalidSpecError('inventory', 'inventory only applies to the simulated host (connection = "sim://DIR")');
     }

@@ -2,14 +2,19 @@
 // it over real `xl` or the simulated host (same class, different executable).
 
 import type { Logger } from '../log';
+import type { HostFiles } from './host-files';
 import type {
   BlockListEntry, DiskSpec, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
   NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec,
 } from './model';
 
 export interface CallOptions {
+  /**
+   * Cancels the call. A read is killed at once; a change to the host (create, attach, destroy, ...) that has already
+   * started is let finish, since killing xl half way leaves half-built domains and devices.
+   */
   signal?: AbortSignal;
-  /** Overrides the per-call default (30 s; 120 s for create). */
+  /** Overrides the per-call default (xl_timeout, 30 s; four times that for create). */
   timeoutMs?: number;
 }
 
@@ -56,6 +61,18 @@ export interface Toolstack {
   readonly kind: 'xl' | 'sim';
   /** Where rendered xl.cfg files are kept. */
   readonly configDir: string;
+  /** Files on the host: the provider's own records under configDir, and user files it must read there. */
+  readonly files: HostFiles;
+
+  /** Checks that the connection's xl answers like xl (`xl info`); throws InvalidSpecError('connection') otherwise. */
+  probe(opts?: CallOptions): Promise<void>;
+  /**
+   * Starts no host call from now on (each is refused with XlStoppedError) and resolves once the calls in flight have
+   * finished: used when Terraform has gone away.
+   */
+  quiesce(reason: string): Promise<void>;
+  /** Releases what the connection holds (issue 11: the ssh master); optional. */
+  close?(): Promise<void>;
 
   hostInfo(opts?: CallOptions): Promise<HostInfo>;
   flaskMode(opts?: CallOptions): Promise<FlaskMode>;

@@ -7,8 +7,10 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
 import {
-  InvalidSpecError, NoSuchDomainError, XlFailed, XlOutputError, XlTimeoutError, mapXlFailure, type XlCallInfo,
+  InvalidSpecError, NoSuchDomainError, XlAbortedError, XlFailed, XlOutputError, XlTimeoutError, mapXlFailure, type XlCallInfo,
 } from './errors';
+import { CallGate } from './call-gate';
+import { LocalHostFiles, type HostFiles } from './host-files';
 import { createRunner, type CommandRunner, type RunResult } from './exec';
 import { waitForBackend } from './hotplug';
 import type {
@@ -25,16 +27,24 @@ import {
   ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateResult, type DryRunResult, type ShutdownOutcome,
   type Toolstack, type WaitForBackendOptions,
 } from './toolstack';
-import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkVcpus, checkVdev, normalizeBdf } from './validate';
+import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf, printable } from './validate';
 
 export interface Timeouts {
-  /** Default per-call timeout; 30 s. */
+  /** Default per-call timeout: the provider's xl_timeout, 30 s unless set. */
   defaultMs: number;
-  /** `xl create`; 120 s. */
+  /** `xl create` builds and boots a domain: four times xl_timeout, 120 s unless set. */
   createMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { defaultMs: 30_000, createMs: 120_000 };
+/** How much longer than other calls `xl create` may take. */
+export const CREATE_TIMEOUT_FACTOR = 4;
+
+export const DEFAULT_TIMEOUTS: Timeouts = { defaultMs: 30_000, createMs: CREATE_TIMEOUT_FACTOR * 30_000 };
+
+/** The per-call timeouts for an xl_timeout setting. */
+export function timeoutsFor(xlTimeoutMs: number): Timeouts {
+  return { defaultMs: xlTimeoutMs, createMs: CREATE_TIMEOUT_FACTOR * xlTimeoutMs };
+}
 
 export interface XlToolstackOptions {
   kind: 'xl' | 'sim';
@@ -53,6 +63,15 @@ export interface XlToolstackOptions {
   log?: Logger;
   /** How long listings (list -l, list, pci-assignable-list) are reused; mutations through this object clear them. */
   readCacheMs?: number;
+  /** Host file access; default: this machine's files (the provider runs on dom0). */
+  files?: HostFiles;
+}
+
+interface XlCallOptions extends CallOptions {
+  domain?: string;
+  device?: string;
+  /** The call changes the host: once started it runs to the end even if the signal aborts (see CallOptions.signal). */
+  change?: boolean;
 }
 
 interface Cached<T> { until: number; value: Promise<T> }
@@ -75,10 +94,26 @@ function assertName(field: string, name: string): void {
   if (c && name !== 'Domain-0') throw new InvalidSpecError(field, c);
 }
 
+/** Creating, destroying or shutting down dom0 is refused here too, whatever a resource let through. */
+function assertNotDom0(field: string, name: string): void {
+  assertName(field, name);
+  const c = checkNotDom0(name);
+  if (c) throw new InvalidSpecError(field, c);
+}
+
+/** A path given to xl as an argument: absolute, so xl can never read it as an option or relative to its cwd. */
+function argPath(field: string, p: string): string {
+  const c = checkAbsolutePath(p);
+  if (c) throw new InvalidSpecError(field, c);
+  return p;
+}
+
 export class XlToolstack implements Toolstack {
   readonly kind: 'xl' | 'sim';
   readonly configDir: string;
+  readonly files: HostFiles;
   private readonly o: XlToolstackOptions;
+  private readonly gate = new CallGate();
   private readonly timeouts: Timeouts;
   private readonly run: CommandRunner;
   private readonly log?: Logger;
@@ -90,6 +125,7 @@ export class XlToolstack implements Toolstack {
     this.o = opts;
     this.kind = opts.kind;
     this.configDir = opts.configDir;
+    this.files = opts.files ?? new LocalHostFiles();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.log = opts.log;
     this.run = opts.runner ?? createRunner(opts.log);
@@ -98,17 +134,50 @@ export class XlToolstack implements Toolstack {
 
   // ---- plumbing ----
 
-  private async exec(prefix: readonly string[], args: string[], opts: CallOptions & { domain?: string } = {}, timeoutMs?: number): Promise<RunResult> {
-    return this.run([...prefix, ...args], {
-      timeoutMs: opts.timeoutMs ?? timeoutMs ?? this.timeouts.defaultMs,
-      signal: opts.signal,
-      env: this.o.env,
-      domain: opts.domain,
-    });
+  private async exec(prefix: readonly string[], args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
+    const argv = [...prefix, ...args];
+    if (opts.signal?.aborted) throw new XlAbortedError(argv);
+    this.gate.enter(argv);
+    try {
+      return await this.run(argv, {
+        timeoutMs: opts.timeoutMs ?? timeoutMs ?? this.timeouts.defaultMs,
+        // A change that has started is not killed half way (a half-built domain is worse than a late answer).
+        signal: opts.change ? undefined : opts.signal,
+        env: this.o.env,
+        domain: opts.domain,
+      });
+    } finally {
+      this.gate.leave();
+    }
+  }
+
+  /** A call that changes the host. */
+  private change(args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
+    return this.xl(args, { ...opts, change: true }, timeoutMs);
+  }
+
+  async quiesce(reason: string): Promise<void> {
+    await this.gate.stop(reason);
+  }
+
+  async probe(opts: CallOptions = {}): Promise<void> {
+    if (this.kind !== 'xl') return;
+    try {
+      await this.hostInfo(opts);
+    } catch (e) {
+      const prog = printable(this.o.xl[0] ?? '');
+      if (e instanceof XlOutputError) {
+        throw new InvalidSpecError('connection', `${prog} does not answer like xl: \`${prog} info\` printed no xl host information (${e.message}). Point connection at xl, e.g. xl:///usr/sbin/xl`);
+      }
+      if (e instanceof XlFailed && !/libxl|xc: |xenctrl|xl context|privcmd|xenstore/i.test(e.stderr)) {
+        throw new InvalidSpecError('connection', `${prog} does not answer like xl: \`${prog} info\` failed without any libxl message (${e.message}). Point connection at xl, e.g. xl:///usr/sbin/xl`);
+      }
+      throw e;
+    }
   }
 
   /** Runs xl and throws the mapped error on a non-zero exit. */
-  private async xl(args: string[], opts: CallOptions & { domain?: string; device?: string } = {}, timeoutMs?: number): Promise<RunResult> {
+  private async xl(args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
     const r = await this.exec(this.o.xl, args, opts, timeoutMs);
     if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(args, r, opts));
     return r;
@@ -203,13 +272,11 @@ export class XlToolstack implements Toolstack {
   }
 
   async loadPolicy(file: string, opts: CallOptions = {}): Promise<void> {
-    const c = checkAbsolutePath(file);
-    if (c) throw new InvalidSpecError('policy_file', c);
-    await this.mutate(() => this.xl(['loadpolicy', file], opts));
+    await this.mutate(() => this.change(['loadpolicy', argPath('policy_file', file)], opts));
   }
 
   async setEnforce(mode: 'enforcing' | 'permissive', opts: CallOptions = {}): Promise<void> {
-    await this.mutate(() => this.xl(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
+    await this.mutate(() => this.change(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
   }
 
   async hostPciDevices(): Promise<HostPciDevice[]> {
@@ -276,11 +343,12 @@ export class XlToolstack implements Toolstack {
   }
 
   async createDomain(spec: DomainSpec, opts: CallOptions = {}): Promise<CreateResult> {
+    assertNotDom0('name', spec.name);
     const text = renderXlConfig(spec);
     const configFile = await this.writeConfig(`${spec.name}.cfg`, text);
     return this.mutate(async () => {
       this.log?.info('creating domain', { domain: spec.name, config: configFile });
-      const r = await this.xl(['create', configFile], { ...opts, domain: spec.name }, this.timeouts.createMs);
+      const r = await this.change(['create', argPath('config_dir', configFile)], { ...opts, domain: spec.name }, this.timeouts.createMs);
       const warnings = this.warnings(r.stderr);
       for (const w of warnings) this.log?.warn('libxl warning during create', { domain: spec.name, warning: w });
       const domid = parseDomid((await this.xl(['domid', spec.name], { ...opts, domain: spec.name })).stdout);
@@ -289,10 +357,11 @@ export class XlToolstack implements Toolstack {
   }
 
   async dryRun(spec: DomainSpec, opts: CallOptions = {}): Promise<DryRunResult> {
+    assertNotDom0('name', spec.name);
     const configText = renderXlConfig(spec);
     const file = await this.writeConfig(`.dryrun-${spec.name}-${randomBytes(4).toString('hex')}.cfg`, configText);
     try {
-      const r = await this.xl(['create', '-n', file], { ...opts, domain: spec.name });
+      const r = await this.xl(['create', '-n', argPath('config_dir', file)], { ...opts, domain: spec.name });
       const config = parseCreateDryRun(r.stdout);
       return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
     } finally {
@@ -301,10 +370,10 @@ export class XlToolstack implements Toolstack {
   }
 
   async shutdownDomain(name: string, opts: CallOptions & { timeoutMs: number }): Promise<ShutdownOutcome> {
-    assertName('name', name);
+    assertNotDom0('name', name);
     return this.mutate(async () => {
       try {
-        await this.xl(['shutdown', '-w', name], { ...opts, domain: name });
+        await this.change(['shutdown', '-w', name], { ...opts, domain: name });
         return 'shutdown';
       } catch (e) {
         if (e instanceof NoSuchDomainError) return 'absent';
@@ -312,7 +381,7 @@ export class XlToolstack implements Toolstack {
         this.log?.warn('graceful shutdown failed; destroying', { domain: name, error: (e as Error).message });
       }
       try {
-        await this.xl(['destroy', name], { signal: opts.signal, domain: name });
+        await this.change(['destroy', name], { signal: opts.signal, domain: name });
         return 'destroyed';
       } catch (e) {
         if (e instanceof NoSuchDomainError) return 'absent';
@@ -322,10 +391,10 @@ export class XlToolstack implements Toolstack {
   }
 
   async destroyDomain(name: string, opts: CallOptions = {}): Promise<void> {
-    assertName('name', name);
+    assertNotDom0('name', name);
     await this.mutate(async () => {
       try {
-        await this.xl(['destroy', name], { ...opts, domain: name });
+        await this.change(['destroy', name], { ...opts, domain: name });
       } catch (e) {
         if (!(e instanceof NoSuchDomainError)) throw e;
       }
@@ -336,14 +405,14 @@ export class XlToolstack implements Toolstack {
     assertName('name', name);
     const c = checkInteger(mib, 1, 16 * 1024 * 1024, ' MiB');
     if (c) throw new InvalidSpecError('memory', c);
-    await this.mutate(() => this.xl(['mem-set', name, String(mib)], { ...opts, domain: name }));
+    await this.mutate(() => this.change(['mem-set', name, String(mib)], { ...opts, domain: name }));
   }
 
   async vcpuSet(name: string, vcpus: number, opts: CallOptions = {}): Promise<void> {
     assertName('name', name);
     const c = checkVcpus(vcpus);
     if (c) throw new InvalidSpecError('vcpus', c);
-    await this.mutate(() => this.xl(['vcpu-set', name, String(vcpus)], { ...opts, domain: name }));
+    await this.mutate(() => this.change(['vcpu-set', name, String(vcpus)], { ...opts, domain: name }));
   }
 
   // ---- PCI ----
@@ -360,12 +429,12 @@ export class XlToolstack implements Toolstack {
 
   async pciAssignableAdd(bdf: string, opts: CallOptions = {}): Promise<void> {
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.xl(['pci-assignable-add', b], { ...opts, device: b }));
+    await this.mutate(() => this.change(['pci-assignable-add', b], { ...opts, device: b }));
   }
 
   async pciAssignableRemove(bdf: string, opts: CallOptions & { rebind?: boolean } = {}): Promise<void> {
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.xl(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }));
+    await this.mutate(() => this.change(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }));
   }
 
   async pciList(domain: string, opts: CallOptions = {}): Promise<PciListEntry[]> {
@@ -376,13 +445,13 @@ export class XlToolstack implements Toolstack {
   async pciAttach(domain: string, spec: PciSpec, opts: CallOptions = {}): Promise<void> {
     assertName('domain', domain);
     const s = renderPciSpec(spec);
-    await this.mutate(() => this.xl(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }));
+    await this.mutate(() => this.change(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }));
   }
 
   async pciDetach(domain: string, bdf: string, opts: CallOptions = {}): Promise<void> {
     assertName('domain', domain);
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.xl(['pci-detach', domain, b], { ...opts, domain, device: b }));
+    await this.mutate(() => this.change(['pci-detach', domain, b], { ...opts, domain, device: b }));
   }
 
   // ---- vifs and disks ----
@@ -397,7 +466,7 @@ export class XlToolstack implements Toolstack {
     const words = networkAttachArgs(vif);
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.networkList(domain, opts)).map((n) => n.devid));
-      await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+      await this.change(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
       if (vif.devid !== undefined) return vif.devid;
       const added = (await this.networkList(domain, opts)).filter((n) => !before.has(n.devid));
       if (added.length !== 1) {
@@ -413,7 +482,7 @@ export class XlToolstack implements Toolstack {
     const c = checkInteger(devid, 0, 65535);
     if (c) throw new InvalidSpecError('devid', c);
     await this.withDomainLock(domain, () => this.mutate(() =>
-      this.xl(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` })));
+      this.change(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` })));
   }
 
   async blockList(domain: string, opts: CallOptions = {}): Promise<BlockListEntry[]> {
@@ -426,7 +495,7 @@ export class XlToolstack implements Toolstack {
     const spec = renderDiskSpec(disk);
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.blockList(domain, opts)).map((b) => b.vdev));
-      await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+      await this.change(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
       const added = (await this.blockList(domain, opts)).filter((b) => !before.has(b.vdev));
       if (added.length !== 1) {
         throw new XlOutputError('xl block-list', `expected one new disk on ${domain} after block-attach, found ${added.length}`,
@@ -441,7 +510,7 @@ export class XlToolstack implements Toolstack {
     const c = checkVdev(vdev);
     if (c) throw new InvalidSpecError('vdev', c);
     await this.withDomainLock(domain, () => this.mutate(() =>
-      this.xl(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
+      this.change(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
   }
 
   // ---- xenstore ----
