@@ -42,7 +42,6 @@ async function open(host: SimHost, extra: Record<string, unknown> = {}): Promise
   return tf;
 }
 afterEach(async () => {
-  if (process.env.DUMP_LOGS) for (const s of sessions) console.log(s.provider.stderrLines.slice(-60).join('\n'));
   await Promise.all(sessions.splice(0).map((s) => s.close()));
 });
 

@@ -90,7 +90,6 @@ describe('real terraform against the simulated host', () => {
 
       host.xl('sim-crash', 'netdd');
       const restart = await planExit(tf);
-      if (restart.code !== 2) console.log(restart.out);
       expect(restart.code).toBe(2);
       expect(restart.out).toMatch(/xen_vif\.client must be replaced/);
       expect(restart.out).toMatch(/backend_domid.*# forces replacement/);
