@@ -124,6 +124,9 @@ export class XlToolstack implements Toolstack {
   constructor(opts: XlToolstackOptions) {
     this.o = opts;
     this.kind = opts.kind;
+    // Config files are passed to xl by path: a relative directory would be resolved against xl's cwd.
+    const c = checkAbsolutePath(opts.configDir);
+    if (c) throw new InvalidSpecError('config_dir', c);
     this.configDir = opts.configDir;
     this.files = opts.files ?? new LocalHostFiles();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
