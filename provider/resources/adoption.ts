@@ -5,6 +5,9 @@
 
 import { DiagnosticError } from '../framework/diagnostics';
 import type { Path } from '../framework/diagnostics';
+import type { BaseContext } from '../framework/resource';
+import type { JournalEntry } from '../xen/journal';
+import type { XenClient } from './client';
 
 /** The two ways to bring an existing object under a resource, for a message. */
 export function importInstructions(typeName: string, id: string): string {
@@ -27,4 +30,19 @@ export function notOurs(typeName: string, what: string, id: string, remedy: stri
       `(or another Terraform state) manages it. ${importInstructions(typeName, id)}\n\nOtherwise ${remedy}.`,
     path,
   );
+}
+
+/**
+ * The record of a call an interrupted provider started, whose xl may still be running on its own: waits (until that
+ * call's timeout at most) for the object it makes to appear. True when it did; false when the call never made it.
+ */
+export async function awaitLeftover(ctx: BaseContext<XenClient>, entry: JournalEntry, appeared: () => Promise<boolean>): Promise<boolean> {
+  const journal = ctx.meta.journal;
+  if (!journal.stillRunning(entry)) return appeared();
+  ctx.log.info('an interrupted run may still have its xl call running; waiting for what it makes', { kind: entry.kind, mark: entry.mark, until: entry.until });
+  while (journal.stillRunning(entry) && !ctx.signal.aborted) {
+    if (await appeared()) return true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return appeared();
 }

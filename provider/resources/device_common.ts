@@ -11,6 +11,7 @@ import { HotplugTimeoutError, XlFailed } from '../xen/errors';
 import type { JournalEntry, JournalKind } from '../xen/journal';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
+import { awaitLeftover } from './adoption';
 import { str } from './values';
 
 export type DeviceKind = 'vif' | 'vbd';
@@ -193,12 +194,20 @@ export async function adoptDevice(
 ): Promise<FoundDevice | undefined> {
   const journal = ctx.meta.journal;
   for (const entry of await journal.candidates(args.journalKind, args.key)) {
-    const found = args.locate(entry);
+    // Taken before any await: a twin resource listing the same candidates at the same time must not take it too.
+    if (!journal.tryClaim(entry)) continue;
+    let found = args.locate(entry);
+    // An interrupted run's xl may still be attaching it: wait for that rather than attach a second one.
+    if (!found && (await awaitLeftover(ctx, entry, async () => {
+      ctx.meta.ts.invalidate();
+      const fe = await ctx.meta.ts.getDomain(args.ends.frontend.name, { signal: ctx.signal });
+      if (fe) args.ends.frontend = fe;
+      return (found = args.locate(entry)) !== undefined;
+    }))) found = args.locate(entry);
     if (!found) {
       await journal.forget(entry);
       continue;
     }
-    journal.claim(entry);
     if (await connects(ctx, args.kind, args.ends, found)) {
       ctx.log.info(`adopting the ${args.kind} an interrupted attach left behind`, { domain: args.ends.frontend.name, devid: found.devid, mark: entry.mark });
       await journal.complete(entry);

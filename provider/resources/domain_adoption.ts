@@ -14,7 +14,8 @@ import type { JournalEntry } from '../xen/journal';
 import type { CreateResult, Toolstack } from '../xen/toolstack';
 import type { DomainInfo, DomainRuntime, DomainSpec, SpecDifference } from '../xen/model';
 import type { XenClient } from './client';
-import { notOurs } from './adoption';
+import { awaitLeftover, notOurs } from './adoption';
+import { CREATE_TIMEOUT_FACTOR } from '../xen/xl-toolstack';
 
 export type ExistingDomain =
   | { action: 'none' }
@@ -67,13 +68,20 @@ export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainS
   // A cached listing is recent enough: what an earlier, interrupted run left was there before this process started.
   const [info, rt] = await Promise.all([ts.getDomain(spec.name, { signal: ctx.signal }), ts.domainState(spec.name, { signal: ctx.signal })]);
   if (!info) {
-    // Records of creates that never produced a domain (failed, or killed before xl ran): nothing to adopt.
-    for (const stale of await journal.candidates('domain', spec.name)) await journal.forget(stale);
+    for (const e of await journal.candidates('domain', spec.name)) {
+      // An interrupted run's xl create may still be building it: wait for that rather than race it.
+      const appeared = await awaitLeftover(ctx, e, async () => {
+        ts.invalidate();
+        return (await ts.getDomain(spec.name, { signal: ctx.signal }))?.uuid?.toLowerCase() === e.mark;
+      });
+      if (appeared) return existingDomain(ctx, spec, typeName);
+      // A create that never produced a domain (it failed, or the provider died before xl ran): nothing to adopt.
+      await journal.forget(e);
+    }
     return { action: 'none' };
   }
   const entry = info.uuid ? await journal.find('domain', spec.name, info.uuid.toLowerCase()) : undefined;
-  if (!entry) throw foreign(typeName, spec.name);
-  journal.claim(entry);
+  if (!entry || !journal.tryClaim(entry)) throw foreign(typeName, spec.name);
   const why = unfit(entry, rt);
   if (why) return { action: 'rebuild', entry, why };
   const diffs = adoptionDifferences(spec, info);
@@ -106,7 +114,7 @@ export async function removeUnfit(ctx: ApplyContext<XenClient>, name: string, en
 export async function createRecorded(ctx: BaseContext<XenClient>, spec: DomainSpec): Promise<CreateResult> {
   const { ts, journal } = ctx.meta;
   const uuid = randomUUID();
-  const entry = await journal.begin('domain', spec.name, uuid);
+  const entry = await journal.begin('domain', spec.name, uuid, CREATE_TIMEOUT_FACTOR * ctx.meta.xlTimeoutMs);
   let result: CreateResult;
   try {
     result = await ts.createDomain({ ...spec, uuid }, { signal: ctx.signal });

@@ -7,7 +7,7 @@ import { DiagnosticError } from '../framework/diagnostics';
 import { PartialApplyError } from '../framework/resource';
 import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
 import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolicy, ShutdownAction, DiskFormat, DiskAccess, DiskBackendType } from '../xen/model';
-import { XlFailed } from '../xen/errors';
+import { DomainExistsError, XlFailed } from '../xen/errors';
 import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bool, compact, num, obj, objects, spelled, str } from './values';
@@ -263,16 +263,25 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, spe
 export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
   const spec = specFrom(ctx.planned, kind);
   const ts = ctx.meta.ts;
-  const existing = await existingDomain(ctx, spec, typeNameOf(kind));
   let warnings: string[] = [];
-  if (existing.action === 'adopt') {
-    ctx.log.info('adopting the domain an interrupted create left behind', { domain: spec.name, uuid: existing.entry.mark });
-  } else {
+  for (let attempt = 1; ; attempt++) {
+    const existing = await existingDomain(ctx, spec, typeNameOf(kind));
+    if (existing.action === 'adopt') {
+      ctx.log.info('adopting the domain an interrupted create left behind', { domain: spec.name, uuid: existing.entry.mark });
+      break;
+    }
     if (existing.action === 'rebuild') await removeUnfit(ctx, spec.name, existing.entry, existing.why);
     ctx.log.info('creating domain', { domain: spec.name, type: spec.type, memory: spec.memory });
-    const result = await createRecorded(ctx, spec);
-    warnings = result.warnings;
-    ctx.log.info('domain created', { domain: spec.name, domid: result.domid });
+    try {
+      const result = await createRecorded(ctx, spec);
+      warnings = result.warnings;
+      ctx.log.info('domain created', { domain: spec.name, domid: result.domid });
+      break;
+    } catch (err) {
+      // The name appeared since we looked: an interrupted run's xl create may have finished meanwhile. Look once more.
+      if (!(err instanceof DomainExistsError) || attempt > 1) throw err;
+      ts.invalidate();
+    }
   }
   const { info, rt } = await readBack(ts, spec.name);
   if (!info) {

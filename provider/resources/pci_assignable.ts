@@ -105,15 +105,14 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const journal = ctx.meta.journal;
     const earlier = await journal.find('pci', dev.bdf, dev.bdf);
     if (await isAssignable(ctx, dev.bdf)) {
-      if (!earlier) throw assignedElsewhere(dev.bdf);
-      journal.claim(earlier);
+      if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
       await journal.complete(earlier);
       ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
       return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
     }
     const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
-    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { originalDriver: original }));
-    journal.claim(entry);
+    if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, ctx.meta.xlTimeoutMs, { originalDriver: original }));
     ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
     await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
     await journal.complete(entry);

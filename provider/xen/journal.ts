@@ -27,6 +27,11 @@ export interface JournalEntry {
   status: JournalStatus;
   /** ISO time the operation started. */
   started: string;
+  /**
+   * ISO time until which the xl call it records may still be running (its timeout): the provider that started it may
+   * be dead while that xl is not, and finishes after a retry looked (see stillRunning).
+   */
+  until: string;
   data: JournalData;
 }
 
@@ -87,9 +92,13 @@ export class Journal {
     (await this.index()).add(name);
   }
 
-  /** Records an operation about to start; the entry is this process's (no other create here may adopt it). */
-  async begin(kind: JournalKind, key: string, mark: string, data: JournalData = {}): Promise<JournalEntry> {
-    const e: JournalEntry = { v: 1, kind, key, mark, status: 'pending', started: new Date().toISOString(), data };
+  /**
+   * Records an operation about to start, whose xl call may take up to runMs; the entry is this process's (no other
+   * create here may adopt it).
+   */
+  async begin(kind: JournalKind, key: string, mark: string, runMs: number, data: JournalData = {}): Promise<JournalEntry> {
+    const now = Date.now();
+    const e: JournalEntry = { v: 1, kind, key, mark, status: 'pending', started: new Date(now).toISOString(), until: new Date(now + runMs).toISOString(), data };
     await this.store(e);
     this.claim(e);
     this.log?.debug('journal: operation started', { kind, mark });
@@ -111,6 +120,17 @@ export class Journal {
 
   claim(e: JournalEntry): void {
     this.claimed.add(fileName(e.kind, e.key, e.mark));
+  }
+
+  /**
+   * Takes the entry for one create unless another create of this process took it first; synchronous, so two creates
+   * that listed the same candidates concurrently never both take one.
+   */
+  tryClaim(e: JournalEntry): boolean {
+    const name = fileName(e.kind, e.key, e.mark);
+    if (this.claimed.has(name)) return false;
+    this.claimed.add(name);
+    return true;
   }
 
   /** Unfinished or unrecorded work for this key that no create of this process has taken yet. */
@@ -155,5 +175,13 @@ export class Journal {
    */
   isHeld(kind: JournalKind, mark: string): boolean {
     return this.held.has(`${kind}:${mark}`);
+  }
+
+  /**
+   * Whether the xl call of a pending entry may still be running: an interrupted provider's xl goes on by itself, and
+   * its object can appear after the next run looked for it. Such an entry is waited for, not forgotten.
+   */
+  stillRunning(e: JournalEntry, now = Date.now()): boolean {
+    return e.status === 'pending' && now < Date.parse(e.until);
   }
 }

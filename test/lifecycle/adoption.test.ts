@@ -3,7 +3,7 @@
 // starts, finishes or adopts what it left. Objects the provider did not make for the resource are refused with the
 // import command, at plan and at apply.
 
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CtyObject } from '../../provider/protocol/cty/types';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
@@ -22,7 +22,7 @@ afterEach(async () => {
 async function open(host: SimHost, extra: Record<string, unknown> = {}): Promise<TerraformSession> {
   const tf = await TerraformSession.start({ env: { XEN_PROVIDER_RECORD: path.join(host.dir, 'record.jsonl') } });
   sessions.push(tf);
-  await tf.configure(providerConfig(host, { hotplug_timeout: '3s', ...extra }));
+  await tf.configure(providerConfig(host, { hotplug_timeout: '3s', xl_timeout: '5s', ...extra }));
   return tf;
 }
 
@@ -92,6 +92,26 @@ describe('xen_domain', () => {
     expect(changes(host, tf.provider.pid)).toHaveLength(1);
     await tf.read('xen_domain', (await tf.importState('xen_domain', 'g1')));
     expect(readdirSync(path.join(host.dir, 'state', 'configs', 'journal'))).toEqual([]);
+  });
+
+  test('killed while its xl create still runs: the next apply waits for that xl and adopts, instead of racing it', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const config = tf.config('xen_domain', guest);
+    const plan = await tf.plan('xen_domain', null, config);
+    host.xl('sim-fault', 'hang', 'create', '4'); // the xl create outlives the provider by a few seconds
+    const applying = tf.apply('xen_domain', null, plan.planned, config).catch((e: unknown) => e);
+    const cfg = path.join(host.dir, 'state', 'configs', 'g1.cfg');
+    for (let i = 0; i < 100 && !existsSync(cfg); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    tf.provider.kill('SIGKILL');
+    await applying;
+    host.xl('sim-fault', 'clear');
+    expect(host.xl('list')).not.toMatch(/g1/); // not yet: the orphaned xl is still in its create
+    const { tf: next, state } = await nextApply(host, 'xen_domain', guest);
+    expect(changes(host, next.provider.pid)).toEqual([]);
+    expect(next.provider.stderrLines.join('\n')).toMatch(/may still have its xl call running; waiting/);
+    expect(state.state).toBe('running');
   });
 
   test('a domain of that name made by hand is refused at apply and at plan, with the import command', async () => {

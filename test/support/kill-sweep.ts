@@ -4,7 +4,7 @@
 // compares what the host holds with what Terraform's state holds.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TerraformWorkspace } from './terraform';
 import type { SimHost } from './sim';
@@ -41,6 +41,8 @@ terraform {
 provider "xen" {
   connection      = "${host.connection}"
   hotplug_timeout = "3s"
+  # An interrupted create's xl may outlive the provider: the next apply waits for it at most this (x4 for create).
+  xl_timeout      = "6s"
   security_policy = "warn"
 }
 
@@ -269,3 +271,71 @@ export async function killAndConverge(host: SimHost, ws: TerraformWorkspace, kil
   outcome.audit = audit(hostInventory(host), stateInventory(ws));
   return outcome;
 }
+
+/**
+ * Resources whose create was in flight when the provider died: Terraform printed "Creating..." for them but never
+ * "Creation complete", and the apply failed with "Plugin did not respond".
+ */
+export function cutOff(out: string): string[] {
+  if (!/Plugin did not respond/.test(out)) return [];
+  const started = [...out.matchAll(/^([a-z_]+\.[a-z0-9_]+): Creating\.\.\.$/gm)].map((m) => m[1]);
+  const done = new Set([...out.matchAll(/^([a-z_]+\.[a-z0-9_]+): Creation complete after/gm)].map((m) => m[1]));
+  return [...new Set(started.filter((a) => !done.has(a)))].sort();
+}
+
+export interface ChainStep {
+  phase: 'before' | 'during' | 'after';
+  code: number | null;
+  /** Resources whose create was in flight when the provider died. */
+  cutOff: string[];
+}
+
+export interface ChainOutcome {
+  steps: ChainStep[];
+  /** Every resource whose create was cut off at least once. */
+  interrupted: string[];
+  converged: boolean;
+  planEmpty: boolean;
+  audit: Audit;
+  failure?: string;
+}
+
+/**
+ * Applies again and again, each time with the provider SIGKILLed at the first xl call that creates something (the
+ * phases cycle: before the call, half way through it, after it), until an apply finds nothing left to create. Every
+ * create in flight when the provider dies is cut off, and the next apply must finish or adopt it.
+ */
+export async function killChain(host: SimHost, ws: TerraformWorkspace, phases: Array<'before' | 'during' | 'after'>, maxApplies = 40): Promise<ChainOutcome> {
+  ws.writeFile('main.tf', sweepConfig(host));
+  const outcome: ChainOutcome = { steps: [], interrupted: [], converged: false, planEmpty: false, audit: { orphans: [], duplicates: [], missing: [] } };
+  for (let i = 0; i < maxApplies; i++) {
+    const phase = phases[i % phases.length];
+    host.xl('sim-fault', 'clear');
+    host.xl('sim-fault', 'kill-caller', CREATE_COMMANDS, phase, '0');
+    const r = await terraform(ws, ['apply', '-auto-approve']);
+    if (process.env.KILL_SWEEP_LOGS) writeFileSync(path.join(process.env.KILL_SWEEP_LOGS, `apply-${i + 1}.log`), r.out);
+    const step: ChainStep = { phase, code: r.code, cutOff: cutOff(r.out) };
+    outcome.steps.push(step);
+    if (r.code === 0) {
+      outcome.converged = true;
+      break;
+    }
+    if (step.cutOff.length === 0) {
+      outcome.failure = `apply ${i + 1} failed, and not because the provider was killed:\n${r.out}`;
+      break;
+    }
+  }
+  host.xl('sim-fault', 'clear');
+  outcome.interrupted = [...new Set(outcome.steps.flatMap((s) => s.cutOff))].sort();
+  if (!outcome.converged) outcome.failure ??= `no apply converged in ${maxApplies}`;
+  const plan = await terraform(ws, ['plan', '-detailed-exitcode']);
+  outcome.planEmpty = plan.code === 0;
+  if (!outcome.planEmpty) outcome.failure ??= `the plan after the chain is not empty (${plan.code}):\n${plan.out}`;
+  outcome.audit = audit(hostInventory(host), stateInventory(ws));
+  return outcome;
+}
+
+/** Every resource address of sweepConfig. */
+export const SWEEP_ADDRESSES = [
+  'xen_pci_assignable.nic', 'xen_driver_domain.net', ...GUESTS.flatMap((g) => [`xen_domain.${g}`, `xen_vif.${g}`]), 'xen_vif.g1_twin', 'xen_disk.data',
+].sort();

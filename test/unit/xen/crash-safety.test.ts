@@ -188,7 +188,7 @@ describe('journal', () => {
   test('an entry is written before and completed after; another process finds it, this one does not reuse it', async () => {
     const d = tmp();
     const a = open(d);
-    const e = await a.begin('vif', 'key1', '00:16:3e:00:00:01', { domain: 'g1' });
+    const e = await a.begin('vif', 'key1', '00:16:3e:00:00:01', 30_000, { domain: 'g1' });
     expect(await a.candidates('vif', 'key1')).toEqual([]); // claimed by its own create
     const b = open(d);
     expect((await b.candidates('vif', 'key1')).map((x) => [x.mark, x.status])).toEqual([['00:16:3e:00:00:01', 'pending']]);
@@ -205,8 +205,8 @@ describe('journal', () => {
 
   test('an object Terraform holds in a state is confirmed: its entries go, and it counts as held in that process', async () => {
     const d = tmp();
-    await open(d).begin('domain', 'g1', 'uuid-1');
-    await open(d).begin('domain', 'g2', 'uuid-2');
+    await open(d).begin('domain', 'g1', 'uuid-1', 30_000);
+    await open(d).begin('domain', 'g2', 'uuid-2', 30_000);
     const j = open(d);
     expect(j.isHeld('domain', 'uuid-1')).toBe(false);
     await j.confirm('domain', 'uuid-1');
@@ -220,16 +220,29 @@ describe('journal', () => {
   test('forget removes; unreadable or foreign files are ignored', async () => {
     const d = tmp();
     const j = open(d);
-    const e = await j.begin('disk', 'g1/xvdb', 'g1/xvdb');
+    const e = await j.begin('disk', 'g1/xvdb', 'g1/xvdb', 30_000);
     await j.forget(e);
     expect(readdirSync(path.join(d, 'journal'))).toEqual([]);
     mkdirSync(path.join(d, 'journal'), { recursive: true });
     writeFileSync(path.join(d, 'journal', 'notes.txt'), 'x');
-    await open(d).begin('disk', 'g2/xvdb', 'g2/xvdb');
+    await open(d).begin('disk', 'g2/xvdb', 'g2/xvdb', 30_000);
     const name = readdirSync(path.join(d, 'journal')).find((n) => n.startsWith('disk.'))!;
     writeFileSync(path.join(d, 'journal', name), '{ not json');
     expect(await open(d).candidates('disk', 'g2/xvdb')).toEqual([]);
   });
+});
+
+test('journal: a pending entry is still running until its call\'s timeout; a done one never is', async () => {
+  const j = new Journal(new LocalHostFiles(), path.join(tmp(), 'journal'));
+  const e = await j.begin('domain', 'g1', 'u', 10_000);
+  expect(j.stillRunning(e)).toBe(true);
+  expect(j.stillRunning(e, Date.now() + 11_000)).toBe(false);
+  await j.complete(e);
+  expect(j.stillRunning(e)).toBe(false);
+  const twin = await new Journal(new LocalHostFiles(), j.dir).candidates('domain', 'g1');
+  const other = new Journal(new LocalHostFiles(), j.dir);
+  expect(other.tryClaim(twin[0])).toBe(true);
+  expect(other.tryClaim(twin[0])).toBe(false); // the second of two concurrent creates gets nothing
 });
 
 describe('call gate', () => {
