@@ -39,10 +39,14 @@ export function notOurs(typeName: string, what: string, id: string, remedy: stri
 export async function awaitLeftover(ctx: BaseContext<XenClient>, entry: JournalEntry, appeared: () => Promise<boolean>): Promise<boolean> {
   const journal = ctx.meta.journal;
   if (!journal.stillRunning(entry)) return appeared();
-  ctx.log.info('an interrupted run may still have its xl call running; waiting for what it makes', { kind: entry.kind, mark: entry.mark, until: entry.until });
+  let told = false;
   while (journal.stillRunning(entry) && !ctx.signal.aborted) {
     if (await appeared()) return true;
-    await new Promise((r) => setTimeout(r, 1000));
+    // The provider may have died before its xl ever ran: no such xl on the host means there is nothing to wait for.
+    if ((await ctx.meta.ts.xlRunning(entry.call ?? [])) === false) break;
+    if (!told) ctx.log.info('an interrupted run may still have its xl call running; waiting for what it makes', { kind: entry.kind, mark: entry.mark, until: entry.until });
+    told = true;
+    await new Promise((r) => setTimeout(r, 500));
   }
   return appeared();
 }

@@ -85,7 +85,8 @@ async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
     devid = adopted.devid;
   } else {
     if (ends.frontend.disks.some((d) => d.vdev === spec.vdev)) throw alreadyThere(domain, spec.vdev);
-    const entry = await ctx.meta.journal.begin('disk', mark, mark, ctx.meta.xlTimeoutMs, { settings: diskSettings(spec) });
+    const entry = await ctx.meta.journal.begin('disk', mark, mark,
+      { words: ts.callWords({ op: 'block-attach', domain }), ms: ctx.meta.xlTimeoutMs }, { settings: diskSettings(spec) });
     ctx.log.info('attaching disk', { domain, backend: ends.backend.name, vdev: spec.vdev });
     const present = async () => {
       ts.invalidate();

@@ -114,7 +114,7 @@ export async function removeUnfit(ctx: ApplyContext<XenClient>, name: string, en
 export async function createRecorded(ctx: BaseContext<XenClient>, spec: DomainSpec): Promise<CreateResult> {
   const { ts, journal } = ctx.meta;
   const uuid = randomUUID();
-  const entry = await journal.begin('domain', spec.name, uuid, CREATE_TIMEOUT_FACTOR * ctx.meta.xlTimeoutMs);
+  const entry = await journal.begin('domain', spec.name, uuid, { words: ts.callWords({ op: 'create', domain: spec.name }), ms: CREATE_TIMEOUT_FACTOR * ctx.meta.xlTimeoutMs });
   let result: CreateResult;
   try {
     result = await ts.createDomain({ ...spec, uuid }, { signal: ctx.signal });

@@ -112,7 +112,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     }
     const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
     if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, ctx.meta.xlTimeoutMs, { originalDriver: original }));
+    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
     ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
     await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
     await journal.complete(entry);

@@ -92,7 +92,8 @@ async function adoptOrRecord(ctx: ApplyContext<XenClient>, ends: Endpoints, spec
     }
   }
   spec.mac ??= randomXenMac();
-  return { entry: await ctx.meta.journal.begin('vif', key, spec.mac.toLowerCase(), ctx.meta.xlTimeoutMs, { domain, backend: ends.backend.name }) };
+  return { entry: await ctx.meta.journal.begin('vif', key, spec.mac.toLowerCase(),
+    { words: ts.callWords({ op: 'network-attach', domain, mac: spec.mac }), ms: ctx.meta.xlTimeoutMs }, { domain, backend: ends.backend.name }) };
 }
 
 async function attach(ctx: ApplyContext<XenClient>, devid?: number): Promise<CtyObject> {

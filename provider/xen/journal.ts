@@ -32,6 +32,8 @@ export interface JournalEntry {
    * be dead while that xl is not, and finishes after a retry looked (see stillRunning).
    */
   until: string;
+  /** The xl call's argv words that identify it in the host's process table (see Toolstack.xlRunning). */
+  call: string[];
   data: JournalData;
 }
 
@@ -93,12 +95,14 @@ export class Journal {
   }
 
   /**
-   * Records an operation about to start, whose xl call may take up to runMs; the entry is this process's (no other
-   * create here may adopt it).
+   * Records an operation about to start: its xl call (the argv words that identify it, and how long it may take); the
+   * entry is this process's (no other create here may adopt it).
    */
-  async begin(kind: JournalKind, key: string, mark: string, runMs: number, data: JournalData = {}): Promise<JournalEntry> {
+  async begin(kind: JournalKind, key: string, mark: string, call: { words: string[]; ms: number }, data: JournalData = {}): Promise<JournalEntry> {
     const now = Date.now();
-    const e: JournalEntry = { v: 1, kind, key, mark, status: 'pending', started: new Date(now).toISOString(), until: new Date(now + runMs).toISOString(), data };
+    const e: JournalEntry = {
+      v: 1, kind, key, mark, status: 'pending', started: new Date(now).toISOString(), until: new Date(now + call.ms).toISOString(), call: call.words, data,
+    };
     await this.store(e);
     this.claim(e);
     this.log?.debug('journal: operation started', { kind, mark });

@@ -38,6 +38,13 @@ export interface DryRunResult {
 
 export type ShutdownOutcome = 'shutdown' | 'destroyed' | 'absent';
 
+/** A change to the host that a create makes, as the journal records it (see Toolstack.callWords). */
+export type CreateCall =
+  | { op: 'create'; domain: string }
+  | { op: 'network-attach'; domain: string; mac: string }
+  | { op: 'block-attach'; domain: string }
+  | { op: 'pci-assignable-add'; bdf: string };
+
 export interface WaitForBackendOptions {
   kind: 'vif' | 'vbd';
   backendDomid: number;
@@ -71,6 +78,13 @@ export interface Toolstack {
    * finished: used when Terraform has gone away.
    */
   quiesce(reason: string): Promise<void>;
+  /**
+   * Whether an xl call with these argv words (in order) is running on the host; undefined when this connection cannot
+   * tell. Asked about the call of an interrupted provider, whose xl goes on after the provider died.
+   */
+  xlRunning(words: readonly string[]): Promise<boolean | undefined>;
+  /** The argv words that identify this call in the host's process table, for xlRunning. */
+  callWords(call: CreateCall): string[];
   /** Releases what the connection holds (issue 11: the ssh master); optional. */
   close?(): Promise<void>;
 

@@ -11,6 +11,7 @@ import {
 } from './errors';
 import { CallGate } from './call-gate';
 import { LocalHostFiles, type HostFiles } from './host-files';
+import { localCallRunning } from './processes';
 import { createRunner, type CommandRunner, type RunResult } from './exec';
 import { waitForBackend } from './hotplug';
 import type {
@@ -24,7 +25,7 @@ import {
 import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
 import { readHostPciDevices } from './sysfs';
 import {
-  ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateResult, type DryRunResult, type ShutdownOutcome,
+  ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
   type Toolstack, type WaitForBackendOptions,
 } from './toolstack';
 import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf, printable } from './validate';
@@ -161,6 +162,20 @@ export class XlToolstack implements Toolstack {
 
   async quiesce(reason: string): Promise<void> {
     await this.gate.stop(reason);
+  }
+
+  callWords(call: CreateCall): string[] {
+    switch (call.op) {
+      case 'create': return ['create', path.join(this.configDir, `${call.domain}.cfg`)];
+      case 'network-attach': return ['network-attach', call.domain, `mac=${call.mac.toLowerCase()}`];
+      case 'block-attach': return ['block-attach', call.domain];
+      case 'pci-assignable-add': return ['pci-assignable-add', normalizeBdf(call.bdf)];
+    }
+  }
+
+  xlRunning(words: readonly string[]): Promise<boolean | undefined> {
+    // Both kinds run xl (or the simulator) on this machine; a remote transport answers for its own host.
+    return localCallRunning(words);
   }
 
   async probe(opts: CallOptions = {}): Promise<void> {

@@ -22,7 +22,7 @@ afterEach(async () => {
 async function open(host: SimHost, extra: Record<string, unknown> = {}): Promise<TerraformSession> {
   const tf = await TerraformSession.start({ env: { XEN_PROVIDER_RECORD: path.join(host.dir, 'record.jsonl') } });
   sessions.push(tf);
-  await tf.configure(providerConfig(host, { hotplug_timeout: '3s', xl_timeout: '5s', ...extra }));
+  await tf.configure(providerConfig(host, { hotplug_timeout: '3s', ...extra }));
   return tf;
 }
 
@@ -99,7 +99,7 @@ describe('xen_domain', () => {
     const tf = await open(host);
     const config = tf.config('xen_domain', guest);
     const plan = await tf.plan('xen_domain', null, config);
-    host.xl('sim-fault', 'hang', 'create', '4'); // the xl create outlives the provider by a few seconds
+    host.xl('sim-fault', 'hang', 'create', '20'); // the xl create outlives the provider well into the next run
     const applying = tf.apply('xen_domain', null, plan.planned, config).catch((e: unknown) => e);
     const cfg = path.join(host.dir, 'state', 'configs', 'g1.cfg');
     for (let i = 0; i < 100 && !existsSync(cfg); i++) await new Promise((r) => setTimeout(r, 50));

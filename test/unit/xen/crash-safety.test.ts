@@ -12,9 +12,12 @@ import { HostFileError, LocalHostFiles } from '../../../provider/xen/host-files'
 import { Journal } from '../../../provider/xen/journal';
 import { checkConfigDir, checkConnection, checkFirmware, checkNotDom0, checkXlPath } from '../../../provider/xen/validate';
 import { checkXlBinary } from '../../../provider/xen/xl-binary';
+import { localCallRunning } from '../../../provider/xen/processes';
+import { spawn } from 'node:child_process';
 import { parseInventoryText, readInventory } from '../../../provider/xen/sim/context';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'tfxen-crash-'));
+const CALL = { words: ['create', '/c/x.cfg'], ms: 30_000 };
 
 describe('config_dir guard', () => {
   test.each([
@@ -188,7 +191,7 @@ describe('journal', () => {
   test('an entry is written before and completed after; another process finds it, this one does not reuse it', async () => {
     const d = tmp();
     const a = open(d);
-    const e = await a.begin('vif', 'key1', '00:16:3e:00:00:01', 30_000, { domain: 'g1' });
+    const e = await a.begin('vif', 'key1', '00:16:3e:00:00:01', CALL, { domain: 'g1' });
     expect(await a.candidates('vif', 'key1')).toEqual([]); // claimed by its own create
     const b = open(d);
     expect((await b.candidates('vif', 'key1')).map((x) => [x.mark, x.status])).toEqual([['00:16:3e:00:00:01', 'pending']]);
@@ -205,8 +208,8 @@ describe('journal', () => {
 
   test('an object Terraform holds in a state is confirmed: its entries go, and it counts as held in that process', async () => {
     const d = tmp();
-    await open(d).begin('domain', 'g1', 'uuid-1', 30_000);
-    await open(d).begin('domain', 'g2', 'uuid-2', 30_000);
+    await open(d).begin('domain', 'g1', 'uuid-1', CALL);
+    await open(d).begin('domain', 'g2', 'uuid-2', CALL);
     const j = open(d);
     expect(j.isHeld('domain', 'uuid-1')).toBe(false);
     await j.confirm('domain', 'uuid-1');
@@ -220,12 +223,12 @@ describe('journal', () => {
   test('forget removes; unreadable or foreign files are ignored', async () => {
     const d = tmp();
     const j = open(d);
-    const e = await j.begin('disk', 'g1/xvdb', 'g1/xvdb', 30_000);
+    const e = await j.begin('disk', 'g1/xvdb', 'g1/xvdb', CALL);
     await j.forget(e);
     expect(readdirSync(path.join(d, 'journal'))).toEqual([]);
     mkdirSync(path.join(d, 'journal'), { recursive: true });
     writeFileSync(path.join(d, 'journal', 'notes.txt'), 'x');
-    await open(d).begin('disk', 'g2/xvdb', 'g2/xvdb', 30_000);
+    await open(d).begin('disk', 'g2/xvdb', 'g2/xvdb', CALL);
     const name = readdirSync(path.join(d, 'journal')).find((n) => n.startsWith('disk.'))!;
     writeFileSync(path.join(d, 'journal', name), '{ not json');
     expect(await open(d).candidates('disk', 'g2/xvdb')).toEqual([]);
@@ -234,7 +237,7 @@ describe('journal', () => {
 
 test('journal: a pending entry is still running until its call\'s timeout; a done one never is', async () => {
   const j = new Journal(new LocalHostFiles(), path.join(tmp(), 'journal'));
-  const e = await j.begin('domain', 'g1', 'u', 10_000);
+  const e = await j.begin('domain', 'g1', 'u', { words: ['create', '/c/g1.cfg'], ms: 10_000 });
   expect(j.stillRunning(e)).toBe(true);
   expect(j.stillRunning(e, Date.now() + 11_000)).toBe(false);
   await j.complete(e);
@@ -243,6 +246,18 @@ test('journal: a pending entry is still running until its call\'s timeout; a don
   const other = new Journal(new LocalHostFiles(), j.dir);
   expect(other.tryClaim(twin[0])).toBe(true);
   expect(other.tryClaim(twin[0])).toBe(false); // the second of two concurrent creates gets nothing
+});
+
+test('an xl call still running is found in the process table by its argv words', async () => {
+  const marker = `g1-marker-${process.pid}`;
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 30000)', 'network-attach', marker, 'mac=00:16:3e:00:00:01']);
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await localCallRunning(['network-attach', marker, 'mac=00:16:3e:00:00:01'])).toBe(true);
+    expect(await localCallRunning(['network-attach', marker, 'mac=00:16:3e:00:00:02'])).toBe(false);
+  } finally {
+    child.kill();
+  }
 });
 
 describe('call gate', () => {
