@@ -49,6 +49,7 @@ function runProvider(debug: boolean): void {
       ),
     writeStdout: (text) => process.stdout.write(text),
     exit: (code) => process.exit(code),
+    stopWithTerraform: true,
   }).catch((err: unknown) => {
     log.error('provider failed to start', { error: err, stack: err instanceof Error ? err.stack : undefined });
     process.stderr.write(`terraform-provider-xen: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

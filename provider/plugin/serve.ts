@@ -28,6 +28,12 @@ export interface ServeOptions {
   /** Where the handshake (or debug banner) goes; process.stdout in production. */
   writeStdout: (text: string) => void;
   exit: (code: number) => void;
+  /**
+   * Stop when Terraform is gone: the parent process exits, the client connection closes without Shutdown, or SIGTERM
+   * arrives. Set by the real entry point; off when a test serves in its own process (whose parent and signals are
+   * the test runner's). Never in --debug mode.
+   */
+  stopWithTerraform?: boolean;
 }
 
 const SHUTDOWN_GRACE_MS = 2000;
@@ -140,7 +146,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
         opts.exit(0);
       });
   };
-  if (!opts.debug) {
+  if (opts.stopWithTerraform && !opts.debug) {
     watchParent(() => terraformGone('the process that started it (Terraform) exited'));
     // A CI runner cancelling a job signals the whole process group; node's default would drop the call in flight.
     process.on('SIGTERM', () => terraformGone('it received SIGTERM'));
