@@ -147,7 +147,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
       expired.abort(new Error('plan deadline passed'));
       work.catch(() => undefined);
       diags.error(
-        `Planning ${typeName} did not finish within ${Math.round(deadline.ms / 1000)} s`,
+        `Planning ${typeName} did not finish within ${deadline.ms < 1000 ? `${deadline.ms} ms` : `${Math.round(deadline.ms / 1000)} s`}`,
         `${current ? `It was ${current.what}. ` : ''}${deadline.hint}`,
         current?.path,
       );

@@ -347,16 +347,8 @@ export class XlToolstack implements Toolstack {
   }
 
   private async writeConfig(fileName: string, text: string): Promise<string> {
-    await fs.mkdir(this.configDir, { recursive: true, mode: 0o700 });
     const file = path.join(this.configDir, fileName);
-    const tmp = path.join(this.configDir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-      await fs.rename(tmp, file);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
+    await this.files.write(file, text);
     return file;
   }
 
@@ -383,7 +375,7 @@ export class XlToolstack implements Toolstack {
       const config = parseCreateDryRun(r.stdout);
       return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
     } finally {
-      await fs.rm(file, { force: true });
+      await this.files.remove(file);
     }
   }
 
