@@ -60,12 +60,12 @@ function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: strin
   return out;
 }
 
+const KEY_SETTINGS = ['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname', 'mtu'];
+
 /**
  * What a retry of the same create computes again: the frontend and everything the configuration says about the vif
  * (the MAC only when the user chose it). Two identical xen_vif resources share a key; the journal hands each its own.
  */
-const KEY_SETTINGS = ['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname', 'mtu'];
-
 function vifKey(frontend: string, v: CtyObject): string {
   return JSON.stringify([frontend, ...KEY_SETTINGS.map((k) => (k === 'mtu' ? num(v, k) : str(v, k)?.toLowerCase()) ?? null)]);
 }
