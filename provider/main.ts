@@ -23,6 +23,10 @@ function runXlSim(argv: string[]): void {
 }
 
 function runProvider(debug: boolean): void {
+  // Terraform reads our stdout and stderr through pipes. Once it is gone (killed), a log line fails with EPIPE; left
+  // unhandled, that error reaches the uncaughtException handler, which logs, which fails again: a loop that starves
+  // the event loop, so the provider would never notice that Terraform is gone nor finish the xl call in flight.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const { log } = require('./log') as typeof import('./log');
   // Terraform cancels with StopProvider, then Shutdown, then SIGKILL; a Ctrl-C in the terminal reaches us too and
   // must not kill an apply half way. In --debug mode the user owns the process, so Ctrl-C stops it.
@@ -45,6 +49,7 @@ function runProvider(debug: boolean): void {
       ),
     writeStdout: (text) => process.stdout.write(text),
     exit: (code) => process.exit(code),
+    stopWithTerraform: true,
   }).catch((err: unknown) => {
     log.error('provider failed to start', { error: err, stack: err instanceof Error ? err.stack : undefined });
     process.stderr.write(`terraform-provider-xen: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,6 +18,11 @@ export interface ProviderService {
   handlers: RpcHandlers;
   /** StopProvider: abort every in-flight call. */
   stop(): void;
+  /**
+   * Terraform is gone (its process died or its connection closed without Shutdown): start no new host call, let the
+   * ones in flight finish, wait briefly for the calls being answered, then release the provider's connections.
+   */
+  close(reason: string): Promise<void>;
 }
 
 /** The real dispatch for a provider definition; with none, a provider with an empty schema. */

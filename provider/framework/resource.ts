@@ -31,6 +31,11 @@ export interface PlanContext<Meta> extends BaseContext<Meta> {
   isReplacing(): boolean;
   /** Private data from the prior state, kept across plan and apply. */
   priorPrivate: Uint8Array;
+  /**
+   * Says what the plan is doing now (e.g. reading the file `policy_file` names), so that a plan that overruns its
+   * deadline is reported against that attribute with what was in progress.
+   */
+  step(what: string, path?: Path): void;
 }
 
 export interface ApplyContext<Meta> extends BaseContext<Meta> {
@@ -70,6 +75,11 @@ export interface ResourceType<Meta = unknown> {
   importState?(id: string, ctx: BaseContext<Meta>): Promise<CtyObject>;
   /** Turn stored state of an older schema version into the current shape (JSON-decoded, loosely typed). */
   upgradeState?(version: number, state: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Terraform showed the provider this object from a state (state upgrade, which every run does for every resource,
+   * or refresh): the object is owned by a resource. Best effort; a failure is logged, never reported.
+   */
+  noteStored?(state: CtyObject, ctx: BaseContext<Meta>): Promise<void>;
 }
 
 export interface DataSourceType<Meta = unknown> {
@@ -93,5 +103,17 @@ export interface ProviderDefinition<Meta = unknown> {
   checkPlan?(typeName: string, ctx: PlanContext<Meta>): Promise<void> | void;
   /** Runs after every resource's own validation (no host access: Terraform validates unconfigured). */
   checkConfig?(typeName: string, ctx: ValidateContext): void;
+  /**
+   * How long planning one resource may take once configured, and what to tell the user past it (which setting bounds
+   * it); past it the plan fails with a diagnostic naming the step in progress.
+   */
+  planDeadline?(meta: Meta): { ms: number; hint: string };
+  /**
+   * The provider is stopping because Terraform went away: start no new host call and resolve once those in flight
+   * have finished. Called at most once; close() follows once the RPCs being answered have settled.
+   */
+  quiesce?(meta: Meta, reason: string): Promise<void>;
+  /** Releases the provider's connections (after quiesce). */
+  close?(meta: Meta): Promise<void>;
 }
 

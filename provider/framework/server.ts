@@ -59,6 +59,8 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
   let stopController = new AbortController();
   let meta: Meta | undefined;
   let configured: Promise<void> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
 
   const serverCapabilities = { planDestroy: true, getProviderSchemaOptional: true, moveResourceState: false };
 
@@ -72,10 +74,14 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
     const started = Date.now();
     const signal = AbortSignal.any([ctx.signal, stopController.signal]);
     let result = {} as T;
+    const run = body(diags, signal);
+    inFlight.add(run);
     try {
-      result = await body(diags, signal);
+      result = await run;
     } catch (err) {
       diags.fromError(err, `${name} failed`);
+    } finally {
+      inFlight.delete(run);
     }
     logger.trace('rpc done', { rpc: name, ms: Date.now() - started, diagnostics: diags.items.length });
     return { ...result, diagnostics: toProtoDiagnostics(diags.items) };
@@ -108,6 +114,45 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
   function checkWhollyKnown(value: CtyValue, what: string, diags: Diagnostics): void {
     if (containsUnknown(value)) {
       diags.error('Provider returned an unknown value', `${what} must be wholly known; this is a bug in the provider.`);
+    }
+  }
+
+  /** Tells the resource that Terraform holds this object in a state; never fails the RPC. */
+  async function noteStored(r: ResourceType<Meta>, state: CtyObject | null, signal: AbortSignal): Promise<void> {
+    if (!r.noteStored || state === null || meta === undefined) return;
+    try {
+      await r.noteStored(state, { meta, diags: new Diagnostics(), signal, log: logger.with({ resource: r.typeName }) });
+    } catch (err) {
+      logger.warn('could not note a stored object', { resource: r.typeName, error: err });
+    }
+  }
+
+  /** Runs the plan hooks within the provider's plan deadline, reporting the step in progress when it passes. */
+  async function withPlanDeadline(
+    typeName: string,
+    diags: Diagnostics,
+    signal: AbortSignal,
+    body: (signal: AbortSignal, step: (what: string, path?: Path) => void) => Promise<void>,
+  ): Promise<void> {
+    const deadline = meta !== undefined ? def.planDeadline?.(meta) : undefined;
+    let current: { what: string; path?: Path } | undefined;
+    const step = (what: string, path?: Path) => { current = { what, path }; };
+    if (!deadline) return body(signal, step);
+    const expired = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>((resolve) => { timer = setTimeout(() => resolve('overdue'), deadline.ms); });
+    const work = body(AbortSignal.any([signal, expired.signal]), step);
+    try {
+      if ((await Promise.race([work, overdue])) !== 'overdue') return;
+      expired.abort(new Error('plan deadline passed'));
+      work.catch(() => undefined);
+      diags.error(
+        `Planning ${typeName} did not finish within ${deadline.ms < 1000 ? `${deadline.ms} ms` : `${Math.round(deadline.ms / 1000)} s`}`,
+        `${current ? `It was ${current.what}. ` : ''}${deadline.hint}`,
+        current?.path,
+      );
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -216,6 +261,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         }
         const value = decodeJson(text, type, { dropUnknownAttributes: true });
         const obj = value === null ? null : completeObject(r.schema.block, value as CtyObject);
+        await noteStored(r, obj, ctx.signal);
         return { upgradedState: dynamic(obj, type) };
       });
     },
@@ -230,6 +276,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
           const found = await r.read({ state, meta: await configuredMeta(), diags, signal, log: logger.with({ resource: r.typeName }) });
           const next = found === null ? null : completeObject(r.schema.block, found);
           if (next) checkWhollyKnown(next, `The refreshed state of ${r.typeName}`, diags);
+          if (!diags.hasErrors) await noteStored(r, next, signal);
           return { newState: dynamic(diags.hasErrors ? state : next, type), private: req.private ?? EMPTY };
         } catch (err) {
           // Keep the prior state on a failed refresh: answering null would make Terraform forget a live object.
@@ -252,20 +299,26 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         }
         const { planned, requiresReplace } = planChange(r.schema.block, prior, proposed, config);
         const replace: Path[] = [...requiresReplace];
-        const planCtx = {
-          config,
-          prior,
-          planned,
-          priorPrivate,
-          requiresReplace: (p: Path) => replace.push(p),
-          isReplacing: () => prior === null || replace.length > 0,
-          meta: meta as Meta,
-          diags,
-          signal,
-          log: logger.with({ resource: r.typeName }),
-        };
-        if (r.modifyPlan) await r.modifyPlan(planCtx);
-        if (def.checkPlan && !diags.hasErrors) await def.checkPlan(r.typeName, planCtx);
+        await withPlanDeadline(r.typeName, diags, signal, async (planSignal, step) => {
+          const planCtx = {
+            config,
+            prior,
+            planned,
+            priorPrivate,
+            requiresReplace: (p: Path) => replace.push(p),
+            isReplacing: () => prior === null || replace.length > 0,
+            meta: meta as Meta,
+            diags,
+            signal: planSignal,
+            log: logger.with({ resource: r.typeName }),
+            step,
+          };
+          if (r.modifyPlan) await r.modifyPlan(planCtx);
+          if (def.checkPlan && !diags.hasErrors) {
+            step('checking the security posture of the planned change');
+            await def.checkPlan(r.typeName, planCtx);
+          }
+        });
         logger.debug('planned', {
           resource: r.typeName,
           action: prior === null ? 'create' : replace.length ? 'replace' : 'update-or-noop',
@@ -392,5 +445,21 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
       });
   }
 
-  return { handlers, stop: () => void handlers.StopProvider({}, { signal: new AbortController().signal }) };
+  async function close(reason: string): Promise<void> {
+    const m = meta;
+    const quiesced = m !== undefined && def.quiesce ? def.quiesce(m, reason) : Promise.resolve();
+    // The host is closed to new calls now; cancel what waits (reads, hotplug polls). Changes already started finish.
+    stopController.abort(new Error(`the provider is stopping: ${reason}`));
+    await quiesced;
+    // The calls being answered fail fast now that nothing new may start; give them a moment to record what they did.
+    const settled = Promise.allSettled([...inFlight]);
+    await Promise.race([settled, new Promise((r) => setTimeout(r, 2000).unref())]);
+    if (m !== undefined && def.close) await def.close(m);
+  }
+
+  return {
+    handlers,
+    stop: () => void handlers.StopProvider({}, { signal: new AbortController().signal }),
+    close: (reason) => (closing ??= close(reason)),
+  };
 }

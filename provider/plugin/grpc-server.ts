@@ -25,8 +25,19 @@ export class GrpcServer {
   private readonly methods = new Map<string, Method>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   private readonly calls = new Set<AbortController>();
+  private readonly idleListeners: Array<() => void> = [];
 
   constructor(private readonly log: Logger) {}
+
+  /** Open client connections (accepted ones only: a refused TLS client never becomes a session). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Calls f whenever the last open connection closes. */
+  onAllSessionsClosed(f: () => void): void {
+    this.idleListeners.push(f);
+  }
 
   /** path is "/package.Service/Method". */
   unary(path: string, fn: UnaryMethod): void {
@@ -41,7 +52,10 @@ export class GrpcServer {
   attach(server: http2.Http2Server | http2.Http2SecureServer): void {
     server.on('session', (session: http2.ServerHttp2Session) => {
       this.sessions.add(session);
-      session.on('close', () => this.sessions.delete(session));
+      session.on('close', () => {
+        this.sessions.delete(session);
+        if (this.sessions.size === 0) for (const f of this.idleListeners) f();
+      });
       session.on('error', (err) => this.log.debug('http2 session error', { error: err }));
     });
     server.on('stream', (stream, headers) => this.handle(stream, headers));

@@ -16,6 +16,7 @@ import { generateServerCertificate, rawStdBase64 } from './cert';
 import { GrpcServer } from './grpc-server';
 import { MAX_MESSAGE_BYTES } from './grpc-wire';
 import { debugBanner, handshakeLine, negotiateProtocolVersion, providerAddress, reattachJson } from './handshake';
+import { watchParent } from './parent-watch';
 
 export interface ServeOptions {
   env: NodeJS.ProcessEnv;
@@ -27,9 +28,17 @@ export interface ServeOptions {
   /** Where the handshake (or debug banner) goes; process.stdout in production. */
   writeStdout: (text: string) => void;
   exit: (code: number) => void;
+  /**
+   * Stop when Terraform is gone: the parent process exits, the client connection closes without Shutdown, or SIGTERM
+   * arrives. Set by the real entry point; off when a test serves in its own process (whose parent and signals are
+   * the test runner's). Never in --debug mode.
+   */
+  stopWithTerraform?: boolean;
 }
 
 const SHUTDOWN_GRACE_MS = 2000;
+/** A client connection closed without Shutdown is Terraform gone, unless it reconnects this soon. */
+const RECONNECT_GRACE_MS = 1000;
 
 export async function serve(opts: ServeOptions): Promise<void> {
   const { env, log } = opts;
@@ -102,6 +111,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const { registerPluginServices } = require('./plugin-services') as typeof import('./plugin-services');
   const { registerProviderService } = require('./provider-service') as typeof import('./provider-service');
   let shuttingDown = false;
+  const service = opts.loadProviderService();
   registerPluginServices(grpc, {
     onShutdown: () => {
       if (opts.debug) {
@@ -111,13 +121,41 @@ export async function serve(opts: ServeOptions): Promise<void> {
       if (shuttingDown) return;
       shuttingDown = true;
       log.debug('shutting down on request');
-      void grpc.drain(server, SHUTDOWN_GRACE_MS).then(() => {
+      const grace = new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref());
+      void Promise.all([grpc.drain(server, SHUTDOWN_GRACE_MS), Promise.race([service.close('Terraform asked it to shut down'), grace])]).then(() => {
         removeSocket();
         opts.exit(0);
       });
     },
   });
-  registerProviderService(grpc, opts.loadProviderService(), log);
+  registerProviderService(grpc, service, log);
+
+  // Terraform gone without Shutdown (killed, or its connection dropped): finish the host calls in flight, start no new
+  // one, and exit, instead of living on and finishing work nobody will record. Not in --debug mode, where the user owns
+  // the process and Terraform connects and disconnects once per command.
+  const terraformGone = (reason: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.warn('Terraform is gone: finishing the host calls in flight, starting no new one, then exiting', { reason });
+    void service.close(reason)
+      .catch((err: unknown) => log.error('stopping the provider failed', { error: err }))
+      .then(() => grpc.drain(server, 500))
+      .then(() => {
+        log.info('provider stopped', { reason });
+        removeSocket();
+        opts.exit(0);
+      });
+  };
+  if (opts.stopWithTerraform && !opts.debug) {
+    watchParent(() => terraformGone('the process that started it (Terraform) exited'));
+    // A CI runner cancelling a job signals the whole process group; node's default would drop the call in flight.
+    process.on('SIGTERM', () => terraformGone('it received SIGTERM'));
+    grpc.onAllSessionsClosed(() => {
+      setTimeout(() => {
+        if (grpc.sessionCount === 0) terraformGone('its client connection closed without Shutdown');
+      }, RECONNECT_GRACE_MS).unref();
+    });
+  }
   log.debug('plugin server ready', { socket: socketPath, tls: Boolean(cert), debug: opts.debug });
 }
 

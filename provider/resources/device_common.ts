@@ -2,13 +2,16 @@
 // only "there" while its backend in the serving domain is alive. A driver domain that restarted comes back without
 // its backends; reading that as "gone" is what makes the next plan re-attach the frontends.
 
+import { randomBytes } from 'node:crypto';
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, PlanContext } from '../framework/resource';
 import { UNKNOWN } from '../protocol/cty/types';
 import { HotplugTimeoutError, XlFailed } from '../xen/errors';
+import type { JournalEntry, JournalKind } from '../xen/journal';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
+import { awaitLeftover } from './adoption';
 import { str } from './values';
 
 export type DeviceKind = 'vif' | 'vbd';
@@ -91,9 +94,13 @@ export async function awaitBackend(
       ctx.log.error('detach after a failed hotplug also failed', { error: (detachErr as Error).message });
     }
     if (err instanceof HotplugTimeoutError) {
+      // Told with the serving domain as it is now: if it restarted meanwhile, its old domid would point at nothing.
+      ctx.meta.ts.invalidate();
+      const now = await ctx.meta.ts.getDomain(ends.backend.name, { signal: ctx.signal }).catch(() => ends.backend);
+      const told = err.withBackend(ends.backend.name, now ? now.domid : null);
       throw new DiagnosticError(
         `The ${kind === 'vif' ? 'network interface' : 'disk'} of ${ends.frontend.name} served by ${ends.backend.name} did not connect`,
-        `${err.message}\n\n${err.hint}\n\nIt was detached again; nothing was left behind.`,
+        `${told.message}\n\n${told.hint}\n\nIt was detached again; nothing was left behind.`,
       );
     }
     throw err;
@@ -137,5 +144,93 @@ export async function attachWhenBackendReady(ctx: BaseContext<XenClient>, ends: 
       ctx.log.info(`${ends.backend.name} did not answer for the ${what} yet (is xl devd running there?); retrying`, { domain: ends.frontend.name, attempt });
       await new Promise((r) => setTimeout(r, 2000));
     }
+  }
+}
+
+/** A MAC for a vif whose `mac` is not set: libxl's Xen prefix 00:16:3e, random below it, chosen before the attach. */
+export function randomXenMac(): string {
+  const b = randomBytes(3);
+  return `00:16:3e:${[b[0] & 0x7f, b[1], b[2]].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+}
+
+export interface FoundDevice {
+  devid: number;
+  /** The domid of the domain serving it, as the frontend's configuration says (absent when libxl does not say). */
+  backendDomid?: number;
+}
+
+/** Whether the device's backend is connected, or connects within hotplug_timeout. */
+async function connects(ctx: BaseContext<XenClient>, kind: DeviceKind, ends: Endpoints, found: FoundDevice): Promise<boolean> {
+  if (found.backendDomid !== undefined && found.backendDomid !== ends.backend.domid) return false;
+  try {
+    await ctx.meta.ts.waitForBackend({
+      kind, backendDomid: ends.backend.domid, frontendDomid: ends.frontend.domid, devid: found.devid,
+      timeoutMs: ctx.meta.hotplugTimeoutMs, signal: ctx.signal, log: ctx.log,
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof HotplugTimeoutError) return false;
+    throw err;
+  }
+}
+
+/**
+ * An attach of this configuration that an interruption kept out of Terraform's state (the provider killed during or
+ * after `xl network-attach` / `block-attach`, or Terraform killed before it saved the result): a device that carries
+ * its record's mark and is (or becomes) connected is adopted; one that never connects is detached again so the
+ * create can attach a fresh one. Returns the adopted device, or undefined to attach anew.
+ */
+export async function adoptDevice(
+  ctx: BaseContext<XenClient>,
+  args: {
+    kind: DeviceKind;
+    journalKind: JournalKind;
+    ends: Endpoints;
+    key: string;
+    /** The device on the frontend that carries this record's mark, with a configuration matching the plan. */
+    locate: (entry: JournalEntry) => FoundDevice | undefined;
+    detach: (devid: number) => Promise<void>;
+  },
+): Promise<FoundDevice | undefined> {
+  const journal = ctx.meta.journal;
+  for (const entry of await journal.candidates(args.journalKind, args.key)) {
+    // Taken before any await: a twin resource listing the same candidates at the same time must not take it too.
+    if (!journal.tryClaim(entry)) continue;
+    let found = args.locate(entry);
+    // An interrupted run's xl may still be attaching it: wait for that rather than attach a second one.
+    if (!found && (await awaitLeftover(ctx, entry, async () => {
+      ctx.meta.ts.invalidate();
+      const fe = await ctx.meta.ts.getDomain(args.ends.frontend.name, { signal: ctx.signal });
+      if (fe) args.ends.frontend = fe;
+      return (found = args.locate(entry)) !== undefined;
+    }))) found = args.locate(entry);
+    if (!found) {
+      await journal.forget(entry);
+      continue;
+    }
+    if (await connects(ctx, args.kind, args.ends, found)) {
+      ctx.log.info(`adopting the ${args.kind} an interrupted attach left behind`, { domain: args.ends.frontend.name, devid: found.devid, mark: entry.mark });
+      await journal.complete(entry);
+      return found;
+    }
+    ctx.log.warn(`a ${args.kind} left by an interrupted attach never connected; detaching it to attach it again`, { domain: args.ends.frontend.name, devid: found.devid });
+    await args.detach(found.devid);
+    await journal.forget(entry);
+  }
+  return undefined;
+}
+
+/**
+ * Runs an attach recorded in the journal first. A refusal by xl means nothing was attached, so the record goes
+ * (unless the device shows up anyway); anything else (timeout, provider stopping) keeps it for the next apply.
+ */
+export async function attachRecorded<T>(ctx: BaseContext<XenClient>, entry: JournalEntry | undefined, attach: () => Promise<T>, present: () => Promise<boolean>): Promise<T> {
+  try {
+    const r = await attach();
+    if (entry) await ctx.meta.journal.complete(entry);
+    return r;
+  } catch (err) {
+    if (entry && err instanceof XlFailed && !(await present().catch(() => true))) await ctx.meta.journal.forget(entry);
+    throw err;
   }
 }

@@ -4,13 +4,14 @@
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
 import { oneOf, stringCheck } from '../framework/validators';
 import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from '../xen/model';
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
-import { attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
 import { compact, num, spelled, str } from './values';
@@ -47,13 +48,56 @@ function diskValues(prior: CtyObject, ends: Endpoints, disk: DiskInfo, devid: nu
   return out;
 }
 
+/** A disk is known by its frontend and vdev (one disk per vdev): the journal's key and mark for it. */
+function diskMark(domain: string, vdev: string): string {
+  return `${domain}/${vdev}`;
+}
+
+/** The configuration a disk was attached with, kept in its record so an adopted disk is checked against the plan. */
+function diskSettings(spec: DiskSpec): string {
+  return JSON.stringify([spec.backend, spec.target, spec.format ?? 'raw', spec.access ?? 'rw', spec.backendtype ?? null, spec.script ?? null]);
+}
+
+function alreadyThere(domain: string, vdev: string): DiagnosticError {
+  return notOurs('xen_disk', `A disk ${vdev} on ${domain}`, diskMark(domain, vdev),
+    `choose another vdev, or detach it with \`xl block-detach ${domain} ${vdev}\``, [{ attr: 'vdev' }]);
+}
+
 async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
+  const ts = ctx.meta.ts;
   const ends = await endpoints(ctx, ctx.planned, 'disk');
   const spec = diskSpec(ctx.planned, ends.backend.name);
-  const ts = ctx.meta.ts;
-  ctx.log.info('attaching disk', { domain: ends.frontend.name, backend: ends.backend.name, vdev: spec.vdev });
-  const devid = await attachWhenBackendReady(ctx, ends, 'disk', () => ts.blockAttach(ends.frontend.name, spec, { signal: ctx.signal }));
-  await awaitBackend(ctx, 'vbd', ends, devid, () => ts.blockDetach(ends.frontend.name, spec.vdev, { signal: ctx.signal }));
+  const domain = ends.frontend.name;
+  const mark = diskMark(domain, spec.vdev);
+  const adopted = await adoptDevice(ctx, {
+    kind: 'vbd', journalKind: 'disk', ends, key: mark,
+    locate: (e) => {
+      const d = ends.frontend.disks.find((x) => x.vdev === spec.vdev);
+      if (!d) return undefined;
+      const devid = vdevNumber(spec.vdev);
+      // Ours but attached with other settings: reported as served by no one, so adoptDevice detaches it for a fresh attach.
+      return devid === undefined ? undefined : { devid, backendDomid: e.data.settings === diskSettings(spec) ? d.backendDomid : -1 };
+    },
+    detach: () => ts.blockDetach(domain, spec.vdev, { signal: ctx.signal }),
+  });
+  let devid: number;
+  if (adopted) {
+    devid = adopted.devid;
+  } else {
+    if (ends.frontend.disks.some((d) => d.vdev === spec.vdev)) throw alreadyThere(domain, spec.vdev);
+    const entry = await ctx.meta.journal.begin('disk', mark, mark,
+      { words: ts.callWords({ op: 'block-attach', domain }), ms: ctx.meta.xlTimeoutMs }, { settings: diskSettings(spec) });
+    ctx.log.info('attaching disk', { domain, backend: ends.backend.name, vdev: spec.vdev });
+    const present = async () => {
+      ts.invalidate();
+      return (await ts.getDomain(domain, { signal: ctx.signal }))?.disks.some((d) => d.vdev === spec.vdev) ?? false;
+    };
+    devid = await attachRecorded(ctx, entry, () => attachWhenBackendReady(ctx, ends, 'disk', () => ts.blockAttach(domain, spec, { signal: ctx.signal })), present);
+    await awaitBackend(ctx, 'vbd', ends, devid, async () => {
+      await ts.blockDetach(domain, spec.vdev, { signal: ctx.signal });
+      await ctx.meta.journal.forget(entry);
+    });
+  }
   ts.invalidate();
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });
   const disk = fresh?.disks.find((d) => d.vdev === spec.vdev);
@@ -95,6 +139,21 @@ async function detach(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promi
   await ctx.meta.ts.blockDetach(domain, vdev, { signal: ctx.signal });
 }
 
+/** At plan: a vdev the domain already has is refused unless it is our unfinished attach. */
+async function planVdevInUse(ctx: PlanContext<XenClient>): Promise<void> {
+  const domain = str(ctx.planned, 'domain');
+  const vdev = str(ctx.planned, 'vdev');
+  if (!domain || !vdev) return;
+  ctx.step(`checking whether ${domain} already has a disk ${vdev}`, [{ attr: 'vdev' }]);
+  const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
+  if (!frontend?.disks.some((d) => d.vdev === vdev)) return;
+  const mark = diskMark(domain, vdev);
+  // The new half of a replacement is planned as a create while the old disk is still attached: not in the way.
+  if (ctx.meta.journal.isHeld('disk', mark) || (await ctx.meta.journal.find('disk', mark, mark))) return;
+  const e = alreadyThere(domain, vdev);
+  ctx.diags.error(e.summary, e.detail, e.path);
+}
+
 export const diskResource: ResourceType<XenClient> = {
   typeName: 'xen_disk',
   schema: {
@@ -118,8 +177,16 @@ export const diskResource: ResourceType<XenClient> = {
       },
     },
   },
-  modifyPlan: (ctx) => planBackendRestart(ctx),
+  async modifyPlan(ctx) {
+    await planBackendRestart(ctx);
+    if (ctx.meta && ctx.prior === null) await planVdevInUse(ctx);
+  },
   create: attach,
+  async noteStored(state, ctx) {
+    const domain = str(state, 'domain');
+    const vdev = str(state, 'vdev');
+    if (domain && vdev) await ctx.meta.journal.confirm('disk', diskMark(domain, vdev));
+  },
   read,
   update: async () => {
     throw new DiagnosticError('xen_disk cannot change in place', 'Every argument forces replacement; this is a provider bug.');

@@ -3,7 +3,7 @@
 import type { ResourceType } from '../framework/resource';
 import { intBetween } from '../framework/validators';
 import type { XenClient } from './client';
-import { createDomain, deleteDomain, importDomain, planDomain, readDomain, updateDomain } from './domain_common';
+import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { diskBlock, domainAttributes, flaskLabel, pciBlock } from './domain_schema';
 import { str } from './values';
 
@@ -48,6 +48,7 @@ export const domainResource: ResourceType<XenClient> = {
   read: async (ctx) => withStubdomain(ctx.meta, await readDomain(ctx, 'guest')),
   update: async (ctx) => withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')),
   delete: (ctx) => deleteDomain(ctx),
+  noteStored: noteStoredDomain,
   importState: async (id, ctx) => withStubdomain(ctx.meta, await importDomain(id, ctx, 'guest')),
   validate(ctx) {
     const type = str(ctx.config, 'type');

@@ -7,13 +7,19 @@ import { DiagnosticError } from '../framework/diagnostics';
 import { PartialApplyError } from '../framework/resource';
 import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
 import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolicy, ShutdownAction, DiskFormat, DiskAccess, DiskBackendType } from '../xen/model';
-import { normalizeBdf } from '../xen/validate';
+import { DomainExistsError, XlFailed } from '../xen/errors';
+import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bool, compact, num, obj, objects, spelled, str } from './values';
-import { labelProblems } from './labels';
+import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
+import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
 
 export type DomainKind = 'guest' | 'driver';
+
+export function typeNameOf(kind: DomainKind): string {
+  return kind === 'driver' ? 'xen_driver_domain' : 'xen_domain';
+}
 
 function diskSpec(d: CtyObject): DiskSpec {
   return compact({
@@ -181,22 +187,31 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   if (kind === 'guest' && dm && type !== undefined && type !== 'hvm') {
     ctx.diags.error('device_model applies to HVM guests only', `type = "${type}" has no device model; remove the device_model block or use type = "hvm".`, [{ attr: 'device_model' }]);
   }
-  if (str(planned, 'firmware') !== undefined && str(planned, 'kernel') !== undefined) {
+  const firmware = str(planned, 'firmware');
+  if (firmware !== undefined && str(planned, 'kernel') !== undefined) {
     ctx.diags.error('Both firmware and kernel are set', 'Boot either with firmware (e.g. "pvgrub64") or a kernel, not both.', [{ attr: 'firmware' }]);
   }
+  const fwProblem = firmware !== undefined && type !== undefined ? checkFirmware(firmware, type as DomainSpec['type']) : undefined;
+  if (fwProblem) ctx.diags.error('Invalid firmware for this domain type', fwProblem, [{ attr: 'firmware' }]);
 
   if (!ctx.meta || ctx.diags.hasErrors) return;
+  const name = str(planned, 'name');
+  if (name !== undefined && (prior === null || str(prior, 'name') !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
+  if (ctx.diags.hasErrors) return;
+  ctx.step('checking the FLASK labels against the host', labelPaths(planned)[0]?.[0]);
   await labelProblems(ctx, planned);
 
   // Configurations about to be created go through libxl's own parser first (xl create -n): creates nothing.
   if (ctx.isReplacing() && isWhollyKnownObject(planned, ['id', 'domid', 'uuid', 'state', 'stubdomain_domid'])) {
+    ctx.step('checking the configuration with libxl (xl create -n)');
     try {
       const dry = await ctx.meta.ts.dryRun(specFrom(planned, kind), { signal: ctx.signal });
       for (const d of dry.differences) {
         ctx.diags.error('libxl would read this configuration differently', `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`);
       }
     } catch (err) {
-      ctx.diags.fromError(err, 'libxl rejected the domain configuration (xl create -n)');
+      // Only a refusal by xl itself is libxl's verdict; a timeout or an xl that cannot be run says so in its own words.
+      ctx.diags.fromError(err, err instanceof XlFailed ? 'libxl rejected the domain configuration (xl create -n)' : 'Could not check the domain configuration with xl create -n');
     }
   }
 }
@@ -248,16 +263,33 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, spe
 export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
   const spec = specFrom(ctx.planned, kind);
   const ts = ctx.meta.ts;
-  ctx.log.info('creating domain', { domain: spec.name, type: spec.type, memory: spec.memory });
-  const result = await ts.createDomain(spec, { signal: ctx.signal });
-  ctx.log.info('domain created', { domain: spec.name, domid: result.domid });
+  let warnings: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const existing = await existingDomain(ctx, spec, typeNameOf(kind));
+    if (existing.action === 'adopt') {
+      ctx.log.info('adopting the domain an interrupted create left behind', { domain: spec.name, uuid: existing.entry.mark });
+      break;
+    }
+    if (existing.action === 'rebuild') await removeUnfit(ctx, spec.name, existing.entry, existing.why);
+    ctx.log.info('creating domain', { domain: spec.name, type: spec.type, memory: spec.memory });
+    try {
+      const result = await createRecorded(ctx, spec);
+      warnings = result.warnings;
+      ctx.log.info('domain created', { domain: spec.name, domid: result.domid });
+      break;
+    } catch (err) {
+      // The name appeared since we looked: an interrupted run's xl create may have finished meanwhile. Look once more.
+      if (!(err instanceof DomainExistsError) || attempt > 1) throw err;
+      ts.invalidate();
+    }
+  }
   const { info, rt } = await readBack(ts, spec.name);
   if (!info) {
     throw new DiagnosticError(`Domain ${spec.name} vanished after xl create`, 'xl create succeeded but `xl list` does not show it: it may have crashed at boot. Check `xl dmesg` and /var/log/xen/qemu-dm-' + spec.name + '.log or the console log.');
   }
   const state = valuesFrom(info, rt, ctx.planned, kind);
   for (const k of Object.keys(ctx.planned)) if (!(k in state)) state[k] = ctx.planned[k];
-  const problems = await verifyCreated(ctx, info, spec, result.warnings, kind);
+  const problems = await verifyCreated(ctx, info, spec, warnings, kind);
   if (problems.length > 0) {
     // The domain exists: hand its state to Terraform (tainted) so it is replaced, never orphaned.
     throw new PartialApplyError(
@@ -266,6 +298,12 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
     );
   }
   return state;
+}
+
+/** Terraform holds this domain in a state: no other create may adopt it. */
+export async function noteStoredDomain(state: CtyObject, ctx: BaseContext<XenClient>): Promise<void> {
+  const uuid = str(state, 'uuid');
+  if (uuid) await ctx.meta.journal.confirm('domain', uuid.toLowerCase());
 }
 
 export async function readDomain(ctx: BaseContext<XenClient> & { state: CtyObject }, kind: DomainKind): Promise<CtyObject | null> {
@@ -323,6 +361,8 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
 
 export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promise<void> {
   const name = str(ctx.prior, 'name')!;
+  const dom0 = checkNotDom0(name);
+  if (dom0) throw new DiagnosticError('Refusing to destroy Domain-0', `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`, [{ attr: 'name' }]);
   const timeoutMs = ctx.meta.shutdownTimeoutMs;
   ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
   const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });
@@ -330,7 +370,10 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObj
 }
 
 export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
+  const dom0 = checkNotDom0(id) ?? (id === '0' ? checkNotDom0('Domain-0') : undefined);
+  if (dom0) throw new DiagnosticError(`Cannot import ${JSON.stringify(id)}`, dom0);
   const info = await ctx.meta.ts.getDomain(id, { signal: ctx.signal });
+  if (info?.domid === 0) throw new DiagnosticError(`Cannot import ${JSON.stringify(id)}`, checkNotDom0('Domain-0'));
   if (!info) throw new DiagnosticError(`Cannot import domain ${JSON.stringify(id)}`, `No domain named ${JSON.stringify(id)} is running (see \`xl list\`). Import ids are domain names.`);
   if (kind === 'driver' && !info.driverDomain) {
     throw new DiagnosticError(`${id} is not a driver domain`, 'libxl does not report driver_domain=1 for it; import it as xen_domain instead.');

@@ -5,12 +5,14 @@ import type { Attribute, NestedBlock } from '../framework/schema';
 import { intBetween, oneOf, stringCheck } from '../framework/validators';
 import {
   checkAbsolutePath, checkBdf, checkBootloader, checkCmdline, checkDiskBackendType, checkDiskFormat, checkDomainName,
-  checkFlaskLabel, checkScript, checkVdev,
+  checkFlaskLabel, checkNotDom0, checkScript, checkVdev,
 } from '../xen/validate';
 import { SHUTDOWN_ACTIONS } from '../xen/model';
 import { sameBdf, sameScript } from './equivalence';
 
 export const domainName = stringCheck('a domain name: 1-64 letters, digits, `_`, `.` or `-`', checkDomainName);
+/** The name of a domain a resource creates: never Domain-0. */
+export const ownDomainName = stringCheck('a domain name other than `Domain-0`: 1-64 letters, digits, `_`, `.` or `-`', (s) => checkDomainName(s) ?? checkNotDom0(s));
 export const flaskLabel = stringCheck('a FLASK label `user:role:type`, e.g. `system_u:system_r:domU_t`', checkFlaskLabel);
 export const absolutePath = stringCheck('an absolute path', checkAbsolutePath);
 export const bdf = stringCheck('a PCI address `BB:SS.F` or `DDDD:BB:SS.F`', checkBdf);
@@ -60,7 +62,7 @@ export function domainAttributes(kind: 'guest' | 'driver'): Record<string, Attri
   const what = kind === 'driver' ? 'driver domain' : 'domain';
   return {
     id: { type: 'string', computed: true, useStateForUnknown: true, description: `The ${what} name: ids are names, never domids (a domid changes on every re-create).` },
-    name: { type: 'string', required: true, requiresReplace: true, description: `Name of the ${what} (\`xl list\`).`, validators: [domainName] },
+    name: { type: 'string', required: true, requiresReplace: true, description: `Name of the ${what} (\`xl list\`); never \`Domain-0\`.`, validators: [ownDomainName] },
     type: { type: 'string', default: 'pv', requiresReplace: true, description: 'Virtualisation mode: `pv`, `pvh` or `hvm`.', validators: [oneOf('pv', 'pvh', 'hvm')] },
     memory: { type: 'number', default: kind === 'driver' ? 256 : 512, description: 'Memory in MiB. Changed in place (mem-set) up to `maxmem`.', validators: [memoryCheck] },
     maxmem: { type: 'number', optional: true, computed: true, description: 'Maximum memory in MiB (balloon ceiling). Defaults to `memory` at creation; changing it replaces the domain.', validators: [memoryCheck] },
@@ -69,7 +71,7 @@ export function domainAttributes(kind: 'guest' | 'driver'): Record<string, Attri
     kernel: { type: 'string', optional: true, requiresReplace: true, description: 'Kernel image in dom0 (direct boot).', validators: [absolutePath] },
     ramdisk: { type: 'string', optional: true, requiresReplace: true, description: 'Initial ramdisk in dom0.', validators: [absolutePath] },
     cmdline: { type: 'string', optional: true, requiresReplace: true, description: 'Kernel command line.', validators: [stringCheck('printable ASCII without quotes or backslashes', checkCmdline)] },
-    firmware: { type: 'string', optional: true, requiresReplace: true, description: '`pvgrub64` / `pvgrub32` boots a PV guest with PV-GRUB inside the guest (preferred over pygrub, which parses guest disks in dom0); `bios`, `uefi`, `seabios`, `ovmf` for HVM; or a firmware path.', validators: [stringCheck('a firmware name or path', firmwareCheck)] },
+    firmware: { type: 'string', optional: true, requiresReplace: true, description: '`pvgrub64` / `pvgrub32` boots a PV or PVH guest with PV-GRUB inside the guest (preferred over pygrub, which parses guest disks in dom0); for HVM, `bios`, `uefi`, `seabios`, `rombios`, `ovmf`, or the absolute path of a firmware image (xl.cfg `firmware="PATH"`). To boot a PV guest from a PV-GRUB image of your own, give its path as `kernel`.', validators: [stringCheck('a firmware name or path', firmwareCheck)] },
     bootloader: { type: 'string', optional: true, requiresReplace: true, description: 'A bootloader run in dom0 such as `pygrub`. Discouraged: it parses untrusted guest disks in dom0; use `firmware = "pvgrub64"`.', validators: [stringCheck('a bootloader name or path', checkBootloader)] },
     seclabel: { type: 'string', optional: true, requiresReplace: true, description: 'XSM/FLASK label `user:role:type` the domain runs with.', validators: [flaskLabel] },
     init_seclabel: { type: 'string', optional: true, requiresReplace: true, description: 'FLASK label used while the domain is built; it switches to `seclabel` afterwards.', validators: [flaskLabel] },

@@ -5,7 +5,7 @@ import type { CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
 import { oneOf } from '../framework/validators';
 import type { XenClient } from './client';
-import { createDomain, deleteDomain, importDomain, planDomain, readDomain, updateDomain } from './domain_common';
+import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { diskBlock, domainAttributes, pciBlock } from './domain_schema';
 import { bool, objects, str } from './values';
 import { normalizeBdf } from '../xen/validate';
@@ -63,6 +63,7 @@ export const driverDomainResource: ResourceType<XenClient> = {
     await deleteDomain(ctx);
     await ctx.meta.ts.setAutostart(str(ctx.prior, 'name')!, false);
   },
+  noteStored: noteStoredDomain,
   async importState(id, ctx) {
     const state = await importDomain(id, ctx, 'driver');
     state.class = await guessClass(ctx.meta, state);

@@ -7,12 +7,30 @@ import type { ApplyContext, BaseContext, ResourceType } from '../framework/resou
 import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
 import { bool, str } from './values';
+import { UnusableFileError, formatBytes } from '../xen/host-files';
+import { formatDuration } from '../xen/errors';
+import { DeadlineError, withinDeadline } from './deadline';
 
+/** A compiled FLASK policy is well under 1 MiB (Xen's example policy: ~40 KiB); anything this big is not one. */
+export const MAX_POLICY_BYTES = 16 * 1024 * 1024;
+
+/** The policy's sha256, read streaming from the host within xl_timeout; only a regular file of a sane size is read. */
 async function fileHash(ctx: BaseContext<XenClient>, path: string): Promise<string> {
+  const ms = ctx.meta.xlTimeoutMs;
   try {
-    return await ctx.meta.ts.fileSha256(path);
+    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.sha256(path, { maxBytes: MAX_POLICY_BYTES, signal }));
   } catch (err) {
-    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, `${(err as Error).message}. The file must exist on the dom0 (${ctx.meta.ts.where}), where xl loads it.`, [{ attr: 'policy_file' }]);
+    const why =
+      err instanceof UnusableFileError
+        ? err.problem === 'too-large'
+          ? `${err.message}: a compiled FLASK policy is well under 1 MiB, and at most ${formatBytes(MAX_POLICY_BYTES)} is read.`
+          : err.problem === 'not-regular'
+            ? `${err.message}. Give the path of the compiled policy file itself (e.g. /boot/xenpolicy-4.17).`
+            : `${err.message}. The file must exist on the dom0 (${ctx.meta.ts.where}), where xl loads it.`
+        : err instanceof DeadlineError
+          ? `Reading it took longer than xl_timeout (${formatDuration(ms)}); check the filesystem it is on, or raise xl_timeout in the provider block.`
+          : (err as Error).message;
+    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, why, [{ attr: 'policy_file' }]);
   }
 }
 
@@ -65,6 +83,7 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
   async modifyPlan(ctx) {
     const file = str(ctx.planned, 'policy_file');
     if (!ctx.meta || !file) return;
+    ctx.step('reading the policy file', [{ attr: 'policy_file' }]);
     const sha = await fileHash(ctx, file);
     ctx.planned.sha256 = sha;
     const enforcing = bool(ctx.planned, 'enforcing');

@@ -6,11 +6,12 @@ import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, ResourceType } from '../framework/resource';
 import type { HostPciDevice } from '../xen/model';
-import { normalizeBdf } from '../xen/validate';
+import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
 import { bool, str } from './values';
 import { sameBdf } from './equivalence';
+import { notOurs } from './adoption';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
@@ -32,6 +33,12 @@ async function isAssignable(ctx: BaseContext<XenClient>, id: string): Promise<bo
   const ts = ctx.meta.ts;
   const [assignable, domains] = await Promise.all([ts.pciAssignableList({ signal: ctx.signal }), ts.listDomains({ signal: ctx.signal })]);
   return assignable.includes(id) || domains.some((d) => d.pcidevs.some((p) => p.bdf === id));
+}
+
+/** A function made assignable outside this resource: by hand, by xen-pciback.hide at boot, or by another resource. */
+function assignedElsewhere(id: string): DiagnosticError {
+  return notOurs('xen_pci_assignable', `PCI device ${id} is already assignable`, id,
+    `give it back to dom0 first (\`xl pci-assignable-remove -r ${id}\`) and apply again`, [{ attr: 'bdf' }]);
 }
 
 function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue): CtyObject {
@@ -69,7 +76,14 @@ export const pciAssignableResource: ResourceType<XenClient> = {
   async modifyPlan(ctx) {
     const b = str(ctx.planned, 'bdf');
     if (!ctx.meta || !b || ctx.prior !== null) return;
+    ctx.step('reading the PCI function from sysfs', [{ attr: 'bdf' }]);
     const dev = await hostDevice(ctx, b);
+    const journal = ctx.meta.journal;
+    if (!journal.isHeld('pci', dev.bdf) && (await isAssignable(ctx, dev.bdf)) && !(await journal.find('pci', dev.bdf, dev.bdf))) {
+      const e = assignedElsewhere(dev.bdf);
+      ctx.diags.error(e.summary, e.detail, e.path);
+      return;
+    }
     if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
       ctx.diags.error(
         `PCI device ${dev.bdf} has no reset method`,
@@ -86,10 +100,28 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
       throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [{ attr: 'bdf' }]);
     }
-    const original = dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
+    // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
+    // already held by pciback and could not tell any more which driver to give it back to.
+    const journal = ctx.meta.journal;
+    const earlier = await journal.find('pci', dev.bdf, dev.bdf);
+    if (await isAssignable(ctx, dev.bdf)) {
+      if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+      await journal.complete(earlier);
+      ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
+      return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
+    }
+    const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
+    if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
     ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
     await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+    await journal.complete(entry);
     return values(ctx.planned, dev, original);
+  },
+
+  async noteStored(state, ctx) {
+    const b = str(state, 'bdf') ?? str(state, 'id');
+    if (b && !checkBdf(b)) await ctx.meta.journal.confirm('pci', normalizeBdf(b));
   },
 
   async read(ctx) {

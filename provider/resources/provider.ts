@@ -3,15 +3,17 @@
 // validate and plan, rather than silently planned against a simulator.
 
 import { accessSync, constants } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DiagnosticError, type Path } from '../framework/diagnostics';
 import type { ProviderDefinition, ValidateContext } from '../framework/resource';
 import { duration, oneOf, parseDuration, stringCheck } from '../framework/validators';
 import type { CtyObject } from '../protocol/cty/types';
 import { Unknown } from '../protocol/cty/types';
-import { createToolstack, parseConnection, probeToolstack } from '../xen/connect';
-import { InvalidSpecError, XenError } from '../xen/errors';
-import { checkAbsolutePath } from '../xen/validate';
+import { createToolstack, parseConnection } from '../xen/connect';
+import { InvalidSpecError, XenError, formatDuration } from '../xen/errors';
+import { Journal } from '../xen/journal';
+import { checkConfigDir, checkConnection } from '../xen/validate';
+import { timeoutsFor, type XlToolstack } from '../xen/xl-toolstack';
 import {
   checkKnownHosts, CONNECTION_CHOICES, resolveSshSettings, SSH_ENV, type Problem, type SshBlockInput, type SshSettings,
 } from '../xen/ssh/settings';
@@ -20,13 +22,15 @@ import { bool, obj, str } from './values';
 import { resources, dataSources } from './registry';
 import { posture } from '../policy';
 
-function checkConnection(s: string): string | undefined {
-  try {
-    parseConnection(s);
-    return undefined;
-  } catch (e) {
-    return e instanceof InvalidSpecError ? e.message.replace(/^connection: /, '') : (e as Error).message;
-  }
+const DEFAULT_XL_TIMEOUT = '30s';
+
+/** Planning one resource runs a few host calls, each bounded by xl_timeout; this bounds the whole. */
+const PLAN_DEADLINE_FACTOR = 10;
+
+function xlTimeoutCheck(s: string): string | undefined {
+  const ms = parseDuration(s);
+  if (ms === undefined) return `must be a duration such as "30s" or "2m", got ${JSON.stringify(s)}`;
+  return ms < 1000 || ms > 3_600_000 ? `must be between 1s and 1h, got ${JSON.stringify(s)}` : undefined;
 }
 
 function problemCheck(check: (s: string) => string | Problem): (s: string) => string | undefined {
@@ -140,6 +144,15 @@ export const xenProvider: ProviderDefinition<XenClient> = {
             '(relative to the working directory). Required: there is no default, but `$XEN_CONNECTION` is used when this is not set.',
           validators: [stringCheck('`xl:///path/to/xl`, `ssh://USER@HOST[:PORT]/path/to/xl` or `sim://DIR`', checkConnection)],
         },
+        xl_timeout: {
+          type: 'string',
+          optional: true,
+          description:
+            'How long one `xl` call may take before it is stopped and reported (`xl create` gets four times as long, since it builds and boots the domain). Also bounds each plan-time read of a host file. Raise it for a slow dom0. Default `' +
+            DEFAULT_XL_TIMEOUT +
+            '`.',
+          validators: [stringCheck('a duration from `1s` to `1h`, such as `30s` or `2m`', xlTimeoutCheck)],
+        },
         inventory: {
           type: 'string',
           optional: true,
@@ -148,7 +161,9 @@ export const xenProvider: ProviderDefinition<XenClient> = {
         config_dir: {
           type: 'string',
           optional: true,
-          description: 'Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700). Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.',
+          description:
+            'Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700), and where the provider keeps its journal of creates in progress (`journal/`), which lets an interrupted apply be finished by the next one. An absolute path in normal form, not under /proc, /sys or /dev. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.',
+          validators: [stringCheck('an absolute directory path outside /proc, /sys and /dev', checkConfigDir)],
         },
         hotplug_timeout: {
           type: 'string',
@@ -225,34 +240,51 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(normalized)}.`, toPath(['ssh']));
     }
     const configDir = str(config, 'config_dir');
-    if (configDir !== undefined && scheme !== 'sim') {
-      const c = checkAbsolutePath(configDir);
-      if (c) throw new DiagnosticError('Invalid config_dir', `${c} (a directory on the Xen host)`, toPath(['config_dir']));
-    }
+    const dirProblem = configDir === undefined ? undefined : checkConfigDir(configDir);
+    if (dirProblem) throw new DiagnosticError('Invalid config_dir', `config_dir ${dirProblem} (a directory on the Xen host)`, toPath(['config_dir']));
+    const xlTimeout = str(config, 'xl_timeout') ?? DEFAULT_XL_TIMEOUT;
+    const timeoutProblem = xlTimeoutCheck(xlTimeout);
+    if (timeoutProblem) throw new DiagnosticError('Invalid xl_timeout', `xl_timeout ${timeoutProblem}`, toPath(['xl_timeout']));
+    const xlTimeoutMs = parseDuration(xlTimeout)!;
     const inventory = str(config, 'inventory');
-    let ts;
+    let ts: XlToolstack;
     try {
-      ts = createToolstack({ connection: normalized, inventory: inventory ? resolve(inventory) : undefined, configDir, ssh, log });
+      ts = createToolstack({
+        connection: normalized, inventory: inventory ? resolve(inventory) : undefined, configDir, ssh, timeouts: timeoutsFor(xlTimeoutMs), log,
+      });
     } catch (e) {
       if (e instanceof InvalidSpecError) throw new DiagnosticError(`Invalid ${e.field}`, e.message, toPath([e.field]));
       throw e;
     }
     try {
-      await probeToolstack(ts, normalized);
+      await ts.probe();
     } catch (e) {
       await ts.close();
       const err = e as Error;
       const hint = (err as XenError).hint;
       throw new DiagnosticError(summaryOf(err), hint ? `${err.message}\n\n${hint}` : err.message, probePath(err, config));
     }
-    log.info('configured', { connection: normalized, where: ts.where });
+    log.info('configured', { connection: normalized, where: ts.where, xl_timeout: formatDuration(xlTimeoutMs) });
     return {
       ts,
       connection: normalized,
+      journal: new Journal(ts.files, join(ts.configDir, 'journal'), log),
       hotplugTimeoutMs: parseDuration(str(config, 'hotplug_timeout') ?? '30s') ?? 30000,
       shutdownTimeoutMs: parseDuration(str(config, 'shutdown_timeout') ?? '60s') ?? 60000,
+      xlTimeoutMs,
       securityPolicy: (str(config, 'security_policy') ?? 'enforce') as SecurityPolicy,
     };
+  },
+
+  planDeadline: (meta) => ({
+    ms: PLAN_DEADLINE_FACTOR * meta.xlTimeoutMs,
+    hint:
+      `Every host call is bounded by xl_timeout (now ${formatDuration(meta.xlTimeoutMs)}) and the plan of one resource by ${PLAN_DEADLINE_FACTOR} times that. ` +
+      'If the host is merely slow, raise xl_timeout in the provider block; otherwise check what blocks the step above on the dom0.',
+  }),
+  quiesce: (meta, reason) => meta.ts.quiesce(reason),
+  close: async (meta) => {
+    await meta.ts.close?.();
   },
 
   resources,

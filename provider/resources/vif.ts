@@ -1,15 +1,19 @@
 // xen_vif: a network interface of one domain served by another (a network driver domain, so guest traffic never
 // touches dom0). Attached with `xl network-attach`, then waited for until the backend is connected.
 
-import { record } from '../protocol/cty/types';
+import { Unknown, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
 import { intBetween, stringCheck } from '../framework/validators';
+import type { JournalEntry } from '../xen/journal';
 import type { NicInfo, VifSpec } from '../xen/model';
 import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript } from '../xen/validate';
 import type { XenClient } from './client';
-import { attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import {
+  adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart, randomXenMac,
+} from './device_common';
+import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { domainName } from './domain_schema';
 import { compact, num, spelled, str } from './values';
@@ -56,14 +60,55 @@ function vifValues(prior: CtyObject, ends: Endpoints, nic: NicInfo, state: strin
   return out;
 }
 
+const KEY_SETTINGS = ['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname', 'mtu'];
+
+/**
+ * What a retry of the same create computes again: the frontend and everything the configuration says about the vif
+ * (the MAC only when the user chose it). Two identical xen_vif resources share a key; the journal hands each its own.
+ */
+function vifKey(frontend: string, v: CtyObject): string {
+  return JSON.stringify([frontend, ...KEY_SETTINGS.map((k) => (k === 'mtu' ? num(v, k) : str(v, k)?.toLowerCase()) ?? null)]);
+}
+
+/** The vif that an interrupted create of this configuration left, or a fresh MAC recorded before attaching. */
+async function adoptOrRecord(ctx: ApplyContext<XenClient>, ends: Endpoints, spec: VifSpec) {
+  const ts = ctx.meta.ts;
+  const domain = ends.frontend.name;
+  const key = vifKey(domain, ctx.planned);
+  const adopted = await adoptDevice(ctx, {
+    kind: 'vif', journalKind: 'vif', ends, key,
+    locate: (e) => {
+      const nic = ends.frontend.nics.find((n) => n.mac !== undefined && sameMac(n.mac, e.mark));
+      return nic && { devid: nic.devid, backendDomid: nic.backendDomid };
+    },
+    detach: (id) => ts.networkDetach(domain, id, { signal: ctx.signal }),
+  });
+  if (adopted) return { adopted: adopted.devid };
+  if (spec.mac !== undefined) {
+    const clash = ends.frontend.nics.find((n) => n.mac !== undefined && sameMac(n.mac, spec.mac!));
+    if (clash) {
+      throw notOurs('xen_vif', `A vif with MAC ${spec.mac} on ${domain}`, `${domain}/${clash.devid}`,
+        `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``, [{ attr: 'mac' }]);
+    }
+  }
+  spec.mac ??= randomXenMac();
+  return { entry: await ctx.meta.journal.begin('vif', key, spec.mac.toLowerCase(),
+    { words: ts.callWords({ op: 'network-attach', domain, mac: spec.mac }), ms: ctx.meta.xlTimeoutMs }, { domain, backend: ends.backend.name }) };
+}
+
 async function attach(ctx: ApplyContext<XenClient>, devid?: number): Promise<CtyObject> {
+  const ts = ctx.meta.ts;
   const ends = await endpoints(ctx, ctx.planned, 'network interface');
   const spec = vifSpec(ctx.planned, ends.backend.name);
-  if (devid !== undefined) spec.devid = devid;
-  const ts = ctx.meta.ts;
-  ctx.log.info('attaching vif', { domain: ends.frontend.name, backend: ends.backend.name, bridge: spec.bridge });
-  const id = await attachWhenBackendReady(ctx, ends, 'vif', () => ts.networkAttach(ends.frontend.name, spec, { signal: ctx.signal }));
-  await awaitBackend(ctx, 'vif', ends, id, () => ts.networkDetach(ends.frontend.name, id, { signal: ctx.signal }));
+  let id: number;
+  if (devid !== undefined) {
+    // Re-attached in place by update: the resource's state already owns this vif.
+    spec.devid = devid;
+    id = await attachAndWait(ctx, ends, spec, undefined);
+  } else {
+    const r = await adoptOrRecord(ctx, ends, spec);
+    id = r.adopted ?? (await attachAndWait(ctx, ends, spec, r.entry));
+  }
   ts.invalidate();
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });
   const nic = fresh?.nics.find((n) => n.devid === id);
@@ -71,6 +116,22 @@ async function attach(ctx: ApplyContext<XenClient>, devid?: number): Promise<Cty
     throw new DiagnosticError(`vif ${id} of ${ends.frontend.name} is not in libxl's configuration after attach`, 'Check `xl network-list ' + ends.frontend.name + '`.');
   }
   return vifValues(ctx.planned, { frontend: fresh, backend: ends.backend }, nic, '4', 'connected');
+}
+
+async function attachAndWait(ctx: ApplyContext<XenClient>, ends: Endpoints, spec: VifSpec, entry: JournalEntry | undefined): Promise<number> {
+  const ts = ctx.meta.ts;
+  const domain = ends.frontend.name;
+  ctx.log.info('attaching vif', { domain, backend: ends.backend.name, bridge: spec.bridge, mac: spec.mac ?? null });
+  const present = async () => {
+    ts.invalidate();
+    return (await ts.networkList(domain, { signal: ctx.signal })).some((n) => spec.mac !== undefined && sameMac(n.mac, spec.mac));
+  };
+  const id = await attachRecorded(ctx, entry, () => attachWhenBackendReady(ctx, ends, 'vif', () => ts.networkAttach(domain, spec, { signal: ctx.signal })), present);
+  await awaitBackend(ctx, 'vif', ends, id, async () => {
+    await ts.networkDetach(domain, id, { signal: ctx.signal });
+    if (entry) await ctx.meta.journal.forget(entry);
+  });
+  return id;
 }
 
 async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise<CtyObject | null> {
@@ -81,6 +142,12 @@ async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise
   const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(str(ctx.state, 'backend') ?? '', { signal: ctx.signal })]);
   const nic = frontend?.nics.find((n) => n.devid === devid);
   if (!frontend || !nic) return null;
+  // Another vif at this devid (ours was detached by hand and the devid reused) is not this resource's.
+  const mac = str(ctx.state, 'mac');
+  if (mac !== undefined && nic.mac !== undefined && !sameMac(mac, nic.mac)) {
+    ctx.log.info('the vif at this devid has another MAC; this one is gone', { domain, devid, mac, found: nic.mac });
+    return null;
+  }
   // A serving domain that restarted comes back without this backend: report the dead binding (old domid, no
   // state) so the plan replaces the vif, which detaches the dead frontend and attaches a live one.
   const staleDomid = nic.backendDomid ?? (ctx.state.backend_domid as number | null) ?? -1;
@@ -109,6 +176,26 @@ async function detach(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promi
   await ts.networkDetach(domain, devid, { signal: ctx.signal });
 }
 
+/** At plan: a configured MAC that a vif of the domain already has is refused unless it is our unfinished attach. */
+async function planMacInUse(ctx: PlanContext<XenClient>): Promise<void> {
+  const mac = str(ctx.planned, 'mac');
+  const domain = str(ctx.planned, 'domain');
+  if (!mac || !domain) return;
+  ctx.step(`checking whether ${domain} already has a vif with MAC ${mac}`, [{ attr: 'mac' }]);
+  const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
+  const clash = frontend?.nics.find((n) => n.mac !== undefined && sameMac(n.mac, mac));
+  if (!frontend || !clash) return;
+  // The new half of a replacement is planned as a create while the old vif is still attached: not in the way.
+  if (ctx.meta.journal.isHeld('vif', mac.toLowerCase())) return;
+  // The record of an unfinished attach is keyed by every setting; while one is unknown, apply decides.
+  if (KEY_SETTINGS.some((k) => ctx.planned[k] instanceof Unknown)) return;
+  const ours = (await ctx.meta.journal.candidates('vif', vifKey(domain, ctx.planned))).some((e) => sameMac(e.mark, mac));
+  if (ours) return;
+  const e = notOurs('xen_vif', `A vif with MAC ${mac} on ${domain}`, `${domain}/${clash.devid}`,
+    `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``, [{ attr: 'mac' }]);
+  ctx.diags.error(e.summary, e.detail, e.path);
+}
+
 const reattach = 'Changed by detaching and re-attaching the interface with the same devid and MAC.';
 
 export const vifResource: ResourceType<XenClient> = {
@@ -121,7 +208,7 @@ export const vifResource: ResourceType<XenClient> = {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: '`DOMAIN/DEVID`.' },
         domain: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain that gets the interface.', validators: [domainName] },
         backend: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain serving it: a network driver domain (or `Domain-0`, which the security posture flags).', validators: [domainName] },
-        mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address; libxl picks one under 00:16:3e when omitted.', validators: [stringCheck('a unicast MAC address', checkMac)], equivalent: sameMac },
+        mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address. When omitted, the provider picks one under 00:16:3e (libxl\'s Xen prefix) and records it before attaching, so that an attach interrupted by a crash is recognised and finished by the next apply.', validators: [stringCheck('a unicast MAC address', checkMac)], equivalent: sameMac },
         bridge: { type: 'string', optional: true, description: 'Bridge in the backend domain the interface is added to. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
         ip: { type: 'string', optional: true, description: 'IP address(es) for the hotplug script (anti-spoofing with vif-route/vif-nat). ' + reattach, validators: [stringCheck('IP addresses separated by spaces', checkIp)] },
         script: { type: 'string', optional: true, description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach, validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
@@ -137,8 +224,15 @@ export const vifResource: ResourceType<XenClient> = {
     },
   },
 
-  modifyPlan: (ctx) => planBackendRestart(ctx),
+  async modifyPlan(ctx) {
+    await planBackendRestart(ctx);
+    if (ctx.meta && ctx.prior === null) await planMacInUse(ctx);
+  },
   create: (ctx) => attach(ctx),
+  async noteStored(state, ctx) {
+    const mac = str(state, 'mac');
+    if (mac) await ctx.meta.journal.confirm('vif', mac.toLowerCase());
+  },
   read,
   async update(ctx) {
     await detach(ctx);

@@ -6,13 +6,14 @@
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
-import { InvalidSpecError, XlOutputError, XlSpawnError, type XenError } from './errors';
+import { InvalidSpecError } from './errors';
+import { checkConnection } from './validate';
+import { checkXlBinary } from './xl-binary';
 import type { CommandRunner } from './exec';
 import type { Host } from './host';
 import { LocalHost } from './local-host';
-import { parseSshUrl, CONNECTION_CHOICES, type SshSettings, type SshTarget } from './ssh/settings';
+import { parseSshUrl, type SshSettings, type SshTarget } from './ssh/settings';
 import { SshHost } from './ssh/ssh-host';
-import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { XlToolstack, type Timeouts } from './xl-toolstack';
 
 export interface ConnectOptions {
@@ -63,23 +64,15 @@ function xenstoreTool(xl: string, name: string): string {
 }
 
 export function parseConnection(connection: string): Connection {
-  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/is.exec(connection.trim());
-  if (!m) throw new InvalidSpecError('connection', `"${connection.slice(0, 80)}" is not a connection URL: use ${CONNECTION_CHOICES}`);
+  const problem = checkConnection(connection.trim());
+  if (problem) throw new InvalidSpecError('connection', problem);
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/is.exec(connection.trim())!;
   const scheme = m[1].toLowerCase();
-  const p = m[2];
   if (scheme === 'ssh') {
-    const t = parseSshUrl(connection.trim());
-    if ('message' in t) throw new InvalidSpecError('connection', t.message);
+    const t = parseSshUrl(connection.trim()) as SshTarget;
     return { scheme, path: t.xl, target: t };
   }
-  if (scheme !== 'xl' && scheme !== 'sim') {
-    throw new InvalidSpecError('connection', `scheme "${scheme.slice(0, 20)}://" is not supported: use ${CONNECTION_CHOICES}`);
-  }
-  if (p === '' || /[\0\n\r]/.test(p)) throw new InvalidSpecError('connection', `"${connection.slice(0, 80)}" has no usable path`);
-  if (scheme === 'xl' && !p.startsWith('/')) {
-    throw new InvalidSpecError('connection', `"${connection.slice(0, 80)}" must name xl by absolute path, e.g. xl:///usr/sbin/xl`);
-  }
-  return { scheme, path: scheme === 'sim' ? path.resolve(p) : p };
+  return { scheme: scheme as 'xl' | 'sim', path: scheme === 'sim' ? path.resolve(m[2]) : m[2] };
 }
 
 export function createToolstack(opts: ConnectOptions): XlToolstack {
@@ -104,6 +97,8 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     });
   }
   if (c.scheme === 'xl') {
+    const notXl = checkXlBinary(c.path);
+    if (notXl) throw new InvalidSpecError('connection', notXl);
     return new XlToolstack({
       ...common,
       kind: 'xl',
@@ -130,29 +125,4 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     sysfsRoot: path.join(c.path, 'sys'),
     autostartDir: path.join(c.path, 'auto'),
   });
-}
-
-/**
- * Checks at configure time that the host is there and its xl is xl: for ssh this opens the connection, so a host key,
- * login or network problem is reported before anything is planned. The `xl info` it runs is the one every plan reads
- * anyway (cached for the process).
- */
-export async function probeToolstack(ts: XlToolstack, connection: string, signal?: AbortSignal): Promise<void> {
-  const c = parseConnection(connection);
-  if (c.scheme === 'sim') return;
-  try {
-    await ts.hostInfo({ signal });
-  } catch (e) {
-    throw explainProbeFailure(e as Error, c.path, ts.where);
-  }
-}
-
-function explainProbeFailure(e: Error, xl: string, where: string): Error {
-  if (e instanceof XlSpawnError) return new XlNotFoundError(where, xl, e.message);
-  if (e instanceof XlOutputError) return new NotXlError(where, xl, `printed something else (${e.message})`);
-  const failed = e as XenError & { exitCode?: number; stderr?: string };
-  if (failed.code === 'xl_failed' && (failed.exitCode === 126 || failed.exitCode === 127)) {
-    return new XlNotFoundError(where, xl, (failed.stderr ?? '').trim().split('\n')[0] ?? `exit ${failed.exitCode}`);
-  }
-  return e;
 }

@@ -1,6 +1,8 @@
 // Typed failures of the toolstack boundary. Every error carries a `hint` in the user's terms (what to check next),
 // because the resources turn these into Terraform diagnostics and "xl exited 1" helps nobody on a dom0 at 3 a.m.
 
+import { printable } from './validate';
+
 export interface XlCallInfo {
   /** The full argv that ran, program first. */
   argv: readonly string[];
@@ -62,7 +64,8 @@ export class DomainExistsError extends XlFailed {
   override readonly code = 'domain_exists';
   constructor(call: XlCallInfo, domain: string) {
     super({ ...call, domain }, `a domain named "${domain}" already exists`,
-      'Import it (terraform import) or destroy it with `xl destroy` before creating it again.');
+      `To manage it with Terraform, import it: \`terraform import ADDRESS ${domain}\` (or an \`import { to = ADDRESS, id = "${domain}" }\` block); ` +
+      `otherwise remove it with \`xl destroy ${domain}\` or choose another name.`);
   }
 }
 
@@ -98,16 +101,41 @@ export class MissingFileError extends XlFailed {
   }
 }
 
+/** "30s", "2m", "1m30s", "500ms": durations spelled the way the provider settings take them. */
+export function formatDuration(ms: number): string {
+  if (!Number.isInteger(ms / 1000)) return `${ms}ms`;
+  const total = ms / 1000;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
+}
+
 export class XlTimeoutError extends XenError {
   readonly code = 'xl_timeout';
   readonly argv: readonly string[];
   readonly timeoutMs: number;
-  constructor(argv: readonly string[], timeoutMs: number, domain?: string) {
-    super(`${argv.join(' ')} did not finish within ${timeoutMs} ms${domain ? ` (domain ${domain})` : ''}`,
+  /** The provider setting that bounds this call. */
+  readonly setting: string;
+  constructor(argv: readonly string[], timeoutMs: number, domain?: string, setting = 'xl_timeout') {
+    super(`${describeCall({ argv })} did not finish within ${formatDuration(timeoutMs)}${domain ? ` (domain ${domain})` : ''}`,
       'The toolstack may be stuck on a hotplug script or a hung backend: check `xl list`, `ps` for stuck xl/udev ' +
-      'processes and /var/log/xen/xl-*.log; raise the timeout if the host is merely slow.');
+      `processes and /var/log/xen/xl-*.log. If the host is merely slow, raise \`${setting}\` in the provider block ` +
+      `(this call had ${formatDuration(timeoutMs)}; \`xl create\` gets four times ${setting}).`);
     this.argv = argv;
     this.timeoutMs = timeoutMs;
+    this.setting = setting;
+  }
+}
+
+/** A call refused because the provider is stopping (Terraform went away): nothing was started. */
+export class XlStoppedError extends XenError {
+  readonly code = 'xl_stopped';
+  readonly argv: readonly string[];
+  constructor(argv: readonly string[], reason: string) {
+    super(`${describeCall({ argv })} was not started: the provider is stopping (${reason})`,
+      'Nothing was changed by this call. The next terraform apply finishes or adopts whatever was in progress.');
+    this.argv = argv;
   }
 }
 
@@ -123,8 +151,9 @@ export class XlSpawnError extends XenError {
   readonly code = 'xl_spawn';
   readonly argv: readonly string[];
   constructor(argv: readonly string[], cause: string) {
-    super(`cannot run ${argv[0]}: ${cause}`,
-      `Check the provider's connection setting and that ${argv[0]} exists and is executable by the user running Terraform (xl needs root).`);
+    const prog = printable(argv[0] ?? '');
+    super(`cannot run ${prog}: ${cause.length > 200 ? `${cause.slice(0, 197)}...` : cause}`,
+      `Check the provider's \`connection\` setting and that ${prog} exists and is executable by the user running Terraform (xl needs root).`);
     this.argv = argv;
   }
 }
@@ -159,24 +188,59 @@ export class InvalidSpecError extends XenError {
   }
 }
 
+export interface HotplugTimeoutArgs {
+  kind: string;
+  path: string;
+  timeoutMs: number;
+  backendDomid: number;
+  lastState?: string;
+  hotplugStatus?: string;
+  hotplugError?: string;
+  /** The serving domain's name, when known. */
+  backendName?: string;
+  /** Its domid at the time of the error, when that is not backendDomid (it restarted: a number; it is gone: null). */
+  backendDomidNow?: number | null;
+}
+
+function hotplugHint(a: HotplugTimeoutArgs): string {
+  const name = a.backendName ?? 'the serving domain';
+  if (a.backendDomidNow === null) {
+    return `${name} no longer exists (it was domid ${a.backendDomid} when the device was attached): check \`xl list\` and \`xl dmesg\` for why it went away.`;
+  }
+  const restarted = a.backendDomidNow !== undefined && a.backendDomidNow !== a.backendDomid;
+  const now = restarted ? a.backendDomidNow! : a.backendDomid;
+  const where = now === 0 ? 'dom0' : `the driver domain ${a.backendName ? `${a.backendName} ` : ''}(domid ${now})`;
+  const moved = restarted
+    ? `${name} restarted while the device was being attached: it is domid ${now} now, not ${a.backendDomid}, so the backend ` +
+      'that was waited for is gone; run apply again to attach the device to the new instance. '
+    : '';
+  return moved +
+    `Check that \`xl devd\` is running in ${where}, that the Xen hotplug scripts (/etc/xen/scripts/${a.kind === 'vif' ? 'vif-bridge' : 'block'}) ` +
+    'and the xenstore tools are installed there, and that the bridge or backing device exists; ' +
+    `\`xenstore-ls -f ${a.path}\` shows what the backend wrote. If the backend is merely slow, raise \`hotplug_timeout\` in the provider block.`;
+}
+
 export class HotplugTimeoutError extends XenError {
   readonly code = 'hotplug_timeout';
   readonly path: string;
   readonly lastState?: string;
   readonly hotplugStatus?: string;
   readonly hotplugError?: string;
-  constructor(args: { kind: string; path: string; timeoutMs: number; backendDomid: number; lastState?: string; hotplugStatus?: string; hotplugError?: string }) {
+  readonly args: HotplugTimeoutArgs;
+  constructor(args: HotplugTimeoutArgs) {
     const seen = `state=${args.lastState ?? '(absent)'}, hotplug-status=${args.hotplugStatus ?? '(absent)'}`;
     const err = args.hotplugError ? `; the hotplug script reported: ${args.hotplugError}` : '';
-    const dd = args.backendDomid === 0 ? 'dom0' : `the driver domain (domid ${args.backendDomid})`;
-    super(`${args.kind} backend at ${args.path} did not connect within ${args.timeoutMs} ms (${seen})${err}`,
-      `Check that \`xl devd\` is running in ${dd}, that the Xen hotplug scripts (/etc/xen/scripts/${args.kind === 'vif' ? 'vif-bridge' : 'block'}) ` +
-      `and the xenstore tools are installed there, and that the bridge or backing device exists; ` +
-      `\`xenstore-ls -f ${args.path}\` shows what the backend wrote.`);
+    super(`${args.kind} backend at ${args.path} did not connect within ${formatDuration(args.timeoutMs)} (${seen})${err}`, hotplugHint(args));
+    this.args = args;
     this.path = args.path;
     this.lastState = args.lastState;
     this.hotplugStatus = args.hotplugStatus;
     this.hotplugError = args.hotplugError;
+  }
+
+  /** The same failure told with what is known now about the serving domain (its name, and its domid if it changed). */
+  withBackend(backendName: string, backendDomidNow: number | null): HotplugTimeoutError {
+    return new HotplugTimeoutError({ ...this.args, backendName, backendDomidNow: backendDomidNow === this.args.backendDomid ? undefined : backendDomidNow });
   }
 }
 

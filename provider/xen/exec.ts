@@ -42,6 +42,9 @@ function runCommand(log?: Logger): CommandRunner {
       maxBuffer: MAX_BUFFER,
       encoding: 'utf8',
       windowsHide: true,
+      // Every path xl gets is absolute; a fixed cwd keeps a relative one (or a program reading its first argument as a
+      // script) from picking up files wherever Terraform was started.
+      cwd: '/',
       signal: opts.signal,
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
     }, (error, stdout, stderr) => {

@@ -5,6 +5,7 @@
 
 import { XenError } from './errors';
 import type { RunResult } from './exec';
+import type { BoundedReadOptions } from './host-files';
 
 export interface HostRunOptions {
   timeoutMs: number;
@@ -35,8 +36,21 @@ export interface Host {
   removeFile(file: string): Promise<void>;
   /** Points `link` at `target`, replacing an existing link in one rename; makes the link's directory. */
   symlinkAtomic(target: string, link: string): Promise<void>;
-  /** The SHA-256 (hex) of a file on the host. */
-  sha256File(file: string): Promise<string>;
+  /**
+   * The text of a small one-line file the provider wrote (a journal entry), refused past opts.maxBytes; undefined when
+   * it does not exist. Over ssh blank lines are not kept, so only one-line files go through here.
+   */
+  readText(file: string, opts: BoundedReadOptions): Promise<string | undefined>;
+  /**
+   * The SHA-256 (hex) of a user's file on the host (a FLASK policy): only a regular file of at most opts.maxBytes is
+   * read, so a FIFO or a device never blocks or floods the provider. Throws UnusableFileError saying why not.
+   */
+  sha256File(file: string, opts: BoundedReadOptions): Promise<string>;
+  /**
+   * Whether a process whose argv holds these words (in order) runs on the host; undefined when this host cannot
+   * tell. Asked about the xl call of an interrupted provider, which goes on after the provider died.
+   */
+  callRunning(words: readonly string[]): Promise<boolean | undefined>;
 
   /** Releases what the host holds (the ssh connection); later calls may reopen it. */
   close(): Promise<void>;

@@ -1,12 +1,14 @@
 // The host is this machine: the provider runs in dom0 (xl://) or drives the simulated host (sim://). Commands run with
 // execFile (argv, never a shell); files are node:fs calls.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import { createRunner, type CommandRunner, type RunResult } from './exec';
 import { HostFileError, type Host, type HostRunOptions } from './host';
+import { readLocalBounded, sha256LocalBounded, type BoundedReadOptions } from './host-files';
+import { localCallRunning } from './processes';
 
 export interface LocalHostOptions {
   /** Extra environment for every command (the simulator's XEN_SIM_STATE). */
@@ -91,12 +93,16 @@ export class LocalHost implements Host {
     await fs.rename(tmp, link);
   }
 
-  async sha256File(file: string): Promise<string> {
-    try {
-      return createHash('sha256').update(await fs.readFile(file)).digest('hex');
-    } catch (e) {
-      throw new HostFileError(`cannot read ${file} on ${this.description}: ${(e as Error).message}`, `The file must exist on the dom0 where xl runs.`);
-    }
+  readText(file: string, opts: BoundedReadOptions): Promise<string | undefined> {
+    return readLocalBounded(file, opts);
+  }
+
+  sha256File(file: string, opts: BoundedReadOptions): Promise<string> {
+    return sha256LocalBounded(file, opts);
+  }
+
+  callRunning(words: readonly string[]): Promise<boolean | undefined> {
+    return localCallRunning(words);
   }
 
   async close(): Promise<void> {

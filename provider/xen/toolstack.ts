@@ -2,14 +2,19 @@
 // it over real `xl` or the simulated host (same class, different executable), on this machine or over ssh.
 
 import type { Logger } from '../log';
+import type { HostFiles } from './host-files';
 import type {
   BlockListEntry, DiskSpec, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
   NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec,
 } from './model';
 
 export interface CallOptions {
+  /**
+   * Cancels the call. A read is killed at once; a change to the host (create, attach, destroy, ...) that has already
+   * started is let finish, since killing xl half way leaves half-built domains and devices.
+   */
   signal?: AbortSignal;
-  /** Overrides the per-call default (30 s; 120 s for create). */
+  /** Overrides the per-call default (xl_timeout, 30 s; four times that for create). */
   timeoutMs?: number;
 }
 
@@ -32,6 +37,13 @@ export interface DryRunResult {
 }
 
 export type ShutdownOutcome = 'shutdown' | 'destroyed' | 'absent';
+
+/** A change to the host that a create makes, as the journal records it (see Toolstack.callWords). */
+export type CreateCall =
+  | { op: 'create'; domain: string }
+  | { op: 'network-attach'; domain: string; mac: string }
+  | { op: 'block-attach'; domain: string }
+  | { op: 'pci-assignable-add'; bdf: string };
 
 export interface WaitForBackendOptions {
   kind: 'vif' | 'vbd';
@@ -56,7 +68,23 @@ export interface Toolstack {
   readonly kind: 'xl' | 'sim';
   /** Where rendered xl.cfg files are kept. */
   readonly configDir: string;
+  /** Files on the host: the provider's own records under configDir, and user files it must read there. */
+  readonly files: HostFiles;
 
+  /** Checks that the host answers and its xl is xl (`xl info`); throws a XenError saying what is wrong otherwise. */
+  probe(opts?: CallOptions): Promise<void>;
+  /**
+   * Starts no host call from now on (each is refused with XlStoppedError) and resolves once the calls in flight have
+   * finished: used when Terraform has gone away.
+   */
+  quiesce(reason: string): Promise<void>;
+  /**
+   * Whether an xl call with these argv words (in order) is running on the host; undefined when this connection cannot
+   * tell. Asked about the call of an interrupted provider, whose xl goes on after the provider died.
+   */
+  xlRunning(words: readonly string[]): Promise<boolean | undefined>;
+  /** The argv words that identify this call in the host's process table, for xlRunning. */
+  callWords(call: CreateCall): string[];
   hostInfo(opts?: CallOptions): Promise<HostInfo>;
   flaskMode(opts?: CallOptions): Promise<FlaskMode>;
   /**
@@ -128,8 +156,6 @@ export interface Toolstack {
   /** Every PCI function of the host, from sysfs. */
   hostPciDevices(): Promise<HostPciDevice[]>;
 
-  /** SHA-256 (hex) of a file on the host, e.g. the FLASK policy `xl loadpolicy` will load. */
-  fileSha256(file: string): Promise<string>;
   /** Where the toolstack runs, for messages: "this machine" or the ssh destination. */
   readonly where: string;
   /** Releases the connection to the host (the ssh master); the provider calls it when it shuts down. */

@@ -4,6 +4,7 @@
 // a `,`, `=`, quote or newline into a spec is refused rather than escaped.
 
 import { isIP } from 'node:net';
+import { CONNECTION_CHOICES, parseSshUrl } from './ssh/settings';
 import {
   DISK_BACKEND_TYPES, DISK_FORMATS, SHUTDOWN_ACTIONS, type DiskSpec, type DomainSpec, type PciSpec, type VifSpec,
 } from './model';
@@ -178,9 +179,93 @@ export function checkUuid(v: string): Check {
 
 export function checkCmdline(v: string): Check { return checkCfgString(v, 1024); }
 
+/**
+ * xl.cfg(5): HVM takes a firmware name or "PATH" ("Load the specified file as firmware for the guest"); PV and PVH take
+ * only pvgrub32/pvgrub64, which xl turns into kernel=XENFIRMWAREDIR/pvgrubNN.bin (xl_parse.c refuses anything else).
+ */
 export function checkFirmware(v: string, type: DomainSpec['type']): Check {
-  const allowed = type === 'hvm' ? ['bios', 'uefi', 'seabios', 'rombios', 'ovmf'] : ['pvgrub32', 'pvgrub64'];
-  return checkEnum(v, allowed);
+  if (type === 'hvm') return v.startsWith('/') ? checkAbsolutePath(v) : checkEnum(v, ['bios', 'uefi', 'seabios', 'rombios', 'ovmf']);
+  if (v.startsWith('/')) {
+    return `"${printable(v)}" is a path: for ${type.toUpperCase()} guests xl takes only firmware = "pvgrub32" or "pvgrub64" ` +
+      '(a firmware path is an HVM option); to boot a PV-GRUB image of your own, give its path as kernel instead';
+  }
+  return checkEnum(v, ['pvgrub32', 'pvgrub64']);
+}
+
+/** Domain-0 is the host's control domain: no resource may create, import, replace or destroy it. */
+export function checkNotDom0(name: string): Check {
+  if (name === 'Domain-0') {
+    return '"Domain-0" is dom0, the host\'s control domain: it cannot be created, imported, replaced or destroyed by a resource ' +
+      '(read it with the xen_domain data source instead)';
+  }
+  return undefined;
+}
+
+const KERNEL_FILESYSTEMS = ['/proc', '/sys', '/dev'];
+
+/** The provider's config directory: absolute, normalised, and on a real filesystem (not /proc, /sys or /dev). */
+export function checkConfigDir(p: string): Check {
+  const c = checkAbsolutePath(p);
+  if (c) return c;
+  if (p === '/') return 'must not be the root directory: use a directory of its own, e.g. /var/lib/terraform-provider-xen/configs';
+  if (p.includes('//') || p.endsWith('/')) {
+    return `"${p}" is not written in normal form: use "${p.replace(/\/+/g, '/').replace(/\/$/, '')}"`;
+  }
+  const under = KERNEL_FILESYSTEMS.find((k) => p === k || p.startsWith(`${k}/`));
+  if (under) return `"${p}" is under ${under}, a kernel filesystem where files cannot be kept: use a directory such as /var/lib/terraform-provider-xen/configs`;
+  return undefined;
+}
+
+/** What a connection URL may hold before its scheme is even looked at. */
+export const MAX_CONNECTION_LENGTH = 4096;
+
+function checkUrlText(v: string): Check {
+  if (v.length > MAX_CONNECTION_LENGTH) return `is ${v.length} characters long; a connection is at most ${MAX_CONNECTION_LENGTH} (got "${printable(v)}")`;
+  if (/[\x00-\x1f\x7f]/.test(v)) return `"${printable(v)}" contains a control character (NUL, newline or similar), which no path or host name can hold`;
+  return undefined;
+}
+
+/** A file name xl is installed under: xl itself, or a versioned xl (xl-4.17). */
+const XL_NAME = /^xl([.-][A-Za-z0-9._-]+)?$/;
+
+/** The path in xl://PATH: absolute, normal form, each component at most 255 bytes, and named like xl. */
+export function checkXlPath(p: string): Check {
+  if (!p.startsWith('/')) return `"${printable(p)}" must name xl by absolute path, e.g. xl:///usr/sbin/xl`;
+  const c = checkAbsolutePath(p);
+  if (c) return c;
+  if (p.includes('//') || p.endsWith('/')) return `"${p}" is not written in normal form`;
+  if (p.split('/').some((seg) => Buffer.byteLength(seg) > 255)) return `"${printable(p)}" has a path component longer than 255 bytes`;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  if (!XL_NAME.test(base)) {
+    return `"${p}" is not xl: the xl:// connection runs the program it names with xl's subcommands as arguments, so it must be xl itself ` +
+      '(a file named xl, e.g. xl:///usr/sbin/xl)';
+  }
+  return undefined;
+}
+
+/**
+ * `xl:///usr/sbin/xl` (that xl on this dom0), `ssh://USER@HOST[:PORT]/usr/sbin/xl` (xl on a dom0 reached over ssh) or
+ * `sim://DIR` (the simulated host); checked before anything is run, so a hostile or mistyped value is explained on the
+ * `connection` attribute and never reaches a spawn.
+ */
+export function checkConnection(v: string): Check {
+  const t = checkUrlText(v);
+  if (t) return t;
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(v);
+  const usage = `use ${CONNECTION_CHOICES}`;
+  if (!m) return `"${printable(v)}" is not a connection URL: ${usage}`;
+  const scheme = m[1].toLowerCase();
+  if (scheme === 'xl') return checkXlPath(m[2]);
+  if (scheme === 'ssh') {
+    const t = parseSshUrl(v);
+    return 'message' in t ? t.message : checkXlPath(t.xl);
+  }
+  if (scheme === 'sim') {
+    if (m[2] === '') return `"${printable(v)}" names no state directory: ${usage}`;
+    if (m[2].split('/').some((seg) => Buffer.byteLength(seg) > 255)) return `"${printable(v)}" has a path component longer than 255 bytes`;
+    return undefined;
+  }
+  return `scheme "${printable(m[1])}://" is not supported: ${usage}`;
 }
 
 export interface FieldProblem { field: string; message: string }

@@ -7,10 +7,13 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
 import {
-  InvalidSpecError, NoSuchDomainError, XlFailed, XlOutputError, XlTimeoutError, mapXlFailure, type XlCallInfo,
+  InvalidSpecError, NoSuchDomainError, XlAbortedError, XlFailed, XlOutputError, XlSpawnError, XlTimeoutError, mapXlFailure, type XlCallInfo,
 } from './errors';
+import { CallGate } from './call-gate';
 import type { RunResult } from './exec';
 import type { Host } from './host';
+import { hostFiles, type HostFiles } from './host-files';
+import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { waitForBackend } from './hotplug';
 import type {
   BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice, NetworkListEntry,
@@ -23,19 +26,27 @@ import {
 import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
 import { readHostPciDevices } from './sysfs';
 import {
-  ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateResult, type DryRunResult, type ShutdownOutcome,
+  ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
   type Toolstack, type WaitForBackendOptions,
 } from './toolstack';
-import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkVcpus, checkVdev, normalizeBdf } from './validate';
+import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf, printable } from './validate';
 
 export interface Timeouts {
-  /** Default per-call timeout; 30 s. */
+  /** Default per-call timeout: the provider's xl_timeout, 30 s unless set. */
   defaultMs: number;
-  /** `xl create`; 120 s. */
+  /** `xl create` builds and boots a domain: four times xl_timeout, 120 s unless set. */
   createMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { defaultMs: 30_000, createMs: 120_000 };
+/** How much longer than other calls `xl create` may take. */
+export const CREATE_TIMEOUT_FACTOR = 4;
+
+export const DEFAULT_TIMEOUTS: Timeouts = { defaultMs: 30_000, createMs: CREATE_TIMEOUT_FACTOR * 30_000 };
+
+/** The per-call timeouts for an xl_timeout setting. */
+export function timeoutsFor(xlTimeoutMs: number): Timeouts {
+  return { defaultMs: xlTimeoutMs, createMs: CREATE_TIMEOUT_FACTOR * xlTimeoutMs };
+}
 
 export interface XlToolstackOptions {
   kind: 'xl' | 'sim';
@@ -54,6 +65,13 @@ export interface XlToolstackOptions {
   log?: Logger;
   /** How long listings (list -l, list, pci-assignable-list) are reused; mutations through this object clear them. */
   readCacheMs?: number;
+}
+
+interface XlCallOptions extends CallOptions {
+  domain?: string;
+  device?: string;
+  /** The call changes the host: once started it runs to the end even if the signal aborts (see CallOptions.signal). */
+  change?: boolean;
 }
 
 interface Cached<T> { until: number; value: Promise<T> }
@@ -76,10 +94,38 @@ function assertName(field: string, name: string): void {
   if (c && name !== 'Domain-0') throw new InvalidSpecError(field, c);
 }
 
+/** Creating, destroying or shutting down dom0 is refused here too, whatever a resource let through. */
+function assertNotDom0(field: string, name: string): void {
+  assertName(field, name);
+  const c = checkNotDom0(name);
+  if (c) throw new InvalidSpecError(field, c);
+}
+
+/** A path given to xl as an argument: absolute, so xl can never read it as an option or relative to its cwd. */
+function argPath(field: string, p: string): string {
+  const c = checkAbsolutePath(p);
+  if (c) throw new InvalidSpecError(field, c);
+  return p;
+}
+
+/** What a failed configure-time `xl info` means for the connection the user wrote. */
+function explainProbeFailure(e: Error, xl: string, where: string): Error {
+  if (e instanceof XlSpawnError) return new XlNotFoundError(where, xl, e.message);
+  if (e instanceof XlOutputError) return new NotXlError(where, xl, `printed something else (${e.message})`);
+  if (e instanceof XlFailed) {
+    if (e.exitCode === 126 || e.exitCode === 127) return new XlNotFoundError(where, xl, e.stderr.trim().split('\n')[0] || `exit ${e.exitCode}`);
+    // xl that cannot reach the hypervisor still says so through libxl; a program that says nothing of the kind is not xl.
+    if (!/libxl|xc: |xenctrl|xl context|privcmd|xenstore/i.test(e.stderr)) return new NotXlError(where, xl, `failed without any libxl message (${e.message})`);
+  }
+  return e;
+}
+
 export class XlToolstack implements Toolstack {
   readonly kind: 'xl' | 'sim';
   readonly configDir: string;
+  readonly files: HostFiles;
   private readonly o: XlToolstackOptions;
+  private readonly gate = new CallGate();
   private readonly timeouts: Timeouts;
   private readonly host: Host;
   private readonly log?: Logger;
@@ -90,7 +136,11 @@ export class XlToolstack implements Toolstack {
   constructor(opts: XlToolstackOptions) {
     this.o = opts;
     this.kind = opts.kind;
+    // Config files are passed to xl by path: a relative directory would be resolved against xl's cwd.
+    const c = checkAbsolutePath(opts.configDir);
+    if (c) throw new InvalidSpecError('config_dir', c);
     this.configDir = opts.configDir;
+    this.files = hostFiles(opts.host);
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.log = opts.log;
     this.host = opts.host;
@@ -99,16 +149,60 @@ export class XlToolstack implements Toolstack {
 
   // ---- plumbing ----
 
-  private async exec(prefix: readonly string[], args: string[], opts: CallOptions & { domain?: string } = {}, timeoutMs?: number): Promise<RunResult> {
-    return this.host.run([...prefix, ...args], {
-      timeoutMs: opts.timeoutMs ?? timeoutMs ?? this.timeouts.defaultMs,
-      signal: opts.signal,
-      domain: opts.domain,
-    });
+  private async exec(prefix: readonly string[], args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
+    const argv = [...prefix, ...args];
+    if (opts.signal?.aborted) throw new XlAbortedError(argv);
+    this.gate.enter(argv);
+    try {
+      return await this.host.run(argv, {
+        timeoutMs: opts.timeoutMs ?? timeoutMs ?? this.timeouts.defaultMs,
+        // A change that has started is not killed half way (a half-built domain is worse than a late answer).
+        signal: opts.change ? undefined : opts.signal,
+        domain: opts.domain,
+      });
+    } finally {
+      this.gate.leave();
+    }
+  }
+
+  /** A call that changes the host. */
+  private change(args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
+    return this.xl(args, { ...opts, change: true }, timeoutMs);
+  }
+
+  async quiesce(reason: string): Promise<void> {
+    await this.gate.stop(reason);
+  }
+
+  callWords(call: CreateCall): string[] {
+    switch (call.op) {
+      case 'create': return ['create', path.join(this.configDir, `${call.domain}.cfg`)];
+      case 'network-attach': return ['network-attach', call.domain, `mac=${call.mac.toLowerCase()}`];
+      case 'block-attach': return ['block-attach', call.domain];
+      case 'pci-assignable-add': return ['pci-assignable-add', normalizeBdf(call.bdf)];
+    }
+  }
+
+  xlRunning(words: readonly string[]): Promise<boolean | undefined> {
+    return this.host.callRunning(words);
+  }
+
+  /**
+   * Checks at configure time that the host is there and its xl is xl: over ssh this opens the connection, so a host
+   * key, login or network problem is reported before anything is planned. The `xl info` it runs is the one every plan
+   * reads anyway (cached for the process).
+   */
+  async probe(opts: CallOptions = {}): Promise<void> {
+    if (this.kind !== 'xl') return;
+    try {
+      await this.hostInfo(opts);
+    } catch (e) {
+      throw explainProbeFailure(e as Error, this.o.xl[0] ?? '', this.where);
+    }
   }
 
   /** Runs xl and throws the mapped error on a non-zero exit. */
-  private async xl(args: string[], opts: CallOptions & { domain?: string; device?: string } = {}, timeoutMs?: number): Promise<RunResult> {
+  private async xl(args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
     const r = await this.exec(this.o.xl, args, opts, timeoutMs);
     if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(args, r, opts));
     return r;
@@ -203,13 +297,11 @@ export class XlToolstack implements Toolstack {
   }
 
   async loadPolicy(file: string, opts: CallOptions = {}): Promise<void> {
-    const c = checkAbsolutePath(file);
-    if (c) throw new InvalidSpecError('policy_file', c);
-    await this.mutate(() => this.xl(['loadpolicy', file], opts));
+    await this.mutate(() => this.change(['loadpolicy', argPath('policy_file', file)], opts));
   }
 
   async setEnforce(mode: 'enforcing' | 'permissive', opts: CallOptions = {}): Promise<void> {
-    await this.mutate(() => this.xl(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
+    await this.mutate(() => this.change(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
   }
 
   hostPciDevices(): Promise<HostPciDevice[]> {
@@ -220,12 +312,6 @@ export class XlToolstack implements Toolstack {
       await this.hostInfo();
       return readHostPciDevices(this.host, this.o.sysfsRoot);
     });
-  }
-
-  fileSha256(file: string): Promise<string> {
-    const c = checkAbsolutePath(file);
-    if (c) throw new InvalidSpecError('policy_file', c);
-    return this.host.sha256File(file);
   }
 
   /** Where the toolstack runs, for messages. */
@@ -272,16 +358,17 @@ export class XlToolstack implements Toolstack {
 
   private async writeConfig(fileName: string, text: string): Promise<string> {
     const file = path.join(this.configDir, fileName);
-    await this.host.writeFileAtomic(file, text);
+    await this.files.write(file, text);
     return file;
   }
 
   async createDomain(spec: DomainSpec, opts: CallOptions = {}): Promise<CreateResult> {
+    assertNotDom0('name', spec.name);
     const text = renderXlConfig(spec);
     const configFile = await this.writeConfig(`${spec.name}.cfg`, text);
     return this.mutate(async () => {
       this.log?.info('creating domain', { domain: spec.name, config: configFile });
-      const r = await this.xl(['create', configFile], { ...opts, domain: spec.name }, this.timeouts.createMs);
+      const r = await this.change(['create', argPath('config_dir', configFile)], { ...opts, domain: spec.name }, this.timeouts.createMs);
       const warnings = this.warnings(r.stderr);
       for (const w of warnings) this.log?.warn('libxl warning during create', { domain: spec.name, warning: w });
       const domid = parseDomid((await this.xl(['domid', spec.name], { ...opts, domain: spec.name })).stdout);
@@ -290,22 +377,23 @@ export class XlToolstack implements Toolstack {
   }
 
   async dryRun(spec: DomainSpec, opts: CallOptions = {}): Promise<DryRunResult> {
+    assertNotDom0('name', spec.name);
     const configText = renderXlConfig(spec);
     const file = await this.writeConfig(`.dryrun-${spec.name}-${randomBytes(4).toString('hex')}.cfg`, configText);
     try {
-      const r = await this.xl(['create', '-n', file], { ...opts, domain: spec.name });
+      const r = await this.xl(['create', '-n', argPath('config_dir', file)], { ...opts, domain: spec.name });
       const config = parseCreateDryRun(r.stdout);
       return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
     } finally {
-      await this.host.removeFile(file).catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
+      await this.files.remove(file).catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
     }
   }
 
   async shutdownDomain(name: string, opts: CallOptions & { timeoutMs: number }): Promise<ShutdownOutcome> {
-    assertName('name', name);
+    assertNotDom0('name', name);
     return this.mutate(async () => {
       try {
-        await this.xl(['shutdown', '-w', name], { ...opts, domain: name });
+        await this.change(['shutdown', '-w', name], { ...opts, domain: name });
         return 'shutdown';
       } catch (e) {
         if (e instanceof NoSuchDomainError) return 'absent';
@@ -313,7 +401,7 @@ export class XlToolstack implements Toolstack {
         this.log?.warn('graceful shutdown failed; destroying', { domain: name, error: (e as Error).message });
       }
       try {
-        await this.xl(['destroy', name], { signal: opts.signal, domain: name });
+        await this.change(['destroy', name], { signal: opts.signal, domain: name });
         return 'destroyed';
       } catch (e) {
         if (e instanceof NoSuchDomainError) return 'absent';
@@ -323,10 +411,10 @@ export class XlToolstack implements Toolstack {
   }
 
   async destroyDomain(name: string, opts: CallOptions = {}): Promise<void> {
-    assertName('name', name);
+    assertNotDom0('name', name);
     await this.mutate(async () => {
       try {
-        await this.xl(['destroy', name], { ...opts, domain: name });
+        await this.change(['destroy', name], { ...opts, domain: name });
       } catch (e) {
         if (!(e instanceof NoSuchDomainError)) throw e;
       }
@@ -337,14 +425,14 @@ export class XlToolstack implements Toolstack {
     assertName('name', name);
     const c = checkInteger(mib, 1, 16 * 1024 * 1024, ' MiB');
     if (c) throw new InvalidSpecError('memory', c);
-    await this.mutate(() => this.xl(['mem-set', name, String(mib)], { ...opts, domain: name }));
+    await this.mutate(() => this.change(['mem-set', name, String(mib)], { ...opts, domain: name }));
   }
 
   async vcpuSet(name: string, vcpus: number, opts: CallOptions = {}): Promise<void> {
     assertName('name', name);
     const c = checkVcpus(vcpus);
     if (c) throw new InvalidSpecError('vcpus', c);
-    await this.mutate(() => this.xl(['vcpu-set', name, String(vcpus)], { ...opts, domain: name }));
+    await this.mutate(() => this.change(['vcpu-set', name, String(vcpus)], { ...opts, domain: name }));
   }
 
   // ---- PCI ----
@@ -361,12 +449,12 @@ export class XlToolstack implements Toolstack {
 
   async pciAssignableAdd(bdf: string, opts: CallOptions = {}): Promise<void> {
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.xl(['pci-assignable-add', b], { ...opts, device: b }));
+    await this.mutate(() => this.change(['pci-assignable-add', b], { ...opts, device: b }));
   }
 
   async pciAssignableRemove(bdf: string, opts: CallOptions & { rebind?: boolean } = {}): Promise<void> {
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.xl(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }));
+    await this.mutate(() => this.change(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }));
   }
 
   async pciList(domain: string, opts: CallOptions = {}): Promise<PciListEntry[]> {
@@ -377,13 +465,13 @@ export class XlToolstack implements Toolstack {
   async pciAttach(domain: string, spec: PciSpec, opts: CallOptions = {}): Promise<void> {
     assertName('domain', domain);
     const s = renderPciSpec(spec);
-    await this.mutate(() => this.xl(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }));
+    await this.mutate(() => this.change(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }));
   }
 
   async pciDetach(domain: string, bdf: string, opts: CallOptions = {}): Promise<void> {
     assertName('domain', domain);
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.xl(['pci-detach', domain, b], { ...opts, domain, device: b }));
+    await this.mutate(() => this.change(['pci-detach', domain, b], { ...opts, domain, device: b }));
   }
 
   // ---- vifs and disks ----
@@ -399,7 +487,7 @@ export class XlToolstack implements Toolstack {
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.networkList(domain, opts)).map((n) => n.devid));
       try {
-        await this.xl(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+        await this.change(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
       } catch (e) {
         // libxl gives up waiting for a backend that does not answer yet but leaves the frontend half made (seen on
         // real Xen: `unable to add device`, then the vif in network-list); a retry would add a second one.
@@ -436,7 +524,7 @@ export class XlToolstack implements Toolstack {
     const c = checkInteger(devid, 0, 65535);
     if (c) throw new InvalidSpecError('devid', c);
     await this.withDomainLock(domain, () => this.mutate(() =>
-      this.xl(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` })));
+      this.change(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` })));
   }
 
   async blockList(domain: string, opts: CallOptions = {}): Promise<BlockListEntry[]> {
@@ -450,7 +538,7 @@ export class XlToolstack implements Toolstack {
     return this.withDomainLock(domain, () => this.mutate(async () => {
       const before = new Set((await this.blockList(domain, opts)).map((b) => b.vdev));
       try {
-        await this.xl(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+        await this.change(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
       } catch (e) {
         await this.removeLeftovers(domain, 'vbd', before, opts);
         throw e;
@@ -469,7 +557,7 @@ export class XlToolstack implements Toolstack {
     const c = checkVdev(vdev);
     if (c) throw new InvalidSpecError('vdev', c);
     await this.withDomainLock(domain, () => this.mutate(() =>
-      this.xl(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
+      this.change(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
   }
 
   // ---- xenstore ----

@@ -281,7 +281,7 @@ describe('xen_vif and xen_disk', () => {
     expect(repaired.backend_domid).not.toBe(again.backend_domid);
     const rows = host.xl('network-list', 'web').trim().split('\n').slice(1);
     expect(rows).toHaveLength(1); // the dead frontend was detached, not left behind
-  });
+  }, 120_000); // eleven plan/apply rounds: past 60 s when the kill sweep shares the machine's two cores
 
   test('vif: a driver domain without xl devd times out with the explanation and leaves nothing attached', async () => {
     const host = simHost();

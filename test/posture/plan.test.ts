@@ -138,6 +138,11 @@ resource "xen_driver_domain" "thief" {
     permissive = true
   }
 }
+# Already held by pciback (stordd has it): brought under Terraform by import, not created.
+import {
+  to = xen_pci_assignable.sata
+  id = "0000:00:1f.2"
+}
 resource "xen_pci_assignable" "sata" {
   bdf          = "00:1f.2"
   strict_reset = false

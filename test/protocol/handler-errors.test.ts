@@ -38,6 +38,7 @@ const service: ProviderService = {
     },
   },
   stop: () => undefined,
+  close: async () => undefined,
 };
 
 beforeAll(async () => {

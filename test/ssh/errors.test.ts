@@ -8,7 +8,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticsError, TerraformSession, type Diag } from '../support/lifecycle';
 import { providerConfig, sshSimHost, type SimHost } from '../support/sim';
-import { sshdForSuite } from '../support/sshd';
+import { sshdForSuite, userDir } from '../support/sshd';
 
 jest.setTimeout(60_000);
 
@@ -144,9 +144,23 @@ describe('xl on dom0', () => {
   test('a program that is not xl', async () => {
     const host = sshSimHost(server(), { login: 'shell' });
     const tf = await start();
-    const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, '$1/bin/true') });
+    // Named xl (a path not named like xl is refused before any ssh), but it prints something else.
+    const fake = path.join(userDir(server(), path.join(server().dir, 'notxl')), 'xl');
+    writeFileSync(fake, '#!/bin/sh\necho "hello from a script"\n');
+    chmodSync(fake, 0o755);
+    const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, `$1${fake}`) });
     expect(d.summary).toBe('Not xl');
-    expect(d.detail).toMatch(/\/bin\/true on .* does not behave like xl/);
+    expect(d.detail).toMatch(/notxl\/xl on .* does not behave like xl/);
+  });
+
+  test('a path not named like xl is refused before anything is run', async () => {
+    const host = sshSimHost(server(), { login: 'shell' });
+    const tf = await start();
+    const logins = server().logins();
+    const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, '$1/bin/true') });
+    expect(d.path).toBe('connection');
+    expect(d.detail).toMatch(/"\/bin\/true" is not xl/);
+    expect(server().logins()).toBe(logins);
   });
 
   test('a plain shell login (no forced command) drives dom0 with the same commands, sysfs read from the real /sys', async () => {

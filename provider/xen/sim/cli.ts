@@ -7,10 +7,11 @@ import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from '
 import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
 import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
+import { readFileSync } from 'node:fs';
 import { Ctx, SimIo, XlExit } from './context';
 import { InventoryError } from './inventory';
 import { LockTimeoutError } from './lock';
-import { StateError } from './state';
+import { KillPhase, StateError } from './state';
 
 type Command = (ctx: Ctx, args: string[]) => Promise<number>;
 
@@ -75,6 +76,48 @@ async function applyFaults(ctx: Ctx, sub: string): Promise<number | null> {
   return fault.exitCode ?? (sub === 'create' ? 3 : 1);
 }
 
+/** Commands that change the host: a kill-caller fault strikes only these (`create -n` changes nothing). */
+function changesHost(sub: string, args: string[]): boolean {
+  return !(sub === 'create' && args.some((a) => /^-[a-zA-Z]*n/.test(a)));
+}
+
+/**
+ * A kill-caller fault matching this command, used up under the lock (its skip count first): the test's stand-in for
+ * the provider being SIGKILLed at a chosen moment of a chosen operation.
+ */
+async function takeKillFault(ctx: Ctx, sub: string, args: string[]): Promise<KillPhase | undefined> {
+  const s = await ctx.load();
+  const matches = (subs: string) => subs.split(',').includes(sub);
+  if (!changesHost(sub, args) || !s.faults.some((f) => f.kind === 'kill-caller' && matches(f.subcommand))) return undefined;
+  return ctx.mutate((st) => {
+    const i = st.faults.findIndex((f) => f.kind === 'kill-caller' && matches(f.subcommand));
+    if (i < 0) return undefined;
+    const f = st.faults[i];
+    if ((f.skip ?? 0) > 0) {
+      f.skip = (f.skip ?? 0) - 1;
+      return undefined;
+    }
+    st.faults.splice(i, 1);
+    return f.phase ?? 'before';
+  });
+}
+
+/** SIGKILLs the process that ran this command, if it is the provider (never a test runner or a shell). */
+function killCaller(io: SimIo): void {
+  const ppid = process.ppid;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    /* no /proc: nothing to check against, so nothing is killed */
+  }
+  if (!/terraform-provider-xen/.test(cmdline) || /__xl-sim/.test(cmdline)) {
+    io.stderr(`xl-sim: kill-caller: the caller (pid ${ppid}) is not the provider; not killed\n`);
+    return;
+  }
+  process.kill(ppid, 'SIGKILL');
+}
+
 function optionsThenCommand(argv: string[]): { sub: string | undefined; args: string[] } {
   // xl's own global options come before the subcommand: -v, -N (dry run), -f (force), -t.
   let i = 0;
@@ -102,11 +145,24 @@ export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const ctx = new Ctx(dir, env, io);
   try {
+    let kill: KillPhase | undefined;
     if (!name!.startsWith('sim-')) {
       const failed = await applyFaults(ctx, name!);
       if (failed !== null) return failed;
+      kill = isXenstore ? undefined : await takeKillFault(ctx, name!, args);
     }
-    return await command(ctx, isXenstore ? argv.slice(1) : args);
+    if (kill === 'before') {
+      killCaller(io);
+      return 137;
+    }
+    ctx.killedHalfway = kill === 'during';
+    const code = await command(ctx, isXenstore ? argv.slice(1) : args);
+    if (kill !== undefined) {
+      killCaller(io);
+      // The xl killed half way never reports; the one killed after its work is done has nobody to report to.
+      if (kill === 'during') return 137;
+    }
+    return code;
   } catch (e) {
     if (e instanceof XlExit) {
       io.stderr(e.stderrText);

@@ -30,7 +30,7 @@ export async function cmdNetworkAttach(ctx: Ctx, args: string[]): Promise<number
       throw new XlExit(1, 'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_nic_add failed.\n');
     }
     const devid = d.nics.reduce((m, n) => Math.max(m, n.devid + 1), 0);
-    d.nics.push({ ...spec, devid, mac: spec.mac ?? randomMac(), backendDomid: be.domid, attachedAt: now });
+    d.nics.push({ ...spec, devid, mac: spec.mac ?? randomMac(), backendDomid: be.domid, attachedAt: now, ...(ctx.killedHalfway ? { hotplugStalled: true } : {}) });
     if (d.staleJsonVifs) {
       d.staleJsonVifs = d.staleJsonVifs.filter((x) => x !== devid);
       if (d.staleJsonVifs.length === 0) delete d.staleJsonVifs;
@@ -115,7 +115,7 @@ export async function cmdBlockAttach(ctx: Ctx, args: string[]): Promise<number> 
           'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_disk_add failed.\n',
       );
     }
-    const disk: DiskDevice = { ...spec, devid, backendDomid: be.domid, attachedAt: now };
+    const disk: DiskDevice = { ...spec, devid, backendDomid: be.domid, attachedAt: now, ...(ctx.killedHalfway ? { hotplugStalled: true } : {}) };
     d.disks.push(disk);
   });
   return 0;

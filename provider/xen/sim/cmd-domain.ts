@@ -35,7 +35,8 @@ export async function cmdCreate(ctx: Ctx, args: string[]): Promise<number> {
     ctx.out(yajlFormat(domainConfigJson(spec)) + '\n');
     return 0;
   }
-  const r = await ctx.mutate((s) => createDomain(s, spec, { paused: opts.has('p') }, ctx.now()));
+  // libxl builds a domain paused and unpauses it last: an xl killed half way leaves it paused.
+  const r = await ctx.mutate((s) => createDomain(s, spec, { paused: opts.has('p') || ctx.killedHalfway }, ctx.now()));
   ctx.err(r.stderr);
   return r.ok ? 0 : 3;
 }

@@ -7,6 +7,7 @@ import { Fault } from './state';
 const SIM_USAGE =
   'Usage: xl sim-fault fail-once <subcommand> [exit code] [message]\n' +
   '       xl sim-fault hang <subcommand> [seconds]\n' +
+  '       xl sim-fault kill-caller <subcommand[,subcommand...]> before|during|after [skip]\n' +
   '       xl sim-fault clear | list\n' +
   '       xl sim-crash <domain>\n' +
   '       xl sim-devd <domain> stop|start\n' +
@@ -26,9 +27,15 @@ export async function cmdSimFault(ctx: Ctx, args: string[]): Promise<number> {
     ctx.out(s.faults.map((f) => JSON.stringify(f) + '\n').join(''));
     return 0;
   }
-  if ((verb !== 'fail-once' && verb !== 'hang') || !sub) throw new XlExit(2, SIM_USAGE);
+  if ((verb !== 'fail-once' && verb !== 'hang' && verb !== 'kill-caller') || !sub) throw new XlExit(2, SIM_USAGE);
   const fault: Fault = { kind: verb, subcommand: sub };
-  if (verb === 'fail-once') {
+  if (verb === 'kill-caller') {
+    if (a !== 'before' && a !== 'during' && a !== 'after') throw new XlExit(2, SIM_USAGE);
+    fault.phase = a;
+    const skip = more[0] ?? '0';
+    if (!/^[0-9]+$/.test(skip)) throw new XlExit(2, `sim-fault: skip must be a whole number, got ${skip}\n`);
+    fault.skip = Number(skip);
+  } else if (verb === 'fail-once') {
     if (a !== undefined) {
       if (!/^[0-9]+$/.test(a) || Number(a) > 255) throw new XlExit(2, `sim-fault: exit code must be 0..255, got ${a}\n`);
       fault.exitCode = Number(a);

@@ -1,6 +1,6 @@
 // What every simulated command gets: its output streams, the state store, the clock, and xl's shared error texts.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { DEMO_INVENTORY, Inventory, validateInventory } from './inventory';
 import { SimDomain, SimState, StateStore } from './state';
 import { syncSysfs } from './sysfs';
@@ -19,6 +19,11 @@ export class XlExit extends Error {
 
 export class Ctx {
   readonly store: StateStore;
+  /**
+   * Set by a kill-caller fault in its "during" phase: this command is the xl that gets killed half way, so it leaves
+   * what a killed xl leaves (a domain still paused, a device whose hotplug never ran).
+   */
+  killedHalfway = false;
 
   constructor(
     readonly dir: string,
@@ -46,13 +51,7 @@ export class Ctx {
   inventory(): Inventory {
     const file = this.env.XEN_SIM_INVENTORY;
     if (!file) return structuredClone(DEMO_INVENTORY);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new XlExit(1, `xl-sim: cannot read inventory ${file}: ${(e as Error).message}\n`);
-    }
-    return validateInventory(parsed, file);
+    return validateInventory(parseInventoryText(readInventory(file), file), file);
   }
 
   async load(): Promise<SimState> {
@@ -133,4 +132,56 @@ export function resetWarning(s: SimState, bdf: string): string {
   return f && f.reset_method === 'none'
     ? `libxl: error: libxl_pci.c:1573:libxl__device_pci_reset: The kernel doesn't support reset from sysfs for PCI device ${bdf}\n`
     : '';
+}
+
+/** An inventory describes a host in a few KiB; a file this large is not one. */
+export const MAX_INVENTORY_BYTES = 1024 * 1024;
+
+/**
+ * Reads the inventory file: a regular file of at most MAX_INVENTORY_BYTES, opened without blocking (a FIFO would
+ * block an ordinary open). Errors never quote the file's content: the path may point at anything on the machine.
+ */
+export function readInventory(file: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new XlExit(1, `xl-sim: cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? 'cannot open it'}\n`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new XlExit(1, `xl-sim: cannot read inventory ${file}: not a regular file\n`);
+    if (st.size > MAX_INVENTORY_BYTES) throw new XlExit(1, `xl-sim: cannot read inventory ${file}: ${st.size} bytes, more than the ${MAX_INVENTORY_BYTES} an inventory may have\n`);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** JSON.parse, with an error that says where the text stops being JSON but not what it says. */
+export function parseInventoryText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    let where = '';
+    if (m) {
+      const before = text.slice(0, Number(m[1]));
+      const line = before.split('\n').length;
+      where = ` at line ${line}, column ${Number(m[1]) - before.lastIndexOf('\n')}`;
+    } else if (/end of JSON input/.test((e as Error).message)) {
+      where = ': it ends too early';
+    } else if (!/^\s*[[{]/.test(text)) {
+      where = ': it does not start with { (an object)';
+    }
+    throw new XlExit(1, `xl-sim: cannot read inventory ${file}: not valid JSON${where} (see docs/simulated-host.md for the format)\n`);
+  }
 }

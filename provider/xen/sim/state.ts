@@ -19,6 +19,8 @@ export interface NicDevice extends NicSpec {
   attachedAt: number;
   /** The backend domain crashed or was destroyed: no backend node, the frontend is Closed (6). */
   backendGone?: boolean;
+  /** The xl that attached it was killed before the hotplug ran: the backend waits in InitWait forever. */
+  hotplugStalled?: boolean;
 }
 
 export interface DiskDevice extends DiskSpec {
@@ -26,6 +28,7 @@ export interface DiskDevice extends DiskSpec {
   backendDomid: number;
   attachedAt: number;
   backendGone?: boolean;
+  hotplugStalled?: boolean;
 }
 
 export interface SimDomain {
@@ -63,13 +66,19 @@ export interface PciState {
   savedDriver?: string | null;
 }
 
-export type FaultKind = 'fail-once' | 'hang';
+export type FaultKind = 'fail-once' | 'hang' | 'kill-caller';
+/** Where a kill-caller fault strikes: before the command does anything, half way through it, or after it. */
+export type KillPhase = 'before' | 'during' | 'after';
 export interface Fault {
   kind: FaultKind;
+  /** One subcommand, or for kill-caller a comma-separated list. */
   subcommand: string;
   exitCode?: number;
   message?: string;
   seconds?: number;
+  phase?: KillPhase;
+  /** kill-caller: matching invocations still to let through before it strikes. */
+  skip?: number;
 }
 
 export interface SimState {

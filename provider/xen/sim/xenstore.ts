@@ -56,7 +56,7 @@ export function backendStatus(s: SimState, dev: NicDevice | DiskDevice, now: num
   if (dev.backendGone) return { backendState: XenbusState.Closed, frontendState: XenbusState.Closed, hotplugConnected: false };
   const be = domainById(s, dev.backendDomid);
   if (!be) return { backendState: XenbusState.Closed, frontendState: XenbusState.Closed, hotplugConnected: false };
-  const answering = be.domid === 0 || be.devdRunning;
+  const answering = !dev.hotplugStalled && (be.domid === 0 || be.devdRunning);
   const since = Math.max(dev.attachedAt, be.domid === 0 ? 0 : be.devdSince);
   if (answering && now >= since + s.inventory.hotplug_delay_ms) {
     return { backendState: XenbusState.Connected, frontendState: XenbusState.Connected, hotplugConnected: true };

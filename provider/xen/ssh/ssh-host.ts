@@ -6,7 +6,8 @@
 //   ls -1 DIR                      grep -sH . FILE...         ls -l LINK...
 //   mkdir -p -m 700 DIR            mkdir -p DIR               tee TMP   (file content on stdin, stdout ignored)
 //   chmod 600 TMP                  mv -f TMP FILE             rm -f FILE
-//   ln -s TARGET TMP               sha256sum FILE
+//   ln -s TARGET TMP               sha256sum FILE             ls -l FILE (a policy file: its kind and size)
+//   ls -1 JOURNAL_DIR              grep -sH . JOURNAL_FILE    (the crash journal under CONFIG_DIR/journal)
 //
 // each optionally after `sudo -n` (ssh.sudo). What dom0 needs is xl, the xenstore tools and those POSIX utilities
 // (busybox has them all). Paths are absolute, so none can be read as an option.
@@ -16,6 +17,7 @@ import * as path from 'node:path';
 import type { Logger } from '../../log';
 import type { RunResult } from '../exec';
 import { HostFileError, type Host, type HostRunOptions } from '../host';
+import { formatBytes, UnusableFileError, type BoundedReadOptions } from '../host-files';
 import { recorded } from '../record';
 import {
   REFUSED_EXIT, REFUSED_PREFIX, RestrictedCommandRefusalError, SudoRefusedError, XlNotFoundError,
@@ -183,14 +185,54 @@ export class SshHost implements Host {
     }
   }
 
-  async sha256File(file: string): Promise<string> {
-    const r = await this.remote(['sha256sum', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS });
+  async readText(file: string, opts: BoundedReadOptions): Promise<string | undefined> {
+    // grep exits 1 for an empty file and 2 for a missing one; the provider's one-line files read back whole.
+    const r = await this.remote(['grep', '-sH', '.', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    if (r.exitCode === 2) return undefined;
+    if (r.exitCode !== 0 && r.exitCode !== 1) throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: grep exited ${r.exitCode}`);
+    const text = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.slice(file.length + 1)).join('\n');
+    if (Buffer.byteLength(text) > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} is more than the ${formatBytes(opts.maxBytes)} allowed`);
+    return r.exitCode === 1 ? '' : `${text}\n`;
+  }
+
+  /** What `ls -l` says a file is (following links, as many as a path resolution would), before anything opens it. */
+  private async regularFile(file: string, opts: BoundedReadOptions): Promise<string> {
+    let at = absolute(file);
+    for (let hop = 0; hop < 8; hop++) {
+      const r = await this.remote(['ls', '-l', at], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+      const line = r.stdout.split('\n').find((l) => l.trim() !== '');
+      if (r.exitCode !== 0 || line === undefined) throw new UnusableFileError(file, 'missing', `${file} does not exist on ${this.description}`);
+      const kind = line[0];
+      if (kind === 'l') {
+        const target = line.slice(line.indexOf(' -> ') + 4).trim();
+        at = path.posix.resolve(path.posix.dirname(at), target);
+        continue;
+      }
+      if (kind !== '-') {
+        const what = ({ d: 'a directory', p: 'a FIFO (named pipe)', c: 'a character device', b: 'a block device', s: 'a socket' } as Record<string, string>)[kind] ?? 'not a regular file';
+        throw new UnusableFileError(file, 'not-regular', `${file} is ${what}, not a regular file`);
+      }
+      const size = Number(line.trim().split(/\s+/)[4]);
+      if (!Number.isFinite(size)) throw new UnusableFileError(file, 'unreadable', `cannot tell the size of ${file} from \`ls -l\` on ${this.description}`);
+      if (size > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} is ${size} bytes, more than the ${formatBytes(opts.maxBytes)} allowed`);
+      return at;
+    }
+    throw new UnusableFileError(file, 'unreadable', `${file} is a chain of more than 8 symbolic links`);
+  }
+
+  async sha256File(file: string, opts: BoundedReadOptions): Promise<string> {
+    const real = await this.regularFile(file, opts);
+    const r = await this.remote(['sha256sum', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     const m = /^([0-9a-f]{64})\s/.exec(r.stdout);
     if (r.exitCode !== 0 || !m) {
-      throw new HostFileError(`cannot read ${file} on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`,
-        'The file must exist on dom0, where xl loads it.');
+      throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`);
     }
     return m[1];
+  }
+
+  async callRunning(): Promise<boolean | undefined> {
+    // dom0's process table is not among what the restricted command shows: an interrupted call is waited out instead.
+    return undefined;
   }
 
   close(): Promise<void> {

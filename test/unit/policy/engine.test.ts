@@ -42,6 +42,7 @@ function ctx(meta: PostureClient, planned: CtyObject): PlanContext<PostureClient
   return {
     meta, diags: new Diagnostics(), signal: new AbortController().signal, log,
     config: planned, prior: null, planned, priorPrivate: new Uint8Array(), requiresReplace: () => undefined, isReplacing: () => true,
+    step: () => undefined,
   };
 }
 

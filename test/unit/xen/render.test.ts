@@ -162,7 +162,7 @@ describe('injection corpus: every string field, every payload, rejected or inert
         expect(/[^\x20-\x7e\n]/.test(text)).toBe(false);
         const cfg = parseXlCfg(text);
         const keys = [...cfg.keys()].sort();
-        const baseline = [...parseXlCfg(renderXlConfig(s.set(safeValueFor(s.field)))).keys()].sort();
+        const baseline = [...parseXlCfg(renderXlConfig(s.set(safeValueFor(s.field, s.set(payload).type)))).keys()].sort();
         expect({ field: s.field, payload, keys }).toEqual({ field: s.field, payload, keys: baseline });
         expect({ field: s.field, payload, got: s.read(cfg) }).toEqual({ field: s.field, payload, got: expectedReadBack(s.field, payload) });
       }
@@ -192,7 +192,7 @@ describe('injection corpus: every string field, every payload, rejected or inert
   });
 });
 
-function safeValueFor(field: string): string {
+function safeValueFor(field: string, type?: string): string {
   const safe: Record<string, string> = {
     name: 'x', kernel: '/k', ramdisk: '/r', cmdline: 'c', uuid: '00000000-0000-0000-0000-000000000001', seclabel: 'a:b:c',
     initSeclabel: 'a:b:c', bootloader: 'pygrub', type: 'pv', onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'destroy',
@@ -201,7 +201,7 @@ function safeValueFor(field: string): string {
     'disks[0].backend': 'd', 'disks[0].target': '/t', 'disks[0].vdev': 'xvdb', 'disks[0].format': 'qcow2', 'disks[0].access': 'ro',
     'disks[0].backendtype': 'qdisk', 'disks[0].script': 'block', 'pci[0].bdf': '0000:01:00.0', 'pci[0].rdm_policy': 'relaxed',
   };
-  if (field === 'firmware') return 'pvgrub64';
+  if (field === 'firmware') return type === 'hvm' ? 'bios' : 'pvgrub64';
   return safe[field] ?? 'x';
 }
 

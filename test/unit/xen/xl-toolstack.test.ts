@@ -1,10 +1,12 @@
+import { NotXlError } from '../../../provider/xen/ssh/ssh-errors';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, symlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createToolstack, parseConnection } from '../../../provider/xen/connect';
 import {
-  DeviceNotAssignableError, HotplugTimeoutError, InvalidSpecError, NoSuchDomainError, XlAbortedError, XlSpawnError, XlTimeoutError,
+  DeviceNotAssignableError, HotplugTimeoutError, InvalidSpecError, NoSuchDomainError, XlAbortedError, XlSpawnError, XlStoppedError, XlTimeoutError,
 } from '../../../provider/xen/errors';
+import { copyFileSync, chmodSync } from 'node:fs';
 import type { DomainSpec } from '../../../provider/xen/model';
 import type { Toolstack } from '../../../provider/xen/toolstack';
 import { createLogger } from '../../../provider/log';
@@ -131,6 +133,59 @@ describe('XlToolstack over a fake xl', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
     await expect(h.ts.listDomains({ signal: ac.signal })).rejects.toBeInstanceOf(XlAbortedError);
+  });
+
+  test('a change that has started runs to its end when the signal aborts (a half-built domain is worse); one not started is refused', async () => {
+    const h = harness({ 'destroy g1': { sleepMs: 700 }, 'list -l': { stdout: '[]', sleepMs: 5000 } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const t0 = Date.now();
+    await h.ts.destroyDomain('g1', { signal: ac.signal });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(650);
+    await expect(h.ts.destroyDomain('g2', { signal: ac.signal })).rejects.toBeInstanceOf(XlAbortedError);
+    await expect(h.ts.listDomains({ signal: ac.signal })).rejects.toBeInstanceOf(XlAbortedError);
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['destroy g1']);
+  });
+
+  test('quiesce: the call in flight finishes, and from then on no call starts', async () => {
+    const h = harness({ 'destroy g1': { sleepMs: 500 }, 'list -l': { stdout: '[]' } });
+    const running = h.ts.destroyDomain('g1');
+    await new Promise((r) => setTimeout(r, 150));
+    let quiet = false;
+    const q = h.ts.quiesce('Terraform went away').then(() => (quiet = true));
+    const refused = await h.ts.listDomains().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(XlStoppedError);
+    expect((refused as Error).message).toMatch(/was not started: the provider is stopping \(Terraform went away\)/);
+    expect(quiet).toBe(false);
+    await running;
+    await q;
+    expect(quiet).toBe(true);
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['destroy g1']);
+  });
+
+  test('Domain-0 is never created, checked for creation, shut down or destroyed, whatever the caller', async () => {
+    const h = harness({});
+    const dom0: DomainSpec = { name: 'Domain-0', type: 'pv', memory: 256, vcpus: 1, kernel: '/k' };
+    for (const attempt of [h.ts.destroyDomain('Domain-0'), h.ts.shutdownDomain('Domain-0', { timeoutMs: 1000 }), h.ts.createDomain(dom0), h.ts.dryRun(dom0)]) {
+      await expect(attempt).rejects.toMatchObject({ field: 'name', message: expect.stringMatching(/dom0, the host's control domain/) });
+    }
+    expect(h.calls()).toEqual([]);
+  });
+
+  test('a relative config directory is refused before anything is written or run', () => {
+    expect(() => createToolstack({ connection: 'sim:///var/tmp/s', configDir: 'configs' })).toThrow(/config_dir: "configs" is not an absolute path/);
+  });
+
+  test('probe at configure: an xl:// program must answer `xl info` like xl', async () => {
+    const h = harness({ info: { stdout: 'Usage: not xl at all\n' } });
+    const xl = path.join(h.dir, 'xl');
+    copyFileSync(FAKE, xl);
+    chmodSync(xl, 0o755);
+    const e = await createToolstack({ connection: `xl://${xl}` }).probe().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NotXlError);
+    expect((e as Error).message).toMatch(/does not behave like xl/);
+    writeFileSync(process.env.FAKE_XL_RULES!, JSON.stringify({ info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '' } }));
+    await expect(createToolstack({ connection: `xl://${xl}` }).probe()).resolves.toBeUndefined();
   });
 
   test('a missing binary is a spawn error, not a crash', async () => {

@@ -21,7 +21,7 @@ export interface DomainConfig extends cdktn.TerraformMetaArguments {
   */
   readonly cmdline?: string;
   /**
-  * `pvgrub64` / `pvgrub32` boots a PV guest with PV-GRUB inside the guest (preferred over pygrub, which parses guest disks in dom0); `bios`, `uefi`, `seabios`, `ovmf` for HVM; or a firmware path.
+  * `pvgrub64` / `pvgrub32` boots a PV or PVH guest with PV-GRUB inside the guest (preferred over pygrub, which parses guest disks in dom0); for HVM, `bios`, `uefi`, `seabios`, `rombios`, `ovmf`, or the absolute path of a firmware image (xl.cfg `firmware="PATH"`). To boot a PV guest from a PV-GRUB image of your own, give its path as `kernel`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#firmware Domain#firmware}
   */
@@ -57,7 +57,7 @@ export interface DomainConfig extends cdktn.TerraformMetaArguments {
   */
   readonly memory?: number;
   /**
-  * Name of the domain (`xl list`).
+  * Name of the domain (`xl list`); never `Domain-0`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#name Domain#name}
   */

@@ -9,7 +9,7 @@ import * as cdktn from 'cdktn';
 
 export interface XenProviderConfig {
   /**
-  * Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700). Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.
+  * Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700), and where the provider keeps its journal of creates in progress (`journal/`), which lets an interrupted apply be finished by the next one. An absolute path in normal form, not under /proc, /sys or /dev. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#config_dir XenProvider#config_dir}
   */
@@ -44,6 +44,12 @@ export interface XenProviderConfig {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#shutdown_timeout XenProvider#shutdown_timeout}
   */
   readonly shutdownTimeout?: string;
+  /**
+  * How long one `xl` call may take before it is stopped and reported (`xl create` gets four times as long, since it builds and boots the domain). Also bounds each plan-time read of a host file. Raise it for a slow dom0. Default `30s`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs#xl_timeout XenProvider#xl_timeout}
+  */
+  readonly xlTimeout?: string;
   /**
   * Alias name
   *
@@ -199,6 +205,7 @@ export class XenProvider extends cdktn.TerraformProvider {
     this._inventory = config.inventory;
     this._securityPolicy = config.securityPolicy;
     this._shutdownTimeout = config.shutdownTimeout;
+    this._xlTimeout = config.xlTimeout;
     this._alias = config.alias;
     this._ssh = config.ssh;
   }
@@ -303,6 +310,22 @@ export class XenProvider extends cdktn.TerraformProvider {
     return this._shutdownTimeout;
   }
 
+  // xl_timeout - computed: false, optional: true, required: false
+  private _xlTimeout?: string; 
+  public get xlTimeout() {
+    return this._xlTimeout;
+  }
+  public set xlTimeout(value: string | undefined) {
+    this._xlTimeout = value;
+  }
+  public resetXlTimeout() {
+    this._xlTimeout = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get xlTimeoutInput() {
+    return this._xlTimeout;
+  }
+
   // alias - computed: false, optional: true, required: false
   private _alias?: string; 
   public get alias() {
@@ -347,6 +370,7 @@ export class XenProvider extends cdktn.TerraformProvider {
       inventory: cdktn.stringToTerraform(this._inventory),
       security_policy: cdktn.stringToTerraform(this._securityPolicy),
       shutdown_timeout: cdktn.stringToTerraform(this._shutdownTimeout),
+      xl_timeout: cdktn.stringToTerraform(this._xlTimeout),
       alias: cdktn.stringToTerraform(this._alias),
       ssh: xenProviderSshToTerraform(this._ssh),
     };
@@ -386,6 +410,12 @@ export class XenProvider extends cdktn.TerraformProvider {
       },
       shutdown_timeout: {
         value: cdktn.stringToHclTerraform(this._shutdownTimeout),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      xl_timeout: {
+        value: cdktn.stringToHclTerraform(this._xlTimeout),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

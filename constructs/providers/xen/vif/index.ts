@@ -33,7 +33,7 @@ export interface VifConfig extends cdktn.TerraformMetaArguments {
   */
   readonly ip?: string;
   /**
-  * MAC address; libxl picks one under 00:16:3e when omitted.
+  * MAC address. When omitted, the provider picks one under 00:16:3e (libxl's Xen prefix) and records it before attaching, so that an attach interrupted by a crash is recognised and finished by the next apply.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vif#mac Vif#mac}
   */
