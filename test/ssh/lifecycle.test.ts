@@ -156,3 +156,27 @@ test('over ssh, a domain that ignores the shutdown request is destroyed after sh
   expect(tf.provider.stderrLines.join('\n')).toMatch(/"outcome":"destroyed"/);
   host.xl('sim-fault', 'clear');
 }, 60_000);
+
+test('over ssh, a provider killed while dom0 still runs its xl create: the next apply adopts that domain from the journal on dom0', async () => {
+  // The journal lives under config_dir on dom0 and is written through the restricted command (CONFIG_DIR/journal).
+  const host = sshSimHost(server());
+  const tf = await open(host);
+  const guestCfg = tf.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL });
+  const plan = await tf.plan('xen_domain', null, guestCfg);
+  host.xl('sim-fault', 'hang', 'create', '3');
+  const applying = tf.apply('xen_domain', null, plan.planned, guestCfg).catch((e: unknown) => e);
+  await new Promise((r) => setTimeout(r, 1500));
+  tf.provider.kill('SIGKILL');
+  expect(await applying).toBeTruthy();
+  host.xl('sim-fault', 'clear');
+
+  const next = await open(host);
+  const { state } = await next.applyConfig('xen_domain', null, next.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL }));
+  const log = next.provider.stderrLines.join('\n');
+  expect(log).not.toMatch(/"creating domain"/);
+  expect(log).toMatch(/interrupted/);
+  expect(state.state).toBe('running');
+  expect(host.xl('list').trim().split('\n').filter((l) => /^g1 /.test(l))).toHaveLength(1);
+  expect(log).not.toMatch(/refused/);
+  expect((await next.isNoop('xen_domain', state, next.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL }))).noop).toBe(true);
+});
