@@ -8,8 +8,8 @@ import { normalizeBdf } from '../xen/validate';
 import { bool, num, obj, objects, str } from '../resources/values';
 import {
   DOM0, classFromPci,
-  type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy,
-  type ModelLabel, type ModelObject, type ModelPci, type ModelVif, type ResourceRef,
+  type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelDomainKind,
+  type ModelFlaskPolicy, type ModelLabel, type ModelObject, type ModelPci, type ModelVif, type ResourceRef,
 } from './model';
 
 export function normBdf(bdf: string): string {
@@ -53,12 +53,32 @@ export interface LiveObjects {
   disks: ModelDisk[];
 }
 
+function imageName(kernel: string | undefined): string {
+  return (kernel ?? '').split('/').pop() ?? '';
+}
+
+/**
+ * What a live domain is. libxl records no role for vTPM domains: the stub domain images tell (vtpmmgr-stubdom,
+ * vtpm-stubdom), else the wiring does: serving TPMs while using one is a vTPM, serving them without one a manager.
+ */
+function liveKind(d: DomainInfo, servesTpm: boolean): ModelDomainKind {
+  if (d.domid === 0 || d.name === DOM0) return 'dom0';
+  if (d.driverDomain) return 'driver';
+  const image = imageName(d.kernel);
+  if (image.startsWith('vtpmmgr')) return 'vtpm_manager';
+  if (image.startsWith('vtpm-stubdom')) return 'vtpm';
+  if (servesTpm) return d.vtpms.length > 0 ? 'vtpm' : 'vtpm_manager';
+  return 'guest';
+}
+
 export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects {
   const byDomid = new Map(domains.map((d) => [d.domid, d.name]));
   const backendName = (name: string | undefined, domid: number | undefined) => name ?? (domid !== undefined ? byDomid.get(domid) : undefined) ?? DOM0;
+  const tpmBackends = new Set(domains.flatMap((d) => d.vtpms.map((v) => backendName(v.backendDomname, v.backendDomid))));
   const out: LiveObjects = { domains: [], vifs: [], disks: [] };
   for (const d of domains) {
-    const kind = d.domid === 0 || d.name === DOM0 ? 'dom0' : d.driverDomain ? 'driver' : 'guest';
+    const kind = liveKind(d, tpmBackends.has(d.name));
+    const vt = d.vtpms[0];
     const pci: ModelPci[] = d.pcidevs.map((p, i) => ({ bdf: normBdf(p.bdf), permissive: p.permissive, path: [{ attr: 'pci' }, { index: i }] }));
     const labels: ModelLabel[] = [];
     if (d.seclabel) labels.push({ label: d.seclabel, path: [{ attr: 'seclabel' }] });
@@ -77,6 +97,8 @@ export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects
       firmware: d.firmware,
       deviceModel: d.type === 'hvm' ? { stubdomain: d.deviceModel.stubdomain, seclabel: d.deviceModel.seclabel } : undefined,
       pci,
+      vtpmBackend: vt ? backendName(vt.backendDomname, vt.backendDomid) : undefined,
+      vtpmBackendPath: vt ? (kind === 'vtpm' ? [{ attr: 'manager' }] : [{ attr: 'vtpm' }, { attr: 'backend' }]) : undefined,
     };
     out.domains.push(md);
     for (const n of d.nics) {
@@ -138,10 +160,41 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     pciUnknown: v.pci instanceof Unknown || (Array.isArray(v.pci) && v.pci.some((p) => p instanceof Unknown)),
     resource,
   };
+  const vt = obj(v, 'vtpm');
+  const vtpmBackend = vt ? str(vt, 'backend') : undefined;
+  if (vtpmBackend) {
+    d.vtpmBackend = vtpmBackend;
+    d.vtpmBackendPath = [{ attr: 'vtpm' }, { attr: 'backend' }];
+  }
   const inlineDisks: ModelDisk[] = objects(v, 'disk').flatMap((k, i) => {
     const vdev = str(k, 'vdev');
     return vdev ? [{ model: 'disk' as const, domain: name, backend: str(k, 'backend') ?? DOM0, vdev, owner: d, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] as Path }] : [];
   });
+  return { subject: d, inlineDisks, key: `domain:${name}` };
+}
+
+/** xen_vtpm_manager and xen_vtpm: mini-os stub domains with one state disk, their label and (a vTPM) its manager. */
+function vtpmDomainFrom(v: CtyObject, resource: 'xen_vtpm' | 'xen_vtpm_manager'): PlannedObjects | undefined {
+  const name = str(v, 'name');
+  if (!name) return undefined;
+  const manager = resource === 'xen_vtpm' ? str(v, 'manager') : undefined;
+  const d: ModelDomain = {
+    model: 'domain',
+    name,
+    kind: resource === 'xen_vtpm' ? 'vtpm' : 'vtpm_manager',
+    type: 'pv',
+    driverDomainFlag: false,
+    seclabel: str(v, 'seclabel'),
+    labels: labelsOf(v),
+    pci: [],
+    vtpmBackend: manager,
+    vtpmBackendPath: manager ? [{ attr: 'manager' }] : undefined,
+    resource,
+  };
+  const storage = str(v, 'storage');
+  const inlineDisks: ModelDisk[] = storage
+    ? [{ model: 'disk', domain: name, backend: str(v, 'storage_backend') ?? DOM0, vdev: 'hda', owner: d, backendPath: [{ attr: 'storage_backend' }] }]
+    : [];
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
 
@@ -191,6 +244,9 @@ export function plannedObjects(typeName: string, v: CtyObject, prior: CtyObject 
       return assignableFrom(v);
     case 'xen_flask_policy':
       return flaskPolicyFrom(v);
+    case 'xen_vtpm':
+    case 'xen_vtpm_manager':
+      return vtpmDomainFrom(v, typeName as 'xen_vtpm' | 'xen_vtpm_manager');
     default:
       return undefined;
   }

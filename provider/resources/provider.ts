@@ -8,6 +8,7 @@ import type { XenClient, SecurityPolicy } from './client';
 import { str } from './values';
 import { resources, dataSources } from './registry';
 import { posture } from '../policy';
+import { functions } from '../functions';
 
 /** Where the embedded simulated host keeps its state when the configuration names no connection. */
 export const DEFAULT_CONNECTION = 'sim://.xen-sim';
@@ -88,6 +89,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
 
   resources,
   dataSources,
+  functions,
 
   // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
   validate: (ctx) => posture.noteProviderConfig(ctx.config),
