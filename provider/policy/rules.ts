@@ -558,7 +558,7 @@ const isVtpmManager = (d: ModelDomain | undefined): d is ModelDomain => !!d && d
 const vtpmManagerNotIsolated: Rule = {
   id: 'vtpm-manager-not-isolated',
   severity: 'warning',
-  title: 'vTPM manager not isolated',
+  title: 'Virtual TPM manager not isolated',
   scope: 'host',
   why:
     'The vTPM manager owns the physical TPM and holds the key that seals every vTPM\'s state: whoever controls it can read or ' +
@@ -635,7 +635,7 @@ const vtpmManagerNotIsolated: Rule = {
 const vtpmShared: Rule = {
   id: 'vtpm-shared',
   severity: 'error',
-  title: 'vTPM shared by several domains',
+  title: 'Virtual TPM shared by several domains',
   scope: 'host',
   why:
     'A vTPM stub domain emulates one TPM for one domain (xen-vtpm(7): "a one to one mapping between running vtpm-stubdom ' +
