@@ -186,7 +186,8 @@ export function guestDeviceValues(info: DomainInfo, prior: CtyObject | null): Ct
 
 export function validateGuestDevices(ctx: ValidateContext): void {
   const { config, diags } = ctx;
-  const type = config.type;
+  // An unset type is the default, pv; an unknown one is checked again at plan.
+  const type = config.type === null ? 'pv' : config.type;
   for (const block of ['vnc', 'spice'] as const) {
     if (obj(config, block) && typeof type === 'string' && type !== 'hvm') {
       diags.error(`${block} applies to HVM guests only`, `type = "${type}" has no emulated display; remove the ${block} block or use type = "hvm".`, [{ attr: block }]);

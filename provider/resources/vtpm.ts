@@ -50,12 +50,16 @@ async function awaitManager(ctx: ApplyContext<XenClient>, name: string, manager:
     if (Date.now() + 250 > deadline || ctx.signal.aborted) break;
     await new Promise((r) => setTimeout(r, 250));
   }
+  const mgr = await ctx.meta.ts.getDomain(manager, { signal: ctx.signal });
+  const image = (mgr?.kernel ?? '').split('/').pop() ?? '';
   const why =
     manager === 'Domain-0'
       ? 'Domain-0 has no vTPM backend: the manager must be a vtpmmgr-stubdom domain (xen_vtpm_manager).'
-      : state === 1
-        ? `${manager} does not answer as a vTPM backend at all: is it a vtpmmgr-stubdom (xen_vtpm_manager) and running?`
-        : `${manager} has not taken the vTPM: on its console (\`xl console ${manager}\`) it should print "Waiting for commands from vTPM's". If it did not, it cannot reach the TPM: check tpm_version against the host's TPM, that dom0 does not drive the TPM at the same locality, and that TPM ownership/auth matches.`;
+      : !mgr
+        ? `${manager} is not running: create it first (depend on its xen_vtpm_manager) and check \`xl list\`.`
+        : !image.startsWith('vtpmmgr')
+          ? `${manager} runs ${JSON.stringify(mgr.kernel ?? '(no kernel)')}, not vtpmmgr-stubdom: only the vTPM manager serves vTPM domains.`
+          : `${manager} has not taken the vTPM: on its console (\`xl console ${manager}\`) it should print "Waiting for commands from vTPM's". If it did not, it cannot use the TPM: check tpm_version against the host's TPM, that the TPM page of its locality is not driven by dom0, and the TPM's owner/SRK auth.`;
   throw new DiagnosticError(
     `vTPM ${name} did not connect to its manager ${manager}`,
     `Within hotplug_timeout (${ctx.meta.hotplugTimeoutMs} ms) \`xl vtpm-list ${name}\` shows state ${state} (${XENBUS_STATES[state] ?? 'no device'}), not 4 (Connected). ${why} ` +
