@@ -197,6 +197,10 @@ export function validateGuestDevices(ctx: ValidateContext): void {
   if (spice && spice.disable_ticketing !== true && !(spice.disable_ticketing instanceof Unknown) && spice.password_wo === null) {
     diags.error('SPICE needs a password', 'With ticketing on (disable_ticketing unset or false) libxl refuses to start SPICE without a password: set password_wo, or disable_ticketing = true to let anyone reaching the port connect.', [{ attr: 'spice' }, { attr: 'password_wo' }]);
   }
+  const vt = obj(config, 'vtpm');
+  if (vt && vt.backend === 'Domain-0') {
+    diags.error('dom0 cannot serve a vTPM', 'Linux in dom0 has no TPM backend (libxl would wait 10 s and give up): set vtpm.backend to the guest\'s vTPM domain, a xen_vtpm.', [{ attr: 'vtpm' }, { attr: 'backend' }]);
+  }
   const vnc = obj(config, 'vnc');
   const pw = vnc?.password_wo;
   if (typeof pw === 'string' && pw.length > 8) {

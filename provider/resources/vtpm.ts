@@ -106,6 +106,11 @@ export const vtpmResource: ResourceType<XenClient> = {
     },
   },
 
+  validate(ctx) {
+    if (ctx.config.manager === 'Domain-0') {
+      ctx.diags.error('dom0 cannot be the vTPM manager', 'Linux in dom0 has no TPM backend, and the manager must own the TPM outside dom0: set manager to a xen_vtpm_manager domain.', [{ attr: 'manager' }]);
+    }
+  },
   async modifyPlan(ctx) {
     await planManagerRestart(ctx);
     await planStubDomain(ctx, () => vtpmSpec(ctx.planned));

@@ -3,7 +3,7 @@
 import { Ctx, findDomain, lookupDomain, usage, XlExit } from './context';
 import { randomUuidLike } from './lifecycle';
 import type { SimDomain } from './state';
-import { isUuid, vtpmLink, vtpmRings } from './vtpm';
+import { backendFailedLines, isUuid, servesTpm, vtpmLink, vtpmRings } from './vtpm';
 
 export async function cmdVtpmAttach(ctx: Ctx, args: string[]): Promise<number> {
   if (args.length < 1) throw usage('vtpm-attach', 1, '<Domain> [uuid=<uuid>] [backend=<BackDomain>]');
@@ -22,7 +22,7 @@ export async function cmdVtpmAttach(ctx: Ctx, args: string[]): Promise<number> {
     }
   }
   const now = ctx.now();
-  await ctx.mutate((s) => {
+  const failed = await ctx.mutate((s) => {
     // main_vtpmattach resolves the domain itself, without find_domain's "(rc=...)".
     const d = lookupDomain(s, q);
     if (!d) throw new XlExit(1, `${q} is an invalid domain identifier\n`);
@@ -30,9 +30,15 @@ export async function cmdVtpmAttach(ctx: Ctx, args: string[]): Promise<number> {
     if (!be) throw new XlExit(1, 'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_vtpm_add failed.\n');
     const vtpms = (d.vtpms ??= []);
     const devid = vtpms.reduce((m, v) => Math.max(m, v.devid + 1), 0);
+    // Seen on real xl 4.17.7: with no TPM backend to answer, libxl gives up but leaves the device in xenstore and
+    // in the domain's configuration (state 1), so the failure must not roll the state back.
     vtpms.push({ devid, backend: be.name, uuid: uuid ?? randomUuidLike(), backendDomid: be.domid, attachedAt: now });
+    if (servesTpm(be)) return '';
+    return backendFailedLines(d.domid, be.domid, devid, 'add') +
+      `libxl: error: libxl_device.c:1481:device_addrm_aocomplete: Domain ${d.domid}:Unable to add vtpm with id ${devid}\nlibxl_device_vtpm_add failed.\n`;
   });
-  return 0;
+  ctx.err(failed);
+  return failed ? 1 : 0;
 }
 
 function row(d: SimDomain, v: NonNullable<SimDomain['vtpms']>[number], state: number): string {
@@ -67,7 +73,7 @@ export async function cmdVtpmList(ctx: Ctx, args: string[]): Promise<number> {
 export async function cmdVtpmDetach(ctx: Ctx, args: string[]): Promise<number> {
   if (args.length < 2) throw usage('vtpm-detach', 2, '<Domain> <DevId|uuid>');
   const [q, which] = args;
-  await ctx.mutate((s) => {
+  const failed = await ctx.mutate((s) => {
     const d = findDomain(s, q);
     const vtpms = d.vtpms ?? [];
     // A UUID names the device by uuid; anything else is read with atoi() as a devid.
@@ -75,7 +81,14 @@ export async function cmdVtpmDetach(ctx: Ctx, args: string[]): Promise<number> {
       ? vtpms.findIndex((v) => v.uuid === which.toLowerCase())
       : vtpms.findIndex((v) => v.devid === (parseInt(which, 10) || 0));
     if (idx < 0) throw new XlExit(1, `Unknown device ${which}.\n`);
-    vtpms.splice(idx, 1);
+    const [gone] = vtpms.splice(idx, 1);
+    // A backend that never answered (real 4.17.7, dom0 as backend): libxl still removes the device, then reports
+    // the timeout, and xl exits with libxl's rc as a byte (-9 -> 247).
+    const be = s.domains.find((x) => x.domid === gone.backendDomid);
+    if (!be || gone.backendGone || servesTpm(be)) return '';
+    return backendFailedLines(d.domid, be.domid, gone.devid, 'remove') +
+      `libxl: error: libxl_device.c:1481:device_addrm_aocomplete: Domain ${d.domid}:Unable to remove vtpm with id ${gone.devid}\nlibxl_device_vtpm_remove failed.\n`;
   });
-  return 0;
+  ctx.err(failed);
+  return failed ? 247 : 0;
 }

@@ -7,6 +7,7 @@ import { DomainSpec } from './domconfig';
 import { vdevToDevid } from './devspec';
 import { DESTROY_FAILED_LINES, freeMemoryMib, lookupDomain, resetWarning, shortBdf } from './context';
 import { DiskDevice, NicDevice, SimDomain, SimState, VtpmDevice } from './state';
+import { backendFailedLines, servesTpm } from './vtpm';
 
 export interface CreateResult {
   ok: boolean;
@@ -103,7 +104,11 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
   const vtpmBackends: number[] = [];
   for (const v of spec.vtpms ?? []) {
     const be = lookupDomain(s, v.backend);
-    if (!be) return { ok: false, stderr: err + `libxl: error: libxl_create.c:1919:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`, domid };
+    // Seen on real xl 4.17.7 (Debian): the line number is Debian's, and the destroy lines follow as for the others.
+    if (!be) return fail(`libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`);
+    if (!servesTpm(be)) {
+      return fail(backendFailedLines(domid, be.domid, vtpmBackends.length, 'add') + `libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`);
+    }
     vtpmBackends.push(be.domid);
   }
   let resetLines = '';

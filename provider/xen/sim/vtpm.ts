@@ -98,6 +98,19 @@ export function vtpmLink(s: SimState, dev: VtpmDevice, now: number, depth = 0): 
   return { backendState: 1, frontendState: 1 };
 }
 
+/**
+ * Whether the serving domain runs a TPM backend driver at all (mini-os tpmback in the vTPM stub domains). libxl
+ * waits for the backend to reach InitWait when it adds a vtpm; seen on real xl 4.17.7 with dom0 as the backend: it
+ * gives up after its 10 s and reports the device it could not add.
+ */
+export function servesTpm(be: SimDomain): boolean {
+  return isVtpmManager(be) || isVtpmStubdom(be);
+}
+
+export function backendFailedLines(domid: number, backendDomid: number, devid: number, action: 'add' | 'remove'): string {
+  return `libxl: error: libxl_device.c:1181:device_backend_callback: Domain ${domid}:unable to ${action} device with path /local/domain/${backendDomid}/backend/vtpm/${domid}/${devid}\n`;
+}
+
 /** Deterministic per-device event channel and grant reference, as a connected frontend would have written. */
 export function vtpmRings(dev: VtpmDevice): { evtch: number; ringRef: number } {
   return { evtch: 21 + dev.devid, ringRef: 8 + dev.devid };
