@@ -137,6 +137,8 @@ describe('vTPM manager, vTPM and guest', () => {
       'tpm_version: Invalid value for tpm_version',
     ]);
     expect(await paths('xen_vtpm', vtpm(tf, { uuid: 'not-a-uuid', manager: 'bad name' }))).toEqual(['manager: Invalid value for manager', 'uuid: Invalid value for uuid']);
+    expect(await paths('xen_vtpm', vtpm(tf, { manager: 'Domain-0' }))).toEqual(['manager: dom0 cannot be the vTPM manager']);
+    expect(await paths('xen_domain', guest(tf, { vtpm: { backend: 'Domain-0' } }))).toEqual(['vtpm.backend: dom0 cannot serve a vTPM']);
     expect(await paths('xen_domain', guest(tf, { vtpm: { backend: 'a,b' } }))).toEqual(['vtpm.backend: Invalid value for backend']);
     expect(await paths('xen_domain', guest(tf, { vnc: { password_wo: 'pw' } }))).toEqual(['vnc: vnc applies to HVM guests only']);
     expect(await paths('xen_domain', tf.config('xen_domain', { name: 'd', type: 'hvm', spice: { port: 5901 } }))).toEqual(['spice.password_wo: SPICE needs a password']);
