@@ -6,19 +6,11 @@
 import { Unknown, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { Path } from './diagnostics';
+import { children } from './plan';
 import type { Attribute, Block, Nesting } from './schema';
 
 function isObj(v: CtyValue | undefined): v is CtyObject {
   return v !== null && v !== undefined && typeof v === 'object' && !(v instanceof Unknown) && Object.getPrototypeOf(v) === null;
-}
-
-function children(block: Block): Array<[string, Nesting | 'group', Block]> {
-  const out: Array<[string, Nesting | 'group', Block]> = [];
-  for (const [name, a] of Object.entries(block.attributes)) {
-    if (a.nested) out.push([name, a.nested.nesting, { attributes: a.nested.attributes }]);
-  }
-  for (const [name, b] of Object.entries(block.blocks ?? {})) out.push([name, b.nesting, b.block]);
-  return out;
 }
 
 /** Whether any attribute of the block, at any depth, is write-only (most schemas have none: skip the walk). */

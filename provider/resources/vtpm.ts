@@ -8,14 +8,12 @@ import { DiagnosticError } from '../framework/diagnostics';
 import { PartialApplyError } from '../framework/resource';
 import type { ApplyContext, PlanContext, ResourceType } from '../framework/resource';
 import { stringCheck } from '../framework/validators';
-import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
+import type { DomainSpec } from '../xen/model';
 import { checkUuid } from '../xen/validate';
 import type { XenClient } from './client';
 import { domainName } from './domain_schema';
 import { str } from './values';
-import {
-  createStub, deleteStub, planStubDomain, readStub, stubDomainAttributes, stubSpec, stubValues, updateAutostart,
-} from './vtpm_domain';
+import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
 
 function vtpmSpec(v: CtyObject): DomainSpec | undefined {
   const manager = str(v, 'manager');
@@ -25,7 +23,7 @@ function vtpmSpec(v: CtyObject): DomainSpec | undefined {
 
 const XENBUS_STATES: Record<number, string> = { 1: 'Initialising', 2: 'InitWait', 3: 'Initialised', 4: 'Connected', 5: 'Closing', 6: 'Closed' };
 
-async function values(ctx: { meta: XenClient; signal: AbortSignal }, info: DomainInfo, rt: DomainRuntime | undefined, prior: CtyObject | null): Promise<CtyObject> {
+const values: StubValues = async (ctx, info, rt, prior) => {
   const out = stubValues(info, rt, prior);
   const dev = info.vtpms[0];
   out.manager = dev?.backendDomname ?? 'Domain-0';
@@ -36,7 +34,7 @@ async function values(ctx: { meta: XenClient; signal: AbortSignal }, info: Domai
   out.connected = link?.state === 4;
   out.autostart = await ctx.meta.ts.autostartEnabled(info.name);
   return out;
-}
+};
 
 /** Polls `xl vtpm-list` until the vTPM's link to the manager is Connected, within hotplug_timeout. */
 async function awaitManager(ctx: ApplyContext<XenClient>, name: string, manager: string): Promise<void> {
@@ -127,23 +125,10 @@ export const vtpmResource: ResourceType<XenClient> = {
     }
     return { ...state, connected: true };
   },
-  async read(ctx) {
-    const found = await readStub(ctx, str(ctx.state, 'name') ?? str(ctx.state, 'id') ?? '');
-    return found ? values(ctx, found.info, found.rt, ctx.state) : null;
-  },
-  async update(ctx) {
-    await updateAutostart(ctx);
-    const found = await readStub(ctx, str(ctx.prior, 'name')!);
-    if (!found) throw new DiagnosticError(`The vTPM ${str(ctx.prior, 'name')} disappeared during the update`, 'The next plan will create it again.');
-    return values(ctx, found.info, found.rt, ctx.planned);
-  },
-  delete: (ctx) => deleteStub(ctx, true),
-  async importState(id, ctx) {
-    const c = domainName.check(id);
-    if (c) throw new DiagnosticError(`Invalid xen_vtpm import id ${JSON.stringify(id)}`, c);
-    const found = await readStub(ctx, id);
-    if (!found) throw new DiagnosticError(`Cannot import vTPM ${JSON.stringify(id)}`, 'No domain of that name is running (see `xl list`). Import ids are domain names.');
-    if (found.info.vtpms.length === 0) throw new DiagnosticError(`${id} is not a vTPM domain`, `It has no vtpm device (\`xl vtpm-list ${id}\` is empty), so no manager serves it.`);
-    return values(ctx, found.info, found.rt, null);
-  },
+  ...stubLifecycle('vTPM', 'xen_vtpm', values, {
+    graceful: true,
+    checkImport(info) {
+      if (info.vtpms.length === 0) throw new DiagnosticError(`${info.name} is not a vTPM domain`, `It has no vtpm device (\`xl vtpm-list ${info.name}\` is empty), so no manager serves it.`);
+    },
+  }),
 };

@@ -6,7 +6,7 @@
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
 import type { Attribute } from '../framework/schema';
 import { intBetween } from '../framework/validators';
 import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
@@ -144,4 +144,40 @@ export async function deleteStub(ctx: BaseContext<XenClient> & { prior: CtyObjec
     await ts.destroyDomain(name, { signal: ctx.signal });
   }
   await ts.setAutostart(name, false);
+}
+
+/** Terraform values of one stub domain resource from libxl's view; `prior` keeps the user's spelling. */
+export type StubValues = (ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: CtyObject | null) => Promise<CtyObject>;
+
+/**
+ * read, update (autostart only: everything else replaces), delete and import, the same for both stub domain
+ * resources. `checkImport` refuses a domain that is not of the resource's kind.
+ */
+export function stubLifecycle(
+  what: string,
+  typeName: string,
+  values: StubValues,
+  opts: { graceful: boolean; checkImport?: (info: DomainInfo) => void },
+): Pick<ResourceType<XenClient>, 'read' | 'update' | 'delete' | 'importState'> {
+  return {
+    async read(ctx) {
+      const found = await readStub(ctx, str(ctx.state, 'name') ?? str(ctx.state, 'id') ?? '');
+      return found ? values(ctx, found.info, found.rt, ctx.state) : null;
+    },
+    async update(ctx) {
+      await updateAutostart(ctx);
+      const found = await readStub(ctx, str(ctx.prior, 'name')!);
+      if (!found) throw new DiagnosticError(`The ${what} ${str(ctx.prior, 'name')} disappeared during the update`, 'The next plan will create it again.');
+      return values(ctx, found.info, found.rt, ctx.planned);
+    },
+    delete: (ctx) => deleteStub(ctx, opts.graceful),
+    async importState(id, ctx) {
+      const c = domainName.check(id);
+      if (c) throw new DiagnosticError(`Invalid ${typeName} import id ${JSON.stringify(id)}`, c);
+      const found = await readStub(ctx, id);
+      if (!found) throw new DiagnosticError(`Cannot import ${what} ${JSON.stringify(id)}`, 'No domain of that name is running (see `xl list`). Import ids are domain names.');
+      opts.checkImport?.(found.info);
+      return values(ctx, found.info, found.rt, null);
+    },
+  };
 }

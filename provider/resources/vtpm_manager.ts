@@ -3,16 +3,12 @@
 // whoever controls it holds every guest's vTPM secrets. There is one per host, running for the host's lifetime.
 
 import type { CtyObject } from '../protocol/cty/types';
-import { DiagnosticError } from '../framework/diagnostics';
 import type { ResourceType } from '../framework/resource';
 import { intBetween, oneOf } from '../framework/validators';
 import type { DomainInfo, DomainSpec, IomemSpec } from '../xen/model';
 import type { XenClient } from './client';
-import { domainName } from './domain_schema';
 import { num, str } from './values';
-import {
-  createStub, deleteStub, planStubDomain, readStub, stubDomainAttributes, stubSpec, stubValues, updateAutostart,
-} from './vtpm_domain';
+import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
 
 /** The TPM TIS interface: one 4 KiB page per locality from 0xfed40000 (TCG PC Client spec). */
 export const TPM_TIS_FRAME = 0xfed40;
@@ -37,12 +33,12 @@ function tpmValues(info: DomainInfo): { tpm_version: string; tpm_locality: numbe
   };
 }
 
-async function values(ctx: { meta: XenClient }, info: DomainInfo, rt: Parameters<typeof stubValues>[1], prior: CtyObject | null): Promise<CtyObject> {
+const values: StubValues = async (ctx, info, rt, prior) => {
   const out = stubValues(info, rt, prior);
   Object.assign(out, tpmValues(info));
   out.autostart = await ctx.meta.ts.autostartEnabled(info.name);
   return out;
-}
+};
 
 export const vtpmManagerResource: ResourceType<XenClient> = {
   typeName: 'xen_vtpm_manager',
@@ -81,22 +77,5 @@ export const vtpmManagerResource: ResourceType<XenClient> = {
     const { info, rt } = await createStub(ctx, spec);
     return values(ctx, info, rt, ctx.planned);
   },
-  async read(ctx) {
-    const found = await readStub(ctx, str(ctx.state, 'name') ?? str(ctx.state, 'id') ?? '');
-    return found ? values(ctx, found.info, found.rt, ctx.state) : null;
-  },
-  async update(ctx) {
-    await updateAutostart(ctx);
-    const found = await readStub(ctx, str(ctx.prior, 'name')!);
-    if (!found) throw new DiagnosticError(`The vTPM manager ${str(ctx.prior, 'name')} disappeared during the update`, 'The next plan will create it again.');
-    return values(ctx, found.info, found.rt, ctx.planned);
-  },
-  delete: (ctx) => deleteStub(ctx, false),
-  async importState(id, ctx) {
-    const c = domainName.check(id);
-    if (c) throw new DiagnosticError(`Invalid xen_vtpm_manager import id ${JSON.stringify(id)}`, c);
-    const found = await readStub(ctx, id);
-    if (!found) throw new DiagnosticError(`Cannot import vTPM manager ${JSON.stringify(id)}`, 'No domain of that name is running (see `xl list`). Import ids are domain names.');
-    return values(ctx, found.info, found.rt, null);
-  },
+  ...stubLifecycle('vTPM manager', 'xen_vtpm_manager', values, { graceful: false }),
 };

@@ -10,6 +10,7 @@ import { encodeMsgpack } from '../../provider/protocol/cty';
 import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
 import { providerConfig, simHost } from '../support/sim';
+import { eventually } from '../support/eventually';
 import type { SimHost } from '../support/sim';
 
 // Each step runs several simulated xl commands (a node process each): generous on a loaded 2-core machine.
@@ -21,7 +22,7 @@ const label = (t: string) => `system_u:system_r:${t}`;
 
 const sessions: TerraformSession[] = [];
 async function open(host: SimHost, extra: Record<string, unknown> = {}): Promise<TerraformSession> {
-  const tf = await TerraformSession.start(process.env.REC ? { env: { XEN_PROVIDER_RECORD: process.env.REC } } : {});
+  const tf = await TerraformSession.start();
   sessions.push(tf);
   await tf.configure(providerConfig(host, { hotplug_timeout: '2s', ...extra }));
   return tf;
@@ -36,15 +37,6 @@ const vtpm = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
   tf.config('xen_vtpm', { name: 'web-vtpm', manager: 'vtpmmgr', storage: '/var/lib/xen/vtpm/web.img', seclabel: label('vtpm_t'), ...over });
 const guest = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
   tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: label('domU_t'), vtpm: { backend: 'web-vtpm' }, ...over });
-
-async function eventually<T>(ask: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const v = await ask();
-    if (done(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('vTPM manager, vTPM and guest', () => {
   test('create the chain, read it back unchanged, import each, drift repaired, destroy', async () => {
