@@ -6,12 +6,11 @@ import { Unknown, UNKNOWN, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { PlanContext, ValidateContext } from '../framework/resource';
 import type { Attribute, NestedBlock } from '../framework/schema';
-import { intBetween, type Validator } from '../framework/validators';
+import { intBetween, stringCheck, type Validator } from '../framework/validators';
 import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
 import type { XenClient } from './client';
 import { domainName } from './domain_schema';
-import { stringCheck } from '../framework/validators';
 import { bool, compact, num, obj, str } from './values';
 
 const listenAddress = stringCheck('an IP address or host name', checkListenAddress);
