@@ -4,6 +4,7 @@
 // replaces the domain; autostart is the only in-place change.
 
 import { record } from '../protocol/cty/types';
+import { containsUnknown } from '../protocol/cty/values';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
@@ -88,6 +89,9 @@ export async function planStubDomain(ctx: PlanContext<XenClient>, spec: () => Do
   if (!ctx.meta || ctx.diags.hasErrors) return;
   await labelProblems(ctx, ctx.planned);
   if (!ctx.isReplacing()) return;
+  // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.
+  const computed = new Set(['id', 'domid', 'state', 'uuid', 'manager_domid', 'connected']);
+  if (Object.entries(ctx.planned).some(([k, v]) => !computed.has(k) && containsUnknown(v))) return;
   const s = spec();
   if (!s) return;
   try {
