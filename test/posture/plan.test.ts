@@ -217,8 +217,10 @@ resource "xen_domain" "direct" {
       'Warning vtpm-manager-not-isolated @ xen_vtpm_manager.mgr: resource "xen_vtpm_manager" "mgr" {',
       'Warning vtpm-manager-not-isolated @ xen_domain.direct: vtpm { backend = xen_vtpm_manager.mgr.name }',
     ]));
-    // a and b are planned one after the other: the second sees the first.
-    expect(r.diags.filter((d) => d.rule === 'vtpm-shared').map((d) => d.address)).toEqual([expect.stringMatching(/^xen_domain\.(a|b)$/)]);
+    // a and b are planned concurrently and in no fixed order: at least the later one sees the other.
+    const shared = r.diags.filter((d) => d.rule === 'vtpm-shared').map((d) => d.address);
+    expect(shared.length).toBeGreaterThan(0);
+    for (const a of shared) expect(['xen_domain.a', 'xen_domain.b']).toContain(a);
     for (const d of r.diags) fired.add(d.rule!);
   }, 180_000);
 });
