@@ -28,7 +28,7 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
       type: 'string',
       default: `${STUBDOM_DIR}/${image}`,
       requiresReplace: true,
-      description: `The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (\`make -C stubdom ${image.replace(/-stubdom\.gz$/, '')}-stubdom\`, then \`make install-stubdom\`, which installs \`${STUBDOM_DIR}/${image}\`); set this where your build put it.`,
+      description: `The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (\`make -C stubdom ${image.replace(/-stubdom\.gz$/, '')}-stubdom install-${image.replace(/-stubdom\.gz$/, '')}\`, which installs \`${STUBDOM_DIR}/${image}\` for an upstream build; see the guide "Virtual TPMs for guests"); set this where your build put it.`,
       validators: [absolutePath],
     },
     memory: { type: 'number', default: 16, requiresReplace: true, description: 'Memory in MiB (mini-os needs little: xen-vtpm(7) uses 8 MiB, 16 MiB leaves room).', validators: [intBetween(16, 1024)] },

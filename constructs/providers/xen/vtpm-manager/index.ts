@@ -15,7 +15,7 @@ export interface VtpmManagerConfig extends cdktf.TerraformMetaArguments {
   */
   readonly autostart?: boolean | cdktf.IResolvable;
   /**
-  * The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (`make -C stubdom vtpmmgr-stubdom`, then `make install-stubdom`, which installs `/usr/lib/xen/boot/vtpmmgr-stubdom.gz`); set this where your build put it.
+  * The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (`make -C stubdom vtpmmgr-stubdom install-vtpmmgr`, which installs `/usr/lib/xen/boot/vtpmmgr-stubdom.gz` for an upstream build; see the guide "Virtual TPMs for guests"); set this where your build put it.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#kernel VtpmManager#kernel}
   */
