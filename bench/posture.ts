@@ -15,7 +15,6 @@ import type { DomainInfo } from '../provider/xen/model';
 const N = 500;
 const RUNS = 30;
 const TARGET_MS = 20;
-const VTPM_EVERY = 10;
 
 function domain(domid: number, name: string, over: Partial<DomainInfo> = {}): DomainInfo {
   return {
@@ -30,7 +29,6 @@ function liveState(): LiveState {
     domain(0, 'Domain-0', { seclabel: undefined }),
     domain(1, 'netdd', { driverDomain: true, seclabel: 'system_u:system_r:nic_dev_t', pcidevs: [{ bdf: '0000:03:00.0', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
     domain(2, 'stordd', { driverDomain: true, pcidevs: [{ bdf: '0000:00:1f.2', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
-    domain(3, 'vtpmmgr', { kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz', firmware: undefined, seclabel: 'system_u:system_r:vtpmmgr_t' }),
   ];
   for (let i = 0; i < N; i++) {
     // A mix that makes rules fire: every 5th guest HVM without a stub domain, every 7th bridged in dom0.
@@ -38,12 +36,7 @@ function liveState(): LiveState {
       type: i % 5 === 0 ? 'hvm' : 'pv',
       nics: [{ devid: 0, backendDomname: i % 7 === 0 ? 'Domain-0' : 'netdd', bridge: 'xenbr0' }],
       disks: [{ vdev: 'xvda', target: `/dev/vg/g${i}`, access: 'rw', backendDomname: 'stordd' }],
-      vtpms: i % VTPM_EVERY === 0 ? [{ devid: 0, backendDomname: `guest-${i}-vtpm` }] : [],
     }));
-    // Every 10th guest has its vTPM, a stub domain served by the manager.
-    if (i % VTPM_EVERY === 0) {
-      domains.push(domain(10 + N + i, `guest-${i}-vtpm`, { kernel: '/usr/lib/xen/boot/vtpm-stubdom.gz', firmware: undefined, seclabel: 'system_u:system_r:vtpm_t', vtpms: [{ devid: 0, backendDomname: 'vtpmmgr', uuid: `u-${i}` }] }));
-    }
   }
   return {
     info: { xenVersion: '4.17.7', virtCaps: ['hvm_directio'], iommu: true, interruptRemapping: true, nrCpus: 8, totalMemory: 1 << 20, freeMemory: 1 << 19, raw: {} },
@@ -64,8 +57,7 @@ function planned(): PlannedObjects[] {
   const o = (entries: Record<string, unknown>) => Object.assign(Object.create(null), entries) as CtyObject;
   for (let i = 0; i < N; i++) {
     const name = `guest-${i}`;
-    const vtpm = i % VTPM_EVERY === 0 ? o({ backend: `${name}-vtpm`, backend_domid: null }) : null;
-    out.push(plannedObjects('xen_domain', o({ name, type: i % 5 === 0 ? 'hvm' : 'pv', seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64', pci: [], disk: [], device_model: null, vtpm }))!);
+    out.push(plannedObjects('xen_domain', o({ name, type: i % 5 === 0 ? 'hvm' : 'pv', seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64', pci: [], disk: [], device_model: null }))!);
     out.push(plannedObjects('xen_vif', o({ domain: name, backend: i % 7 === 0 ? 'Domain-0' : 'netdd', bridge: 'xenbr0', devid: 0 }))!);
     out.push(plannedObjects('xen_disk', o({ domain: name, backend: 'stordd', vdev: 'xvda' }))!);
   }
@@ -111,7 +103,7 @@ const section = [
   '',
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`,
-  `- Model: ${N} guests (each a xen_domain + xen_vif + xen_disk, all also planned), a network and a storage driver domain, a vTPM manager and a vTPM for every ${VTPM_EVERY}th guest; ${findings} findings`,
+  `- Model: ${N} guests (each a xen_domain + xen_vif + xen_disk, all also planned), a network and a storage driver domain; ${findings} findings`,
   `- Whole-host evaluation (live state -> model -> ${'all'} rules -> TCB of every guest; what data xen_security_posture does): median ${whole.med.toFixed(2)} ms, p90 ${whole.p90.toFixed(2)} ms`,
   `- One resource's plan-time check with all ${plan.length} resources planned (model rebuilt + rules about that resource): median ${perResource.med.toFixed(3)} ms, p90 ${perResource.p90.toFixed(3)} ms`,
   `- Target: whole evaluation <= ${TARGET_MS} ms median: ${verdict} the target. ${RUNS} runs after 5 warm-ups; the live host is read once per 2 s (xl calls are not in these figures).`,

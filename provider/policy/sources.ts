@@ -53,8 +53,9 @@ export interface LiveObjects {
   disks: ModelDisk[];
 }
 
+/** The file name of a kernel path; cheap, since the posture runs over every domain on every plan. */
 function imageName(kernel: string | undefined): string {
-  return (kernel ?? '').split('/').pop() ?? '';
+  return kernel === undefined ? '' : kernel.slice(kernel.lastIndexOf('/') + 1);
 }
 
 /**
@@ -64,9 +65,11 @@ function imageName(kernel: string | undefined): string {
 function liveKind(d: DomainInfo, servesTpm: boolean): ModelDomainKind {
   if (d.domid === 0 || d.name === DOM0) return 'dom0';
   if (d.driverDomain) return 'driver';
-  const image = imageName(d.kernel);
-  if (image.startsWith('vtpmmgr')) return 'vtpm_manager';
-  if (image.startsWith('vtpm-stubdom')) return 'vtpm';
+  if (d.kernel !== undefined && d.kernel.includes('vtpm')) {
+    const image = imageName(d.kernel);
+    if (image.startsWith('vtpmmgr')) return 'vtpm_manager';
+    if (image.startsWith('vtpm-stubdom')) return 'vtpm';
+  }
   if (servesTpm) return d.vtpms.length > 0 ? 'vtpm' : 'vtpm_manager';
   return 'guest';
 }
@@ -74,7 +77,8 @@ function liveKind(d: DomainInfo, servesTpm: boolean): ModelDomainKind {
 export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects {
   const byDomid = new Map(domains.map((d) => [d.domid, d.name]));
   const backendName = (name: string | undefined, domid: number | undefined) => name ?? (domid !== undefined ? byDomid.get(domid) : undefined) ?? DOM0;
-  const tpmBackends = new Set(domains.flatMap((d) => d.vtpms.map((v) => backendName(v.backendDomname, v.backendDomid))));
+  const tpmBackends = new Set<string>();
+  for (const d of domains) for (const v of d.vtpms) tpmBackends.add(backendName(v.backendDomname, v.backendDomid));
   const out: LiveObjects = { domains: [], vifs: [], disks: [] };
   for (const d of domains) {
     const kind = liveKind(d, tpmBackends.has(d.name));
@@ -139,6 +143,8 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
   const name = str(v, 'name');
   if (!name) return undefined;
   const dm = obj(v, 'device_model');
+  const vt = obj(v, 'vtpm');
+  const vtpmBackend = vt ? str(vt, 'backend') : undefined;
   const type = str(v, 'type') as DomainType | undefined;
   const pci: ModelPci[] = objects(v, 'pci').map((p, i) => {
     const bdf = str(p, 'bdf');
@@ -158,14 +164,10 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     deviceModel: dm ? { stubdomain: bool(dm, 'stubdomain') === true, seclabel: str(dm, 'seclabel') } : undefined,
     pci,
     pciUnknown: v.pci instanceof Unknown || (Array.isArray(v.pci) && v.pci.some((p) => p instanceof Unknown)),
+    vtpmBackend,
+    vtpmBackendPath: vtpmBackend ? [{ attr: 'vtpm' }, { attr: 'backend' }] : undefined,
     resource,
   };
-  const vt = obj(v, 'vtpm');
-  const vtpmBackend = vt ? str(vt, 'backend') : undefined;
-  if (vtpmBackend) {
-    d.vtpmBackend = vtpmBackend;
-    d.vtpmBackendPath = [{ attr: 'vtpm' }, { attr: 'backend' }];
-  }
   const inlineDisks: ModelDisk[] = objects(v, 'disk').flatMap((k, i) => {
     const vdev = str(k, 'vdev');
     return vdev ? [{ model: 'disk' as const, domain: name, backend: str(k, 'backend') ?? DOM0, vdev, owner: d, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] as Path }] : [];
