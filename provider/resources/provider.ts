@@ -19,6 +19,7 @@ import type { XenClient, SecurityPolicy } from './client';
 import { bool, obj, str } from './values';
 import { resources, dataSources } from './registry';
 import { posture } from '../policy';
+import { functions } from '../functions';
 
 function checkConnection(s: string): string | undefined {
   try {
@@ -257,6 +258,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
 
   resources,
   dataSources,
+  functions,
 
   // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
   validate: (ctx) => {

@@ -37,12 +37,17 @@ export function inputFiles(argv: readonly string[]): Record<string, string> {
     if (!a.startsWith('/') || a.startsWith('/local/') || a.startsWith('/libxl/')) continue;
     try {
       const st = statSync(a);
-      if (st.isFile() && st.size <= MAX_FILE) out[a] = readFileSync(a, 'utf8');
+      if (st.isFile() && st.size <= MAX_FILE) out[a] = redactSecrets(readFileSync(a, 'utf8'));
     } catch {
       // Not a file: an xenstore path or a missing file, which the command itself will report.
     }
   }
   return out;
+}
+
+/** Display passwords in an xl config stay out of the record (the replay only needs some password there). */
+export function redactSecrets(text: string): string {
+  return text.replace(/^(\s*(?:vncpasswd|spicepasswd)\s*=\s*)("[^"\n]*"|'[^'\n]*')/gm, '$1"redacted"');
 }
 
 export function appendRecord(file: string, rec: CommandRecord): void {

@@ -7,6 +7,7 @@ import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from '
 import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
 import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
+import { cmdVtpmAttach, cmdVtpmDetach, cmdVtpmList } from './cmd-vtpm';
 import { Ctx, SimIo, XlExit } from './context';
 import { InventoryError } from './inventory';
 import { LockTimeoutError } from './lock';
@@ -38,6 +39,9 @@ const COMMANDS: Record<string, Command> = {
   'block-attach': cmdBlockAttach,
   'block-detach': cmdBlockDetach,
   'block-list': cmdBlockList,
+  'vtpm-attach': cmdVtpmAttach,
+  'vtpm-detach': cmdVtpmDetach,
+  'vtpm-list': cmdVtpmList,
   getenforce: (ctx) => cmdGetenforce(ctx),
   setenforce: cmdSetenforce,
   loadpolicy: cmdLoadpolicy,
