@@ -13,4 +13,5 @@ Object.defineProperty(exports, 'dataXenHost', { get: function () { return requir
 Object.defineProperty(exports, 'dataXenPciDevices', { get: function () { return require('./data-xen-pci-devices'); } });
 Object.defineProperty(exports, 'dataXenSecurityPosture', { get: function () { return require('./data-xen-security-posture'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
+Object.defineProperty(exports, 'providerFunctions', { get: function () { return require('./provider-functions'); } });
 

@@ -3,17 +3,17 @@
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
+import * as cdktn from 'cdktn';
 
 // Configuration
 
-export interface VtpmConfig extends cdktf.TerraformMetaArguments {
+export interface VtpmConfig extends cdktn.TerraformMetaArguments {
   /**
   * Start it when the host boots: links its rendered config into xendomains' auto directory (`/etc/xen/auto`). Changed in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm#autostart Vtpm#autostart}
   */
-  readonly autostart?: boolean | cdktf.IResolvable;
+  readonly autostart?: boolean | cdktn.IResolvable;
   /**
   * The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (`make -C stubdom vtpm-stubdom install-vtpm`, which installs `/usr/lib/xen/boot/vtpm-stubdom.gz` for an upstream build; see the guide "Virtual TPMs for guests"); set this where your build put it.
   *
@@ -67,7 +67,7 @@ export interface VtpmConfig extends cdktf.TerraformMetaArguments {
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm xen_vtpm}
 */
-export class Vtpm extends cdktf.TerraformResource {
+export class Vtpm extends cdktn.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
@@ -78,14 +78,14 @@ export class Vtpm extends cdktf.TerraformResource {
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a Vtpm resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTN code for importing a Vtpm resource upon running "cdktn plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the Vtpm to import
   * @param importFromId The id of the existing Vtpm that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the Vtpm to import is found
   */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "xen_vtpm", importId: importFromId, provider });
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_vtpm", importId: importFromId, provider });
       }
 
   // ===========
@@ -131,11 +131,11 @@ export class Vtpm extends cdktf.TerraformResource {
   // ==========
 
   // autostart - computed: true, optional: true, required: false
-  private _autostart?: boolean | cdktf.IResolvable; 
+  private _autostart?: boolean | cdktn.IResolvable; 
   public get autostart() {
     return this.getBooleanAttribute('autostart');
   }
-  public set autostart(value: boolean | cdktf.IResolvable) {
+  public set autostart(value: boolean | cdktn.IResolvable) {
     this._autostart = value;
   }
   public resetAutostart() {
@@ -296,70 +296,70 @@ export class Vtpm extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      autostart: cdktf.booleanToTerraform(this._autostart),
-      kernel: cdktf.stringToTerraform(this._kernel),
-      manager: cdktf.stringToTerraform(this._manager),
-      memory: cdktf.numberToTerraform(this._memory),
-      name: cdktf.stringToTerraform(this._name),
-      seclabel: cdktf.stringToTerraform(this._seclabel),
-      storage: cdktf.stringToTerraform(this._storage),
-      storage_backend: cdktf.stringToTerraform(this._storageBackend),
-      uuid: cdktf.stringToTerraform(this._uuid),
+      autostart: cdktn.booleanToTerraform(this._autostart),
+      kernel: cdktn.stringToTerraform(this._kernel),
+      manager: cdktn.stringToTerraform(this._manager),
+      memory: cdktn.numberToTerraform(this._memory),
+      name: cdktn.stringToTerraform(this._name),
+      seclabel: cdktn.stringToTerraform(this._seclabel),
+      storage: cdktn.stringToTerraform(this._storage),
+      storage_backend: cdktn.stringToTerraform(this._storageBackend),
+      uuid: cdktn.stringToTerraform(this._uuid),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
       autostart: {
-        value: cdktf.booleanToHclTerraform(this._autostart),
+        value: cdktn.booleanToHclTerraform(this._autostart),
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
       },
       kernel: {
-        value: cdktf.stringToHclTerraform(this._kernel),
+        value: cdktn.stringToHclTerraform(this._kernel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       manager: {
-        value: cdktf.stringToHclTerraform(this._manager),
+        value: cdktn.stringToHclTerraform(this._manager),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       memory: {
-        value: cdktf.numberToHclTerraform(this._memory),
+        value: cdktn.numberToHclTerraform(this._memory),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
       },
       name: {
-        value: cdktf.stringToHclTerraform(this._name),
+        value: cdktn.stringToHclTerraform(this._name),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       seclabel: {
-        value: cdktf.stringToHclTerraform(this._seclabel),
+        value: cdktn.stringToHclTerraform(this._seclabel),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       storage: {
-        value: cdktf.stringToHclTerraform(this._storage),
+        value: cdktn.stringToHclTerraform(this._storage),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       storage_backend: {
-        value: cdktf.stringToHclTerraform(this._storageBackend),
+        value: cdktn.stringToHclTerraform(this._storageBackend),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
       uuid: {
-        value: cdktf.stringToHclTerraform(this._uuid),
+        value: cdktn.stringToHclTerraform(this._uuid),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
