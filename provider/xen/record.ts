@@ -37,7 +37,7 @@ export function inputFiles(argv: readonly string[]): Record<string, string> {
     if (!a.startsWith('/') || a.startsWith('/local/') || a.startsWith('/libxl/')) continue;
     try {
       const st = statSync(a);
-      if (st.isFile() && st.size <= MAX_FILE) out[a] = redactSecrets(readFileSync(a, 'utf8'));
+      if (st.isFile() && st.size <= MAX_FILE) out[a] = readFileSync(a, 'utf8');
     } catch {
       // Not a file: an xenstore path or a missing file, which the command itself will report.
     }
@@ -45,9 +45,19 @@ export function inputFiles(argv: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** Display passwords in an xl config stay out of the record (the replay only needs some password there). */
+/**
+ * Display passwords stay out of the record (the replay only needs some password there): in an xl config, in libxl's
+ * JSON (`xl list -l`, `xl create -n`: `"passwd": ...`) and in xenstore's copies (vncpasswd, console/vnc-pass).
+ */
 export function redactSecrets(text: string): string {
-  return text.replace(/^(\s*(?:vncpasswd|spicepasswd)\s*=\s*)("[^"\n]*"|'[^'\n]*')/gm, '$1"redacted"');
+  return text
+    .replace(/^(\s*(?:vncpasswd|spicepasswd)\s*=\s*)("[^"\n]*"|'[^'\n]*')/gm, '$1"redacted"')
+    .replace(/("passwd"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"redacted"')
+    .replace(/(\/(?:vnc-pass|vncpasswd) = )"(?:[^"\\\n]|\\.)*"/g, '$1"redacted"');
+}
+
+function redactFiles(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([f, t]) => [f, redactSecrets(t)]));
 }
 
 export function appendRecord(file: string, rec: CommandRecord): void {
@@ -69,12 +79,12 @@ export function recorded<O>(
   const target = recordTarget();
   if (!target) return run;
   return async (argv, opts) => {
-    const files = filesOf(argv);
+    const files = redactFiles(filesOf(argv));
     const start = Date.now();
     const base = { source: 'provider', pid: process.pid, start, argv: [...argv], files };
     try {
       const r = await run(argv, opts);
-      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr });
+      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: redactSecrets(r.stdout), stderr: redactSecrets(r.stderr) });
       return r;
     } catch (e) {
       appendRecord(target, { ...base, end: Date.now(), exitCode: null, stdout: '', stderr: '', error: (e as Error).message });

@@ -8,7 +8,7 @@ import { XlToolstack } from '../../../provider/xen/xl-toolstack';
 import { LocalHost } from '../../../provider/xen/local-host';
 import type { RunResult } from '../../../provider/xen/exec';
 import { specHoldsSecrets, type DomainSpec } from '../../../provider/xen/model';
-import { inputFiles, redactSecrets } from '../../../provider/xen/record';
+import { recorded, redactSecrets } from '../../../provider/xen/record';
 
 const desk: DomainSpec = { name: 'desk', type: 'hvm', memory: 256, vcpus: 1, vnc: { enabled: true, password: 's3cretpw' }, spice: { port: 5901, password: 'sp1ce' } };
 const plain: DomainSpec = { name: 'plain', type: 'pv', kernel: '/k', memory: 128, vcpus: 1 };
@@ -58,11 +58,30 @@ test('a config without a secret is kept (xendomains autostart links to it)', asy
   expect(specHoldsSecrets(desk)).toBe(true);
 });
 
-test('the command record (XEN_PROVIDER_RECORD) keeps config files without their passwords', () => {
+test('the command record (XEN_PROVIDER_RECORD) keeps config files, libxl JSON and xenstore output without their passwords', async () => {
   const text = 'name = "desk"\nvncpasswd = "s3cretpw"\n  spicepasswd=\'sp1ce\'\nvnclisten = "127.0.0.1"\n';
   expect(redactSecrets(text)).toBe('name = "desk"\nvncpasswd = "redacted"\n  spicepasswd="redacted"\nvnclisten = "127.0.0.1"\n');
   const dir = mkdtempSync(path.join(tmpdir(), 'xen-record-'));
   const f = path.join(dir, 'desk.cfg');
   writeFileSync(f, text);
-  expect(JSON.stringify(inputFiles(['xl', 'create', f]))).not.toMatch(/s3cretpw|sp1ce/);
+  const record = path.join(dir, 'record.jsonl');
+  const libxl = JSON.stringify([{ domid: 3, config: { b_info: { u: { vnc: { enable: 'True', passwd: 's3cretpw' }, spice: { enable: 'True', passwd: 'sp\\"1ce' } } } } }], null, 4);
+  const xs = '/local/domain/3/console/vnc-pass = "s3cretpw"\n/vm/0b5c/vncpasswd = "s3cretpw"\n/local/domain/3/name = "desk"\n';
+  const before = process.env.XEN_PROVIDER_RECORD;
+  process.env.XEN_PROVIDER_RECORD = record;
+  try {
+    const outputs = [libxl, xs];
+    const run = recorded(async () => ({ stdout: outputs.shift()!, stderr: '', exitCode: 0, durationMs: 1 }));
+    await run(['xl', 'create', '-n', f], {});
+    await run(['xenstore-ls', '-f', '/local/domain/3'], {});
+  } finally {
+    if (before === undefined) delete process.env.XEN_PROVIDER_RECORD;
+    else process.env.XEN_PROVIDER_RECORD = before;
+  }
+  const lines = readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines).toHaveLength(2);
+  expect(lines[0].files[f]).toContain('vncpasswd = "redacted"');
+  expect(lines[0].stdout).toContain('"passwd": "redacted"');
+  expect(lines[1].stdout).toContain('/local/domain/3/name = "desk"');
+  expect(readFileSync(record, 'utf8')).not.toMatch(/s3cretpw|sp1ce/);
 });
