@@ -116,14 +116,23 @@ export const vtpmResource: ResourceType<XenClient> = {
   async create(ctx) {
     const spec = vtpmSpec(ctx.planned)!;
     const { info, rt } = await createStub(ctx, spec);
-    const state = await values(ctx, info, rt, ctx.planned);
     try {
+      const state = await values(ctx, info, rt, ctx.planned);
       await awaitManager(ctx, spec.name, spec.vtpms![0].backend);
+      return { ...state, connected: true };
     } catch (err) {
-      // The domain exists: hand its state to Terraform (tainted) so the next apply replaces it, never orphaned.
-      throw new PartialApplyError(err, await values(ctx, info, rt, ctx.planned));
+      // The domain exists: hand its state to Terraform (tainted) so the next apply replaces it, never orphaned. When
+      // dom0 cannot be asked (the ssh connection dropped, vtpm-list refused), from what create already knows.
+      const known = await values(ctx, info, rt, ctx.planned).catch(() => ({
+        ...stubValues(info, rt, ctx.planned),
+        manager: spec.vtpms![0].backend,
+        uuid: info.vtpms[0]?.uuid ?? null,
+        manager_domid: null,
+        connected: false,
+        autostart: ctx.planned.autostart === true,
+      }));
+      throw new PartialApplyError(err, known);
     }
-    return { ...state, connected: true };
   },
   ...stubLifecycle('vTPM', 'xen_vtpm', values, {
     graceful: true,

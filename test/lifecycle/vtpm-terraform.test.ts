@@ -42,8 +42,13 @@ describe('examples/hcl/vtpm-guest with terraform', () => {
       expect(planJson).toContain('"password_wo_version":1');
       expect(planJson).not.toContain(PASSWORD);
 
-      const apply = await run(tf, ['apply', '-auto-approve']);
+      // Terraform's own trace log carries the provider's log lines (at trace too) and the RPCs: no password there.
+      const traceLog = path.join(tf.dir, 'trace.log');
+      const apply = await run(tf, ['apply', '-auto-approve'], { TF_LOG: 'trace', TF_LOG_PATH: traceLog });
       if (apply.code !== 0) throw new Error(apply.out);
+      const trace = readFileSync(traceLog, 'utf8');
+      expect(trace).toMatch(/toolstack command finished/);
+      expect(trace).not.toContain(PASSWORD);
       const state = readFileSync(path.join(tf.dir, 'terraform.tfstate'), 'utf8');
       expect(state).not.toContain(PASSWORD);
       const shown = JSON.parse((await run(tf, ['show', '-json'])).stdout);

@@ -106,6 +106,19 @@ describe('vTPM manager, vTPM and guest', () => {
     expect(host.xl('list')).toMatch(/^web-vtpm /m);
   });
 
+  test('dom0 failing to answer right after the vTPM domain was created (vtpm-list): the domain is handed to Terraform, not orphaned', async () => {
+    const host = simHost(VTPM_POLICY);
+    const tf = await open(host);
+    await tf.applyConfig('xen_vtpm_manager', null, manager(tf));
+    const plan = await tf.plan('xen_vtpm', null, vtpm(tf));
+    host.xl('sim-fault', 'fail-once', 'vtpm-list', '1', 'libxl: error: the connection to dom0 went away');
+    const err = await tf.apply('xen_vtpm', null, plan.planned, vtpm(tf)).catch((e) => e);
+    expect(err).toBeInstanceOf(DiagnosticsError);
+    expect((err as any).state).toMatchObject({ id: 'web-vtpm', name: 'web-vtpm', manager: 'vtpmmgr', domid: expect.any(Number) });
+    expect(host.xl('list')).toMatch(/^web-vtpm /m);
+    host.xl('sim-fault', 'clear');
+  });
+
   test('autostart in place; the manager is destroyed (it ignores shutdown), its link from xendomains removed', async () => {
     const host = simHost(VTPM_POLICY);
     const tf = await open(host);
