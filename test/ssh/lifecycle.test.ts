@@ -7,6 +7,7 @@
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CtyObject } from '../../provider/protocol/cty/types';
+import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
 import { providerConfig, sshSimHost, type SimHost } from '../support/sim';
 import { sshdForSuite, userDir } from '../support/sshd';
@@ -118,7 +119,7 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
 
 test('vTPM over ssh: manager, vTPM and guest created through the restricted dom0 command, read back unchanged, imported, destroyed', async () => {
   // A FLASK policy with the vTPM domains' types, as a real vTPM host needs.
-  const types = ['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t', 'vtpmmgr_t', 'vtpm_t'];
+  const types = [...DEMO_INVENTORY.flask.policy_types, 'vtpmmgr_t', 'vtpm_t'];
   const host = sshSimHost(server(), { changes: { flask: { mode: 'enforcing', policy_types: types } } });
   const tf = await open(host);
   const label = (t: string) => `system_u:system_r:${t}`;
