@@ -20,7 +20,7 @@ function domain(domid: number, name: string, over: Partial<DomainInfo> = {}): Do
   return {
     domid, name, type: 'pv', driverDomain: false, seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64',
     deviceModel: { stubdomain: false }, onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'destroy',
-    nics: [], disks: [], pcidevs: [], raw: {}, ...over,
+    nics: [], disks: [], pcidevs: [], vtpms: [], iomem: [], raw: {}, ...over,
   };
 }
 

@@ -42,3 +42,4 @@ export * from './resource';
 export * from './schema';
 export * from './diagnostics';
 export * from './validators';
+export * from './function';

@@ -57,7 +57,8 @@ function eachNested(
   }
 }
 
-function children(block: Block): Array<[string, Nesting | 'group', Block]> {
+/** A block's nested attributes and nested blocks, each as a block of its own. */
+export function children(block: Block): Array<[string, Nesting | 'group', Block]> {
   const out: Array<[string, Nesting | 'group', Block]> = [];
   for (const [name, a] of Object.entries(block.attributes)) {
     if (a.nested) out.push([name, a.nested.nesting, { attributes: a.nested.attributes }]);

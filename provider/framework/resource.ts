@@ -5,6 +5,7 @@ import type { CtyObject } from '../protocol/cty/types';
 import type { Logger } from '../log';
 import type { Diagnostics, Path } from './diagnostics';
 import type { Schema } from './schema';
+import type { FunctionDefinition } from './function';
 
 export interface BaseContext<Meta> {
   /** What the provider's configure() returned; undefined during validation (Terraform validates unconfigured). */
@@ -96,6 +97,8 @@ export interface ProviderDefinition<Meta = unknown> {
   configure(config: CtyObject, ctx: { diags: Diagnostics; log: Logger }): Promise<Meta>;
   resources: ResourceType<Meta>[];
   dataSources: DataSourceType<Meta>[];
+  /** Provider-defined functions (`provider::NAME::FUNCTION(...)`, Terraform >= 1.8). */
+  functions?: FunctionDefinition[];
   /**
    * Runs after every resource's own plan rules, with the resource type, so checks that span resources (the security
    * posture) see each planned object. Diagnostics it adds appear on the resource's plan.

@@ -27,6 +27,13 @@ interface AttributeCommon {
    * accepts a planned value equal to prior state as "functionally equivalent" to config.
    */
   equivalent?: (config: string, prior: string) => boolean;
+  /**
+   * Terraform >= 1.11 passes the configured value to the provider and never stores it in plan or state (secrets such
+   * as passwords). The provider gets it only from the configuration (ctx.config in plan and apply); planned and new
+   * state always hold null. Managed resources only; never computed, defaulted or requiresReplace (there is no prior
+   * value to compare): pair it with an ordinary `..._version` attribute that does force replacement.
+   */
+  writeOnly?: boolean;
 }
 
 export interface ValueAttribute extends AttributeCommon {
@@ -122,6 +129,7 @@ function protoAttribute(name: string, a: Attribute): Record<string, unknown> {
     computed,
     sensitive: !!a.sensitive,
     deprecated: !!a.deprecated,
+    writeOnly: !!a.writeOnly,
   };
   if (a.nested) {
     out.nestedType = {
@@ -158,9 +166,12 @@ export function toProtoSchema(schema: Schema): Record<string, unknown> {
   return { version, block: protoBlock(schema.block, version) };
 }
 
-/** Checks a declaration once at start-up so a schema mistake is a test failure, not a Terraform error. */
-export function checkSchema(schema: Schema, where: string): void {
-  const visit = (block: Block, path: string) => {
+/**
+ * Checks a declaration once at start-up so a schema mistake is a test failure, not a Terraform error. Write-only
+ * attributes are allowed only where Terraform supports them (managed resources).
+ */
+export function checkSchema(schema: Schema, where: string, opts: { writeOnly?: boolean } = {}): void {
+  const visit = (block: Block, path: string, inSet: boolean) => {
     for (const [name, a] of Object.entries(block.attributes)) {
       const p = `${path}.${name}`;
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`${where}: attribute name ${p} is not a valid identifier`);
@@ -171,9 +182,16 @@ export function checkSchema(schema: Schema, where: string): void {
         throw new Error(`${where}: ${p} is required and cannot also be optional, computed or defaulted`);
       }
       if (!a.description) throw new Error(`${where}: ${p} has no description`);
-      if (a.nested) visit({ attributes: a.nested.attributes }, p);
+      if (a.writeOnly) {
+        if (!opts.writeOnly) throw new Error(`${where}: ${p} is write-only, which Terraform allows in managed resources only`);
+        if (a.computed || a.default !== undefined || a.requiresReplace || a.useStateForUnknown || a.nested) {
+          throw new Error(`${where}: ${p} is write-only and cannot be computed, defaulted, nested, requiresReplace or useStateForUnknown`);
+        }
+        if (inSet) throw new Error(`${where}: ${p} is write-only inside a set, whose elements Terraform identifies by value`);
+      }
+      if (a.nested) visit({ attributes: a.nested.attributes }, p, inSet || a.nested.nesting === 'set');
     }
-    for (const [name, b] of Object.entries(block.blocks ?? {})) visit(b.block, `${path}.${name}`);
+    for (const [name, b] of Object.entries(block.blocks ?? {})) visit(b.block, `${path}.${name}`, inSet || b.nesting === 'set');
   };
-  visit(schema.block, where);
+  visit(schema.block, where, false);
 }

@@ -14,6 +14,9 @@ import type { DataSourceType, ProviderDefinition, ResourceType } from './resourc
 import { blockType, checkSchema, toProtoSchema } from './schema';
 import type { Schema } from './schema';
 import { validateConfig } from './validate';
+import { callFunction, checkFunction, toProtoFunction } from './function';
+import type { FunctionDefinition } from './function';
+import { hasWriteOnly, withoutWriteOnly, writeOnlyPathsSet } from './write_only';
 import type { ProviderService, RpcContext, RpcHandlers } from './index';
 
 interface DynamicValueMsg {
@@ -42,13 +45,24 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
   const resources = new Map<string, ResourceType<Meta>>();
   const dataSources = new Map<string, DataSourceType<Meta>>();
   for (const r of def.resources) {
-    checkSchema(r.schema, r.typeName);
+    checkSchema(r.schema, r.typeName, { writeOnly: true });
     resources.set(r.typeName, r);
   }
   for (const d of def.dataSources) {
     checkSchema(d.schema, d.typeName);
     dataSources.set(d.typeName, d);
   }
+  const functions = new Map<string, FunctionDefinition>();
+  for (const f of def.functions ?? []) {
+    checkFunction(f);
+    if (functions.has(f.name)) throw new Error(`function ${f.name} is declared twice`);
+    functions.set(f.name, f);
+  }
+  const protoFunctions = (): Record<string, unknown> => Object.fromEntries([...functions].map(([n, f]) => [n, toProtoFunction(f)]));
+  // Which resources carry write-only attributes: only their values need scrubbing.
+  const writeOnly = new Set(def.resources.filter((r) => hasWriteOnly(r.schema.block)).map((r) => r.typeName));
+  const scrub = (r: ResourceType<Meta>, v: CtyObject | null): CtyObject | null =>
+    v === null || !writeOnly.has(r.typeName) ? v : withoutWriteOnly(r.schema.block, v);
   const types = new Map<Schema, CtyType>();
   const typeOf = (s: Schema): CtyType => {
     let t = types.get(s);
@@ -168,7 +182,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         serverCapabilities,
         resources: [...resources.keys()].map((typeName) => ({ typeName })),
         dataSources: [...dataSources.keys()].map((typeName) => ({ typeName })),
-        functions: [],
+        functions: [...functions.keys()].map((name) => ({ name })),
         ephemeralResources: [],
       }));
     },
@@ -178,7 +192,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         provider: toProtoSchema(def.schema),
         resourceSchemas: schemasByName(resources),
         dataSourceSchemas: schemasByName(dataSources),
-        functions: {},
+        functions: protoFunctions(),
         ephemeralResourceSchemas: {},
         serverCapabilities,
       }));
@@ -216,6 +230,16 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         const r = resourceFor(req.typeName);
         const config = asObject(decodeDynamic(req.config, typeOf(r.schema)));
         if (config) {
+          if (writeOnly.has(r.typeName) && req.clientCapabilities?.writeOnlyAttributesAllowed !== true) {
+            for (const p of writeOnlyPathsSet(r.schema.block, config)) {
+              diags.error(
+                'Write-only attribute needs Terraform 1.11 or later',
+                `${formatPath(p)} is write-only: Terraform 1.11 and later pass it to the provider without storing it in the plan or the state. ` +
+                  'This Terraform did not say it supports write-only attributes, so it would store the value in the state file. Upgrade Terraform to 1.11 or later, or leave the attribute unset.',
+                p,
+              );
+            }
+          }
           validateConfig(r.schema.block, config, diags);
           r.validate?.({ config, diags });
           def.checkConfig?.(r.typeName, { config, diags });
@@ -260,7 +284,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
           text = JSON.stringify(r.upgradeState(version, JSON.parse(text)));
         }
         const value = decodeJson(text, type, { dropUnknownAttributes: true });
-        const obj = value === null ? null : completeObject(r.schema.block, value as CtyObject);
+        const obj = value === null ? null : scrub(r, completeObject(r.schema.block, value as CtyObject));
         await noteStored(r, obj, ctx.signal);
         return { upgradedState: dynamic(obj, type) };
       });
@@ -274,7 +298,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         if (!state) return { newState: dynamic(null, type), private: req.private ?? EMPTY };
         try {
           const found = await r.read({ state, meta: await configuredMeta(), diags, signal, log: logger.with({ resource: r.typeName }) });
-          const next = found === null ? null : completeObject(r.schema.block, found);
+          const next = found === null ? null : scrub(r, completeObject(r.schema.block, found));
           if (next) checkWhollyKnown(next, `The refreshed state of ${r.typeName}`, diags);
           if (!diags.hasErrors) await noteStored(r, next, signal);
           return { newState: dynamic(diags.hasErrors ? state : next, type), private: req.private ?? EMPTY };
@@ -297,7 +321,11 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         if (proposed === null || config === null) {
           return { plannedState: dynamic(null, type), plannedPrivate: priorPrivate };
         }
-        const { planned, requiresReplace } = planChange(r.schema.block, prior, proposed, config);
+        // Terraform's proposed new state carries write-only values from the configuration; the plan must not.
+        // (scrubbed before the plan rules run, so a block holding one never looks changed against prior state).
+        const change = planChange(r.schema.block, prior, scrub(r, proposed)!, config);
+        const requiresReplace = change.requiresReplace;
+        let planned = change.planned;
         const replace: Path[] = [...requiresReplace];
         await withPlanDeadline(r.typeName, diags, signal, async (planSignal, step) => {
           const planCtx = {
@@ -318,7 +346,9 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
             step('checking the security posture of the planned change');
             await def.checkPlan(r.typeName, planCtx);
           }
+          planned = planCtx.planned;
         });
+        planned = scrub(r, planned)!;
         logger.debug('planned', {
           resource: r.typeName,
           action: prior === null ? 'create' : replace.length ? 'replace' : 'update-or-noop',
@@ -364,7 +394,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
             diags.fromError(err.cause, prior === null ? `Could not create ${r.typeName}` : `Could not update ${r.typeName}`);
             const missing: Path[] = [];
             const partial = mergeApplied(planned, completeObject(r.schema.block, err.state), [], missing);
-            return { newState: dynamic(partial, type), private: priv };
+            return { newState: dynamic(scrub(r, partial as CtyObject), type), private: priv };
           }
           diags.fromError(err, prior === null ? `Could not create ${r.typeName}` : `Could not update ${r.typeName}`);
           return { newState: dynamic(prior, type), private: priv };
@@ -374,7 +404,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
         for (const p of missing) {
           diags.error('Provider left a value unknown after apply', `${r.typeName}: ${formatPath(p)} is still unknown; this is a bug in the provider.`, p);
         }
-        return { newState: dynamic(merged, type), private: priv };
+        return { newState: dynamic(scrub(r, merged as CtyObject), type), private: priv };
       });
     },
 
@@ -389,7 +419,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
           signal,
           log: logger.with({ resource: r.typeName }),
         });
-        const full = completeObject(r.schema.block, state);
+        const full = scrub(r, completeObject(r.schema.block, state));
         return { importedResources: [{ typeName: r.typeName, state: dynamic(full, type), private: EMPTY }] };
       });
     },
@@ -414,11 +444,19 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
     },
 
     async GetFunctions(_req, ctx) {
-      return guarded('GetFunctions', ctx, async () => ({ functions: {} }));
+      return guarded('GetFunctions', ctx, async () => ({ functions: protoFunctions() }));
     },
 
     async CallFunction(req) {
-      return { error: { text: `This provider has no function ${JSON.stringify(req?.name ?? '')}.` } };
+      const name = String(req?.name ?? '');
+      const f = functions.get(name);
+      if (!f) {
+        return { error: { text: `This provider has no function ${JSON.stringify(name)}. Its functions: ${[...functions.keys()].join(', ') || 'none'}.` } };
+      }
+      const started = Date.now();
+      const out = callFunction(f, req?.arguments ?? []);
+      logger.trace('rpc done', { rpc: 'CallFunction', function: name, ms: Date.now() - started, error: out.error ? true : undefined });
+      return out;
     },
 
     async StopProvider() {

@@ -5,11 +5,13 @@
 import type { Path } from '../framework/diagnostics';
 import type { DomainType, FlaskMode } from '../xen/model';
 
-export type ModelDomainKind = 'dom0' | 'driver' | 'guest';
+/** vtpm: a vTPM stub domain serving one guest's TPM; vtpm_manager: the domain owning the physical TPM for them. */
+export type ModelDomainKind = 'dom0' | 'driver' | 'guest' | 'vtpm' | 'vtpm_manager';
 export type DriverClass = 'network' | 'storage' | 'usb' | 'other';
 
 /** The Terraform resource a model object came from; absent for live objects no resource in this plan manages. */
-export type ResourceRef = 'xen_domain' | 'xen_driver_domain' | 'xen_vif' | 'xen_disk' | 'xen_pci_assignable' | 'xen_flask_policy';
+export type ResourceRef =
+  | 'xen_domain' | 'xen_driver_domain' | 'xen_vif' | 'xen_disk' | 'xen_pci_assignable' | 'xen_flask_policy' | 'xen_vtpm' | 'xen_vtpm_manager';
 
 export interface ModelPci {
   /** Normalized `DDDD:BB:SS.F` when it could be normalized, else as written; undefined while unknown at plan time. */
@@ -45,6 +47,10 @@ export interface ModelDomain {
   pci: ModelPci[];
   /** Planned domains: the pci blocks are not known yet (a dynamic block over an unknown value), so `pci` may be short. */
   pciUnknown?: boolean;
+  /** The domain serving this domain's TPM: a guest's vTPM domain, or a vTPM domain's manager. */
+  vtpmBackend?: string;
+  /** Where vtpmBackend is configured in the domain's resource (`vtpm.backend` on a guest, `manager` on a vTPM). */
+  vtpmBackendPath?: Path;
   resource?: ResourceRef;
 }
 
@@ -122,6 +128,8 @@ export interface ModelIndex {
   storageDriverDomains: ModelDomain[];
   /** Network-class functions that are (or are planned to be) assignable and not passed through yet. */
   assignableNics: string[];
+  /** Domain name -> the domains whose TPM it serves (vtpmBackend). */
+  vtpmFrontends: ReadonlyMap<string, ModelDomain[]>;
 }
 
 export const DOM0 = 'Domain-0';
@@ -143,6 +151,7 @@ export function classFromPci(host: HostFacts, pci: ModelPci[]): DriverClass {
 export function indexModel(m: Omit<HostModel, 'index'>): ModelIndex {
   const byName = new Map<string, ModelDomain>();
   const pciUsers = new Map<string, ModelDomain[]>();
+  const vtpmFrontends = new Map<string, ModelDomain[]>();
   const networkDriverDomains: ModelDomain[] = [];
   const storageDriverDomains: ModelDomain[] = [];
   for (const d of m.domains) {
@@ -153,13 +162,14 @@ export function indexModel(m: Omit<HostModel, 'index'>): ModelIndex {
       if (!users) pciUsers.set(p.bdf, [d]);
       else if (!users.includes(d)) users.push(d);
     }
+    if (d.vtpmBackend !== undefined) (vtpmFrontends.get(d.vtpmBackend) ?? vtpmFrontends.set(d.vtpmBackend, []).get(d.vtpmBackend)!).push(d);
     if (d.kind === 'driver' && d.class === 'network') networkDriverDomains.push(d);
     if (d.kind === 'driver' && d.class === 'storage') storageDriverDomains.push(d);
   }
   const assignableBdfs = new Set<string>(m.assignables.map((a) => a.bdf));
   for (const h of m.host.pci.values()) if (h.assignable) assignableBdfs.add(h.bdf);
   const assignableNics = [...assignableBdfs].filter((b) => isNetworkClass(m.host.pci.get(b)?.class) && !pciUsers.has(b)).sort();
-  return { byName, pciUsers, networkDriverDomains, storageDriverDomains, assignableNics };
+  return { byName, pciUsers, networkDriverDomains, storageDriverDomains, assignableNics, vtpmFrontends };
 }
 
 export function buildModel(m: Omit<HostModel, 'index'>): HostModel {

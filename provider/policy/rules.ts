@@ -552,6 +552,118 @@ const backendNotDriverDomain: Rule = {
   },
 };
 
+const isVtpmManager = (d: ModelDomain | undefined): d is ModelDomain => !!d && d.kind === 'vtpm_manager';
+
+
+const vtpmManagerNotIsolated: Rule = {
+  id: 'vtpm-manager-not-isolated',
+  severity: 'warning',
+  title: 'Virtual TPM manager not isolated',
+  scope: 'host',
+  why:
+    'The vTPM manager owns the physical TPM and holds the key that seals every vTPM\'s state: whoever controls it can read or ' +
+    'forge every guest\'s TPM. Xen\'s design (xen-vtpm(7), xen-vtpmmgr(7)) makes it a mini-os stub domain that does nothing ' +
+    'else, serves only vTPM stub domains, and is told apart from them by FLASK: the manager trusts the UUID in xenstore to know ' +
+    'which vTPM asks, so the policy must let only vTPM-labelled domains map its grants. A manager in dom0, one that ' +
+    'also serves guests or devices, has a network interface, or shares its label with other domains loses that separation.',
+  remedy:
+    'Run the manager as its own `xen_vtpm_manager` with a label of its own (e.g. `system_u:system_r:vtpmmgr_t`, defined by a ' +
+    'policy module that lets it map grants only from `vtpm_t`), give it nothing but its state disk and TPM page, and connect ' +
+    'guests through a `xen_vtpm` each, never to the manager directly.',
+  example: {
+    bad:
+      'resource "xen_vtpm" "web" {\n  name    = "web-vtpm"\n  manager = "Domain-0"\n  storage = "/var/lib/xen/vtpm/web.img"\n}\n\n' +
+      'resource "xen_domain" "web" {\n  name     = "web"\n  firmware = "pvgrub64"\n  vtpm { backend = "vtpmmgr" } # the manager itself\n}',
+    good:
+      'resource "xen_vtpm_manager" "mgr" {\n  name        = "vtpmmgr"\n  storage     = "/var/lib/xen/vtpm/mgr.img"\n  tpm_version = "2.0"\n  seclabel    = "system_u:system_r:vtpmmgr_t"\n}\n\n' +
+      'resource "xen_vtpm" "web" {\n  name     = "web-vtpm"\n  manager  = xen_vtpm_manager.mgr.name\n  storage  = "/var/lib/xen/vtpm/web.img"\n  seclabel = "system_u:system_r:vtpm_t"\n}\n\n' +
+      'resource "xen_domain" "web" {\n  name     = "web"\n  firmware = "pvgrub64"\n  vtpm { backend = xen_vtpm.web.name }\n}',
+  },
+  evaluate(m, only) {
+    const out: RawFinding[] = [];
+    const managers = m.domains.filter(isVtpmManager);
+    const flaskOn = m.host.flaskMode === 'enforcing' || m.host.flaskMode === 'permissive';
+    for (const d of domainsOf(m, only)) {
+      const be = d.vtpmBackend;
+      if (be === undefined) continue;
+      const path = d.vtpmBackendPath ?? [{ attr: 'vtpm' }, { attr: 'backend' }];
+      if (d.kind === 'vtpm' && be === DOM0) {
+        out.push({
+          target: d, subject: d.name, path,
+          message: `vTPM ${d.name} names dom0 as its manager: the keys sealing its state would be held by dom0 (whose Linux has no vTPM backend either).`,
+          remedy: 'Set manager to a xen_vtpm_manager domain.',
+        });
+      } else if (d.kind !== 'vtpm' && isVtpmManager(m.index.byName.get(be))) {
+        out.push({
+          target: d, subject: d.name, path,
+          message: `${d.name} takes its TPM straight from the vTPM manager ${be}: it can send the manager's own commands (the first domain to connect gets its administrative rights) and see the keys of every vTPM.`,
+          remedy: `Give ${d.name} a vTPM of its own (xen_vtpm with manager = "${be}") and set vtpm.backend to it.`,
+        });
+      }
+    }
+    for (const mgr of managers) {
+      if (only && only !== mgr) continue;
+      if (flaskOn && !mgr.seclabel) {
+        out.push({ target: mgr, subject: mgr.name, path: [{ attr: 'seclabel' }], message: `vTPM manager ${mgr.name} has no FLASK label: the policy cannot keep other domains from its grants.`, remedy: 'Label it with a type of its own, e.g. seclabel = "system_u:system_r:vtpmmgr_t".' });
+      } else if (flaskOn && mgr.seclabel) {
+        const t = labelType(mgr.seclabel);
+        const sharing = m.domains.filter((o) => o !== mgr && o.kind !== 'vtpm_manager' && o.seclabel && labelType(o.seclabel) === t).map((o) => o.name).sort();
+        if (sharing.length > 0) {
+          out.push({ target: mgr, subject: mgr.name, path: [{ attr: 'seclabel' }], message: `vTPM manager ${mgr.name} shares FLASK type ${t} with ${list(sharing)}: the policy cannot tell them apart.`, remedy: 'Give the manager a type no other domain has, e.g. vtpmmgr_t.' });
+        }
+      }
+      if (mgr.pci.length > 0) {
+        out.push({ target: mgr, subject: mgr.name, path: [{ attr: 'name' }], message: `vTPM manager ${mgr.name} also drives PCI devices (${mgr.pci.map((p) => p.bdf ?? '?').join(', ')}).` });
+      }
+    }
+    // Devices that reach a manager: its own network, or backends it serves.
+    for (const v of vifsOf(m, only)) {
+      if (isVtpmManager(m.index.byName.get(v.domain))) {
+        out.push({ target: v, subject: vifSubject(v), path: [{ attr: 'domain' }], message: `vTPM manager ${v.domain} has a network interface: nothing but its vTPMs should reach it.`, remedy: 'Remove the vif; the manager needs no network.' });
+      } else if (isVtpmManager(m.index.byName.get(v.backend))) {
+        out.push({ target: v, subject: vifSubject(v), path: [{ attr: 'backend' }], message: `The vif of ${v.domain} is served by the vTPM manager ${v.backend}.`, remedy: 'Serve it from a network driver domain.' });
+      }
+    }
+    for (const k of disksOf(m, only)) {
+      if (!isVtpmManager(m.index.byName.get(k.backend))) continue;
+      out.push({ target: k.owner, subject: diskSubject(k), path: k.backendPath, message: `Disk ${k.vdev} of ${k.domain} is served by the vTPM manager ${k.backend}.`, remedy: 'Serve it from a storage driver domain.' });
+    }
+    return out;
+  },
+};
+
+const vtpmShared: Rule = {
+  id: 'vtpm-shared',
+  severity: 'error',
+  title: 'Virtual TPM shared by several domains',
+  scope: 'host',
+  why:
+    'A vTPM stub domain emulates one TPM for one domain (xen-vtpm(7): "a one to one mapping between running vtpm-stubdom ' +
+    'instances and logical vtpms"). Two domains on one vTPM share its PCRs and keys: each can read the other\'s secrets and ' +
+    'forge the other\'s measurements, and the second frontend does not get a working TPM anyway.',
+  remedy: 'Give each domain its own `xen_vtpm`.',
+  example: {
+    bad: 'resource "xen_domain" "a" {\n  name     = "a"\n  firmware = "pvgrub64"\n  vtpm { backend = xen_vtpm.one.name }\n}\n\nresource "xen_domain" "b" {\n  name     = "b"\n  firmware = "pvgrub64"\n  vtpm { backend = xen_vtpm.one.name }\n}',
+    good: '# each domain with its own xen_vtpm (xen_vtpm.a, xen_vtpm.b)',
+  },
+  evaluate(m, only) {
+    const out: RawFinding[] = [];
+    for (const d of domainsOf(m, only)) {
+      const be = d.vtpmBackend;
+      if (be === undefined || be === DOM0 || d.kind === 'vtpm') continue;
+      const backend = m.index.byName.get(be);
+      if (isVtpmManager(backend)) continue; // vtpm-manager-not-isolated says it better
+      const others = (m.index.vtpmFrontends.get(be) ?? []).filter((o) => o !== d);
+      if (others.length === 0) continue;
+      out.push({
+        target: d, subject: d.name, path: d.vtpmBackendPath ?? [{ attr: 'vtpm' }, { attr: 'backend' }],
+        message: `The vTPM ${be} of ${d.name} also serves ${list(others.map((o) => o.name).sort())}.`,
+      });
+    }
+    return out;
+  },
+};
+
 /** Every rule, in the order the docs list them. */
 export const RULES: readonly Rule[] = [
   passthroughWithoutIommu,
@@ -570,4 +682,6 @@ export const RULES: readonly Rule[] = [
   flaskUnknownType,
   flaskUnlabelled,
   flaskNotEnforcing,
+  vtpmManagerNotIsolated,
+  vtpmShared,
 ];

@@ -8,8 +8,8 @@ import { normalizeBdf } from '../xen/validate';
 import { bool, num, obj, objects, str } from '../resources/values';
 import {
   DOM0, classFromPci,
-  type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy,
-  type ModelLabel, type ModelObject, type ModelPci, type ModelVif, type ResourceRef,
+  type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelDomainKind,
+  type ModelFlaskPolicy, type ModelLabel, type ModelObject, type ModelPci, type ModelVif, type ResourceRef,
 } from './model';
 
 export function normBdf(bdf: string): string {
@@ -53,12 +53,36 @@ export interface LiveObjects {
   disks: ModelDisk[];
 }
 
+/** The file name of a kernel path; cheap, since the posture runs over every domain on every plan. */
+function imageName(kernel: string | undefined): string {
+  return kernel === undefined ? '' : kernel.slice(kernel.lastIndexOf('/') + 1);
+}
+
+/**
+ * What a live domain is. libxl records no role for vTPM domains: the stub domain images tell (vtpmmgr-stubdom,
+ * vtpm-stubdom), else the wiring does: serving TPMs while using one is a vTPM, serving them without one a manager.
+ */
+function liveKind(d: DomainInfo, servesTpm: boolean): ModelDomainKind {
+  if (d.domid === 0 || d.name === DOM0) return 'dom0';
+  if (d.driverDomain) return 'driver';
+  if (d.kernel !== undefined && d.kernel.includes('vtpm')) {
+    const image = imageName(d.kernel);
+    if (image.startsWith('vtpmmgr')) return 'vtpm_manager';
+    if (image.startsWith('vtpm-stubdom')) return 'vtpm';
+  }
+  if (servesTpm) return d.vtpms.length > 0 ? 'vtpm' : 'vtpm_manager';
+  return 'guest';
+}
+
 export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects {
   const byDomid = new Map(domains.map((d) => [d.domid, d.name]));
   const backendName = (name: string | undefined, domid: number | undefined) => name ?? (domid !== undefined ? byDomid.get(domid) : undefined) ?? DOM0;
+  const tpmBackends = new Set<string>();
+  for (const d of domains) for (const v of d.vtpms) tpmBackends.add(backendName(v.backendDomname, v.backendDomid));
   const out: LiveObjects = { domains: [], vifs: [], disks: [] };
   for (const d of domains) {
-    const kind = d.domid === 0 || d.name === DOM0 ? 'dom0' : d.driverDomain ? 'driver' : 'guest';
+    const kind = liveKind(d, tpmBackends.has(d.name));
+    const vt = d.vtpms[0];
     const pci: ModelPci[] = d.pcidevs.map((p, i) => ({ bdf: normBdf(p.bdf), permissive: p.permissive, path: [{ attr: 'pci' }, { index: i }] }));
     const labels: ModelLabel[] = [];
     if (d.seclabel) labels.push({ label: d.seclabel, path: [{ attr: 'seclabel' }] });
@@ -77,6 +101,8 @@ export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects
       firmware: d.firmware,
       deviceModel: d.type === 'hvm' ? { stubdomain: d.deviceModel.stubdomain, seclabel: d.deviceModel.seclabel } : undefined,
       pci,
+      vtpmBackend: vt ? backendName(vt.backendDomname, vt.backendDomid) : undefined,
+      vtpmBackendPath: vt ? (kind === 'vtpm' ? [{ attr: 'manager' }] : [{ attr: 'vtpm' }, { attr: 'backend' }]) : undefined,
     };
     out.domains.push(md);
     for (const n of d.nics) {
@@ -117,6 +143,8 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
   const name = str(v, 'name');
   if (!name) return undefined;
   const dm = obj(v, 'device_model');
+  const vt = obj(v, 'vtpm');
+  const vtpmBackend = vt ? str(vt, 'backend') : undefined;
   const type = str(v, 'type') as DomainType | undefined;
   const pci: ModelPci[] = objects(v, 'pci').map((p, i) => {
     const bdf = str(p, 'bdf');
@@ -136,12 +164,39 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     deviceModel: dm ? { stubdomain: bool(dm, 'stubdomain') === true, seclabel: str(dm, 'seclabel') } : undefined,
     pci,
     pciUnknown: v.pci instanceof Unknown || (Array.isArray(v.pci) && v.pci.some((p) => p instanceof Unknown)),
+    vtpmBackend,
+    vtpmBackendPath: vtpmBackend ? [{ attr: 'vtpm' }, { attr: 'backend' }] : undefined,
     resource,
   };
   const inlineDisks: ModelDisk[] = objects(v, 'disk').flatMap((k, i) => {
     const vdev = str(k, 'vdev');
     return vdev ? [{ model: 'disk' as const, domain: name, backend: str(k, 'backend') ?? DOM0, vdev, owner: d, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] as Path }] : [];
   });
+  return { subject: d, inlineDisks, key: `domain:${name}` };
+}
+
+/** xen_vtpm_manager and xen_vtpm: mini-os stub domains with one state disk, their label and (a vTPM) its manager. */
+function vtpmDomainFrom(v: CtyObject, resource: 'xen_vtpm' | 'xen_vtpm_manager'): PlannedObjects | undefined {
+  const name = str(v, 'name');
+  if (!name) return undefined;
+  const manager = resource === 'xen_vtpm' ? str(v, 'manager') : undefined;
+  const d: ModelDomain = {
+    model: 'domain',
+    name,
+    kind: resource === 'xen_vtpm' ? 'vtpm' : 'vtpm_manager',
+    type: 'pv',
+    driverDomainFlag: false,
+    seclabel: str(v, 'seclabel'),
+    labels: labelsOf(v),
+    pci: [],
+    vtpmBackend: manager,
+    vtpmBackendPath: manager ? [{ attr: 'manager' }] : undefined,
+    resource,
+  };
+  const storage = str(v, 'storage');
+  const inlineDisks: ModelDisk[] = storage
+    ? [{ model: 'disk', domain: name, backend: str(v, 'storage_backend') ?? DOM0, vdev: 'hda', owner: d, backendPath: [{ attr: 'storage_backend' }] }]
+    : [];
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
 
@@ -191,6 +246,9 @@ export function plannedObjects(typeName: string, v: CtyObject, prior: CtyObject 
       return assignableFrom(v);
     case 'xen_flask_policy':
       return flaskPolicyFrom(v);
+    case 'xen_vtpm':
+    case 'xen_vtpm_manager':
+      return vtpmDomainFrom(v, typeName as 'xen_vtpm' | 'xen_vtpm_manager');
     default:
       return undefined;
   }

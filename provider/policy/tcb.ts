@@ -29,6 +29,7 @@ export function guestTcb(m: HostModel, g: ModelDomain, vifsByDomain: Map<string,
     else add(reasons, DOM0, 'runs its device model (QEMU) as a dom0 process');
   }
   if (g.bootloader) add(reasons, DOM0, `runs its bootloader (${g.bootloader}) on its disk`);
+  if (g.vtpmBackend !== undefined) addVtpmChain(m, g, reasons);
   const stub = `${g.name}-dm`;
   const rest = [...reasons.keys()].filter((d) => d !== DOM0 && d !== stub).sort();
   const order = [DOM0, ...rest, ...(reasons.has(stub) ? [stub] : [])];
@@ -36,6 +37,24 @@ export function guestTcb(m: HostModel, g: ModelDomain, vifsByDomain: Map<string,
     { domain: HYPERVISOR, reason: 'the hypervisor: enforces every isolation boundary and sees all memory' },
     ...order.map((d) => ({ domain: d, reason: reasons.get(d)!.join('; ') })),
   ];
+}
+
+/**
+ * A guest's vTPM domain sees and can forge every measurement of the guest; its manager holds the key sealing that
+ * vTPM's state and owns the physical TPM (xen-vtpm(7)). Both are in the guest's TCB, wherever they run.
+ */
+function addVtpmChain(m: HostModel, g: ModelDomain, reasons: Map<string, string[]>): void {
+  const vtpm = g.vtpmBackend!;
+  const v = m.index.byName.get(vtpm);
+  if (v?.kind === 'vtpm_manager') {
+    add(reasons, vtpm, 'vTPM manager serving its TPM directly: holds its TPM secrets and owns the physical TPM');
+    return;
+  }
+  add(reasons, vtpm, vtpm === DOM0 ? 'serves its vTPM: holds its TPM state and can forge its measurements' : 'its vTPM: holds its TPM state (keys, NVRAM, PCRs) and can forge its measurements');
+  const manager = v?.vtpmBackend;
+  if (manager !== undefined && manager !== g.name) {
+    add(reasons, manager, `vTPM manager of ${vtpm}: holds the key sealing its vTPM state and owns the physical TPM`);
+  }
 }
 
 /** guest name -> its TCB, for every guest (not dom0, not driver domains) in the model. */

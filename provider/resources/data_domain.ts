@@ -31,6 +31,7 @@ export const domainDataSource: DataSourceType<XenClient> = {
         pci_devices: { type: ['list', 'string'], computed: true, description: 'Addresses of passed-through PCI functions.' },
         vif_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its vifs, in devid order.' },
         disk_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its disks.' },
+        vtpm_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its vTPMs: a vTPM stub domain for a guest, the vTPM manager for a vTPM.' },
       },
     },
   },
@@ -47,6 +48,7 @@ export const domainDataSource: DataSourceType<XenClient> = {
     out.pci_devices = info.pcidevs.map((p) => p.bdf);
     out.vif_backends = info.nics.map((n) => n.backendDomname ?? 'Domain-0');
     out.disk_backends = info.disks.map((d) => d.backendDomname ?? 'Domain-0');
+    out.vtpm_backends = info.vtpms.map((v) => v.backendDomname ?? 'Domain-0');
     return out;
   },
 };

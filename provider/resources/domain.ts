@@ -1,17 +1,22 @@
 // xen_domain: a guest (PV, PVH or HVM), with its FLASK label and, for HVM, its device model in a stub domain.
 
+import type { CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
 import { intBetween } from '../framework/validators';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { diskBlock, domainAttributes, flaskLabel, pciBlock } from './domain_schema';
-import { str } from './values';
+import { guestDeviceBlocks, planVtpmRestart, validateGuestDevices, vtpmBackendDomid } from './guest_devices';
+import { obj, str } from './values';
 
+/** What only other listings tell: the stub domain's domid, and which domain the guest's TPM frontend is bound to. */
 async function withStubdomain<T extends Record<string, unknown> | null>(meta: XenClient, values: T): Promise<T> {
   if (!values) return values;
   const name = values.name as string;
   const rt = await meta.ts.domainState(`${name}-dm`);
   (values as Record<string, unknown>).stubdomain_domid = rt ? rt.domid : null;
+  const vtpm = obj(values as CtyObject, 'vtpm');
+  if (vtpm) vtpm.backend_domid = await vtpmBackendDomid(meta, name);
   return values;
 }
 
@@ -40,10 +45,14 @@ export const domainResource: ResourceType<XenClient> = {
             },
           },
         },
+        ...guestDeviceBlocks,
       },
     },
   },
-  modifyPlan: (ctx) => planDomain(ctx, 'guest'),
+  async modifyPlan(ctx) {
+    await planDomain(ctx, 'guest');
+    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx);
+  },
   create: async (ctx) => withStubdomain(ctx.meta, await createDomain(ctx, 'guest')),
   read: async (ctx) => withStubdomain(ctx.meta, await readDomain(ctx, 'guest')),
   update: async (ctx) => withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')),
@@ -58,5 +67,6 @@ export const domainResource: ResourceType<XenClient> = {
     if (type === 'hvm' && str(ctx.config, 'bootloader')) {
       ctx.diags.error('bootloader applies to PV guests only', 'HVM guests boot from their firmware; remove bootloader.', [{ attr: 'bootloader' }]);
     }
+    validateGuestDevices(ctx);
   },
 };

@@ -14,6 +14,7 @@ import { bool, compact, num, obj, objects, spelled, str } from './values';
 import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
+import { guestDeviceSpec, guestDeviceValues, withoutDeviceComputed, withSecrets } from './guest_devices';
 
 export type DomainKind = 'guest' | 'driver';
 
@@ -69,10 +70,11 @@ export function specFrom(v: CtyObject, kind: DomainKind): DomainSpec {
     onCrash: str(v, 'on_crash') as ShutdownAction | undefined,
     disks: objects(v, 'disk').map(diskSpec),
     pci: objects(v, 'pci').map(pciSpec),
+    ...(kind === 'guest' ? guestDeviceSpec(v) : {}),
   });
 }
 
-function runtimeState(rt: DomainRuntime | undefined): string {
+export function runtimeState(rt: DomainRuntime | undefined): string {
   if (!rt) return 'unknown';
   const s = rt.state;
   if (s.dying) return 'dying';
@@ -148,6 +150,7 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
             ['stubdomain_memory', dm.stubdomainMemory ?? (priorDm ? (priorDm.stubdomain_memory ?? null) : null)],
           ])
         : null;
+    Object.assign(out, guestDeviceValues(info, prior));
   }
   return out;
 }
@@ -202,10 +205,11 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   await labelProblems(ctx, planned);
 
   // Configurations about to be created go through libxl's own parser first (xl create -n): creates nothing.
-  if (ctx.isReplacing() && isWhollyKnownObject(planned, ['id', 'domid', 'uuid', 'state', 'stubdomain_domid'])) {
+  if (ctx.isReplacing() && isWhollyKnownObject(withoutDeviceComputed(planned), ['id', 'domid', 'uuid', 'state', 'stubdomain_domid'])) {
     ctx.step('checking the configuration with libxl (xl create -n)');
     try {
-      const dry = await ctx.meta.ts.dryRun(specFrom(planned, kind), { signal: ctx.signal });
+      // Display passwords are write-only (only in config); the dry run sees a placeholder, never the secret.
+      const dry = await ctx.meta.ts.dryRun(withSecrets(specFrom(planned, kind), config, { redact: true }), { signal: ctx.signal });
       for (const d of dry.differences) {
         ctx.diags.error('libxl would read this configuration differently', `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`);
       }
@@ -261,7 +265,7 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, spe
 }
 
 export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
-  const spec = specFrom(ctx.planned, kind);
+  const spec = withSecrets(specFrom(ctx.planned, kind), ctx.config);
   const ts = ctx.meta.ts;
   let warnings: string[] = [];
   for (let attempt = 1; ; attempt++) {

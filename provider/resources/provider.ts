@@ -21,6 +21,7 @@ import type { XenClient, SecurityPolicy } from './client';
 import { bool, obj, str } from './values';
 import { resources, dataSources } from './registry';
 import { posture } from '../policy';
+import { functions } from '../functions';
 
 const DEFAULT_XL_TIMEOUT = '30s';
 
@@ -289,6 +290,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
 
   resources,
   dataSources,
+  functions,
 
   // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
   validate: (ctx) => {

@@ -8,6 +8,8 @@ import { pciAssignableResource } from './pci_assignable';
 import { vifResource } from './vif';
 import { diskResource } from './disk';
 import { flaskPolicyResource } from './flask_policy';
+import { vtpmManagerResource } from './vtpm_manager';
+import { vtpmResource } from './vtpm';
 import { hostDataSource } from './data_host';
 import { pciDevicesDataSource } from './data_pci_devices';
 import { domainDataSource } from './data_domain';
@@ -20,6 +22,8 @@ export const resources: ResourceType<XenClient>[] = [
   vifResource,
   diskResource,
   flaskPolicyResource,
+  vtpmManagerResource,
+  vtpmResource,
 ];
 
 export const dataSources: DataSourceType<XenClient>[] = [hostDataSource, pciDevicesDataSource, domainDataSource, securityPostureDataSource];

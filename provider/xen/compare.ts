@@ -89,5 +89,34 @@ export function compareSpecWithConfig(spec: DomainSpec, got: DomainConfig): Spec
     cmp(`${p}.power_mgmt`, w.power_mgmt, g.power_mgmt);
     cmp(`${p}.rdm_policy`, w.rdm_policy, g.rdm_policy);
   });
+
+  const vtpms = spec.vtpms ?? [];
+  cmp('vtpms.length', vtpms.length, got.vtpms.length);
+  vtpms.forEach((w, i) => {
+    const g = got.vtpms[i];
+    if (!g) return;
+    cmp(`vtpms[${i}].backend`, w.backend, g.backendDomname);
+    cmp(`vtpms[${i}].uuid`, w.uuid?.toLowerCase(), g.uuid);
+  });
+  const iomem = spec.iomem ?? [];
+  cmp('iomem.length', iomem.length, got.iomem.length);
+  iomem.forEach((w, i) => {
+    const g = got.iomem[i];
+    if (!g) return;
+    cmp(`iomem[${i}].start`, w.start, g.start);
+    cmp(`iomem[${i}].count`, w.count, g.count);
+  });
+  if (spec.type === 'hvm' && spec.vnc) {
+    cmp('vnc.enabled', spec.vnc.enabled, got.vnc?.enabled);
+    cmp('vnc.listen', spec.vnc.listen, got.vnc?.listen);
+    cmp('vnc.display', spec.vnc.display, got.vnc?.display);
+    // Only whether a password is set: its value must never be compared, logged or shown.
+    cmp('vnc.password', spec.vnc.password !== undefined ? 'set' : undefined, got.vnc?.hasPassword ? 'set' : 'not set');
+  }
+  if (spec.type === 'hvm' && spec.spice) {
+    cmp('spice.port', spec.spice.port, got.spice?.port);
+    cmp('spice.host', spec.spice.host, got.spice?.host);
+    cmp('spice.password', spec.spice.password !== undefined ? 'set' : undefined, got.spice?.hasPassword ? 'set' : 'not set');
+  }
   return diffs;
 }

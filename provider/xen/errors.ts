@@ -291,6 +291,12 @@ export function mapXlFailure(call: XlCallInfo): XlFailed {
     return new XlFailed(call, `${describeCall(call)}: libxl could not set up a network interface (${firstErrorLine(err)})`,
       'The vif backend domain probably does not exist or is not running: check `xl list` for the backend= domain.');
   }
+  if (/unable to add vtpm devices|backend\/vtpm\/\d+\/\d+$|Unable to add vtpm with id/m.test(err)) {
+    return new XlFailed(call, `${describeCall(call)}: libxl could not connect a vTPM (${firstErrorLine(err)})`,
+      'The vtpm backend= domain must exist and run a TPM backend: a vTPM stub domain (xen_vtpm) for a guest, the vTPM ' +
+      'manager (xen_vtpm_manager) for a vTPM; dom0 and ordinary guests have none (libxl waits 10 s for one, then gives up). ' +
+      'Check `xl list` and the backend domain\'s console (`xl console NAME`).');
+  }
   if (/cannot init xl context/.test(err)) {
     return new XlFailed(call, `${describeCall(call)}: xl cannot talk to the hypervisor (cannot init xl context)`,
       'Run the provider on a Xen dom0 as root with xenstored running and /proc/xen mounted, or use connection = "sim://DIR".');

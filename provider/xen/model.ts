@@ -62,6 +62,41 @@ export interface DeviceModelSpec {
   stubdomainMemory?: number;
 }
 
+/** One entry of xl.cfg `vtpm=[...]`: the domain serving this domain's TPM (xen-vtpm(7)). */
+export interface VtpmSpec {
+  /** A vTPM stub domain for a guest; the vTPM manager for a vTPM stub domain. Always rendered. */
+  backend: string;
+  /** Identifies the vTPM to the manager (its key slot); libxl generates one when absent. */
+  uuid?: string;
+}
+
+/** xl.cfg `iomem=["START,COUNT"]`: host page frames mapped into the domain (the TPM's TIS pages for the manager). */
+export interface IomemSpec {
+  /** First page frame number (address >> 12), e.g. 0xfed42 for TPM locality 2. */
+  start: number;
+  /** Number of pages. */
+  count: number;
+}
+
+/** An HVM guest's VNC server (xl.cfg vnc, vnclisten, vncdisplay, vncunused, vncpasswd). */
+export interface VncSpec {
+  enabled: boolean;
+  listen?: string;
+  display?: number;
+  findUnused?: boolean;
+  /** A secret: rendered config files holding it are removed after create. */
+  password?: string;
+}
+
+/** An HVM guest's SPICE server (xl.cfg spice, spicehost, spiceport, spicedisable_ticketing, spicepasswd). */
+export interface SpiceSpec {
+  port: number;
+  host?: string;
+  disableTicketing?: boolean;
+  /** A secret: rendered config files holding it are removed after create. */
+  password?: string;
+}
+
 export interface DomainSpec {
   name: string;
   type: DomainType;
@@ -88,6 +123,17 @@ export interface DomainSpec {
   vifs?: VifSpec[];
   disks?: DiskSpec[];
   pci?: PciSpec[];
+  vtpms?: VtpmSpec[];
+  iomem?: IomemSpec[];
+  /** HVM only. */
+  vnc?: VncSpec;
+  /** HVM only. */
+  spice?: SpiceSpec;
+}
+
+/** Whether rendering the spec writes a secret into the config file. */
+export function specHoldsSecrets(spec: DomainSpec): boolean {
+  return spec.vnc?.password !== undefined || spec.spice?.password !== undefined;
 }
 
 // ---- what libxl reports (xl list -l / xl create -n) ----
@@ -117,6 +163,35 @@ export interface DiskInfo {
   backendDomid?: number;
   backendtype?: DiskBackendType;
   script?: string;
+}
+
+export interface VtpmInfo {
+  devid?: number;
+  backendDomname?: string;
+  backendDomid?: number;
+  uuid?: string;
+}
+
+export interface IomemInfo {
+  start: number;
+  count: number;
+}
+
+/** What libxl reports of a display server; never the password itself, only whether one is set. */
+export interface VncInfo {
+  enabled?: boolean;
+  listen?: string;
+  display?: number;
+  findUnused?: boolean;
+  hasPassword: boolean;
+}
+
+export interface SpiceInfo {
+  enabled?: boolean;
+  port?: number;
+  host?: string;
+  disableTicketing?: boolean;
+  hasPassword: boolean;
 }
 
 export interface PciDevInfo {
@@ -160,7 +235,12 @@ export interface DomainConfig {
   nics: NicInfo[];
   disks: DiskInfo[];
   pcidevs: PciDevInfo[];
-  /** The libxl_domain_config object as xl printed it. */
+  vtpms: VtpmInfo[];
+  iomem: IomemInfo[];
+  /** HVM only, when libxl's config has it. */
+  vnc?: VncInfo;
+  spice?: SpiceInfo;
+  /** The libxl_domain_config object as xl printed it (it holds display passwords: never put it in state or logs). */
   raw: Record<string, unknown>;
 }
 
@@ -220,6 +300,18 @@ export interface BlockListEntry {
   vdev: number;
   backendDomid: number;
   handle: number;
+  state: number;
+  evtch: number;
+  ringRef: number;
+  backendPath: string;
+}
+
+/** One row of `xl vtpm-list DOMAIN`. */
+export interface VtpmListEntry {
+  devid: number;
+  backendDomid: number;
+  uuid: string;
+  /** Frontend xenbus state (4 = connected to its backend). */
   state: number;
   evtch: number;
   ringRef: number;

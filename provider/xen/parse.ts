@@ -5,7 +5,8 @@
 import { SxpOutputError, XlOutputError } from './errors';
 import type {
   BlockListEntry, DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DomainConfig, DomainInfo, DomainRuntime,
-  DomainType, FlaskMode, HostInfo, NetworkListEntry, NicInfo, PciDevInfo, PciListEntry, RdmPolicy, ShutdownAction,
+  DomainType, FlaskMode, HostInfo, IomemInfo, NetworkListEntry, NicInfo, PciDevInfo, PciListEntry, RdmPolicy, ShutdownAction,
+  SpiceInfo, VncInfo, VtpmInfo, VtpmListEntry,
 } from './model';
 import { DISK_BACKEND_TYPES, DISK_FORMATS, SHUTDOWN_ACTIONS } from './model';
 
@@ -103,6 +104,33 @@ function parsePciDev(p: Json): PciDevInfo {
   };
 }
 
+function parseVtpm(v: Json): VtpmInfo {
+  const devid = num(v.devid);
+  const backendDomid = num(v.backend_domid);
+  return {
+    devid: devid !== undefined && !UNSET_IDS.has(devid) ? devid : undefined,
+    backendDomname: str(v.backend_domname),
+    backendDomid: backendDomid !== undefined && !UNSET_IDS.has(backendDomid) && backendDomid !== 0 ? backendDomid : undefined,
+    uuid: str(v.uuid)?.toLowerCase(),
+  };
+}
+
+function parseIomem(v: Json): IomemInfo {
+  return { start: num(v.start) ?? 0, count: num(v.number) ?? 0 };
+}
+
+// The password fields are read only as "is one set": libxl's JSON holds them in clear, nothing else may.
+function parseVnc(v: unknown): VncInfo | undefined {
+  if (!isObj(v)) return undefined;
+  const display = num(v.display);
+  return { enabled: defbool(v.enable), listen: str(v.listen), display: display || undefined, findUnused: defbool(v.findunused), hasPassword: str(v.passwd) !== undefined && v.passwd !== '' };
+}
+
+function parseSpice(v: unknown): SpiceInfo | undefined {
+  if (!isObj(v)) return undefined;
+  return { enabled: defbool(v.enable), port: num(v.port) || undefined, host: str(v.host), disableTicketing: defbool(v.disable_ticketing), hasPassword: str(v.passwd) !== undefined && v.passwd !== '' };
+}
+
 function objects(v: unknown): Json[] {
   return Array.isArray(v) ? v.filter(isObj) : [];
 }
@@ -166,6 +194,10 @@ export function parseLibxlDomainConfig(raw: unknown, command = 'xl list -l'): Do
     nics: objects(raw.nics).map(parseNic),
     disks: objects(raw.disks).map(parseDisk),
     pcidevs: objects(raw.pcidevs).map(parsePciDev),
+    vtpms: objects(raw.vtpms).map(parseVtpm),
+    iomem: objects(b.iomem).map(parseIomem),
+    vnc: type === 'hvm' ? parseVnc(typeInfo.vnc) : undefined,
+    spice: type === 'hvm' ? parseSpice(typeInfo.spice) : undefined,
     raw,
   };
 }
@@ -331,6 +363,20 @@ export function parseBlockList(stdout: string): BlockListEntry[] {
       vdev: intField(f[0], command, 'Vdev'), backendDomid: intField(f[1], command, 'BE'), handle: intField(f[2], command, 'handle'),
       state: intField(f[3], command, 'state'), evtch: intField(f[4], command, 'evt-ch'), ringRef: intField(f[5], command, 'ring-ref'),
       backendPath: f[6],
+    };
+  });
+}
+
+/** `xl vtpm-list DOMAIN` (tools/xl/xl_vtpm.c): `Idx BE Uuid handle state evt-ch ring-ref BE-path` and one row per vTPM. */
+export function parseVtpmList(stdout: string): VtpmListEntry[] {
+  const command = 'xl vtpm-list';
+  return tableRows(stdout, command, /^Idx\s+BE\s+Uuid\s+handle/).map((f) => {
+    if (f.length !== 8) throw new XlOutputError(command, `row has ${f.length} columns, expected 8`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f[2])) throw new XlOutputError(command, `bad UUID ${JSON.stringify(f[2].slice(0, 40))}`);
+    return {
+      devid: intField(f[0], command, 'Idx'), backendDomid: intField(f[1], command, 'BE'), uuid: f[2].toLowerCase(),
+      state: intField(f[4], command, 'state'), evtch: intField(f[5], command, 'evt-ch'), ringRef: intField(f[6], command, 'ring-ref'),
+      backendPath: f[7],
     };
   });
 }

@@ -45,6 +45,21 @@ export function inputFiles(argv: readonly string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * Display passwords stay out of the record (the replay only needs some password there): in an xl config, in libxl's
+ * JSON (`xl list -l`, `xl create -n`: `"passwd": ...`) and in xenstore's copies (vncpasswd, console/vnc-pass).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/^(\s*(?:vncpasswd|spicepasswd)\s*=\s*)("[^"\n]*"|'[^'\n]*')/gm, '$1"redacted"')
+    .replace(/("passwd"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"redacted"')
+    .replace(/(\/(?:vnc-pass|vncpasswd) = )"(?:[^"\\\n]|\\.)*"/g, '$1"redacted"');
+}
+
+function redactFiles(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([f, t]) => [f, redactSecrets(t)]));
+}
+
 export function appendRecord(file: string, rec: CommandRecord): void {
   try {
     appendFileSync(file, JSON.stringify(rec) + '\n');
@@ -64,12 +79,12 @@ export function recorded<O>(
   const target = recordTarget();
   if (!target) return run;
   return async (argv, opts) => {
-    const files = filesOf(argv);
+    const files = redactFiles(filesOf(argv));
     const start = Date.now();
     const base = { source: 'provider', pid: process.pid, start, argv: [...argv], files };
     try {
       const r = await run(argv, opts);
-      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr });
+      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: redactSecrets(r.stdout), stderr: redactSecrets(r.stderr) });
       return r;
     } catch (e) {
       appendRecord(target, { ...base, end: Date.now(), exitCode: null, stdout: '', stderr: '', error: (e as Error).message });

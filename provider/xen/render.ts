@@ -4,7 +4,7 @@
 // contains `,` or `=` (xl's spec syntax has no escaping).
 
 import { InvalidSpecError } from './errors';
-import type { DiskSpec, DomainSpec, PciSpec, VifSpec } from './model';
+import type { DiskSpec, DomainSpec, IomemSpec, PciSpec, SpiceSpec, VifSpec, VncSpec, VtpmSpec } from './model';
 import {
   checkCfgString, normalizeBdf, validateDiskSpec, validateDomainSpec, validatePciSpec, validateVifSpec, type FieldProblem,
 } from './validate';
@@ -95,6 +95,40 @@ export function renderPciSpec(p: PciSpec, field = 'pci'): string {
   return parts.join(',');
 }
 
+/** `backend=vtpm-web,uuid=...`: an xl.cfg vtpm list element (xl.cfg(5) VTPM_SPEC_STRING). */
+export function renderVtpmSpec(v: VtpmSpec, field = 'vtpm'): string {
+  const parts: Array<[string, string | undefined]> = [['backend', v.backend], ['uuid', v.uuid?.toLowerCase()]];
+  return parts.filter((p): p is [string, string] => p[1] !== undefined).map(([k, val]) => {
+    assertSpecValue(`${field}.${k}`, val);
+    return `${k}=${val}`;
+  }).join(',');
+}
+
+/** `fed42,1`: xl.cfg iomem element, page frame and count in hex (xl parses both with %x). */
+export function renderIomem(r: IomemSpec): string {
+  return `${r.start.toString(16)},${r.count.toString(16)}`;
+}
+
+function displayLines(set: (k: string, v: string) => void, vnc: VncSpec | undefined, spice: SpiceSpec | undefined): void {
+  if (vnc) {
+    set('vnc', vnc.enabled ? '1' : '0');
+    if (vnc.listen !== undefined) set('vnclisten', q('vnc.listen', vnc.listen));
+    if (vnc.display !== undefined) set('vncdisplay', int('vnc.display', vnc.display));
+    if (vnc.findUnused !== undefined) set('vncunused', vnc.findUnused ? '1' : '0');
+    if (vnc.password !== undefined) set('vncpasswd', q('vnc.password', vnc.password));
+  }
+  if (spice) {
+    set('spice', '1');
+    if (spice.host !== undefined) set('spicehost', q('spice.host', spice.host));
+    set('spiceport', int('spice.port', spice.port));
+    set('spicedisable_ticketing', spice.disableTicketing ? '1' : '0');
+    if (spice.password !== undefined) {
+      if (spice.password.includes(',')) throw new InvalidSpecError('spice.password', 'must not contain a comma (it would start another QEMU option)');
+      set('spicepasswd', q('spice.password', spice.password));
+    }
+  }
+}
+
 function list(field: string, items: string[]): string {
   return `[ ${items.map((s, i) => q(`${field}[${i}]`, s)).join(', ')} ]`;
 }
@@ -141,5 +175,10 @@ export function renderXlConfig(spec: DomainSpec): string {
   if (disks.length > 0) set('disk', list('disks', disks.map((d, i) => renderDiskSpec(d, `disks[${i}]`))));
   const pci = spec.pci ?? [];
   if (pci.length > 0) set('pci', list('pci', pci.map((p, i) => renderPciSpec(p, `pci[${i}]`))));
+  const vtpms = spec.vtpms ?? [];
+  if (vtpms.length > 0) set('vtpm', list('vtpms', vtpms.map((v, i) => renderVtpmSpec(v, `vtpms[${i}]`))));
+  const iomem = spec.iomem ?? [];
+  if (iomem.length > 0) set('iomem', list('iomem', iomem.map(renderIomem)));
+  if (spec.type === 'hvm') displayLines(set, spec.vnc, spec.spice);
   return lines.join('\n') + '\n';
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import type { HostFiles } from './host-files';
 import type {
   BlockListEntry, DiskSpec, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
-  NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec,
+  NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec, VtpmListEntry,
 } from './model';
 
 export interface CallOptions {
@@ -20,7 +20,7 @@ export interface CallOptions {
 
 export interface CreateResult {
   domid: number;
-  /** Where the rendered xl.cfg was written. */
+  /** Where the rendered xl.cfg was written (already removed again when it held a display password). */
   configFile: string;
   /** libxl warnings from stderr, e.g. "XSM Disabled: seclabel not supported" (labels silently ignored!). */
   warnings: string[];
@@ -101,7 +101,10 @@ export interface Toolstack {
   domainStates(opts?: CallOptions): Promise<DomainRuntime[]>;
   domainState(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;
 
-  /** Render -> atomic write under configDir -> `xl create FILE`. */
+  /**
+   * Render -> atomic write under configDir (mode 0600) -> `xl create FILE`. A config holding a secret (a display
+   * password) is removed again once xl has read it, whether the create worked or not.
+   */
   createDomain(spec: DomainSpec, opts?: CallOptions): Promise<CreateResult>;
   /** Render -> `xl create -n FILE` -> parsed libxl JSON compared with the spec. Creates nothing. */
   dryRun(spec: DomainSpec, opts?: CallOptions): Promise<DryRunResult>;
@@ -130,6 +133,9 @@ export interface Toolstack {
   /** Returns the devid (numeric vdev) of the new disk. */
   blockAttach(domain: string, disk: DiskSpec, opts?: CallOptions): Promise<number>;
   blockDetach(domain: string, vdev: string, opts?: CallOptions): Promise<void>;
+
+  /** `xl vtpm-list DOMAIN`: the domain's vTPM frontends and how far each is connected to its backend. */
+  vtpmList(domain: string, opts?: CallOptions): Promise<VtpmListEntry[]>;
 
   /** undefined when the path does not exist. */
   xenstoreRead(path: string, opts?: CallOptions): Promise<string | undefined>;

@@ -8,6 +8,7 @@ import { CONNECTION_CHOICES, parseSshUrl } from './ssh/settings';
 import {
   DISK_BACKEND_TYPES, DISK_FORMATS, SHUTDOWN_ACTIONS, type DiskSpec, type DomainSpec, type PciSpec, type VifSpec,
 } from './model';
+import { validateDeviceSpecs } from './validate_devices';
 
 export type Check = string | undefined;
 
@@ -358,6 +359,7 @@ export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
   (s.vifs ?? []).forEach((v, i) => out.push(...validateVifSpec(v, `vifs[${i}]`)));
   (s.disks ?? []).forEach((d, i) => out.push(...validateDiskSpec(d, `disks[${i}]`)));
   (s.pci ?? []).forEach((p, i) => out.push(...validatePciSpec(p, `pci[${i}]`)));
+  out.push(...validateDeviceSpecs(s));
   const vdevs = new Set<string>();
   (s.disks ?? []).forEach((d, i) => { if (vdevs.has(d.vdev)) push(out, `disks[${i}].vdev`, `${d.vdev} is used twice`); vdevs.add(d.vdev); });
   const bdfs = new Set<string>();

@@ -17,11 +17,12 @@ import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { waitForBackend } from './hotplug';
 import type {
   BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice, NetworkListEntry,
-  PciListEntry, PciSpec, VifSpec,
+  PciListEntry, PciSpec, VifSpec, VtpmListEntry,
 } from './model';
+import { specHoldsSecrets } from './model';
 import {
   interruptRemappingFromDmesg, parseBlockList, parseCreateDryRun, parseDomid, parseGetenforce, parseNetworkList,
-  parsePciAssignableList, parsePciList, parseXenstoreLs, parseXlInfo, parseXlList, parseXlListLong,
+  parsePciAssignableList, parsePciList, parseVtpmList, parseXenstoreLs, parseXlInfo, parseXlList, parseXlListLong,
 } from './parse';
 import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
 import { readHostPciDevices } from './sysfs';
@@ -366,9 +367,17 @@ export class XlToolstack implements Toolstack {
     assertNotDom0('name', spec.name);
     const text = renderXlConfig(spec);
     const configFile = await this.writeConfig(`${spec.name}.cfg`, text);
+    const secret = specHoldsSecrets(spec);
     return this.mutate(async () => {
       this.log?.info('creating domain', { domain: spec.name, config: configFile });
-      const r = await this.change(['create', argPath('config_dir', configFile)], { ...opts, domain: spec.name }, this.timeouts.createMs);
+      let r: RunResult;
+      try {
+        r = await this.change(['create', argPath('config_dir', configFile)], { ...opts, domain: spec.name }, this.timeouts.createMs);
+      } finally {
+        // xl has parsed the file by the time it exits; libxl keeps its own copy of what it needs. On dom0 (over ssh
+        // too), so through the host.
+        if (secret) await this.host.removeFile(configFile);
+      }
       const warnings = this.warnings(r.stderr);
       for (const w of warnings) this.log?.warn('libxl warning during create', { domain: spec.name, warning: w });
       const domid = parseDomid((await this.xl(['domid', spec.name], { ...opts, domain: spec.name })).stdout);
@@ -558,6 +567,11 @@ export class XlToolstack implements Toolstack {
     if (c) throw new InvalidSpecError('vdev', c);
     await this.withDomainLock(domain, () => this.mutate(() =>
       this.change(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
+  }
+
+  async vtpmList(domain: string, opts: CallOptions = {}): Promise<VtpmListEntry[]> {
+    assertName('domain', domain);
+    return parseVtpmList((await this.xl(['vtpm-list', domain], { ...opts, domain, device: 'vtpm' })).stdout);
   }
 
   // ---- xenstore ----

@@ -32,12 +32,12 @@ export function generateDocs(root: string, schema: ProvidersSchemaJson): Map<str
   return renderDocs({ providerName: 'xen', schema: schema.provider_schemas[PROVIDER_SOURCE], examples: loadExamples(root), guides: loadGuides(root) });
 }
 
-/** The generated pages already in docs/ (index, resources, data sources), for spotting stale ones. */
+/** The generated pages already in docs/ (index, resources, data sources, functions), for spotting stale ones. */
 export function committedDocs(root: string): Map<string, string> {
   const docs = path.join(root, 'docs');
   const out = new Map<string, string>();
   if (existsSync(path.join(docs, 'index.md'))) out.set('index.md', readFileSync(path.join(docs, 'index.md'), 'utf8'));
-  for (const sub of ['resources', 'data-sources']) {
+  for (const sub of ['resources', 'data-sources', 'functions']) {
     const dir = path.join(docs, sub);
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.md'))) out.set(`${sub}/${f}`, readFileSync(path.join(dir, f), 'utf8'));

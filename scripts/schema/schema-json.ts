@@ -43,10 +43,29 @@ export interface SchemaJson {
   block: BlockJson;
 }
 
+/** internal/command/jsonfunction's parameter. */
+export interface FunctionParameterJson {
+  name?: string;
+  description?: string;
+  is_nullable?: boolean;
+  type: unknown;
+}
+
+/** internal/command/jsonfunction's FunctionSignature. */
+export interface FunctionSignatureJson {
+  description?: string;
+  summary?: string;
+  deprecation_message?: string;
+  return_type: unknown;
+  parameters?: FunctionParameterJson[];
+  variadic_parameter?: FunctionParameterJson;
+}
+
 export interface ProviderSchemaJson {
   provider: SchemaJson;
   resource_schemas?: Record<string, SchemaJson>;
   data_source_schemas?: Record<string, SchemaJson>;
+  functions?: Record<string, FunctionSignatureJson>;
 }
 
 export interface ProvidersSchemaJson {
@@ -140,6 +159,30 @@ function schemaMap(map: { [k: string]: tfplugin6.ISchema } | null | undefined): 
   return sortedRecord(Object.entries(map ?? {}).map(([name, s]) => [name, schemaJson(s)]));
 }
 
+function typeJson(bytes: Uint8Array | null | undefined): unknown {
+  return bytes && bytes.length > 0 ? JSON.parse(Buffer.from(bytes).toString('utf8')) : 'dynamic';
+}
+
+function parameterJson(p: tfplugin6.Function.IParameter): FunctionParameterJson {
+  const out = {} as FunctionParameterJson;
+  setIf(out, 'name', p.name);
+  setIf(out, 'description', p.description);
+  setIf(out, 'is_nullable', p.allowNullValue);
+  out.type = typeJson(p.type);
+  return out;
+}
+
+function functionJson(f: tfplugin6.IFunction): FunctionSignatureJson {
+  const out = {} as FunctionSignatureJson;
+  setIf(out, 'description', f.description);
+  setIf(out, 'summary', f.summary);
+  setIf(out, 'deprecation_message', f.deprecationMessage);
+  out.return_type = typeJson(f.return?.type);
+  if ((f.parameters ?? []).length > 0) out.parameters = (f.parameters ?? []).map(parameterJson);
+  if (f.variadicParameter) out.variadic_parameter = parameterJson(f.variadicParameter);
+  return out;
+}
+
 /** One provider's entry of the document. Throws on error diagnostics: a half schema must not become bindings. */
 export function providerSchemaJson(res: tfplugin6.GetProviderSchema.IResponse): ProviderSchemaJson {
   const errors = (res.diagnostics ?? []).filter((d) => d.severity === tfplugin6.Diagnostic.Severity.ERROR);
@@ -149,6 +192,7 @@ export function providerSchemaJson(res: tfplugin6.GetProviderSchema.IResponse): 
   const out: ProviderSchemaJson = { provider: schemaJson(res.provider) };
   setIf(out, 'resource_schemas', schemaMap(res.resourceSchemas));
   setIf(out, 'data_source_schemas', schemaMap(res.dataSourceSchemas));
+  setIf(out, 'functions', sortedRecord(Object.entries(res.functions ?? {}).map(([name, f]) => [name, functionJson(f)])));
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Every example in examples/ (the registry layout: provider, resources/<type>, data-sources/<type>) is planned by
+// Every example in examples/ (the registry layout: provider, resources/<type>, data-sources/<type>, functions/<name>) is planned by
 // real Terraform against a fresh simulated host, so the examples in the docs keep working.
 
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ const read = (p: string) => readFileSync(path.join(EXAMPLES, p), 'utf8');
 const NEEDS: Record<string, string[]> = {
   'resources/xen_vif/resource.tf': ['resources/xen_driver_domain/resource.tf', 'resources/xen_domain/resource.tf'],
   'resources/xen_disk/resource.tf': ['resources/xen_domain/resource.tf'],
+  'resources/xen_vtpm/resource.tf': ['resources/xen_vtpm_manager/resource.tf'],
 };
 
 const CASES = [
@@ -25,7 +26,18 @@ const CASES = [
   'data-sources/xen_host/data-source.tf',
   'data-sources/xen_pci_devices/data-source.tf',
   'data-sources/xen_domain/data-source.tf',
+  'resources/xen_vtpm_manager/resource.tf',
+  'resources/xen_vtpm/resource.tf',
+  'functions/bdf/function.tf',
+  'functions/mac/function.tf',
+  'functions/seclabel/function.tf',
 ];
+
+/**
+ * Examples that need more than the demo host has: the FLASK policy file exists only on a real dom0, and the vTPM
+ * labels need a policy module defining vtpmmgr_t / vtpm_t (examples/hcl/vtpm-guest applies them on such a host).
+ */
+const VALIDATE_ONLY = ['flask', 'vtpm'];
 
 describe('examples', () => {
   for (const example of CASES) {
@@ -33,8 +45,7 @@ describe('examples', () => {
       const host = simHost();
       tf.writeFile('provider.tf', read('provider/provider.tf').replace('sim://.xen-sim', host.connection));
       [...(NEEDS[example] ?? []), example].forEach((f, i) => tf.writeFile(`${i}-${path.basename(path.dirname(f))}.tf`, read(f)));
-      // The policy file of the FLASK example exists only on a real dom0: validate it, plan the rest.
-      const args = example.includes('flask') ? ['validate', '-no-color'] : ['plan', '-no-color', '-input=false'];
+      const args = VALIDATE_ONLY.some((v) => example.includes(v)) ? ['validate', '-no-color'] : ['plan', '-no-color', '-input=false'];
       const r = await tf.run(args);
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/Error/);
       expect(r.code).toBe(0);

@@ -6,7 +6,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../provider/policy/rules';
 import { testWithTerraform, type TerraformWorkspace } from '../support/terraform';
-import { PROVIDER_BLOCK, createLive, diagnostics, inventory, postureOnly, xlSim, type PostureDiag } from './support';
+import { DEMO_TYPES, PROVIDER_BLOCK, createLive, diagnostics, inventory, postureOnly, xlSim, type PostureDiag } from './support';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/weak-host');
 
@@ -180,6 +180,52 @@ resource "xen_vif" "odd" {
       'Warning iommu-without-interrupt-remapping @ xen_driver_domain.net: pci { bdf = xen_pci_assignable.nic.bdf }',
     ]);
     expect(r.code).toBe(0);
+    for (const d of r.diags) fired.add(d.rule!);
+  }, 180_000);
+
+  testWithTerraform('vTPM: an unlabelled manager, a guest on the manager directly, one vTPM for two guests', async (ws) => {
+    ws.writeFile('host.json', inventory({ flask: { mode: 'enforcing', policy_types: [...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t'] } }));
+    ws.writeFile('main.tf', PROVIDER_BLOCK('security_policy = "warn"') + `
+resource "xen_vtpm_manager" "mgr" {
+  name        = "vtpmmgr"
+  storage     = "/var/lib/xen/vtpm/mgr.img"
+  tpm_version = "2.0"
+}
+resource "xen_vtpm" "one" {
+  name     = "one-vtpm"
+  manager  = xen_vtpm_manager.mgr.name
+  storage  = "/var/lib/xen/vtpm/one.img"
+  seclabel = "system_u:system_r:vtpm_t"
+}
+resource "xen_domain" "a" {
+  name     = "a"
+  firmware = "pvgrub64"
+  seclabel = "system_u:system_r:domU_t"
+  vtpm { backend = xen_vtpm.one.name }
+}
+resource "xen_domain" "b" {
+  name     = "b"
+  firmware = "pvgrub64"
+  seclabel = "system_u:system_r:domU_t"
+  vtpm { backend = xen_vtpm.one.name }
+}
+resource "xen_domain" "direct" {
+  name     = "direct"
+  firmware = "pvgrub64"
+  seclabel = "system_u:system_r:domU_t"
+  vtpm { backend = xen_vtpm_manager.mgr.name }
+}
+`);
+    const r = await plan(ws);
+    expect(r.code).toBe(0);
+    expect(brief(r.diags)).toEqual(expect.arrayContaining([
+      'Warning vtpm-manager-not-isolated @ xen_vtpm_manager.mgr: resource "xen_vtpm_manager" "mgr" {',
+      'Warning vtpm-manager-not-isolated @ xen_domain.direct: vtpm { backend = xen_vtpm_manager.mgr.name }',
+    ]));
+    // a and b are planned concurrently and in no fixed order: at least the later one sees the other.
+    const shared = r.diags.filter((d) => d.rule === 'vtpm-shared').map((d) => d.address);
+    expect(shared.length).toBeGreaterThan(0);
+    for (const a of shared) expect(['xen_domain.a', 'xen_domain.b']).toContain(a);
     for (const d of r.diags) fired.add(d.rule!);
   }, 180_000);
 });

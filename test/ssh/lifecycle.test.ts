@@ -7,6 +7,7 @@
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CtyObject } from '../../provider/protocol/cty/types';
+import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
 import { providerConfig, sshSimHost, type SimHost } from '../support/sim';
 import { sshdForSuite, userDir } from '../support/sshd';
@@ -114,6 +115,41 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
   // One connection per provider process, however many commands it ran.
   expect([connections(tf), connections(tf2)]).toEqual([1, 1]);
   expect(server().logins() - logins).toBe(2);
+});
+
+test('vTPM over ssh: manager, vTPM and guest created through the restricted dom0 command, read back unchanged, imported, destroyed', async () => {
+  // A FLASK policy with the vTPM domains' types, as a real vTPM host needs.
+  const types = [...DEMO_INVENTORY.flask.policy_types, 'vtpmmgr_t', 'vtpm_t'];
+  const host = sshSimHost(server(), { changes: { flask: { mode: 'enforcing', policy_types: types } } });
+  const tf = await open(host);
+  const label = (t: string) => `system_u:system_r:${t}`;
+  const mgrCfg = tf.config('xen_vtpm_manager', { name: 'vtpmmgr', storage: '/var/lib/xen/vtpm/mgr.img', tpm_version: '2.0', seclabel: label('vtpmmgr_t') });
+  const vtCfg = tf.config('xen_vtpm', { name: 'web-vtpm', manager: 'vtpmmgr', storage: '/var/lib/xen/vtpm/web.img', seclabel: label('vtpm_t'), uuid: 'a1b2c3d4-0000-4000-8000-00000000000f' });
+  const webCfg = tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: label('domU_t'), vtpm: { backend: 'web-vtpm' } });
+
+  const { state: mgr } = await tf.applyConfig('xen_vtpm_manager', null, mgrCfg);
+  // xen_vtpm waits on `xl vtpm-list` over ssh until the link to the manager is connected.
+  const { state: vt } = await tf.applyConfig('xen_vtpm', null, vtCfg);
+  expect(vt).toMatchObject({ manager: 'vtpmmgr', manager_domid: mgr.domid, connected: true });
+  const { state: web } = await tf.applyConfig('xen_domain', null, webCfg);
+  expect(web.vtpm).toEqual({ backend: 'web-vtpm', backend_domid: vt.domid });
+  // Rendered and checked on dom0 (the restricted command's content check of vtpm and iomem lines).
+  const configs = path.join(host.state, 'configs');
+  expect(readFileSync(path.join(configs, 'vtpmmgr.cfg'), 'utf8')).toMatch(/^iomem = \[ "fed42,1" \]$/m);
+  expect(readFileSync(path.join(configs, 'web-vtpm.cfg'), 'utf8')).toContain('vtpm = [ "backend=vtpmmgr,uuid=a1b2c3d4-0000-4000-8000-00000000000f" ]');
+  expect(host.xl('vtpm-list', 'web')).toMatch(new RegExp(`^0\\s+${vt.domid}\\s`, 'm'));
+
+  for (const [type, state, config] of [['xen_vtpm_manager', mgr, mgrCfg], ['xen_vtpm', vt, vtCfg], ['xen_domain', web, webCfg]] as Array<[string, CtyObject, CtyObject]>) {
+    expect({ type, noop: (await tf.isNoop(type, state, config)).noop }).toEqual({ type, noop: true });
+  }
+  const imported = await tf.importState('xen_vtpm', 'web-vtpm');
+  expect((await tf.isNoop('xen_vtpm', imported, vtCfg)).noop).toBe(true);
+
+  await tf.destroy('xen_domain', web);
+  await tf.destroy('xen_vtpm', vt);
+  await tf.destroy('xen_vtpm_manager', mgr);
+  expect(host.xl('list').trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['Domain-0']);
+  expect(connections(tf)).toBe(1);
 });
 
 test('the connection lost while xl runs: the change is reported as lost, the process connects again, and reads show the host as it is', async () => {

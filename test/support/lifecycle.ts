@@ -9,7 +9,7 @@ import type { CtyObject, CtyType, CtyValue } from '../../provider/protocol/cty/t
 import { valueEquals } from '../../provider/protocol/cty/values';
 import { launchProvider } from './client';
 import type { LaunchOptions, ProviderProcess } from './client';
-import { assertObjectCompatible, assertPlanValid, containsUnknownDeep, proposedNew, wireBlock, wireBlockType } from './tfcore';
+import { assertObjectCompatible, assertPlanValid, containsUnknownDeep, proposedNew, wireBlock, wireBlockType, writeOnlyViolations } from './tfcore';
 import type { WireBlock } from './tfcore';
 
 export interface Diag {
@@ -137,7 +137,8 @@ export class TerraformSession {
 
   async validate(type: string, config: CtyObject): Promise<Diag[]> {
     const r = this.resource(type);
-    const res = await this.provider.call('ValidateResourceConfig', { typeName: type, config: { msgpack: encodeMsgpack(config, r.type) } } as any);
+    // As Terraform >= 1.11 sends it: it keeps write-only values out of plan and state.
+    const res = await this.provider.call('ValidateResourceConfig', { typeName: type, config: { msgpack: encodeMsgpack(config, r.type) }, clientCapabilities: { writeOnlyAttributesAllowed: true } } as any);
     return check('ValidateResourceConfig', res);
   }
 
@@ -159,7 +160,7 @@ export class TerraformSession {
       if (planned !== null) throw new ContractViolation(`${type}: destroy plan must be null`);
     } else {
       if (planned === null) throw new ContractViolation(`${type}: planned a null object for a non-null config`);
-      const errs = assertPlanValid(r.block, prior, config, planned);
+      const errs = [...assertPlanValid(r.block, prior, config, planned), ...writeOnlyViolations(r.block, planned)];
       if (errs.length) throw new ContractViolation(`${type}: Provider produced invalid plan:\n  ${errs.join('\n  ')}`);
     }
     const requiresReplace = (res.requiresReplace ?? []).map((p: any) =>
@@ -190,7 +191,7 @@ export class TerraformSession {
     }
     if (state === null) throw new ContractViolation(`${type}: apply returned null for a create/update`);
     if (containsUnknownDeep(state)) throw new ContractViolation(`${type}: apply returned unknown values`);
-    const errs = assertObjectCompatible(r.type, planned, state);
+    const errs = [...assertObjectCompatible(r.type, planned, state), ...writeOnlyViolations(r.block, state)];
     if (errs.length) throw new ContractViolation(`${type}: Provider produced inconsistent result after apply:\n  ${errs.join('\n  ')}`);
     return { state, diags };
   }
@@ -221,6 +222,8 @@ export class TerraformSession {
     check('ReadResource', res);
     const next = decodeMsgpack(res.newState?.msgpack ?? new Uint8Array([0xc0]), r.type) as CtyObject | null;
     if (next !== null && containsUnknownDeep(next)) throw new ContractViolation(`${type}: ReadResource returned unknown values`);
+    const wo = writeOnlyViolations(r.block, next);
+    if (wo.length) throw new ContractViolation(`${type}: ReadResource returned write-only values:\n  ${wo.join('\n  ')}`);
     return next;
   }
 

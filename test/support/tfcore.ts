@@ -14,6 +14,8 @@ export interface WireAttribute {
   required: boolean;
   optional: boolean;
   computed: boolean;
+  /** Terraform >= 1.11: passed in config only, null in every plan and state. */
+  writeOnly: boolean;
 }
 
 export interface WireBlock {
@@ -36,6 +38,7 @@ export function wireBlock(msg: any): WireBlock {
     required: !!a.required,
     optional: !!a.optional,
     computed: !!a.computed,
+    writeOnly: !!a.writeOnly,
   });
   return {
     attributes: (msg?.attributes ?? []).map(attr),
@@ -122,6 +125,10 @@ export function assertPlanValid(block: WireBlock, prior: CtyObject | null, confi
     const pl = planned[a.name] ?? null;
     const pr = prior ? (prior[a.name] ?? null) : null;
     const t = attrType(a);
+    if (a.writeOnly) {
+      if (pl !== null) errs.push(`${fmt(p)}: planned value for write-only attribute must be null`);
+      continue;
+    }
     if (valueEquals(pl, c, t)) continue;
     if (pr !== null && c !== null && valueEquals(pl, pr, t)) continue;
     if (a.computed && !a.optional) continue;
@@ -162,6 +169,25 @@ export function assertPlanValid(block: WireBlock, prior: CtyObject | null, confi
       errs.push(...assertPlanValid(b.block, isObj(pr) ? pr : null, c, pl, p));
     }
   }
+  return errs;
+}
+
+/** Terraform 1.11's check on plans and results: write-only attributes hold null, at every depth. */
+export function writeOnlyViolations(block: WireBlock, v: CtyObject | null, path: string[] = []): string[] {
+  if (v === null) return [];
+  const errs: string[] = [];
+  const walk = (nesting: number, inner: WireBlock, x: CtyValue, p: string[]) => {
+    if (x === null || x instanceof Unknown) return;
+    if (nesting === NEST_SINGLE || nesting === NEST_GROUP) { if (isObj(x)) errs.push(...writeOnlyViolations(inner, x, p)); return; }
+    if (Array.isArray(x)) x.forEach((el, i) => isObj(el) && errs.push(...writeOnlyViolations(inner, el, [...p, `[${i}]`])));
+    else if (isObj(x)) for (const k of Object.keys(x)) if (isObj(x[k])) errs.push(...writeOnlyViolations(inner, x[k] as CtyObject, [...p, `["${k}"]`]));
+  };
+  for (const a of block.attributes) {
+    const p = [...path, `.${a.name}`];
+    if (a.writeOnly && (v[a.name] ?? null) !== null) errs.push(`${fmt(p)}: write-only attribute is not null`);
+    if (a.nested) walk(a.nested.nesting, { attributes: a.nested.attributes, blockTypes: [] }, v[a.name] ?? null, p);
+  }
+  for (const b of block.blockTypes) walk(b.nesting, b.block, v[b.typeName] ?? null, [...path, `.${b.typeName}`]);
   return errs;
 }
 

@@ -6,6 +6,8 @@ export * as driverDomain from './driver-domain';
 export * as flaskPolicy from './flask-policy';
 export * as pciAssignable from './pci-assignable';
 export * as vif from './vif';
+export * as vtpm from './vtpm';
+export * as vtpmManager from './vtpm-manager';
 export * as dataXenDomain from './data-xen-domain';
 export * as dataXenHost from './data-xen-host';
 export * as dataXenPciDevices from './data-xen-pci-devices';

@@ -6,6 +6,8 @@ Object.defineProperty(exports, 'driverDomain', { get: function () { return requi
 Object.defineProperty(exports, 'flaskPolicy', { get: function () { return require('./flask-policy'); } });
 Object.defineProperty(exports, 'pciAssignable', { get: function () { return require('./pci-assignable'); } });
 Object.defineProperty(exports, 'vif', { get: function () { return require('./vif'); } });
+Object.defineProperty(exports, 'vtpm', { get: function () { return require('./vtpm'); } });
+Object.defineProperty(exports, 'vtpmManager', { get: function () { return require('./vtpm-manager'); } });
 Object.defineProperty(exports, 'dataXenDomain', { get: function () { return require('./data-xen-domain'); } });
 Object.defineProperty(exports, 'dataXenHost', { get: function () { return require('./data-xen-host'); } });
 Object.defineProperty(exports, 'dataXenPciDevices', { get: function () { return require('./data-xen-pci-devices'); } });

@@ -6,9 +6,12 @@ export * as driverDomain from './driver-domain/index';
 export * as flaskPolicy from './flask-policy/index';
 export * as pciAssignable from './pci-assignable/index';
 export * as vif from './vif/index';
+export * as vtpm from './vtpm/index';
+export * as vtpmManager from './vtpm-manager/index';
 export * as dataXenDomain from './data-xen-domain/index';
 export * as dataXenHost from './data-xen-host/index';
 export * as dataXenPciDevices from './data-xen-pci-devices/index';
 export * as dataXenSecurityPosture from './data-xen-security-posture/index';
 export * as provider from './provider/index';
+export * as providerFunctions from './provider-functions/index';
 

@@ -2,7 +2,7 @@
 resource "xen_vif" "web0" {
   domain  = xen_domain.web.name
   backend = xen_driver_domain.net.name
-  mac     = "00:16:3e:00:00:10"
+  mac     = provider::xen::mac("web/0") # stable: the same address whenever the vif is re-created
   bridge  = "xenbr0"
   rate    = "100Mb/s"
 }

@@ -8,6 +8,7 @@ import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdP
 import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
 import { readFileSync } from 'node:fs';
+import { cmdVtpmAttach, cmdVtpmDetach, cmdVtpmList } from './cmd-vtpm';
 import { Ctx, SimIo, XlExit } from './context';
 import { InventoryError } from './inventory';
 import { LockTimeoutError } from './lock';
@@ -39,6 +40,9 @@ const COMMANDS: Record<string, Command> = {
   'block-attach': cmdBlockAttach,
   'block-detach': cmdBlockDetach,
   'block-list': cmdBlockList,
+  'vtpm-attach': cmdVtpmAttach,
+  'vtpm-detach': cmdVtpmDetach,
+  'vtpm-list': cmdVtpmList,
   getenforce: (ctx) => cmdGetenforce(ctx),
   setenforce: cmdSetenforce,
   loadpolicy: cmdLoadpolicy,

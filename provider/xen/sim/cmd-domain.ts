@@ -119,6 +119,7 @@ export function domainJson(s: SimState, d: SimDomain): Json {
     })),
     disks: d.disks,
     pcis: d.pcis,
+    vtpms: (d.vtpms ?? []).map(({ devid, backend, uuid }) => ({ devid, backend, uuid })),
   });
 }
 

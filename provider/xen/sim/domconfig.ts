@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { cfgBool, cfgList, cfgLong, cfgString, CfgTypeError, XlCfg } from './xlcfg';
 import { DiskSpec, NicSpec, parseDiskSpec, parsePciSpec, parseVifRate, parseVifSpec, PciSpec, SpecError } from './devspec';
 import { Json } from './yajl';
+import { IomemCfg, parseIomemCfg, parseVtpmCfg, VtpmCfg } from './vtpm';
 
 export type DomainType = 'pv' | 'pvh' | 'hvm';
 export type ShutdownAction = 'destroy' | 'restart' | 'rename-restart' | 'preserve' | 'coredump-destroy' | 'coredump-restart' | 'soft-reset';
@@ -43,11 +44,33 @@ export interface DomainSpec {
   nics: NicSpec[];
   disks: DiskSpec[];
   pcis: PciSpec[];
+  /** Absent in states written before vTPM support. */
+  vtpms?: VtpmCfg[];
+  iomem?: IomemCfg[];
+  /** HVM: b_info.u.hvm.vnc / .spice as xl parsed them (passwords included, as libxl keeps them). */
+  vnc?: VncCfg;
+  spice?: SpiceCfg;
   onPoweroff: ShutdownAction;
   onReboot: ShutdownAction;
   onWatchdog: ShutdownAction;
   onCrash: ShutdownAction;
   onSoftReset: ShutdownAction;
+}
+
+export interface VncCfg {
+  enable?: boolean;
+  listen?: string;
+  passwd?: string;
+  display?: number;
+  findunused?: boolean;
+}
+
+export interface SpiceCfg {
+  enable?: boolean;
+  port?: number;
+  host?: string;
+  disableTicketing?: boolean;
+  passwd?: string;
 }
 
 /** xl refused the configuration: its message and exit code. */
@@ -194,7 +217,31 @@ function translate(cfg: XlCfg, firmwareDir: string, source: string): DomainSpec 
   if (spec.pcis.length > 0 && type === 'pv') spec.e820Host = true;
   for (const item of cfgList(cfg, 'disk') ?? []) spec.disks.push(parseDiskSpec(item));
   for (const item of cfgList(cfg, 'vif') ?? []) spec.nics.push(parseVifSpec(item, source));
+  const iomem = cfgList(cfg, 'iomem');
+  if (iomem) spec.iomem = iomem.map(parseIomemCfg);
+  const vtpms = cfgList(cfg, 'vtpm');
+  if (vtpms) spec.vtpms = vtpms.map(parseVtpmCfg);
+  if (type === 'hvm') displayFromCfg(cfg, spec);
   return spec;
+}
+
+/** parse_top_level_vnc_options and the spice keys of xl_parse.c (HVM guests). */
+function displayFromCfg(cfg: XlCfg, spec: DomainSpec): void {
+  const vnc: VncCfg = {};
+  const setIf = <T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined) => { if (v !== undefined) o[k] = v; };
+  setIf(vnc, 'enable', cfgBool(cfg, 'vnc'));
+  setIf(vnc, 'listen', cfgString(cfg, 'vnclisten'));
+  setIf(vnc, 'passwd', cfgString(cfg, 'vncpasswd'));
+  setIf(vnc, 'display', cfgLong(cfg, 'vncdisplay'));
+  setIf(vnc, 'findunused', cfgBool(cfg, 'vncunused'));
+  if (Object.keys(vnc).length) spec.vnc = vnc;
+  const spice: SpiceCfg = {};
+  setIf(spice, 'enable', cfgBool(cfg, 'spice'));
+  setIf(spice, 'port', cfgLong(cfg, 'spiceport'));
+  setIf(spice, 'host', cfgString(cfg, 'spicehost'));
+  setIf(spice, 'disableTicketing', cfgBool(cfg, 'spicedisable_ticketing'));
+  setIf(spice, 'passwd', cfgString(cfg, 'spicepasswd'));
+  if (Object.keys(spice).length) spec.spice = spice;
 }
 
 function parseCmdline(cfg: XlCfg): string | undefined {
@@ -218,6 +265,7 @@ export interface RunningView {
   nics: Array<NicSpec & { devid: number; mac: string }>;
   disks: DiskSpec[];
   pcis: PciSpec[];
+  vtpms: Array<{ devid: number; backend: string; uuid: string }>;
 }
 
 type Obj = { [key: string]: Json };
@@ -320,6 +368,14 @@ export function domainConfigJson(spec: DomainSpec, running?: RunningView): Obj {
   put(sched, 'weight', spec.weight ?? (running ? 256 : undefined));
   put(sched, 'cap', spec.cap ?? (running ? 0 : undefined));
   b.sched_params = sched;
+  // gfn stays out when not given (LIBXL_INVALID_GFN), before and after create alike, like the other setdefault fields.
+  if (spec.iomem?.length) {
+    b.iomem = spec.iomem.map((r) => {
+      const o: Obj = { start: r.start, number: r.number };
+      put(o, 'gfn', r.gfn);
+      return o;
+    });
+  }
   b.claim_mode = 'True';
   put(b, 'kernel', spec.kernel);
   put(b, 'cmdline', spec.cmdline);
@@ -331,9 +387,9 @@ export function domainConfigJson(spec: DomainSpec, running?: RunningView): Obj {
     put(h, 'firmware', spec.hvmFirmware);
     put(h, 'bios', spec.hvmBios);
     h.vga = {};
-    h.vnc = {};
+    h.vnc = vncJson(spec.vnc);
     h.sdl = {};
-    h.spice = {};
+    h.spice = spiceJson(spec.spice);
     h.rdm = {};
     b['type.hvm'] = h;
   } else if (spec.type === 'pvh') {
@@ -351,11 +407,43 @@ export function domainConfigJson(spec: DomainSpec, running?: RunningView): Obj {
   if (disks.length) o.disks = disks.map((d) => diskJson(d, running !== undefined));
   if (nics.length) o.nics = nics.map((n) => nicJson(n, spec.type, running !== undefined));
   if (pcis.length) o.pcidevs = pcis.map(pciJson);
+  const vtpms = running ? running.vtpms : (spec.vtpms ?? []).map((v, devid) => ({ ...v, devid }));
+  if (vtpms.length) o.vtpms = vtpms.map(vtpmJson);
   put(o, 'on_poweroff', actionJson(spec.onPoweroff));
   put(o, 'on_reboot', actionJson(spec.onReboot));
   put(o, 'on_watchdog', actionJson(spec.onWatchdog));
   put(o, 'on_crash', actionJson(spec.onCrash));
   put(o, 'on_soft_reset', actionJson(spec.onSoftReset));
+  return o;
+}
+
+// Field order of libxl_vnc_info / libxl_spice_info / libxl_device_vtpm in libxl_types.idl. libxl keeps the passwords
+// in clear text in its stored configuration, so `xl list -l` shows them: that is the copy dom0 keeps.
+function vncJson(v: VncCfg | undefined): Obj {
+  const o: Obj = {};
+  if (!v) return o;
+  if (v.enable !== undefined) o.enable = defbool(v.enable);
+  put(o, 'listen', v.listen);
+  put(o, 'passwd', v.passwd);
+  if (v.display) o.display = v.display;
+  if (v.findunused !== undefined) o.findunused = defbool(v.findunused);
+  return o;
+}
+
+function spiceJson(v: SpiceCfg | undefined): Obj {
+  const o: Obj = {};
+  if (!v) return o;
+  if (v.enable !== undefined) o.enable = defbool(v.enable);
+  if (v.port) o.port = v.port;
+  put(o, 'host', v.host);
+  if (v.disableTicketing !== undefined) o.disable_ticketing = defbool(v.disableTicketing);
+  put(o, 'passwd', v.passwd);
+  return o;
+}
+
+function vtpmJson(v: { devid: number; backend: string; uuid?: string }): Obj {
+  const o: Obj = { backend_domname: v.backend, devid: v.devid };
+  put(o, 'uuid', v.uuid);
   return o;
 }
 

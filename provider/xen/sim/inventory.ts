@@ -44,7 +44,11 @@ export interface Inventory {
   /** Extra text for `xl info` / `xl dmesg`; derived from the fields above when absent. */
   hostname: string;
   xen_commandline?: string;
+  /** The physical TPM the vTPM manager can own through its TIS pages; null when the host has none. */
+  tpm: TpmVersion | null;
 }
+
+export type TpmVersion = '1.2' | '2.0';
 
 const DEMO_BOOT = '/usr/lib/xen-4.17/boot';
 
@@ -75,6 +79,9 @@ export const DEMO_INVENTORY: Inventory = {
     `${DEMO_BOOT}/hvmloader`,
     `${DEMO_BOOT}/qemu-stubdom-linux-kernel`,
     `${DEMO_BOOT}/qemu-stubdom-linux-rootfs`,
+    // Xen's vTPM stub domains, as `make install-stubdom` installs them (Debian ships neither).
+    '/usr/lib/xen/boot/vtpmmgr-stubdom.gz',
+    '/usr/lib/xen/boot/vtpm-stubdom.gz',
     '/usr/lib/xen-4.17/bin/qemu-system-i386',
   ],
   firmware_dir: DEMO_BOOT,
@@ -82,6 +89,7 @@ export const DEMO_INVENTORY: Inventory = {
   hotplug_delay_ms: 0,
   devd_autostart: true,
   hostname: 'xen-demo',
+  tpm: '2.0',
 };
 
 export class InventoryError extends Error {
@@ -192,6 +200,9 @@ const inventoryCheck = object(
     devd_autostart: bool,
     hostname: str(),
     xen_commandline: str(),
+    tpm: (v, path, problems) => {
+      if (v !== null) oneOf(['1.2', '2.0'])(v, path, problems);
+    },
   },
   ['xen_version', 'memory_mib', 'cpus', 'iommu', 'flask', 'dom0'],
 );
@@ -237,6 +248,7 @@ export function validateInventory(value: unknown, source = '(inline)'): Inventor
     hotplug_delay_ms: v.hotplug_delay_ms ?? 0,
     devd_autostart: v.devd_autostart ?? true,
     hostname: v.hostname ?? '(none)',
+    tpm: v.tpm ?? null,
   };
   if (v.xen_commandline !== undefined) inv.xen_commandline = v.xen_commandline;
   return inv;

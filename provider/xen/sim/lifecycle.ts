@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { DomainSpec } from './domconfig';
 import { vdevToDevid } from './devspec';
 import { DESTROY_FAILED_LINES, freeMemoryMib, lookupDomain, resetWarning, shortBdf } from './context';
-import { DiskDevice, NicDevice, SimDomain, SimState } from './state';
+import { DiskDevice, NicDevice, SimDomain, SimState, VtpmDevice } from './state';
+import { backendFailedLines, servesTpm } from './vtpm';
 
 export interface CreateResult {
   ok: boolean;
@@ -99,6 +100,17 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
       }
     }
   }
+  // libxl attaches vtpms after disks and nics and before PCI devices; an unknown backend fails their setdefault.
+  const vtpmBackends: number[] = [];
+  for (const v of spec.vtpms ?? []) {
+    const be = lookupDomain(s, v.backend);
+    // Seen on real xl 4.17.7 (Debian): the line number is Debian's, and the destroy lines follow as for the others.
+    if (!be) return fail(`libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`);
+    if (!servesTpm(be)) {
+      return fail(backendFailedLines(domid, be.domid, vtpmBackends.length, 'add') + `libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`);
+    }
+    vtpmBackends.push(be.domid);
+  }
   let resetLines = '';
   for (const p of spec.pcis) {
     if (!isAssignable(s, p.bdf)) {
@@ -142,6 +154,8 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     attachedAt: now,
   }));
   const disks: DiskDevice[] = spec.disks.map((d, i) => ({ ...d, devid: vdevToDevid(d.vdev)!, backendDomid: diskBackends[i], attachedAt: now }));
+  // libxl generates a UUID for a vtpm given none and keeps it in the stored configuration.
+  const vtpms: VtpmDevice[] = (spec.vtpms ?? []).map((v, devid) => ({ devid, backend: v.backend, uuid: v.uuid ?? randomUuidLike(), backendDomid: vtpmBackends[devid], attachedAt: now }));
   const maxVcpus = spec.maxVcpus ?? 1;
   const dom: SimDomain = {
     domid,
@@ -157,6 +171,7 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     nics,
     disks,
     pcis: spec.pcis.map((p) => ({ ...p })),
+    vtpms,
     devdRunning: spec.driverDomain && inv.devd_autostart,
     devdSince: now,
   };
@@ -185,7 +200,7 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
   return { ok: true, stderr: err + resetLines, domid };
 }
 
-function randomUuidLike(): string {
+export function randomUuidLike(): string {
   const h = randomBytes(16).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -194,7 +209,7 @@ function randomUuidLike(): string {
 export function orphanFrontendsOf(s: SimState, domid: number): void {
   for (const d of s.domains) {
     if (d.domid === domid) continue;
-    for (const dev of [...d.nics, ...d.disks]) {
+    for (const dev of [...d.nics, ...d.disks, ...(d.vtpms ?? [])]) {
       if (dev.backendDomid === domid) dev.backendGone = true;
     }
   }
@@ -220,7 +235,7 @@ export function crashAndRestart(s: SimState, dom: SimDomain, now: number): numbe
   dom.createdAt = now;
   dom.devdRunning = dom.spec.driverDomain && s.inventory.devd_autostart;
   dom.devdSince = now;
-  for (const dev of [...dom.nics, ...dom.disks]) dev.attachedAt = now;
+  for (const dev of [...dom.nics, ...dom.disks, ...(dom.vtpms ?? [])]) dev.attachedAt = now;
   for (const d of s.domains) if (d.stubdomFor === old) d.stubdomFor = dom.domid;
   return dom.domid;
 }

@@ -31,6 +31,17 @@ export interface DiskDevice extends DiskSpec {
   hotplugStalled?: boolean;
 }
 
+/** A vTPM frontend of this domain (xl.cfg vtpm= or vtpm-attach), served by backendDomid. */
+export interface VtpmDevice {
+  devid: number;
+  backend: string;
+  uuid: string;
+  backendDomid: number;
+  attachedAt: number;
+  /** The serving domain was destroyed: its backend node is gone and the frontend Closed (6). */
+  backendGone?: boolean;
+}
+
 export interface SimDomain {
   domid: number;
   name: string;
@@ -46,6 +57,8 @@ export interface SimDomain {
   nics: NicDevice[];
   disks: DiskDevice[];
   pcis: PciSpec[];
+  /** Absent in states written before vTPM support: read as none. */
+  vtpms?: VtpmDevice[];
   /** `xl devd` runs in this domain (only meaningful for driver domains). */
   devdRunning: boolean;
   devdSince: number;

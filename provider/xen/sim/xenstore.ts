@@ -2,7 +2,8 @@
 // depend on the clock (hotplug_delay_ms) and on whether the backend's `xl devd` runs, so deriving the tree on each
 // read keeps it consistent with the state without a writer having to move devices along.
 
-import { DiskDevice, NicDevice, SimDomain, SimState } from './state';
+import { DiskDevice, NicDevice, SimDomain, SimState, VtpmDevice } from './state';
+import { vtpmLink, vtpmRings } from './vtpm';
 
 export const XenbusState = { Initialising: 1, InitWait: 2, Initialised: 3, Connected: 4, Closing: 5, Closed: 6 } as const;
 
@@ -168,6 +169,39 @@ function writeVbd(t: XsTree, s: SimState, fe: SimDomain, disk: DiskDevice, loopI
   }
 }
 
+function writeVtpm(t: XsTree, s: SimState, fe: SimDomain, v: VtpmDevice, now: number): void {
+  const link = vtpmLink(s, v, now);
+  const bePath = `/local/domain/${v.backendDomid}/backend/vtpm/${fe.domid}/${v.devid}`;
+  const fePath = `/local/domain/${fe.domid}/device/vtpm/${v.devid}`;
+  const libxl = `/libxl/${fe.domid}/device/vtpm/${v.devid}`;
+  t.write(`${libxl}/frontend`, fePath);
+  t.write(`${libxl}/backend`, bePath);
+  t.write(`${libxl}/frontend-id`, String(fe.domid));
+  t.write(`${libxl}/online`, '1');
+  t.write(`${libxl}/state`, '1');
+  t.write(`${libxl}/handle`, String(v.devid));
+  t.write(`${libxl}/uuid`, v.uuid);
+  t.write(`${libxl}/resume`, 'False');
+
+  t.write(`${fePath}/backend`, bePath);
+  t.write(`${fePath}/backend-id`, String(v.backendDomid));
+  t.write(`${fePath}/state`, String(link.frontendState));
+  t.write(`${fePath}/handle`, String(v.devid));
+  if (link.frontendState === XenbusState.Connected) {
+    const r = vtpmRings(v);
+    t.write(`${fePath}/ring-ref`, String(r.ringRef));
+    t.write(`${fePath}/event-channel`, String(r.evtch));
+  }
+  if (v.backendGone) return;
+  t.write(`${bePath}/frontend`, fePath);
+  t.write(`${bePath}/frontend-id`, String(fe.domid));
+  t.write(`${bePath}/online`, '1');
+  t.write(`${bePath}/state`, String(link.backendState));
+  t.write(`${bePath}/handle`, String(v.devid));
+  t.write(`${bePath}/uuid`, v.uuid);
+  t.write(`${bePath}/resume`, 'False');
+}
+
 export function buildXenstore(s: SimState, now: number): XsTree {
   const t = new XsTree();
   t.write('/tool/xenstored', '');
@@ -184,6 +218,13 @@ export function buildXenstore(s: SimState, now: number): XsTree {
     if (d.spec.driverDomain && d.devdRunning) t.write(`${base}/data/devd`, 'ready');
     t.write(`/vm/${d.spec.uuid}/name`, d.name);
     t.write(`/vm/${d.spec.uuid}/uuid`, d.spec.uuid);
+    // libxl_dm.c: the VNC password goes to /vm/UUID/vncpasswd, and after QMP change-vnc-password to the guest's
+    // console directory: both readable in dom0, the latter by the guest too.
+    const vncPass = d.spec.type === 'hvm' ? d.spec.vnc?.passwd : undefined;
+    if (vncPass !== undefined) {
+      t.write(`/vm/${d.spec.uuid}/vncpasswd`, vncPass);
+      if (vncPass !== '') t.write(`${base}/console/vnc-pass`, vncPass);
+    }
   }
   // Devices in creation order, as xenstored keeps insertion order: disks before nics per domain (libxl adds them so).
   let loop = 0;
@@ -193,6 +234,7 @@ export function buildXenstore(s: SimState, now: number): XsTree {
       if (!disk.target.startsWith('/dev/')) loop++;
     }
     for (const nic of d.nics) writeVif(t, s, d, nic, now);
+    for (const v of d.vtpms ?? []) writeVtpm(t, s, d, v, now);
   }
   return t;
 }

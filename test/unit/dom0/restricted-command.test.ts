@@ -90,6 +90,23 @@ const HVM: DomainSpec = {
   name: 'win', type: 'hvm', memory: 2048, vcpus: 2, firmware: 'uefi',
   deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t', stubdomainMemory: 128 },
 };
+// The vTPM chain as xen_vtpm_manager, xen_vtpm and a guest's vtpm block render it, and an HVM guest's display.
+const VTPM_MANAGER: DomainSpec = {
+  name: 'vtpmmgr', type: 'pv', memory: 16, vcpus: 1, kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz', cmdline: 'tpmlocality=2 tpm2=1',
+  seclabel: 'system_u:system_r:vtpmmgr_t', iomem: [{ start: 0xfed42, count: 1 }],
+  disks: [{ backend: 'Domain-0', target: '/var/lib/xen/vtpm/mgr.img', vdev: 'hda', format: 'raw', access: 'rw' }],
+};
+const VTPM: DomainSpec = {
+  name: 'web-vtpm', type: 'pv', memory: 16, vcpus: 1, kernel: '/usr/lib/xen/boot/vtpm-stubdom.gz', seclabel: 'system_u:system_r:vtpm_t',
+  vtpms: [{ backend: 'vtpmmgr', uuid: 'A1B2C3D4-0000-4000-8000-00000000000F' }],
+  disks: [{ backend: 'Domain-0', target: '/var/lib/xen/vtpm/web.img', vdev: 'hda', format: 'raw', access: 'rw' }],
+};
+const VTPM_GUEST: DomainSpec = { name: 'tpmguest', type: 'pvh', memory: 256, vcpus: 1, kernel: '/k', vtpms: [{ backend: 'web-vtpm' }] };
+const DESK: DomainSpec = {
+  name: 'desk', type: 'hvm', memory: 1024, vcpus: 1,
+  vnc: { enabled: true, listen: '127.0.0.1', display: 3, findUnused: false, password: 'V n:c-8!' },
+  spice: { port: 5901, host: '::1', disableTicketing: false, password: 'sp1ce;pw' },
+};
 
 describe.each(SHELLS)('under %s', (_name, shell) => {
   let d: Dom0;
@@ -131,6 +148,7 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     ['xl block-attach', ...ok(() => ['xl', 'block-attach', 'web', 'backend=stordd,format=raw,vdev=xvdb,access=ro,script=block,target=/dev/vg0/data'],
       () => ['xl', 'block-attach', 'web', 'backend=stordd,format=raw,vdev=xvdb,access=ro,script=block,target=/dev/vg0/data'])],
     ['xl block-detach', ...ok(() => ['xl', 'block-detach', 'web', 'xvdb'], () => ['xl', 'block-detach', 'web', 'xvdb'])],
+    ['xl vtpm-list', ...ok(() => ['xl', 'vtpm-list', 'web-vtpm'], () => ['xl', 'vtpm-list', 'web-vtpm'])],
     ['xenstore-read', ...ok(() => ['xenstore-read', '/local/domain/1/backend/vif/3/0/state'], () => ['xenstore-read', '/local/domain/1/backend/vif/3/0/state'])],
     ['xenstore-ls -f', ...ok(() => ['xenstore-ls', '-f', '/local/domain/1/backend/vif'], () => ['xenstore-ls', '-f', '/local/domain/1/backend/vif'])],
     ['sudo -n as root', ...ok(() => ['sudo', '-n', '/usr/sbin/xl', 'info'], () => ['xl', 'info'])],
@@ -177,7 +195,7 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
 
   test('every xl.cfg the provider renders passes the content check (PV with every device option, HVM with a stub domain)', () => {
     const legacy: DomainSpec = { name: 'legacy', type: 'pv', memory: 256, vcpus: 1, bootloader: 'pygrub' };
-    for (const spec of [PV, HVM, legacy, { name: 'min', type: 'pvh', memory: 128, vcpus: 1, kernel: '/k' } as DomainSpec]) {
+    for (const spec of [PV, HVM, legacy, { name: 'min', type: 'pvh', memory: 128, vcpus: 1, kernel: '/k' } as DomainSpec, VTPM_MANAGER, VTPM, VTPM_GUEST, DESK]) {
       const tmp = `${cfg()}/.${spec.name}.cfg.1.aa.tmp`;
       const r = run(shell, d, commandLine(['tee', tmp]), renderXlConfig(spec));
       expect({ spec: spec.name, ...r }).toEqual({ spec: spec.name, code: 0, stdout: '', stderr: '' });
@@ -200,13 +218,25 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     ['a value without spaces around =', 'name="x"\n'],
     ['a pci option the provider never writes', 'pci = [ "0000:03:00.0,rdm_policy=strict,foo=1" ]\n'],
     ['more than 1 MiB', `name = "x"\n${'# pad\n'.repeat(200_000)}`],
+    ['a vif list as a plain string (no spec check)', 'name = "x"\nvif = "backend=Domain-0,script=/tmp/evil"\n'],
+    ['a vtpm key the provider never writes', 'name = "x"\nvtpm = [ "backend=vtpmmgr,backend_domid=0" ]\n'],
+    ['a vtpm without a backend', 'name = "x"\nvtpm = [ "uuid=a1b2c3d4-0000-4000-8000-00000000000f" ]\n'],
+    ['a vtpm backend that is no domain name', 'name = "x"\nvtpm = [ "backend=-oevil" ]\n'],
+    ['a vtpm uuid that is no UUID', 'name = "x"\nvtpm = [ "backend=vtpmmgr,uuid=../../x" ]\n'],
+    ['an iomem range that is not hex PAGE,COUNT', 'name = "x"\niomem = [ "fed42,1,2" ]\n'],
+    ['an iomem range with other words', 'name = "x"\niomem = [ "fed42:1@x" ]\n'],
+    ['a vnclisten carrying a QEMU option', 'name = "x"\nvnclisten = "127.0.0.1,password=off"\n'],
+    ['a spicehost carrying a QEMU option', 'name = "x"\nspicehost = "::1,disable-ticketing=on"\n'],
+    ['a spicepasswd carrying a QEMU option', 'name = "x"\nspicepasswd = "pw,disable-ticketing=on"\n'],
+    ['a vncpasswd with a quote', 'name = "x"\nvncpasswd = "a"b"\n'],
+    ['a device model by way of the display keys', 'name = "x"\nvnc = 1\nspice_vdagent = 1\n'],
   ];
 
   test.each(HOSTILE_CONFIGS)('a config with %s is refused and not left behind', (_n, text) => {
     const tmp = `${cfg()}/.evil.cfg.1.bb.tmp`;
     const r = run(shell, d, commandLine(['tee', tmp]), text);
     expect(r.code).toBe(121);
-    expect(r.stderr).toMatch(/^terraform-provider-xen-dom0: refused: (tee: .* (is not an xl.cfg the provider renders|at most 1 MiB)|(vif|disk): script|pci-attach: option)/);
+    expect(r.stderr).toMatch(/^terraform-provider-xen-dom0: refused: (tee: .* (is not an xl.cfg the provider renders|at most 1 MiB)|(vif|disk): script|pci-attach: option|vtpm: |iomem: )/);
     expect(existsSync(tmp)).toBe(false);
   });
 
@@ -227,6 +257,9 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     () => ['xl', 'network-attach', 'web', 'bridge=$(id)'], () => ['xl', 'network-attach', '-oProxyCommand=x', 'bridge=b'],
     () => ['xl', 'block-attach', 'web', 'vdev=xvdb,script=/tmp/evil,target=/x'], () => ['xl', 'block-attach', 'web', 'vdev=xvdb,target=/x/../etc/shadow'],
     () => ['xl', 'block-attach', 'web', 'vdev=xvdb,colo-host=x,target=/x'], () => ['xl', 'block-detach', 'web', '../x'],
+    () => ['xl', 'vtpm-list'], () => ['xl', 'vtpm-list', 'web', 'extra'], () => ['xl', 'vtpm-list', '../web'], () => ['xl', 'vtpm-list', '-oProxyCommand=x'],
+    () => ['xl', 'vtpm-attach', 'web', 'backend=vtpmmgr'], () => ['xl', 'vtpm-detach', 'web', '0'],
+    () => ['rm', '-f', `${cfg()}/link.cfg`], () => ['rm', '-f', `${cfg()}/`], () => ['rm', '-f', cfg()],
     () => ['xenstore-read', '/tool/xenstored'], () => ['xenstore-read', '/local/domain/../../tool'], () => ['xenstore-read', '-s', '/local/domain/0'],
     () => ['xenstore-ls', '/local/domain/0'], () => ['xenstore-write', '/local/domain/0/x', 'y'],
     () => ['ls', '-l', '/root'], () => ['ls', '-1', '/etc'], () => ['ls', '-la', '/sys/bus/pci/devices'], () => ['ls', '-l', '/sys/bus/pci/devices/0000:03:00.0/config'],
@@ -243,7 +276,27 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     ...HOSTILE_STRINGS.filter((h) => !/['\x00-\x1f\x7f-\uffff]/.test(h)).flatMap((h) => [() => ['xl', 'destroy', h], () => ['xl', 'create', h], () => ['xenstore-read', h], () => ['rm', '-f', h], () => [h]]),
   ];
 
+  test('a config that held a display password is removed after create; one without, or a link to one, is not', () => {
+    const tmp = `${cfg()}/.desk.cfg.1.cc.tmp`;
+    expect(run(shell, d, commandLine(['tee', tmp]), renderXlConfig(DESK))).toMatchObject({ code: 0, stderr: '' });
+    expect(run(shell, d, commandLine(['mv', '-f', tmp, `${cfg()}/desk.cfg`])).code).toBe(0);
+    expect(execFileSync('stat', ['-c', '%a', `${cfg()}/desk.cfg`], { encoding: 'utf8' }).trim()).toBe('600');
+    const plain = `${cfg()}/plain.cfg`;
+    writeFileSync(plain, renderXlConfig(VTPM_GUEST));
+    const r = run(shell, d, commandLine(['rm', '-f', plain]));
+    expect(r).toMatchObject({ code: 121, stderr: expect.stringMatching(/refused: rm: only temporary and dry-run files, and configs holding a display password/) });
+    expect(existsSync(plain)).toBe(true);
+    expect(run(shell, d, commandLine(['rm', '-f', `${cfg()}/desk.cfg`]))).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(`${cfg()}/desk.cfg`)).toBe(false);
+    // Already gone: nothing to do, as with rm -f.
+    expect(run(shell, d, commandLine(['rm', '-f', `${cfg()}/desk.cfg`])).code).toBe(0);
+    rmSync(plain);
+  });
+
   test('the hostile corpus is refused: one line on stderr, exit 121, nothing run, no file touched', () => {
+    // A link to a config holding a password is not that config: removing it is refused too.
+    writeFileSync(path.join(d.root, 'secret.cfg'), 'vncpasswd = "x"\n');
+    execFileSync('ln', ['-sfn', path.join(d.root, 'secret.cfg'), `${cfg()}/link.cfg`]);
     const before = tree(d.root);
     const calls = d.calls().length;
     for (const words of HOSTILE) {

@@ -6,7 +6,7 @@ import { evaluate } from '../../../provider/policy/evaluate';
 import type { HostModel, ModelObject } from '../../../provider/policy/model';
 import { RULES } from '../../../provider/policy/rules';
 import type { Path } from '../../../provider/framework/diagnostics';
-import { disk, dom, host, model, netdd, pci, secureModel, vif } from './fixtures';
+import { DEMO_TYPES, disk, dom, host, model, netdd, pci, secureModel, vif } from './fixtures';
 
 interface Case {
   positive: () => HostModel;
@@ -17,7 +17,25 @@ interface Case {
 
 const stubHvm = (name: string, over = {}) => dom(name, { type: 'hvm', deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t' }, ...over });
 
+const VTPM_TYPES = new Set([...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t']);
+const vtpmHost = () => host({ flaskTypes: VTPM_TYPES });
+const manager = (name = 'vtpmmgr', over = {}) => dom(name, { kind: 'vtpm_manager', resource: 'xen_vtpm_manager', seclabel: 'system_u:system_r:vtpmmgr_t', ...over });
+const vtpmDom = (name: string, mgr = 'vtpmmgr', over = {}) =>
+  dom(name, { kind: 'vtpm', resource: 'xen_vtpm', seclabel: 'system_u:system_r:vtpm_t', vtpmBackend: mgr, vtpmBackendPath: [{ attr: 'manager' }], ...over });
+const withVtpm = (name: string, backend: string) => dom(name, { vtpmBackend: backend, vtpmBackendPath: [{ attr: 'vtpm' }, { attr: 'backend' }] });
+
 const CASES: Record<string, Case> = {
+  'vtpm-manager-not-isolated': {
+    // a guest wired straight to the manager, skipping its own vTPM
+    positive: () => model({ host: vtpmHost(), domains: [manager(), withVtpm('web', 'vtpmmgr')] }),
+    expect: { subject: 'web', path: [{ attr: 'vtpm' }, { attr: 'backend' }] },
+    negative: () => model({ host: vtpmHost(), domains: [manager(), vtpmDom('web-vtpm'), withVtpm('web', 'web-vtpm')] }),
+  },
+  'vtpm-shared': {
+    positive: () => model({ host: vtpmHost(), domains: [manager(), vtpmDom('one'), withVtpm('a', 'one'), withVtpm('b', 'one')] }),
+    expect: { subject: 'a', path: [{ attr: 'vtpm' }, { attr: 'backend' }] },
+    negative: () => model({ host: vtpmHost(), domains: [manager(), vtpmDom('va'), vtpmDom('vb'), withVtpm('a', 'va'), withVtpm('b', 'vb')] }),
+  },
   'pci-passthrough-without-iommu': {
     positive: () => model({ host: host({ iommu: false }), domains: [netdd()] }),
     expect: { subject: 'netdd', path: [{ attr: 'pci' }, { index: 0 }, { attr: 'bdf' }] },

@@ -137,7 +137,17 @@ const SETTERS: Setter[] = [
   ...(['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname'] as const).map(vifField),
   ...(['backend', 'target', 'vdev', 'format', 'access', 'backendtype', 'script'] as const).map(diskField),
   ...(['bdf', 'rdm_policy'] as const).map(pciField),
+  ...(['backend', 'uuid'] as const).map(vtpmField),
+  { field: 'vnc.listen', key: 'vnclisten', set: (v) => ({ ...hvmBase, vnc: { enabled: true, listen: v } }), read: (c) => c.get('vnclisten') },
+  { field: 'vnc.password', key: 'vncpasswd', set: (v) => ({ ...hvmBase, vnc: { enabled: true, password: v } }), read: (c) => c.get('vncpasswd') },
+  { field: 'spice.host', key: 'spicehost', set: (v) => ({ ...hvmBase, spice: { port: 5900, host: v, disableTicketing: true } }), read: (c) => c.get('spicehost') },
+  { field: 'spice.password', key: 'spicepasswd', set: (v) => ({ ...hvmBase, spice: { port: 5900, password: v } }), read: (c) => c.get('spicepasswd') },
 ];
+
+function vtpmField(f: 'backend' | 'uuid'): Setter {
+  return { field: `vtpms[0].${f}`, key: 'vtpm', set: (v) => ({ ...base, vtpms: [{ backend: 'web-vtpm', uuid: 'ac0a5b9e-cbe2-4c07-b43b-1d69e46fb839', [f]: v }] }),
+    read: (c) => new Map((c.get('vtpm') as string[])[0].split(',').map((kv) => kv.split('=') as [string, string])).get(f) };
+}
 
 describe('injection corpus: every string field, every payload, rejected or inert', () => {
   test(`${SETTERS.length} fields x ${PAYLOADS.length * 3} payloads`, () => {
@@ -200,6 +210,8 @@ function safeValueFor(field: string, type?: string): string {
     'vifs[0].ip': '10.0.0.9', 'vifs[0].script': 'vif-route', 'vifs[0].rate': '1MB/s', 'vifs[0].model': 'rtl8139', 'vifs[0].vifname': 'v0',
     'disks[0].backend': 'd', 'disks[0].target': '/t', 'disks[0].vdev': 'xvdb', 'disks[0].format': 'qcow2', 'disks[0].access': 'ro',
     'disks[0].backendtype': 'qdisk', 'disks[0].script': 'block', 'pci[0].bdf': '0000:01:00.0', 'pci[0].rdm_policy': 'relaxed',
+    'vtpms[0].backend': 'v', 'vtpms[0].uuid': '00000000-0000-0000-0000-000000000002', 'vnc.listen': '::1', 'vnc.password': 'p',
+    'spice.host': '0.0.0.0', 'spice.password': 'p',
   };
   if (field === 'firmware') return type === 'hvm' ? 'bios' : 'pvgrub64';
   return safe[field] ?? 'x';
@@ -208,9 +220,40 @@ function safeValueFor(field: string, type?: string): string {
 /** What an accepted value reads back as: itself, except the normalizations the renderer documents. */
 function expectedReadBack(field: string, v: string): string {
   if (field === 'pci[0].bdf') return normalizeBdf(v);
-  if (field === 'uuid' || field === 'vifs[0].mac') return v.toLowerCase();
+  if (field === 'uuid' || field === 'vifs[0].mac' || field === 'vtpms[0].uuid') return v.toLowerCase();
   return v;
 }
+
+test('a refused display password is never repeated in the error', () => {
+  for (const payload of PAYLOADS.filter((p) => p.length > 2)) {
+    for (const spec of [{ ...hvmBase, vnc: { enabled: true, password: payload } }, { ...hvmBase, spice: { port: 5900, password: payload } }]) {
+      try {
+        renderXlConfig(spec);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidSpecError);
+        expect((e as Error).message).not.toContain(payload);
+      }
+    }
+  }
+});
+
+test('vTPM, iomem and display settings render as xl.cfg(5) spells them', () => {
+  const text = renderXlConfig({
+    ...hvmBase,
+    vtpms: [{ backend: 'web-vtpm', uuid: 'AC0A5B9E-CBE2-4C07-B43B-1D69E46FB839' }],
+    vnc: { enabled: true, listen: '127.0.0.1', display: 3, findUnused: false, password: 'pw' },
+    spice: { port: 5901, host: '127.0.0.1', password: 'pw2' },
+  });
+  expect(text).toContain('vtpm = [ "backend=web-vtpm,uuid=ac0a5b9e-cbe2-4c07-b43b-1d69e46fb839" ]');
+  expect(text).toMatch(/^vnc = 1\nvnclisten = "127.0.0.1"\nvncdisplay = 3\nvncunused = 0\nvncpasswd = "pw"$/m);
+  expect(text).toMatch(/^spice = 1\nspicehost = "127.0.0.1"\nspiceport = 5901\nspicedisable_ticketing = 0\nspicepasswd = "pw2"$/m);
+  const mgr = renderXlConfig({ ...clientSpec, vifs: [], iomem: [{ start: 0xfed42, count: 1 }] });
+  expect(mgr).toContain('iomem = [ "fed42,1" ]');
+  // display settings are an HVM thing: refused elsewhere, by field
+  expect(() => renderXlConfig({ ...clientSpec, vnc: { enabled: true } })).toThrow(/vnc/);
+  expect(() => renderXlConfig({ ...hvmBase, spice: { port: 5900 } })).toThrow(/spice.password/);
+  expect(() => renderXlConfig({ ...hvmBase, spice: { port: 5900, password: 'a,b' } })).toThrow(/comma/);
+});
 
 // ---- property: random valid specs render and re-read to the same values ----
 

@@ -202,6 +202,11 @@ export class DataXenDomain extends cdktf.TerraformDataSource {
     return this.getListAttribute('vif_backends');
   }
 
+  // vtpm_backends - computed: true, optional: false, required: false
+  public get vtpmBackends() {
+    return this.getListAttribute('vtpm_backends');
+  }
+
   // =========
   // SYNTHESIS
   // =========

@@ -122,6 +122,24 @@ export interface DomainConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#pci Domain#pci}
   */
   readonly pci?: DomainPci[] | cdktf.IResolvable;
+  /**
+  * spice block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#spice Domain#spice}
+  */
+  readonly spice?: DomainSpice;
+  /**
+  * vnc block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#vnc Domain#vnc}
+  */
+  readonly vnc?: DomainVnc;
+  /**
+  * vtpm block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#vtpm Domain#vtpm}
+  */
+  readonly vtpm?: DomainVtpm;
 }
 export interface DomainDeviceModel {
   /**
@@ -898,6 +916,608 @@ export class DomainPciList extends cdktf.ComplexList {
     return new DomainPciOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
   }
 }
+export interface DomainSpice {
+  /**
+  * Let clients connect without a password. Without it, `password_wo` is required (libxl refuses SPICE with ticketing and no password).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#disable_ticketing Domain#disable_ticketing}
+  */
+  readonly disableTicketing?: boolean | cdktf.IResolvable;
+  /**
+  * Address to listen on (all interfaces when unset).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#host Domain#host}
+  */
+  readonly host?: string;
+  /**
+  * Write-only (Terraform >= 1.11): the SPICE password, given to libxl at creation and never stored in Terraform's plan or state. The rendered config file holding it is mode 0600 and removed as soon as `xl create` has read it. libxl keeps its own copy in dom0 (see the guide "Display passwords and what dom0 keeps"). Terraform cannot see a change of this value: bump `password_wo_version` to apply a new one (which replaces the domain).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#password_wo Domain#password_wo}
+  */
+  readonly passwordWo?: string;
+  /**
+  * Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#password_wo_version Domain#password_wo_version}
+  */
+  readonly passwordWoVersion?: number;
+  /**
+  * TCP port of the SPICE server.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#port Domain#port}
+  */
+  readonly port: number;
+}
+
+export function domainSpiceToTerraform(struct?: DomainSpice | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    disable_ticketing: cdktf.booleanToTerraform(struct!.disableTicketing),
+    host: cdktf.stringToTerraform(struct!.host),
+    password_wo: cdktf.stringToTerraform(struct!.passwordWo),
+    password_wo_version: cdktf.numberToTerraform(struct!.passwordWoVersion),
+    port: cdktf.numberToTerraform(struct!.port),
+  }
+}
+
+
+export function domainSpiceToHclTerraform(struct?: DomainSpice | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    disable_ticketing: {
+      value: cdktf.booleanToHclTerraform(struct!.disableTicketing),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+    host: {
+      value: cdktf.stringToHclTerraform(struct!.host),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    password_wo: {
+      value: cdktf.stringToHclTerraform(struct!.passwordWo),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    password_wo_version: {
+      value: cdktf.numberToHclTerraform(struct!.passwordWoVersion),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    port: {
+      value: cdktf.numberToHclTerraform(struct!.port),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class DomainSpiceOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DomainSpice | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._disableTicketing !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.disableTicketing = this._disableTicketing;
+    }
+    if (this._host !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.host = this._host;
+    }
+    if (this._passwordWo !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.passwordWo = this._passwordWo;
+    }
+    if (this._passwordWoVersion !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.passwordWoVersion = this._passwordWoVersion;
+    }
+    if (this._port !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.port = this._port;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DomainSpice | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._disableTicketing = undefined;
+      this._host = undefined;
+      this._passwordWo = undefined;
+      this._passwordWoVersion = undefined;
+      this._port = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._disableTicketing = value.disableTicketing;
+      this._host = value.host;
+      this._passwordWo = value.passwordWo;
+      this._passwordWoVersion = value.passwordWoVersion;
+      this._port = value.port;
+    }
+  }
+
+  // disable_ticketing - computed: true, optional: true, required: false
+  private _disableTicketing?: boolean | cdktf.IResolvable; 
+  public get disableTicketing() {
+    return this.getBooleanAttribute('disable_ticketing');
+  }
+  public set disableTicketing(value: boolean | cdktf.IResolvable) {
+    this._disableTicketing = value;
+  }
+  public resetDisableTicketing() {
+    this._disableTicketing = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get disableTicketingInput() {
+    return this._disableTicketing;
+  }
+
+  // host - computed: false, optional: true, required: false
+  private _host?: string; 
+  public get host() {
+    return this.getStringAttribute('host');
+  }
+  public set host(value: string) {
+    this._host = value;
+  }
+  public resetHost() {
+    this._host = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get hostInput() {
+    return this._host;
+  }
+
+  // password_wo - computed: false, optional: true, required: false
+  private _passwordWo?: string; 
+  public get passwordWo() {
+    return this.getStringAttribute('password_wo');
+  }
+  public set passwordWo(value: string) {
+    this._passwordWo = value;
+  }
+  public resetPasswordWo() {
+    this._passwordWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordWoInput() {
+    return this._passwordWo;
+  }
+
+  // password_wo_version - computed: false, optional: true, required: false
+  private _passwordWoVersion?: number; 
+  public get passwordWoVersion() {
+    return this.getNumberAttribute('password_wo_version');
+  }
+  public set passwordWoVersion(value: number) {
+    this._passwordWoVersion = value;
+  }
+  public resetPasswordWoVersion() {
+    this._passwordWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordWoVersionInput() {
+    return this._passwordWoVersion;
+  }
+
+  // port - computed: false, optional: false, required: true
+  private _port?: number; 
+  public get port() {
+    return this.getNumberAttribute('port');
+  }
+  public set port(value: number) {
+    this._port = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get portInput() {
+    return this._port;
+  }
+}
+export interface DomainVnc {
+  /**
+  * VNC display number (TCP port 5900 + display).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#display Domain#display}
+  */
+  readonly display?: number;
+  /**
+  * Serve the display over VNC (`false` turns it off).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#enabled Domain#enabled}
+  */
+  readonly enabled?: boolean | cdktf.IResolvable;
+  /**
+  * Let QEMU pick a free display when `display` is taken (xl.cfg `vncunused`).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#find_unused Domain#find_unused}
+  */
+  readonly findUnused?: boolean | cdktf.IResolvable;
+  /**
+  * Address to listen on; libxl's default is 127.0.0.1. Anything reachable from other hosts should have a password.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#listen Domain#listen}
+  */
+  readonly listen?: string;
+  /**
+  * Write-only (Terraform >= 1.11): the VNC password, given to libxl at creation and never stored in Terraform's plan or state. The rendered config file holding it is mode 0600 and removed as soon as `xl create` has read it. libxl keeps its own copy in dom0 (see the guide "Display passwords and what dom0 keeps"). VNC authentication uses only the first 8 characters. Terraform cannot see a change of this value: bump `password_wo_version` to apply a new one (which replaces the domain).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#password_wo Domain#password_wo}
+  */
+  readonly passwordWo?: string;
+  /**
+  * Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#password_wo_version Domain#password_wo_version}
+  */
+  readonly passwordWoVersion?: number;
+}
+
+export function domainVncToTerraform(struct?: DomainVnc | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    display: cdktf.numberToTerraform(struct!.display),
+    enabled: cdktf.booleanToTerraform(struct!.enabled),
+    find_unused: cdktf.booleanToTerraform(struct!.findUnused),
+    listen: cdktf.stringToTerraform(struct!.listen),
+    password_wo: cdktf.stringToTerraform(struct!.passwordWo),
+    password_wo_version: cdktf.numberToTerraform(struct!.passwordWoVersion),
+  }
+}
+
+
+export function domainVncToHclTerraform(struct?: DomainVnc | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    display: {
+      value: cdktf.numberToHclTerraform(struct!.display),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    enabled: {
+      value: cdktf.booleanToHclTerraform(struct!.enabled),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+    find_unused: {
+      value: cdktf.booleanToHclTerraform(struct!.findUnused),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "boolean",
+    },
+    listen: {
+      value: cdktf.stringToHclTerraform(struct!.listen),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    password_wo: {
+      value: cdktf.stringToHclTerraform(struct!.passwordWo),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    password_wo_version: {
+      value: cdktf.numberToHclTerraform(struct!.passwordWoVersion),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class DomainVncOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DomainVnc | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._display !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.display = this._display;
+    }
+    if (this._enabled !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.enabled = this._enabled;
+    }
+    if (this._findUnused !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.findUnused = this._findUnused;
+    }
+    if (this._listen !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.listen = this._listen;
+    }
+    if (this._passwordWo !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.passwordWo = this._passwordWo;
+    }
+    if (this._passwordWoVersion !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.passwordWoVersion = this._passwordWoVersion;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DomainVnc | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._display = undefined;
+      this._enabled = undefined;
+      this._findUnused = undefined;
+      this._listen = undefined;
+      this._passwordWo = undefined;
+      this._passwordWoVersion = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._display = value.display;
+      this._enabled = value.enabled;
+      this._findUnused = value.findUnused;
+      this._listen = value.listen;
+      this._passwordWo = value.passwordWo;
+      this._passwordWoVersion = value.passwordWoVersion;
+    }
+  }
+
+  // display - computed: false, optional: true, required: false
+  private _display?: number; 
+  public get display() {
+    return this.getNumberAttribute('display');
+  }
+  public set display(value: number) {
+    this._display = value;
+  }
+  public resetDisplay() {
+    this._display = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get displayInput() {
+    return this._display;
+  }
+
+  // enabled - computed: true, optional: true, required: false
+  private _enabled?: boolean | cdktf.IResolvable; 
+  public get enabled() {
+    return this.getBooleanAttribute('enabled');
+  }
+  public set enabled(value: boolean | cdktf.IResolvable) {
+    this._enabled = value;
+  }
+  public resetEnabled() {
+    this._enabled = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get enabledInput() {
+    return this._enabled;
+  }
+
+  // find_unused - computed: false, optional: true, required: false
+  private _findUnused?: boolean | cdktf.IResolvable; 
+  public get findUnused() {
+    return this.getBooleanAttribute('find_unused');
+  }
+  public set findUnused(value: boolean | cdktf.IResolvable) {
+    this._findUnused = value;
+  }
+  public resetFindUnused() {
+    this._findUnused = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get findUnusedInput() {
+    return this._findUnused;
+  }
+
+  // listen - computed: false, optional: true, required: false
+  private _listen?: string; 
+  public get listen() {
+    return this.getStringAttribute('listen');
+  }
+  public set listen(value: string) {
+    this._listen = value;
+  }
+  public resetListen() {
+    this._listen = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get listenInput() {
+    return this._listen;
+  }
+
+  // password_wo - computed: false, optional: true, required: false
+  private _passwordWo?: string; 
+  public get passwordWo() {
+    return this.getStringAttribute('password_wo');
+  }
+  public set passwordWo(value: string) {
+    this._passwordWo = value;
+  }
+  public resetPasswordWo() {
+    this._passwordWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordWoInput() {
+    return this._passwordWo;
+  }
+
+  // password_wo_version - computed: false, optional: true, required: false
+  private _passwordWoVersion?: number; 
+  public get passwordWoVersion() {
+    return this.getNumberAttribute('password_wo_version');
+  }
+  public set passwordWoVersion(value: number) {
+    this._passwordWoVersion = value;
+  }
+  public resetPasswordWoVersion() {
+    this._passwordWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordWoVersionInput() {
+    return this._passwordWoVersion;
+  }
+}
+export interface DomainVtpm {
+  /**
+  * Name of the vTPM stub domain serving it, normally `xen_vtpm.NAME.name`.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain#backend Domain#backend}
+  */
+  readonly backend: string;
+}
+
+export function domainVtpmToTerraform(struct?: DomainVtpm | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    backend: cdktf.stringToTerraform(struct!.backend),
+  }
+}
+
+
+export function domainVtpmToHclTerraform(struct?: DomainVtpm | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    backend: {
+      value: cdktf.stringToHclTerraform(struct!.backend),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class DomainVtpmOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DomainVtpm | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._backend !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.backend = this._backend;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DomainVtpm | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._backend = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._backend = value.backend;
+    }
+  }
+
+  // backend - computed: false, optional: false, required: true
+  private _backend?: string; 
+  public get backend() {
+    return this.getStringAttribute('backend');
+  }
+  public set backend(value: string) {
+    this._backend = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get backendInput() {
+    return this._backend;
+  }
+
+  // backend_domid - computed: true, optional: false, required: false
+  public get backendDomid() {
+    return this.getNumberAttribute('backend_domid');
+  }
+}
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/domain xen_domain}
@@ -969,6 +1589,9 @@ export class Domain extends cdktf.TerraformResource {
     this._deviceModel.internalValue = config.deviceModel;
     this._disk.internalValue = config.disk;
     this._pci.internalValue = config.pci;
+    this._spice.internalValue = config.spice;
+    this._vnc.internalValue = config.vnc;
+    this._vtpm.internalValue = config.vtpm;
   }
 
   // ==========
@@ -1301,6 +1924,54 @@ export class Domain extends cdktf.TerraformResource {
     return this._pci.internalValue;
   }
 
+  // spice - computed: false, optional: true, required: false
+  private _spice = new DomainSpiceOutputReference(this, "spice");
+  public get spice() {
+    return this._spice;
+  }
+  public putSpice(value: DomainSpice) {
+    this._spice.internalValue = value;
+  }
+  public resetSpice() {
+    this._spice.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get spiceInput() {
+    return this._spice.internalValue;
+  }
+
+  // vnc - computed: false, optional: true, required: false
+  private _vnc = new DomainVncOutputReference(this, "vnc");
+  public get vnc() {
+    return this._vnc;
+  }
+  public putVnc(value: DomainVnc) {
+    this._vnc.internalValue = value;
+  }
+  public resetVnc() {
+    this._vnc.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get vncInput() {
+    return this._vnc.internalValue;
+  }
+
+  // vtpm - computed: false, optional: true, required: false
+  private _vtpm = new DomainVtpmOutputReference(this, "vtpm");
+  public get vtpm() {
+    return this._vtpm;
+  }
+  public putVtpm(value: DomainVtpm) {
+    this._vtpm.internalValue = value;
+  }
+  public resetVtpm() {
+    this._vtpm.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get vtpmInput() {
+    return this._vtpm.internalValue;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -1326,6 +1997,9 @@ export class Domain extends cdktf.TerraformResource {
       device_model: domainDeviceModelToTerraform(this._deviceModel.internalValue),
       disk: cdktf.listMapper(domainDiskToTerraform, true)(this._disk.internalValue),
       pci: cdktf.listMapper(domainPciToTerraform, true)(this._pci.internalValue),
+      spice: domainSpiceToTerraform(this._spice.internalValue),
+      vnc: domainVncToTerraform(this._vnc.internalValue),
+      vtpm: domainVtpmToTerraform(this._vtpm.internalValue),
     };
   }
 
@@ -1444,6 +2118,24 @@ export class Domain extends cdktf.TerraformResource {
         isBlock: true,
         type: "list",
         storageClassType: "DomainPciList",
+      },
+      spice: {
+        value: domainSpiceToHclTerraform(this._spice.internalValue),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "DomainSpice",
+      },
+      vnc: {
+        value: domainVncToHclTerraform(this._vnc.internalValue),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "DomainVnc",
+      },
+      vtpm: {
+        value: domainVtpmToHclTerraform(this._vtpm.internalValue),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "DomainVtpm",
       },
     };
 

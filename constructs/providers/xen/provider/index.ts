@@ -154,6 +154,7 @@ export function xenProviderSshToHclTerraform(struct?: XenProviderSsh | cdktn.IRe
 }
 
 
+import { XenProviderFunctions } from '../provider-functions/index';
 /**
 * Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs xen}
 */
@@ -356,6 +357,21 @@ export class XenProvider extends cdktn.TerraformProvider {
   // Temporarily expose input value. Use with caution.
   public get sshInput() {
     return this._ssh;
+  }
+
+  // ==========================
+  // PROVIDER-DEFINED FUNCTIONS
+  // ==========================
+  private _functions?: XenProviderFunctions;
+
+  /**
+  * Provider-defined functions of the xen provider.
+  */
+  public get functions(): XenProviderFunctions {
+    if (!this._functions) {
+      this._functions = new XenProviderFunctions(this.terraformResourceType);
+    }
+    return this._functions;
   }
 
   // =========

@@ -1,0 +1,362 @@
+// @ts-nocheck: generated code without `override` modifiers; the repository compiles with noImplicitOverride
+// https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktn from 'cdktn';
+
+// Configuration
+
+export interface VtpmManagerConfig extends cdktn.TerraformMetaArguments {
+  /**
+  * Start it when the host boots: links its rendered config into xendomains' auto directory (`/etc/xen/auto`). Changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#autostart VtpmManager#autostart}
+  */
+  readonly autostart?: boolean | cdktn.IResolvable;
+  /**
+  * The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (`make -C stubdom vtpmmgr-stubdom install-vtpmmgr`, which installs `/usr/lib/xen/boot/vtpmmgr-stubdom.gz` for an upstream build; see the guide "Virtual TPMs for guests"); set this where your build put it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#kernel VtpmManager#kernel}
+  */
+  readonly kernel?: string;
+  /**
+  * Memory in MiB (mini-os needs little: xen-vtpm(7) uses 8 MiB, 16 MiB leaves room).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#memory VtpmManager#memory}
+  */
+  readonly memory?: number;
+  /**
+  * Domain name of the vTPM manager.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#name VtpmManager#name}
+  */
+  readonly name: string;
+  /**
+  * FLASK label of the vTPM manager. Xen 4.17's example policy has no vTPM types: add a policy module defining them (vtpm-platforms.txt uses `vtpmmgr_t` for the manager and `vtpm_t` for vTPMs) so that the manager maps grants only from vTPM domains.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#seclabel VtpmManager#seclabel}
+  */
+  readonly seclabel?: string;
+  /**
+  * Disk image or block device holding the manager's sealed key store (the Xen 4.5+ manager uses its first 2 MiB, enough for 20000 vTPMs). Presented to the domain as `hda`; no filesystem needed. Create it once with e.g. `dd if=/dev/zero of=PATH bs=2M count=1`; a new, empty image means new keys.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#storage VtpmManager#storage}
+  */
+  readonly storage: string;
+  /**
+  * The domain serving `storage`: dom0, or a storage driver domain.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#storage_backend VtpmManager#storage_backend}
+  */
+  readonly storageBackend?: string;
+  /**
+  * TPM locality the manager uses; only that locality's TIS page (0xfed40000 + 4 KiB x locality) is mapped into it (xl.cfg `iomem`). Locality 2, the default xen-vtpmmgr(7) recommends, leaves locality 0 to dom0 and is needed for deep quotes (PCRs 20-22).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#tpm_locality VtpmManager#tpm_locality}
+  */
+  readonly tpmLocality?: number;
+  /**
+  * Version of the host's physical TPM: `1.2`, or `2.0` (adds `tpm2=1` to the manager's command line). xen-vtpmmgr(7) warns that on TPM 2.0 the manager cannot yet persist vTPM data across its restarts.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#tpm_version VtpmManager#tpm_version}
+  */
+  readonly tpmVersion: string;
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager xen_vtpm_manager}
+*/
+export class VtpmManager extends cdktn.TerraformResource {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "xen_vtpm_manager";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTN code for importing a VtpmManager resource upon running "cdktn plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the VtpmManager to import
+  * @param importFromId The id of the existing VtpmManager that should be imported. Refer to the {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the VtpmManager to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "xen_vtpm_manager", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/vtpm_manager xen_vtpm_manager} Resource
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options VtpmManagerConfig
+  */
+  public constructor(scope: Construct, id: string, config: VtpmManagerConfig) {
+    super(scope, id, {
+      terraformResourceType: 'xen_vtpm_manager',
+      terraformGeneratorMetadata: {
+        providerName: 'xen',
+        providerVersion: '0.1.0',
+        providerVersionConstraint: '~> 0.1'
+      },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      provisioners: config.provisioners,
+      connection: config.connection,
+      forEach: config.forEach
+    });
+    this._autostart = config.autostart;
+    this._kernel = config.kernel;
+    this._memory = config.memory;
+    this._name = config.name;
+    this._seclabel = config.seclabel;
+    this._storage = config.storage;
+    this._storageBackend = config.storageBackend;
+    this._tpmLocality = config.tpmLocality;
+    this._tpmVersion = config.tpmVersion;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // autostart - computed: true, optional: true, required: false
+  private _autostart?: boolean | cdktn.IResolvable; 
+  public get autostart() {
+    return this.getBooleanAttribute('autostart');
+  }
+  public set autostart(value: boolean | cdktn.IResolvable) {
+    this._autostart = value;
+  }
+  public resetAutostart() {
+    this._autostart = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get autostartInput() {
+    return this._autostart;
+  }
+
+  // domid - computed: true, optional: false, required: false
+  public get domid() {
+    return this.getNumberAttribute('domid');
+  }
+
+  // id - computed: true, optional: false, required: false
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  // kernel - computed: true, optional: true, required: false
+  private _kernel?: string; 
+  public get kernel() {
+    return this.getStringAttribute('kernel');
+  }
+  public set kernel(value: string) {
+    this._kernel = value;
+  }
+  public resetKernel() {
+    this._kernel = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get kernelInput() {
+    return this._kernel;
+  }
+
+  // memory - computed: true, optional: true, required: false
+  private _memory?: number; 
+  public get memory() {
+    return this.getNumberAttribute('memory');
+  }
+  public set memory(value: number) {
+    this._memory = value;
+  }
+  public resetMemory() {
+    this._memory = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get memoryInput() {
+    return this._memory;
+  }
+
+  // name - computed: false, optional: false, required: true
+  private _name?: string; 
+  public get name() {
+    return this.getStringAttribute('name');
+  }
+  public set name(value: string) {
+    this._name = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get nameInput() {
+    return this._name;
+  }
+
+  // seclabel - computed: false, optional: true, required: false
+  private _seclabel?: string; 
+  public get seclabel() {
+    return this.getStringAttribute('seclabel');
+  }
+  public set seclabel(value: string) {
+    this._seclabel = value;
+  }
+  public resetSeclabel() {
+    this._seclabel = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get seclabelInput() {
+    return this._seclabel;
+  }
+
+  // state - computed: true, optional: false, required: false
+  public get state() {
+    return this.getStringAttribute('state');
+  }
+
+  // storage - computed: false, optional: false, required: true
+  private _storage?: string; 
+  public get storage() {
+    return this.getStringAttribute('storage');
+  }
+  public set storage(value: string) {
+    this._storage = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get storageInput() {
+    return this._storage;
+  }
+
+  // storage_backend - computed: true, optional: true, required: false
+  private _storageBackend?: string; 
+  public get storageBackend() {
+    return this.getStringAttribute('storage_backend');
+  }
+  public set storageBackend(value: string) {
+    this._storageBackend = value;
+  }
+  public resetStorageBackend() {
+    this._storageBackend = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get storageBackendInput() {
+    return this._storageBackend;
+  }
+
+  // tpm_locality - computed: true, optional: true, required: false
+  private _tpmLocality?: number; 
+  public get tpmLocality() {
+    return this.getNumberAttribute('tpm_locality');
+  }
+  public set tpmLocality(value: number) {
+    this._tpmLocality = value;
+  }
+  public resetTpmLocality() {
+    this._tpmLocality = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get tpmLocalityInput() {
+    return this._tpmLocality;
+  }
+
+  // tpm_version - computed: false, optional: false, required: true
+  private _tpmVersion?: string; 
+  public get tpmVersion() {
+    return this.getStringAttribute('tpm_version');
+  }
+  public set tpmVersion(value: string) {
+    this._tpmVersion = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get tpmVersionInput() {
+    return this._tpmVersion;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      autostart: cdktn.booleanToTerraform(this._autostart),
+      kernel: cdktn.stringToTerraform(this._kernel),
+      memory: cdktn.numberToTerraform(this._memory),
+      name: cdktn.stringToTerraform(this._name),
+      seclabel: cdktn.stringToTerraform(this._seclabel),
+      storage: cdktn.stringToTerraform(this._storage),
+      storage_backend: cdktn.stringToTerraform(this._storageBackend),
+      tpm_locality: cdktn.numberToTerraform(this._tpmLocality),
+      tpm_version: cdktn.stringToTerraform(this._tpmVersion),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      autostart: {
+        value: cdktn.booleanToHclTerraform(this._autostart),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
+      },
+      kernel: {
+        value: cdktn.stringToHclTerraform(this._kernel),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      memory: {
+        value: cdktn.numberToHclTerraform(this._memory),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      name: {
+        value: cdktn.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      seclabel: {
+        value: cdktn.stringToHclTerraform(this._seclabel),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      storage: {
+        value: cdktn.stringToHclTerraform(this._storage),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      storage_backend: {
+        value: cdktn.stringToHclTerraform(this._storageBackend),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      tpm_locality: {
+        value: cdktn.numberToHclTerraform(this._tpmLocality),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      tpm_version: {
+        value: cdktn.stringToHclTerraform(this._tpmVersion),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}

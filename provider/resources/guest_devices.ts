@@ -1,0 +1,244 @@
+// The parts of xen_domain that a guest has on top of a driver domain's: its virtual TPM (served by a xen_vtpm stub
+// domain) and, for HVM guests, the VNC and SPICE servers of the emulated display with their write-only passwords.
+// Schema, Terraform values <-> DomainSpec, and what libxl reports back, in one place.
+
+import { Unknown, UNKNOWN, record } from '../protocol/cty/types';
+import type { CtyObject, CtyValue } from '../protocol/cty/types';
+import type { PlanContext, ValidateContext } from '../framework/resource';
+import type { Attribute, NestedBlock } from '../framework/schema';
+import { intBetween, stringCheck, type Validator } from '../framework/validators';
+import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
+import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
+import type { XenClient } from './client';
+import { domainName } from './domain_schema';
+import { bool, compact, num, obj, str } from './values';
+
+const listenAddress = stringCheck('an IP address or host name', checkListenAddress);
+
+/** Never repeats the value it refuses: it is a password. */
+function displayPassword(kind: 'vnc' | 'spice'): Validator {
+  return {
+    description: kind === 'spice' ? 'printable ASCII without `"`, `\\` or `,`' : 'printable ASCII without `"` or `\\`',
+    check: (v) => (typeof v === 'string' ? checkDisplayPassword(v, kind) : 'must be a string'),
+  };
+}
+
+function passwordAttributes(kind: 'vnc' | 'spice', what: string): Record<string, Attribute> {
+  return {
+    password_wo: {
+      type: 'string',
+      optional: true,
+      writeOnly: true,
+      sensitive: true,
+      description:
+        `Write-only (Terraform >= 1.11): the ${what} password, given to libxl at creation and never stored in Terraform's plan or state. ` +
+        'The rendered config file holding it is mode 0600 and removed as soon as `xl create` has read it. ' +
+        'libxl keeps its own copy in dom0 (see the guide "Display passwords and what dom0 keeps"). ' +
+        (kind === 'vnc' ? 'VNC authentication uses only the first 8 characters. ' : '') +
+        'Terraform cannot see a change of this value: bump `password_wo_version` to apply a new one (which replaces the domain).',
+      validators: [displayPassword(kind)],
+    },
+    password_wo_version: {
+      type: 'number',
+      optional: true,
+      description: 'Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).',
+      validators: [intBetween(0, 2 ** 31 - 1)],
+    },
+  };
+}
+
+export const vncBlock: NestedBlock = {
+  nesting: 'single',
+  requiresReplace: true,
+  description:
+    'HVM only: the VNC server of the emulated display (xl.cfg `vnc`, `vnclisten`, `vncdisplay`, `vncunused`, `vncpasswd`). Without this block libxl still enables VNC for HVM guests, on 127.0.0.1 and without a password. Changing it replaces the domain.',
+  block: {
+    attributes: {
+      enabled: { type: 'bool', default: true, description: 'Serve the display over VNC (`false` turns it off).' },
+      listen: { type: 'string', optional: true, description: 'Address to listen on; libxl\'s default is 127.0.0.1. Anything reachable from other hosts should have a password.', validators: [listenAddress] },
+      display: { type: 'number', optional: true, description: 'VNC display number (TCP port 5900 + display).', validators: [intBetween(0, 59635)] },
+      find_unused: { type: 'bool', optional: true, description: 'Let QEMU pick a free display when `display` is taken (xl.cfg `vncunused`).' },
+      ...passwordAttributes('vnc', 'VNC'),
+    },
+  },
+};
+
+export const spiceBlock: NestedBlock = {
+  nesting: 'single',
+  requiresReplace: true,
+  description:
+    'HVM only: a SPICE server for the emulated display (xl.cfg `spice`, `spicehost`, `spiceport`, `spicedisable_ticketing`, `spicepasswd`). Changing it replaces the domain.',
+  block: {
+    attributes: {
+      port: { type: 'number', required: true, description: 'TCP port of the SPICE server.', validators: [intBetween(1, 65535)] },
+      host: { type: 'string', optional: true, description: 'Address to listen on (all interfaces when unset).', validators: [listenAddress] },
+      disable_ticketing: { type: 'bool', default: false, description: 'Let clients connect without a password. Without it, `password_wo` is required (libxl refuses SPICE with ticketing and no password).' },
+      ...passwordAttributes('spice', 'SPICE'),
+    },
+  },
+};
+
+export const vtpmBlock: NestedBlock = {
+  nesting: 'single',
+  requiresReplace: true,
+  description:
+    'The guest\'s virtual TPM, served by a vTPM stub domain (`xen_vtpm`), in the guest\'s configuration from its first instruction (xl.cfg `vtpm = ["backend=..."]`). ' +
+    'Changing or removing it replaces the guest: a vTPM attached to a running guest has no record of its boot, and a fresh one lets the guest forge its PCRs (xen-vtpm(7)). ' +
+    'The guest kernel needs `xen-tpmfront` (CONFIG_TCG_XEN).',
+  block: {
+    attributes: {
+      backend: { type: 'string', required: true, description: 'Name of the vTPM stub domain serving it, normally `xen_vtpm.NAME.name`.', validators: [domainName] },
+      backend_domid: {
+        type: 'number',
+        computed: true,
+        useStateForUnknown: true,
+        description: 'Domain id of the vTPM domain the guest\'s TPM frontend is bound to. When that domain is re-created (a new domid), the guest is replaced, so that its new vTPM sees it boot.',
+      },
+    },
+  },
+};
+
+export const guestDeviceBlocks: Record<string, NestedBlock> = { vtpm: vtpmBlock, vnc: vncBlock, spice: spiceBlock };
+
+// ---- Terraform values -> spec ----
+
+function vncSpec(v: CtyObject): VncSpec {
+  return compact({ enabled: bool(v, 'enabled') ?? true, listen: str(v, 'listen'), display: num(v, 'display'), findUnused: bool(v, 'find_unused') });
+}
+
+function spiceSpec(v: CtyObject): SpiceSpec {
+  return compact({ port: num(v, 'port')!, host: str(v, 'host'), disableTicketing: bool(v, 'disable_ticketing') });
+}
+
+/** The vtpm, vnc and spice parts of a guest's spec; passwords are not in planned values and come from withSecrets. */
+export function guestDeviceSpec(v: CtyObject): Pick<DomainSpec, 'vtpms' | 'vnc' | 'spice'> {
+  const vt = obj(v, 'vtpm');
+  const vnc = obj(v, 'vnc');
+  const spice = obj(v, 'spice');
+  const vtpm: VtpmSpec | undefined = vt && str(vt, 'backend') ? { backend: str(vt, 'backend')! } : undefined;
+  return compact({ vtpms: vtpm ? [vtpm] : undefined, vnc: vnc ? vncSpec(vnc) : undefined, spice: spice ? spiceSpec(spice) : undefined });
+}
+
+/** What a dry run renders in place of a password: libxl parses it the same way, and the secret stays out of it. */
+export const PASSWORD_PLACEHOLDER = 'redacted';
+
+/**
+ * The spec with the display passwords from the configuration (write-only values are only there). `redact` puts a
+ * placeholder where a password is set, for `xl create -n`, whose JSON output would otherwise carry it.
+ */
+export function withSecrets(spec: DomainSpec, config: CtyObject, opts: { redact?: boolean } = {}): DomainSpec {
+  const secret = (block: string): string | undefined => {
+    const b = obj(config, block);
+    const p = b?.password_wo;
+    if (p === null || p === undefined) return undefined;
+    if (opts.redact || p instanceof Unknown) return PASSWORD_PLACEHOLDER;
+    return typeof p === 'string' ? p : undefined;
+  };
+  const out = { ...spec };
+  const vncPassword = secret('vnc');
+  const spicePassword = secret('spice');
+  if (out.vnc && vncPassword !== undefined) out.vnc = { ...out.vnc, password: vncPassword };
+  if (out.spice && spicePassword !== undefined) out.spice = { ...out.spice, password: spicePassword };
+  return out;
+}
+
+// ---- what libxl reports -> Terraform values ----
+
+/** The vtpm, vnc and spice blocks from libxl's view; `prior` keeps what libxl cannot report (password versions). */
+export function guestDeviceValues(info: DomainInfo, prior: CtyObject | null): CtyObject {
+  const out = record<CtyValue>();
+  const p = prior ?? record();
+  const vt = info.vtpms[0];
+  const priorVtpm = obj(p, 'vtpm');
+  out.vtpm = vt
+    ? record<CtyValue>([['backend', vt.backendDomname ?? 'Domain-0'], ['backend_domid', priorVtpm ? (priorVtpm.backend_domid ?? null) : null]])
+    : null;
+  const priorVnc = obj(p, 'vnc');
+  // libxl reports a vnc struct for every HVM guest; only one the configuration or a password set is a block.
+  const vnc = info.vnc;
+  const vncConfigured = vnc && (priorVnc || vnc.enabled !== undefined || vnc.listen !== undefined || vnc.display !== undefined || vnc.hasPassword);
+  out.vnc = vncConfigured
+    ? record<CtyValue>([
+        ['enabled', vnc.enabled ?? true],
+        ['listen', vnc.listen ?? null],
+        ['display', vnc.display ?? null],
+        ['find_unused', vnc.findUnused ?? null],
+        ['password_wo', null],
+        ['password_wo_version', priorVnc ? (priorVnc.password_wo_version ?? null) : null],
+      ])
+    : null;
+  const priorSpice = obj(p, 'spice');
+  const spice = info.spice;
+  out.spice = spice && spice.port !== undefined
+    ? record<CtyValue>([
+        ['port', spice.port],
+        ['host', spice.host ?? null],
+        ['disable_ticketing', spice.disableTicketing ?? false],
+        ['password_wo', null],
+        ['password_wo_version', priorSpice ? (priorSpice.password_wo_version ?? null) : null],
+      ])
+    : null;
+  return out;
+}
+
+// ---- validation and plan ----
+
+export function validateGuestDevices(ctx: ValidateContext): void {
+  const { config, diags } = ctx;
+  // An unset type is the default, pv; an unknown one is checked again at plan.
+  const type = config.type === null ? 'pv' : config.type;
+  for (const block of ['vnc', 'spice'] as const) {
+    if (obj(config, block) && typeof type === 'string' && type !== 'hvm') {
+      diags.error(`${block} applies to HVM guests only`, `type = "${type}" has no emulated display; remove the ${block} block or use type = "hvm".`, [{ attr: block }]);
+    }
+  }
+  const spice = obj(config, 'spice');
+  if (spice && spice.disable_ticketing !== true && !(spice.disable_ticketing instanceof Unknown) && spice.password_wo === null) {
+    diags.error('SPICE needs a password', 'With ticketing on (disable_ticketing unset or false) libxl refuses to start SPICE without a password: set password_wo, or disable_ticketing = true to let anyone reaching the port connect.', [{ attr: 'spice' }, { attr: 'password_wo' }]);
+  }
+  const vt = obj(config, 'vtpm');
+  if (vt && vt.backend === 'Domain-0') {
+    diags.error('dom0 cannot serve a vTPM', 'Linux in dom0 has no TPM backend (libxl would wait 10 s and give up): set vtpm.backend to the guest\'s vTPM domain, a xen_vtpm.', [{ attr: 'vtpm' }, { attr: 'backend' }]);
+  }
+  const vnc = obj(config, 'vnc');
+  const pw = vnc?.password_wo;
+  if (typeof pw === 'string' && pw.length > 8) {
+    diags.warning('VNC uses only the first 8 characters of a password', 'The VNC protocol\'s authentication (DES challenge) takes at most 8 characters; the rest of password_wo is ignored by QEMU.', [{ attr: 'vnc' }, { attr: 'password_wo' }]);
+  }
+}
+
+/**
+ * A guest whose vTPM domain was re-created (new domid) has a dead TPM frontend: replace it, so it boots again with
+ * the vTPM recording its boot. Runs after the common domain plan.
+ */
+export async function planVtpmRestart(ctx: PlanContext<XenClient>): Promise<void> {
+  const prior = ctx.prior;
+  if (!ctx.meta || !prior || ctx.isReplacing()) return;
+  const pv = obj(prior, 'vtpm');
+  const planned = obj(ctx.planned, 'vtpm');
+  const backend = planned ? str(planned, 'backend') : undefined;
+  if (!pv || !planned || !backend) return;
+  const be = await ctx.meta.ts.getDomain(backend, { signal: ctx.signal });
+  if (be && be.domid === pv.backend_domid) return;
+  ctx.log.info('the vTPM domain of this guest was re-created or is gone; the guest will be replaced', { vtpm: backend, was: pv.backend_domid ?? null, now: be?.domid ?? null });
+  planned.backend_domid = UNKNOWN;
+  // What the new domain will report; the rest of the plan stays as configured.
+  for (const k of ['domid', 'uuid', 'state', 'stubdomain_domid']) if (k in ctx.planned) ctx.planned[k] = UNKNOWN;
+  ctx.requiresReplace([{ attr: 'vtpm' }, { attr: 'backend_domid' }]);
+}
+
+/** The planned values with the vtpm block's computed domid left out, to tell whether the rest is known yet. */
+export function withoutDeviceComputed(planned: CtyObject): CtyObject {
+  const vt = obj(planned, 'vtpm');
+  if (!vt) return planned;
+  const copy = record<CtyValue>();
+  for (const k of Object.keys(planned)) copy[k] = planned[k];
+  copy.vtpm = record<CtyValue>([...Object.entries(vt), ['backend_domid', null]]);
+  return copy;
+}
+
+/** After create or on read: the domid the guest's TPM frontend points at, from `xl vtpm-list`. */
+export async function vtpmBackendDomid(meta: XenClient, name: string, signal?: AbortSignal): Promise<number | null> {
+  const rows = await meta.ts.vtpmList(name, { signal });
+  return rows.length > 0 ? rows[0].backendDomid : null;
+}
