@@ -3,7 +3,7 @@
 // or `terraform show -json` output (while libxl has it), the vTPM chain, drift repaired in one apply, and bad input
 // reported as diagnostics naming the argument or attribute.
 
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
@@ -59,7 +59,9 @@ describe('examples/hcl/vtpm-guest with terraform', () => {
       expect(xl(tf, 'list', '-l', 'desk')).toContain(`"passwd": "${PASSWORD}"`);
       const configs = readdirSync(path.join(tf.dir, '.xen-sim', 'configs'));
       expect(configs).not.toContain('desk.cfg');
-      for (const f of configs) expect(readFileSync(path.join(tf.dir, '.xen-sim', 'configs', f), 'utf8')).not.toContain(PASSWORD);
+      // The rendered configs and the crash journal (configs/journal/) alike.
+      const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]));
+      for (const f of files(path.join(tf.dir, '.xen-sim', 'configs'))) expect(readFileSync(f, 'utf8')).not.toContain(PASSWORD);
 
       const outputs = JSON.parse((await run(tf, ['output', '-json'])).stdout);
       expect(outputs.web_tcb.value).toEqual(['Xen', 'Domain-0', 'netdd', 'vtpmmgr', 'web-vtpm']);
