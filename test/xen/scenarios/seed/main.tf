@@ -48,6 +48,9 @@ provider "xen" {
   # The lab's busybox guests ignore a shutdown request: the graceful path (xl shutdown -w, then xl destroy) still
   # runs, with a short wait.
   shutdown_timeout = "3s"
+  # dom0 runs under QEMU TCG on a shared 2-core machine: one xl call has taken over 30 s there when the machine was
+  # busy (xl pci-assignable-list, in a destroy); xl_timeout is the setting for a slow dom0.
+  xl_timeout = "120s"
 }
 
 resource "xen_pci_assignable" "nic" {
