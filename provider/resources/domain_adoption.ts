@@ -66,8 +66,8 @@ export async function planExistingDomain(ctx: PlanContext<XenClient>, name: stri
 export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainSpec, typeName: string): Promise<ExistingDomain> {
   const { ts, journal } = ctx.meta;
   // A fresh listing: a domain made since the plan read the host (by hand, or by a run that raced this one) must be
-  // found here, not by an `xl create` that fails on it.
-  ts.invalidate();
+  // found here, not by an `xl create` that fails on it. Host facts (xl info, sysfs) stay cached: nothing changed them.
+  ts.invalidate('domains');
   const [info, rt] = await Promise.all([ts.getDomain(spec.name, { signal: ctx.signal }), ts.domainState(spec.name, { signal: ctx.signal })]);
   if (!info) {
     for (const e of await journal.candidates('domain', spec.name)) {

@@ -169,8 +169,11 @@ export interface Toolstack {
 
   /** A read-only view that runs each listing at most once; use one per plan/refresh operation. */
   snapshot(): ToolstackSnapshot;
-  /** Forget cached listings (after changes made outside this Toolstack). */
-  invalidate(): void;
+  /**
+   * Forget cached listings (after changes made outside this Toolstack): all of them, or only the domain listings
+   * (`xl list -l`, `xl list`) when nothing changed here and only which domains exist matters.
+   */
+  invalidate(what?: 'all' | 'domains'): void;
 }
 
 /**

@@ -30,7 +30,7 @@ import {
   ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
   type Toolstack, type WaitForBackendOptions,
 } from './toolstack';
-import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf, printable } from './validate';
+import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf } from './validate';
 
 export interface Timeouts {
   /** Default per-call timeout: the provider's xl_timeout, 30 s unless set. */
@@ -232,8 +232,13 @@ export class XlToolstack implements Toolstack {
     return value;
   }
 
-  invalidate(): void {
-    this.cache.clear();
+  invalidate(what: 'all' | 'domains' = 'all'): void {
+    if (what === 'all') {
+      this.cache.clear();
+      return;
+    }
+    this.cache.delete('list-l');
+    this.cache.delete('list');
   }
 
   /** Serializes device changes per domain so "list, attach, list" finds exactly our new device. */
