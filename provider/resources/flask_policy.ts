@@ -18,7 +18,7 @@ export const MAX_POLICY_BYTES = 16 * 1024 * 1024;
 async function fileHash(ctx: BaseContext<XenClient>, path: string): Promise<string> {
   const ms = ctx.meta.xlTimeoutMs;
   try {
-    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.sha256(path, { maxBytes: MAX_POLICY_BYTES, signal }));
+    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.sha256File(path, { maxBytes: MAX_POLICY_BYTES, signal }));
   } catch (err) {
     const why =
       err instanceof UnusableFileError

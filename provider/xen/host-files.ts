@@ -1,11 +1,8 @@
-// Files on the Xen host that the provider reads or keeps: its crash journal under config_dir, and user files it must
-// read there (a FLASK policy to hash). Resources reach them only through Toolstack.files, a view of the toolstack's
-// Host (this machine, or dom0 over ssh), never through node's fs. The bounded, never-blocking reads of this machine's
-// files are here too; LocalHost uses them.
+// Bounded, never-blocking reads of files on this machine (LocalHost's readText and sha256File), and the error that
+// says why a host file cannot be used, on this machine or on dom0 over ssh.
 
 import { createHash } from 'node:crypto';
 import { constants, promises as fs, type Stats } from 'node:fs';
-import type { Host } from './host';
 
 export type HostFileProblem = 'missing' | 'not-regular' | 'too-large' | 'unreadable' | 'timeout';
 
@@ -27,29 +24,15 @@ export interface BoundedReadOptions {
   signal?: AbortSignal;
 }
 
-export interface HostFiles {
-  /** File names in dir; empty when the directory does not exist. */
-  list(dir: string): Promise<string[]>;
-  /** The text of a small provider-owned one-line file (a journal entry); undefined when it does not exist. */
-  read(file: string, opts: BoundedReadOptions): Promise<string | undefined>;
-  /** Replaces file atomically (temp + rename), mode 0600, creating its directory (0700) when needed. */
-  write(file: string, text: string): Promise<void>;
-  /** Removes file; quiet when it is already gone. */
-  remove(file: string): Promise<void>;
-  /**
-   * The sha256 (hex) of a user file, read streaming: only a regular file of at most maxBytes is read. FIFOs, devices,
-   * sockets and directories are refused without being opened for reading (opening a FIFO would block).
-   */
-  sha256(file: string, opts: BoundedReadOptions): Promise<string>;
+/** What a file that is not a regular one is, by its type letter as `ls -l` prints it. */
+export function describeFileType(letter: string): string {
+  const words: Record<string, string> = { d: 'a directory', p: 'a FIFO (named pipe)', c: 'a character device', b: 'a block device', s: 'a socket' };
+  return words[letter] ?? 'not a regular file';
 }
 
 function describeKind(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
+  const letter = st.isDirectory() ? 'd' : st.isFIFO() ? 'p' : st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : st.isSocket() ? 's' : '?';
+  return describeFileType(letter);
 }
 
 export function formatBytes(n: number): string {
@@ -134,15 +117,4 @@ export async function sha256LocalBounded(file: string, opts: BoundedReadOptions)
   } finally {
     await fh.close();
   }
-}
-
-/** The HostFiles view of a host. */
-export function hostFiles(host: Host): HostFiles {
-  return {
-    list: (dir) => host.listDir(dir),
-    read: (file, opts) => host.readText(file, opts),
-    write: (file, text) => host.writeFileAtomic(file, text),
-    remove: (file) => host.removeFile(file),
-    sha256: (file, opts) => host.sha256File(file, opts),
-  };
 }

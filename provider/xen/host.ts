@@ -56,6 +56,12 @@ export interface Host {
   close(): Promise<void>;
 }
 
+/**
+ * The host's files as the provider's own records (the crash journal under config_dir) and user files it reads there
+ * (a FLASK policy to hash) need them: resources reach them only through Toolstack.files, never through node's fs.
+ */
+export type HostFiles = Pick<Host, 'listDir' | 'readText' | 'writeFileAtomic' | 'removeFile' | 'sha256File'>;
+
 /** A host-side file operation failed; the message names the file and the host. */
 export class HostFileError extends XenError {
   readonly code = 'host_file';

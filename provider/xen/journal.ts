@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Logger } from '../log';
-import type { HostFiles } from './host-files';
+import type { HostFiles } from './host';
 
 export type JournalKind = 'domain' | 'vif' | 'disk' | 'pci';
 export type JournalStatus = 'pending' | 'done';
@@ -62,7 +62,7 @@ export class Journal {
 
   /** The entry files, listed once per process and kept current with this process's own writes. */
   private index(): Promise<Set<string>> {
-    this.names ??= this.files.list(this.dir).then(
+    this.names ??= this.files.listDir(this.dir).then(
       (all) => new Set(all.filter((n) => /^[a-z]+\.[0-9a-f]{16}\.[0-9a-f]{16}\.json$/.test(n))),
       (err: unknown) => {
         this.names = undefined;
@@ -74,7 +74,7 @@ export class Journal {
 
   private async load(name: string): Promise<JournalEntry | undefined> {
     try {
-      const text = await this.files.read(path.join(this.dir, name), { maxBytes: MAX_ENTRY_BYTES });
+      const text = await this.files.readText(path.join(this.dir, name), { maxBytes: MAX_ENTRY_BYTES });
       if (text === undefined) {
         (await this.index()).delete(name);
         return undefined;
@@ -90,7 +90,7 @@ export class Journal {
 
   private async store(e: JournalEntry): Promise<void> {
     const name = fileName(e.kind, e.key, e.mark);
-    await this.files.write(path.join(this.dir, name), JSON.stringify(e) + '\n');
+    await this.files.writeFileAtomic(path.join(this.dir, name), JSON.stringify(e) + '\n');
     (await this.index()).add(name);
   }
 
@@ -118,7 +118,7 @@ export class Journal {
   /** The object does not exist (the call failed before making it, or it was removed): nothing to adopt. */
   async forget(e: JournalEntry): Promise<void> {
     const name = fileName(e.kind, e.key, e.mark);
-    await this.files.remove(path.join(this.dir, name));
+    await this.files.removeFile(path.join(this.dir, name));
     (await this.index()).delete(name);
   }
 
@@ -166,7 +166,7 @@ export class Journal {
     const suffix = `.${digest(mark)}.json`;
     const names = [...(await this.index())].filter((n) => n.startsWith(`${kind}.`) && n.endsWith(suffix));
     for (const n of names) {
-      await this.files.remove(path.join(this.dir, n));
+      await this.files.removeFile(path.join(this.dir, n));
       (await this.index()).delete(n);
       this.log?.debug('journal: object is in a Terraform state', { kind, mark });
     }

@@ -2,7 +2,7 @@
 // it over real `xl` or the simulated host (same class, different executable), on this machine or over ssh.
 
 import type { Logger } from '../log';
-import type { HostFiles } from './host-files';
+import type { HostFiles } from './host';
 import type {
   BlockListEntry, DiskSpec, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
   NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec, VtpmListEntry,

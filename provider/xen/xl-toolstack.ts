@@ -11,8 +11,7 @@ import {
 } from './errors';
 import { CallGate } from './call-gate';
 import type { RunResult } from './exec';
-import type { Host } from './host';
-import { hostFiles, type HostFiles } from './host-files';
+import type { Host, HostFiles } from './host';
 import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { waitForBackend } from './hotplug';
 import type {
@@ -141,7 +140,7 @@ export class XlToolstack implements Toolstack {
     const c = checkAbsolutePath(opts.configDir);
     if (c) throw new InvalidSpecError('config_dir', c);
     this.configDir = opts.configDir;
-    this.files = hostFiles(opts.host);
+    this.files = opts.host;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.log = opts.log;
     this.host = opts.host;
@@ -364,7 +363,7 @@ export class XlToolstack implements Toolstack {
 
   private async writeConfig(fileName: string, text: string): Promise<string> {
     const file = path.join(this.configDir, fileName);
-    await this.files.write(file, text);
+    await this.host.writeFileAtomic(file, text);
     return file;
   }
 
@@ -399,7 +398,7 @@ export class XlToolstack implements Toolstack {
       const config = parseCreateDryRun(r.stdout);
       return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
     } finally {
-      await this.files.remove(file).catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
+      await this.host.removeFile(file).catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
     }
   }
 

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Logger } from '../../log';
 import type { RunResult } from '../exec';
 import { HostFileError, type Host, type HostRunOptions } from '../host';
-import { formatBytes, UnusableFileError, type BoundedReadOptions } from '../host-files';
+import { describeFileType, formatBytes, UnusableFileError, type BoundedReadOptions } from '../host-files';
 import { recorded } from '../record';
 import {
   REFUSED_EXIT, REFUSED_PREFIX, RestrictedCommandRefusalError, SudoRefusedError, XlNotFoundError,
@@ -209,8 +209,7 @@ export class SshHost implements Host {
         continue;
       }
       if (kind !== '-') {
-        const what = ({ d: 'a directory', p: 'a FIFO (named pipe)', c: 'a character device', b: 'a block device', s: 'a socket' } as Record<string, string>)[kind] ?? 'not a regular file';
-        throw new UnusableFileError(file, 'not-regular', `${file} is ${what}, not a regular file`);
+        throw new UnusableFileError(file, 'not-regular', `${file} is ${describeFileType(kind)}, not a regular file`);
       }
       const size = Number(line.trim().split(/\s+/)[4]);
       if (!Number.isFinite(size)) throw new UnusableFileError(file, 'unreadable', `cannot tell the size of ${file} from \`ls -l\` on ${this.description}`);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { CallGate } from '../../../provider/xen/call-gate';
 import { HotplugTimeoutError, XlStoppedError, XlTimeoutError, formatDuration } from '../../../provider/xen/errors';
-import { UnusableFileError, hostFiles } from '../../../provider/xen/host-files';
+import { UnusableFileError } from '../../../provider/xen/host-files';
 import { LocalHost } from '../../../provider/xen/local-host';
 import { Journal } from '../../../provider/xen/journal';
 import { checkConfigDir, checkConnection, checkFirmware, checkNotDom0, checkXlPath } from '../../../provider/xen/validate';
@@ -121,39 +121,39 @@ describe('timeouts name the setting to raise', () => {
 });
 
 describe('bounded host file reads', () => {
-  const files = hostFiles(new LocalHost());
+  const files = new LocalHost();
   const opts = { maxBytes: 1024 * 1024 };
   const problem = (p: Promise<unknown>) => p.then(() => 'read', (e: unknown) => (e instanceof UnusableFileError ? `${e.problem}: ${e.message}` : String(e)));
 
   test('a regular file is hashed', async () => {
     const f = path.join(tmp(), 'policy');
     writeFileSync(f, 'abc');
-    expect(await files.sha256(f, opts)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await files.sha256File(f, opts)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
   test('/dev/zero is refused unread (it would never end)', async () => {
-    expect(await problem(files.sha256('/dev/zero', opts))).toMatch(/^not-regular: \/dev\/zero is a character device/);
+    expect(await problem(files.sha256File('/dev/zero', opts))).toMatch(/^not-regular: \/dev\/zero is a character device/);
   });
   test('a FIFO is refused without blocking (an ordinary open would wait for a writer forever)', async () => {
     const f = path.join(tmp(), 'fifo');
     execFileSync('mkfifo', [f]);
-    expect(await problem(files.sha256(f, opts))).toMatch(/^not-regular: .* is a FIFO/);
-    expect(await problem(files.read(f, opts))).toMatch(/^not-regular/);
+    expect(await problem(files.sha256File(f, opts))).toMatch(/^not-regular: .* is a FIFO/);
+    expect(await problem(files.readText(f, opts))).toMatch(/^not-regular/);
   });
   test('a directory and a missing file', async () => {
-    expect(await problem(files.sha256(tmp(), opts))).toMatch(/^not-regular: .* is a directory/);
-    expect(await problem(files.sha256('/nonexistent/policy', opts))).toMatch(/^missing/);
+    expect(await problem(files.sha256File(tmp(), opts))).toMatch(/^not-regular: .* is a directory/);
+    expect(await problem(files.sha256File('/nonexistent/policy', opts))).toMatch(/^missing/);
   });
   test('a file over the bound is refused before it is read', async () => {
     const f = path.join(tmp(), 'big');
     writeFileSync(f, '');
     truncateSync(f, 2 * 1024 * 1024); // sparse: no 2 MiB written
-    expect(await problem(files.sha256(f, opts))).toMatch(/^too-large: .* 2097152 bytes, more than the 1 MiB allowed/);
+    expect(await problem(files.sha256File(f, opts))).toMatch(/^too-large: .* 2097152 bytes, more than the 1 MiB allowed/);
   });
   test('a link to a regular file is followed', async () => {
     const d = tmp();
     writeFileSync(path.join(d, 'real'), 'x');
     symlinkSync(path.join(d, 'real'), path.join(d, 'link'));
-    expect(await files.sha256(path.join(d, 'link'), opts)).toMatch(/^[0-9a-f]{64}$/);
+    expect(await files.sha256File(path.join(d, 'link'), opts)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
@@ -187,7 +187,7 @@ describe('the simulated host inventory file', () => {
 });
 
 describe('journal', () => {
-  const open = (dir: string) => new Journal(hostFiles(new LocalHost()), path.join(dir, 'journal'));
+  const open = (dir: string) => new Journal(new LocalHost(), path.join(dir, 'journal'));
 
   test('an entry is written before and completed after; another process finds it, this one does not reuse it', async () => {
     const d = tmp();
@@ -237,14 +237,14 @@ describe('journal', () => {
 });
 
 test('journal: a pending entry is still running until its call\'s timeout; a done one never is', async () => {
-  const j = new Journal(hostFiles(new LocalHost()), path.join(tmp(), 'journal'));
+  const j = new Journal(new LocalHost(), path.join(tmp(), 'journal'));
   const e = await j.begin('domain', 'g1', 'u', { words: ['create', '/c/g1.cfg'], ms: 10_000 });
   expect(j.stillRunning(e)).toBe(true);
   expect(j.stillRunning(e, Date.now() + 11_000)).toBe(false);
   await j.complete(e);
   expect(j.stillRunning(e)).toBe(false);
-  const twin = await new Journal(hostFiles(new LocalHost()), j.dir).candidates('domain', 'g1');
-  const other = new Journal(hostFiles(new LocalHost()), j.dir);
+  const twin = await new Journal(new LocalHost(), j.dir).candidates('domain', 'g1');
+  const other = new Journal(new LocalHost(), j.dir);
   expect(other.tryClaim(twin[0])).toBe(true);
   expect(other.tryClaim(twin[0])).toBe(false); // the second of two concurrent creates gets nothing
 });
