@@ -93,9 +93,23 @@ export class SshHost implements Host {
     return r;
   }
 
+  /**
+   * A command that only reads. On the lab's dom0 such a command has ended, a few times under load, with ssh's own exit
+   * 255 and no output at all while the connection stayed up: the session was dropped before the command reported.
+   * A read can be asked again; a change never is (its effect would be unknown).
+   */
+  private async read(words: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<RunResult> {
+    const r = await this.remote(words, opts);
+    if (r.exitCode !== 255 || r.stdout !== '' || r.stderr !== '') return r;
+    this.log?.warn('a read on dom0 ended without any answer (ssh exit 255); asking once more', { argv: [...words.slice(0, 3)], destination: this.description });
+    return this.remote(words, opts);
+  }
+
   /** A file operation: anything but exit 0 (or an exit the caller accepts) is a HostFileError naming the file. */
-  private async fileOp(words: string[], what: string, opts: { stdin?: string; ok?: number[] } = {}): Promise<RunResult> {
-    const r = await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS, stdin: opts.stdin });
+  private async fileOp(words: string[], what: string, opts: { stdin?: string; ok?: number[]; read?: boolean } = {}): Promise<RunResult> {
+    const r = opts.read
+      ? await this.read(words, { timeoutMs: FILE_OP_TIMEOUT_MS })
+      : await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS, stdin: opts.stdin });
     if (!(opts.ok ?? [0]).includes(r.exitCode)) {
       throw new HostFileError(`cannot ${what} on ${this.description}: \`${words.join(' ')}\` exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`,
         'Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0\'s disk is not full.');
@@ -104,7 +118,7 @@ export class SshHost implements Host {
   }
 
   async listDir(dir: string): Promise<string[]> {
-    const r = await this.remote(['ls', '-1', absolute(dir)], { timeoutMs: FILE_OP_TIMEOUT_MS });
+    const r = await this.read(['ls', '-1', absolute(dir)], { timeoutMs: FILE_OP_TIMEOUT_MS });
     if (r.exitCode !== 0) return [];
     return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   }
@@ -114,7 +128,7 @@ export class SshHost implements Host {
     const wanted = [...files].map(absolute).sort((a, b) => b.length - a.length);
     for (const part of chunks(files, FILES_PER_CALL)) {
       // grep exits 1 when nothing matched and 2 when a file is missing (reset_method often is); both still answer.
-      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', { ok: [0, 1, 2] });
+      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', { ok: [0, 1, 2], read: true });
       for (const line of r.stdout.split('\n')) {
         const f = wanted.find((w) => line.startsWith(`${w}:`));
         if (f === undefined || out.has(f)) continue;
@@ -128,7 +142,7 @@ export class SshHost implements Host {
   async readLinks(links: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const part of chunks(links.map(absolute), FILES_PER_CALL)) {
-      const r = await this.fileOp(['ls', '-l', ...part], 'read symbolic links', { ok: [0, 1, 2] });
+      const r = await this.fileOp(['ls', '-l', ...part], 'read symbolic links', { ok: [0, 1, 2], read: true });
       for (const line of r.stdout.split('\n')) {
         for (const l of part) {
           const at = line.indexOf(` ${l} -> `);
@@ -187,7 +201,7 @@ export class SshHost implements Host {
 
   async readText(file: string, opts: BoundedReadOptions): Promise<string | undefined> {
     // grep exits 1 for an empty file and 2 for a missing one; the provider's one-line files read back whole.
-    const r = await this.remote(['grep', '-sH', '.', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    const r = await this.read(['grep', '-sH', '.', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     if (r.exitCode === 2) return undefined;
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: grep exited ${r.exitCode}`);
     const text = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.slice(file.length + 1)).join('\n');
@@ -199,7 +213,7 @@ export class SshHost implements Host {
   private async regularFile(file: string, opts: BoundedReadOptions): Promise<string> {
     let at = absolute(file);
     for (let hop = 0; hop < 8; hop++) {
-      const r = await this.remote(['ls', '-l', at], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+      const r = await this.read(['ls', '-l', at], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
       const line = r.stdout.split('\n').find((l) => l.trim() !== '');
       if (r.exitCode !== 0 || line === undefined) throw new UnusableFileError(file, 'missing', `${file} does not exist on ${this.description}`);
       const kind = line[0];
@@ -221,7 +235,7 @@ export class SshHost implements Host {
 
   async sha256File(file: string, opts: BoundedReadOptions): Promise<string> {
     const real = await this.regularFile(file, opts);
-    const r = await this.remote(['sha256sum', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    const r = await this.read(['sha256sum', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     const m = /^([0-9a-f]{64})\s/.exec(r.stdout);
     if (r.exitCode !== 0 || !m) {
       throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`);
