@@ -216,6 +216,11 @@ export async function adoptDevice(
     ctx.log.warn(`a ${args.kind} left by an interrupted attach never connected; detaching it to attach it again`, { domain: args.ends.frontend.name, devid: found.devid });
     await args.detach(found.devid);
     await journal.forget(entry);
+    // The frontend read before the detach still lists the dead device: a caller checking for a device in the way
+    // (a disk's vdev, a configured MAC) would take it for a foreign one and refuse its own fresh attach.
+    ctx.meta.ts.invalidate('domains');
+    const fe = await ctx.meta.ts.getDomain(args.ends.frontend.name, { signal: ctx.signal });
+    if (fe) args.ends.frontend = fe;
   }
   return undefined;
 }

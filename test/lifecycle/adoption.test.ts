@@ -179,6 +179,17 @@ describe('xen_vif, xen_disk, xen_pci_assignable', () => {
     expect(host.xl('network-list', 'g1').trim().split('\n')).toHaveLength(2);
   });
 
+  test('disk: killed during block-attach (hotplug never ran), the next apply detaches the dead disk and attaches it again', async () => {
+    const host = simHost();
+    await base(host);
+    const disk = { domain: 'g1', backend: 'Domain-0', target: '/dev/vg0/data', vdev: 'xvdb' };
+    await killedCreate(host, 'xen_disk', disk, 'block-attach', 'during');
+    const { tf, state } = await nextApply(host, 'xen_disk', disk);
+    expect(changes(host, tf.provider.pid)).toEqual(['block-detach g1', 'block-attach g1']);
+    expect(state).toMatchObject({ id: 'g1/xvdb', state: 4, hotplug_status: 'connected' });
+    expect(host.xl('block-list', 'g1').trim().split('\n')).toHaveLength(2);
+  });
+
   test('disk: killed after block-attach, adopted; a disk attached by hand at that vdev is refused with the import id', async () => {
     const host = simHost();
     await base(host);
