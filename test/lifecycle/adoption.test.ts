@@ -179,6 +179,17 @@ describe('xen_vif, xen_disk, xen_pci_assignable', () => {
     expect(host.xl('network-list', 'g1').trim().split('\n')).toHaveLength(2);
   });
 
+  test('vif with a configured MAC: killed during network-attach, the next apply detaches the dead vif and attaches that MAC again', async () => {
+    const host = simHost();
+    await base(host);
+    const withMac = { ...vif, mac: '00:16:3e:00:00:42' };
+    await killedCreate(host, 'xen_vif', withMac, 'network-attach', 'during');
+    const { tf, state } = await nextApply(host, 'xen_vif', withMac);
+    expect(changes(host, tf.provider.pid)).toEqual(['network-detach g1', 'network-attach g1']);
+    expect(state).toMatchObject({ mac: '00:16:3e:00:00:42', state: 4, hotplug_status: 'connected' });
+    expect(host.xl('network-list', 'g1').trim().split('\n')).toHaveLength(2);
+  });
+
   test('disk: killed during block-attach (hotplug never ran), the next apply detaches the dead disk and attaches it again', async () => {
     const host = simHost();
     await base(host);

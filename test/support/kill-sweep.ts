@@ -237,6 +237,8 @@ export interface KillOutcome {
   kill: Kill;
   /** The interrupted apply really was interrupted (Terraform killed, or it failed because the provider died). */
   interrupted: boolean;
+  /** Resources whose create was in flight when the provider died (provider kills only). */
+  cutOff: string[];
   /** Ms until every provider of the killed Terraform had exited (Terraform kills only); undefined: still running. */
   providersExitedMs?: number;
   converged: boolean;
@@ -251,7 +253,7 @@ export async function killAndConverge(host: SimHost, ws: TerraformWorkspace, kil
   ws.writeFile('main.tf', sweepConfig(host));
   if (kill.who === 'provider') host.xl('sim-fault', 'kill-caller', kill.commands ?? CREATE_COMMANDS, kill.phase, String(kill.skip));
   const first = await terraform(ws, ['apply', '-auto-approve'], kill.who === 'terraform' ? { killAfter: kill.afterCompletions } : {});
-  const outcome: KillOutcome = { kill, interrupted: false, converged: false, planEmpty: false, audit: { orphans: [], duplicates: [], missing: [] } };
+  const outcome: KillOutcome = { kill, interrupted: false, cutOff: kill.who === 'provider' ? cutOff(first.out) : [], converged: false, planEmpty: false, audit: { orphans: [], duplicates: [], missing: [] } };
   if (kill.who === 'terraform') {
     outcome.interrupted = first.signal === 'SIGKILL';
     outcome.providersExitedMs = await providersGone(ws, 20_000);
