@@ -18,7 +18,7 @@ variable "policy_file" {
 }
 
 locals {
-  policy_file = var.policy_file != "" ? var.policy_file : abspath("${path.module}/../../secure-host/policy/xenpolicy.json")
+  policy_file = var.policy_file != "" ? var.policy_file : abspath("${path.module}/../../secure-host/policy/xenpolicy-4.17")
 }
 
 variable "connection" {
