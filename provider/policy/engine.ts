@@ -13,11 +13,15 @@ import type { HostFacts, HostModel } from './model';
 import { RULES, type Rule } from './rules';
 import { hostFacts, liveObjects, plannedObjects, type LiveObjects, type LiveState, type PlannedObjects } from './sources';
 import { tcbByGuest, type TcbEntry } from './tcb';
+import type { FlaskKnowledge } from '../resources/flask_knowledge';
+import { noIommuDomains } from '../xen/flask/facts';
 
 /** What the engine needs from the configured provider (XenClient has it). */
 export interface PostureClient {
   ts: Toolstack;
   securityPolicy: SecurityPolicy;
+  /** The FLASK policy planned here or last loaded by the provider, for the rules that read it. */
+  flask?: FlaskKnowledge;
 }
 
 export interface PostureReport {
@@ -89,7 +93,7 @@ export class PostureEngine {
     this.planned.set(p.key, p);
     let live: Live;
     try {
-      live = await this.liveState(meta.ts, ctx.log);
+      live = await this.liveState(meta.ts, ctx.log, meta.flask);
     } catch (err) {
       ctx.diags.warning('Security posture not checked', `Could not read the host's state for the posture checks: ${(err as Error).message}`);
       return;
@@ -105,7 +109,7 @@ export class PostureEngine {
    */
   async evaluateHost(meta: PostureClient, log?: Logger): Promise<PostureReport> {
     this.live = undefined;
-    const live = await this.liveState(meta.ts, log);
+    const live = await this.liveState(meta.ts, log, meta.flask);
     const model = this.modelOf(live);
     return { findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules), tcb: tcbByGuest(model) };
   }
@@ -124,11 +128,12 @@ export class PostureEngine {
     }
   }
 
-  private liveState(ts: Toolstack, log?: Logger): Promise<Live> {
+  private liveState(ts: Toolstack, log?: Logger, flask?: FlaskKnowledge): Promise<Live> {
     const c = this.live;
     if (c && c.ts === ts && this.now() - c.at <= this.ttl) return c.value;
-    const value = readLiveState(ts).then((s) => {
+    const value = Promise.all([readLiveState(ts), flask?.current()]).then(([s, known]) => {
       const host = hostFacts(s);
+      if (known && s.flask !== 'disabled') host.flaskNoiommu = noIommuDomains(known.facts);
       if (s.flask !== 'disabled' && !s.flaskTypes) log?.debug('FLASK policy types unknown on this host: flask-unknown-type is skipped');
       return { host, objects: liveObjects(s.domains, host) };
     });

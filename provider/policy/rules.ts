@@ -345,6 +345,41 @@ const flaskUnknownType: Rule = {
   },
 };
 
+const flaskNoIommu: Rule = {
+  id: 'flask-noiommu-device',
+  severity: 'warning',
+  title: 'FLASK policy lets a domain use devices without an IOMMU',
+  scope: 'host',
+  why:
+    'A FLASK policy that grants `use_noiommu` (class resource) lets a domain of that type be given devices even where no ' +
+    'IOMMU confines their DMA: Xen\'s example policy does so for `domU_t` with devices labelled `nic_dev_t` ' +
+    '(`use_device_noiommu`). On a host without an IOMMU such a device can read and write all of memory, so the domain it ' +
+    'is passed to is part of every guest\'s trusted computing base. The policy is known when it is planned in the ' +
+    'configuration (xen_flask_policy) or was loaded by this provider.',
+  remedy: 'Pass devices through only on a host with an IOMMU, or grant the domain type `use_iommu` but not `use_noiommu` in the policy.',
+  example: {
+    bad: '# policy: use_device_noiommu(domU_t, nic_dev_t)\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
+    good: '# policy: use_device_iommu(domU_t, nic_dev_t), on a host with an IOMMU\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
+  },
+  evaluate(m, only) {
+    const noiommu = m.host.flaskNoiommu;
+    if (!noiommu || m.host.flaskMode === 'disabled' || m.host.flaskMode === undefined) return [];
+    const out: RawFinding[] = [];
+    for (const d of domainsOf(m, only)) {
+      if (d.kind === 'dom0' || (d.pci.length === 0 && !d.pciUnknown)) continue;
+      const l = d.labels.find((x) => x.path.length === 1 && (x.path[0] as { attr?: string }).attr === 'seclabel');
+      const devices = l ? noiommu.get(labelType(l.label)) : undefined;
+      if (!l || !devices) continue;
+      const host = m.host.iommu === false ? ' This host has no IOMMU: their DMA is not confined at all.' : '';
+      out.push({
+        target: d, subject: d.name, path: l.path,
+        message: `The FLASK policy lets ${labelType(l.label)} (${d.name}, given PCI devices) use devices labelled ${devices.join(', ')} without an IOMMU (use_noiommu).${host}`,
+      });
+    }
+    return out;
+  },
+};
+
 const flaskUnlabelled: Rule = {
   id: 'flask-unlabelled-domain',
   severity: 'warning',
@@ -680,6 +715,7 @@ export const RULES: readonly Rule[] = [
   bootloaderInDom0,
   flaskLabelIgnored,
   flaskUnknownType,
+  flaskNoIommu,
   flaskUnlabelled,
   flaskNotEnforcing,
   vtpmManagerNotIsolated,
