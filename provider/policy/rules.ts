@@ -320,7 +320,7 @@ const flaskUnknownType: Rule = {
   why:
     'libxl refuses to build a domain whose label names a type the loaded policy does not define ("Invalid seclabel"), so the ' +
     'apply would fail half way. On real xl the loaded policy\'s types cannot be listed, so this rule runs only where they are known.',
-  remedy: 'Use a type the policy defines (e.g. `domU_t`, `isolated_domU_t`, `nic_dev_t`, `dm_dom_t`), or load a policy that defines it with `xen_flask_policy`.',
+  remedy: 'Use a domain type the policy defines (e.g. `domU_t`, `isolated_domU_t`, `dm_dom_t`), or load a policy that defines it with `xen_flask_policy`.',
   example: {
     bad: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:web_t" # not in the policy\n}',
     good: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:domU_t"\n}',
@@ -389,7 +389,7 @@ const flaskUnlabelled: Rule = {
     'With a FLASK policy enforcing, a domain without a seclabel gets the policy\'s default (`domU_t`), shared with every other ' +
     'unlabelled domain: the policy cannot tell them apart, so it cannot keep them apart. A stub domain without a label is ' +
     'likewise indistinguishable from ordinary guests.',
-  remedy: 'Give each domain a label saying what it is (`domU_t`, `isolated_domU_t`, `nic_dev_t` for network driver domains; `dm_dom_t` for stub domains via `device_model { seclabel = ... }`).',
+  remedy: 'Give each domain a label saying what it is (`domU_t` or `isolated_domU_t` for guests and driver domains, whose passed-through NICs are labelled `nic_dev_t`; `dm_dom_t` for stub domains via `device_model { seclabel = ... }`).',
   example: {
     bad: 'resource "xen_domain" "web" {\n  name = "web"\n}',
     good: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:domU_t"\n}',

@@ -110,7 +110,10 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
   schema: {
     block: {
       description:
-        'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
+        'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. ' +
+        'The compiled policy is read and parsed at plan (a file that is not one is refused there), and what it defines is shown (`types`, `domain_types`, `resource_types`, `noiommu`). ' +
+        'Domain labels (`seclabel`, `init_seclabel`, `device_model.seclabel`) of resources that depend on it (`depends_on`) are checked against it at plan; after it is loaded, later plans check labels against the policy this provider loaded. ' +
+        'Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Always `flask`: a host has one policy.' },
         policy_file: { type: 'string', required: true, description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.', validators: [absolutePath] },
