@@ -6,7 +6,8 @@ import type { PlanContext } from '../framework/resource';
 import type { Path } from '../framework/diagnostics';
 import type { XenClient } from './client';
 import { obj, str } from './values';
-import { checkDomainLabel } from '../xen/flask/facts';
+import { checkDeviceLabel, checkDomainLabel } from '../xen/flask/facts';
+import type { KnownPolicy } from './flask_knowledge';
 
 export function labelPaths(v: CtyObject): Array<[Path, string]> {
   const out: Array<[Path, string]> = [];
@@ -36,6 +37,12 @@ export async function labelProblems(ctx: PlanContext<XenClient>, planned: CtyObj
   }
 }
 
+function knownFrom(known: KnownPolicy): string {
+  return known.source === 'planned'
+    ? `the policy planned in this configuration (${known.file})`
+    : `the policy this provider last loaded on the host (${known.file}, sha256 ${known.sha256.slice(0, 12)}...)`;
+}
+
 /**
  * Each domain label against the policy: the one planned in this configuration (xen_flask_policy, when this resource
  * depends on it) or the one the provider last loaded on this host. Xen itself refuses a label the policy does not
@@ -48,9 +55,22 @@ async function policyProblems(ctx: PlanContext<XenClient>, labels: Array<[Path, 
     ctx.log.warn('FLASK labels not checked at plan: the loaded policy is unknown (no xen_flask_policy in this configuration, and none loaded by this provider on this host)');
     return;
   }
-  const from = known.source === 'planned' ? `the policy planned in this configuration (${known.file})` : `the policy this provider last loaded on the host (${known.file}, sha256 ${known.sha256.slice(0, 12)}...)`;
+  const from = knownFrom(known);
   for (const [path, label] of labels) {
     const problem = checkDomainLabel(known.facts, label);
     if (problem) ctx.diags.error(problem.summary, `${problem.detail} Checked against ${from}.`, path);
   }
+}
+
+/**
+ * A PCI device's label (xen_pci_assignable.seclabel, applied with flask-label-pci) against the known policy: role
+ * object_r and a device type. No check when FLASK is disabled or no policy is known (see flask_knowledge.ts).
+ */
+export async function deviceLabelProblems(ctx: PlanContext<XenClient>, label: string, path: Path): Promise<void> {
+  if (ctx.meta.securityPolicy === 'off') return;
+  if ((await ctx.meta.ts.flaskMode({ signal: ctx.signal })) === 'disabled') return;
+  const known = await ctx.meta.flask?.current(ctx.signal);
+  if (!known) return;
+  const problem = checkDeviceLabel(known.facts, label);
+  if (problem) ctx.diags.error(problem.summary, `${problem.detail} Checked against ${knownFrom(known)}.`, path);
 }

@@ -88,6 +88,50 @@ describe('real terraform, xen_flask_policy with a compiled policy on the simulat
   );
 
   testWithTerraform(
+    'the posture data source reports a driver domain whose type the policy lets use its NIC without an IOMMU',
+    async (tf) => {
+      const host = simHost();
+      const file = path.join(host.dir, 'xenpolicy-4.17');
+      copyFileSync(FIXTURE, file);
+      tf.writeFile(
+        'main.tf',
+        config(
+          host,
+          file,
+          `
+resource "xen_pci_assignable" "nic" {
+  bdf = "03:00.0"
+}
+resource "xen_driver_domain" "net" {
+  name       = "netdd"
+  class      = "network"
+  memory     = 256
+  kernel     = "/var/lib/xen/images/vmlinuz"
+  ramdisk    = "/var/lib/xen/images/initrd.img"
+  seclabel   = "system_u:system_r:domU_t"
+  pci {
+    bdf = xen_pci_assignable.nic.bdf
+  }
+  depends_on = [xen_flask_policy.p]
+}
+data "xen_security_posture" "this" {
+  depends_on = [xen_driver_domain.net]
+}
+output "noiommu_findings" {
+  value = [for f in data.xen_security_posture.this.findings : "\${f.subject}: \${f.message}" if f.rule == "flask-noiommu-device"]
+}
+`,
+        ),
+      );
+      const apply = await run(tf, 'apply', '-auto-approve');
+      expect({ code: apply.code, out: apply.out }).toMatchObject({ code: 0 });
+      const out = JSON.parse((await run(tf, 'output', '-json')).stdout) as Record<string, { value: string[] }>;
+      expect(out.noiommu_findings.value).toEqual([expect.stringMatching(/^netdd: The FLASK policy lets domU_t .* use devices labelled nic_dev_t without an IOMMU/)]);
+    },
+    300_000,
+  );
+
+  testWithTerraform(
     'a file that is not a compiled policy is refused at plan, on policy_file, saying what it is; nothing is created',
     async (tf) => {
       const host = simHost();
