@@ -155,6 +155,14 @@ export function checkDomainLabel(facts: PolicyFacts, label: string): LabelProble
         (device ? ` A device type labels a passed-through device (system_u:object_r:${l.type}), set with flask-label-pci.` : ''),
     };
   }
+  if (l.role === 'object_r' && knowsUsers(facts)) {
+    // Xen accepts any type with object_r (the role of objects), so only this check stands between it and a domain
+    // that runs with an object's role.
+    return {
+      summary: `FLASK label ${JSON.stringify(label)}: object_r is the role of objects (devices), not of domains`,
+      detail: `Give the domain a role its user may take (${list(facts.users[l.user] ?? Object.keys(facts.roles).filter((r) => r !== 'object_r'))}). Valid domain types in this policy: ${list(valid)}.`,
+    };
+  }
   return contextProblem(facts, l, label, 'domain', valid);
 }
 

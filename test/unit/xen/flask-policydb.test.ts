@@ -75,6 +75,30 @@ describe('Xen 4.17 example policy', () => {
   });
 });
 
+describe('label checks on arbitrary labels', () => {
+  const facts = policyFacts(parsePolicy(example));
+  const part = fc.oneof(fc.constantFrom('system_u', 'system_r', 'object_r', 'domU_t', 'nic_dev_t', 'domain_type', 'user_1', 'vm_r', ''), fc.string({ maxLength: 12 }));
+  test('never throw; a label passes only when user, role and type are the policy\'s', () => {
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), (parts) => {
+        const label = parts.join(':');
+        const d = checkDomainLabel(facts, label);
+        const v = checkDeviceLabel(facts, label);
+        const [user, role, type] = parts;
+        if (d === undefined) {
+          expect(facts.users[user]).toContain(role);
+          expect(domainTypes(facts)).toContain(type);
+        }
+        if (v === undefined) {
+          expect(role).toBe('object_r');
+          expect(resourceTypes(facts)).toContain(type);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('custom policy (custom-policy.diff)', () => {
   const p = parsePolicy(custom);
   const facts = policyFacts(p);
