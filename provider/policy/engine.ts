@@ -93,7 +93,7 @@ export class PostureEngine {
     this.planned.set(p.key, p);
     let live: Live;
     try {
-      live = await this.liveState(meta.ts, ctx.log, meta.flask);
+      live = await this.withPolicy(await this.liveState(meta.ts, ctx.log), meta.flask);
     } catch (err) {
       ctx.diags.warning('Security posture not checked', `Could not read the host's state for the posture checks: ${(err as Error).message}`);
       return;
@@ -109,7 +109,7 @@ export class PostureEngine {
    */
   async evaluateHost(meta: PostureClient, log?: Logger): Promise<PostureReport> {
     this.live = undefined;
-    const live = await this.liveState(meta.ts, log, meta.flask);
+    const live = await this.withPolicy(await this.liveState(meta.ts, log), meta.flask);
     const model = this.modelOf(live);
     return { findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules), tcb: tcbByGuest(model) };
   }
@@ -123,17 +123,30 @@ export class PostureEngine {
       const d = toDiagnostic(f, this.rules);
       const title = d.summary.slice(0, d.summary.lastIndexOf(': '));
       // The resource's own checks may have said the same thing at the same place (e.g. a label FLASK would ignore).
-      const said = diags.items.some((x) => x.summary === title && JSON.stringify(x.path ?? []) === JSON.stringify(f.path));
+      const at = JSON.stringify(f.path);
+      const said = diags.items.some((x) => JSON.stringify(x.path ?? []) === at && (x.summary === title || (f.rule === 'flask-unknown-type' && x.severity === 'error')));
       if (!said) diags.add(d);
     }
   }
 
-  private liveState(ts: Toolstack, log?: Logger, flask?: FlaskKnowledge): Promise<Live> {
+  /**
+   * The live host with what the known FLASK policy says laid over it. Outside the live reading's cache: the policy
+   * planned in this run may become known after the host was read (xen_flask_policy planned after another resource).
+   */
+  private async withPolicy(live: Live, flask?: FlaskKnowledge): Promise<Live> {
+    if (!flask || live.host.flaskMode === 'disabled' || live.host.flaskMode === undefined) return live;
+    const known = await flask.current();
+    if (!known) return live;
+    // Real xl cannot list the loaded policy's types; the policy planned or loaded by this provider can.
+    const host = { ...live.host, flaskNoiommu: noIommuDomains(known.facts), flaskTypes: live.host.flaskTypes ?? new Set(Object.keys(known.facts.types)) };
+    return { ...live, host };
+  }
+
+  private liveState(ts: Toolstack, log?: Logger): Promise<Live> {
     const c = this.live;
     if (c && c.ts === ts && this.now() - c.at <= this.ttl) return c.value;
-    const value = Promise.all([readLiveState(ts), flask?.current()]).then(([s, known]) => {
+    const value = readLiveState(ts).then((s) => {
       const host = hostFacts(s);
-      if (known && s.flask !== 'disabled') host.flaskNoiommu = noIommuDomains(known.facts);
       if (s.flask !== 'disabled' && !s.flaskTypes) log?.debug('FLASK policy types unknown on this host: flask-unknown-type is skipped');
       return { host, objects: liveObjects(s.domains, host) };
     });

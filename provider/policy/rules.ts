@@ -319,7 +319,8 @@ const flaskUnknownType: Rule = {
   scope: 'host',
   why:
     'libxl refuses to build a domain whose label names a type the loaded policy does not define ("Invalid seclabel"), so the ' +
-    'apply would fail half way. On real xl the loaded policy\'s types cannot be listed, so this rule runs only where they are known.',
+    'apply would fail half way. Real xl cannot list the loaded policy\'s types, so this rule runs only where they are known: on the ' +
+    'simulated host, or from the policy planned in the configuration (xen_flask_policy) or last loaded by this provider.',
   remedy: 'Use a domain type the policy defines (e.g. `domU_t`, `isolated_domU_t`, `dm_dom_t`), or load a policy that defines it with `xen_flask_policy`.',
   example: {
     bad: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:web_t" # not in the policy\n}',

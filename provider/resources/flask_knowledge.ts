@@ -28,6 +28,7 @@ function validFacts(f: unknown): f is PolicyFacts {
 export class FlaskKnowledge {
   /** Set by xen_flask_policy's plan in this provider process. */
   private planned?: KnownPolicy;
+  private recorded?: Promise<KnownPolicy | undefined>;
 
   constructor(private readonly ts: Toolstack) {}
 
@@ -40,12 +41,19 @@ export class FlaskKnowledge {
   }
 
   /** The policy labels are checked against, or undefined when none is known. */
-  async current(signal?: AbortSignal): Promise<KnownPolicy | undefined> {
-    if (this.planned) return this.planned;
+  current(signal?: AbortSignal): Promise<KnownPolicy | undefined> {
+    if (this.planned) return Promise.resolve(this.planned);
+    // The record changes only through this process (recordLoaded) or another provider run: read once per process.
+    this.recorded ??= this.readRecord(signal).catch(() => undefined);
+    return this.recorded;
+  }
+
+  private async readRecord(signal?: AbortSignal): Promise<KnownPolicy | undefined> {
     let text: string | undefined;
     try {
       text = await this.ts.files.readText(this.recordFile, { maxBytes: MAX_RECORD_BYTES, signal });
     } catch {
+      this.recorded = undefined; // not read (cancelled, unreachable): asked again next time
       return undefined;
     }
     if (!text) return undefined;
