@@ -24,32 +24,49 @@ export const RESOURCE_ATTRIBUTE = 'resource_type';
 const SELF_ATTRIBUTE = 'domain_self_type';
 /** An expansion of attribute rules past this many pairs is cut: no real policy comes near it. */
 const MAX_PAIRS = 10_000;
+const MAX_STEPS = 1_000_000;
 
 const sorted = (s: Iterable<string>) => [...s].sort();
 
-/** Pairs (source type, target type) allowed `perm` on class `cls`, attributes expanded to their types. */
+/**
+ * Pairs (source type, target type) allowed `perm` on class `cls`, attributes expanded to their types. The expansion
+ * is bounded (MAX_PAIRS pairs, MAX_STEPS steps): a crafted policy must not make a plan spin.
+ */
 export function allowedPairs(p: FlaskPolicy, cls: string, perm: string): Array<[string, string]> {
   const c = p.classes.get(cls);
   const bit = c ? c.perms.indexOf(perm) : -1;
   if (bit < 0) return [];
+  const byAttr = new Map<string, string[]>();
+  for (const [type, attrs] of p.typeAttributes) {
+    for (const a of attrs) {
+      const list = byAttr.get(a);
+      if (list) list.push(type);
+      else byAttr.set(a, [type]);
+    }
+  }
   const members = (name: string): string[] => {
     const t = p.types.get(name);
     if (!t) return [];
     if (t.kind === 'type') return [name];
     if (t.kind === 'alias') return t.aliasOf ? [t.aliasOf] : [];
-    return [...p.typeAttributes].filter(([, attrs]) => attrs.has(name)).map(([type]) => type);
+    return byAttr.get(name) ?? [];
   };
   const out = new Map<string, [string, string]>();
+  let steps = 0;
   for (const r of p.rules) {
     if (r.kind !== AVTAB.ALLOWED || r.cls !== cls || r.conditional === false || !((r.data >>> bit) & 1)) continue;
     for (const s of members(r.source)) {
       for (const t of members(r.target)) {
         out.set(`${s} ${t}`, [s, t]);
-        if (out.size >= MAX_PAIRS) return [...out.values()];
+        if (out.size >= MAX_PAIRS || ++steps >= MAX_STEPS) return sortPairs(out);
       }
     }
   }
-  return [...out.values()].sort((a, b) => (a[0] + ' ' + a[1] < b[0] + ' ' + b[1] ? -1 : 1));
+  return sortPairs(out);
+}
+
+function sortPairs(m: Map<string, [string, string]>): Array<[string, string]> {
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
 export function policyFacts(p: FlaskPolicy): PolicyFacts {

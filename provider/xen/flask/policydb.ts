@@ -463,6 +463,8 @@ export function parsePolicy(data: Uint8Array): FlaskPolicy {
   const nrules = r.count('rule count', 12);
   for (let i = 0; i < nrules; i++) rules.push(avItem(r, names));
   if (version >= V.BOOL) {
+    const boolState: boolean[] = [];
+    for (const b of raw.booleans) boolState[b.value - 1] = b.state;
     const nconds = r.count('conditional count', 16);
     for (let i = 0; i < nconds; i++) {
       r.u32('conditional');
@@ -474,7 +476,7 @@ export function parsePolicy(data: Uint8Array): FlaskPolicy {
         const b = r.u32('conditional');
         const state = () => {
           if (b < 1 || b > nBools) r.fail(`a conditional names boolean ${b}, outside 1..${nBools}`, at);
-          return raw.booleans.find((x) => x.value === b)?.state ?? false;
+          return boolState[b - 1] ?? false;
         };
         const pop = () => (stack.length ? stack.pop()! : r.fail('malformed conditional expression', at));
         if (type === 1) stack.push(state());
