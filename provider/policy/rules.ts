@@ -352,26 +352,28 @@ const flaskNoIommu: Rule = {
   title: 'FLASK policy lets a domain use devices without an IOMMU',
   scope: 'host',
   why:
-    'A FLASK policy that grants `use_noiommu` (class resource) lets a domain of that type be given devices even where no ' +
-    'IOMMU confines their DMA: Xen\'s example policy does so for `domU_t` with devices labelled `nic_dev_t` ' +
-    '(`use_device_noiommu`). On a host without an IOMMU such a device can read and write all of memory, so the domain it ' +
-    'is passed to is part of every guest\'s trusted computing base. The policy is known when it is planned in the ' +
-    'configuration (xen_flask_policy) or was loaded by this provider.',
+    'Xen asks FLASK for `use_noiommu` (class resource) when a device is given to a domain on a host without an IOMMU; a ' +
+    'policy that grants it lets that happen, where it would otherwise stop it. Xen\'s example policy grants it to ' +
+    '`domU_t` for devices labelled `nic_dev_t` (`use_device_noiommu`). Without an IOMMU such a device can read and write ' +
+    'all of memory, so the domain it is passed to is part of every guest\'s trusted computing base. Reported where the ' +
+    'host has no IOMMU, or none is known; the policy is known when it is planned in the configuration (xen_flask_policy) ' +
+    'or was loaded by this provider.',
   remedy: 'Pass devices through only on a host with an IOMMU, or grant the domain type `use_iommu` but not `use_noiommu` in the policy.',
   example: {
     bad: '# policy: use_device_noiommu(domU_t, nic_dev_t)\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
-    good: '# policy: use_device_iommu(domU_t, nic_dev_t), on a host with an IOMMU\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
+    good: '# policy: use_device_iommu(domU_t, nic_dev_t), which Xen checks only with an IOMMU\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
   },
   evaluate(m, only) {
     const noiommu = m.host.flaskNoiommu;
-    if (!noiommu || m.host.flaskMode === 'disabled' || m.host.flaskMode === undefined) return [];
+    // With an IOMMU, Xen asks for use_iommu instead: the grant is never used.
+    if (!noiommu || m.host.iommu === true || m.host.flaskMode === 'disabled' || m.host.flaskMode === undefined) return [];
     const out: RawFinding[] = [];
     for (const d of domainsOf(m, only)) {
       if (d.kind === 'dom0' || (d.pci.length === 0 && !d.pciUnknown)) continue;
       const l = d.labels.find((x) => x.path.length === 1 && (x.path[0] as { attr?: string }).attr === 'seclabel');
       const devices = l ? noiommu.get(labelType(l.label)) : undefined;
       if (!l || !devices) continue;
-      const host = m.host.iommu === false ? ' This host has no IOMMU: their DMA is not confined at all.' : '';
+      const host = m.host.iommu === false ? ' This host has no IOMMU: their DMA is not confined at all.' : ' Whether this host has an IOMMU is not known.';
       out.push({
         target: d, subject: d.name, path: l.path,
         message: `The FLASK policy lets ${labelType(l.label)} (${d.name}, given PCI devices) use devices labelled ${devices.join(', ')} without an IOMMU (use_noiommu).${host}`,

@@ -113,10 +113,10 @@ const CASES: Record<string, Case> = {
   },
   'flask-noiommu-device': {
     // Xen's example policy: use_device_noiommu(domU_t, nic_dev_t); a driver domain labelled domU_t given a NIC
-    positive: () => model({ host: host({ flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
+    positive: () => model({ host: host({ iommu: false, flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
     expect: { subject: 'netdd', path: [{ attr: 'seclabel' }] },
-    // the same domain type without PCI devices, and a domain given devices whose type has no such grant
-    negative: () => model({ host: host({ flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [dom('web', { seclabel: 'system_u:system_r:domU_t' }), netdd('netdd', { seclabel: 'system_u:system_r:isolated_domU_t', labels: [{ label: 'system_u:system_r:isolated_domU_t', path: [{ attr: 'seclabel' }] }] })] }),
+    // with an IOMMU the grant is never used
+    negative: () => model({ host: host({ flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
   },
   'flask-unlabelled-domain': {
     positive: () => model({ domains: [dom('web', { seclabel: undefined })] }),
