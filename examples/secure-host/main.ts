@@ -16,7 +16,7 @@ if (!connection) {
 const app = new App();
 new SecureHostStack(app, 'secure-host', {
   connection,
-  policyFile: process.env.XEN_POLICY_FILE ?? path.resolve('policy/xenpolicy.json'),
+  policyFile: process.env.XEN_POLICY_FILE ?? path.resolve('policy/xenpolicy-4.17'),
   stateFile: process.env.XEN_STATE_FILE,
 });
 app.synth();

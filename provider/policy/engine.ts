@@ -13,11 +13,15 @@ import type { HostFacts, HostModel } from './model';
 import { RULES, type Rule } from './rules';
 import { hostFacts, liveObjects, plannedObjects, type LiveObjects, type LiveState, type PlannedObjects } from './sources';
 import { tcbByGuest, type TcbEntry } from './tcb';
+import type { FlaskKnowledge } from '../resources/flask_knowledge';
+import { noIommuDomains } from '../xen/flask/facts';
 
 /** What the engine needs from the configured provider (XenClient has it). */
 export interface PostureClient {
   ts: Toolstack;
   securityPolicy: SecurityPolicy;
+  /** The FLASK policy planned here or last loaded by the provider, for the rules that read it. */
+  flask?: FlaskKnowledge;
 }
 
 export interface PostureReport {
@@ -89,7 +93,7 @@ export class PostureEngine {
     this.planned.set(p.key, p);
     let live: Live;
     try {
-      live = await this.liveState(meta.ts, ctx.log);
+      live = await this.withPolicy(await this.liveState(meta.ts, ctx.log), meta.flask);
     } catch (err) {
       ctx.diags.warning('Security posture not checked', `Could not read the host's state for the posture checks: ${(err as Error).message}`);
       return;
@@ -105,7 +109,7 @@ export class PostureEngine {
    */
   async evaluateHost(meta: PostureClient, log?: Logger): Promise<PostureReport> {
     this.live = undefined;
-    const live = await this.liveState(meta.ts, log);
+    const live = await this.withPolicy(await this.liveState(meta.ts, log), meta.flask);
     const model = this.modelOf(live);
     return { findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules), tcb: tcbByGuest(model) };
   }
@@ -119,9 +123,23 @@ export class PostureEngine {
       const d = toDiagnostic(f, this.rules);
       const title = d.summary.slice(0, d.summary.lastIndexOf(': '));
       // The resource's own checks may have said the same thing at the same place (e.g. a label FLASK would ignore).
-      const said = diags.items.some((x) => x.summary === title && JSON.stringify(x.path ?? []) === JSON.stringify(f.path));
+      const at = JSON.stringify(f.path);
+      const said = diags.items.some((x) => JSON.stringify(x.path ?? []) === at && (x.summary === title || (f.rule === 'flask-unknown-type' && x.severity === 'error')));
       if (!said) diags.add(d);
     }
+  }
+
+  /**
+   * The live host with what the known FLASK policy says laid over it. Outside the live reading's cache: the policy
+   * planned in this run may become known after the host was read (xen_flask_policy planned after another resource).
+   */
+  private async withPolicy(live: Live, flask?: FlaskKnowledge): Promise<Live> {
+    if (!flask || live.host.flaskMode === 'disabled' || live.host.flaskMode === undefined) return live;
+    const known = await flask.current();
+    if (!known) return live;
+    // Real xl cannot list the loaded policy's types; the policy planned or loaded by this provider can.
+    const host = { ...live.host, flaskNoiommu: noIommuDomains(known.facts), flaskTypes: live.host.flaskTypes ?? new Set(Object.keys(known.facts.types)) };
+    return { ...live, host };
   }
 
   private liveState(ts: Toolstack, log?: Logger): Promise<Live> {

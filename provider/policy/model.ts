@@ -106,6 +106,8 @@ export interface HostFacts {
   flaskMode?: FlaskMode;
   /** The loaded policy's types; undefined when they cannot be known. */
   flaskTypes?: ReadonlySet<string>;
+  /** Domain type -> device types the known policy lets it use without an IOMMU; undefined when no policy is known. */
+  flaskNoiommu?: ReadonlyMap<string, string[]>;
   pci: ReadonlyMap<string, HostPci>;
 }
 

@@ -319,8 +319,9 @@ const flaskUnknownType: Rule = {
   scope: 'host',
   why:
     'libxl refuses to build a domain whose label names a type the loaded policy does not define ("Invalid seclabel"), so the ' +
-    'apply would fail half way. On real xl the loaded policy\'s types cannot be listed, so this rule runs only where they are known.',
-  remedy: 'Use a type the policy defines (e.g. `domU_t`, `isolated_domU_t`, `nic_dev_t`, `dm_dom_t`), or load a policy that defines it with `xen_flask_policy`.',
+    'apply would fail half way. Real xl cannot list the loaded policy\'s types, so this rule runs only where they are known: on the ' +
+    'simulated host, or from the policy planned in the configuration (xen_flask_policy) or last loaded by this provider.',
+  remedy: 'Use a domain type the policy defines (e.g. `domU_t`, `isolated_domU_t`, `dm_dom_t`), or load a policy that defines it with `xen_flask_policy`.',
   example: {
     bad: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:web_t" # not in the policy\n}',
     good: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:domU_t"\n}',
@@ -345,6 +346,43 @@ const flaskUnknownType: Rule = {
   },
 };
 
+const flaskNoIommu: Rule = {
+  id: 'flask-noiommu-device',
+  severity: 'warning',
+  title: 'FLASK policy lets a domain use devices without an IOMMU',
+  scope: 'host',
+  why:
+    'Xen asks FLASK for `use_noiommu` (class resource) when a device is given to a domain on a host without an IOMMU; a ' +
+    'policy that grants it lets that happen, where it would otherwise stop it. Xen\'s example policy grants it to ' +
+    '`domU_t` for devices labelled `nic_dev_t` (`use_device_noiommu`). Without an IOMMU such a device can read and write ' +
+    'all of memory, so the domain it is passed to is part of every guest\'s trusted computing base. Reported where the ' +
+    'host has no IOMMU, or none is known; the policy is known when it is planned in the configuration (xen_flask_policy) ' +
+    'or was loaded by this provider.',
+  remedy: 'Pass devices through only on a host with an IOMMU, or grant the domain type `use_iommu` but not `use_noiommu` in the policy.',
+  example: {
+    bad: '# policy: use_device_noiommu(domU_t, nic_dev_t)\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
+    good: '# policy: use_device_iommu(domU_t, nic_dev_t), which Xen checks only with an IOMMU\nresource "xen_driver_domain" "net" {\n  seclabel = "system_u:system_r:domU_t"\n  pci { bdf = "03:00.0" }\n}',
+  },
+  evaluate(m, only) {
+    const noiommu = m.host.flaskNoiommu;
+    // With an IOMMU, Xen asks for use_iommu instead: the grant is never used.
+    if (!noiommu || m.host.iommu === true || m.host.flaskMode === 'disabled' || m.host.flaskMode === undefined) return [];
+    const out: RawFinding[] = [];
+    for (const d of domainsOf(m, only)) {
+      if (d.kind === 'dom0' || (d.pci.length === 0 && !d.pciUnknown)) continue;
+      const l = d.labels.find((x) => x.path.length === 1 && (x.path[0] as { attr?: string }).attr === 'seclabel');
+      const devices = l ? noiommu.get(labelType(l.label)) : undefined;
+      if (!l || !devices) continue;
+      const host = m.host.iommu === false ? ' This host has no IOMMU: their DMA is not confined at all.' : ' Whether this host has an IOMMU is not known.';
+      out.push({
+        target: d, subject: d.name, path: l.path,
+        message: `The FLASK policy lets ${labelType(l.label)} (${d.name}, given PCI devices) use devices labelled ${devices.join(', ')} without an IOMMU (use_noiommu).${host}`,
+      });
+    }
+    return out;
+  },
+};
+
 const flaskUnlabelled: Rule = {
   id: 'flask-unlabelled-domain',
   severity: 'warning',
@@ -354,7 +392,7 @@ const flaskUnlabelled: Rule = {
     'With a FLASK policy enforcing, a domain without a seclabel gets the policy\'s default (`domU_t`), shared with every other ' +
     'unlabelled domain: the policy cannot tell them apart, so it cannot keep them apart. A stub domain without a label is ' +
     'likewise indistinguishable from ordinary guests.',
-  remedy: 'Give each domain a label saying what it is (`domU_t`, `isolated_domU_t`, `nic_dev_t` for network driver domains; `dm_dom_t` for stub domains via `device_model { seclabel = ... }`).',
+  remedy: 'Give each domain a label saying what it is (`domU_t` or `isolated_domU_t` for guests and driver domains, whose passed-through NICs are labelled `nic_dev_t`; `dm_dom_t` for stub domains via `device_model { seclabel = ... }`).',
   example: {
     bad: 'resource "xen_domain" "web" {\n  name = "web"\n}',
     good: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:domU_t"\n}',
@@ -680,6 +718,7 @@ export const RULES: readonly Rule[] = [
   bootloaderInDom0,
   flaskLabelIgnored,
   flaskUnknownType,
+  flaskNoIommu,
   flaskUnlabelled,
   flaskNotEnforcing,
   vtpmManagerNotIsolated,

@@ -2,6 +2,7 @@
 
 import type { Journal } from '../xen/journal';
 import type { Toolstack } from '../xen/toolstack';
+import type { FlaskKnowledge } from './flask_knowledge';
 
 export type SecurityPolicy = 'enforce' | 'warn' | 'off';
 
@@ -16,4 +17,6 @@ export interface XenClient {
   /** The xl_timeout setting: every host call, and every plan-time read of a host file, is bounded by it. */
   xlTimeoutMs: number;
   securityPolicy: SecurityPolicy;
+  /** The FLASK policy labels are checked against at plan (see flask_knowledge.ts). */
+  flask: FlaskKnowledge;
 }

@@ -1,4 +1,8 @@
-// xen_flask_policy: load an XSM/FLASK policy into the hypervisor and make it enforcing (or permissive).
+// xen_flask_policy: load an XSM/FLASK policy into the hypervisor and make it enforcing (or permissive). The compiled
+// policy is read and parsed at plan, so what it defines (users, roles, domain and device types) is known before
+// anything is created, and domain labels in the same configuration are checked against it.
+
+export { MAX_POLICY_BYTES };
 
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
@@ -8,17 +12,18 @@ import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
 import { bool, str } from './values';
 import { UnusableFileError, formatBytes } from '../xen/host-files';
+import { MAX_POLICY_BYTES, parsePolicy, PolicyFormatError } from '../xen/flask/policydb';
+import { domainTypes, noIommuDomains, policyFacts, resourceTypes, type PolicyFacts } from '../xen/flask/facts';
+import { describeBytes } from '../xen/flask/sniff';
+import { createHash } from 'node:crypto';
 import { formatDuration } from '../xen/errors';
 import { DeadlineError, withinDeadline } from './deadline';
 
-/** A compiled FLASK policy is well under 1 MiB (Xen's example policy: ~40 KiB); anything this big is not one. */
-export const MAX_POLICY_BYTES = 16 * 1024 * 1024;
-
-/** The policy's sha256, read streaming from the host within xl_timeout; only a regular file of a sane size is read. */
-async function fileHash(ctx: BaseContext<XenClient>, path: string): Promise<string> {
+/** The compiled policy's bytes, read from the host within xl_timeout; only a regular file of a sane size is read. */
+async function fileBytes(ctx: BaseContext<XenClient>, path: string): Promise<Buffer> {
   const ms = ctx.meta.xlTimeoutMs;
   try {
-    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.sha256File(path, { maxBytes: MAX_POLICY_BYTES, signal }));
+    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.readBinary(path, { maxBytes: MAX_POLICY_BYTES, signal }));
   } catch (err) {
     const why =
       err instanceof UnusableFileError
@@ -33,6 +38,30 @@ async function fileHash(ctx: BaseContext<XenClient>, path: string): Promise<stri
     throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, why, [{ attr: 'policy_file' }]);
   }
 }
+
+export interface ReadPolicy {
+  sha256: string;
+  facts: PolicyFacts;
+}
+
+/** Reads and parses the compiled policy; a file that is not one is refused on policy_file, saying what it is. */
+export async function readPolicy(ctx: BaseContext<XenClient>, path: string): Promise<ReadPolicy> {
+  const bytes = await fileBytes(ctx, path);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  try {
+    return { sha256, facts: policyFacts(parsePolicy(bytes)) };
+  } catch (err) {
+    if (!(err instanceof PolicyFormatError)) throw err;
+    throw new DiagnosticError(
+      `${path} is not a compiled FLASK policy`,
+      `It looks like ${describeBytes(bytes)}; reading it as a policy stopped at byte ${err.offset}: ${err.why}. ` +
+        'xl loadpolicy takes the binary that checkpolicy -t xen writes (Xen builds its example policy as xenpolicy-VERSION in tools/flask/policy).',
+      [{ attr: 'policy_file' }],
+    );
+  }
+}
+
+const list = (xs: readonly string[]): CtyValue => xs.map((x) => x as CtyValue);
 
 async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
   const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
@@ -49,11 +78,13 @@ async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
 async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyObject> {
   await requireFlask(ctx);
   const file = str(ctx.planned, 'policy_file')!;
-  const sha256 = await fileHash(ctx, file);
+  const { sha256, facts } = await readPolicy(ctx, file);
   const ts = ctx.meta.ts;
   if (load) {
     ctx.log.info('loading FLASK policy', { file, sha256 });
     await ts.loadPolicy(file, { signal: ctx.signal });
+    // Later plans check labels against the policy loaded here: real xl has no command to show it.
+    if (!(await ctx.meta.flask.recordLoaded({ file, sha256, facts }))) ctx.log.warn('the FLASK policy is too large to record; later plans will not check labels against it', { file });
   }
   const enforcing = bool(ctx.planned, 'enforcing') !== false;
   await ts.setEnforce(enforcing ? 'enforcing' : 'permissive', { signal: ctx.signal });
@@ -61,7 +92,17 @@ async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyOb
   if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
     throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
   }
-  return record<CtyValue>([['id', 'flask'], ['policy_file', file], ['enforcing', enforcing], ['sha256', sha256], ['mode', mode]]);
+  return record<CtyValue>([['id', 'flask'], ['policy_file', file], ['enforcing', enforcing], ['sha256', sha256], ['mode', mode], ...factAttrs(facts)]);
+}
+
+function factAttrs(facts: PolicyFacts | undefined): Array<[string, CtyValue]> {
+  const noiommu = facts ? [...noIommuDomains(facts)].map(([d, devs]) => `${d}:${devs.join(',')}`) : null;
+  return [
+    ['types', facts ? list(Object.keys(facts.types).sort()) : null],
+    ['domain_types', facts ? list(domainTypes(facts)) : null],
+    ['resource_types', facts ? list(resourceTypes(facts)) : null],
+    ['noiommu', noiommu ? list(noiommu) : null],
+  ];
 }
 
 export const flaskPolicyResource: ResourceType<XenClient> = {
@@ -69,13 +110,20 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
   schema: {
     block: {
       description:
-        'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
+        'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. ' +
+        'The compiled policy is read and parsed at plan (a file that is not one is refused there), and what it defines is shown (`types`, `domain_types`, `resource_types`, `noiommu`). ' +
+        'Domain labels (`seclabel`, `init_seclabel`, `device_model.seclabel`) of resources that depend on it (`depends_on`) are checked against it at plan; after it is loaded, later plans check labels against the policy this provider loaded. ' +
+        'Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Always `flask`: a host has one policy.' },
         policy_file: { type: 'string', required: true, description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.', validators: [absolutePath] },
         enforcing: { type: 'bool', default: true, description: 'Enforcing (`true`) or permissive (`false`, only logs denials).' },
         sha256: { type: 'string', computed: true, description: 'SHA-256 of the loaded policy file; a change reloads it.' },
         mode: { type: 'string', computed: true, description: '`enforcing` or `permissive`, from `xl getenforce`.' },
+        types: { type: ['list', 'string'], computed: true, description: 'Every type the compiled policy defines (attributes and aliases left out), read from the file at plan.' },
+        domain_types: { type: ['list', 'string'], computed: true, description: 'Types a domain may be labelled with: those with the attribute `domain_type` (the `_self` types Xen moves a domain to are left out). Domain labels in this configuration are checked against them at plan.' },
+        resource_types: { type: ['list', 'string'], computed: true, description: 'Types a device may be labelled with (attribute `resource_type`), e.g. `nic_dev_t` for `system_u:object_r:nic_dev_t`.' },
+        noiommu: { type: ['list', 'string'], computed: true, description: 'Domain types the policy lets use devices without an IOMMU (`use_noiommu` on class resource), each as `DOMAIN_TYPE:DEVICE_TYPE,...`: DMA from those devices is not confined.' },
       },
     },
   },
@@ -84,8 +132,11 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
     const file = str(ctx.planned, 'policy_file');
     if (!ctx.meta || !file) return;
     ctx.step('reading the policy file', [{ attr: 'policy_file' }]);
-    const sha = await fileHash(ctx, file);
-    ctx.planned.sha256 = sha;
+    const { sha256, facts } = await readPolicy(ctx, file);
+    ctx.planned.sha256 = sha256;
+    for (const [k, v] of factAttrs(facts)) ctx.planned[k] = v;
+    // Domains planned after this one (depends_on) check their labels against this policy.
+    ctx.meta.flask.plan({ file, sha256, facts });
     const enforcing = bool(ctx.planned, 'enforcing');
     if (enforcing !== undefined) ctx.planned.mode = enforcing ? 'enforcing' : 'permissive';
   },
@@ -108,6 +159,6 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
 
   async importState(_id, ctx) {
     const mode = await requireFlask(ctx);
-    return record<CtyValue>([['id', 'flask'], ['policy_file', null], ['enforcing', mode === 'enforcing'], ['sha256', null], ['mode', mode]]);
+    return record<CtyValue>([['id', 'flask'], ['policy_file', null], ['enforcing', mode === 'enforcing'], ['sha256', null], ['mode', mode], ...factAttrs(undefined)]);
   },
 };

@@ -6,6 +6,8 @@ import type { PlanContext } from '../framework/resource';
 import type { Path } from '../framework/diagnostics';
 import type { XenClient } from './client';
 import { obj, str } from './values';
+import { checkDeviceLabel, checkDomainLabel } from '../xen/flask/facts';
+import type { KnownPolicy } from './flask_knowledge';
 
 export function labelPaths(v: CtyObject): Array<[Path, string]> {
   const out: Array<[Path, string]> = [];
@@ -23,7 +25,7 @@ export async function labelProblems(ctx: PlanContext<XenClient>, planned: CtyObj
   const labels = labelPaths(planned);
   if (labels.length === 0 || ctx.meta.securityPolicy === 'off') return;
   const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
-  if (mode !== 'disabled') return;
+  if (mode !== 'disabled') return policyProblems(ctx, labels);
   for (const [path, label] of labels) {
     const summary = 'FLASK label would be ignored';
     const detail =
@@ -33,4 +35,42 @@ export async function labelProblems(ctx: PlanContext<XenClient>, planned: CtyObj
     if (ctx.meta.securityPolicy === 'enforce') ctx.diags.error(summary, detail, path);
     else ctx.diags.warning(summary, detail, path);
   }
+}
+
+function knownFrom(known: KnownPolicy): string {
+  return known.source === 'planned'
+    ? `the policy planned in this configuration (${known.file})`
+    : `the policy this provider last loaded on the host (${known.file}, sha256 ${known.sha256.slice(0, 12)}...)`;
+}
+
+/**
+ * Each domain label against the policy: the one planned in this configuration (xen_flask_policy, when this resource
+ * depends on it) or the one the provider last loaded on this host. Xen itself refuses a label the policy does not
+ * define, or a device type used for a domain, only when the domain is created; here it is refused before anything is.
+ * A policy the provider did not load (built in, given by the boot loader, loaded by hand) is unknown: no check then.
+ */
+async function policyProblems(ctx: PlanContext<XenClient>, labels: Array<[Path, string]>): Promise<void> {
+  const known = await ctx.meta.flask?.current(ctx.signal);
+  if (!known) {
+    ctx.log.warn('FLASK labels not checked at plan: the loaded policy is unknown (no xen_flask_policy in this configuration, and none loaded by this provider on this host)');
+    return;
+  }
+  const from = knownFrom(known);
+  for (const [path, label] of labels) {
+    const problem = checkDomainLabel(known.facts, label);
+    if (problem) ctx.diags.error(problem.summary, `${problem.detail} Checked against ${from}.`, path);
+  }
+}
+
+/**
+ * A PCI device's label (xen_pci_assignable.seclabel, applied with flask-label-pci) against the known policy: role
+ * object_r and a device type. No check when FLASK is disabled or no policy is known (see flask_knowledge.ts).
+ */
+export async function deviceLabelProblems(ctx: PlanContext<XenClient>, label: string, path: Path): Promise<void> {
+  if (ctx.meta.securityPolicy === 'off') return;
+  if ((await ctx.meta.ts.flaskMode({ signal: ctx.signal })) === 'disabled') return;
+  const known = await ctx.meta.flask?.current(ctx.signal);
+  if (!known) return;
+  const problem = checkDeviceLabel(known.facts, label);
+  if (problem) ctx.diags.error(problem.summary, `${problem.detail} Checked against ${knownFrom(known)}.`, path);
 }

@@ -2,6 +2,7 @@
 // simulated host) and how strict to be. There is no default host: a configuration that names none is refused at
 // validate and plan, rather than silently planned against a simulator.
 
+import { FlaskKnowledge } from './flask_knowledge';
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DiagnosticError, type Path } from '../framework/diagnostics';
@@ -274,6 +275,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       shutdownTimeoutMs: parseDuration(str(config, 'shutdown_timeout') ?? '60s') ?? 60000,
       xlTimeoutMs,
       securityPolicy: (str(config, 'security_policy') ?? 'enforce') as SecurityPolicy,
+      flask: new FlaskKnowledge(ts),
     };
   },
 

@@ -1,4 +1,4 @@
-// Bounded, never-blocking reads of files on this machine (LocalHost's readText and sha256File), and the error that
+// Bounded, never-blocking reads of files on this machine (LocalHost's readText, sha256File and readBinary), and the error that
 // says why a host file cannot be used, on this machine or on dom0 over ssh.
 
 import { createHash } from 'node:crypto';
@@ -102,6 +102,18 @@ export async function readLocalBounded(file: string, opts: BoundedReadOptions): 
     const parts: Buffer[] = [];
     await stream(fh, file, opts, (c) => parts.push(Buffer.from(c)));
     return Buffer.concat(parts).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The bytes of a regular file on this machine of at most opts.maxBytes. */
+export async function readBinaryLocalBounded(file: string, opts: BoundedReadOptions): Promise<Buffer> {
+  const fh = await openRegular(file, opts.maxBytes);
+  try {
+    const parts: Buffer[] = [];
+    await stream(fh, file, opts, (c) => parts.push(Buffer.from(c)));
+    return Buffer.concat(parts);
   } finally {
     await fh.close();
   }

@@ -47,6 +47,11 @@ export interface Host {
    */
   sha256File(file: string, opts: BoundedReadOptions): Promise<string>;
   /**
+   * The bytes of a user's file on the host (a compiled FLASK policy, parsed at plan), with the same limits as
+   * sha256File. Throws UnusableFileError saying why not.
+   */
+  readBinary(file: string, opts: BoundedReadOptions): Promise<Buffer>;
+  /**
    * Whether a process whose argv holds these words (in order) runs on the host; undefined when this host cannot
    * tell. Asked about the xl call of an interrupted provider, which goes on after the provider died.
    */
@@ -60,7 +65,7 @@ export interface Host {
  * The host's files as the provider's own records (the crash journal under config_dir) and user files it reads there
  * (a FLASK policy to hash) need them: resources reach them only through Toolstack.files, never through node's fs.
  */
-export type HostFiles = Pick<Host, 'listDir' | 'readText' | 'writeFileAtomic' | 'removeFile' | 'sha256File'>;
+export type HostFiles = Pick<Host, 'listDir' | 'readText' | 'writeFileAtomic' | 'removeFile' | 'sha256File' | 'readBinary'>;
 
 /** A host-side file operation failed; the message names the file and the host. */
 export class HostFileError extends XenError {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import { createRunner, type CommandRunner, type RunResult } from './exec';
 import { HostFileError, type Host, type HostRunOptions } from './host';
-import { readLocalBounded, sha256LocalBounded, type BoundedReadOptions } from './host-files';
+import { readLocalBounded, sha256LocalBounded, readBinaryLocalBounded, type BoundedReadOptions } from './host-files';
 import { localCallRunning } from './processes';
 
 export interface LocalHostOptions {
@@ -99,6 +99,10 @@ export class LocalHost implements Host {
 
   sha256File(file: string, opts: BoundedReadOptions): Promise<string> {
     return sha256LocalBounded(file, opts);
+  }
+
+  readBinary(file: string, opts: BoundedReadOptions): Promise<Buffer> {
+    return readBinaryLocalBounded(file, opts);
   }
 
   callRunning(words: readonly string[]): Promise<boolean | undefined> {

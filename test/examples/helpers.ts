@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { DIST_DIR } from '../support/terraform';
 
-export const EXAMPLE_POLICY = path.resolve(__dirname, '../../examples/secure-host/policy/xenpolicy.json');
+export const EXAMPLE_POLICY = path.resolve(__dirname, '../../examples/secure-host/policy/xenpolicy-4.17');
 
 export function xlSim(simState: string, args: string[]): string {
   return execFileSync(path.join(DIST_DIR, 'xl-sim'), args, { env: { ...process.env, XEN_SIM_STATE: simState }, encoding: 'utf8' });

@@ -11,6 +11,8 @@ import { providerConfig, simHost } from '../support/sim';
 import type { SimHost } from '../support/sim';
 import { eventually } from '../support/eventually';
 
+const EXAMPLE_POLICY_FIXTURE = path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-4.17');
+
 // The vif test alone takes ~30 s on a loaded 2-core machine; in the whole suite it shares the cores with the other
 // workers and the slower Terraform tests.
 jest.setTimeout(120_000);
@@ -338,11 +340,17 @@ describe('xen_flask_policy', () => {
   test('loads a policy, toggles enforcing, repairs a setenforce by hand', async () => {
     const host = simHost({ flask: { mode: 'permissive', policy_types: ['dom0_t', 'domU_t'] } });
     const tf = await open(host);
-    const file = path.join(host.dir, 'policy.json');
-    writeFileSync(file, JSON.stringify({ types: ['dom0_t', 'domU_t', 'nic_dev_t'] }));
+    const file = path.join(host.dir, 'xenpolicy-4.17');
+    writeFileSync(file, readFileSync(EXAMPLE_POLICY_FIXTURE));
     const config = tf.config('xen_flask_policy', { policy_file: file });
     const { state } = await tf.applyConfig('xen_flask_policy', null, config);
     expect(state).toMatchObject({ mode: 'enforcing', enforcing: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(state.domain_types).toEqual(expect.arrayContaining(['dom0_t', 'domU_t', 'isolated_domU_t', 'dm_dom_t']));
+    expect(state.domain_types).not.toContain('nic_dev_t');
+    expect(state.resource_types).toContain('nic_dev_t');
+    expect(state.noiommu).toContain('domU_t:nic_dev_t');
+    // the simulated host now judges labels by the compiled policy it loaded
+    expect(host.xl('sim-flask-types').split('\n')).toContain('nic_dev_t');
     expect(host.xlRaw('getenforce').stdout.trim()).toBe('Enforcing');
     expect((await tf.isNoop('xen_flask_policy', state, config)).noop).toBe(true);
 
@@ -358,12 +366,28 @@ describe('xen_flask_policy', () => {
   test('a Xen without FLASK gets a clear error', async () => {
     const host = simHost({ flask: { mode: 'disabled', policy_types: [] } });
     const tf = await open(host);
-    const file = path.join(host.dir, 'policy.json');
-    writeFileSync(file, '{}');
+    const file = path.join(host.dir, 'xenpolicy-4.17');
+    writeFileSync(file, readFileSync(EXAMPLE_POLICY_FIXTURE));
     const config = tf.config('xen_flask_policy', { policy_file: file });
     const plan = await tf.plan('xen_flask_policy', null, config);
     const err = await tf.apply('xen_flask_policy', null, plan.planned, config).catch((e) => e);
     expect(err.message).toMatch(/no XSM\/FLASK/);
+  });
+});
+
+describe('xen_flask_policy: what is not a compiled policy is refused at plan, saying what it is', () => {
+  test.each([
+    ['the JSON stand-in older versions took', JSON.stringify({ types: ['domU_t'] }), /JSON text/],
+    ['a policy source', 'class domain\nallow dom0_t domU_t:domain { create };\n', /policy source text \(policy.conf\)/],
+    ['an empty file', '', /empty file/],
+    ['a cut policy', 'CUT', /stopped at byte \d+/],
+  ])('%s', async (_what, content, detail) => {
+    const host = simHost();
+    const tf = await open(host);
+    const file = path.join(host.dir, 'policy');
+    writeFileSync(file, content === 'CUT' ? readFileSync(EXAMPLE_POLICY_FIXTURE).subarray(0, 5000) : content);
+    const err = await tf.plan('xen_flask_policy', null, tf.config('xen_flask_policy', { policy_file: file })).catch((e) => e);
+    expect(err.diags[0]).toMatchObject({ summary: `${file} is not a compiled FLASK policy`, path: 'policy_file', detail: expect.stringMatching(detail) });
   });
 });
 

@@ -183,6 +183,20 @@ resource "xen_vif" "odd" {
     for (const d of r.diags) fired.add(d.rule!);
   }, 180_000);
 
+  testWithTerraform('a compiled FLASK policy planned here, a host without an IOMMU: its use_noiommu grant to domU_t reported on the driver domain given a NIC', async (ws) => {
+    ws.writeFile('host.json', inventory({ iommu: 'none' }));
+    copyFileSync(path.resolve(__dirname, '../fixtures/flask/xenpolicy-4.17'), path.join(ws.dir, 'xenpolicy-4.17'));
+    ws.writeFile('main.tf', PROVIDER_BLOCK() + `
+resource "xen_flask_policy" "p" {
+  policy_file = "\${abspath(path.module)}/xenpolicy-4.17"
+}
+` + SECURE.replace('seclabel = "system_u:system_r:nic_dev_t"\n', 'seclabel = "system_u:system_r:domU_t"\n  depends_on = [xen_flask_policy.p]\n'));
+    const r = await plan(ws);
+    expect(brief(r.diags)).toEqual(expect.arrayContaining(['Warning flask-noiommu-device @ xen_driver_domain.net: seclabel = "system_u:system_r:domU_t"']));
+    expect(r.out.replace(/[│\s]+/g, ' ')).toMatch(/This host has no IOMMU: their DMA is not confined at all/);
+    for (const d of r.diags) fired.add(d.rule!);
+  }, 180_000);
+
   testWithTerraform('vTPM: an unlabelled manager, a guest on the manager directly, one vTPM for two guests', async (ws) => {
     ws.writeFile('host.json', inventory({ flask: { mode: 'enforcing', policy_types: [...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t'] } }));
     ws.writeFile('main.tf', PROVIDER_BLOCK('security_policy = "warn"') + `

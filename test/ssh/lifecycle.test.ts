@@ -75,11 +75,13 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
   expect(vif).toMatchObject({ state: 4, hotplug_status: 'connected' });
 
   userDir(server(), path.join(host.dir, 'policies'));
-  const policy = path.join(host.dir, 'policies', 'xenpolicy.json');
-  writeFileSync(policy, JSON.stringify({ types: ['dom0_t', 'domU_t', 'nic_dev_t'] }), { mode: 0o644 });
+  // The compiled example policy, read at plan through the restricted command (base64 of a --policy-dir file).
+  const policy = path.join(host.dir, 'policies', 'xenpolicy-4.17');
+  writeFileSync(policy, readFileSync(path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-4.17')), { mode: 0o644 });
   const flaskCfg = tf.config('xen_flask_policy', { policy_file: policy });
   const { state: flask } = await tf.applyConfig('xen_flask_policy', null, flaskCfg);
   expect(flask.sha256).toBe(require('node:crypto').createHash('sha256').update(readFileSync(policy)).digest('hex'));
+  expect(flask.domain_types).toEqual(expect.arrayContaining(['dom0_t', 'domU_t']));
 
   for (const [type, state, config] of [['xen_pci_assignable', nic, nicCfg], ['xen_driver_domain', dd, ddCfg], ['xen_domain', client, clientCfg], ['xen_vif', vif, vifCfg], ['xen_flask_policy', flask, flaskCfg]] as Array<[string, CtyObject, CtyObject]>) {
     expect({ type, noop: (await tf.isNoop(type, state, config)).noop }).toEqual({ type, noop: true });

@@ -18,7 +18,7 @@ variable "policy_file" {
 }
 
 locals {
-  policy_file = var.policy_file != "" ? var.policy_file : abspath("${path.module}/../../secure-host/policy/xenpolicy.json")
+  policy_file = var.policy_file != "" ? var.policy_file : abspath("${path.module}/../../secure-host/policy/xenpolicy-4.17")
 }
 
 variable "connection" {
@@ -53,7 +53,7 @@ resource "xen_driver_domain" "net" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 
   pci {
     bdf        = xen_pci_assignable.nic.bdf
@@ -79,7 +79,7 @@ resource "xen_driver_domain" "storage" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 
   pci {
     bdf        = xen_pci_assignable.ahci.bdf

@@ -1,7 +1,9 @@
 // xl info / dmesg and the FLASK commands (getenforce, setenforce, loadpolicy) on the simulated host.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_POLICY_BYTES, parsePolicy, PolicyFormatError } from '../flask/policydb';
+import { policyFacts, type PolicyFacts } from '../flask/facts';
 import { Ctx, freeMemoryMib, usage, XlExit } from './context';
 import { SimState } from './state';
 
@@ -121,27 +123,36 @@ export async function cmdSetenforce(ctx: Ctx, args: string[]): Promise<number> {
 }
 
 /**
- * A real policy is a binary the simulator cannot read. A JSON file `{"types": [...]}` replaces the policy's types;
- * any other file keeps the types and only records the file's hash (as if the same policy was reloaded).
+ * Loads a compiled policy as Xen does: the simulator reads the same binary format (provider/xen/flask/policydb.ts),
+ * refuses what Xen's loader refuses ("Invalid argument"), and from then on judges labels by the policy's users, roles
+ * and types (libxl's "Invalid init_seclabel").
  */
 export async function cmdLoadpolicy(ctx: Ctx, args: string[]): Promise<number> {
   if (args.length < 1) throw usage('loadpolicy', 1, '<policy file>');
   let data: Buffer;
   try {
+    const st = statSync(args[0]);
+    if (st.size > MAX_POLICY_BYTES) throw new XlExit(255, `Unable to load new Flask policy: File too large\n`);
     data = readFileSync(args[0]);
   } catch (e) {
-    throw new XlExit(2, `Error opening policy file '${args[0]}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}\n`);
+    if (e instanceof XlExit) throw e;
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message;
+    throw new XlExit(2, `Error occurred opening policy file '${args[0]}': ${why}\n`);
   }
-  let types: string[] | null = null;
+  let facts: PolicyFacts;
   try {
-    const parsed = JSON.parse(data.toString('utf8')) as { types?: unknown };
-    if (Array.isArray(parsed.types) && parsed.types.every((t) => typeof t === 'string')) types = parsed.types as string[];
-  } catch {
-    /* binary policy */
+    facts = policyFacts(parsePolicy(data));
+  } catch (e) {
+    if (!(e instanceof PolicyFormatError)) throw e;
+    await ctx.mutate((s) => {
+      if (s.flask.mode === 'disabled') throw new XlExit(255, 'Flask XSM disabled\n');
+    });
+    throw new XlExit(255, 'Unable to load new Flask policy: Invalid argument\n');
   }
   await ctx.mutate((s) => {
     if (s.flask.mode === 'disabled') throw new XlExit(255, 'Flask XSM disabled\n');
-    if (types) s.flask.types = types;
+    s.flask.types = Object.keys(facts.types);
+    s.flask.facts = facts;
     s.flask.policySha256 = createHash('sha256').update(data).digest('hex');
   });
   return 0;

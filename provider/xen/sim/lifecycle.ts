@@ -2,6 +2,7 @@
 // libxl prints for it (copied from real xl 4.17 where the fixtures have them) and, like libxl, a failure after the
 // domid was allocated still uses that domid up.
 
+import { checkDomainLabel } from '../flask/facts';
 import { randomBytes } from 'node:crypto';
 import { DomainSpec } from './domconfig';
 import { vdevToDevid } from './devspec';
@@ -49,7 +50,7 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     if (label === undefined) continue;
     if (s.flask.mode === 'disabled') {
       err += `libxl: warning: libxl_create.c:${line}:libxl__domain_config_setdefault: XSM Disabled: ${what} not supported\n`;
-    } else if (!s.flask.types.includes(labelType(label)) || label.split(':').length < 3) {
+    } else if (s.flask.facts ? checkDomainLabel(s.flask.facts, label) !== undefined : !s.flask.types.includes(labelType(label)) || label.split(':').length < 3) {
       err += `libxl: error: libxl_create.c:${line + 3}:libxl__domain_config_setdefault: Invalid ${what}: ${label}\n`;
       return { ok: false, stderr: err };
     }

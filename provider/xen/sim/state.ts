@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DomainSpec } from './domconfig';
 import { DiskSpec, NicSpec, PciSpec } from './devspec';
 import { FlaskMode, Inventory } from './inventory';
+import type { PolicyFacts } from '../flask/facts';
 import { acquireLock } from './lock';
 
 export const STATE_VERSION = 1;
@@ -103,7 +104,8 @@ export interface SimState {
   nextDomid: number;
   domains: SimDomain[];
   pci: Record<string, PciState>;
-  flask: { mode: FlaskMode; types: string[]; policySha256?: string };
+  /** facts: of the compiled policy loaded with xl loadpolicy; without, only the inventory's type names are known. */
+  flask: { mode: FlaskMode; types: string[]; policySha256?: string; facts?: PolicyFacts };
   faults: Fault[];
 }
 

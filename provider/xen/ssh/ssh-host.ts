@@ -7,6 +7,7 @@
 //   mkdir -p -m 700 DIR            mkdir -p DIR               tee TMP   (file content on stdin, stdout ignored)
 //   chmod 600 TMP                  mv -f TMP FILE             rm -f FILE
 //   ln -s TARGET TMP               sha256sum FILE             ls -l FILE (a policy file: its kind and size)
+//   base64 FILE (a policy file's bytes)
 //   ls -1 JOURNAL_DIR              grep -sH . JOURNAL_FILE    (the crash journal under CONFIG_DIR/journal)
 //
 // each optionally after `sudo -n` (ssh.sudo). What dom0 needs is xl, the xenstore tools and those POSIX utilities
@@ -241,6 +242,20 @@ export class SshHost implements Host {
       throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`);
     }
     return m[1];
+  }
+
+  async readBinary(file: string, opts: BoundedReadOptions): Promise<Buffer> {
+    const real = await this.regularFile(file, opts);
+    // base64 keeps the bytes intact through a text channel; the size was checked by ls -l first, and again here.
+    const r = await this.read(['base64', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    if (r.exitCode !== 0) {
+      throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `base64 exited ${r.exitCode}`}`);
+    }
+    const text = r.stdout.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new UnusableFileError(file, 'unreadable', `reading ${file} on ${this.description} gave output that is not base64`);
+    const bytes = Buffer.from(text, 'base64');
+    if (bytes.length > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} grew past the ${formatBytes(opts.maxBytes)} allowed while it was read`);
+    return bytes;
   }
 
   async callRunning(): Promise<boolean | undefined> {

@@ -4,7 +4,7 @@
 // corpus is refused with one line on stderr and exit 121, and nothing reaches xl or the file system.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { renderXlConfig } from '../../../provider/xen/render';
@@ -191,6 +191,20 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     expect(run(shell, d, commandLine(['rm', '-f', dry])).code).toBe(0);
     expect(existsSync(dry)).toBe(false);
     expect(run(shell, d, commandLine(['sha256sum', `${d.root}/boot/xenpolicy`])).stdout).toMatch(/^[0-9a-f]{64} /);
+    const b64 = run(shell, d, commandLine(['base64', `${d.root}/boot/xenpolicy`]));
+    expect(b64.code).toBe(0);
+    expect(Buffer.from(b64.stdout.replace(/\s+/g, ''), 'base64')).toEqual(readFileSync(`${d.root}/boot/xenpolicy`));
+  });
+
+  test('base64 reads only a regular file in a --policy-dir, never through a link', () => {
+    symlinkSync('/etc/passwd', `${d.root}/boot/escape`);
+    mkdirSync(`${d.root}/boot/fifo-dir`, { recursive: true });
+    execFileSync('mkfifo', [`${d.root}/boot/fifo-dir/p`]);
+    for (const argv of [['base64', '/etc/passwd'], ['base64', `${d.root}/boot/escape`], ['base64', `${d.root}/boot/fifo-dir/p`], ['base64', `${d.root}/boot/fifo-dir`], ['base64', '-d', `${d.root}/boot/xenpolicy`]]) {
+      const r = run(shell, d, commandLine(argv));
+      expect({ argv, code: r.code, out: r.stdout }).toEqual({ argv, code: 121, out: '' });
+      expect(r.stderr).toMatch(/refused: base64/);
+    }
   });
 
   test('every xl.cfg the provider renders passes the content check (PV with every device option, HVM with a stub domain)', () => {

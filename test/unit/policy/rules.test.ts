@@ -111,6 +111,13 @@ const CASES: Record<string, Case> = {
     // types unknown (real xl): skipped rather than guessed
     negative: () => model({ host: host({ flaskTypes: undefined }), domains: [dom('web', { seclabel: 'system_u:system_r:web_t', labels: [{ label: 'system_u:system_r:web_t', path: [{ attr: 'seclabel' }] }] })] }),
   },
+  'flask-noiommu-device': {
+    // Xen's example policy: use_device_noiommu(domU_t, nic_dev_t); a driver domain labelled domU_t given a NIC
+    positive: () => model({ host: host({ iommu: false, flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
+    expect: { subject: 'netdd', path: [{ attr: 'seclabel' }] },
+    // with an IOMMU the grant is never used
+    negative: () => model({ host: host({ flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
+  },
   'flask-unlabelled-domain': {
     positive: () => model({ domains: [dom('web', { seclabel: undefined })] }),
     expect: { subject: 'web', path: [{ attr: 'seclabel' }] },

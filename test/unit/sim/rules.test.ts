@@ -118,12 +118,32 @@ describe('FLASK', () => {
     const h = newHost();
     await h.ok('setenforce', '0');
     expect(await h.xl('getenforce')).toMatchObject({ code: 0, stdout: 'Permissive\n' });
-    const pol = join(cfgDir, 'policy.json');
-    writeFileSync(pol, JSON.stringify({ types: ['domU_t', 'web_t'] }));
+    // the compiled custom policy (test/fixtures/flask/custom-policy.diff) defines web_t in system_r
+    const pol = join(__dirname, '..', '..', 'fixtures', 'flask', 'custom-policy');
     await h.ok('loadpolicy', pol);
     await h.ok('create', pv('w', { seclabel: 'system_u:system_r:web_t' }));
-    expect((await h.xl('create', pv('x', { seclabel: 'system_u:system_r:dom0_t' }))).code).toBe(3);
     expect(h.state().flask.policySha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await h.ok('sim-flask-types')).stdout.split('\n')).toEqual(expect.arrayContaining(['web_t', 'nic_dev_t']));
+  });
+
+  it('loadpolicy: a compiled policy defines the labels; a device type is no domain label (libxl: Invalid init_seclabel)', async () => {
+    const h = newHost();
+    await h.ok('loadpolicy', join(__dirname, '..', '..', 'fixtures', 'flask', 'xenpolicy-4.17'));
+    const dev = await h.xl('create', pv('n', { seclabel: 'system_u:system_r:nic_dev_t' }));
+    expect([dev.code, dev.stderr]).toEqual([3, expect.stringContaining('Invalid init_seclabel: system_u:system_r:nic_dev_t')]);
+    expect((await h.xl('create', pv('u', { seclabel: 'user_1:system_r:domU_t' }))).code).toBe(3);
+    await h.ok('create', pv('d', { seclabel: 'system_u:system_r:domU_t' }));
+  });
+
+  it('loadpolicy refuses what is not a compiled policy, as Xen does, and keeps the loaded one', async () => {
+    const h = newHost();
+    await h.ok('setenforce', '1');
+    const before = h.state().flask;
+    const pol = join(cfgDir, 'policy.json');
+    writeFileSync(pol, JSON.stringify({ types: ['domU_t', 'web_t'] }));
+    expect(await h.xl('loadpolicy', pol)).toMatchObject({ code: 255, stderr: 'Unable to load new Flask policy: Invalid argument\n' });
+    expect(h.state().flask).toEqual(before);
+    expect(await h.xl('loadpolicy', join(cfgDir, 'nonexistent'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Error occurred opening policy file/) });
   });
 
   it('disabled: labels ignored with the warning, getenforce 255, setenforce refused', async () => {

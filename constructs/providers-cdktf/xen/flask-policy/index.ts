@@ -81,6 +81,11 @@ export class FlaskPolicy extends cdktf.TerraformResource {
   // ATTRIBUTES
   // ==========
 
+  // domain_types - computed: true, optional: false, required: false
+  public get domainTypes() {
+    return this.getListAttribute('domain_types');
+  }
+
   // enforcing - computed: true, optional: true, required: false
   private _enforcing?: boolean | cdktf.IResolvable; 
   public get enforcing() {
@@ -107,6 +112,11 @@ export class FlaskPolicy extends cdktf.TerraformResource {
     return this.getStringAttribute('mode');
   }
 
+  // noiommu - computed: true, optional: false, required: false
+  public get noiommu() {
+    return this.getListAttribute('noiommu');
+  }
+
   // policy_file - computed: false, optional: false, required: true
   private _policyFile?: string; 
   public get policyFile() {
@@ -120,9 +130,19 @@ export class FlaskPolicy extends cdktf.TerraformResource {
     return this._policyFile;
   }
 
+  // resource_types - computed: true, optional: false, required: false
+  public get resourceTypes() {
+    return this.getListAttribute('resource_types');
+  }
+
   // sha256 - computed: true, optional: false, required: false
   public get sha256() {
     return this.getStringAttribute('sha256');
+  }
+
+  // types - computed: true, optional: false, required: false
+  public get types() {
+    return this.getListAttribute('types');
   }
 
   // =========
