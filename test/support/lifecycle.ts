@@ -12,6 +12,10 @@ import type { LaunchOptions, ProviderProcess } from './client';
 import { assertObjectCompatible, assertPlanValid, containsUnknownDeep, proposedNew, wireBlock, wireBlockType, writeOnlyViolations } from './tfcore';
 import type { WireBlock } from './tfcore';
 
+/** Terraform sets no deadline on ApplyResourceChange; an adoption that waits out a journal entry over ssh can pass
+ * 30 s on a loaded 2-core machine, so the harness allows what a patient Terraform would, short of a hang. */
+const APPLY_DEADLINE_MS = 100_000;
+
 export interface Diag {
   severity: 'error' | 'warning';
   summary: string;
@@ -177,7 +181,7 @@ export class TerraformSession {
       plannedState: { msgpack: encodeMsgpack(planned, r.type) },
       config: { msgpack: encodeMsgpack(config, r.type) },
       plannedPrivate: plannedPrivate ?? new Uint8Array(),
-    } as any);
+    } as any, { deadlineMs: APPLY_DEADLINE_MS });
     const state = decodeMsgpack(res.newState?.msgpack ?? new Uint8Array([0xc0]), r.type) as CtyObject | null;
     const diags = diagsOf(res);
     if (diags.some((d) => d.severity === 'error')) {
