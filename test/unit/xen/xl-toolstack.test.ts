@@ -65,6 +65,24 @@ describe('XlToolstack over a fake xl', () => {
     expect(h.calls().map((c) => c.join(' '))).toEqual(['list -l', 'destroy client', 'list -l']);
   });
 
+  test('a domain change re-reads xl info but not the FLASK mode nor the boot log; setenforce re-reads the FLASK mode', async () => {
+    const h = harness({
+      info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '(XEN) Intel VT-d Interrupt Remapping enabled.\n' },
+      getenforce: { stdout: 'Enforcing\n', exit: 1 }, 'destroy client': {}, 'setenforce 0': {},
+    }, { readCacheMs: 60_000 });
+    const facts = () => Promise.all([h.ts.hostInfo(), h.ts.flaskMode()]);
+    await facts();
+    await h.ts.destroyDomain('client');
+    await facts();
+    await h.ts.setEnforce('permissive');
+    await facts();
+    const calls = h.calls().map((c) => c.join(' '));
+    const between = (from: string, to?: string) => calls.slice(calls.indexOf(from) + 1, to ? calls.indexOf(to) : undefined).sort();
+    expect(calls.filter((c) => c === 'info' || c === 'getenforce' || c === 'dmesg').length).toBe(7);
+    expect(between('destroy client', 'setenforce 0')).toEqual(['info']);
+    expect(between('setenforce 0')).toEqual(['dmesg', 'getenforce', 'info']);
+  });
+
   test('a slow read is reused for four times as long as it took; a fast one expires after its short window', async () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const slow = harness({ 'list -l': { stdout: fx('xl-list-l.all.json'), sleepMs: 400 } }, { readCacheMs: 10 });
