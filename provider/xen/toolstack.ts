@@ -19,7 +19,6 @@ export interface CallOptions {
 }
 
 export interface CreateResult {
-  domid: number;
   /** Where the rendered xl.cfg was written (already removed again when it held a display password). */
   configFile: string;
   /** libxl warnings from stderr, e.g. "XSM Disabled: seclabel not supported" (labels silently ignored!). */
