@@ -102,7 +102,10 @@ async function xlCalls(record: string): Promise<{ total: number; bySub: Map<stri
     const argv = (JSON.parse(line) as { argv: string[] }).argv;
     // argv is [node, provider, '__xl-sim', ...] or [xl, ...]: name the first word after the program's own prefix.
     const i = argv.indexOf('__xl-sim');
-    const sub = argv.slice(i >= 0 ? i + 1 : 1).find((a) => !a.startsWith('-')) ?? '?';
+    const words = argv.slice(i >= 0 ? i + 1 : 1);
+    const at = words.findIndex((a) => !a.startsWith('-'));
+    // `list -l` and `list` are different reads (the JSON of every domain, the run states): name them apart.
+    const sub = at < 0 ? '?' : words[at] === 'list' && words[at + 1] === '-l' ? 'list -l' : words[at];
     bySub.set(sub, (bySub.get(sub) ?? 0) + 1);
     total++;
   }
