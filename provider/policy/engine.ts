@@ -45,10 +45,18 @@ const EMPTY_LIVE: Live = { host: { pci: new Map() }, objects: { domains: [], vif
 
 export async function readLiveState(ts: Toolstack): Promise<LiveState> {
   const snap = ts.snapshot();
+  // The policy's types are asked for alongside the mode rather than after it: one round of host commands fewer per
+  // reading. Without FLASK they are not used, and a failure to list them is no failure.
+  const types = snap.flaskPolicyTypes().then((t) => ({ t }), (e: unknown) => ({ e }));
   const [info, flask, domains, hostPci, assignable] = await Promise.all([
     snap.hostInfo(), snap.flaskMode(), snap.listDomains(), snap.hostPciDevices(), snap.pciAssignableList(),
   ]);
-  const flaskTypes = flask === 'disabled' ? undefined : await snap.flaskPolicyTypes();
+  let flaskTypes: string[] | undefined;
+  if (flask !== 'disabled') {
+    const r = await types;
+    if ('e' in r) throw r.e;
+    flaskTypes = r.t;
+  }
   return { info, flask, flaskTypes, domains, hostPci, assignable };
 }
 

@@ -279,7 +279,7 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
     try {
       const result = await createRecorded(ctx, spec);
       warnings = result.warnings;
-      ctx.log.info('domain created', { domain: spec.name, domid: result.domid });
+      ctx.log.info('domain created', { domain: spec.name });
       break;
     } catch (err) {
       // The name appeared since we looked: an interrupted run's xl create may have finished meanwhile. Look once more.

@@ -19,7 +19,6 @@ export interface CallOptions {
 }
 
 export interface CreateResult {
-  domid: number;
   /** Where the rendered xl.cfg was written (already removed again when it held a display password). */
   configFile: string;
   /** libxl warnings from stderr, e.g. "XSM Disabled: seclabel not supported" (labels silently ignored!). */
@@ -170,10 +169,11 @@ export interface Toolstack {
   /** A read-only view that runs each listing at most once; use one per plan/refresh operation. */
   snapshot(): ToolstackSnapshot;
   /**
-   * Forget cached listings (after changes made outside this Toolstack): all of them, or only the domain listings
-   * (`xl list -l`, `xl list`) when nothing changed here and only which domains exist matters.
+   * Forget cached listings (after changes made outside this Toolstack): all that a domain or device change can
+   * alter, only the domain listings (`xl list -l`, `xl list`) when nothing changed here and only which domains exist
+   * matters, or with 'policy' also the FLASK mode and policy (after a loadpolicy or setenforce).
    */
-  invalidate(what?: 'all' | 'domains'): void;
+  invalidate(what?: 'all' | 'domains' | 'policy'): void;
 }
 
 /**

@@ -20,7 +20,7 @@ import type {
 } from './model';
 import { specHoldsSecrets } from './model';
 import {
-  interruptRemappingFromDmesg, parseBlockList, parseCreateDryRun, parseDomid, parseGetenforce, parseNetworkList,
+  interruptRemappingFromDmesg, parseBlockList, parseCreateDryRun, parseGetenforce, parseNetworkList,
   parsePciAssignableList, parsePciList, parseVtpmList, parseXenstoreLs, parseXlInfo, parseXlList, parseXlListLong,
 } from './parse';
 import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
@@ -88,6 +88,9 @@ const SLOW_READ_FACTOR = 4;
  * cache, or by hand between Terraform runs; one provider process serves one Terraform command.
  */
 const HOST_FACTS_TTL_MS = Number.POSITIVE_INFINITY;
+
+/** Cache keys that no change to a domain or device can alter (see invalidate). */
+const BOOT_AND_POLICY_FACTS = new Set(['getenforce', 'flask-types', 'interrupt-remapping']);
 
 function assertName(field: string, name: string): void {
   const c = checkDomainName(name);
@@ -231,9 +234,18 @@ export class XlToolstack implements Toolstack {
     return value;
   }
 
-  invalidate(what: 'all' | 'domains' = 'all'): void {
-    if (what === 'all') {
+  /**
+   * 'all': everything a change to domains or devices can affect. The FLASK mode, the loaded policy's types and the
+   * boot log change only by loadpolicy / setenforce ('policy', which also drops the rest): re-reading them after each
+   * of 200 creates made every plan-time posture check of an apply run three more commands.
+   */
+  invalidate(what: 'all' | 'domains' | 'policy' = 'all'): void {
+    if (what === 'policy') {
       this.cache.clear();
+      return;
+    }
+    if (what === 'all') {
+      for (const key of [...this.cache.keys()]) if (!BOOT_AND_POLICY_FACTS.has(key)) this.cache.delete(key);
       return;
     }
     this.cache.delete('list-l');
@@ -252,11 +264,11 @@ export class XlToolstack implements Toolstack {
     }
   }
 
-  private async mutate<T>(f: () => Promise<T>): Promise<T> {
+  private async mutate<T>(f: () => Promise<T>, what: 'all' | 'policy' = 'all'): Promise<T> {
     try {
       return await f();
     } finally {
-      this.invalidate();
+      this.invalidate(what);
     }
   }
 
@@ -269,16 +281,22 @@ export class XlToolstack implements Toolstack {
   async hostInfo(opts: CallOptions = {}): Promise<HostInfo> {
     return this.cached('info', async () => {
       const info = parseXlInfo((await this.xl(['info'], opts)).stdout);
-      if (info.iommu && info.interruptRemapping === undefined) {
-        // xl info does not say; the hypervisor's boot log does. A truncated ring buffer just leaves it unknown.
-        try {
-          const r = await this.exec(this.o.xl, ['dmesg'], opts);
-          if (r.exitCode === 0) info.interruptRemapping = interruptRemappingFromDmesg(r.stdout);
-        } catch (e) {
-          this.log?.debug('xl dmesg unavailable; interrupt remapping unknown', { error: (e as Error).message });
-        }
-      }
+      // xl info does not say; the hypervisor's boot log does (read once: it is fixed at boot).
+      if (info.iommu && info.interruptRemapping === undefined) info.interruptRemapping = await this.interruptRemapping(opts);
       return info;
+    }, HOST_FACTS_TTL_MS);
+  }
+
+  private interruptRemapping(opts: CallOptions): Promise<boolean | undefined> {
+    return this.cached('interrupt-remapping', async () => {
+      try {
+        const r = await this.exec(this.o.xl, ['dmesg'], opts);
+        // A truncated ring buffer just leaves it unknown.
+        return r.exitCode === 0 ? interruptRemappingFromDmesg(r.stdout) : undefined;
+      } catch (e) {
+        this.log?.debug('xl dmesg unavailable; interrupt remapping unknown', { error: (e as Error).message });
+        return undefined;
+      }
     }, HOST_FACTS_TTL_MS);
   }
 
@@ -295,18 +313,20 @@ export class XlToolstack implements Toolstack {
       this.log?.debug('the loaded FLASK policy\'s types cannot be listed through xl; label types are not checked against it');
       return undefined;
     }
-    const r = await this.exec(this.o.xl, ['sim-flask-types'], opts);
-    if (r.exitCode === 255) return undefined;
-    if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(['sim-flask-types'], r, {}));
-    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    return this.cached('flask-types', async () => {
+      const r = await this.exec(this.o.xl, ['sim-flask-types'], opts);
+      if (r.exitCode === 255) return undefined;
+      if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(['sim-flask-types'], r, {}));
+      return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    }, HOST_FACTS_TTL_MS);
   }
 
   async loadPolicy(file: string, opts: CallOptions = {}): Promise<void> {
-    await this.mutate(() => this.change(['loadpolicy', argPath('policy_file', file)], opts));
+    await this.mutate(() => this.change(['loadpolicy', argPath('policy_file', file)], opts), 'policy');
   }
 
   async setEnforce(mode: 'enforcing' | 'permissive', opts: CallOptions = {}): Promise<void> {
-    await this.mutate(() => this.change(['setenforce', mode === 'enforcing' ? '1' : '0'], opts));
+    await this.mutate(() => this.change(['setenforce', mode === 'enforcing' ? '1' : '0'], opts), 'policy');
   }
 
   hostPciDevices(): Promise<HostPciDevice[]> {
@@ -384,8 +404,9 @@ export class XlToolstack implements Toolstack {
       }
       const warnings = this.warnings(r.stderr);
       for (const w of warnings) this.log?.warn('libxl warning during create', { domain: spec.name, warning: w });
-      const domid = parseDomid((await this.xl(['domid', spec.name], { ...opts, domain: spec.name })).stdout);
-      return { domid, configFile, warnings };
+      // No `xl domid` here: every caller reads the new domain back (xl list -l), which has its domid; one process
+      // fewer per create, of the eight a create cost on the simulated host.
+      return { configFile, warnings };
     });
   }
 
