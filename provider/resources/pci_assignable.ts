@@ -6,10 +6,12 @@ import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, ResourceType } from '../framework/resource';
 import type { HostPciDevice } from '../xen/model';
-import { checkBdf, normalizeBdf } from '../xen/validate';
+import { QuarantineDeniedError } from '../xen/errors';
+import { checkBdf, checkFlaskLabel, normalizeBdf, printable } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
 import { bool, str } from './values';
+import { stringCheck } from '../framework/validators';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';
 
@@ -41,10 +43,27 @@ function assignedElsewhere(id: string): DiagnosticError {
     `give it back to dom0 first (\`xl pci-assignable-remove -r ${id}\`) and apply again`, [{ attr: 'bdf' }]);
 }
 
+/**
+ * A device's FLASK label is an object's: role object_r (roles apply to domains only), e.g. system_u:object_r:nic_dev_t.
+ * A domain role here (system_r) names a context the policy does not have for devices, or a domain type.
+ */
+export function checkDeviceLabel(v: string): string | undefined {
+  const c = checkFlaskLabel(v);
+  if (c) return c.replace('system_u:system_r:domU_t', 'system_u:object_r:nic_dev_t');
+  const [, role, type] = v.split(':');
+  if (role !== 'object_r') {
+    return `"${printable(v)}" has role ${role}: a device is an object, so its label has role object_r (e.g. system_u:object_r:${type.endsWith('_dev_t') ? type : 'nic_dev_t'})`;
+  }
+  return undefined;
+}
+
+const deviceLabel = stringCheck('a FLASK device label `user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`', checkDeviceLabel);
+
 function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue): CtyObject {
   return record<CtyValue>([
     ['id', dev.bdf],
     ['bdf', typeof prior.bdf === 'string' ? prior.bdf : dev.bdf],
+    ['seclabel', prior.seclabel ?? null],
     ['strict_reset', prior.strict_reset ?? true],
     ['rebind_on_destroy', prior.rebind_on_destroy ?? true],
     ['vendor', dev.vendor ?? ''],
@@ -52,6 +71,20 @@ function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue):
     ['class', dev.class ?? ''],
     ['original_driver', originalDriver],
   ]);
+}
+
+/**
+ * After a refused quarantine pciback still holds the device, listed as assignable though Xen never took it: give it
+ * back, so the host is as it was and the next apply starts from there.
+ */
+async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: CtyValue): Promise<void> {
+  try {
+    if ((await ctx.meta.ts.pciAssignableList({ signal: ctx.signal })).includes(bdf)) {
+      await ctx.meta.ts.pciAssignableRemove(bdf, { signal: ctx.signal, rebind: original !== null });
+    }
+  } catch (e) {
+    ctx.log.warn('could not give the device back to dom0 after the refused quarantine', { bdf, error: (e as Error).message });
+  }
 }
 
 export const pciAssignableResource: ResourceType<XenClient> = {
@@ -63,6 +96,15 @@ export const pciAssignableResource: ResourceType<XenClient> = {
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Normalized address `DDDD:BB:SS.F`.' },
         bdf: { type: 'string', required: true, requiresReplace: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdfValidator], equivalent: sameBdf },
+        seclabel: {
+          type: 'string', optional: true, requiresReplace: true, validators: [deviceLabel],
+          description:
+            'FLASK label of the device (`user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`), set with `flask-label-pci` before the ' +
+            'device is made assignable: under an enforcing policy a domain may use only devices whose type its own type is allowed to ' +
+            '(in Xen\'s example policy `domU_t` may use `nic_dev_t`; unlabelled devices are `device_t`, dom0\'s only). Xen cannot report a ' +
+            'device\'s label, so it is checked by use: passing the device to a domain fails if the label does not allow it. A label lasts ' +
+            'until Xen reboots or a policy is loaded, and cannot be removed, so destroying this resource leaves it.',
+        },
         strict_reset: { type: 'bool', default: true, description: 'Refuse a device that has no reset method (FLR, bus or slot reset).' },
         rebind_on_destroy: { type: 'bool', default: true, description: 'On destroy, rebind the device to its original dom0 driver (`xl pci-assignable-remove -r`).' },
         vendor: { type: 'string', computed: true, useStateForUnknown: true, description: 'PCI vendor id, e.g. `0x8086`.' },
@@ -113,8 +155,27 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
     if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
     const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
+    const label = str(ctx.planned, 'seclabel');
+    if (label) {
+      // Before pciback takes it: from the moment the device is assignable a domain may be given it, and an unlabelled
+      // device is device_t, which the policy lets only dom0 use.
+      ctx.log.info('labelling PCI device', { bdf: dev.bdf, seclabel: label });
+      try {
+        await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+      } catch (e) {
+        await journal.forget(entry);
+        throw e;
+      }
+    }
     ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
-    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+    try {
+      await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+    } catch (e) {
+      if (!(e instanceof QuarantineDeniedError)) throw e;
+      await giveBack(ctx, dev.bdf, original);
+      await journal.forget(entry);
+      throw new DiagnosticError(e.message, `${e.hint} The device was given back to dom0${original ? ` (${original})` : ''}; nothing else changed.`, [{ attr: 'bdf' }]);
+    }
     await journal.complete(entry);
     return values(ctx.planned, dev, original);
   },
@@ -138,7 +199,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
   },
 
   async update(ctx) {
-    // Only strict_reset / rebind_on_destroy can change; they act at create and destroy.
+    // Only strict_reset / rebind_on_destroy can change (seclabel replaces); they act at create and destroy.
     const dev = await hostDevice(ctx, str(ctx.planned, 'bdf')!);
     return values(ctx.planned, dev, ctx.prior.original_driver ?? null);
   },

@@ -242,12 +242,16 @@ export function parseXlList(stdout: string): DomainRuntime[] {
     // The name column is padded to 40 characters; names cannot contain spaces, so whitespace-split is exact.
     const f = line.trim().split(/\s+/);
     if (f.length < 6) throw new XlOutputError(command, `short row ${JSON.stringify(line.slice(0, 80))}`);
-    const [name, id, mem, vcpus, st, time] = f;
+    const [name, id, mem, vcpus, st, time, label] = f;
     if (!/^\d+$/.test(id) || !/^\d+$/.test(mem) || !/^\d+$/.test(vcpus) || !/^[-rbpscd]{6}$/.test(st) || !/^\d+(\.\d+)?$/.test(time)) {
       throw new XlOutputError(command, `unexpected row ${JSON.stringify(line.slice(0, 80))}`);
     }
+    if (label !== undefined && label !== '-' && !/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:[A-Za-z0-9_.,-]+)?$/.test(label)) {
+      throw new XlOutputError(command, `unexpected security label in row ${JSON.stringify(line.slice(0, 120))}`);
+    }
     return {
       name, domid: Number(id), memory: Number(mem), vcpus: Number(vcpus), stateText: st, cpuTimeS: Number(time),
+      ...(label !== undefined && label !== '-' ? { label } : {}),
       state: {
         running: st[0] === 'r', blocked: st[1] === 'b', paused: st[2] === 'p',
         shutdown: st[3] === 's', crashed: st[4] === 'c', dying: st[5] === 'd',

@@ -4,7 +4,7 @@
 import { cmdBlockAttach, cmdBlockDetach, cmdBlockList, cmdNetworkAttach, cmdNetworkDetach, cmdNetworkList } from './cmd-device';
 import { cmdCreate, cmdDestroy, cmdDomid, cmdList, cmdMemSet, cmdShutdown, cmdVcpuSet } from './cmd-domain';
 import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from './cmd-host';
-import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
+import { cmdFlaskLabelPci, cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
 import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
 import { readFileSync } from 'node:fs';
@@ -137,8 +137,12 @@ export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const { sub, args } = optionsThenCommand(argv);
   const isXenstore = XENSTORE_TOOLS.includes(argv[0] ?? '');
-  const name = isXenstore ? argv[0] : sub;
-  const command: Command | undefined = isXenstore ? (ctx, a) => cmdXenstore(ctx, argv[0], a) : name ? COMMANDS[name] : undefined;
+  // Xen's FLASK tools are programs of their own beside xl, as the xenstore tools are.
+  const isFlaskTool = argv[0] === 'flask-label-pci';
+  const name = isXenstore || isFlaskTool ? argv[0] : sub;
+  const command: Command | undefined = isXenstore
+    ? (ctx, a) => cmdXenstore(ctx, argv[0], a)
+    : isFlaskTool ? (ctx) => cmdFlaskLabelPci(ctx, argv.slice(1)) : name ? COMMANDS[name] : undefined;
   if (!command) {
     if (!name) {
       io.stderr('Usage xl [-vfNtT] <subcommand> [args]\n');

@@ -77,6 +77,8 @@ export interface PciState {
   driver: string | null;
   /** The driver to rebind on `pci-assignable-remove -r`, recorded by pci-assignable-add. */
   savedDriver?: string | null;
+  /** FLASK label set by flask-label-pci; absent: device_t (the policy's default for devices). Kept until reboot. */
+  label?: string;
 }
 
 export type FaultKind = 'fail-once' | 'hang' | 'kill-caller';
@@ -104,6 +106,8 @@ export interface SimState {
   domains: SimDomain[];
   pci: Record<string, PciState>;
   flask: { mode: FlaskMode; types: string[]; policySha256?: string };
+  /** Hypervisor messages since boot that `xl dmesg` shows after the boot log (avc denials, flask notices). */
+  xenLog?: string[];
   faults: Fault[];
 }
 
