@@ -6,7 +6,7 @@ import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, ResourceType } from '../framework/resource';
 import type { HostPciDevice } from '../xen/model';
-import { QuarantineDeniedError } from '../xen/errors';
+import { FlaskLabelError, QuarantineDeniedError } from '../xen/errors';
 import { checkBdf, checkFlaskLabel, normalizeBdf, printable } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
@@ -164,6 +164,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
         await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
       } catch (e) {
         await journal.forget(entry);
+        if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint} The device was not changed.`, [{ attr: 'seclabel' }]);
         throw e;
       }
     }

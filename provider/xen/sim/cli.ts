@@ -5,7 +5,7 @@ import { cmdBlockAttach, cmdBlockDetach, cmdBlockList, cmdNetworkAttach, cmdNetw
 import { cmdCreate, cmdDestroy, cmdDomid, cmdList, cmdMemSet, cmdShutdown, cmdVcpuSet } from './cmd-domain';
 import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from './cmd-host';
 import { cmdFlaskLabelPci, cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
-import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
+import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimRelabel, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
 import { readFileSync } from 'node:fs';
 import { cmdVtpmAttach, cmdVtpmDetach, cmdVtpmList } from './cmd-vtpm';
@@ -49,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   'sim-fault': cmdSimFault,
   'sim-crash': cmdSimCrash,
   'sim-devd': cmdSimDevd,
+  'sim-relabel': cmdSimRelabel,
   'sim-state': (ctx) => cmdSimState(ctx),
   'sim-flask-types': (ctx) => cmdSimFlaskTypes(ctx),
 };

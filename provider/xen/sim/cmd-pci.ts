@@ -23,7 +23,7 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
       throw new XlExit(1, `libxl: error: libxl_pci.c:792:libxl__device_pci_assignable_add: Couldn't lstat /sys/bus/pci/devices/${bdf}: No such file or directory\n`);
     }
     if (st.driver === 'pciback') {
-      return `libxl: warning: libxl_pci.c:808:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n`;
+      return { warn: `libxl: warning: libxl_pci.c:808:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n` };
     }
     st.savedDriver = st.driver;
     const warn = st.driver === null ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n` : '';
@@ -33,7 +33,7 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
       (s.xenLog ??= []).push(`avc:  denied  { add } for domid=0 target=32753 scontext=system_u:system_r:dom0_t tcontext=system_u:system_r:domio_t tclass=resource`);
       return { warn, failed: `libxl: error: libxl_pci.c:848:libxl__device_pci_assignable_add: failed to quarantine ${bdf}\n` };
     }
-    return { warn };
+    return { warn } as { warn: string; failed?: string };
   });
   ctx.err(err.warn);
   if (err.failed) throw new XlExit(1, err.failed);
