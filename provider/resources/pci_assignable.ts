@@ -4,7 +4,8 @@
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { BaseContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import type { JournalEntry } from '../xen/journal';
 import type { HostPciDevice } from '../xen/model';
 import { FlaskLabelError, QuarantineDeniedError } from '../xen/errors';
 import { checkBdf, checkFlaskLabel, normalizeBdf, printable } from '../xen/validate';
@@ -77,14 +78,57 @@ function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue):
  * After a refused quarantine pciback still holds the device, listed as assignable though Xen never took it: give it
  * back, so the host is as it was and the next apply starts from there.
  */
-async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: CtyValue): Promise<void> {
+async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: CtyValue): Promise<boolean> {
   try {
     if ((await ctx.meta.ts.pciAssignableList({ signal: ctx.signal })).includes(bdf)) {
       await ctx.meta.ts.pciAssignableRemove(bdf, { signal: ctx.signal, rebind: original !== null });
     }
+    return true;
   } catch (e) {
     ctx.log.warn('could not give the device back to dom0 after the refused quarantine', { bdf, error: (e as Error).message });
+    return false;
   }
+}
+
+
+/** Labels the device (when asked) and hands it to pciback; `entry` is the journal's record of this assignment. */
+async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: JournalEntry, original: CtyValue): Promise<CtyObject> {
+  const journal = ctx.meta.journal;
+  // pciback already holds a device whose quarantine was refused: its entry must outlive any failure here.
+  const held = entry.data.quarantineRefused === true;
+  const label = str(ctx.planned, 'seclabel');
+  if (label) {
+    // Before pciback takes it: from the moment the device is assignable a domain may be given it, and an unlabelled
+    // device is device_t, which the policy lets only dom0 use.
+    ctx.log.info('labelling PCI device', { bdf: dev.bdf, seclabel: label });
+    try {
+      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+    } catch (e) {
+      if (!held) await journal.forget(entry);
+      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint}${held ? '' : ' The device was not changed.'}`, [{ attr: 'seclabel' }]);
+      throw e;
+    }
+  }
+  ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
+  try {
+    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+  } catch (e) {
+    if (!(e instanceof QuarantineDeniedError)) throw e;
+    if (await giveBack(ctx, dev.bdf, original)) {
+      await journal.forget(entry);
+      throw new DiagnosticError(e.message, `${e.hint} The device was given back to dom0${original ? ` (${original})` : ''}; nothing else changed.`, [{ attr: 'bdf' }]);
+    }
+    // Seen on real Xen 4.17 under the enforcing example policy: taking it out of dom_io is denied too
+    // ("failed to de-quarantine"), so pciback keeps it. The journal remembers it for the next apply.
+    entry.data.quarantineRefused = true;
+    await journal.update(entry);
+    throw new DiagnosticError(e.message,
+      `${e.hint} pciback still holds the device (\`xl pci-assignable-list\` lists it; libxl cannot give it back either, since ` +
+        'the policy also refuses taking it out of dom_io). Apply again once one of the two is done: the provider adds it again.', [{ attr: 'bdf' }]);
+  }
+  if (held) delete entry.data.quarantineRefused;
+  await journal.complete(entry);
+  return values(ctx.planned, dev, original);
 }
 
 export const pciAssignableResource: ResourceType<XenClient> = {
@@ -148,6 +192,9 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const earlier = await journal.find('pci', dev.bdf, dev.bdf);
     if (await isAssignable(ctx, dev.bdf)) {
       if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+      // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
+      // makes Xen try the quarantine again (once the policy or the boot options allow it).
+      if (earlier.data.quarantineRefused === true) return assign(ctx, dev, earlier, earlier.data.originalDriver ?? null);
       await journal.complete(earlier);
       ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
       return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
@@ -155,30 +202,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
     if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
     const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
-    const label = str(ctx.planned, 'seclabel');
-    if (label) {
-      // Before pciback takes it: from the moment the device is assignable a domain may be given it, and an unlabelled
-      // device is device_t, which the policy lets only dom0 use.
-      ctx.log.info('labelling PCI device', { bdf: dev.bdf, seclabel: label });
-      try {
-        await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
-      } catch (e) {
-        await journal.forget(entry);
-        if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint} The device was not changed.`, [{ attr: 'seclabel' }]);
-        throw e;
-      }
-    }
-    ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
-    try {
-      await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
-    } catch (e) {
-      if (!(e instanceof QuarantineDeniedError)) throw e;
-      await giveBack(ctx, dev.bdf, original);
-      await journal.forget(entry);
-      throw new DiagnosticError(e.message, `${e.hint} The device was given back to dom0${original ? ` (${original})` : ''}; nothing else changed.`, [{ attr: 'bdf' }]);
-    }
-    await journal.complete(entry);
-    return values(ctx.planned, dev, original);
+    return assign(ctx, dev, entry, original);
   },
 
   async noteStored(state, ctx) {

@@ -96,7 +96,7 @@ describe('xen_pci_assignable', () => {
     const other = await tf.plan('xen_pci_assignable', state, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:device_t' }));
     expect(other.requiresReplace).toContain('seclabel');
 
-    const asDomain = await tf.validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '00:19.0', seclabel: 'system_u:system_r:nic_dev_t' })).catch((e) => e);
+    const asDomain = await tf.validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '00:19.0', seclabel: 'system_u:system_r:domU_t' })).catch((e) => e);
     expect(asDomain).toBeInstanceOf(DiagnosticsError);
     expect(asDomain.diags[0]).toMatchObject({ path: 'seclabel', detail: expect.stringMatching(/role system_r: a device is an object, so its label has role object_r \(e\.g\. system_u:object_r:nic_dev_t\)/) });
   });
@@ -114,25 +114,29 @@ describe('xen_pci_assignable', () => {
     expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
   });
 
-  test('a quarantine the enforcing FLASK policy refuses names the device and both ways out, and gives the device back', async () => {
+  test('a quarantine the enforcing FLASK policy refuses names the device and both ways out; the next apply adds it again', async () => {
     const host = simHost({ flask_allows_quarantine: false });
     const tf = await open(host);
-    const err = await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:nic_dev_t' })).catch((e) => e);
+    const config = tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:nic_dev_t' });
+    const err = await tf.applyConfig('xen_pci_assignable', null, config).catch((e) => e);
     expect(err).toBeInstanceOf(DiagnosticsError);
     expect(err.diags[0]).toMatchObject({
       path: 'bdf',
-      summary: expect.stringMatching(/^Xen refused to quarantine PCI device 0000:03:00\.0: the FLASK policy does not allow dom0 to hand devices to dom_io \(xl dmesg: avc: +denied +\{ add \}.*tcontext=system_u:system_r:domio_t tclass=resource\)/),
-      detail: expect.stringMatching(/allow dom0_t domio_t:resource add;.*iommu=no-quarantine`, which is weaker.*given back to dom0 \(igb\)/s),
+      summary: expect.stringMatching(/^Xen refused to quarantine PCI device 0000:03:00\.0: the FLASK policy does not allow dom0 to hand devices to dom_io \(xl dmesg: avc: +denied +\{ add \} for source=d0 target=d\[IO\].*tcontext=system_u:system_r:domio_t tclass=resource\)/),
+      detail: expect.stringMatching(/allow dom0_t domio_t:resource add;.*iommu=no-quarantine`, which is weaker.*pciback still holds the device.*Apply again/s),
     });
-    // libxl left it with pciback; the provider gave it back, so nothing is half done.
-    expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
-    expect(JSON.parse(host.xl('sim-state')).pci['0000:03:00.0'].driver).toBe('igb');
+    // As on real Xen: libxl cannot give it back either (de-quarantine is denied too), so pciback keeps it.
+    expect(host.xl('pci-assignable-list')).toContain('0000:03:00.0');
 
-    // Permissive: the denial is only logged, and the device is assignable.
+    // Permissive (or a policy that allows it): the same configuration applies, and the quarantine is tried again.
     host.xl('setenforce', '0');
     const tf2 = await open(host);
-    const { state } = await tf2.applyConfig('xen_pci_assignable', null, tf2.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:nic_dev_t' }));
-    expect(state.id).toBe('0000:03:00.0');
+    expect((await tf2.plan('xen_pci_assignable', null, config)).requiresReplace).toEqual([]);
+    const { state } = await tf2.applyConfig('xen_pci_assignable', null, config);
+    expect(state).toMatchObject({ id: '0000:03:00.0', original_driver: 'igb', seclabel: 'system_u:object_r:nic_dev_t' });
+    expect(host.xl('dmesg')).toMatch(/avc: +denied +\{ add \}[^\n]*\n(?:.*\n)*.*avc: +denied +\{ add \}/);
+    await tf2.destroy('xen_pci_assignable', state);
+    expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
   });
 
   test('an address that is not a PCI address is a diagnostic on bdf saying what is valid', async () => {

@@ -28,7 +28,7 @@ resource "xen_driver_domain" "net" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0 iommu=soft"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
   pci { bdf = xen_pci_assignable.nic.bdf }
 }
 resource "xen_domain" "web" {
@@ -126,13 +126,13 @@ resource "xen_driver_domain" "empty" {
   name     = "emptydd"
   class    = "network"
   kernel   = "/var/lib/xen/images/vmlinuz"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 }
 resource "xen_driver_domain" "thief" {
   name     = "thief"
   class    = "network"
   kernel   = "/var/lib/xen/images/vmlinuz"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
   pci {
     bdf        = "00:19.0"
     permissive = true
@@ -176,7 +176,7 @@ resource "xen_vif" "odd" {
     const r = await plan(ws);
     expect(brief(r.diags)).toEqual([
       'Warning flask-not-enforcing @ xen_domain.web: seclabel = "system_u:system_r:domU_t"',
-      'Warning flask-not-enforcing @ xen_driver_domain.net: seclabel = "system_u:system_r:nic_dev_t"',
+      'Warning flask-not-enforcing @ xen_driver_domain.net: seclabel = "system_u:system_r:domU_t"',
       'Warning iommu-without-interrupt-remapping @ xen_driver_domain.net: pci { bdf = xen_pci_assignable.nic.bdf }',
     ]);
     expect(r.code).toBe(0);

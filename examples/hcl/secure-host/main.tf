@@ -43,6 +43,8 @@ data "xen_host" "this" {}
 
 resource "xen_pci_assignable" "nic" {
   bdf = "03:00.0"
+  # A device type: Xen's example policy lets domU_t (the driver domain's label) use devices labelled nic_dev_t.
+  seclabel = "system_u:object_r:nic_dev_t"
 }
 
 resource "xen_driver_domain" "net" {
@@ -53,7 +55,7 @@ resource "xen_driver_domain" "net" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 
   pci {
     bdf        = xen_pci_assignable.nic.bdf
@@ -79,7 +81,7 @@ resource "xen_driver_domain" "storage" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 
   pci {
     bdf        = xen_pci_assignable.ahci.bdf

@@ -22,16 +22,20 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
     if (!st) {
       throw new XlExit(1, `libxl: error: libxl_pci.c:792:libxl__device_pci_assignable_add: Couldn't lstat /sys/bus/pci/devices/${bdf}: No such file or directory\n`);
     }
+    let warn: string;
     if (st.driver === 'pciback') {
-      return { warn: `libxl: warning: libxl_pci.c:808:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n` };
+      // libxl goes on to the quarantine (seen on the FLASK lab: a second add logs the avc denial again).
+      warn = `libxl: warning: libxl_pci.c:802:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n`;
+    } else {
+      st.savedDriver = st.driver;
+      warn = st.driver === null ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n` : '';
+      st.driver = 'pciback';
     }
-    st.savedDriver = st.driver;
-    const warn = st.driver === null ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n` : '';
-    st.driver = 'pciback';
-    if (quarantineDenied(s)) {
-      // Seen on the FLASK lab: pciback keeps the device (it stays listed as assignable), Xen never takes it into dom_io.
-      (s.xenLog ??= []).push(`avc:  denied  { add } for domid=0 target=32753 scontext=system_u:system_r:dom0_t tcontext=system_u:system_r:domio_t tclass=resource`);
-      return { warn, failed: `libxl: error: libxl_pci.c:848:libxl__device_pci_assignable_add: failed to quarantine ${bdf}\n` };
+    if (quarantineAudited(s)) {
+      // Permissive only logs the denial. Enforcing (seen on the FLASK lab): pciback keeps the device (it stays listed
+      // as assignable), Xen never takes it into dom_io.
+      (s.xenLog ??= []).push(domioDenial('add'));
+      if (s.flask.mode === 'enforcing') return { warn, failed: `libxl: error: libxl_pci.c:848:libxl__device_pci_assignable_add: failed to quarantine ${bdf}\n` };
     }
     return { warn } as { warn: string; failed?: string };
   });
@@ -40,9 +44,17 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
   return 0;
 }
 
-/** Xen quarantines the device into dom_io; an enforcing FLASK policy without `allow dom0_t domio_t:resource add` refuses. */
-function quarantineDenied(s: SimState): boolean {
-  return s.inventory.iommu !== 'none' && s.inventory.iommu_quarantine !== false && s.flask.mode === 'enforcing' && s.inventory.flask_allows_quarantine === false;
+/** The hypervisor's avc line for dom0 moving a device into (add) or out of (remove) dom_io, as the FLASK lab logs it. */
+function domioDenial(perm: 'add' | 'remove'): string {
+  return `avc:  denied  { ${perm} } for source=d0 target=d[IO] scontext=system_u:system_r:dom0_t tcontext=system_u:system_r:domio_t tclass=resource`;
+}
+
+/**
+ * Xen quarantines the device into dom_io (and takes it out again); a FLASK policy without `allow dom0_t
+ * domio_t:resource add` (and remove) denies it: logged when permissive, refused when enforcing.
+ */
+function quarantineAudited(s: SimState): boolean {
+  return s.inventory.iommu !== 'none' && s.inventory.iommu_quarantine !== false && s.flask.mode !== 'disabled' && s.inventory.flask_allows_quarantine === false;
 }
 
 /** The SBDF flask-label-pci passes to Xen, as it prints it: (seg << 16) | (bus << 8) | (dev << 3) | fn. */
@@ -91,6 +103,11 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     if (!st || st.driver !== 'pciback') {
       return `libxl: warning: libxl_pci.c:898:libxl__device_pci_assignable_remove: Not bound to pciback\n`;
     }
+    if (quarantineAudited(s)) {
+      // Seen on the FLASK lab: taking the device out of dom_io is denied as well, and pciback keeps it.
+      (s.xenLog ??= []).push(domioDenial('remove'));
+      if (s.flask.mode === 'enforcing') return { failed: `libxl: error: libxl_pci.c:906:libxl__device_pci_assignable_remove: failed to de-quarantine ${bdf}\n` };
+    }
     st.driver = opts.has('r') ? (st.savedDriver ?? null) : null;
     if (opts.has('r') && (st.savedDriver ?? null) === null) {
       delete st.savedDriver;
@@ -99,6 +116,7 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     delete st.savedDriver;
     return '';
   });
+  if (typeof err !== 'string') throw new XlExit(1, err.failed);
   ctx.err(err);
   return 0;
 }
