@@ -190,6 +190,8 @@ export interface FidelityOptions {
   inventory: string;
   workDir: string;
   compare?: CompareOptions;
+  /** Host files the simulator reads from a local copy (e.g. a compiled policy given to xl loadpolicy). */
+  substitute?: Record<string, string>;
 }
 
 export interface FidelityResult {
@@ -221,6 +223,11 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
     // Config files: the simulator reads a copy; its messages name the copy, put back to the real path.
     const swaps: Array<[string, string]> = [];
     const args = c.args.map((a) => {
+      const local = o.substitute?.[a];
+      if (local !== undefined) {
+        swaps.push([local, a]);
+        return local;
+      }
       const content = r.files?.[a];
       if (content === undefined) return a;
       n += 1;
