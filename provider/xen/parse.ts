@@ -238,11 +238,14 @@ export function parseXlList(stdout: string): DomainRuntime[] {
   if (lines.length === 0 || !/^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)/.test(lines[0])) {
     throw new XlOutputError(command, 'missing the "Name ID Mem VCPUs State Time(s)" header');
   }
+  const labelled = /\bSecurity Label\s*$/.test(lines[0]) && !/\bUUID\b/.test(lines[0]);
   return lines.slice(1).map((line) => {
     // The name column is padded to 40 characters; names cannot contain spaces, so whitespace-split is exact.
     const f = line.trim().split(/\s+/);
     if (f.length < 6) throw new XlOutputError(command, `short row ${JSON.stringify(line.slice(0, 80))}`);
-    const [name, id, mem, vcpus, st, time, label] = f;
+    const [name, id, mem, vcpus, st, time] = f;
+    // `xl list -Z` ends each row with the label; -v puts the uuid and the shutdown reason before it.
+    const label = labelled ? f[6] : undefined;
     if (!/^\d+$/.test(id) || !/^\d+$/.test(mem) || !/^\d+$/.test(vcpus) || !/^[-rbpscd]{6}$/.test(st) || !/^\d+(\.\d+)?$/.test(time)) {
       throw new XlOutputError(command, `unexpected row ${JSON.stringify(line.slice(0, 80))}`);
     }
