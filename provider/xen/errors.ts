@@ -113,10 +113,11 @@ export class QuarantineDeniedError extends XlFailed {
       `Xen refused to quarantine PCI device ${bdf}: the FLASK policy does not allow dom0 to hand devices to dom_io` +
         (avc ? ` (xl dmesg: ${avc})` : ''),
       'Xen keeps a device that is between owners in quarantine (owned by dom_io), so DMA that a guest left in flight cannot ' +
-        'reach any domain\'s memory. Two ways forward: (1) extend the FLASK policy with `allow dom0_t domio_t:resource add;` ' +
-        '(e.g. a module next to Xen\'s example policy in tools/flask/policy/modules/), compile it with checkpolicy and load it ' +
-        '(xen_flask_policy); or (2) boot Xen with `iommu=no-quarantine`, which is weaker: a device given back from a guest then ' +
-        'goes straight to dom0\'s IOMMU context, where what the guest left running in it can write into dom0\'s memory (the posture reports it).');
+        'reach any domain\'s memory. Extend the FLASK policy: `allow dom0_t domio_t:resource { add remove };` and ' +
+        '`allow domio_t nic_dev_t:resource use_iommu;` (for the device\'s type; e.g. a module next to Xen\'s example policy in ' +
+        'tools/flask/policy/modules/), compile it with checkpolicy and load it (xen_flask_policy) before this resource. Booting Xen ' +
+        'with `iommu=no-quarantine` does not avoid it: libxl still hands the device to dom_io and FLASK checks that all the same ' +
+        '(seen on Xen 4.17); it only weakens what Xen does with the device afterwards. A permissive policy only logs the denial.');
   }
 }
 

@@ -1,8 +1,9 @@
 # The FLASK scenario on the lab's Xen with XSM/FLASK (FLASK=1), dom0 reached over ssh through the restricted command:
 # Xen's example policy loaded and enforcing, a network driver domain labelled with a domain type (domU_t) owning the
 # e1000 labelled with a device type (nic_dev_t, set by flask-label-pci before it is made assignable), and a client
-# (domU_t) whose vif it serves. The lab boots with iommu=no-quarantine: the example policy refuses the quarantine
-# (dom0_t may not add devices to domio_t), and the stage runs the policy as Xen ships it.
+# (domU_t) whose vif it serves. The policy is Xen's example policy with the two rules the quarantine needs (dom0_t
+# moves devices in and out of domio_t, which may map nic_dev_t): without them `xl pci-assignable-add` fails, with or
+# without iommu=no-quarantine (docs/guides/flask.md).
 terraform {
   required_providers {
     xen = { source = "xen-project/xen" }
@@ -46,7 +47,7 @@ provider "xen" {
 }
 
 resource "xen_flask_policy" "policy" {
-  policy_file = "/boot/xenpolicy-4.17"
+  policy_file = "/boot/xenpolicy-4.17-quarantine"
   enforcing   = var.enforcing
 }
 
