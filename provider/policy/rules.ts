@@ -147,8 +147,8 @@ const passthroughWithoutQuarantine: Rule = {
     'nowhere. Booted with `iommu=no-quarantine`, a device given back from a guest goes straight to dom0\'s IOMMU context: a ' +
     'guest that programmed it (or a device whose firmware it changed) can then write into dom0\'s memory.',
   remedy:
-    'Boot Xen without `iommu=no-quarantine`. If it was set because an enforcing FLASK policy refused the quarantine (Xen\'s ' +
-    'example policy does), allow it in the policy instead: `allow dom0_t domio_t:resource add;` (docs/guides/flask.md).',
+    'Boot Xen without `iommu=no-quarantine`. Under FLASK it does not avoid the policy\'s check of the quarantine anyway: allow ' +
+    'that in the policy (`allow dom0_t domio_t:resource { add remove };`, docs/guides/flask.md).',
   example: {
     bad: '# host: xl info xen_commandline has iommu=no-quarantine\nresource "xen_driver_domain" "net" {\n  name  = "netdd"\n  class = "network"\n  pci { bdf = "03:00.0" }\n}',
     good: '# the same on a host booted without iommu=no-quarantine',

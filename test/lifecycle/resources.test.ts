@@ -123,7 +123,7 @@ describe('xen_pci_assignable', () => {
     expect(err.diags[0]).toMatchObject({
       path: 'bdf',
       summary: expect.stringMatching(/^Xen refused to quarantine PCI device 0000:03:00\.0: the FLASK policy does not allow dom0 to hand devices to dom_io \(xl dmesg: avc: +denied +\{ add \} for source=d0 target=d\[IO\].*tcontext=system_u:system_r:domio_t tclass=resource\)/),
-      detail: expect.stringMatching(/allow dom0_t domio_t:resource add;.*iommu=no-quarantine`, which is weaker.*pciback still holds the device.*Apply again/s),
+      detail: expect.stringMatching(/allow dom0_t domio_t:resource \{ add remove \};.*allow domio_t nic_dev_t:resource use_iommu;.*`iommu=no-quarantine` does not avoid it.*pciback still holds the device.*Apply again/s),
     });
     // As on real Xen: libxl cannot give it back either (de-quarantine is denied too), so pciback keeps it.
     expect(host.xl('pci-assignable-list')).toContain('0000:03:00.0');
