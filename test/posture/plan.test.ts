@@ -183,6 +183,17 @@ resource "xen_vif" "odd" {
     for (const d of r.diags) fired.add(d.rule!);
   }, 180_000);
 
+  testWithTerraform('a Xen booted with iommu=no-quarantine: a warning on each passed-through device', async (ws) => {
+    ws.writeFile('host.json', inventory({ xen_commandline: 'placeholder dom0_mem=2048M,max:2048M iommu=1,no-quarantine flask=enforcing ' }));
+    ws.writeFile('main.tf', PROVIDER_BLOCK() + SECURE);
+    const r = await plan(ws);
+    expect(brief(r.diags)).toEqual([
+      'Warning pci-passthrough-without-quarantine @ xen_driver_domain.net: pci { bdf = xen_pci_assignable.nic.bdf }',
+    ]);
+    expect(r.code).toBe(0);
+    for (const d of r.diags) fired.add(d.rule!);
+  }, 180_000);
+
   testWithTerraform('vTPM: an unlabelled manager, a guest on the manager directly, one vTPM for two guests', async (ws) => {
     ws.writeFile('host.json', inventory({ flask: { mode: 'enforcing', policy_types: [...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t'] } }));
     ws.writeFile('main.tf', PROVIDER_BLOCK('security_policy = "warn"') + `
