@@ -121,6 +121,10 @@ async function main(): Promise<number> {
     writeFileSync(cli, cliConfig(path.join(CHECKOUT, 'dist')));
     const login: SshLogin = { connection: `ssh://root@127.0.0.1:${WHERE.labPort}/usr/sbin/xl`, knownHosts, identityFile: key };
     const d = new OverSsh(lab, login, tfRoot, cli, RECORD, path.join(ARTIFACTS, 'logs-ssh'));
+    // The first apply makes ~60 xl calls at 1-3 s each under TCG, two domain creates and the devd/vif waits: on a
+    // loaded 2-core machine it passed Terraform's default 10 minutes here (2026-12-02).
+    const tf = d.tf.bind(d);
+    d.tf = (dir, args, timeoutMs = 1_800_000) => tf(dir, args, timeoutMs);
 
     await s.step('flask over ssh: apply (policy loaded and enforcing, NIC labelled nic_dev_t and assignable, driver domain domU_t with it, client domU_t, vif)', async () => {
       const r = await applyExpect(d, 'flask', { ...ALL });
