@@ -22,8 +22,8 @@ const steps = timings.filter((l) => /^(ok  |FAIL) /.test(l)).map((l) => {
 const fidelity = existsSync(path.join(dir, 'fidelity.txt')) ? readFileSync(path.join(dir, 'fidelity.txt'), 'utf8').split('\n')[0] : 'fidelity: not run';
 const passed = steps.every((s) => s.ok) && /, 0 differ$/.test(fidelity);
 const what = flask
-  ? '- What: `npm run test:xen-flask` (test/xen/main-flask.ts): Xen 4.17 built with XSM/FLASK (`run.sh build-flask`), booted `flask=enforcing iommu=no-quarantine` under QEMU TCG; ' +
-    'over ssh through the restricted dom0 command: Xen\'s example policy loaded (xen_flask_policy) and enforcing, the e1000 labelled `nic_dev_t` (flask-label-pci) and passed to a `domU_t` network ' +
+  ? '- What: `npm run test:xen-flask` (test/xen/main-flask.ts): Xen 4.17 built with XSM/FLASK (`run.sh build-flask`), booted `flask=enforcing` under QEMU TCG; ' +
+    'over ssh through the restricted dom0 command: Xen\'s example policy with the two rules the quarantine needs (checkpolicy) loaded (xen_flask_policy) and enforcing, the e1000 labelled `nic_dev_t` (flask-label-pci) and passed to a `domU_t` network ' +
     'driver domain, a `domU_t` client with a vif it serves, labels checked with `xl list -Z`, a device type as a domain label planned (must be refused), enforcement toggled in place, destroy; the fidelity replay on the FLASK lab inventory'
   : '- What: `npm run test:xen` (test/xen/README.md): Xen 4.17.7 + Linux dom0 under QEMU TCG; the seed over ssh (Terraform 1.11.4 and the provider on this machine, ' +
     '`ssh://root@127.0.0.1:PORT/usr/sbin/xl` through the restricted dom0 command, dom0\'s host key read from dom0 and pinned, a wrong pinned key refused first); ' +
