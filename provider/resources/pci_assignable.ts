@@ -126,6 +126,17 @@ async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: J
       `${e.hint} pciback still holds the device (\`xl pci-assignable-list\` lists it; libxl cannot give it back either, since ` +
         'the policy also refuses taking it out of dom_io). Apply again once one of the two is done: the provider adds it again.', [{ attr: 'bdf' }]);
   }
+  if (label) {
+    // Once more, now that pciback has enabled the device: its IRQ exists only from then on (seen on the FLASK lab, a
+    // driver domain was refused `use_iommu` on irq 21, still irq_t, when the device had been labelled only before).
+    // The same label again is accepted for what was already labelled.
+    try {
+      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+    } catch (e) {
+      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint} The device is assignable, but its IRQ may be unlabelled.`, [{ attr: 'seclabel' }]);
+      throw e;
+    }
+  }
   if (held) delete entry.data.quarantineRefused;
   await journal.complete(entry);
   return values(ctx.planned, dev, original);
@@ -144,7 +155,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
           type: 'string', optional: true, requiresReplace: true, validators: [deviceLabel],
           description:
             'FLASK label of the device (`user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`), set with `flask-label-pci` before the ' +
-            'device is made assignable: under an enforcing policy a domain may use only devices whose type its own type is allowed to ' +
+            'device is made assignable and again after (its IRQ exists only once pciback has enabled it): under an enforcing policy a domain may use only devices whose type its own type is allowed to ' +
             '(in Xen\'s example policy `domU_t` may use `nic_dev_t`; unlabelled devices are `device_t`, dom0\'s only). Xen cannot report a ' +
             'device\'s label, so it is checked by use: passing the device to a domain fails if the label does not allow it. A label lasts ' +
             'until Xen reboots or a policy is loaded, and cannot be removed, so destroying this resource leaves it.',

@@ -90,7 +90,8 @@ describe('xen_pci_assignable', () => {
     const config = tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:nic_dev_t' });
     const { state } = await tf.applyConfig('xen_pci_assignable', null, config);
     expect(state.seclabel).toBe('system_u:object_r:nic_dev_t');
-    const sim = JSON.parse(host.xl('sim-state'));
+    const record = host.xl('sim-state');
+    const sim = JSON.parse(record);
     expect(sim.pci['0000:03:00.0']).toMatchObject({ driver: 'pciback', label: 'system_u:object_r:nic_dev_t' });
     expect((await tf.isNoop('xen_pci_assignable', state, config)).noop).toBe(true);
     const other = await tf.plan('xen_pci_assignable', state, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:device_t' }));

@@ -21,7 +21,7 @@ export interface PciAssignableConfig extends cdktn.TerraformMetaArguments {
   */
   readonly rebindOnDestroy?: boolean | cdktn.IResolvable;
   /**
-  * FLASK label of the device (`user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`), set with `flask-label-pci` before the device is made assignable: under an enforcing policy a domain may use only devices whose type its own type is allowed to (in Xen's example policy `domU_t` may use `nic_dev_t`; unlabelled devices are `device_t`, dom0's only). Xen cannot report a device's label, so it is checked by use: passing the device to a domain fails if the label does not allow it. A label lasts until Xen reboots or a policy is loaded, and cannot be removed, so destroying this resource leaves it.
+  * FLASK label of the device (`user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`), set with `flask-label-pci` before the device is made assignable and again after (its IRQ exists only once pciback has enabled it): under an enforcing policy a domain may use only devices whose type its own type is allowed to (in Xen's example policy `domU_t` may use `nic_dev_t`; unlabelled devices are `device_t`, dom0's only). Xen cannot report a device's label, so it is checked by use: passing the device to a domain fails if the label does not allow it. A label lasts until Xen reboots or a policy is loaded, and cannot be removed, so destroying this resource leaves it.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable#seclabel PciAssignable#seclabel}
   */
