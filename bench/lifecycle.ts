@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const { state: nic } = await tf.applyConfig('xen_pci_assignable', null, nicCfg);
   const ddCfg = tf.config('xen_driver_domain', {
     name: 'netdd', class: 'network', kernel: '/var/lib/xen/images/vmlinuz', ramdisk: '/var/lib/xen/images/initrd.img',
-    cmdline: 'iommu=soft', seclabel: 'system_u:system_r:nic_dev_t', pci: [{ bdf: '03:00.0' }],
+    cmdline: 'iommu=soft', seclabel: 'system_u:system_r:domU_t', pci: [{ bdf: '03:00.0' }],
   });
   const { state: dd } = await tf.applyConfig('xen_driver_domain', null, ddCfg);
 

@@ -25,7 +25,7 @@ function domain(domid: number, name: string, over: Partial<DomainInfo> = {}): Do
 function liveState(): LiveState {
   const domains: DomainInfo[] = [
     domain(0, 'Domain-0', { seclabel: undefined }),
-    domain(1, 'netdd', { driverDomain: true, seclabel: 'system_u:system_r:nic_dev_t', pcidevs: [{ bdf: '0000:03:00.0', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
+    domain(1, 'netdd', { driverDomain: true, seclabel: 'system_u:system_r:domU_t', pcidevs: [{ bdf: '0000:03:00.0', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
     domain(2, 'stordd', { driverDomain: true, pcidevs: [{ bdf: '0000:00:1f.2', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
   ];
   for (let i = 0; i < N; i++) {

@@ -103,6 +103,8 @@ export interface HostFacts {
   /** undefined: not known (validation without host access). */
   iommu?: boolean;
   interruptRemapping?: boolean;
+  /** Xen was booted with iommu=no-quarantine: devices between owners go back to dom0's IOMMU context. */
+  noQuarantine?: boolean;
   flaskMode?: FlaskMode;
   /** The loaded policy's types; undefined when they cannot be known. */
   flaskTypes?: ReadonlySet<string>;

@@ -137,6 +137,36 @@ const iommuWithoutIntremap: Rule = {
   },
 };
 
+const passthroughWithoutQuarantine: Rule = {
+  id: 'pci-passthrough-without-quarantine',
+  severity: 'warning',
+  title: 'PCI passthrough with the IOMMU quarantine off',
+  scope: 'host',
+  why:
+    'Xen normally quarantines a device between owners (it belongs to dom_io), so DMA that a guest left running in it lands ' +
+    'nowhere. Booted with `iommu=no-quarantine`, a device given back from a guest goes straight to dom0\'s IOMMU context: a ' +
+    'guest that programmed it (or a device whose firmware it changed) can then write into dom0\'s memory.',
+  remedy:
+    'Boot Xen without `iommu=no-quarantine`. Under FLASK it does not avoid the policy\'s check of the quarantine anyway: allow ' +
+    'that in the policy (`allow dom0_t domio_t:resource { add remove };`, docs/guides/flask.md).',
+  example: {
+    bad: '# host: xl info xen_commandline has iommu=no-quarantine\nresource "xen_driver_domain" "net" {\n  name  = "netdd"\n  class = "network"\n  pci { bdf = "03:00.0" }\n}',
+    good: '# the same on a host booted without iommu=no-quarantine',
+  },
+  evaluate(m, only) {
+    if (m.host.iommu !== true || m.host.noQuarantine !== true) return [];
+    const out: RawFinding[] = [];
+    for (const d of domainsOf(m, only)) {
+      if (d.pci.length === 0) continue;
+      out.push({
+        target: d, subject: d.name, path: bdfPath(d.pci[0]),
+        message: `${d.name} gets passed-through devices (${d.pci.map((p) => p.bdf ?? '?').join(', ')}) on a Xen booted with iommu=no-quarantine: once given back, what ${d.name} left running in them can write into dom0's memory.`,
+      });
+    }
+    return out;
+  },
+};
+
 const guestNetworkInDom0: Rule = {
   id: 'guest-network-in-dom0',
   severity: 'warning',
@@ -392,7 +422,7 @@ const flaskUnlabelled: Rule = {
     'With a FLASK policy enforcing, a domain without a seclabel gets the policy\'s default (`domU_t`), shared with every other ' +
     'unlabelled domain: the policy cannot tell them apart, so it cannot keep them apart. A stub domain without a label is ' +
     'likewise indistinguishable from ordinary guests.',
-  remedy: 'Give each domain a label saying what it is (`domU_t` or `isolated_domU_t` for guests and driver domains, whose passed-through NICs are labelled `nic_dev_t`; `dm_dom_t` for stub domains via `device_model { seclabel = ... }`).',
+  remedy: 'Give each domain a label saying what it is (`domU_t`, also for network driver domains, whose NIC gets the device type `nic_dev_t` on `xen_pci_assignable.seclabel`; `isolated_domU_t`; `dm_dom_t` for stub domains via `device_model { seclabel = ... }`).',
   example: {
     bad: 'resource "xen_domain" "web" {\n  name = "web"\n}',
     good: 'resource "xen_domain" "web" {\n  name     = "web"\n  seclabel = "system_u:system_r:domU_t"\n}',
@@ -706,6 +736,7 @@ const vtpmShared: Rule = {
 export const RULES: readonly Rule[] = [
   passthroughWithoutIommu,
   iommuWithoutIntremap,
+  passthroughWithoutQuarantine,
   pciShared,
   pciWithoutReset,
   pciPermissive,

@@ -31,6 +31,19 @@ export interface LiveState {
   assignable: string[];
 }
 
+/** iommu= is a comma list; the last of quarantine / no-quarantine wins, as in Xen's parse_iommu_param. */
+export function noQuarantine(commandline: string | undefined): boolean | undefined {
+  if (commandline === undefined) return undefined;
+  let off = false;
+  for (const m of commandline.matchAll(/(?:^|\s)iommu=(\S+)/g)) {
+    for (const opt of m[1].split(',')) {
+      if (opt === 'no-quarantine' || opt === 'quarantine=0' || opt === 'quarantine=no' || opt === 'quarantine=false' || opt === 'quarantine=off') off = true;
+      else if (opt === 'quarantine' || /^quarantine=(1|yes|true|on|scratch-page)$/.test(opt)) off = false;
+    }
+  }
+  return off;
+}
+
 export function hostFacts(live: LiveState): HostFacts {
   const assignable = new Set(live.assignable.map(normBdf));
   const pci = new Map<string, HostPci>();
@@ -41,6 +54,7 @@ export function hostFacts(live: LiveState): HostFacts {
   return {
     iommu: live.info.iommu,
     interruptRemapping: live.info.interruptRemapping,
+    noQuarantine: noQuarantine(live.info.raw?.xen_commandline),
     flaskMode: live.flask,
     flaskTypes: live.flaskTypes ? new Set(live.flaskTypes) : undefined,
     pci,

@@ -105,7 +105,9 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
   out.cmdline = info.cmdline ?? null;
   out.firmware = info.firmware ?? null;
   out.bootloader = info.bootloader ?? null;
-  out.seclabel = info.seclabel ?? null;
+  // The label the hypervisor has (xl list -Z) is what FLASK enforces; libxl's config only says what was asked. Only a
+  // domain that was given a label is compared: an unlabelled one runs as the policy's default (domU_t).
+  out.seclabel = info.seclabel !== undefined && rt?.label !== undefined ? rt.label : (info.seclabel ?? null);
   out.init_seclabel = info.initSeclabel ?? null;
   out.on_poweroff = info.onPoweroff;
   out.on_reboot = info.onReboot;
@@ -233,7 +235,7 @@ async function readBack(ts: XenClient['ts'], name: string): Promise<{ info: Doma
 }
 
 /** After create: check libxl really did what the configuration asked (driver_domain flag, PCI devices, labels). */
-async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, spec: DomainSpec, warnings: string[], kind: DomainKind): Promise<string[]> {
+async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, spec: DomainSpec, warnings: string[], kind: DomainKind): Promise<string[]> {
   const problems: string[] = [];
   const ts = ctx.meta.ts;
   if (kind === 'driver' && !info.driverDomain) {
@@ -259,6 +261,8 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, spe
       else if (ctx.meta.securityPolicy === 'warn') ctx.diags.warning(`Label of ${spec.name} not in effect`, msg);
     } else if (info.seclabel !== (spec.seclabel ?? spec.initSeclabel)) {
       problems.push(`libxl reports label ${JSON.stringify(info.seclabel ?? null)} instead of ${JSON.stringify(spec.seclabel)}.`);
+    } else if (spec.seclabel && rt?.label !== undefined && rt.label !== spec.seclabel) {
+      problems.push(`the hypervisor runs it labelled ${rt.label} (xl list -Z), not ${spec.seclabel}.`);
     }
   }
   return problems;
@@ -293,7 +297,7 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
   }
   const state = valuesFrom(info, rt, ctx.planned, kind);
   for (const k of Object.keys(ctx.planned)) if (!(k in state)) state[k] = ctx.planned[k];
-  const problems = await verifyCreated(ctx, info, spec, warnings, kind);
+  const problems = await verifyCreated(ctx, info, rt, spec, warnings, kind);
   if (problems.length > 0) {
     // The domain exists: hand its state to Terraform (tainted) so it is replaced, never orphaned.
     throw new PartialApplyError(

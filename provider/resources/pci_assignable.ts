@@ -4,14 +4,18 @@
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { BaseContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import type { JournalEntry } from '../xen/journal';
 import type { HostPciDevice } from '../xen/model';
-import { checkBdf, normalizeBdf } from '../xen/validate';
+import { FlaskLabelError, QuarantineDeniedError } from '../xen/errors';
+import { checkBdf, checkFlaskLabel, normalizeBdf, printable } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
 import { bool, str } from './values';
+import { stringCheck } from '../framework/validators';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';
+import { deviceLabelProblems } from './labels';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
@@ -41,10 +45,27 @@ function assignedElsewhere(id: string): DiagnosticError {
     `give it back to dom0 first (\`xl pci-assignable-remove -r ${id}\`) and apply again`, [{ attr: 'bdf' }]);
 }
 
+/**
+ * A device's FLASK label is an object's: role object_r (roles apply to domains only), e.g. system_u:object_r:nic_dev_t.
+ * A domain role here (system_r) names a context the policy does not have for devices, or a domain type.
+ */
+export function checkDeviceLabel(v: string): string | undefined {
+  const c = checkFlaskLabel(v);
+  if (c) return c.replace('system_u:system_r:domU_t', 'system_u:object_r:nic_dev_t');
+  const [, role, type] = v.split(':');
+  if (role !== 'object_r') {
+    return `"${printable(v)}" has role ${role}: a device is an object, so its label has role object_r (e.g. system_u:object_r:${type.endsWith('_dev_t') ? type : 'nic_dev_t'})`;
+  }
+  return undefined;
+}
+
+const deviceLabel = stringCheck('a FLASK device label `user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`', checkDeviceLabel);
+
 function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue): CtyObject {
   return record<CtyValue>([
     ['id', dev.bdf],
     ['bdf', typeof prior.bdf === 'string' ? prior.bdf : dev.bdf],
+    ['seclabel', prior.seclabel ?? null],
     ['strict_reset', prior.strict_reset ?? true],
     ['rebind_on_destroy', prior.rebind_on_destroy ?? true],
     ['vendor', dev.vendor ?? ''],
@@ -52,6 +73,74 @@ function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue):
     ['class', dev.class ?? ''],
     ['original_driver', originalDriver],
   ]);
+}
+
+/**
+ * After a refused quarantine pciback still holds the device, listed as assignable though Xen never took it: give it
+ * back, so the host is as it was and the next apply starts from there.
+ */
+async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: CtyValue): Promise<boolean> {
+  try {
+    if ((await ctx.meta.ts.pciAssignableList({ signal: ctx.signal })).includes(bdf)) {
+      await ctx.meta.ts.pciAssignableRemove(bdf, { signal: ctx.signal, rebind: original !== null });
+    }
+    return true;
+  } catch (e) {
+    ctx.log.warn('could not give the device back to dom0 after the refused quarantine', { bdf, error: (e as Error).message });
+    return false;
+  }
+}
+
+
+/** Labels the device (when asked) and hands it to pciback; `entry` is the journal's record of this assignment. */
+async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: JournalEntry, original: CtyValue): Promise<CtyObject> {
+  const journal = ctx.meta.journal;
+  // pciback already holds a device whose quarantine was refused: its entry must outlive any failure here.
+  const held = entry.data.quarantineRefused === true;
+  const label = str(ctx.planned, 'seclabel');
+  if (label) {
+    // Before pciback takes it: from the moment the device is assignable a domain may be given it, and an unlabelled
+    // device is device_t, which the policy lets only dom0 use.
+    ctx.log.info('labelling PCI device', { bdf: dev.bdf, seclabel: label });
+    try {
+      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+    } catch (e) {
+      if (!held) await journal.forget(entry);
+      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint}${held ? '' : ' The device was not changed.'}`, [{ attr: 'seclabel' }]);
+      throw e;
+    }
+  }
+  ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
+  try {
+    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+  } catch (e) {
+    if (!(e instanceof QuarantineDeniedError)) throw e;
+    if (await giveBack(ctx, dev.bdf, original)) {
+      await journal.forget(entry);
+      throw new DiagnosticError(e.message, `${e.hint} The device was given back to dom0${original ? ` (${original})` : ''}; nothing else changed.`, [{ attr: 'bdf' }]);
+    }
+    // Seen on real Xen 4.17 under the enforcing example policy: taking it out of dom_io is denied too
+    // ("failed to de-quarantine"), so pciback keeps it. The journal remembers it for the next apply.
+    entry.data.quarantineRefused = true;
+    await journal.update(entry);
+    throw new DiagnosticError(e.message,
+      `${e.hint} pciback still holds the device (\`xl pci-assignable-list\` lists it; libxl cannot give it back either, since ` +
+        'the policy also refuses taking it out of dom_io). Apply again once one of the two is done: the provider adds it again.', [{ attr: 'bdf' }]);
+  }
+  if (label) {
+    // Once more, now that pciback has enabled the device: its IRQ exists only from then on (seen on the FLASK lab, a
+    // driver domain was refused `use_iommu` on irq 21, still irq_t, when the device had been labelled only before).
+    // The same label again is accepted for what was already labelled.
+    try {
+      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+    } catch (e) {
+      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint} The device is assignable, but its IRQ may be unlabelled.`, [{ attr: 'seclabel' }]);
+      throw e;
+    }
+  }
+  if (held) delete entry.data.quarantineRefused;
+  await journal.complete(entry);
+  return values(ctx.planned, dev, original);
 }
 
 export const pciAssignableResource: ResourceType<XenClient> = {
@@ -63,6 +152,15 @@ export const pciAssignableResource: ResourceType<XenClient> = {
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Normalized address `DDDD:BB:SS.F`.' },
         bdf: { type: 'string', required: true, requiresReplace: true, description: 'PCI address `BB:SS.F` or `DDDD:BB:SS.F`.', validators: [bdfValidator], equivalent: sameBdf },
+        seclabel: {
+          type: 'string', optional: true, requiresReplace: true, validators: [deviceLabel],
+          description:
+            'FLASK label of the device (`user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`), set with `flask-label-pci` before the ' +
+            'device is made assignable and again after (its IRQ exists only once pciback has enabled it): under an enforcing policy a domain may use only devices whose type its own type is allowed to ' +
+            '(in Xen\'s example policy `domU_t` may use `nic_dev_t`; unlabelled devices are `device_t`, dom0\'s only). Xen cannot report a ' +
+            'device\'s label, so it is checked by use: passing the device to a domain fails if the label does not allow it. A label lasts ' +
+            'until Xen reboots or a policy is loaded, and cannot be removed, so destroying this resource leaves it.',
+        },
         strict_reset: { type: 'bool', default: true, description: 'Refuse a device that has no reset method (FLR, bus or slot reset).' },
         rebind_on_destroy: { type: 'bool', default: true, description: 'On destroy, rebind the device to its original dom0 driver (`xl pci-assignable-remove -r`).' },
         vendor: { type: 'string', computed: true, useStateForUnknown: true, description: 'PCI vendor id, e.g. `0x8086`.' },
@@ -76,6 +174,8 @@ export const pciAssignableResource: ResourceType<XenClient> = {
   async modifyPlan(ctx) {
     const b = str(ctx.planned, 'bdf');
     if (!ctx.meta || !b || ctx.prior !== null) return;
+    const label = str(ctx.planned, 'seclabel');
+    if (label) await deviceLabelProblems(ctx, label, [{ attr: 'seclabel' }]);
     ctx.step('reading the PCI function from sysfs', [{ attr: 'bdf' }]);
     const dev = await hostDevice(ctx, b);
     const journal = ctx.meta.journal;
@@ -106,6 +206,9 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const earlier = await journal.find('pci', dev.bdf, dev.bdf);
     if (await isAssignable(ctx, dev.bdf)) {
       if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+      // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
+      // makes Xen try the quarantine again (once the policy or the boot options allow it).
+      if (earlier.data.quarantineRefused === true) return assign(ctx, dev, earlier, earlier.data.originalDriver ?? null);
       await journal.complete(earlier);
       ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
       return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
@@ -113,10 +216,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
     if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
     const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
-    ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
-    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
-    await journal.complete(entry);
-    return values(ctx.planned, dev, original);
+    return assign(ctx, dev, entry, original);
   },
 
   async noteStored(state, ctx) {
@@ -138,7 +238,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
   },
 
   async update(ctx) {
-    // Only strict_reset / rebind_on_destroy can change; they act at create and destroy.
+    // Only strict_reset / rebind_on_destroy can change (seclabel replaces); they act at create and destroy.
     const dev = await hostDevice(ctx, str(ctx.planned, 'bdf')!);
     return values(ctx.planned, dev, ctx.prior.original_driver ?? null);
   },

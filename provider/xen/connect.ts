@@ -3,7 +3,7 @@
 // on a dom0 reached with the system ssh client, `sim://DIR` runs the simulated host with its state in DIR. There is no
 // default: a configuration that names no host is refused (resources/provider.ts).
 
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import { InvalidSpecError } from './errors';
@@ -52,10 +52,20 @@ function executable(file: string): boolean {
   }
 }
 
-/** xenstore tools live beside xl on some distributions and in /usr/bin on others; fall back to PATH lookup. */
+/**
+ * Xen's tools live beside xl on some distributions and in /usr/bin on others (Debian: /usr/sbin/xl is a link to
+ * /usr/lib/xen-4.17/bin/xl, where flask-label-pci is too); fall back to PATH lookup.
+ */
 function xenstoreTool(xl: string, name: string): string {
-  const beside = path.join(path.dirname(xl), name);
-  if (executable(beside)) return beside;
+  let real = xl;
+  try {
+    real = realpathSync(xl);
+  } catch {
+    /* not there: the PATH lookup below */
+  }
+  for (const beside of [path.join(path.dirname(xl), name), path.join(path.dirname(real), name)]) {
+    if (executable(beside)) return beside;
+  }
   for (const dir of ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']) {
     const f = path.join(dir, name);
     if (executable(f)) return f;
@@ -91,6 +101,7 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
       // The names dom0's PATH (or the restricted command) resolves: their place differs between distributions.
       xenstoreRead: ['xenstore-read'],
       xenstoreLs: ['xenstore-ls'],
+      flaskLabelPci: ['flask-label-pci'],
       configDir: opts.configDir ?? DEFAULT_XL_CONFIG_DIR,
       sysfsRoot: '/sys',
       autostartDir: AUTOSTART_DIR,
@@ -106,6 +117,8 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
       xl: [c.path],
       xenstoreRead: [xenstoreTool(c.path, 'xenstore-read')],
       xenstoreLs: [xenstoreTool(c.path, 'xenstore-ls')],
+      // Debian puts Xen's FLASK tools next to the real xl (/usr/lib/xen-4.17/bin), with links in /usr/sbin.
+      flaskLabelPci: [xenstoreTool(c.path, 'flask-label-pci')],
       configDir: opts.configDir ?? DEFAULT_XL_CONFIG_DIR,
       sysfsRoot: '/sys',
       autostartDir: AUTOSTART_DIR,
@@ -121,6 +134,7 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     xl: sim,
     xenstoreRead: [...sim, 'xenstore-read'],
     xenstoreLs: [...sim, 'xenstore-ls'],
+    flaskLabelPci: [...sim, 'flask-label-pci'],
     configDir: opts.configDir ?? path.join(c.path, 'configs'),
     sysfsRoot: path.join(c.path, 'sys'),
     autostartDir: path.join(c.path, 'auto'),

@@ -101,6 +101,43 @@ export class MissingFileError extends XlFailed {
   }
 }
 
+/**
+ * `xl pci-assignable-add` bound the device to pciback, then Xen refused to quarantine it (move it to dom_io, the
+ * domain that owns devices between guests): under FLASK, the policy has to allow dom0_t `add` on the domio_t resource,
+ * which Xen's example policy does not.
+ */
+export class QuarantineDeniedError extends XlFailed {
+  override readonly code = 'quarantine_denied';
+  constructor(call: XlCallInfo, bdf: string, avc?: string) {
+    super({ ...call, device: bdf },
+      `Xen refused to quarantine PCI device ${bdf}: the FLASK policy does not allow dom0 to hand devices to dom_io` +
+        (avc ? ` (xl dmesg: ${avc})` : ''),
+      'Xen keeps a device that is between owners in quarantine (owned by dom_io), so DMA that a guest left in flight cannot ' +
+        'reach any domain\'s memory. Extend the FLASK policy: `allow dom0_t domio_t:resource { add remove };` and ' +
+        '`allow domio_t nic_dev_t:resource use_iommu;` (for the device\'s type; e.g. a module next to Xen\'s example policy in ' +
+        'tools/flask/policy/modules/), compile it with checkpolicy and load it (xen_flask_policy) before this resource. Booting Xen ' +
+        'with `iommu=no-quarantine` does not avoid it: libxl still hands the device to dom_io and FLASK checks that all the same ' +
+        '(seen on Xen 4.17); it only weakens what Xen does with the device afterwards. A permissive policy only logs the denial.');
+  }
+}
+
+/** flask-label-pci failed: the label is not a context of the loaded policy, or the device already has another label. */
+export class FlaskLabelError extends XlFailed {
+  override readonly code = 'flask_label_failed';
+  constructor(call: XlCallInfo, bdf: string, label: string) {
+    const text = call.stderr;
+    const exists = /File exists|-17\b|EEXIST/.test(text);
+    const disabled = /Function not implemented|-38\b|ENOSYS|XSM Disabled/i.test(text);
+    super({ ...call, device: bdf },
+      `flask-label-pci could not label PCI device ${bdf} ${label}: ${firstErrorLine(text) || `exit ${call.exitCode}`}`,
+      disabled
+        ? 'This Xen has no XSM/FLASK, so devices cannot be labelled: boot a Xen built with XSM and a FLASK policy, or remove seclabel.'
+        : exists
+          ? `The device already carries another label (labels set with flask-label-pci stay until Xen reboots or a policy is loaded): use that label, or load the policy again (xen_flask_policy) and apply.`
+          : `The loaded FLASK policy must define ${label} as a context for devices: user:object_r:TYPE with a device type (e.g. system_u:object_r:nic_dev_t in Xen's example policy).`);
+  }
+}
+
 /** "30s", "2m", "1m30s", "500ms": durations spelled the way the provider settings take them. */
 export function formatDuration(ms: number): string {
   if (!Number.isInteger(ms / 1000)) return `${ms}ms`;
@@ -267,6 +304,9 @@ export function mapXlFailure(call: XlCallInfo): XlFailed {
   if ((m = err.match(/Can't get domid of domain name '([^']*)'/))) return new NoSuchDomainError(call, m[1]);
   if ((m = err.match(/Domain with name "([^"]*)" already exists/))) return new DomainExistsError(call, m[1]);
   if ((m = err.match(/PCI device ([0-9a-f:.]+) is not assignable/i))) return new DeviceNotAssignableError(call, call.device ?? m[1]);
+  if ((m = err.match(/libxl__device_pci_assignable_add: failed to quarantine (\S+)/))) {
+    return new QuarantineDeniedError(call, call.device ?? m[1]);
+  }
   if ((m = err.match(/libxl__device_pci_assignable_add: Couldn't lstat (\/sys\/bus\/pci\/devices\/(\S+?)):/))) {
     return new NoSuchDeviceError({ ...call, device: m[2] }, `PCI device ${m[2]} does not exist on this host`,
       `Check the BDF with \`lspci -D\` on the dom0 (${m[1]} is missing).`);

@@ -109,6 +109,11 @@ export class Journal {
     return e;
   }
 
+  /** Keeps changed data of an entry that stays pending (what the next apply has to know). */
+  async update(e: JournalEntry): Promise<void> {
+    await this.store(e);
+  }
+
   /** The xl call returned: the object exists and is complete. */
   async complete(e: JournalEntry): Promise<void> {
     e.status = 'done';

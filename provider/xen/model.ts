@@ -268,6 +268,8 @@ export interface DomainRuntime {
   /** The raw six-character state column, e.g. `-b----`. */
   stateText: string;
   cpuTimeS: number;
+  /** The FLASK label the hypervisor has for the domain (`xl list -Z`); absent when Xen has no XSM ("-"). */
+  label?: string;
 }
 
 export interface HostInfo {

@@ -238,16 +238,23 @@ export function parseXlList(stdout: string): DomainRuntime[] {
   if (lines.length === 0 || !/^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)/.test(lines[0])) {
     throw new XlOutputError(command, 'missing the "Name ID Mem VCPUs State Time(s)" header');
   }
+  const labelled = /\bSecurity Label\s*$/.test(lines[0]) && !/\bUUID\b/.test(lines[0]);
   return lines.slice(1).map((line) => {
     // The name column is padded to 40 characters; names cannot contain spaces, so whitespace-split is exact.
     const f = line.trim().split(/\s+/);
     if (f.length < 6) throw new XlOutputError(command, `short row ${JSON.stringify(line.slice(0, 80))}`);
     const [name, id, mem, vcpus, st, time] = f;
+    // `xl list -Z` ends each row with the label; -v puts the uuid and the shutdown reason before it.
+    const label = labelled ? f[6] : undefined;
     if (!/^\d+$/.test(id) || !/^\d+$/.test(mem) || !/^\d+$/.test(vcpus) || !/^[-rbpscd]{6}$/.test(st) || !/^\d+(\.\d+)?$/.test(time)) {
       throw new XlOutputError(command, `unexpected row ${JSON.stringify(line.slice(0, 80))}`);
     }
+    if (label !== undefined && label !== '-' && !/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:[A-Za-z0-9_.,-]+)?$/.test(label)) {
+      throw new XlOutputError(command, `unexpected security label in row ${JSON.stringify(line.slice(0, 120))}`);
+    }
     return {
       name, domid: Number(id), memory: Number(mem), vcpus: Number(vcpus), stateText: st, cpuTimeS: Number(time),
+      ...(label !== undefined && label !== '-' ? { label } : {}),
       state: {
         running: st[0] === 'r', blocked: st[1] === 'b', paused: st[2] === 'p',
         shutdown: st[3] === 's', crashed: st[4] === 'c', dying: st[5] === 'd',

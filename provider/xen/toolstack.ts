@@ -96,7 +96,7 @@ export interface Toolstack {
   listDomains(opts?: CallOptions): Promise<DomainInfo[]>;
   /** undefined when no such domain. Served from listDomains. */
   getDomain(name: string, opts?: CallOptions): Promise<DomainInfo | undefined>;
-  /** Plain `xl list`: runtime state flags of every domain. */
+  /** `xl list -Z`: runtime state flags and the hypervisor's FLASK label of every domain. */
   domainStates(opts?: CallOptions): Promise<DomainRuntime[]>;
   domainState(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;
 
@@ -117,7 +117,16 @@ export interface Toolstack {
 
   /** Normalized BDFs (`0000:03:00.0`). */
   pciAssignableList(opts?: CallOptions): Promise<string[]>;
+  /**
+   * `xl pci-assignable-add`. Under FLASK, Xen may refuse to quarantine the device after pciback has it: that failure
+   * (QuarantineDeniedError) carries the hypervisor's avc denial from `xl dmesg` when it can be read.
+   */
   pciAssignableAdd(bdf: string, opts?: CallOptions): Promise<void>;
+  /**
+   * `flask-label-pci BDF LABEL`: gives the device (its config space, BARs and IRQ) a FLASK label in the loaded policy.
+   * Nothing can read a device's label back, and the label lasts until Xen reboots or a policy is loaded.
+   */
+  flaskLabelPci(bdf: string, label: string, opts?: CallOptions): Promise<void>;
   /** rebind: give the device back to its original dom0 driver (`-r`). */
   pciAssignableRemove(bdf: string, opts?: CallOptions & { rebind?: boolean }): Promise<void>;
   pciList(domain: string, opts?: CallOptions): Promise<PciListEntry[]>;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
 import {
-  InvalidSpecError, NoSuchDomainError, XlAbortedError, XlFailed, XlOutputError, XlSpawnError, XlTimeoutError, mapXlFailure, type XlCallInfo,
+  FlaskLabelError, InvalidSpecError, NoSuchDomainError, QuarantineDeniedError, XlAbortedError, XlFailed, XlOutputError, XlSpawnError, XlTimeoutError, mapXlFailure, type XlCallInfo,
 } from './errors';
 import { CallGate } from './call-gate';
 import type { RunResult } from './exec';
@@ -29,7 +29,7 @@ import {
   ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
   type Toolstack, type WaitForBackendOptions,
 } from './toolstack';
-import { checkAbsolutePath, checkBdf, checkDomainName, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf } from './validate';
+import { checkAbsolutePath, checkBdf, checkDomainName, checkFlaskLabel, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf } from './validate';
 
 export interface Timeouts {
   /** Default per-call timeout: the provider's xl_timeout, 30 s unless set. */
@@ -57,6 +57,8 @@ export interface XlToolstackOptions {
   /** argv prefixes for the xenstore tools. */
   xenstoreRead: readonly string[];
   xenstoreLs: readonly string[];
+  /** argv prefix of Xen's flask-label-pci. */
+  flaskLabelPci: readonly string[];
   configDir: string;
   sysfsRoot: string;
   /** xendomains' auto-start directory. */
@@ -360,7 +362,8 @@ export class XlToolstack implements Toolstack {
   }
 
   domainStates(opts: CallOptions = {}): Promise<DomainRuntime[]> {
-    return this.cached('list', async () => parseXlList((await this.xl(['list'], opts)).stdout));
+    // -Z adds the label the hypervisor has for each domain (what FLASK enforces), at no extra call.
+    return this.cached('list', async () => parseXlList((await this.xl(['list', '-Z'], opts)).stdout));
   }
 
   async domainState(name: string, opts: CallOptions = {}): Promise<DomainRuntime | undefined> {
@@ -483,7 +486,35 @@ export class XlToolstack implements Toolstack {
 
   async pciAssignableAdd(bdf: string, opts: CallOptions = {}): Promise<void> {
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.change(['pci-assignable-add', b], { ...opts, device: b }));
+    try {
+      await this.mutate(() => this.change(['pci-assignable-add', b], { ...opts, device: b }));
+    } catch (e) {
+      if (!(e instanceof QuarantineDeniedError)) throw e;
+      throw new QuarantineDeniedError({ argv: e.argv, exitCode: e.exitCode, stderr: e.stderr, device: b }, b, await this.lastAvcDenial(/domio_t/, opts));
+    }
+  }
+
+  /** The hypervisor's newest FLASK denial matching `about`, from `xl dmesg`; undefined when none can be read. */
+  private async lastAvcDenial(about: RegExp, opts: CallOptions): Promise<string | undefined> {
+    try {
+      const r = await this.exec(this.o.xl, ['dmesg'], opts);
+      if (r.exitCode !== 0) return undefined;
+      const lines = r.stdout.split('\n').map((l) => l.replace(/^\(XEN\)\s*(\[[^\]]*\]\s*)?/, '').trim()).filter((l) => /^avc:\s+denied/.test(l) && about.test(l));
+      return lines.at(-1);
+    } catch (e) {
+      this.log?.debug('xl dmesg unavailable; the avc denial is not shown', { error: (e as Error).message });
+      return undefined;
+    }
+  }
+
+  async flaskLabelPci(bdf: string, label: string, opts: CallOptions = {}): Promise<void> {
+    const b = this.bdfArg(bdf);
+    const c = checkFlaskLabel(label);
+    if (c) throw new InvalidSpecError('seclabel', c);
+    // Labelling changes the hypervisor's policy state: never killed half way (it labels config space, then each BAR).
+    const args = [b, label];
+    const r = await this.exec(this.o.flaskLabelPci, args, { ...opts, change: true, device: b });
+    if (r.exitCode !== 0) throw new FlaskLabelError({ argv: ['flask-label-pci', ...args], exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, device: b }, b, label);
   }
 
   async pciAssignableRemove(bdf: string, opts: CallOptions & { rebind?: boolean } = {}): Promise<void> {

@@ -169,4 +169,31 @@ output "noiommu_findings" {
     },
     300_000,
   );
+
+  testWithTerraform(
+    'a domain type as a PCI device label is refused at plan against the planned policy; the device type passes; nothing is changed',
+    async (tf) => {
+      const host = simHost();
+      const file = path.join(host.dir, 'xenpolicy-4.17');
+      copyFileSync(FIXTURE, file);
+      const nic = (label: string) => `
+resource "xen_pci_assignable" "nic" {
+  bdf        = "03:00.0"
+  seclabel   = "${label}"
+  depends_on = [xen_flask_policy.p]
+}
+`;
+      tf.writeFile('main.tf', config(host, file, nic('system_u:object_r:domU_t')));
+      const bad = await run(tf, 'plan');
+      expect(bad.code).toBe(1);
+      expect(bad.out).toMatch(/domU_t/);
+      expect(bad.out).toMatch(/seclabel = "system_u:object_r:domU_t"/);
+      tf.writeFile('main.tf', config(host, file, nic('system_u:object_r:nic_dev_t')));
+      const good = await run(tf, 'plan');
+      expect(good.code).toBe(0);
+      expect(good.out).toMatch(/2 to add/);
+      expect(host.xl('pci-assignable-list').trim()).toBe('');
+    },
+    300_000,
+  );
 });

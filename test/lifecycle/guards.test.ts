@@ -200,7 +200,7 @@ describe('a vif whose driver domain restarts during the attach', () => {
     const tf = await open(host, { hotplug_timeout: '6s' });
     await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
     await tf.applyConfig('xen_driver_domain', null, tf.config('xen_driver_domain', {
-      name: 'netdd', class: 'network', kernel: '/var/lib/xen/images/vmlinuz', cmdline: 'iommu=soft', seclabel: 'system_u:system_r:nic_dev_t', pci: [{ bdf: '03:00.0' }],
+      name: 'netdd', class: 'network', kernel: '/var/lib/xen/images/vmlinuz', cmdline: 'iommu=soft', seclabel: 'system_u:system_r:domU_t', pci: [{ bdf: '03:00.0' }],
     }));
     await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }));
     const before = Number(host.xl('domid', 'netdd').trim());

@@ -45,7 +45,7 @@ function driverDomain(tf: TerraformSession, extra: Record<string, unknown> = {})
     kernel: KERNEL,
     ramdisk: RAMDISK,
     cmdline: 'console=hvc0 iommu=soft',
-    seclabel: 'system_u:system_r:nic_dev_t',
+    seclabel: 'system_u:system_r:domU_t',
     pci: [{ bdf: '03:00.0' }],
     ...extra,
   });
@@ -84,6 +84,62 @@ describe('xen_pci_assignable', () => {
     expect(host.xl('pci-assignable-list')).not.toContain('0000:00:1f.2');
     const { state } = await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }));
     expect(state.id).toBe('0000:00:1f.2');
+  });
+
+  test('seclabel: the device is labelled with flask-label-pci before it is made assignable; a domain role is refused at validate', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const config = tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:nic_dev_t' });
+    const { state } = await tf.applyConfig('xen_pci_assignable', null, config);
+    expect(state.seclabel).toBe('system_u:object_r:nic_dev_t');
+    const record = host.xl('sim-state');
+    const sim = JSON.parse(record);
+    expect(sim.pci['0000:03:00.0']).toMatchObject({ driver: 'pciback', label: 'system_u:object_r:nic_dev_t' });
+    expect((await tf.isNoop('xen_pci_assignable', state, config)).noop).toBe(true);
+    const other = await tf.plan('xen_pci_assignable', state, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:device_t' }));
+    expect(other.requiresReplace).toContain('seclabel');
+
+    const asDomain = await tf.validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '00:19.0', seclabel: 'system_u:system_r:domU_t' })).catch((e) => e);
+    expect(asDomain).toBeInstanceOf(DiagnosticsError);
+    expect(asDomain.diags[0]).toMatchObject({ path: 'seclabel', detail: expect.stringMatching(/role system_r: a device is an object, so its label has role object_r \(e\.g\. system_u:object_r:nic_dev_t\)/) });
+  });
+
+  test('seclabel the policy does not know: flask-label-pci\'s refusal is explained and the device is left with dom0', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    const err = await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:no_such_t' })).catch((e) => e);
+    expect(err).toBeInstanceOf(DiagnosticsError);
+    expect(err.diags[0]).toMatchObject({
+      path: 'seclabel',
+      summary: expect.stringMatching(/flask-label-pci could not label PCI device 0000:03:00\.0 system_u:object_r:no_such_t: xc_flask_add_device: Unable to set context/),
+      detail: expect.stringMatching(/user:object_r:TYPE with a device type.*The device was not changed\./s),
+    });
+    expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
+  });
+
+  test('a quarantine the enforcing FLASK policy refuses names the device and both ways out; the next apply adds it again', async () => {
+    const host = simHost({ flask_allows_quarantine: false });
+    const tf = await open(host);
+    const config = tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:nic_dev_t' });
+    const err = await tf.applyConfig('xen_pci_assignable', null, config).catch((e) => e);
+    expect(err).toBeInstanceOf(DiagnosticsError);
+    expect(err.diags[0]).toMatchObject({
+      path: 'bdf',
+      summary: expect.stringMatching(/^Xen refused to quarantine PCI device 0000:03:00\.0: the FLASK policy does not allow dom0 to hand devices to dom_io \(xl dmesg: avc: +denied +\{ add \} for source=d0 target=d\[IO\].*tcontext=system_u:system_r:domio_t tclass=resource\)/),
+      detail: expect.stringMatching(/allow dom0_t domio_t:resource \{ add remove \};.*allow domio_t nic_dev_t:resource use_iommu;.*`iommu=no-quarantine` does not avoid it.*pciback still holds the device.*Apply again/s),
+    });
+    // As on real Xen: libxl cannot give it back either (de-quarantine is denied too), so pciback keeps it.
+    expect(host.xl('pci-assignable-list')).toContain('0000:03:00.0');
+
+    // Permissive (or a policy that allows it): the same configuration applies, and the quarantine is tried again.
+    host.xl('setenforce', '0');
+    const tf2 = await open(host);
+    expect((await tf2.plan('xen_pci_assignable', null, config)).requiresReplace).toEqual([]);
+    const { state } = await tf2.applyConfig('xen_pci_assignable', null, config);
+    expect(state).toMatchObject({ id: '0000:03:00.0', original_driver: 'igb', seclabel: 'system_u:object_r:nic_dev_t' });
+    expect(host.xl('dmesg')).toMatch(/avc: +denied +\{ add \}[^\n]*\n(?:.*\n)*.*avc: +denied +\{ add \}/);
+    await tf2.destroy('xen_pci_assignable', state);
+    expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
   });
 
   test('an address that is not a PCI address is a diagnostic on bdf saying what is valid', async () => {
@@ -130,6 +186,13 @@ describe('xen_driver_domain and xen_domain', () => {
     const imported = await tf.importState('xen_driver_domain', 'netdd');
     expect(imported.class).toBe('network');
     expect((await tf.isNoop('xen_driver_domain', imported, grown)).noop).toBe(true);
+
+    // The hypervisor's label (xl list -Z) is the one compared: relabelled, the domain drifts and is replaced.
+    expect(host.xl('list', '-Z')).toMatch(/netdd\s.*system_u:system_r:domU_t/);
+    host.xl('sim-relabel', 'netdd', 'system_u:system_r:isolated_domU_t');
+    const relabelled = await eventually(() => tf.read('xen_driver_domain', s2), (v) => v?.seclabel !== 'system_u:system_r:domU_t');
+    expect(relabelled!.seclabel).toBe('system_u:system_r:isolated_domU_t');
+    expect((await tf.plan('xen_driver_domain', relabelled, grown)).requiresReplace).toContain('seclabel');
 
     // Destroyed behind Terraform's back: read says gone, so the next plan creates it.
     host.xl('destroy', 'netdd');

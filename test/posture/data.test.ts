@@ -7,7 +7,7 @@ import { PROVIDER_BLOCK, createLive, inventory, xlSim } from './support';
 testWithTerraform('findings and trusted computing base per guest', async (ws) => {
   ws.writeFile('host.json', inventory({ drivers: { '0000:03:00.0': 'pciback' } }));
   const k = 'kernel = "/var/lib/xen/images/vmlinuz"\nmemory = 256';
-  createLive(ws, 'netdd', `${k}\ndriver_domain = 1\nseclabel = "system_u:system_r:nic_dev_t"\npci = [ "03:00.0" ]`);
+  createLive(ws, 'netdd', `${k}\ndriver_domain = 1\nseclabel = "system_u:system_r:domU_t"\npci = [ "03:00.0" ]`);
   createLive(ws, 'web', `${k}\nseclabel = "system_u:system_r:domU_t"\nvif = [ "backend=Domain-0,bridge=xenbr0", "backend=netdd,bridge=xenbr1" ]`);
   createLive(ws, 'win', 'type = "hvm"\nmemory = 512\nseclabel = "system_u:system_r:domU_t"\ndevice_model_stubdomain_override = 1\ndevice_model_stubdomain_seclabel = "system_u:system_r:dm_dom_t"');
   expect(xlSim(ws, 'list')).toMatch(/win-dm/);

@@ -28,7 +28,7 @@ resource "xen_driver_domain" "net" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0 iommu=soft"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
   pci { bdf = xen_pci_assignable.nic.bdf }
 }
 resource "xen_domain" "web" {
@@ -126,13 +126,13 @@ resource "xen_driver_domain" "empty" {
   name     = "emptydd"
   class    = "network"
   kernel   = "/var/lib/xen/images/vmlinuz"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 }
 resource "xen_driver_domain" "thief" {
   name     = "thief"
   class    = "network"
   kernel   = "/var/lib/xen/images/vmlinuz"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
   pci {
     bdf        = "00:19.0"
     permissive = true
@@ -176,7 +176,7 @@ resource "xen_vif" "odd" {
     const r = await plan(ws);
     expect(brief(r.diags)).toEqual([
       'Warning flask-not-enforcing @ xen_domain.web: seclabel = "system_u:system_r:domU_t"',
-      'Warning flask-not-enforcing @ xen_driver_domain.net: seclabel = "system_u:system_r:nic_dev_t"',
+      'Warning flask-not-enforcing @ xen_driver_domain.net: seclabel = "system_u:system_r:domU_t"',
       'Warning iommu-without-interrupt-remapping @ xen_driver_domain.net: pci { bdf = xen_pci_assignable.nic.bdf }',
     ]);
     expect(r.code).toBe(0);
@@ -190,10 +190,21 @@ resource "xen_vif" "odd" {
 resource "xen_flask_policy" "p" {
   policy_file = "\${abspath(path.module)}/xenpolicy-4.17"
 }
-` + SECURE.replace('seclabel = "system_u:system_r:nic_dev_t"\n', 'seclabel = "system_u:system_r:domU_t"\n  depends_on = [xen_flask_policy.p]\n'));
+` + SECURE.replace('seclabel = "system_u:system_r:domU_t"\n  pci {', 'seclabel = "system_u:system_r:domU_t"\n  depends_on = [xen_flask_policy.p]\n  pci {'));
     const r = await plan(ws);
     expect(brief(r.diags)).toEqual(expect.arrayContaining(['Warning flask-noiommu-device @ xen_driver_domain.net: seclabel = "system_u:system_r:domU_t"']));
     expect(r.out.replace(/[│\s]+/g, ' ')).toMatch(/This host has no IOMMU: their DMA is not confined at all/);
+    for (const d of r.diags) fired.add(d.rule!);
+  }, 180_000);
+
+  testWithTerraform('a Xen booted with iommu=no-quarantine: a warning on each passed-through device', async (ws) => {
+    ws.writeFile('host.json', inventory({ xen_commandline: 'placeholder dom0_mem=2048M,max:2048M iommu=1,no-quarantine flask=enforcing ' }));
+    ws.writeFile('main.tf', PROVIDER_BLOCK() + SECURE);
+    const r = await plan(ws);
+    expect(brief(r.diags)).toEqual([
+      'Warning pci-passthrough-without-quarantine @ xen_driver_domain.net: pci { bdf = xen_pci_assignable.nic.bdf }',
+    ]);
+    expect(r.code).toBe(0);
     for (const d of r.diags) fired.add(d.rule!);
   }, 180_000);
 

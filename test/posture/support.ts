@@ -65,13 +65,14 @@ export function createLive(ws: TerraformWorkspace, name: string, cfg: string): v
 
 export const DEMO_TYPES = ['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t'];
 
-export function inventory(over: { iommu?: string; flask?: { mode: string; policy_types?: string[] }; drivers?: Record<string, string | null> } = {}): string {
+export function inventory(over: { iommu?: string; flask?: { mode: string; policy_types?: string[] }; drivers?: Record<string, string | null>; xen_commandline?: string } = {}): string {
   const drv = (bdf: string, d: string | null) => (over.drivers && bdf in over.drivers ? over.drivers[bdf] : d);
   return JSON.stringify({
     xen_version: '4.17.7', memory_mib: 16384, xen_reserved_mib: 34, cpus: 8,
     iommu: over.iommu ?? 'interrupt_remapping',
     flask: over.flask ?? { mode: 'enforcing', policy_types: DEMO_TYPES },
     dom0: { memory_mib: 2048, vcpus: 2 },
+    ...(over.xen_commandline !== undefined ? { xen_commandline: over.xen_commandline } : {}),
     pci: [
       { bdf: '0000:00:19.0', vendor: '8086', device: '1502', class: '0200', description: 'Intel 82579LM', driver: drv('0000:00:19.0', 'e1000e'), reset_method: 'flr' },
       { bdf: '0000:03:00.0', vendor: '8086', device: '1521', class: '0200', description: 'Intel I350', driver: drv('0000:03:00.0', 'igb'), reset_method: 'flr' },

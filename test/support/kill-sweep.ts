@@ -45,7 +45,8 @@ provider "xen" {
 }
 
 resource "xen_pci_assignable" "nic" {
-  bdf = "03:00.0"
+  bdf      = "03:00.0"
+  seclabel = "system_u:object_r:nic_dev_t"
 }
 
 resource "xen_driver_domain" "net" {
@@ -55,7 +56,7 @@ resource "xen_driver_domain" "net" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0 iommu=soft"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
   pci {
     bdf = xen_pci_assignable.nic.bdf
   }

@@ -75,7 +75,7 @@ export interface SshSimOptions {
 }
 
 /**
- * A simulated host behind `sshd`: its xl, xenstore-read and xenstore-ls are wrappers around the simulator (as a real
+ * A simulated host behind `sshd`: its xl, xenstore-read, xenstore-ls and flask-label-pci are wrappers around the simulator (as a real
  * dom0's /usr/sbin/xl is a wrapper script on Debian), and the key's forced command is the restricted dom0 command with
  * the simulator's sysfs mirror and directories behind it. The provider reaches it as ssh://USER@127.0.0.1:PORT/usr/sbin/xl.
  */
@@ -94,8 +94,9 @@ export function sshSimHost(sshd: Sshd, opts: SshSimOptions = {}): SimHost {
   const xl = wrapper('xl', '');
   const xsRead = wrapper('xenstore-read', 'xenstore-read ');
   const xsLs = wrapper('xenstore-ls', 'xenstore-ls ');
+  const labelPci = wrapper('flask-label-pci', 'flask-label-pci ');
   const configDir = path.join(state, 'configs');
-  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --sysfs-root ${path.join(state, 'sys')} ` +
+  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --flask-label-pci ${labelPci} --sysfs-root ${path.join(state, 'sys')} ` +
     `--config-dir ${configDir} --autostart-dir ${path.join(state, 'auto')} --policy-dir ${path.join(dir, 'policies')}`;
   const options = login === 'shell' ? 'restrict' : `command="${forced}",restrict`;
   const { identityFile } = sshd.addKey(name, options);

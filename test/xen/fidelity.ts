@@ -28,10 +28,11 @@ export interface Outcome {
 const MUTATIONS = new Set([
   'create', 'destroy', 'shutdown', 'mem-set', 'vcpu-set', 'pci-assignable-add', 'pci-assignable-remove', 'pci-attach',
   'pci-detach', 'network-attach', 'network-detach', 'block-attach', 'block-detach', 'setenforce', 'loadpolicy',
+  'flask-label-pci',
 ]);
 
 export interface Command {
-  tool: 'xl' | 'xenstore-read' | 'xenstore-ls';
+  tool: 'xl' | 'xenstore-read' | 'xenstore-ls' | 'flask-label-pci';
   args: string[];
   /** `xl SUB` or the xenstore tool: the unit the report groups by. */
   kind: string;
@@ -42,6 +43,7 @@ export function classify(argv: readonly string[]): Command | undefined {
   const tool = path.basename(argv[0]);
   const args = argv.slice(1);
   if (tool === 'xenstore-read' || tool === 'xenstore-ls') return { tool, args, kind: tool, mutation: false };
+  if (tool === 'flask-label-pci') return { tool, args, kind: tool, mutation: true };
   if (tool !== 'xl') return undefined;
   const sub = args[0] ?? '';
   const dry = sub === 'create' && args.includes('-n');
@@ -122,8 +124,20 @@ function tryJson(t: string): unknown {
   }
 }
 
+/**
+ * `xl info` lines that say which hypervisor build runs, not what it does: the FLASK lab boots a Xen built from
+ * Debian's source package on the day (4.17.5 with a fresh build id and compile date, no Debian packager, shadow
+ * paging built in), where the simulator models Debian's packaged 4.17.7.
+ */
+const BUILD_FIELDS = ['xen_extra', 'xen_version', 'cc_compiler', 'cc_compile_by', 'cc_compile_domain', 'cc_compile_date', 'build_id', 'virt_caps'];
+
+export interface CompareOptions {
+  /** The real host runs a self-built Xen (the FLASK lab): BUILD_FIELDS of `xl info` are not compared. */
+  selfBuiltXen?: boolean;
+}
+
 /** Differences between the real outcome and the simulator's for one command (empty = same). */
-export function compareOutcome(c: Command, real: Outcome, sim: Outcome): string[] {
+export function compareOutcome(c: Command, real: Outcome, sim: Outcome, opts: CompareOptions = {}): string[] {
   const out: string[] = [];
   if (real.exitCode !== sim.exitCode) out.push(`exit code: real ${real.exitCode}, simulator ${sim.exitCode}`);
   if (c.kind === 'xl list -l' || c.kind === 'xl create -n') {
@@ -145,7 +159,8 @@ export function compareOutcome(c: Command, real: Outcome, sim: Outcome): string[
     // boot line may end in extra blanks: neither is something the provider reads or the simulator models.
     const norm = (t: string) => t.replace(/^(cpu_mhz\s+:).*$/m, '$1 MHZ').replace(/^(free_memory\s+:).*$/m, '$1 FREE')
       .replace(/^(release\s+:).*$/m, '$1 KERNEL').replace(/^(version\s+:).*$/m, '$1 KERNEL')
-      .replace(/^(xen_commandline\s+:.*?)\s*$/m, '$1');
+      .replace(/^(xen_commandline\s+:.*?)\s*$/m, '$1')
+      .replace(new RegExp(`^(${opts.selfBuiltXen ? BUILD_FIELDS.join('|') : '(?!)'})(\\s+:).*$`, 'gm'), '$1$2 BUILD');
     out.push(...textDiff('stdout', norm(real.stdout), norm(sim.stdout)));
   } else if (c.kind === 'xl network-list') {
     // Ring refs are grant references the guest picks; their digits, and so the padding after them, vary per run.
@@ -174,6 +189,9 @@ export interface FidelityOptions {
   xlSim: string;
   inventory: string;
   workDir: string;
+  compare?: CompareOptions;
+  /** Host files the simulator reads from a local copy (e.g. a compiled policy given to xl loadpolicy). */
+  substitute?: Record<string, string>;
 }
 
 export interface FidelityResult {
@@ -205,6 +223,11 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
     // Config files: the simulator reads a copy; its messages name the copy, put back to the real path.
     const swaps: Array<[string, string]> = [];
     const args = c.args.map((a) => {
+      const local = o.substitute?.[a];
+      if (local !== undefined) {
+        swaps.push([local, a]);
+        return local;
+      }
       const content = r.files?.[a];
       if (content === undefined) return a;
       n += 1;
@@ -220,7 +243,7 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
       sim.stderr = sim.stderr.split(copy).join(orig);
     }
     compared += 1;
-    const diffs = compareOutcome(c, { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, sim);
+    const diffs = compareOutcome(c, { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }, sim, o.compare);
     const k = perKind.get(c.kind) ?? { n: 0, bad: 0 };
     k.n += 1;
     if (diffs.length > 0) {

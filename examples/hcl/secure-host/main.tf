@@ -43,6 +43,8 @@ data "xen_host" "this" {}
 
 resource "xen_pci_assignable" "nic" {
   bdf = "03:00.0"
+  # A device type: Xen's example policy lets domU_t (the driver domain's label) use devices labelled nic_dev_t.
+  seclabel = "system_u:object_r:nic_dev_t"
 }
 
 resource "xen_driver_domain" "net" {

@@ -4,8 +4,8 @@
 import { cmdBlockAttach, cmdBlockDetach, cmdBlockList, cmdNetworkAttach, cmdNetworkDetach, cmdNetworkList } from './cmd-device';
 import { cmdCreate, cmdDestroy, cmdDomid, cmdList, cmdMemSet, cmdShutdown, cmdVcpuSet } from './cmd-domain';
 import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from './cmd-host';
-import { cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
-import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimState } from './cmd-sim';
+import { cmdFlaskLabelPci, cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
+import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimRelabel, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
 import { readFileSync } from 'node:fs';
 import { cmdVtpmAttach, cmdVtpmDetach, cmdVtpmList } from './cmd-vtpm';
@@ -49,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   'sim-fault': cmdSimFault,
   'sim-crash': cmdSimCrash,
   'sim-devd': cmdSimDevd,
+  'sim-relabel': cmdSimRelabel,
   'sim-state': (ctx) => cmdSimState(ctx),
   'sim-flask-types': (ctx) => cmdSimFlaskTypes(ctx),
 };
@@ -137,8 +138,12 @@ export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const { sub, args } = optionsThenCommand(argv);
   const isXenstore = XENSTORE_TOOLS.includes(argv[0] ?? '');
-  const name = isXenstore ? argv[0] : sub;
-  const command: Command | undefined = isXenstore ? (ctx, a) => cmdXenstore(ctx, argv[0], a) : name ? COMMANDS[name] : undefined;
+  // Xen's FLASK tools are programs of their own beside xl, as the xenstore tools are.
+  const isFlaskTool = argv[0] === 'flask-label-pci';
+  const name = isXenstore || isFlaskTool ? argv[0] : sub;
+  const command: Command | undefined = isXenstore
+    ? (ctx, a) => cmdXenstore(ctx, argv[0], a)
+    : isFlaskTool ? (ctx) => cmdFlaskLabelPci(ctx, argv.slice(1)) : name ? COMMANDS[name] : undefined;
   if (!command) {
     if (!name) {
       io.stderr('Usage xl [-vfNtT] <subcommand> [args]\n');

@@ -12,7 +12,8 @@ function commandLine(s: SimState): string {
   if (inv.xen_commandline !== undefined) return inv.xen_commandline;
   const iommu = inv.iommu === 'none' ? 'iommu=0' : inv.iommu === 'present' ? 'iommu=1,no-intremap' : 'iommu=1';
   const flask = inv.flask.mode === 'disabled' ? '' : ` flask=${inv.flask.mode}`;
-  return `placeholder dom0_mem=${inv.dom0.memory_mib}M,max:${inv.dom0.memory_mib}M dom0_max_vcpus=${inv.dom0.vcpus} ${iommu}${flask} loglvl=all guest_loglvl=all `;
+  const quarantine = inv.iommu !== 'none' && inv.iommu_quarantine === false ? ' iommu=no-quarantine' : '';
+  return `placeholder dom0_mem=${inv.dom0.memory_mib}M,max:${inv.dom0.memory_mib}M dom0_max_vcpus=${inv.dom0.vcpus} ${iommu}${flask} loglvl=all guest_loglvl=all${quarantine} `;
 }
 
 export function infoText(s: SimState): string {
@@ -87,7 +88,7 @@ export function dmesgText(s: SimState): string {
     lines.push(' - Dom0 mode: Relaxed');
     lines.push(`Interrupt remapping ${inv.iommu === 'interrupt_remapping' ? 'enabled' : 'disabled'}`);
   }
-  return lines.map((l) => `(XEN) ${l}\n`).join('');
+  return [...lines, ...(s.xenLog ?? [])].map((l) => `(XEN) ${l}\n`).join('');
 }
 
 export async function cmdDmesg(ctx: Ctx): Promise<number> {

@@ -5,6 +5,7 @@ import { Ctx, findDomain, resetWarning, shortBdf, splitOptions, usage, XlExit } 
 import { parsePciSpec, SpecError } from './devspec';
 import { hex, normalizeBdf } from './inventory';
 import { assignedTo, isAssignable } from './lifecycle';
+import type { SimState } from './state';
 
 function bdfArg(text: string): string {
   const bdf = normalizeBdf(text.split(',')[0].split('@')[0]);
@@ -21,15 +22,71 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
     if (!st) {
       throw new XlExit(1, `libxl: error: libxl_pci.c:792:libxl__device_pci_assignable_add: Couldn't lstat /sys/bus/pci/devices/${bdf}: No such file or directory\n`);
     }
+    let warn: string;
     if (st.driver === 'pciback') {
-      return `libxl: warning: libxl_pci.c:808:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n`;
+      // libxl goes on to the quarantine (seen on the FLASK lab: a second add logs the avc denial again).
+      warn = `libxl: warning: libxl_pci.c:802:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n`;
+    } else {
+      st.savedDriver = st.driver;
+      warn = st.driver === null ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n` : '';
+      st.driver = 'pciback';
     }
-    st.savedDriver = st.driver;
-    const warn = st.driver === null ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n` : '';
-    st.driver = 'pciback';
-    return warn;
+    if (quarantineAudited(s)) {
+      // Permissive only logs the denial. Enforcing (seen on the FLASK lab): pciback keeps the device (it stays listed
+      // as assignable), Xen never takes it into dom_io.
+      (s.xenLog ??= []).push(domioDenial('add'));
+      if (s.flask.mode === 'enforcing') return { warn, failed: `libxl: error: libxl_pci.c:848:libxl__device_pci_assignable_add: failed to quarantine ${bdf}\n` };
+    }
+    return { warn } as { warn: string; failed?: string };
   });
-  ctx.err(err);
+  ctx.err(err.warn);
+  if (err.failed) throw new XlExit(1, err.failed);
+  return 0;
+}
+
+/** The hypervisor's avc line for dom0 moving a device into (add) or out of (remove) dom_io, as the FLASK lab logs it. */
+function domioDenial(perm: 'add' | 'remove'): string {
+  return `avc:  denied  { ${perm} } for source=d0 target=d[IO] scontext=system_u:system_r:dom0_t tcontext=system_u:system_r:domio_t tclass=resource`;
+}
+
+/**
+ * Xen quarantines the device into dom_io (and takes it out again); a FLASK policy without `allow dom0_t
+ * domio_t:resource add` (and remove) denies it: logged when permissive, refused when enforcing.
+ */
+function quarantineAudited(s: SimState): boolean {
+  return s.inventory.iommu !== 'none' && s.inventory.iommu_quarantine !== false && s.flask.mode !== 'disabled' && s.inventory.flask_allows_quarantine === false;
+}
+
+/** The SBDF flask-label-pci passes to Xen, as it prints it: (seg << 16) | (bus << 8) | (dev << 3) | fn. */
+function sbdfNumber(bdf: string): number {
+  const m = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/.exec(bdf)!;
+  return (parseInt(m[1], 16) << 16) | (parseInt(m[2], 16) << 8) | (parseInt(m[3], 16) << 3) | Number(m[4]);
+}
+
+/**
+ * Xen's flask-label-pci SBDF LABEL (tools/flask/utils/label-pci.c): labels the device in the loaded policy. Relabelling
+ * with the same label is accepted; another label is a duplicate Xen refuses (it keeps the first until reboot).
+ */
+export async function cmdFlaskLabelPci(ctx: Ctx, args: string[]): Promise<number> {
+  if (args.length !== 2) throw new XlExit(1, 'Usage: flask-label-pci SBDF label\n');
+  const [text, label] = args;
+  const bdf = normalizeBdf(text);
+  const s0 = await ctx.load();
+  if (!bdf || !s0.pci[bdf]) throw new XlExit(1, `Unable to find device ${text}: No such file or directory\n`);
+  const sbdf = sbdfNumber(bdf);
+  const refused = new XlExit(2, `xc_flask_add_device: Unable to set context of PCI device ${text} (0x${sbdf.toString(16)}) to ${label}: -1\n`);
+  const outcome = await ctx.mutate((s) => {
+    const st = s.pci[bdf];
+    const parts = label.split(':');
+    if (s.flask.mode === 'disabled' || parts.length !== 3 || parts[1] !== 'object_r' || (s.flask.types.length > 0 && !s.flask.types.includes(parts[2]))) return 'refused';
+    if (st.label !== undefined && st.label !== label) {
+      (s.xenLog ??= []).push(`flask: Duplicate PCI Device 0x${sbdf.toString(16)}`);
+      return 'refused';
+    }
+    st.label = label;
+    return 'ok';
+  });
+  if (outcome === 'refused') throw refused;
   return 0;
 }
 
@@ -46,6 +103,11 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     if (!st || st.driver !== 'pciback') {
       return `libxl: warning: libxl_pci.c:898:libxl__device_pci_assignable_remove: Not bound to pciback\n`;
     }
+    if (quarantineAudited(s)) {
+      // Seen on the FLASK lab: taking the device out of dom_io is denied as well, and pciback keeps it.
+      (s.xenLog ??= []).push(domioDenial('remove'));
+      if (s.flask.mode === 'enforcing') return { failed: `libxl: error: libxl_pci.c:906:libxl__device_pci_assignable_remove: failed to de-quarantine ${bdf}\n` };
+    }
     st.driver = opts.has('r') ? (st.savedDriver ?? null) : null;
     if (opts.has('r') && (st.savedDriver ?? null) === null) {
       delete st.savedDriver;
@@ -54,6 +116,7 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     delete st.savedDriver;
     return '';
   });
+  if (typeof err !== 'string') throw new XlExit(1, err.failed);
   ctx.err(err);
   return 0;
 }

@@ -11,6 +11,7 @@ const SIM_USAGE =
   '       xl sim-fault clear | list\n' +
   '       xl sim-crash <domain>\n' +
   '       xl sim-devd <domain> stop|start\n' +
+  '       xl sim-relabel <domain> <label>\n' +
   '       xl sim-state\n' +
   '       xl sim-flask-types\n';
 
@@ -72,6 +73,20 @@ export async function cmdSimDevd(ctx: Ctx, args: string[]): Promise<number> {
       d.devdRunning = true;
       d.devdSince = ctx.now();
     }
+  });
+  return 0;
+}
+
+/**
+ * Gives a running domain another FLASK label, as Xen's relabel_domain operation (or a policy load that drops its type)
+ * would: the stand-in the drift tests use, since xl has no command for it.
+ */
+export async function cmdSimRelabel(ctx: Ctx, args: string[]): Promise<number> {
+  const [q, label] = args;
+  if (!q || !label || !/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+$/.test(label)) throw new XlExit(2, SIM_USAGE);
+  await ctx.mutate((s) => {
+    if (s.flask.mode === 'disabled') throw new XlExit(255, 'Flask XSM disabled\n');
+    findDomain(s, q).label = label;
   });
   return 0;
 }

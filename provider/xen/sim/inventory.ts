@@ -29,6 +29,16 @@ export interface Inventory {
   cpu_mhz: number;
   iommu: IommuMode;
   flask: { mode: FlaskMode; policy_types: string[] };
+  /**
+   * Xen quarantines a device between owners (iommu=quarantine, its default): `xl pci-assignable-add` hands it to dom_io.
+   * false: booted with iommu=no-quarantine.
+   */
+  iommu_quarantine: boolean;
+  /**
+   * Whether the FLASK policy lets dom0 hand devices to dom_io (`allow dom0_t domio_t:resource add;`). Xen's example
+   * policy does not, so an enforcing host with quarantine on refuses `xl pci-assignable-add`.
+   */
+  flask_allows_quarantine: boolean;
   dom0: { memory_mib: number; vcpus: number };
   pci: PciFunction[];
   /** Absolute paths that exist in dom0: kernels, ramdisks, firmware, stub domain images, device models. */
@@ -64,6 +74,9 @@ export const DEMO_INVENTORY: Inventory = {
     mode: 'enforcing',
     policy_types: ['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t'],
   },
+  iommu_quarantine: true,
+  // The demo's policy is Xen's example policy with the quarantine rule added (docs/guides/flask.md).
+  flask_allows_quarantine: true,
   dom0: { memory_mib: 2048, vcpus: 2 },
   pci: [
     { bdf: '0000:00:19.0', vendor: '8086', device: '1502', class: '0200', description: 'Intel 82579LM Gigabit Ethernet', driver: 'e1000e', reset_method: 'flr' },
@@ -191,6 +204,8 @@ const inventoryCheck = object(
     cpu_mhz: num(1, false),
     iommu: oneOf(['none', 'present', 'interrupt_remapping']),
     flask: object({ mode: oneOf(['disabled', 'permissive', 'enforcing']), policy_types: arrayOf(str(/^[A-Za-z0-9_]+$/, 'a type name')) }, ['mode']),
+    iommu_quarantine: bool,
+    flask_allows_quarantine: bool,
     dom0: object({ memory_mib: num(1), vcpus: num(1) }, ['memory_mib']),
     pci: arrayOf(pciCheck),
     files: arrayOf(str(/^\//, 'an absolute path')),
@@ -233,6 +248,8 @@ export function validateInventory(value: unknown, source = '(inline)'): Inventor
     cpu_mhz: v.cpu_mhz ?? DEMO_INVENTORY.cpu_mhz,
     iommu: v.iommu!,
     flask: { mode: flask.mode, policy_types: flask.policy_types ?? [] },
+    iommu_quarantine: v.iommu_quarantine ?? true,
+    flask_allows_quarantine: v.flask_allows_quarantine ?? true,
     dom0: { memory_mib: dom0.memory_mib, vcpus: dom0.vcpus ?? 1 },
     pci: (v.pci ?? []).map((p) => ({
       ...p,

@@ -78,6 +78,8 @@ export interface PciState {
   driver: string | null;
   /** The driver to rebind on `pci-assignable-remove -r`, recorded by pci-assignable-add. */
   savedDriver?: string | null;
+  /** FLASK label set by flask-label-pci; absent: device_t (the policy's default for devices). Kept until reboot. */
+  label?: string;
 }
 
 export type FaultKind = 'fail-once' | 'hang' | 'kill-caller';
@@ -106,6 +108,8 @@ export interface SimState {
   pci: Record<string, PciState>;
   /** facts: of the compiled policy loaded with xl loadpolicy; without, only the inventory's type names are known. */
   flask: { mode: FlaskMode; types: string[]; policySha256?: string; facts?: PolicyFacts };
+  /** Hypervisor messages since boot that `xl dmesg` shows after the boot log (avc denials, flask notices). */
+  xenLog?: string[];
   faults: Fault[];
 }
 

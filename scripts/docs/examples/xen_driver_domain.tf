@@ -5,7 +5,7 @@ resource "xen_driver_domain" "net" {
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
   cmdline  = "console=hvc0"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 
   pci {
     bdf = xen_pci_assignable.nic.bdf
@@ -25,7 +25,7 @@ resource "xen_driver_domain" "storage" {
   memory   = 256
   kernel   = "/var/lib/xen/images/vmlinuz"
   ramdisk  = "/var/lib/xen/images/initrd.img"
-  seclabel = "system_u:system_r:nic_dev_t"
+  seclabel = "system_u:system_r:domU_t"
 
   pci {
     bdf = xen_pci_assignable.ahci.bdf

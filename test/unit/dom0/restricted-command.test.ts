@@ -29,7 +29,7 @@ function fakeDom0(): Dom0 {
   const root = mkdtempSync(path.join(tmpdir(), 'tfxen-dom0-'));
   const log = path.join(root, 'calls.log');
   writeFileSync(log, '');
-  for (const tool of ['xl', 'xenstore-read', 'xenstore-ls']) {
+  for (const tool of ['xl', 'xenstore-read', 'xenstore-ls', 'flask-label-pci']) {
     writeFileSync(path.join(root, tool), `#!/bin/sh\n${process.execPath} -e 'require("fs").appendFileSync(process.argv[1], JSON.stringify(process.argv.slice(2)) + "\\n")' ${log} ${tool} "$@"\necho ok\n`);
     chmodSync(path.join(root, tool), 0o755);
   }
@@ -49,7 +49,7 @@ function fakeDom0(): Dom0 {
     root, configs, auto, sys,
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]),
     options: ['--xl', path.join(root, 'xl'), '--xenstore-read', path.join(root, 'xenstore-read'), '--xenstore-ls', path.join(root, 'xenstore-ls'),
-      '--config-dir', configs, '--autostart-dir', auto, '--sysfs-root', sys, '--policy-dir', path.join(root, 'boot')],
+      '--flask-label-pci', path.join(root, 'flask-label-pci'), '--config-dir', configs, '--autostart-dir', auto, '--sysfs-root', sys, '--policy-dir', path.join(root, 'boot')],
   };
 }
 
@@ -128,6 +128,8 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     ['xl info', ...ok(() => ['/usr/sbin/xl', 'info'], () => ['xl', 'info'])],
     ['xl list -l', ...ok(() => ['/usr/sbin/xl', 'list', '-l'], () => ['xl', 'list', '-l'])],
     ['xl list', ...ok(() => ['xl', 'list'], () => ['xl', 'list'])],
+    ['xl list -Z', ...ok(() => ['xl', 'list', '-Z'], () => ['xl', 'list', '-Z'])],
+    ['flask-label-pci', ...ok(() => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t'], () => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t'])],
     ['xl dmesg', ...ok(() => ['xl', 'dmesg'], () => ['xl', 'dmesg'])],
     ['xl getenforce', ...ok(() => ['xl', 'getenforce'], () => ['xl', 'getenforce'])],
     ['xl setenforce 1', ...ok(() => ['xl', 'setenforce', '1'], () => ['xl', 'setenforce', '1'])],
@@ -272,6 +274,11 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     () => ['xl', 'block-attach', 'web', 'vdev=xvdb,script=/tmp/evil,target=/x'], () => ['xl', 'block-attach', 'web', 'vdev=xvdb,target=/x/../etc/shadow'],
     () => ['xl', 'block-attach', 'web', 'vdev=xvdb,colo-host=x,target=/x'], () => ['xl', 'block-detach', 'web', '../x'],
     () => ['xl', 'vtpm-list'], () => ['xl', 'vtpm-list', 'web', 'extra'], () => ['xl', 'vtpm-list', '../web'], () => ['xl', 'vtpm-list', '-oProxyCommand=x'],
+    () => ['xl', 'list', '-Z', '-l'], () => ['xl', 'list', '-v'], () => ['flask-label-pci', '0000:03:00.0'],
+    () => ['flask-label-pci', '03:00.0', 'system_u:object_r:nic_dev_t'], () => ['flask-label-pci', '-v', '0000:03:00.0', 'system_u:object_r:nic_dev_t'],
+    () => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t', 'x'], () => ['flask-label-pci', '0000:03:00.0', 'nic_dev_t'],
+    () => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t:s0:c1'], () => ['flask-label-pci', '0000:03:00.0', 'a::b'],
+    () => ['flask-label-pci', '0000:03:00.0', '/etc/shadow'], () => ['flask-label-pci', '0000:03:00.0', '-oProxyCommand=x'],
     () => ['xl', 'vtpm-attach', 'web', 'backend=vtpmmgr'], () => ['xl', 'vtpm-detach', 'web', '0'],
     () => ['rm', '-f', `${cfg()}/link.cfg`], () => ['rm', '-f', `${cfg()}/`], () => ['rm', '-f', cfg()],
     () => ['xenstore-read', '/tool/xenstored'], () => ['xenstore-read', '/local/domain/../../tool'], () => ['xenstore-read', '-s', '/local/domain/0'],
@@ -287,7 +294,8 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     () => ['ln', '-s', `${cfg()}/web.cfg`, `${cfg()}/.x.tmp`], () => ['ln', '-s', `${cfg()}/web.cfg`, '/etc/xen/auto/web.cfg'],
     () => ['sha256sum', '/etc/shadow'], () => ['sha256sum', `${d.root}/secret`], () => ['sudo', 'xl', 'info'], () => ['sudo', '-n'],
     () => ['sudo', '-n', 'sh', '-c', 'id'], () => ['sudo', '-u', 'root', 'xl', 'info'], () => ['readlink', '/etc/xen/auto/web.cfg'],
-    ...HOSTILE_STRINGS.filter((h) => !/['\x00-\x1f\x7f-\uffff]/.test(h)).flatMap((h) => [() => ['xl', 'destroy', h], () => ['xl', 'create', h], () => ['xenstore-read', h], () => ['rm', '-f', h], () => [h]]),
+    ...HOSTILE_STRINGS.filter((h) => !/['\x00-\x1f\x7f-\uffff]/.test(h)).flatMap((h) => [() => ['xl', 'destroy', h], () => ['xl', 'create', h], () => ['xenstore-read', h], () => ['rm', '-f', h], () => [h],
+      () => ['flask-label-pci', '0000:03:00.0', h]]),
   ];
 
   test('a config that held a display password is removed after create; one without, or a link to one, is not', () => {

@@ -58,7 +58,7 @@ test('flaskPolicyTypes: the simulated host lists the loaded policy\'s types', as
 test('a vif planned after the network driver domain is told to use it; the driver domain itself is clean', async () => {
   const meta = { ts: simToolstack(), securityPolicy: 'enforce' as SecurityPolicy };
   const engine = new PostureEngine();
-  const dd = ctx(meta, o({ name: 'netdd', class: 'network', type: 'pv', seclabel: 'system_u:system_r:nic_dev_t', pci: [o({ bdf: '03:00.0', permissive: false })], disk: [] }));
+  const dd = ctx(meta, o({ name: 'netdd', class: 'network', type: 'pv', seclabel: 'system_u:system_r:domU_t', pci: [o({ bdf: '03:00.0', permissive: false })], disk: [] }));
   await engine.checkPlan('xen_driver_domain', dd);
   expect(dd.diags.items).toEqual([]);
   await engine.checkPlan('xen_domain', ctx(meta, domain('web')));

@@ -40,7 +40,7 @@ export const dom0 = (): ModelDomain => dom('Domain-0', { kind: 'dom0', seclabel:
 export function netdd(name = 'netdd', over: Partial<ModelDomain> = {}): ModelDomain {
   return dom(name, {
     kind: 'driver', class: 'network', driverDomainFlag: true, resource: 'xen_driver_domain',
-    seclabel: 'system_u:system_r:nic_dev_t', labels: [{ label: 'system_u:system_r:nic_dev_t', path: [{ attr: 'seclabel' }] }],
+    seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }],
     pci: [{ bdf: '0000:03:00.0', permissive: false, path: [{ attr: 'pci' }, { index: 0 }] }],
     ...over,
   });

@@ -6,6 +6,7 @@ import { evaluate } from '../../../provider/policy/evaluate';
 import type { HostModel, ModelObject } from '../../../provider/policy/model';
 import { RULES } from '../../../provider/policy/rules';
 import type { Path } from '../../../provider/framework/diagnostics';
+import { noQuarantine } from '../../../provider/policy/sources';
 import { DEMO_TYPES, disk, dom, host, model, netdd, pci, secureModel, vif } from './fixtures';
 
 interface Case {
@@ -46,6 +47,11 @@ const CASES: Record<string, Case> = {
     expect: { subject: 'netdd', path: [{ attr: 'pci' }, { index: 0 }, { attr: 'bdf' }] },
     // unknown (xl dmesg rotated) is not "without"; and a host with no passthrough has nothing at stake.
     negative: () => model({ host: host({ interruptRemapping: undefined }), domains: [netdd(), dom('web')] }),
+  },
+  'pci-passthrough-without-quarantine': {
+    positive: () => model({ host: host({ noQuarantine: true }), domains: [netdd()] }),
+    expect: { subject: 'netdd', path: [{ attr: 'pci' }, { index: 0 }, { attr: 'bdf' }] },
+    negative: () => model({ host: host({ noQuarantine: false }), domains: [netdd(), dom('web')] }),
   },
   'pci-device-shared': {
     positive: () => model({ domains: [netdd(), netdd('netdd2')] }),
@@ -212,4 +218,14 @@ test('findings about one object equal the full evaluation filtered to it', () =>
     // every finding is about an object of the model
     for (const f of all) expect(objects).toContain(f.target);
   }), { numRuns: 200 });
+});
+
+test('iommu= options: the last quarantine setting wins; no iommu= or other options leave it on; no command line is unknown', () => {
+  expect(noQuarantine('console=com1 iommu=no-quarantine flask=enforcing')).toBe(true);
+  expect(noQuarantine('iommu=1,no-quarantine')).toBe(true);
+  expect(noQuarantine('iommu=no-quarantine iommu=quarantine')).toBe(false);
+  expect(noQuarantine('iommu=quarantine=scratch-page')).toBe(false);
+  expect(noQuarantine('iommu=1,no-intremap dom0_mem=1024M')).toBe(false);
+  expect(noQuarantine('xiommu=no-quarantine')).toBe(false);
+  expect(noQuarantine(undefined)).toBeUndefined();
 });

@@ -261,3 +261,13 @@ describe('error mapping from captured stderr', () => {
     expect(e.hint).toMatch(/sim:\/\//);
   });
 });
+
+test('xl list -Z: the label the hypervisor has, none for "-" (Xen without XSM), and a row that is no label is refused', () => {
+  const head = 'Name                                        ID   Mem VCPUs\tState\tTime(s)   Security Label\n';
+  const rows = parseXlList(head +
+    'Domain-0                                     0  1024     2     r-----      98.9 system_u:system_r:dom0_t\n' +
+    'netdd                                        1   384     1     -b----       5.0 system_u:system_r:domU_t\n' +
+    'plain                                        2   256     1     -b----       1.0                -\n');
+  expect(rows.map((r) => [r.name, r.label])).toEqual([['Domain-0', 'system_u:system_r:dom0_t'], ['netdd', 'system_u:system_r:domU_t'], ['plain', undefined]]);
+  expect(() => parseXlList(head + 'web                                          3   256     1     -b----       1.0 $(id)\n')).toThrow(/unexpected security label/);
+});

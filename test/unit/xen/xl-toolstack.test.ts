@@ -251,7 +251,7 @@ describe('XlToolstack over a fake xl', () => {
       },
     });
     const ts = new XlToolstack({
-      kind: 'sim', host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
+      kind: 'sim', host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], flaskLabelPci: ['flask-label-pci'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
     });
     const r = await ts.dryRun(spec);
     expect(seen[0].slice(0, 3)).toEqual(['xl', 'create', '-n']);

@@ -21,6 +21,12 @@ export interface PciAssignableConfig extends cdktn.TerraformMetaArguments {
   */
   readonly rebindOnDestroy?: boolean | cdktn.IResolvable;
   /**
+  * FLASK label of the device (`user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`), set with `flask-label-pci` before the device is made assignable and again after (its IRQ exists only once pciback has enabled it): under an enforcing policy a domain may use only devices whose type its own type is allowed to (in Xen's example policy `domU_t` may use `nic_dev_t`; unlabelled devices are `device_t`, dom0's only). Xen cannot report a device's label, so it is checked by use: passing the device to a domain fails if the label does not allow it. A label lasts until Xen reboots or a policy is loaded, and cannot be removed, so destroying this resource leaves it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable#seclabel PciAssignable#seclabel}
+  */
+  readonly seclabel?: string;
+  /**
   * Refuse a device that has no reset method (FLR, bus or slot reset).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/xen-project/xen/0.1.0/docs/resources/pci_assignable#strict_reset PciAssignable#strict_reset}
@@ -81,6 +87,7 @@ export class PciAssignable extends cdktn.TerraformResource {
     });
     this._bdf = config.bdf;
     this._rebindOnDestroy = config.rebindOnDestroy;
+    this._seclabel = config.seclabel;
     this._strictReset = config.strictReset;
   }
 
@@ -137,6 +144,22 @@ export class PciAssignable extends cdktn.TerraformResource {
     return this._rebindOnDestroy;
   }
 
+  // seclabel - computed: false, optional: true, required: false
+  private _seclabel?: string; 
+  public get seclabel() {
+    return this.getStringAttribute('seclabel');
+  }
+  public set seclabel(value: string) {
+    this._seclabel = value;
+  }
+  public resetSeclabel() {
+    this._seclabel = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get seclabelInput() {
+    return this._seclabel;
+  }
+
   // strict_reset - computed: true, optional: true, required: false
   private _strictReset?: boolean | cdktn.IResolvable; 
   public get strictReset() {
@@ -166,6 +189,7 @@ export class PciAssignable extends cdktn.TerraformResource {
     return {
       bdf: cdktn.stringToTerraform(this._bdf),
       rebind_on_destroy: cdktn.booleanToTerraform(this._rebindOnDestroy),
+      seclabel: cdktn.stringToTerraform(this._seclabel),
       strict_reset: cdktn.booleanToTerraform(this._strictReset),
     };
   }
@@ -183,6 +207,12 @@ export class PciAssignable extends cdktn.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
+      },
+      seclabel: {
+        value: cdktn.stringToHclTerraform(this._seclabel),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
       },
       strict_reset: {
         value: cdktn.booleanToHclTerraform(this._strictReset),
