@@ -156,5 +156,6 @@ export async function cmdLoadpolicy(ctx: Ctx, args: string[]): Promise<number> {
     s.flask.facts = facts;
     s.flask.policySha256 = createHash('sha256').update(data).digest('hex');
   });
+  ctx.out('Successfully loaded policy.\n');
   return 0;
 }

@@ -120,7 +120,8 @@ describe('FLASK', () => {
     expect(await h.xl('getenforce')).toMatchObject({ code: 0, stdout: 'Permissive\n' });
     // the compiled custom policy (test/fixtures/flask/custom-policy.diff) defines web_t in system_r
     const pol = join(__dirname, '..', '..', 'fixtures', 'flask', 'custom-policy');
-    await h.ok('loadpolicy', pol);
+    // xl_flask.c prints this on stdout after libxl_flask_loadpolicy succeeds (seen on the FLASK lab too)
+    expect((await h.ok('loadpolicy', pol)).stdout).toBe('Successfully loaded policy.\n');
     await h.ok('create', pv('w', { seclabel: 'system_u:system_r:web_t' }));
     expect(h.state().flask.policySha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await h.ok('sim-flask-types')).stdout.split('\n')).toEqual(expect.arrayContaining(['web_t', 'nic_dev_t']));
