@@ -14,6 +14,7 @@ import { bool, compact, num, obj, objects, spelled, str } from './values';
 import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
+import { finishDeferredRelease } from './pci_assignable';
 import { guestDeviceSpec, guestDeviceValues, withoutDeviceComputed, withSecrets } from './guest_devices';
 
 export type DomainKind = 'guest' | 'driver';
@@ -347,6 +348,7 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
     if (!w || !same(w, h)) {
       ctx.log.info('detaching PCI device', { domain: name, bdf: key(h) });
       await ts.pciDetach(name, h.bdf, opts);
+      if (!w) await finishDeferredRelease(ctx, h.bdf);
     }
   }
   for (const w of want) {
@@ -371,6 +373,7 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObj
   ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
   const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });
   ctx.log.info('domain removed', { domain: name, outcome });
+  for (const p of objects(ctx.prior, 'pci').map(pciSpec)) await finishDeferredRelease(ctx, p.bdf);
 }
 
 export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<CtyObject> {

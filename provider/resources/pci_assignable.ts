@@ -35,6 +35,25 @@ async function isAssignable(ctx: BaseContext<XenClient>, id: string): Promise<bo
   return assignable.includes(id) || domains.some((d) => d.pcidevs.some((p) => p.bdf === id));
 }
 
+/**
+ * Gives a function back to dom0 that a destroyed xen_pci_assignable left to a domain still holding it (see delete):
+ * called by a domain's update or destroy once it has detached the function.
+ */
+export async function finishDeferredRelease(ctx: BaseContext<XenClient>, bdf: string): Promise<void> {
+  const id = normalizeBdf(bdf);
+  const journal = ctx.meta.journal;
+  for (const e of await journal.candidates('release', id)) {
+    if (!journal.tryClaim(e)) continue;
+    const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
+    if (assignable.includes(id)) {
+      const rebind = e.data.rebind !== false;
+      ctx.log.info('giving PCI device back to dom0 now that it is released (its xen_pci_assignable was destroyed earlier in this apply)', { bdf: id, rebind });
+      await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
+    }
+    await journal.forget(e);
+  }
+}
+
 /** A function made assignable outside this resource: by hand, by xen-pciback.hide at boot, or by another resource. */
 function assignedElsewhere(id: string): DiagnosticError {
   return notOurs('xen_pci_assignable', `PCI device ${id} is already assignable`, id,
@@ -146,15 +165,24 @@ export const pciAssignableResource: ResourceType<XenClient> = {
   async delete(ctx) {
     const id = normalizeBdf(str(ctx.prior, 'bdf')!);
     const user = (await ctx.meta.ts.listDomains({ signal: ctx.signal })).find((d) => d.pcidevs.some((p) => p.bdf === id));
+    const rebind = bool(ctx.prior, 'rebind_on_destroy') !== false;
     if (user) {
-      throw new DiagnosticError(
-        `PCI device ${id} is still passed through to ${user.name}`,
-        `Detach it first (remove it from ${user.name}'s pci blocks, or destroy that domain); then it can be given back to dom0.`,
+      // Removing a pci block and its xen_pci_assignable in one edit: Terraform runs this delete BEFORE the domain's
+      // update that detaches the function (the domain's stored dependency on it orders the update after the destroy),
+      // so waiting here could only time out. The give-back is recorded instead; the update (or destroy) of the domain
+      // finishes it once the function is detached, so the apply converges whatever the order.
+      const entry = await ctx.meta.journal.begin('release', id, id, { words: [], ms: 0 }, { rebind, domain: user.name });
+      await ctx.meta.journal.complete(entry);
+      ctx.meta.journal.unclaim(entry);
+      ctx.log.info('PCI device is still passed through: it goes back to dom0 once the domain releases it', { bdf: id, domain: user.name });
+      ctx.diags.warning(
+        `PCI device ${id} goes back to dom0 when ${user.name} releases it`,
+        `It is still passed through to ${user.name}. It is given back to dom0 as soon as ${user.name} detaches it: in this apply, if the configuration removes it from ${user.name}'s pci blocks, or when ${user.name} is destroyed. Until then it stays with ${user.name}.`,
       );
+      return;
     }
     const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
     if (!assignable.includes(id)) return;
-    const rebind = bool(ctx.prior, 'rebind_on_destroy') !== false;
     ctx.log.info('giving PCI device back to dom0', { bdf: id, rebind });
     await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
   },
