@@ -2,6 +2,7 @@
 
 import type { Journal } from '../xen/journal';
 import type { Toolstack } from '../xen/toolstack';
+import type { PlanLedger } from './host_checks';
 
 export type SecurityPolicy = 'enforce' | 'warn' | 'off';
 
@@ -16,4 +17,6 @@ export interface XenClient {
   /** The xl_timeout setting: every host call, and every plan-time read of a host file, is bounded by it. */
   xlTimeoutMs: number;
   securityPolicy: SecurityPolicy;
+  /** What this process has seen planned, for the checks against the host that span resources (host_checks.ts). */
+  ledger: PlanLedger;
 }

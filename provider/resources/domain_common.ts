@@ -15,6 +15,7 @@ import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
 import { finishDeferredRelease } from './pci_assignable';
+import { checkCapacity, checkDiskBackends, checkPciBlocks } from './host_checks';
 import { guestDeviceSpec, guestDeviceValues, withoutDeviceComputed, withSecrets } from './guest_devices';
 
 export type DomainKind = 'guest' | 'driver';
@@ -202,6 +203,15 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   const name = str(planned, 'name');
   if (name !== undefined && (prior === null || str(prior, 'name') !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
   if (ctx.diags.hasErrors) return;
+  if (name !== undefined) {
+    ctx.step('checking memory and vCPUs against the host', [{ attr: 'memory' }]);
+    await checkCapacity(ctx, name);
+  }
+  ctx.step('checking the PCI functions against the host', [{ attr: 'pci' }]);
+  await checkPciBlocks(ctx);
+  ctx.step('checking the disk backends', [{ attr: 'disk' }]);
+  await checkDiskBackends(ctx);
+  if (ctx.diags.hasErrors) return;
   ctx.step('checking the FLASK labels against the host', labelPaths(planned)[0]?.[0]);
   await labelProblems(ctx, planned);
 
@@ -268,6 +278,7 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, spe
 export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
   const spec = withSecrets(specFrom(ctx.planned, kind), ctx.config);
   const ts = ctx.meta.ts;
+  ctx.meta.ledger.applying(spec.name);
   let warnings: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const existing = await existingDomain(ctx, spec, typeNameOf(kind));
@@ -329,6 +340,7 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
   const name = str(ctx.prior, 'name')!;
   const ts = ctx.meta.ts;
   const opts = { signal: ctx.signal };
+  ctx.meta.ledger.applying(name);
   const memory = num(ctx.planned, 'memory');
   if (memory !== undefined && memory !== num(ctx.prior, 'memory')) {
     ctx.log.info('changing memory in place', { domain: name, memory });

@@ -12,14 +12,17 @@ import { bdf as bdfValidator } from './domain_schema';
 import { bool, str } from './values';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';
+import { checkClaim, missingPciFunction } from './host_checks';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
 async function hostDevice(ctx: BaseContext<XenClient>, bdf: string): Promise<HostPciDevice> {
   const id = normalizeBdf(bdf);
-  const dev = (await ctx.meta.ts.hostPciDevices()).find((d) => d.bdf === id);
+  const devs = await ctx.meta.ts.hostPciDevices();
+  const dev = devs.find((d) => d.bdf === id);
   if (!dev) {
-    throw new DiagnosticError(`No PCI function ${id} on this host`, 'Check `lspci -D` in dom0 (or the simulated host inventory) for the right address.', [{ attr: 'bdf' }]);
+    const missing = missingPciFunction(bdf, devs) ?? { summary: `No PCI function ${id} on this host`, detail: '' };
+    throw new DiagnosticError(missing.summary, missing.detail, [{ attr: 'bdf' }]);
   }
   return dev;
 }
@@ -94,7 +97,9 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async modifyPlan(ctx) {
     const b = str(ctx.planned, 'bdf');
-    if (!ctx.meta || !b || ctx.prior !== null) return;
+    if (!ctx.meta || !b) return;
+    checkClaim(ctx, b);
+    if (ctx.prior !== null || ctx.diags.hasErrors) return;
     ctx.step('reading the PCI function from sysfs', [{ attr: 'bdf' }]);
     const dev = await hostDevice(ctx, b);
     const journal = ctx.meta.journal;

@@ -12,6 +12,7 @@ import { Unknown } from '../protocol/cty/types';
 import { createToolstack, parseConnection } from '../xen/connect';
 import { InvalidSpecError, XenError, formatDuration } from '../xen/errors';
 import { Journal } from '../xen/journal';
+import { PlanLedger } from './host_checks';
 import { checkConfigDir, checkConnection } from '../xen/validate';
 import { timeoutsFor, type XlToolstack } from '../xen/xl-toolstack';
 import {
@@ -274,6 +275,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       shutdownTimeoutMs: parseDuration(str(config, 'shutdown_timeout') ?? '60s') ?? 60000,
       xlTimeoutMs,
       securityPolicy: (str(config, 'security_policy') ?? 'enforce') as SecurityPolicy,
+      ledger: new PlanLedger(),
     };
   },
 

@@ -1,0 +1,180 @@
+// Plan-time checks of a planned object against the host it goes on, for what is knowable at plan: memory against
+// what the host has free once everything else planned in this run is counted, vCPUs against the physical CPUs, PCI
+// addresses against the host's functions, backend domains running or planned here, one BDF claimed by one
+// xen_pci_assignable. A value unknown at plan is never an error: the check runs again when Terraform re-plans the
+// object before applying it, with the value known.
+//
+// What "planned in this run" means: Terraform plans every resource of a configuration through one provider process
+// (and re-plans each in another one, just before applying it), so this process's ledger sees the whole plan. A
+// domain leaves the ledger when its apply starts: from then on its memory is in the host's own free_memory figure.
+
+import { Unknown, type CtyObject } from '../protocol/cty/types';
+import type { Diagnostics } from '../framework/diagnostics';
+import type { PlanContext } from '../framework/resource';
+import type { HostPciDevice } from '../xen/model';
+import { checkBdf, normalizeBdf } from '../xen/validate';
+import type { XenClient } from './client';
+import { bool, num, obj, objects, str } from './values';
+
+/** libxl's default stub domain memory (Linux stub domain, Xen 4.17). */
+const STUBDOM_DEFAULT_MIB = 128;
+
+/** What this provider process has seen planned: one per configured provider. */
+export class PlanLedger {
+  /** Domain name -> MiB its plan adds to what the host has committed now (negative when it shrinks). */
+  private readonly memory = new Map<string, number>();
+  /** Names of domains planned here (driver domains, guests, vTPM domains). */
+  private readonly names = new Set<string>();
+  /** Normalized BDF -> how many xen_pci_assignable plans claim it. */
+  private readonly claims = new Map<string, number>();
+
+  planDomain(name: string, addsMib: number | undefined): void {
+    this.names.add(name);
+    if (addsMib === undefined) this.memory.delete(name);
+    else this.memory.set(name, addsMib);
+  }
+
+  /** The domain's apply starts: what it adds is about to be in the host's free_memory. */
+  applying(name: string): void {
+    this.memory.delete(name);
+  }
+
+  isPlanned(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /** MiB the plans of other domains add. */
+  addedByOthers(name: string): number {
+    let sum = 0;
+    for (const [n, mib] of this.memory) if (n !== name) sum += mib;
+    return sum;
+  }
+
+  /** Records one more claim of this BDF; returns how many there are now. */
+  claim(bdf: string): number {
+    const n = (this.claims.get(bdf) ?? 0) + 1;
+    this.claims.set(bdf, n);
+    return n;
+  }
+}
+
+function known(v: unknown): boolean {
+  return v !== undefined && !(v instanceof Unknown);
+}
+
+/** The MiB a domain occupies on the host: its memory and, for an HVM guest with a stub domain, the stub domain's. */
+function footprint(v: CtyObject): number | undefined {
+  if (v.memory instanceof Unknown) return undefined;
+  const memory = num(v, 'memory');
+  if (memory === undefined) return undefined;
+  const dm = obj(v, 'device_model');
+  if (str(v, 'type') === 'hvm' && dm && bool(dm, 'stubdomain') === true) {
+    if (dm.stubdomain_memory instanceof Unknown) return undefined;
+    return memory + (num(dm, 'stubdomain_memory') ?? STUBDOM_DEFAULT_MIB);
+  }
+  return memory;
+}
+
+/** Memory and vCPUs of a planned domain against the host's capacity and what the rest of this plan adds. */
+export async function checkCapacity(ctx: PlanContext<XenClient>, name: string): Promise<void> {
+  const { planned, prior } = ctx;
+  const ledger = ctx.meta.ledger;
+  const want = footprint(planned);
+  const replacing = ctx.isReplacing();
+  // On a replace the old domain goes first (Terraform destroys before it creates): only the difference is new.
+  const had = prior ? (footprint(prior) ?? 0) : 0;
+  const adds = want === undefined ? undefined : want - had;
+  ledger.planDomain(name, adds);
+  const info = await ctx.meta.ts.hostInfo({ signal: ctx.signal });
+  if (want !== undefined && want > info.totalMemory) {
+    ctx.diags.error(
+      'More memory than the host has',
+      `${name} needs ${want} MiB${want !== num(planned, 'memory') ? ' (with its stub domain)' : ''}, and the host has ${info.totalMemory} MiB in all (xl info total_memory). Lower memory.`,
+      [{ attr: 'memory' }],
+    );
+  } else if (adds !== undefined && adds > 0) {
+    const others = ledger.addedByOthers(name);
+    if (adds + others > info.freeMemory) {
+      ctx.diags.error(
+        'Not enough free memory on the host for this plan',
+        `${name} adds ${adds} MiB${others > 0 ? ` and the other domains of this plan add ${others} MiB` : ''}, but the host has ${info.freeMemory} MiB free ` +
+          `(xl info free_memory, of ${info.totalMemory} MiB; the running domains hold the rest). ` +
+          `Lower memory here or elsewhere in the plan, or free memory on the host (\`xl list\` shows what each domain holds) before applying.`,
+        [{ attr: 'memory' }],
+      );
+    }
+  }
+
+  const vcpus = planned.vcpus;
+  if (typeof vcpus === 'number' && vcpus > info.nrCpus) {
+    const inPlace = prior !== null && !replacing && num(prior, 'vcpus') !== vcpus;
+    const detail =
+      `vcpus = ${vcpus} is more than the ${info.nrCpus} physical CPUs of the host (xl info nr_cpus)` +
+      (inPlace ? ': `xl vcpu-set` refuses to overcommit a running domain this way. Lower vcpus.' : ': every vCPU beyond them only time-shares a CPU another already uses. Lower vcpus.');
+    if (inPlace) ctx.diags.error('More vCPUs than the host has CPUs', detail, [{ attr: 'vcpus' }]);
+    else ctx.diags.warning('More vCPUs than the host has CPUs', detail, [{ attr: 'vcpus' }]);
+  }
+}
+
+function describeHostPci(devs: HostPciDevice[]): string {
+  return devs.map((d) => `  ${d.bdf}${d.class ? ` (class ${d.class}${d.driver ? `, driver ${d.driver}` : ''})` : ''}`).join('\n');
+}
+
+/**
+ * Why a PCI address names no function of the host, undefined when it names one. The address is written back the way
+ * sysfs and `lspci -D` write it (0000:00:06.0), never libxl's short form.
+ */
+export function missingPciFunction(bdf: string, devs: HostPciDevice[]): { summary: string; detail: string } | undefined {
+  if (checkBdf(bdf)) return undefined;
+  const id = normalizeBdf(bdf);
+  if (devs.some((d) => d.bdf === id)) return undefined;
+  return {
+    summary: `No PCI function ${id} on this host`,
+    detail:
+      `${JSON.stringify(bdf)} is ${id}, which the host does not have. Its PCI functions (sysfs /sys/bus/pci/devices; the data source xen_pci_devices lists them with their drivers):\n` +
+      describeHostPci(devs),
+  };
+}
+
+/** Each pci block of a planned domain names a function the host has. */
+export async function checkPciBlocks(ctx: PlanContext<XenClient>): Promise<void> {
+  const blocks = objects(ctx.planned, 'pci');
+  if (!blocks.some((p) => typeof p.bdf === 'string')) return;
+  const devs = await ctx.meta.ts.hostPciDevices();
+  blocks.forEach((p, i) => {
+    const missing = typeof p.bdf === 'string' ? missingPciFunction(p.bdf, devs) : undefined;
+    if (missing) ctx.diags.error(missing.summary, missing.detail, [{ attr: 'pci' }, { index: i }, { attr: 'bdf' }]);
+  });
+}
+
+/** A backend domain must run on the host or be planned in this configuration. */
+export async function checkBackend(ctx: PlanContext<XenClient>, backend: unknown, path: Parameters<Diagnostics['error']>[2], what: string): Promise<void> {
+  if (typeof backend !== 'string' || !known(backend)) return;
+  if (ctx.meta.ledger.isPlanned(backend)) return;
+  if (await ctx.meta.ts.getDomain(backend, { signal: ctx.signal })) return;
+  ctx.diags.error(
+    `Backend domain ${JSON.stringify(backend)} does not exist`,
+    `No domain named ${JSON.stringify(backend)} runs on the host (\`xl list\`), and none is planned in this configuration, so nothing would serve this ${what}. ` +
+      'Name a running domain (Domain-0, or a driver domain), or refer to the driver domain of this configuration by its attribute (e.g. xen_driver_domain.net.name) so that Terraform plans it first.',
+    path,
+  );
+}
+
+/** Each disk block's backend. */
+export async function checkDiskBackends(ctx: PlanContext<XenClient>): Promise<void> {
+  const disks = objects(ctx.planned, 'disk');
+  for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [{ attr: 'disk' }, { index: i }, { attr: 'backend' }], 'disk');
+}
+
+/** Two xen_pci_assignable of one configuration for one function: the second plan is refused. */
+export function checkClaim(ctx: PlanContext<XenClient>, bdf: string): void {
+  if (checkBdf(bdf)) return;
+  const id = normalizeBdf(bdf);
+  if (ctx.meta.ledger.claim(id) > 1) {
+    ctx.diags.error(
+      `PCI function ${id} is claimed twice`,
+      `Another xen_pci_assignable of this configuration already has bdf ${id}. One function can be made assignable by one resource only: remove one of them, and refer to the other (xen_pci_assignable.NAME.bdf) wherever the function is passed through.`,
+      [{ attr: 'bdf' }],
+    );
+  }
+}
