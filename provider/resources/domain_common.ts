@@ -15,7 +15,7 @@ import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
 import { finishDeferredRelease } from './pci_assignable';
-import { checkCapacity, checkDiskBackends, checkPciBlocks } from './host_checks';
+import { checkCapacity, checkDiskBackends, checkHostFiles, checkPciBlocks } from './host_checks';
 import { guestDeviceSpec, guestDeviceValues, withoutDeviceComputed, withSecrets } from './guest_devices';
 
 export type DomainKind = 'guest' | 'driver';
@@ -211,6 +211,8 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   await checkPciBlocks(ctx);
   ctx.step('checking the disk backends', [{ attr: 'disk' }]);
   await checkDiskBackends(ctx);
+  ctx.step('checking the files the domain names on the host', [{ attr: 'kernel' }]);
+  await checkHostFiles(ctx);
   if (ctx.diags.hasErrors) return;
   ctx.step('checking the FLASK labels against the host', labelPaths(planned)[0]?.[0]);
   await labelProblems(ctx, planned);

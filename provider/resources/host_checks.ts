@@ -9,9 +9,9 @@
 // domain leaves the ledger when its apply starts: from then on its memory is in the host's own free_memory figure.
 
 import { Unknown, type CtyObject } from '../protocol/cty/types';
-import type { Diagnostics } from '../framework/diagnostics';
+import type { Diagnostics, Path } from '../framework/diagnostics';
 import type { PlanContext } from '../framework/resource';
-import type { HostPciDevice } from '../xen/model';
+import type { HostFileKind, HostPciDevice } from '../xen/model';
 import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bool, num, obj, objects, str } from './values';
@@ -176,5 +176,51 @@ export function checkClaim(ctx: PlanContext<XenClient>, bdf: string): void {
       `Another xen_pci_assignable of this configuration already has bdf ${id}. One function can be made assignable by one resource only: remove one of them, and refer to the other (xen_pci_assignable.NAME.bdf) wherever the function is passed through.`,
       [{ attr: 'bdf' }],
     );
+  }
+}
+
+const KIND_WORDS: Record<string, string> = {
+  directory: 'a directory', block: 'a block device', char: 'a character device', fifo: 'a FIFO (named pipe)', socket: 'a socket', regular: 'a regular file',
+};
+
+/**
+ * Files the planned domain names on the host: kernel, ramdisk and a firmware path must be regular files; a disk that
+ * dom0 serves must have an existing regular file or block device as its target (a driver domain's disks are in that
+ * domain's own filesystem, out of sight). Unknown values and files the host cannot tell about are left alone.
+ */
+export async function checkHostFiles(ctx: PlanContext<XenClient>): Promise<void> {
+  const { planned } = ctx;
+  const ts = ctx.meta.ts;
+  const wants: { file: string; path: Path; what: string; ok: HostFileKind[] }[] = [];
+  // With a bootloader (pygrub), kernel and ramdisk are paths inside the guest's disk.
+  if (str(planned, 'bootloader') === undefined) {
+    for (const attr of ['kernel', 'ramdisk'] as const) {
+      const f = str(planned, attr);
+      if (f?.startsWith('/')) wants.push({ file: f, path: [{ attr }], what: attr, ok: ['regular'] });
+    }
+  }
+  const fw = str(planned, 'firmware');
+  if (fw?.startsWith('/')) wants.push({ file: fw, path: [{ attr: 'firmware' }], what: 'firmware', ok: ['regular'] });
+  if (ts.modelsAllFiles) {
+    objects(planned, 'disk').forEach((d, i) => {
+      const target = str(d, 'target');
+      const backend = d.backend;
+      const inDom0 = backend === null || backend === undefined || backend === 'Domain-0';
+      if (inDom0 && target?.startsWith('/') && str(d, 'script') === undefined) {
+        wants.push({ file: target, path: [{ attr: 'disk' }, { index: i }, { attr: 'target' }], what: 'disk target', ok: ['regular', 'block'] });
+      }
+    });
+  }
+  if (wants.length === 0) return;
+  const kinds = await ts.hostFileKinds([...new Set(wants.map((w) => w.file))], { signal: ctx.signal, timeoutMs: ctx.meta.xlTimeoutMs });
+  for (const w of wants) {
+    const kind = kinds.get(w.file) ?? 'unknown';
+    if (kind === 'unknown' || w.ok.includes(kind)) continue;
+    const should = w.ok.map((k) => KIND_WORDS[k]).join(' or ');
+    if (kind === 'missing') {
+      ctx.diags.error(`The ${w.what} file does not exist on the host`, `${w.file} does not exist on ${ts.where}: the ${w.what} must be ${should} there. Check the path (\`ls -l ${w.file}\` in dom0).`, w.path);
+    } else {
+      ctx.diags.error(`The ${w.what} is not ${should}`, `${w.file} is ${KIND_WORDS[kind] ?? kind} on ${ts.where}; the ${w.what} must be ${should}.`, w.path);
+    }
   }
 }

@@ -123,6 +123,7 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     xenstoreLs: [...sim, 'xenstore-ls'],
     configDir: opts.configDir ?? path.join(c.path, 'configs'),
     sysfsRoot: path.join(c.path, 'sys'),
+    filesRoot: path.join(c.path, 'root'),
     autostartDir: path.join(c.path, 'auto'),
   });
 }

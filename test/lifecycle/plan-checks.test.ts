@@ -3,7 +3,10 @@
 
 import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
-import { providerHcl, simHost } from '../support/sim';
+import { providerHcl, simHost, sshSimHost } from '../support/sim';
+import { sshdForSuite } from '../support/sshd';
+
+const server = sshdForSuite();
 import type { SimHost } from '../support/sim';
 
 function hcl(host: SimHost, body: string): string {
@@ -128,4 +131,36 @@ resource "xen_pci_assignable" "b" {
     expect(r.flat).toMatch(/Error: PCI function 0000:03:00\.0 is claimed twice with xen_pci_assignable\.[ab]/);
     expect(host.xl('pci-assignable-list').trim()).toBe('');
   });
+
+  const badFiles = `
+resource "xen_domain" "pv" {
+  name    = "pv"
+  memory  = 256
+  kernel  = "/var/lib/xen/images/vmlinuz-missing"
+  ramdisk = "/var/lib/xen/images"
+}
+resource "xen_driver_domain" "net" {
+  name   = "netdd"
+  class  = "network"
+  memory = 256
+  kernel = "/var/lib/xen/images/vmlinuz"
+  pci {
+    bdf = "0000:00:06.0"
+  }
+}
+`;
+
+  for (const where of ['sim', 'ssh'] as const) {
+    testWithTerraform(`${where}: a kernel that does not exist, a ramdisk that is a directory, a BDF the host lacks: refused at plan`, async (tf) => {
+      const host = where === 'sim' ? simHost() : sshSimHost(server());
+      const r = await plan(tf, host, badFiles);
+      expect(r.code).toBe(1);
+      expect(r.flat).toMatch(/Error: The kernel file does not exist on the host with xen_domain\.pv, on main\.tf line \d+, in resource "xen_domain" "pv": \d+: kernel = "\/var\/lib\/xen\/images\/vmlinuz-missing"/);
+      expect(r.flat).toMatch(/Error: The ramdisk is not a regular file with xen_domain\.pv,.*ramdisk = "\/var\/lib\/xen\/images" \/var\/lib\/xen\/images is a directory/);
+      expect(r.flat).toMatch(/Error: No PCI function 0000:00:06\.0 on this host with xen_driver_domain\.net/);
+      // The driver domain's kernel exists: no complaint about it.
+      expect(r.flat).not.toMatch(/kernel file does not exist on the host with xen_driver_domain/);
+      onlyDom0(host);
+    }, 180_000);
+  }
 });

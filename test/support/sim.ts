@@ -95,7 +95,7 @@ export function sshSimHost(sshd: Sshd, opts: SshSimOptions = {}): SimHost {
   const xsRead = wrapper('xenstore-read', 'xenstore-read ');
   const xsLs = wrapper('xenstore-ls', 'xenstore-ls ');
   const configDir = path.join(state, 'configs');
-  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --sysfs-root ${path.join(state, 'sys')} ` +
+  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --sysfs-root ${path.join(state, 'sys')} --files-root ${path.join(state, 'root')} ` +
     `--config-dir ${configDir} --autostart-dir ${path.join(state, 'auto')} --policy-dir ${path.join(dir, 'policies')}`;
   const options = login === 'shell' ? 'restrict' : `command="${forced}",restrict`;
   const { identityFile } = sshd.addKey(name, options);
