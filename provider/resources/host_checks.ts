@@ -16,6 +16,9 @@ import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { bool, num, obj, objects, str } from './values';
 
+/** The claim of a xen_pci_assignable not in a state yet. */
+const NEW = 'new';
+
 /** libxl's default stub domain memory (Linux stub domain, Xen 4.17). */
 const STUBDOM_DEFAULT_MIB = 128;
 
@@ -25,8 +28,10 @@ export class PlanLedger {
   private readonly memory = new Map<string, number>();
   /** Names of domains planned here (driver domains, guests, vTPM domains). */
   private readonly names = new Set<string>();
-  /** Normalized BDF -> how many xen_pci_assignable plans claim it. */
-  private readonly claims = new Map<string, number>();
+  /** Normalized BDF -> the xen_pci_assignable plans that claim it, each by its identity (see checkClaim). */
+  private readonly claims = new Map<string, Set<string>>();
+  /** Normalized BDFs a xen_pci_assignable create of this process has taken. */
+  private readonly taken = new Set<string>();
 
   planDomain(name: string, addsMib: number | undefined): void {
     this.names.add(name);
@@ -50,11 +55,29 @@ export class PlanLedger {
     return sum;
   }
 
-  /** Records one more claim of this BDF; returns how many there are now. */
-  claim(bdf: string): number {
-    const n = (this.claims.get(bdf) ?? 0) + 1;
-    this.claims.set(bdf, n);
-    return n;
+  /** Records a claim of this BDF by a resource of this identity; returns how many different claimants it has. */
+  claim(bdf: string, identity: string): number {
+    const set = this.claims.get(bdf) ?? new Set<string>();
+    set.add(identity);
+    this.claims.set(bdf, set);
+    return set.size;
+  }
+
+  /**
+   * A create takes the BDF; false when another create of this process took it first (synchronous: no race). The
+   * resource is in a state from then on: its plan-time claim is no longer a new one's.
+   */
+  take(bdf: string): boolean {
+    if (this.taken.has(bdf)) return false;
+    this.taken.add(bdf);
+    this.claims.get(bdf)?.delete(NEW);
+    return true;
+  }
+
+  /** The create failed, or the resource was destroyed: the BDF is free again for this process. */
+  release(bdf: string): void {
+    this.taken.delete(bdf);
+    this.claims.delete(bdf);
   }
 }
 
@@ -166,16 +189,28 @@ export async function checkDiskBackends(ctx: PlanContext<XenClient>): Promise<vo
   for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [{ attr: 'disk' }, { index: i }, { attr: 'backend' }], 'disk');
 }
 
-/** Two xen_pci_assignable of one configuration for one function: the second plan is refused. */
+export function claimedTwice(id: string): { summary: string; detail: string } {
+  return {
+    summary: `PCI function ${id} is claimed twice`,
+    detail:
+      `Another xen_pci_assignable of this configuration already has bdf ${id}. One function can be made assignable by one resource only: remove one of them, and refer to the other (xen_pci_assignable.NAME.bdf) wherever the function is passed through.`,
+  };
+}
+
+/**
+ * Two xen_pci_assignable of one configuration for one function. Terraform does not say which resource a plan is for,
+ * and one process may plan a resource more than once (a plan, then the final plan before apply, perhaps after an
+ * edit), so claimants are told apart only as "in a state" or "new": a new resource for a function one in a state
+ * already has is refused at plan; of two new ones, the second create is refused at apply (PlanLedger.take), before
+ * any change.
+ */
 export function checkClaim(ctx: PlanContext<XenClient>, bdf: string): void {
   if (checkBdf(bdf)) return;
   const id = normalizeBdf(bdf);
-  if (ctx.meta.ledger.claim(id) > 1) {
-    ctx.diags.error(
-      `PCI function ${id} is claimed twice`,
-      `Another xen_pci_assignable of this configuration already has bdf ${id}. One function can be made assignable by one resource only: remove one of them, and refer to the other (xen_pci_assignable.NAME.bdf) wherever the function is passed through.`,
-      [{ attr: 'bdf' }],
-    );
+  const identity = ctx.prior ? 'state' : NEW;
+  if (ctx.meta.ledger.claim(id, identity) > 1) {
+    const e = claimedTwice(id);
+    ctx.diags.error(e.summary, e.detail, [{ attr: 'bdf' }]);
   }
 }
 

@@ -4,7 +4,7 @@
 import { record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { BaseContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
 import type { HostPciDevice } from '../xen/model';
 import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
@@ -12,7 +12,7 @@ import { bdf as bdfValidator } from './domain_schema';
 import { bool, str } from './values';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';
-import { checkClaim, missingPciFunction } from './host_checks';
+import { checkClaim, claimedTwice, missingPciFunction } from './host_checks';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
@@ -76,6 +76,31 @@ function values(prior: CtyObject, dev: HostPciDevice, originalDriver: CtyValue):
   ]);
 }
 
+/** Binds the function to pciback, or adopts what an interrupted apply did (the create proper). */
+async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<CtyObject> {
+  const dev = await hostDevice(ctx, b);
+  if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
+    throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [{ attr: 'bdf' }]);
+  }
+  // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
+  // already held by pciback and could not tell any more which driver to give it back to.
+  const journal = ctx.meta.journal;
+  const earlier = await journal.find('pci', dev.bdf, dev.bdf);
+  if (await isAssignable(ctx, dev.bdf)) {
+    if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+    await journal.complete(earlier);
+    ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
+    return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
+  }
+  const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
+  if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+  const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
+  ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
+  await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+  await journal.complete(entry);
+  return values(ctx.planned, dev, original);
+}
+
 export const pciAssignableResource: ResourceType<XenClient> = {
   typeName: 'xen_pci_assignable',
   schema: {
@@ -120,29 +145,17 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async create(ctx) {
     const b = str(ctx.planned, 'bdf')!;
-    const dev = await hostDevice(ctx, b);
-    if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
-      throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [{ attr: 'bdf' }]);
+    if (!checkBdf(b) && !ctx.meta.ledger.take(normalizeBdf(b))) {
+      const e = claimedTwice(normalizeBdf(b));
+      throw new DiagnosticError(e.summary, `${e.detail} Refused before any change.`, [{ attr: 'bdf' }]);
     }
-    // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
-    // already held by pciback and could not tell any more which driver to give it back to.
-    const journal = ctx.meta.journal;
-    const earlier = await journal.find('pci', dev.bdf, dev.bdf);
-    if (await isAssignable(ctx, dev.bdf)) {
-      if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-      await journal.complete(earlier);
-      ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
-      return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
+    try {
+      return await makeAssignable(ctx, b);
+    } catch (err) {
+      ctx.meta.ledger.release(normalizeBdf(b));
+      throw err;
     }
-    const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
-    if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
-    ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
-    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
-    await journal.complete(entry);
-    return values(ctx.planned, dev, original);
   },
-
   async noteStored(state, ctx) {
     const b = str(state, 'bdf') ?? str(state, 'id');
     if (b && !checkBdf(b)) await ctx.meta.journal.confirm('pci', normalizeBdf(b));
@@ -153,6 +166,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     if (!b) return null;
     const id = normalizeBdf(b);
     if (!(await isAssignable(ctx, id))) {
+      ctx.meta.ledger.release(id);
       ctx.log.info('PCI device is no longer assignable; it will be made assignable again', { bdf: id });
       return null;
     }
@@ -169,6 +183,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async delete(ctx) {
     const id = normalizeBdf(str(ctx.prior, 'bdf')!);
+    ctx.meta.ledger.release(id);
     const user = (await ctx.meta.ts.listDomains({ signal: ctx.signal })).find((d) => d.pcidevs.some((p) => p.bdf === id));
     const rebind = bool(ctx.prior, 'rebind_on_destroy') !== false;
     if (user) {

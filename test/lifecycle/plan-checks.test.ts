@@ -117,20 +117,33 @@ resource "xen_vif" "web0" {
     expect(ok.code).toBe(0);
   });
 
-  testWithTerraform('one function claimed by two xen_pci_assignable is refused on bdf', async (tf) => {
+  testWithTerraform('one function claimed by two xen_pci_assignable: refused at apply before any change when both are new, at plan once one is applied', async (tf) => {
     const host = simHost();
-    const r = await plan(tf, host, `
+    const one = `
 resource "xen_pci_assignable" "a" {
   bdf = "03:00.0"
 }
+`;
+    const two = one + `
 resource "xen_pci_assignable" "b" {
   bdf = "0000:03:00.0"
 }
-`);
+`;
+    // Both new: Terraform does not say which resource a plan is for, so identical claims are told apart at apply.
+    tf.writeFile('main.tf', hcl(host, two));
+    const both = await tf.run(['apply', '-auto-approve', '-no-color'], { timeoutMs: 120_000 });
+    const flatBoth = `${both.stdout}${both.stderr}`.replace(/\s+/g, ' ');
+    expect(both.code).toBe(1);
+    expect(flatBoth).toMatch(/Error: PCI function 0000:03:00\.0 is claimed twice with xen_pci_assignable\.[ab],.*Refused before any change/);
+    expect(flatBoth).toMatch(/Creation complete after \S+ \[id=0000:03:00\.0\]/);
+    expect(flatBoth.match(/Creation complete/g)).toHaveLength(1);
+
+    // One in the state, one new: refused at plan.
+    const r = await plan(tf, host, two);
     expect(r.code).toBe(1);
-    expect(r.flat).toMatch(/Error: PCI function 0000:03:00\.0 is claimed twice with xen_pci_assignable\.[ab]/);
-    expect(host.xl('pci-assignable-list').trim()).toBe('');
-  });
+    // Whichever of the two Terraform plans second is the one refused, on its bdf.
+    expect(r.flat).toMatch(/Error: PCI function 0000:03:00\.0 is claimed twice with xen_pci_assignable\.([ab]), on main\.tf line \d+, in resource "xen_pci_assignable" "\1": \d+: bdf = "(0000:)?03:00\.0"/);
+  }, 180_000);
 
   const badFiles = `
 resource "xen_domain" "pv" {
