@@ -13,11 +13,14 @@ import { FLAVOURS } from './package/flavours';
 async function main(): Promise<void> {
   const root = process.cwd();
   const schema = await dumpProviderSchema(path.join(root, 'dist/terraform-provider-xen'));
+  // The provider generators add attributes to the schema they are given (cdktf's adds the provider's `alias`, which
+  // is a meta-argument, not an attribute): the docs are rendered from the schema as the provider reports it.
+  const docs = generateDocs(root, structuredClone(schema));
 
   for (const f of FLAVOURS) {
     const tmp = mkdtempSync(path.join(root, 'dist', '.bindings-'));
     try {
-      await generateBindings(schema, tmp, { ...BINDINGS_OPTIONS, generator: f.generator });
+      await generateBindings(structuredClone(schema), tmp, { ...BINDINGS_OPTIONS, generator: f.generator });
       replaceTree(path.join(tmp, 'providers'), path.join(root, f.bindingsDir));
       console.error(`bindings: ${f.bindingsDir}/xen (${f.generator})`);
     } finally {
@@ -25,7 +28,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const docs = generateDocs(root, schema);
   for (const stale of committedDocs(root).keys()) if (!docs.has(stale)) rmSync(path.join(root, 'docs', stale));
   for (const [rel, content] of docs) {
     mkdirSync(path.dirname(path.join(root, 'docs', rel)), { recursive: true });

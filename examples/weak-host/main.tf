@@ -3,7 +3,7 @@
 #   terraform init && terraform plan
 #
 # The host (host.json, a simulated host) has no IOMMU and no XSM/FLASK; its I350 NIC is bound to pciback, ready for
-# a network driver domain that does not exist. The plan reports (docs/posture.md):
+# a network driver domain that does not exist. The plan reports (docs/guides/security-posture.md):
 #   - pci-passthrough-without-iommu (error): the GPU passed through to "desktop" could DMA anywhere
 #   - hvm-device-model-in-dom0: "desktop" is HVM with QEMU in dom0
 #   - bootloader-in-dom0: "legacy" boots with pygrub, which parses its disk in dom0

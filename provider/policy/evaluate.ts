@@ -28,6 +28,11 @@ export interface EvaluateOptions {
 }
 
 /** enforce keeps each rule's severity; warn turns everything into warnings. (off never evaluates.) */
+/** The rule's page in the docs (a Registry guide), as diagnostics name it. */
+export function rulePath(rule: string): string {
+  return `docs/guides/posture-${rule}.md`;
+}
+
 export function effectiveSeverity(rule: Severity, policy: SecurityPolicy): Severity {
   return policy === 'warn' ? 'warning' : rule;
 }
@@ -70,6 +75,6 @@ export function ruleById(id: string, rules: readonly Rule[] = RULES): Rule | und
 export function toDiagnostic(f: Finding, rules: readonly Rule[] = RULES): Diagnostic {
   const rule = ruleById(f.rule, rules);
   const title = rule?.title ?? f.rule;
-  const detail = `${f.message}\n\n${rule?.why ?? ''}\n\nFix: ${f.remedy}\n\n(security posture rule ${f.rule}; see docs/posture/${f.rule}.md. security_policy = "warn" makes it a warning, "off" skips the checks.)`;
+  const detail = `${f.message}\n\n${rule?.why ?? ''}\n\nFix: ${f.remedy}\n\n(security posture rule ${f.rule}; see ${rulePath(f.rule)}. security_policy = "warn" makes it a warning, "off" skips the checks.)`;
   return { severity: f.severity, summary: `${title}: ${f.subject}`, detail, path: f.path };
 }

@@ -1,5 +1,5 @@
 // The security posture rules, as data: each says what it checks, why it matters, how to fix it, and finds its cases
-// in a HostModel. The docs (docs/posture/) are generated from these objects, so the text here is what users read.
+// in a HostModel. The docs (docs/guides/posture-*.md) are generated from these objects, so the text here is what users read.
 
 import type { Path } from '../framework/diagnostics';
 import {

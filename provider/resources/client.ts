@@ -3,6 +3,7 @@
 import type { Journal } from '../xen/journal';
 import type { Toolstack } from '../xen/toolstack';
 import type { FlaskKnowledge } from './flask_knowledge';
+import type { PlanLedger } from './host_checks';
 
 export type SecurityPolicy = 'enforce' | 'warn' | 'off';
 
@@ -19,4 +20,6 @@ export interface XenClient {
   securityPolicy: SecurityPolicy;
   /** The FLASK policy labels are checked against at plan (see flask_knowledge.ts). */
   flask: FlaskKnowledge;
+  /** What this process has seen planned, for the checks against the host that span resources (host_checks.ts). */
+  ledger: PlanLedger;
 }

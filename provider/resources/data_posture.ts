@@ -12,7 +12,7 @@ export const securityPostureDataSource: DataSourceType<XenClient> = {
   schema: {
     block: {
       description:
-        'The security posture of the host: every finding of the posture rules (docs/posture.md) and, per guest, the domains it must trust. Evaluates the live host plus anything planned in the same run. Severities follow the provider\'s `security_policy` (`warn` turns errors into warnings).',
+        'The security posture of the host: every finding of the posture rules (the Security posture guide, docs/guides/security-posture.md) and, per guest, the domains it must trust. Evaluates the live host plus anything planned in the same run. Severities follow the provider\'s `security_policy` (`warn` turns errors into warnings).',
       attributes: {
         id: { type: 'string', computed: true, description: 'Always `posture`.' },
         findings: {
@@ -21,7 +21,7 @@ export const securityPostureDataSource: DataSourceType<XenClient> = {
           nested: {
             nesting: 'list',
             attributes: {
-              rule: { type: 'string', computed: true, description: 'Rule id, e.g. `guest-network-in-dom0` (docs/posture/RULE.md).' },
+              rule: { type: 'string', computed: true, description: 'Rule id, e.g. `guest-network-in-dom0` (docs/guides/posture-RULE.md).' },
               severity: { type: 'string', computed: true, description: '`error` or `warning`.' },
               subject: { type: 'string', computed: true, description: 'What it is about: a domain name, `DOMAIN/vifN`, `DOMAIN/VDEV`, `pci BDF` or `flask`.' },
               message: { type: 'string', computed: true, description: 'What is wrong.' },

@@ -1,6 +1,6 @@
 // xen_domain: a guest (PV, PVH or HVM), with its FLASK label and, for HVM, its device model in a stub domain.
 
-import type { CtyObject } from '../protocol/cty/types';
+import { Unknown, type CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
 import { intBetween } from '../framework/validators';
 import type { XenClient } from './client';
@@ -28,7 +28,7 @@ export const domainResource: ResourceType<XenClient> = {
         'A guest domain. Prefer `firmware = "pvgrub64"` over a bootloader in dom0, give HVM guests a stub domain (`device_model { stubdomain = true }`), and serve its vifs and disks from driver domains (`xen_vif`, `xen_disk`).',
       attributes: {
         ...domainAttributes('guest'),
-        stubdomain_domid: { type: 'number', computed: true, description: 'Domain id of the stub domain `<name>-dm` running this HVM guest\'s device model; null when the device model runs in dom0.' },
+        stubdomain_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the stub domain `<name>-dm` running this HVM guest\'s device model; null when the device model runs in dom0.' },
       },
       blocks: {
         disk: diskBlock,
@@ -50,6 +50,12 @@ export const domainResource: ResourceType<XenClient> = {
     },
   },
   async modifyPlan(ctx) {
+    // Only an HVM guest with device_model { stubdomain = true } has one; the stub domain changes only with a replace.
+    if (ctx.planned.stubdomain_domid instanceof Unknown) {
+      const type = ctx.planned.type;
+      const dm = obj(ctx.planned, 'device_model');
+      if (typeof type === 'string' && (type !== 'hvm' || !dm || dm.stubdomain === false)) ctx.planned.stubdomain_domid = null;
+    }
     await planDomain(ctx, 'guest');
     if (!ctx.diags.hasErrors) await planVtpmRestart(ctx);
   },

@@ -14,6 +14,8 @@ import { bool, compact, num, obj, objects, spelled, str } from './values';
 import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
+import { finishDeferredRelease } from './pci_assignable';
+import { checkCapacity, checkDiskBackends, checkHostFiles, checkPciBlocks } from './host_checks';
 import { guestDeviceSpec, guestDeviceValues, withoutDeviceComputed, withSecrets } from './guest_devices';
 
 export type DomainKind = 'guest' | 'driver';
@@ -203,6 +205,17 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   const name = str(planned, 'name');
   if (name !== undefined && (prior === null || str(prior, 'name') !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
   if (ctx.diags.hasErrors) return;
+  if (name !== undefined) {
+    ctx.step('checking memory and vCPUs against the host', [{ attr: 'memory' }]);
+    await checkCapacity(ctx, name);
+  }
+  ctx.step('checking the PCI functions against the host', [{ attr: 'pci' }]);
+  await checkPciBlocks(ctx);
+  ctx.step('checking the disk backends', [{ attr: 'disk' }]);
+  await checkDiskBackends(ctx);
+  ctx.step('checking the files the domain names on the host', [{ attr: 'kernel' }]);
+  await checkHostFiles(ctx);
+  if (ctx.diags.hasErrors) return;
   ctx.step('checking the FLASK labels against the host', labelPaths(planned)[0]?.[0]);
   await labelProblems(ctx, planned);
 
@@ -271,6 +284,7 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt:
 export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
   const spec = withSecrets(specFrom(ctx.planned, kind), ctx.config);
   const ts = ctx.meta.ts;
+  ctx.meta.ledger.applying(spec.name);
   let warnings: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const existing = await existingDomain(ctx, spec, typeNameOf(kind));
@@ -332,6 +346,7 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
   const name = str(ctx.prior, 'name')!;
   const ts = ctx.meta.ts;
   const opts = { signal: ctx.signal };
+  ctx.meta.ledger.applying(name);
   const memory = num(ctx.planned, 'memory');
   if (memory !== undefined && memory !== num(ctx.prior, 'memory')) {
     ctx.log.info('changing memory in place', { domain: name, memory });
@@ -351,6 +366,7 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
     if (!w || !same(w, h)) {
       ctx.log.info('detaching PCI device', { domain: name, bdf: key(h) });
       await ts.pciDetach(name, h.bdf, opts);
+      if (!w) await finishDeferredRelease(ctx, h.bdf);
     }
   }
   for (const w of want) {
@@ -375,6 +391,7 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObj
   ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
   const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });
   ctx.log.info('domain removed', { domain: name, outcome });
+  for (const p of objects(ctx.prior, 'pci').map(pciSpec)) await finishDeferredRelease(ctx, p.bdf);
 }
 
 export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<CtyObject> {

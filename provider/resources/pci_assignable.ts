@@ -16,14 +16,17 @@ import { stringCheck } from '../framework/validators';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';
 import { deviceLabelProblems } from './labels';
+import { checkClaim, claimedTwice, missingPciFunction } from './host_checks';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
 async function hostDevice(ctx: BaseContext<XenClient>, bdf: string): Promise<HostPciDevice> {
   const id = normalizeBdf(bdf);
-  const dev = (await ctx.meta.ts.hostPciDevices()).find((d) => d.bdf === id);
+  const devs = await ctx.meta.ts.hostPciDevices();
+  const dev = devs.find((d) => d.bdf === id);
   if (!dev) {
-    throw new DiagnosticError(`No PCI function ${id} on this host`, 'Check `lspci -D` in dom0 (or the simulated host inventory) for the right address.', [{ attr: 'bdf' }]);
+    const missing = missingPciFunction(bdf, devs) ?? { summary: `No PCI function ${id} on this host`, detail: '' };
+    throw new DiagnosticError(missing.summary, missing.detail, [{ attr: 'bdf' }]);
   }
   return dev;
 }
@@ -37,6 +40,25 @@ async function isAssignable(ctx: BaseContext<XenClient>, id: string): Promise<bo
   const ts = ctx.meta.ts;
   const [assignable, domains] = await Promise.all([ts.pciAssignableList({ signal: ctx.signal }), ts.listDomains({ signal: ctx.signal })]);
   return assignable.includes(id) || domains.some((d) => d.pcidevs.some((p) => p.bdf === id));
+}
+
+/**
+ * Gives a function back to dom0 that a destroyed xen_pci_assignable left to a domain still holding it (see delete):
+ * called by a domain's update or destroy once it has detached the function.
+ */
+export async function finishDeferredRelease(ctx: BaseContext<XenClient>, bdf: string): Promise<void> {
+  const id = normalizeBdf(bdf);
+  const journal = ctx.meta.journal;
+  for (const e of await journal.candidates('release', id)) {
+    if (!journal.tryClaim(e)) continue;
+    const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
+    if (assignable.includes(id)) {
+      const rebind = e.data.rebind !== false;
+      ctx.log.info('giving PCI device back to dom0 now that it is released (its xen_pci_assignable was destroyed earlier in this apply)', { bdf: id, rebind });
+      await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
+    }
+    await journal.forget(e);
+  }
 }
 
 /** A function made assignable outside this resource: by hand, by xen-pciback.hide at boot, or by another resource. */
@@ -143,6 +165,31 @@ async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: J
   return values(ctx.planned, dev, original);
 }
 
+/** Labels and binds the function to pciback, or adopts what an interrupted apply did (the create proper). */
+async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<CtyObject> {
+  const dev = await hostDevice(ctx, b);
+  if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
+    throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [{ attr: 'bdf' }]);
+  }
+  // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
+  // already held by pciback and could not tell any more which driver to give it back to.
+  const journal = ctx.meta.journal;
+  const earlier = await journal.find('pci', dev.bdf, dev.bdf);
+  if (await isAssignable(ctx, dev.bdf)) {
+    if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+    // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
+    // makes Xen try the quarantine again (once the policy or the boot options allow it).
+    if (earlier.data.quarantineRefused === true) return assign(ctx, dev, earlier, earlier.data.originalDriver ?? null);
+    await journal.complete(earlier);
+    ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
+    return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
+  }
+  const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
+  if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+  const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
+  return assign(ctx, dev, entry, original);
+}
+
 export const pciAssignableResource: ResourceType<XenClient> = {
   typeName: 'xen_pci_assignable',
   schema: {
@@ -173,7 +220,9 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async modifyPlan(ctx) {
     const b = str(ctx.planned, 'bdf');
-    if (!ctx.meta || !b || ctx.prior !== null) return;
+    if (!ctx.meta || !b) return;
+    checkClaim(ctx, b);
+    if (ctx.prior !== null || ctx.diags.hasErrors) return;
     const label = str(ctx.planned, 'seclabel');
     if (label) await deviceLabelProblems(ctx, label, [{ attr: 'seclabel' }]);
     ctx.step('reading the PCI function from sysfs', [{ attr: 'bdf' }]);
@@ -196,29 +245,17 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async create(ctx) {
     const b = str(ctx.planned, 'bdf')!;
-    const dev = await hostDevice(ctx, b);
-    if (!hasReset(dev) && bool(ctx.planned, 'strict_reset') !== false) {
-      throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [{ attr: 'bdf' }]);
+    if (!checkBdf(b) && !ctx.meta.ledger.take(normalizeBdf(b))) {
+      const e = claimedTwice(normalizeBdf(b));
+      throw new DiagnosticError(e.summary, `${e.detail} Refused before any change.`, [{ attr: 'bdf' }]);
     }
-    // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
-    // already held by pciback and could not tell any more which driver to give it back to.
-    const journal = ctx.meta.journal;
-    const earlier = await journal.find('pci', dev.bdf, dev.bdf);
-    if (await isAssignable(ctx, dev.bdf)) {
-      if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-      // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
-      // makes Xen try the quarantine again (once the policy or the boot options allow it).
-      if (earlier.data.quarantineRefused === true) return assign(ctx, dev, earlier, earlier.data.originalDriver ?? null);
-      await journal.complete(earlier);
-      ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: earlier.data.originalDriver ?? null });
-      return values(ctx.planned, dev, earlier.data.originalDriver ?? null);
+    try {
+      return await makeAssignable(ctx, b);
+    } catch (err) {
+      ctx.meta.ledger.release(normalizeBdf(b));
+      throw err;
     }
-    const original = earlier ? (earlier.data.originalDriver ?? null) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
-    if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-    const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
-    return assign(ctx, dev, entry, original);
   },
-
   async noteStored(state, ctx) {
     const b = str(state, 'bdf') ?? str(state, 'id');
     if (b && !checkBdf(b)) await ctx.meta.journal.confirm('pci', normalizeBdf(b));
@@ -229,6 +266,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     if (!b) return null;
     const id = normalizeBdf(b);
     if (!(await isAssignable(ctx, id))) {
+      ctx.meta.ledger.release(id);
       ctx.log.info('PCI device is no longer assignable; it will be made assignable again', { bdf: id });
       return null;
     }
@@ -245,16 +283,26 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async delete(ctx) {
     const id = normalizeBdf(str(ctx.prior, 'bdf')!);
+    ctx.meta.ledger.release(id);
     const user = (await ctx.meta.ts.listDomains({ signal: ctx.signal })).find((d) => d.pcidevs.some((p) => p.bdf === id));
+    const rebind = bool(ctx.prior, 'rebind_on_destroy') !== false;
     if (user) {
-      throw new DiagnosticError(
-        `PCI device ${id} is still passed through to ${user.name}`,
-        `Detach it first (remove it from ${user.name}'s pci blocks, or destroy that domain); then it can be given back to dom0.`,
+      // Removing a pci block and its xen_pci_assignable in one edit: Terraform runs this delete BEFORE the domain's
+      // update that detaches the function (the domain's stored dependency on it orders the update after the destroy),
+      // so waiting here could only time out. The give-back is recorded instead; the update (or destroy) of the domain
+      // finishes it once the function is detached, so the apply converges whatever the order.
+      const entry = await ctx.meta.journal.begin('release', id, id, { words: [], ms: 0 }, { rebind, domain: user.name });
+      await ctx.meta.journal.complete(entry);
+      ctx.meta.journal.unclaim(entry);
+      ctx.log.info('PCI device is still passed through: it goes back to dom0 once the domain releases it', { bdf: id, domain: user.name });
+      ctx.diags.warning(
+        `PCI device ${id} goes back to dom0 when ${user.name} releases it`,
+        `It is still passed through to ${user.name}. It is given back to dom0 as soon as ${user.name} detaches it: in this apply, if the configuration removes it from ${user.name}'s pci blocks, or when ${user.name} is destroyed. Until then it stays with ${user.name}.`,
       );
+      return;
     }
     const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
     if (!assignable.includes(id)) return;
-    const rebind = bool(ctx.prior, 'rebind_on_destroy') !== false;
     ctx.log.info('giving PCI device back to dom0', { bdf: id, rebind });
     await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
   },

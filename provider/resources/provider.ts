@@ -13,6 +13,7 @@ import { Unknown } from '../protocol/cty/types';
 import { createToolstack, parseConnection } from '../xen/connect';
 import { InvalidSpecError, XenError, formatDuration } from '../xen/errors';
 import { Journal } from '../xen/journal';
+import { PlanLedger } from './host_checks';
 import { checkConfigDir, checkConnection } from '../xen/validate';
 import { timeoutsFor, type XlToolstack } from '../xen/xl-toolstack';
 import {
@@ -276,6 +277,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       xlTimeoutMs,
       securityPolicy: (str(config, 'security_policy') ?? 'enforce') as SecurityPolicy,
       flask: new FlaskKnowledge(ts),
+      ledger: new PlanLedger(),
     };
   },
 

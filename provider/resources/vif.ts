@@ -9,6 +9,7 @@ import { intBetween, stringCheck } from '../framework/validators';
 import type { JournalEntry } from '../xen/journal';
 import type { NicInfo, VifSpec } from '../xen/model';
 import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript } from '../xen/validate';
+import { checkBackend } from './host_checks';
 import type { XenClient } from './client';
 import {
   adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart, randomXenMac,
@@ -227,6 +228,7 @@ export const vifResource: ResourceType<XenClient> = {
   async modifyPlan(ctx) {
     await planBackendRestart(ctx);
     if (ctx.meta && ctx.prior === null) await planMacInUse(ctx);
+    if (ctx.meta && !ctx.diags.hasErrors) await checkBackend(ctx, ctx.planned.backend, [{ attr: 'backend' }], 'network interface');
   },
   create: (ctx) => attach(ctx),
   async noteStored(state, ctx) {

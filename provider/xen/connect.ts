@@ -137,6 +137,7 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     flaskLabelPci: [...sim, 'flask-label-pci'],
     configDir: opts.configDir ?? path.join(c.path, 'configs'),
     sysfsRoot: path.join(c.path, 'sys'),
+    filesRoot: path.join(c.path, 'root'),
     autostartDir: path.join(c.path, 'auto'),
   });
 }

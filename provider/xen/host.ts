@@ -6,6 +6,7 @@
 import { XenError } from './errors';
 import type { RunResult } from './exec';
 import type { BoundedReadOptions } from './host-files';
+import type { HostFileKind } from './model';
 
 export interface HostRunOptions {
   timeoutMs: number;
@@ -46,6 +47,8 @@ export interface Host {
    * read, so a FIFO or a device never blocks or floods the provider. Throws UnusableFileError saying why not.
    */
   sha256File(file: string, opts: BoundedReadOptions): Promise<string>;
+  /** What each path is (following links): kernels, disk images the plan names. Bounded by opts.timeoutMs. */
+  fileKinds(files: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Map<string, HostFileKind>>;
   /**
    * The bytes of a user's file on the host (a compiled FLASK policy, parsed at plan), with the same limits as
    * sha256File. Throws UnusableFileError saying why not.

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import type { HostFiles } from './host';
 
-export type JournalKind = 'domain' | 'vif' | 'disk' | 'pci';
+/** 'release': a function to give back to dom0 once the domain holding it detaches it (xen_pci_assignable delete). */
+export type JournalKind = 'domain' | 'vif' | 'disk' | 'pci' | 'release';
 export type JournalStatus = 'pending' | 'done';
 export type JournalData = Record<string, string | number | boolean | null>;
 
@@ -129,6 +130,11 @@ export class Journal {
 
   claim(e: JournalEntry): void {
     this.claimed.add(fileName(e.kind, e.key, e.mark));
+  }
+
+  /** Hands the entry on: a later operation of this process may take it (a deferred give-back for the domain's update). */
+  unclaim(e: JournalEntry): void {
+    this.claimed.delete(fileName(e.kind, e.key, e.mark));
   }
 
   /**

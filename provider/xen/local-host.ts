@@ -9,6 +9,7 @@ import { createRunner, type CommandRunner, type RunResult } from './exec';
 import { HostFileError, type Host, type HostRunOptions } from './host';
 import { readLocalBounded, sha256LocalBounded, readBinaryLocalBounded, type BoundedReadOptions } from './host-files';
 import { localCallRunning } from './processes';
+import type { HostFileKind } from './model';
 
 export interface LocalHostOptions {
   /** Extra environment for every command (the simulator's XEN_SIM_STATE). */
@@ -32,6 +33,30 @@ export class LocalHost implements Host {
 
   run(argv: readonly string[], opts: HostRunOptions): Promise<RunResult> {
     return this.run_(argv, { ...opts, env: this.o.env });
+  }
+
+  async fileKinds(files: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Map<string, HostFileKind>> {
+    const out = new Map<string, HostFileKind>();
+    const deadline = new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, opts.timeoutMs);
+      t.unref();
+      opts.signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    // A stat on a hung network mount never returns: past the deadline what is not known yet stays 'unknown'.
+    await Promise.race([
+      deadline,
+      Promise.all(files.map(async (f) => {
+        try {
+          const st = await fs.stat(f);
+          out.set(f, st.isFile() ? 'regular' : st.isDirectory() ? 'directory' : st.isBlockDevice() ? 'block' : st.isCharacterDevice() ? 'char' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'unknown');
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          out.set(f, code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unknown');
+        }
+      })),
+    ]);
+    for (const f of files) if (!out.has(f)) out.set(f, 'unknown');
+    return out;
   }
 
   async listDir(dir: string): Promise<string[]> {

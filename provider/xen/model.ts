@@ -344,3 +344,6 @@ export interface SpecDifference {
   wanted: unknown;
   got: unknown;
 }
+
+/** What a path on the host is, following symbolic links; 'unknown' when the host cannot tell (no permission). */
+export type HostFileKind = 'regular' | 'directory' | 'block' | 'char' | 'fifo' | 'socket' | 'missing' | 'unknown';

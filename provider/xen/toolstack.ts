@@ -4,7 +4,7 @@
 import type { Logger } from '../log';
 import type { HostFiles } from './host';
 import type {
-  BlockListEntry, DiskSpec, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
+  BlockListEntry, DiskSpec, HostFileKind, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
   NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec, VtpmListEntry,
 } from './model';
 
@@ -169,6 +169,13 @@ export interface Toolstack {
 
   /** Every PCI function of the host, from sysfs. */
   hostPciDevices(): Promise<HostPciDevice[]>;
+  /**
+   * What each path is on the host, following links (kernels, ramdisks, firmware and disk targets a plan names), within
+   * xl_timeout; 'unknown' where the host cannot tell. On the simulated host: the inventory's files.
+   */
+  hostFileKinds(files: readonly string[], opts?: CallOptions): Promise<Map<string, HostFileKind>>;
+  /** Whether hostFileKinds sees every file of the host; the simulated host has only its inventory's (no disk images). */
+  readonly modelsAllFiles: boolean;
 
   /** Where the toolstack runs, for messages: "this machine" or the ssh destination. */
   readonly where: string;

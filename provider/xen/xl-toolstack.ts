@@ -15,7 +15,7 @@ import type { Host, HostFiles } from './host';
 import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { waitForBackend } from './hotplug';
 import type {
-  BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice, NetworkListEntry,
+  BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostFileKind, HostInfo, HostPciDevice, NetworkListEntry,
   PciListEntry, PciSpec, VifSpec, VtpmListEntry,
 } from './model';
 import { specHoldsSecrets } from './model';
@@ -61,6 +61,8 @@ export interface XlToolstackOptions {
   flaskLabelPci: readonly string[];
   configDir: string;
   sysfsRoot: string;
+  /** Where the host's files are seen from here: '' on a real host, DIR/root for the simulated one. */
+  filesRoot?: string;
   /** xendomains' auto-start directory. */
   autostartDir: string;
   timeouts?: Partial<Timeouts>;
@@ -329,6 +331,16 @@ export class XlToolstack implements Toolstack {
 
   async setEnforce(mode: 'enforcing' | 'permissive', opts: CallOptions = {}): Promise<void> {
     await this.mutate(() => this.change(['setenforce', mode === 'enforcing' ? '1' : '0'], opts), 'policy');
+  }
+
+  get modelsAllFiles(): boolean {
+    return this.kind !== 'sim';
+  }
+
+  async hostFileKinds(files: readonly string[], opts: CallOptions = {}): Promise<Map<string, HostFileKind>> {
+    const root = this.o.filesRoot ?? '';
+    const kinds = await this.host.fileKinds(files.map((f) => root + f), { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal });
+    return new Map(files.map((f) => [f, kinds.get(root + f) ?? 'unknown']));
   }
 
   hostPciDevices(): Promise<HostPciDevice[]> {

@@ -19,7 +19,8 @@ export function loadGuides(root: string): Array<{ file: string; title: string }>
   const dir = path.join(root, 'docs/guides');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.md'))
+    // The posture rule pages are listed on the security-posture guide, not one by one on the index.
+    .filter((f) => f.endsWith('.md') && !f.startsWith('posture-'))
     .sort()
     .map((file) => {
       const text = readFileSync(path.join(dir, file), 'utf8');

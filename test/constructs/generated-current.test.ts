@@ -34,7 +34,8 @@ describe.each(FLAVOURS.map((f) => [f.id, f] as const))('%s flavour', (_id, f) =>
   test(`${f.bindingsDir}/xen is the ${f.generator} output for the current schema`, async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'tfxen-bindings-'));
     try {
-      await generateBindings(schema, tmp, { ...BINDINGS_OPTIONS, generator: f.generator });
+      // The generators add to the schema they get (cdktf's adds the provider's alias): give each its own copy.
+      await generateBindings(structuredClone(schema), tmp, { ...BINDINGS_OPTIONS, generator: f.generator });
       const fresh = readTree(path.join(tmp, 'providers'));
       expect(fresh.size).toBeGreaterThan(10);
       expectSameTree(fresh, readTree(path.join(ROOT, f.bindingsDir)), f.bindingsDir);
@@ -65,5 +66,24 @@ test('every resource and data source attribute with a description appears on its
       const page = docs.get(`${kind}/${type.replace(/^xen_/, '')}.md`)!;
       for (const name of Object.keys(s.block.attributes ?? {})) expect(page).toContain(`- \`${name}\` (`);
     }
+  }
+});
+
+test('no page lists an attribute the schema does not have (the provider page had `alias`, a meta-argument)', () => {
+  const docs = generateDocs(ROOT, schema);
+  const p = Object.values(schema.provider_schemas)[0];
+  type B = { attributes?: Record<string, { nested_type?: B }>; block_types?: Record<string, { block: unknown }> };
+  const names = (b: B): string[] => [
+    ...Object.entries(b.attributes ?? {}).flatMap(([n, a]) => [n, ...(a.nested_type ? names(a.nested_type) : [])]),
+    ...Object.entries(b.block_types ?? {}).flatMap(([n, t]) => [n, ...names(t.block as never)]),
+  ];
+  const pages: Array<[string, string[]]> = [
+    ['index.md', names(p.provider.block as never)],
+    ...Object.entries(p.resource_schemas ?? {}).map(([t, s]) => [`resources/${t.replace(/^xen_/, '')}.md`, names(s.block as never)] as [string, string[]]),
+    ...Object.entries(p.data_source_schemas ?? {}).map(([t, s]) => [`data-sources/${t.replace(/^xen_/, '')}.md`, names(s.block as never)] as [string, string[]]),
+  ];
+  for (const [page, known] of pages) {
+    const listed = [...docs.get(page)!.matchAll(/^- `([a-z_0-9]+)` \(/gm)].map((m) => m[1]);
+    expect({ page, phantom: listed.filter((n) => !known.includes(n)) }).toEqual({ page, phantom: [] });
   }
 });

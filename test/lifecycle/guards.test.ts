@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DiagnosticsError, TerraformSession, type Diag } from '../support/lifecycle';
 import { providerConfig, simHost, type SimHost } from '../support/sim';
+import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 
 jest.setTimeout(60_000);
 
@@ -141,7 +142,8 @@ describe('Domain-0', () => {
 
 describe('firmware', () => {
   test('an HVM guest boots a firmware image by path (xl.cfg firmware="PATH")', async () => {
-    const host = simHost();
+    // The plan checks that the file exists on the host: this host has it.
+    const host = simHost({ files: [...DEMO_INVENTORY.files, '/usr/lib/xen/boot/ovmf-custom.bin'] });
     const tf = await open(host, { security_policy: 'off' });
     const { state } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'fw', type: 'hvm', firmware: '/usr/lib/xen/boot/ovmf-custom.bin' }));
     expect(state.firmware).toBe('/usr/lib/xen/boot/ovmf-custom.bin');

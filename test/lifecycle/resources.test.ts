@@ -261,16 +261,17 @@ describe('xen_driver_domain and xen_domain', () => {
     expect(tf.provider.stderrLines.join('\n')).toMatch(/"outcome":"destroyed"/);
   });
 
-  test('a configuration to be created is checked by libxl at plan time (xl create -n); a missing kernel is explained at apply', async () => {
-    const tf = await open(simHost());
-    const config = tf.config('xen_domain', { name: 'bad', kernel: '/boot/nope' });
-    const plan = await tf.plan('xen_domain', null, config);
+  test('a configuration to be created is checked by libxl at plan time (xl create -n); a missing kernel is refused at plan', async () => {
+    const host = simHost();
+    const tf = await open(host);
+    await tf.plan('xen_domain', null, tf.config('xen_domain', { name: 'good', kernel: KERNEL }));
     const argvs = tf.provider.stderrLines.filter((l) => l.includes('"create"') && l.includes('"-n"'));
     expect(argvs.length).toBeGreaterThan(0);
-    const err = await tf.apply('xen_domain', null, plan.planned, config).catch((e) => e);
+    const err = await tf.plan('xen_domain', null, tf.config('xen_domain', { name: 'bad', kernel: '/boot/nope' })).catch((e) => e);
     expect(err).toBeInstanceOf(DiagnosticsError);
-    expect(err.message).toMatch(/\/boot\/nope/);
-    expect((err as any).state).toBeNull(); // nothing was created, nothing to remember
+    expect(err.diags[0]).toMatchObject({ path: 'kernel', summary: 'The kernel file does not exist on the host' });
+    expect(err.diags[0].detail).toMatch(/\/boot\/nope does not exist/);
+    expect(host.xl('list')).not.toMatch(/bad/);
   });
 
   test('labels on a Xen without FLASK: an explained error under enforce, accepted under off', async () => {

@@ -176,7 +176,8 @@ describe('xl on dom0', () => {
       const link = `/sys/bus/pci/devices/${dev.bdf}/driver`;
       expect(dev.driver).toBe(existsSync(link) ? path.basename(execFileSync('readlink', [link], { encoding: 'utf8' }).trim()) : null);
     }
-    const config = tf.config('xen_domain', { name: 'plain', memory: 128, kernel: '/var/lib/xen/images/vmlinuz' });
+    // PV-GRUB by name: without the forced command the plan would look for a kernel file on this machine itself.
+    const config = tf.config('xen_domain', { name: 'plain', memory: 128, firmware: 'pvgrub64' });
     const { state } = await tf.applyConfig('xen_domain', null, config);
     expect(readFileSync(path.join(host.state, 'configs', 'plain.cfg'), 'utf8')).toMatch(/^name = "plain"$/m);
     expect((await tf.isNoop('xen_domain', state, config)).noop).toBe(true);

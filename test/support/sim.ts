@@ -96,7 +96,7 @@ export function sshSimHost(sshd: Sshd, opts: SshSimOptions = {}): SimHost {
   const xsLs = wrapper('xenstore-ls', 'xenstore-ls ');
   const labelPci = wrapper('flask-label-pci', 'flask-label-pci ');
   const configDir = path.join(state, 'configs');
-  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --flask-label-pci ${labelPci} --sysfs-root ${path.join(state, 'sys')} ` +
+  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --flask-label-pci ${labelPci} --sysfs-root ${path.join(state, 'sys')} --files-root ${path.join(state, 'root')} ` +
     `--config-dir ${configDir} --autostart-dir ${path.join(state, 'auto')} --policy-dir ${path.join(dir, 'policies')}`;
   const options = login === 'shell' ? 'restrict' : `command="${forced}",restrict`;
   const { identityFile } = sshd.addKey(name, options);

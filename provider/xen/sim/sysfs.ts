@@ -2,7 +2,7 @@
 // exactly as it reads them from a real dom0: devices/<BDF>/{vendor,device,class,reset_method} and a `driver` link.
 
 import { mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SimState } from './state';
 
 function writeIfChanged(path: string, text: string): void {
@@ -18,8 +18,26 @@ export function sysfsRoot(dir: string): string {
   return join(dir, 'sys');
 }
 
+/** Where the inventory's files (kernels, firmware, stub domain images) exist as empty files: DIR/root/PATH. */
+export function filesRoot(dir: string): string {
+  return join(dir, 'root');
+}
+
 /** Brings DIR/sys in line with the state (idempotent; also repairs a mirror left behind by a killed writer). */
 export function syncSysfs(dir: string, s: SimState): void {
+  // The host's files, so that a plan can look them up as it does on a real dom0 (the simulator's create checks the
+  // inventory's list itself).
+  for (const f of s.inventory.files) {
+    const at = join(filesRoot(dir), f);
+    try {
+      writeFileSync(at, '', { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        mkdirSync(dirname(at), { recursive: true });
+        writeFileSync(at, '', { flag: 'w' });
+      }
+    }
+  }
   const pciRoot = join(sysfsRoot(dir), 'bus', 'pci');
   for (const f of s.inventory.pci) {
     const dev = join(pciRoot, 'devices', f.bdf);

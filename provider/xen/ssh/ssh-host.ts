@@ -9,6 +9,7 @@
 //   ln -s TARGET TMP               sha256sum FILE             ls -l FILE (a policy file: its kind and size)
 //   base64 FILE (a policy file's bytes)
 //   ls -1 JOURNAL_DIR              grep -sH . JOURNAL_FILE    (the crash journal under CONFIG_DIR/journal)
+//   ls -dlL FILE...                (what kernels and disk targets a plan names are: type letter only)
 //
 // each optionally after `sudo -n` (ssh.sudo). What dom0 needs is xl, the xenstore tools and those POSIX utilities
 // (busybox has them all). Paths are absolute, so none can be read as an option.
@@ -18,6 +19,7 @@ import * as path from 'node:path';
 import type { Logger } from '../../log';
 import type { RunResult } from '../exec';
 import { HostFileError, type Host, type HostRunOptions } from '../host';
+import type { HostFileKind } from '../model';
 import { describeFileType, formatBytes, UnusableFileError, type BoundedReadOptions } from '../host-files';
 import { recorded } from '../record';
 import {
@@ -116,6 +118,16 @@ export class SshHost implements Host {
         'Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0\'s disk is not full.');
     }
     return r;
+  }
+
+  async fileKinds(files: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Map<string, HostFileKind>> {
+    const out = new Map<string, HostFileKind>();
+    for (const part of chunks(files.map(absolute), FILES_PER_CALL)) {
+      // ls exits 2 when a file is missing; the others are still listed.
+      const r = await this.read(['ls', '-dlL', ...part], { timeoutMs: opts.timeoutMs, signal: opts.signal });
+      for (const [f, kind] of parseFileKinds(part, r.stdout, r.stderr)) out.set(f, kind);
+    }
+    return out;
   }
 
   async listDir(dir: string): Promise<string[]> {
@@ -266,4 +278,25 @@ export class SshHost implements Host {
   close(): Promise<void> {
     return this.transport.close();
   }
+}
+
+const KIND_BY_LETTER: Record<string, HostFileKind> = { '-': 'regular', d: 'directory', b: 'block', c: 'char', p: 'fifo', s: 'socket' };
+
+/**
+ * What `ls -dlL FILE...` says each file is: a listed line ends with the path and starts with its type letter; a
+ * missing one is named in an error line ("cannot access 'FILE': No such file or directory", busybox "FILE: No such...").
+ * Anything else: 'unknown'.
+ */
+export function parseFileKinds(files: readonly string[], stdout: string, stderr: string): Map<string, HostFileKind> {
+  const out = new Map<string, HostFileKind>();
+  const lines = stdout.split('\n');
+  // Longest first: /a/b.img must not be taken for /b.img's line.
+  for (const f of [...files].sort((a, b) => b.length - a.length)) {
+    const line = lines.find((l) => l.endsWith(` ${f}`));
+    if (line !== undefined) out.set(f, KIND_BY_LETTER[line[0]] ?? 'unknown');
+    // GNU: ls: cannot access 'F': No such file or directory; busybox: ls: F: No such file or directory.
+    else if (stderr.split('\n').some((l) => (l.includes(`'${f}'`) || l.includes(` ${f}:`)) && /No such file or directory|Not a directory/.test(l))) out.set(f, 'missing');
+    else out.set(f, 'unknown');
+  }
+  return out;
 }

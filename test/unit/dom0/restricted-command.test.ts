@@ -171,6 +171,21 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     expect(run(shell, d, commandLine(['ls', '-l', `${dev}/driver`])).stdout).toMatch(new RegExp(` ${dev}/driver -> \\.\\./\\.\\./drivers/igb\\n$`));
   });
 
+  test('ls -dlL tells what files a plan names are, mapped from --files-root, and names missing ones as asked', () => {
+    const files = path.join(d.root, 'files');
+    mkdirSync(path.join(files, 'var/lib/xen/images'), { recursive: true });
+    writeFileSync(path.join(files, 'var/lib/xen/images/vmlinuz'), 'kernel');
+    mkdirSync(path.join(files, 'srv/dir'), { recursive: true });
+    const withRoot = { ...d, options: [...d.options, '--files-root', files] };
+    const r = run(shell, withRoot, commandLine(['ls', '-dlL', '/var/lib/xen/images/vmlinuz', '/srv/dir', '/nope/missing']));
+    expect(r.stdout).toMatch(/^-.* \/var\/lib\/xen\/images\/vmlinuz$/m);
+    expect(r.stdout).toMatch(/^d.* \/srv\/dir$/m);
+    expect(r.stderr).toMatch(/('\/nope\/missing'| \/nope\/missing:)/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(files);
+    expect(run(shell, withRoot, commandLine(['ls', '-dlL', 'relative'])).code).toBe(121);
+    expect(run(shell, withRoot, commandLine(['ls', '-dlL', '/a/../etc/shadow'])).code).toBe(121);
+  });
+
   test('a rendered config is written privately and atomically, its auto-start link made and removed', () => {
     const text = renderXlConfig(PV);
     const tmp = `${cfg()}/.web.cfg.123.0a1b2c3d4e5f.tmp`;

@@ -1,17 +1,30 @@
 // The committed posture docs are what scripts/gen-posture-docs.ts makes from the rules: run `npm run docs:posture`
 // after changing a rule.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../../../scripts/gen-posture-docs';
+import { RULES } from '../../../provider/policy/rules';
+import { rulePath, toDiagnostic } from '../../../provider/policy/evaluate';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-test('docs/posture.md and docs/posture/*.md are current', () => {
+test('docs/guides/security-posture.md and docs/guides/posture-*.md are current', () => {
   const files = generate(ROOT);
   for (const [file, text] of files) {
     expect({ file: path.relative(ROOT, file), text: readFileSync(file, 'utf8') }).toEqual({ file: path.relative(ROOT, file), text });
   }
-  const pages = readdirSync(path.join(ROOT, 'docs/posture')).map((f) => path.join(ROOT, 'docs/posture', f));
-  expect(pages.sort()).toEqual([...files.keys()].filter((f) => f.includes('/docs/posture/')).sort());
+  const guides = path.join(ROOT, 'docs/guides');
+  const pages = readdirSync(guides).filter((f) => f.startsWith('posture-')).map((f) => path.join(guides, f));
+  expect(pages.sort()).toEqual([...files.keys()].filter((f) => /\/posture-[^/]+\.md$/.test(f)).sort());
+  expect(existsSync(path.join(ROOT, 'docs/posture'))).toBe(false);
+});
+
+test('every link a diagnostic gives to a rule names a page that exists', () => {
+  for (const r of RULES) {
+    const d = toDiagnostic({ rule: r.id, severity: r.severity, subject: 'x', message: 'm', remedy: 'r', path: [] } as never, RULES);
+    const link = /see (docs\/\S+\.md)/.exec(d.detail ?? '')?.[1];
+    expect(link).toBe(rulePath(r.id));
+    expect(existsSync(path.join(ROOT, link!))).toBe(true);
+  }
 });
