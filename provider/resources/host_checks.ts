@@ -118,11 +118,17 @@ export async function checkCapacity(ctx: PlanContext<XenClient>, name: string): 
   } else if (adds !== undefined && adds > 0) {
     const others = ledger.addedByOthers(name);
     if (adds + others > info.freeMemory) {
-      ctx.diags.error(
+      const balloons = dom0MayBalloon(info.raw?.xen_commandline);
+      const report = balloons ? ctx.diags.warning.bind(ctx.diags) : ctx.diags.error.bind(ctx.diags);
+      report(
         'Not enough free memory on the host for this plan',
         `${name} adds ${adds} MiB${others > 0 ? ` and the other domains of this plan add ${others} MiB` : ''}, but the host has ${info.freeMemory} MiB free ` +
           `(xl info free_memory, of ${info.totalMemory} MiB; the running domains hold the rest). ` +
-          `Lower memory here or elsewhere in the plan, or free memory on the host (\`xl list\` shows what each domain holds) before applying.`,
+          `Lower memory here or elsewhere in the plan, or free memory on the host (\`xl list\` shows what each domain holds) before applying. ` +
+          'Domains this same plan destroys are not counted as freeing theirs: destroy them in an apply of their own first.' +
+          (balloons
+            ? ' Only a warning: Xen was booted without dom0_mem=, so xl may balloon dom0 down to make room (autoballoon).'
+            : ''),
         [{ attr: 'memory' }],
       );
     }
@@ -258,4 +264,12 @@ export async function checkHostFiles(ctx: PlanContext<XenClient>): Promise<void>
       ctx.diags.error(`The ${w.what} is not ${should}`, `${w.file} is ${KIND_WORDS[kind] ?? kind} on ${ts.where}; the ${w.what} must be ${should}.`, w.path);
     }
   }
+}
+
+/**
+ * Without a fixed dom0_mem, dom0 starts with (nearly) all memory and xl's default autoballoon ("auto") shrinks it to
+ * make room for a new domain, so free_memory understates what a create can get.
+ */
+export function dom0MayBalloon(commandline: string | undefined): boolean {
+  return commandline !== undefined && !/(^|\s)dom0_mem=/.test(commandline);
 }
