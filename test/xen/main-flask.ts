@@ -24,7 +24,7 @@ import { runFidelity } from './fidelity';
 import { defaultLabScript, Lab, runStreaming } from './lab';
 import { bootLab, ensureQemu, pinnedHostKey, restrictedLogin, whereFromEnv } from './setup';
 import { applyExpect, expectCode, fail, Look, planExpect } from './scenario';
-import { StepFailed, Steps, formatDuration } from './steps';
+import { StepFailed, Steps, finishStage } from './steps';
 
 const CHECKOUT = path.resolve(__dirname, '..');
 const ARTIFACTS = process.env.XEN_TEST_ARTIFACTS ?? '/tmp/test-xen-flask-artifacts';
@@ -206,19 +206,7 @@ async function main(): Promise<number> {
       failed = e as StepFailed;
     }
   }
-  if (labUp && process.env.XEN_TEST_KEEP_LAB !== '1' && process.env.XEN_TEST_REUSE_LAB !== '1') {
-    await s.step('lab: stop', async () => { await lab.stop(); }).catch(() => undefined);
-  }
-  const timings = s.done.map((x) => `${x.ok ? 'ok  ' : 'FAIL'} ${formatDuration(x.ms).padStart(7)}  ${x.name}`).join('\n');
-  writeFileSync(path.join(ARTIFACTS, 'timings.txt'), `${timings}\ntotal ${s.elapsed()}\n`);
-  const first = failed ?? soft[0];
-  if (first) {
-    s.line(`FAILED in step "${first.step}" after ${s.elapsed()}${soft.length && !failed ? ' (the other steps passed)' : ''}:`);
-    process.stdout.write(first.message + '\n');
-    return 1;
-  }
-  s.line(`passed in ${s.elapsed()}`);
-  return 0;
+  return finishStage(s, { artifacts: ARTIFACTS, stopLab: labUp ? () => lab.stop() : undefined, failed, soft });
 }
 
 main().then((c) => process.exit(c), (e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });

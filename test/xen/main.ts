@@ -18,7 +18,7 @@ import { runFidelity } from './fidelity';
 import { defaultLabScript, Lab, runStreaming } from './lab';
 import { bootLab, ensureQemu, pinnedHostKey, prepareDom0, restrictedLogin, stageLocal, whereFromEnv } from './setup';
 import { Look, MEM, planExpect, runExtra, runSeed, runSeedDestroy, expectCode, fail } from './scenario';
-import { StepFailed, Steps, formatDuration } from './steps';
+import { StepFailed, Steps, finishStage } from './steps';
 
 const CHECKOUT = path.resolve(__dirname, '..');
 const ARTIFACTS = process.env.XEN_TEST_ARTIFACTS ?? '/tmp/test-xen-artifacts';
@@ -125,18 +125,7 @@ async function main(): Promise<number> {
       failed = e as StepFailed;
     }
   }
-  if (labUp && process.env.XEN_TEST_KEEP_LAB !== '1' && process.env.XEN_TEST_REUSE_LAB !== '1') {
-    await s.step('lab: stop', async () => { await lab.stop(); }).catch(() => undefined);
-  }
-  const timings = s.done.map((d) => `${d.ok ? 'ok  ' : 'FAIL'} ${formatDuration(d.ms).padStart(7)}  ${d.name}`).join('\n');
-  writeFileSync(path.join(ARTIFACTS, 'timings.txt'), `${timings}\ntotal ${s.elapsed()}\n`);
-  if (failed) {
-    s.line(`FAILED in step "${failed.step}" after ${s.elapsed()}:`);
-    process.stdout.write(failed.message + '\n');
-    return 1;
-  }
-  s.line(`passed in ${s.elapsed()}`);
-  return 0;
+  return finishStage(s, { artifacts: ARTIFACTS, stopLab: labUp ? () => lab.stop() : undefined, failed });
 }
 
 main().then((c) => process.exit(c), (e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });

@@ -1,6 +1,9 @@
 // One line per step with its duration and the stage's elapsed time, so a slow step shows in CI's log. A failed step
 // ends the run (no retries: an assertion that failed once is a failure).
 
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
 export class StepFailed extends Error {
   constructor(readonly step: string, message: string) {
     super(message);
@@ -48,6 +51,34 @@ export class Steps {
       throw e instanceof StepFailed ? e : new StepFailed(name, (e as Error).stack ?? String(e));
     }
   }
+}
+
+/** How a stage ends: its lab stopped (unless kept for a rerun), timings.txt written, the first failure reported. */
+export interface StageEnd {
+  artifacts: string;
+  /** Stops the lab when one was booted. */
+  stopLab?: () => Promise<unknown>;
+  failed?: StepFailed;
+  /** Steps that failed without ending the stage; the first is reported when nothing failed hard. */
+  soft?: StepFailed[];
+}
+
+/** The exit code of a stage: 0 when every step passed. */
+export async function finishStage(s: Steps, end: StageEnd): Promise<number> {
+  if (end.stopLab && process.env.XEN_TEST_KEEP_LAB !== '1' && process.env.XEN_TEST_REUSE_LAB !== '1') {
+    await s.step('lab: stop', end.stopLab).catch(() => undefined);
+  }
+  const timings = s.done.map((d) => `${d.ok ? 'ok  ' : 'FAIL'} ${fmt(d.ms).padStart(7)}  ${d.name}`).join('\n');
+  writeFileSync(path.join(end.artifacts, 'timings.txt'), `${timings}\ntotal ${s.elapsed()}\n`);
+  const soft = end.soft ?? [];
+  const first = end.failed ?? soft[0];
+  if (first) {
+    s.line(`FAILED in step "${first.step}" after ${s.elapsed()}${soft.length && !end.failed ? ' (the other steps passed)' : ''}:`);
+    process.stdout.write(first.message + '\n');
+    return 1;
+  }
+  s.line(`passed in ${s.elapsed()}`);
+  return 0;
 }
 
 export { fmt as formatDuration };
