@@ -27,7 +27,9 @@ import { applyExpect, expectCode, fail, Look, planExpect } from './scenario';
 import { StepFailed, Steps, finishStage } from './steps';
 
 const CHECKOUT = path.resolve(__dirname, '..');
-const ARTIFACTS = process.env.XEN_TEST_ARTIFACTS ?? '/tmp/test-xen-flask-artifacts';
+// A subdirectory when XEN_TEST_ARTIFACTS is given: .ci/run runs both stages with one setting, and this stage starts by
+// emptying its directory, which would otherwise take the main stage's records and timings with it.
+const ARTIFACTS = process.env.XEN_TEST_ARTIFACTS ? path.join(process.env.XEN_TEST_ARTIFACTS, 'flask') : '/tmp/test-xen-flask-artifacts';
 const WHERE = whereFromEnv(CHECKOUT, ARTIFACTS);
 const RECORD = path.join(ARTIFACTS, 'record-flask-ssh.jsonl');
 const POLICY = '/boot/xenpolicy-4.17-quarantine';
