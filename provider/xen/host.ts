@@ -13,6 +13,8 @@ export interface HostRunOptions {
   signal?: AbortSignal;
   /** For messages: the domain the command is about. */
   domain?: string;
+  /** Running it twice does what running it once does (a read): a transport may ask again when an answer was lost. */
+  repeatable?: boolean;
 }
 
 export interface Host {

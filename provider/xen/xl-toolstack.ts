@@ -166,6 +166,7 @@ export class XlToolstack implements Toolstack {
         // A change that has started is not killed half way (a half-built domain is worse than a late answer).
         signal: opts.change ? undefined : opts.signal,
         domain: opts.domain,
+        repeatable: !opts.change,
       });
     } finally {
       this.gate.leave();
@@ -588,7 +589,7 @@ export class XlToolstack implements Toolstack {
       const now = kind === 'vif' ? (await this.networkList(domain, opts)).map((n) => n.devid) : (await this.blockList(domain, opts)).map((b) => b.vdev);
       for (const devid of now.filter((d) => !before.has(d))) {
         this.log?.warn(`removing the ${kind} a failed attach left behind`, { domain, devid });
-        const r = await this.exec(this.o.xl, [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)], { ...opts, domain });
+        const r = await this.exec(this.o.xl, [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)], { ...opts, domain, change: true });
         if (r.exitCode !== 0) this.log?.warn(`could not remove the half-made ${kind}`, { domain, devid, stderr: r.stderr });
       }
     } catch (e) {

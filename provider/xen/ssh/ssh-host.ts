@@ -54,7 +54,7 @@ export class SshHost implements Host {
   constructor(readonly target: SshTarget, settings: SshSettings, private readonly log?: Logger) {
     this.transport = new SshTransport(target, settings, log);
     this.description = this.transport.destination;
-    this.runRecorded = recorded((argv, opts) => this.remote(argv, opts), (argv) => {
+    this.runRecorded = recorded((argv, opts) => (opts.repeatable ? this.repeatable(argv, opts) : this.remote(argv, opts)), (argv) => {
       const files: Record<string, string> = {};
       for (const a of argv.slice(1)) {
         const t = this.written.get(a);
@@ -97,26 +97,50 @@ export class SshHost implements Host {
   }
 
   /**
-   * A command that only reads. On the lab's dom0 such a command has ended, a few times under load, with ssh's own exit
-   * 255 and no output at all while the connection stayed up: the session was dropped before the command reported.
-   * A read can be asked again; a change never is (its effect would be unknown).
+   * A command whose repetition does what one run does (a read, `rm -f`, `mkdir -p`, a temporary file written whole).
+   * On the lab's dom0 (dropbear) such a command has ended, a few times under load, with ssh's own exit 255 and no output
+   * at all while the connection stayed up: the session was dropped before the command reported. Such a command can be
+   * asked again; an xl change never is (its effect would be unknown), and a rename is checked instead (renamed()).
    */
-  private async read(words: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<RunResult> {
+  private async repeatable(words: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string }): Promise<RunResult> {
     const r = await this.remote(words, opts);
-    if (r.exitCode !== 255 || r.stdout !== '' || r.stderr !== '') return r;
-    this.log?.warn('a read on dom0 ended without any answer (ssh exit 255); asking once more', { argv: [...words.slice(0, 3)], destination: this.description });
+    if (!silentlyDropped(r)) return r;
+    this.log?.warn('a command on dom0 ended without any answer (ssh exit 255); asking once more', { argv: [...words.slice(0, 3)], destination: this.description });
     return this.remote(words, opts);
   }
 
-  /** A file operation: anything but exit 0 (or an exit the caller accepts) is a HostFileError naming the file. */
-  private async fileOp(words: string[], what: string, opts: { stdin?: string; ok?: number[]; read?: boolean } = {}): Promise<RunResult> {
-    const r = opts.read
-      ? await this.read(words, { timeoutMs: FILE_OP_TIMEOUT_MS })
-      : await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS, stdin: opts.stdin });
-    if (!(opts.ok ?? [0]).includes(r.exitCode)) {
-      throw new HostFileError(`cannot ${what} on ${this.description}: \`${words.join(' ')}\` exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`,
-        'Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0\'s disk is not full.');
+  /**
+   * `mv -f TMP FILE` cannot be asked twice (the second finds no TMP), so a dropped session is settled by looking: TMP
+   * has a name no one else uses, so TMP gone and FILE there means the rename happened.
+   */
+  private async renamed(tmp: string, file: string): Promise<void> {
+    const words = ['mv', '-f', tmp, file];
+    const r = await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS });
+    if (r.exitCode === 0) return;
+    if (silentlyDropped(r)) {
+      this.log?.warn('a rename on dom0 ended without any answer (ssh exit 255); looking whether it happened', { file, destination: this.description });
+      const seen = await this.readLinksOrFiles([tmp, file]);
+      if (!seen.has(tmp) && seen.has(file)) return;
+      if (seen.has(tmp)) {
+        await this.fileOp(words, `rename ${tmp} to ${file}`);
+        return;
+      }
     }
+    throw fileOpError(words, `rename ${tmp} to ${file}`, r, this.description);
+  }
+
+  /** Which of these paths exist (as anything, links not followed). */
+  private async readLinksOrFiles(paths: readonly string[]): Promise<Set<string>> {
+    const r = await this.repeatable(['ls', '-l', ...paths.map(absolute)], { timeoutMs: FILE_OP_TIMEOUT_MS });
+    const lines = r.stdout.split('\n');
+    return new Set(paths.filter((p) => lines.some((l) => l.endsWith(` ${p}`) || l.includes(` ${p} -> `))));
+  }
+
+  /** A file operation: anything but exit 0 (or an exit the caller accepts) is a HostFileError naming the file. */
+  private async fileOp(words: string[], what: string, opts: { stdin?: string; ok?: number[]; repeatable?: boolean } = {}): Promise<RunResult> {
+    const call = { timeoutMs: FILE_OP_TIMEOUT_MS, stdin: opts.stdin };
+    const r = opts.repeatable ? await this.repeatable(words, call) : await this.remote(words, call);
+    if (!(opts.ok ?? [0]).includes(r.exitCode)) throw fileOpError(words, what, r, this.description);
     return r;
   }
 
@@ -124,14 +148,14 @@ export class SshHost implements Host {
     const out = new Map<string, HostFileKind>();
     for (const part of chunks(files.map(absolute), FILES_PER_CALL)) {
       // ls exits 2 when a file is missing; the others are still listed.
-      const r = await this.read(['ls', '-dlL', ...part], { timeoutMs: opts.timeoutMs, signal: opts.signal });
+      const r = await this.repeatable(['ls', '-dlL', ...part], { timeoutMs: opts.timeoutMs, signal: opts.signal });
       for (const [f, kind] of parseFileKinds(part, r.stdout, r.stderr)) out.set(f, kind);
     }
     return out;
   }
 
   async listDir(dir: string): Promise<string[]> {
-    const r = await this.read(['ls', '-1', absolute(dir)], { timeoutMs: FILE_OP_TIMEOUT_MS });
+    const r = await this.repeatable(['ls', '-1', absolute(dir)], { timeoutMs: FILE_OP_TIMEOUT_MS });
     if (r.exitCode !== 0) return [];
     return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   }
@@ -141,7 +165,7 @@ export class SshHost implements Host {
     const wanted = [...files].map(absolute).sort((a, b) => b.length - a.length);
     for (const part of chunks(files, FILES_PER_CALL)) {
       // grep exits 1 when nothing matched and 2 when a file is missing (reset_method often is); both still answer.
-      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', { ok: [0, 1, 2], read: true });
+      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', { ok: [0, 1, 2], repeatable: true });
       for (const line of r.stdout.split('\n')) {
         const f = wanted.find((w) => line.startsWith(`${w}:`));
         if (f === undefined || out.has(f)) continue;
@@ -155,7 +179,7 @@ export class SshHost implements Host {
   async readLinks(links: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const part of chunks(links.map(absolute), FILES_PER_CALL)) {
-      const r = await this.fileOp(['ls', '-l', ...part], 'read symbolic links', { ok: [0, 1, 2], read: true });
+      const r = await this.fileOp(['ls', '-l', ...part], 'read symbolic links', { ok: [0, 1, 2], repeatable: true });
       for (const line of r.stdout.split('\n')) {
         for (const l of part) {
           const at = line.indexOf(` ${l} -> `);
@@ -169,7 +193,7 @@ export class SshHost implements Host {
   private ensureDir(dir: string, mode?: string): Promise<void> {
     let p = this.madeDirs.get(dir);
     if (!p) {
-      p = this.fileOp(['mkdir', '-p', ...(mode ? ['-m', mode] : []), absolute(dir)], `make the directory ${dir}`).then(() => undefined);
+      p = this.fileOp(['mkdir', '-p', ...(mode ? ['-m', mode] : []), absolute(dir)], `make the directory ${dir}`, { repeatable: true }).then(() => undefined);
       p.catch(() => this.madeDirs.delete(dir));
       this.madeDirs.set(dir, p);
     }
@@ -185,9 +209,9 @@ export class SshHost implements Host {
     await this.ensureDir(path.posix.dirname(file), '700');
     const tmp = this.tmpName(file);
     try {
-      await this.fileOp(['tee', tmp], `write ${tmp}`, { stdin: text });
-      await this.fileOp(['chmod', '600', tmp], `make ${tmp} private`);
-      await this.fileOp(['mv', '-f', tmp, file], `rename ${tmp} to ${file}`);
+      await this.fileOp(['tee', tmp], `write ${tmp}`, { stdin: text, repeatable: true });
+      await this.fileOp(['chmod', '600', tmp], `make ${tmp} private`, { repeatable: true });
+      await this.renamed(tmp, file);
     } catch (e) {
       await this.remote(['rm', '-f', tmp], { timeoutMs: FILE_OP_TIMEOUT_MS }).catch(() => undefined);
       throw e;
@@ -196,16 +220,21 @@ export class SshHost implements Host {
   }
 
   async removeFile(file: string): Promise<void> {
-    await this.fileOp(['rm', '-f', absolute(file)], `remove ${file}`);
+    await this.fileOp(['rm', '-f', absolute(file)], `remove ${file}`, { repeatable: true });
     this.written.delete(file);
   }
 
   async symlinkAtomic(target: string, link: string): Promise<void> {
     await this.ensureDir(path.posix.dirname(absolute(link)));
     const tmp = this.tmpName(link);
-    await this.fileOp(['ln', '-s', absolute(target), tmp], `link ${tmp} to ${target}`);
+    const words = ['ln', '-s', absolute(target), tmp];
+    const made = await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS });
+    // A second `ln -s` would find TMP there, so a dropped session is settled by looking for it.
+    if (made.exitCode !== 0 && !(silentlyDropped(made) && (await this.readLinks([tmp])).get(tmp) === absolute(target))) {
+      throw fileOpError(words, `link ${tmp} to ${target}`, made, this.description);
+    }
     try {
-      await this.fileOp(['mv', '-f', tmp, link], `rename ${tmp} to ${link}`);
+      await this.renamed(tmp, link);
     } catch (e) {
       await this.remote(['rm', '-f', tmp], { timeoutMs: FILE_OP_TIMEOUT_MS }).catch(() => undefined);
       throw e;
@@ -214,7 +243,7 @@ export class SshHost implements Host {
 
   async readText(file: string, opts: BoundedReadOptions): Promise<string | undefined> {
     // grep exits 1 for an empty file and 2 for a missing one; the provider's one-line files read back whole.
-    const r = await this.read(['grep', '-sH', '.', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    const r = await this.repeatable(['grep', '-sH', '.', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     if (r.exitCode === 2) return undefined;
     if (r.exitCode !== 0 && r.exitCode !== 1) throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: grep exited ${r.exitCode}`);
     const text = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.slice(file.length + 1)).join('\n');
@@ -226,7 +255,7 @@ export class SshHost implements Host {
   private async regularFile(file: string, opts: BoundedReadOptions): Promise<string> {
     let at = absolute(file);
     for (let hop = 0; hop < 8; hop++) {
-      const r = await this.read(['ls', '-l', at], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+      const r = await this.repeatable(['ls', '-l', at], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
       const line = r.stdout.split('\n').find((l) => l.trim() !== '');
       if (r.exitCode !== 0 || line === undefined) throw new UnusableFileError(file, 'missing', `${file} does not exist on ${this.description}`);
       const kind = line[0];
@@ -248,7 +277,7 @@ export class SshHost implements Host {
 
   async sha256File(file: string, opts: BoundedReadOptions): Promise<string> {
     const real = await this.regularFile(file, opts);
-    const r = await this.read(['sha256sum', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    const r = await this.repeatable(['sha256sum', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     const m = /^([0-9a-f]{64})\s/.exec(r.stdout);
     if (r.exitCode !== 0 || !m) {
       throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`);
@@ -259,7 +288,7 @@ export class SshHost implements Host {
   async readBinary(file: string, opts: BoundedReadOptions): Promise<Buffer> {
     const real = await this.regularFile(file, opts);
     // base64 keeps the bytes intact through a text channel; the size was checked by ls -l first, and again here.
-    const r = await this.read(['base64', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    const r = await this.repeatable(['base64', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     if (r.exitCode !== 0) {
       throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `base64 exited ${r.exitCode}`}`);
     }
@@ -278,6 +307,20 @@ export class SshHost implements Host {
   close(): Promise<void> {
     return this.transport.close();
   }
+}
+
+/** ssh's exit 255 with nothing on either stream: the session ended before the command's exit status came back. */
+function silentlyDropped(r: RunResult): boolean {
+  return r.exitCode === 255 && r.stdout === '' && r.stderr === '';
+}
+
+function fileOpError(words: readonly string[], what: string, r: RunResult, where: string): HostFileError {
+  if (silentlyDropped(r)) {
+    return new HostFileError(`cannot ${what} on ${where}: the ssh session ended before \`${words.join(' ')}\` reported (ssh exit 255, no message)`,
+      'The connection to dom0 stayed up, so dom0\'s sshd dropped the session: check its log and limits (MaxSessions, MaxStartups) and dom0\'s load; running apply again finishes the work.');
+  }
+  return new HostFileError(`cannot ${what} on ${where}: \`${words.join(' ')}\` exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`,
+    'Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0\'s disk is not full.');
 }
 
 const KIND_BY_LETTER: Record<string, HostFileKind> = { '-': 'regular', d: 'directory', b: 'block', c: 'char', p: 'fifo', s: 'socket' };

@@ -1,5 +1,6 @@
-// SshHost asks a read again once when ssh ended it with exit 255 and no output while the connection stayed up (seen on
-// the lab's dom0 under load); a change is never asked twice.
+// SshHost asks a repeatable command (a read, rm -f, mkdir -p, a temporary file written whole) again once when ssh ended
+// it with exit 255 and no output while the connection stayed up (seen on the lab's dom0 under load, and once in CI on
+// the `rm -f` of a destroy); a rename or link is settled by looking; an xl change is never asked twice.
 
 import { SshHost } from '../../../provider/xen/ssh/ssh-host';
 import type { RunResult } from '../../../provider/xen/exec';
@@ -26,7 +27,7 @@ test('a silent exit 255 of a read is asked once more', async () => {
 
 test('a read that fails twice that way is reported, naming the command', async () => {
   const { host, calls } = hostAnswering([SILENT]);
-  await expect(host.readFirstLines([VENDOR])).rejects.toThrow(/read sysfs attributes on dom0\.example.*exited 255/);
+  await expect(host.readFirstLines([VENDOR])).rejects.toThrow(/read sysfs attributes on dom0\.example.*ssh exit 255/);
   expect(calls).toHaveLength(2);
 });
 
@@ -36,8 +37,52 @@ test('an exit 255 with a message is an answer, not asked again', async () => {
   expect(calls).toHaveLength(1);
 });
 
-test('a change is never asked twice', async () => {
-  const { host, calls } = hostAnswering([{}, SILENT]);
-  await expect(host.writeFileAtomic('/var/lib/terraform-provider-xen/configs/g1.cfg', 'name = "g1"\n')).rejects.toThrow(/exited 255/);
-  expect(calls.filter((c) => c[0] === 'tee')).toHaveLength(1);
+test('an xl change is never asked twice; an xl read is', async () => {
+  const { host, calls } = hostAnswering([SILENT]);
+  expect((await host.run(['/usr/sbin/xl', 'destroy', 'g1'], { timeoutMs: 1000 })).exitCode).toBe(255);
+  expect(calls).toHaveLength(1);
+  expect((await host.run(['/usr/sbin/xl', 'list'], { timeoutMs: 1000, repeatable: true })).exitCode).toBe(255);
+  expect(calls).toHaveLength(3);
+});
+
+test('rm -f whose session was dropped is asked once more', async () => {
+  const { host, calls } = hostAnswering([SILENT, {}]);
+  await host.removeFile('/etc/xen/auto/netdd.cfg');
+  expect(calls).toEqual([['rm', '-f', '/etc/xen/auto/netdd.cfg'], ['rm', '-f', '/etc/xen/auto/netdd.cfg']]);
+});
+
+test('rm -f dropped twice is explained as a dropped session, not as a permission problem', async () => {
+  const { host } = hostAnswering([SILENT]);
+  await expect(host.removeFile('/etc/xen/auto/netdd.cfg')).rejects.toThrow(/ssh session ended before `rm -f \/etc\/xen\/auto\/netdd.cfg` reported/);
+});
+
+const CFG = '/var/lib/terraform-provider-xen/configs/g1.cfg';
+
+test('a rename whose session was dropped counts as done when the temporary file is gone and the file is there', async () => {
+  const { host, calls } = hostAnswering([{}, {}, {}, SILENT]);
+  const answer = (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec;
+  (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec = async (words) => {
+    if (words[0] === 'ls') {
+      calls.push([...words]);
+      return { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${CFG}\n`, stderr: `ls: ${words[2]}: No such file or directory\n`, exitCode: 1, durationMs: 1 };
+    }
+    return answer(words);
+  };
+  await host.writeFileAtomic(CFG, 'name = "g1"\n');
+  expect(calls.map((c) => c[0])).toEqual(['mkdir', 'tee', 'chmod', 'mv', 'ls']);
+});
+
+test('a rename whose session was dropped is done again when the temporary file is still there', async () => {
+  const { host, calls } = hostAnswering([{}, {}, {}, SILENT]);
+  const answer = (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec;
+  (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec = async (words) => {
+    if (words[0] === 'ls') {
+      calls.push([...words]);
+      return { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${words[2]}\n`, stderr: `ls: ${CFG}: No such file or directory\n`, exitCode: 1, durationMs: 1 };
+    }
+    if (words[0] === 'mv' && calls.filter((c) => c[0] === 'mv').length >= 1) { calls.push([...words]); return { stdout: '', stderr: '', exitCode: 0, durationMs: 1 }; }
+    return answer(words);
+  };
+  await host.writeFileAtomic(CFG, 'name = "g1"\n');
+  expect(calls.map((c) => c[0])).toEqual(['mkdir', 'tee', 'chmod', 'mv', 'ls', 'mv']);
 });
