@@ -119,21 +119,15 @@ export class SshHost implements Host {
     if (r.exitCode === 0) return;
     if (silentlyDropped(r)) {
       this.log?.warn('a rename on dom0 ended without any answer (ssh exit 255); looking whether it happened', { file, destination: this.description });
-      const seen = await this.readLinksOrFiles([tmp, file]);
-      if (!seen.has(tmp) && seen.has(file)) return;
-      if (seen.has(tmp)) {
+      const kinds = await this.fileKinds([tmp, file], { timeoutMs: FILE_OP_TIMEOUT_MS });
+      const present = (p: string) => !['missing', 'unknown', undefined].includes(kinds.get(p));
+      if (kinds.get(tmp) === 'missing' && present(file)) return;
+      if (present(tmp)) {
         await this.fileOp(words, `rename ${tmp} to ${file}`);
         return;
       }
     }
     throw fileOpError(words, `rename ${tmp} to ${file}`, r, this.description);
-  }
-
-  /** Which of these paths exist (as anything, links not followed). */
-  private async readLinksOrFiles(paths: readonly string[]): Promise<Set<string>> {
-    const r = await this.repeatable(['ls', '-l', ...paths.map(absolute)], { timeoutMs: FILE_OP_TIMEOUT_MS });
-    const lines = r.stdout.split('\n');
-    return new Set(paths.filter((p) => lines.some((l) => l.endsWith(` ${p}`) || l.includes(` ${p} -> `))));
   }
 
   /** A file operation: anything but exit 0 (or an exit the caller accepts) is a HostFileError naming the file. */

@@ -58,31 +58,34 @@ test('rm -f dropped twice is explained as a dropped session, not as a permission
 
 const CFG = '/var/lib/terraform-provider-xen/configs/g1.cfg';
 
+/** Answers the commands `answer` knows (recording them), the rest as hostAnswering does. */
+function overriding(host: SshHost, calls: string[][], answer: (words: readonly string[]) => RunResult | undefined): void {
+  const transport = host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> };
+  const next = transport.exec;
+  transport.exec = async (words) => {
+    const a = answer(words);
+    if (a === undefined) return next(words);
+    calls.push([...words]);
+    return a;
+  };
+}
+
 test('a rename whose session was dropped counts as done when the temporary file is gone and the file is there', async () => {
   const { host, calls } = hostAnswering([{}, {}, {}, SILENT]);
-  const answer = (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec;
-  (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec = async (words) => {
-    if (words[0] === 'ls') {
-      calls.push([...words]);
-      return { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${CFG}\n`, stderr: `ls: ${words[2]}: No such file or directory\n`, exitCode: 1, durationMs: 1 };
-    }
-    return answer(words);
-  };
+  overriding(host, calls, (words) => (words[0] === 'ls'
+    ? { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${CFG}\n`, stderr: `ls: ${words[2]}: No such file or directory\n`, exitCode: 1, durationMs: 1 }
+    : undefined));
   await host.writeFileAtomic(CFG, 'name = "g1"\n');
   expect(calls.map((c) => c[0])).toEqual(['mkdir', 'tee', 'chmod', 'mv', 'ls']);
 });
 
 test('a rename whose session was dropped is done again when the temporary file is still there', async () => {
   const { host, calls } = hostAnswering([{}, {}, {}, SILENT]);
-  const answer = (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec;
-  (host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> }).exec = async (words) => {
-    if (words[0] === 'ls') {
-      calls.push([...words]);
-      return { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${words[2]}\n`, stderr: `ls: ${CFG}: No such file or directory\n`, exitCode: 1, durationMs: 1 };
-    }
-    if (words[0] === 'mv' && calls.filter((c) => c[0] === 'mv').length >= 1) { calls.push([...words]); return { stdout: '', stderr: '', exitCode: 0, durationMs: 1 }; }
-    return answer(words);
-  };
+  overriding(host, calls, (words) => {
+    if (words[0] === 'ls') return { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${words[2]}\n`, stderr: `ls: ${CFG}: No such file or directory\n`, exitCode: 1, durationMs: 1 };
+    if (words[0] === 'mv' && calls.some((c) => c[0] === 'mv')) return { stdout: '', stderr: '', exitCode: 0, durationMs: 1 };
+    return undefined;
+  });
   await host.writeFileAtomic(CFG, 'name = "g1"\n');
   expect(calls.map((c) => c[0])).toEqual(['mkdir', 'tee', 'chmod', 'mv', 'ls', 'mv']);
 });
