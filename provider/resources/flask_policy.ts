@@ -157,8 +157,20 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
     ctx.log.warn('xen_flask_policy destroyed: the policy stays loaded in the hypervisor (it cannot be unloaded)');
   },
 
-  async importState(_id, ctx) {
+  // The import id is the policy file: xl cannot show which policy the hypervisor has, and the file is what the
+  // configuration needs (a required argument), so `-generate-config-out` writes one that plans empty. `flask` (the
+  // resource's id) names the policy this provider last loaded, when it has a record of it.
+  async importState(id, ctx) {
     const mode = await requireFlask(ctx);
-    return record<CtyValue>([['id', 'flask'], ['policy_file', null], ['enforcing', mode === 'enforcing'], ['sha256', null], ['mode', mode], ...factAttrs(undefined)]);
+    const file = id.startsWith('/') ? id : id === 'flask' ? (await ctx.meta.flask.current(ctx.signal))?.file : undefined;
+    if (!file) {
+      throw new DiagnosticError(
+        `Cannot import the FLASK policy as ${JSON.stringify(id)}`,
+        'Use the path of the compiled policy file that is loaded, in dom0, as the import id (e.g. `/boot/xenpolicy-4.17`): xl cannot show which file the hypervisor loaded. ' +
+          (id === 'flask' ? 'The id `flask` works only for a policy this provider loaded, and it has no record of one on this host.' : ''),
+      );
+    }
+    const { sha256, facts } = await readPolicy(ctx, file);
+    return record<CtyValue>([['id', 'flask'], ['policy_file', file], ['enforcing', mode === 'enforcing'], ['sha256', sha256], ['mode', mode], ...factAttrs(facts)]);
   },
 };

@@ -108,6 +108,25 @@ function example(snippet: string | undefined): string[] {
   return ['## Example Usage', '', '```terraform', snippet.trimEnd(), '```', ''];
 }
 
+/**
+ * An import id of each resource type, as its docs show it (the objects of the docs' examples), and what the id is
+ * when it is not the resource's `id`.
+ */
+const IMPORT_IDS: Record<string, { id: string; about?: string }> = {
+  xen_domain: { id: 'web' },
+  xen_driver_domain: { id: 'netdd' },
+  xen_disk: { id: 'web/xvdb' },
+  xen_vif: { id: 'web/0' },
+  xen_pci_assignable: { id: '0000:03:00.0' },
+  xen_flask_policy: {
+    id: '/boot/xenpolicy-4.17',
+    about:
+      'The import id is the path of the compiled policy file that is loaded, in dom0: xl cannot show which file the hypervisor loaded, so the provider reads the file you name (its `sha256` and types) and cannot check that it is the one loaded. `flask` also works for a policy this provider loaded itself.',
+  },
+  xen_vtpm_manager: { id: 'vtpmmgr' },
+  xen_vtpm: { id: 'web-vtpm' },
+};
+
 function renderPage(providerName: string, type: string, kind: Kind, s: SchemaJson, snippet: string | undefined): string {
   const lines = [
     ...frontMatter(`${type} ${kind} - terraform-provider-${providerName}`, s.block.description ?? ''),
@@ -119,7 +138,30 @@ function renderPage(providerName: string, type: string, kind: Kind, s: SchemaJso
     ...renderSchema(s.block),
   ];
   if (kind === 'Resource' && s.block.attributes?.id) {
-    lines.push('## Import', '', `The import id is the resource's \`id\`: ${oneLine(s.block.attributes.id.description)}`, '', '```shell', `terraform import ${type}.example ID`, '```', '');
+    const example = IMPORT_IDS[type];
+    if (example === undefined) throw new Error(`docs: no example import id for ${type}: add one to IMPORT_IDS (scripts/docs/render.ts)`);
+    const id = example.id;
+    lines.push(
+      '## Import',
+      '',
+      example.about ?? `The import id is the resource's \`id\`: ${oneLine(s.block.attributes.id.description)}`,
+      '',
+      'With an `import` block (Terraform >= 1.5); `terraform plan -generate-config-out=generated.tf` writes the configuration for it:',
+      '',
+      '```terraform',
+      'import {',
+      `  to = ${type}.example`,
+      `  id = ${JSON.stringify(id)}`,
+      '}',
+      '```',
+      '',
+      'Or with the CLI:',
+      '',
+      '```shell',
+      `terraform import ${type}.example ${/^[A-Za-z0-9_.:\/-]+$/.test(id) ? id : JSON.stringify(id)}`,
+      '```',
+      '',
+    );
   }
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

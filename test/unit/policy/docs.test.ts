@@ -28,3 +28,16 @@ test('every link a diagnostic gives to a rule names a page that exists', () => {
     expect(existsSync(path.join(ROOT, link!))).toBe(true);
   }
 });
+
+test('every resource page shows its import both as an import block and with the CLI', () => {
+  const dir = path.join(ROOT, 'docs/resources');
+  const pages = readdirSync(dir).filter((f) => f.endsWith('.md'));
+  expect(pages.length).toBeGreaterThanOrEqual(8);
+  for (const page of pages) {
+    const type = `xen_${page.replace(/\.md$/, '')}`;
+    const section = readFileSync(path.join(dir, page), 'utf8').split('\n## Import\n')[1] ?? '';
+    const block = new RegExp(`\`\`\`terraform\\nimport \\{\\n  to = ${type}\\.example\\n  id = "([^"]+)"\\n\\}\\n\`\`\``).exec(section);
+    expect({ page, block: block !== null }).toEqual({ page, block: true });
+    expect({ page, cli: section.includes(`terraform import ${type}.example ${block![1]}`) }).toEqual({ page, cli: true });
+  }
+});
