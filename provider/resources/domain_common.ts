@@ -17,6 +17,7 @@ import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from 
 import { finishDeferredRelease } from './pci_assignable';
 import { checkCapacity, checkDiskBackends, checkHostFiles, checkPciBlocks } from './host_checks';
 import { guestDeviceSpec, guestDeviceValues, withoutDeviceComputed, withSecrets } from './guest_devices';
+import { planDisks, withOwnDisks } from './domain_disks';
 
 export type DomainKind = 'guest' | 'driver';
 
@@ -118,7 +119,7 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
   out.uuid = info.uuid ?? '';
   out.state = runtimeState(rt);
   // A domain's own disks are those its configuration declares; disks hot-attached by xen_disk belong to those
-  // resources. On import (no prior) every disk libxl reports is the domain's.
+  // resources. On import (no prior) the caller has left out the disks its creation record says came later.
   const own = prior ? info.disks.filter((d) => priorDisks.some((x) => str(x, 'vdev') === d.vdev)) : info.disks;
   out.disk = own.map((d, i) => {
     const pd = priorDisks.find((x) => str(x, 'vdev') === d.vdev) ?? priorDisks[i] ?? record();
@@ -165,6 +166,7 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
  */
 export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind): Promise<void> {
   const { planned, prior, config } = ctx;
+  await planDisks(ctx);
   const replacing = ctx.isReplacing();
   for (const [value, max] of [['memory', 'maxmem'], ['vcpus', 'maxvcpus']] as const) {
     const v = planned[value];
@@ -404,5 +406,5 @@ export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind
     throw new DiagnosticError(`${id} is not a driver domain`, 'libxl does not report driver_domain=1 for it; import it as xen_domain instead.');
   }
   const rt = await ctx.meta.ts.domainState(id, { signal: ctx.signal });
-  return valuesFrom(info, rt, null, kind);
+  return valuesFrom(await withOwnDisks(ctx, info), rt, null, kind);
 }

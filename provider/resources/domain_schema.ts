@@ -25,8 +25,10 @@ function firmwareCheck(s: string): string | undefined {
 
 export const diskBlock: NestedBlock = {
   nesting: 'list',
-  requiresReplace: true,
-  description: 'A virtual disk configured at creation. Use `xen_disk` for disks served by a storage driver domain that you want to manage on their own.',
+  // Replacement is decided in planDisks (domain_disks.ts): a disk of a domain made by hand can be handed to a xen_disk.
+  description:
+    'A virtual disk configured at creation; adding, changing or removing one replaces the domain. Use `xen_disk` for disks served by a storage driver domain that you want to manage on their own. ' +
+    'Of a domain imported that this provider did not create, libxl cannot say which disks were attached later: all are imported here, and removing a block that a `xen_disk` now manages hands the disk over in place (it stays attached; the plan warns).',
   block: {
     attributes: {
       target: { type: 'string', required: true, description: 'What backs the disk: a file, block device or volume path, as libxl takes it.', validators: [stringCheck('a path', (s) => (s.startsWith('/') ? checkAbsolutePath(s) : checkScript(s)))] },
