@@ -5,7 +5,9 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { resources } from '../../provider/resources/registry';
 import { testWithTerraform, type TerraformWorkspace } from '../support/terraform';
-import { providerHcl, simHost, type SimHost } from '../support/sim';
+import { providerConfig, providerHcl, simHost, type SimHost } from '../support/sim';
+import { TerraformSession } from '../support/lifecycle';
+import { Unknown } from '../../provider/protocol/cty/types';
 
 const KERNEL = '/var/lib/xen/images/vmlinuz';
 const FLASK_POLICY = path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-4.17');
@@ -207,3 +209,50 @@ function withoutDisk(hcl: string, name: string, vdev: string): string {
 }
 
 const oneLine = (s: string) => s.replace(/│/g, ' ').replace(/\s+/g, ' ');
+
+// The disk rules at plan, through the real binary: the domain's own disks are its creation config, so for a domain
+// this provider created, any change to them (added, changed, removed) replaces it, with what the new domain reports
+// unknown; only a hand-made domain's still-attached disk can leave its blocks in place.
+describe('disk blocks at plan', () => {
+  const sessions: TerraformSession[] = [];
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.close()));
+  });
+  const disk = (vdev: string, target: string) => ({ vdev, target, backend: 'Domain-0', format: 'raw', access: 'rw', backendtype: null, script: null });
+
+  test('a domain of this provider: adding, changing or removing a disk replaces it', async () => {
+    const host = simHost();
+    const tf = await TerraformSession.start();
+    sessions.push(tf);
+    await tf.configure(providerConfig(host, { security_policy: 'off' }));
+    const config = (disks: unknown[]) => tf.config('xen_domain', { name: 'g1', firmware: 'pvgrub64', memory: 128, disk: disks });
+    const two = [disk('xvda', '/dev/vg0/a'), disk('xvdb', '/dev/vg0/b')];
+    const { state } = await tf.applyConfig('xen_domain', null, config(two));
+    expect((await tf.isNoop('xen_domain', state, config(two))).noop).toBe(true);
+    for (const disks of [[two[0]], [...two, disk('xvdc', '/dev/vg0/c')], [two[0], disk('xvdb', '/dev/vg0/other')]]) {
+      const plan = await tf.plan('xen_domain', state, config(disks));
+      expect(plan.requiresReplace).toContain('disk');
+      expect(plan.planned!.domid).toBeInstanceOf(Unknown);
+      expect(plan.planned!.uuid).toBeInstanceOf(Unknown);
+      expect(plan.diags).toEqual([]);
+    }
+  });
+
+  test('a hand-made domain: a changed disk replaces it, a still-attached one left out of its blocks is handed over in place', async () => {
+    const host = simHost();
+    const cfg = path.join(host.dir, 'g1.cfg');
+    writeFileSync(cfg, `name = "g1"\nmemory = 128\nkernel = "${KERNEL}"\ndisk = [ 'vdev=xvda,target=/dev/vg0/a', 'vdev=xvdb,target=/dev/vg0/b' ]\n`);
+    host.xl('create', cfg);
+    const tf = await TerraformSession.start();
+    sessions.push(tf);
+    await tf.configure(providerConfig(host, { security_policy: 'off' }));
+    const imported = await tf.importState('xen_domain', 'g1');
+    const config = (disks: unknown[]) => tf.config('xen_domain', { name: 'g1', kernel: KERNEL, memory: 128, disk: disks });
+    const changed = await tf.plan('xen_domain', imported, config([disk('xvda', '/dev/vg0/a'), disk('xvdb', '/dev/vg0/other')]));
+    expect(changed.requiresReplace).toContain('disk');
+    const left = await tf.plan('xen_domain', imported, config([disk('xvda', '/dev/vg0/a')]));
+    expect(left.requiresReplace).toEqual([]);
+    expect(left.diags.map((d) => d.summary)).toEqual(['xvdb stays attached to g1']);
+    expect(left.planned!.domid).toBe(imported.domid);
+  });
+});
