@@ -256,3 +256,61 @@ describe('disk blocks at plan', () => {
     expect(left.planned!.domid).toBe(imported.domid);
   });
 });
+
+// In-place updates of every type that has one, in one plan: only what changes is listed, never "(known after apply)"
+// for an attribute an in-place update cannot change (ids, domids, uuids, states, an HVM guest's stub domain).
+testWithTerraform('in-place updates of every updatable type: no known-after-apply noise', async (tf) => {
+  const host = simHost({ flask: { mode: 'permissive', policy_types: ['dom0_t', 'domU_t'] } });
+  const policy = path.join(host.dir, 'xenpolicy-4.17');
+  copyFileSync(FLASK_POLICY, policy);
+  const hcl = (v: { memory: number; reset: boolean; autostart: boolean; enforcing: boolean }) => `${PROVIDER(host)}
+resource "xen_flask_policy" "p" {
+  policy_file = ${JSON.stringify(policy)}
+  enforcing   = ${v.enforcing}
+}
+resource "xen_pci_assignable" "nic" {
+  bdf          = "03:00.0"
+  strict_reset = ${v.reset}
+}
+resource "xen_driver_domain" "netdd" {
+  name    = "netdd"
+  class   = "network"
+  kernel  = "${KERNEL}"
+  cmdline = "iommu=soft"
+  memory  = ${v.memory}
+  maxmem  = 1024
+  pci { bdf = xen_pci_assignable.nic.bdf }
+}
+resource "xen_domain" "hvm" {
+  name   = "hvm"
+  type   = "hvm"
+  memory = ${v.memory}
+  maxmem = 1024
+  device_model { stubdomain = true }
+}
+resource "xen_vtpm_manager" "mgr" {
+  name        = "vtpmmgr"
+  storage     = "/var/lib/xen/vtpm/mgr.img"
+  tpm_version = "2.0"
+  autostart   = ${v.autostart}
+}
+resource "xen_vtpm" "web" {
+  name      = "web-vtpm"
+  manager   = xen_vtpm_manager.mgr.name
+  storage   = "/var/lib/xen/vtpm/web.img"
+  autostart = ${v.autostart}
+}
+`;
+  tf.writeFile('main.tf', hcl({ memory: 256, reset: true, autostart: false, enforcing: false }));
+  const apply = await tf.run(['apply', '-auto-approve', '-no-color'], { timeoutMs: 300_000 });
+  if (apply.code !== 0) throw new Error(apply.stdout + apply.stderr);
+  await expectEmptyPlan(tf);
+  tf.writeFile('main.tf', hcl({ memory: 512, reset: false, autostart: true, enforcing: true }));
+  const plan = await tf.run(['plan', '-no-color'], { timeoutMs: 300_000 });
+  if (plan.code !== 0) throw new Error(plan.stdout + plan.stderr);
+  expect(plan.stdout).toMatch(/0 to add, 6 to change, 0 to destroy/);
+  expect(plan.stdout).not.toMatch(/known after apply/);
+  const update = await tf.run(['apply', '-auto-approve', '-no-color'], { timeoutMs: 300_000 });
+  if (update.code !== 0) throw new Error(update.stdout + update.stderr);
+  await expectEmptyPlan(tf);
+}, 600_000);
