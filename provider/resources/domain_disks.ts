@@ -23,13 +23,8 @@ const MAX_RENDERED_BYTES = 256 * 1024;
 export async function creationVdevs(ctx: BaseContext<XenClient>, info: DomainInfo): Promise<Set<string> | undefined> {
   const ts = ctx.meta.ts;
   const file = `${ts.configDir.replace(/\/+$/, '')}/${info.name}.cfg`;
-  let text: string | undefined;
-  try {
-    text = await ts.files.readText(file, { maxBytes: MAX_RENDERED_BYTES, signal: ctx.signal });
-  } catch (err) {
-    ctx.log.debug('no rendered config to tell the domain\'s own disks from hot-attached ones', { file, error: (err as Error).message });
-    return undefined;
-  }
+  // A missing file is no record; a host that cannot be read is an error, not a guess (it would decide replacements).
+  const text = await ts.files.readText(file, { maxBytes: MAX_RENDERED_BYTES, signal: ctx.signal });
   const rec = text === undefined ? undefined : renderedCreation(text);
   if (!rec || !info.uuid || rec.uuid !== info.uuid.toLowerCase()) return undefined;
   return new Set(rec.vdevs);
