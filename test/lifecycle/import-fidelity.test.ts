@@ -314,3 +314,31 @@ resource "xen_vtpm" "web" {
   if (update.code !== 0) throw new Error(update.stdout + update.stderr);
   await expectEmptyPlan(tf);
 }, 600_000);
+
+describe('xen_flask_policy import ids', () => {
+  const sessions: TerraformSession[] = [];
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.close()));
+  });
+
+  test('"flask" names the policy this provider loaded; without a record it is refused, saying to use the file path', async () => {
+    const host = simHost({ flask: { mode: 'permissive', policy_types: ['dom0_t', 'domU_t'] } });
+    const policy = path.join(host.dir, 'xenpolicy-4.17');
+    copyFileSync(FLASK_POLICY, policy);
+    const tf = await TerraformSession.start();
+    sessions.push(tf);
+    await tf.configure(providerConfig(host));
+    const refused = await tf.importState('xen_flask_policy', 'flask').catch((e: unknown) => e);
+    expect(String((refused as Error).message)).toMatch(/path of the compiled policy file/);
+    const config = tf.config('xen_flask_policy', { policy_file: policy });
+    const { state } = await tf.applyConfig('xen_flask_policy', null, config);
+    const next = await TerraformSession.start();
+    sessions.push(next);
+    await next.configure(providerConfig(host));
+    for (const id of ['flask', policy]) {
+      const imported = await next.importState('xen_flask_policy', id);
+      expect(imported).toMatchObject({ policy_file: policy, sha256: state.sha256, mode: 'enforcing' });
+      expect((await next.isNoop('xen_flask_policy', imported, config)).noop).toBe(true);
+    }
+  });
+});
