@@ -63,6 +63,7 @@ testWithTerraform('every resource type made by hand: import blocks + -generate-c
   host.xl('create', file('g1.cfg', `name = "g1"\ntype = "hvm"\nmemory = 512\nvcpus = 2\ndisk = [ 'format=raw,vdev=xvda,access=rw,target=/dev/vg0/g1' ]\n`));
   host.xl('block-attach', 'g1', 'format=raw,vdev=xvdb,access=rw,target=/dev/vg0/data');
   host.xl('network-attach', 'g1', 'backend=netdd', 'bridge=xenbr0');
+  host.xl('create', file('stub.cfg', `name = "stub"\ntype = "hvm"\nmemory = 256\ndevice_model_stubdomain_override = 1\ndisk = [ 'vdev=xvda,target=/dev/vg0/stub' ]\n`));
   host.xl('create', file('pv1.cfg', `name = "pv1"\nmemory = 256\nkernel = "${KERNEL}"\nramdisk = "/var/lib/xen/images/initrd.img"\nextra = "console=hvc0"\ndisk = [ 'vdev=xvda,target=/dev/vg0/pv1' ]\n`));
   host.xl('create', file('mgr.cfg', `name = "vtpmmgr"\ntype = "pv"\nmemory = 16\nvcpus = 1\nkernel = "/usr/lib/xen/boot/vtpmmgr-stubdom.gz"\nextra = "tpmlocality=2 tpm2=1"\niomem = [ 'fed42,1' ]\ndisk = [ 'backend=Domain-0,format=raw,vdev=hda,access=rw,target=/var/lib/xen/vtpm/mgr.img' ]\n`));
   host.xl('create', file('vtpm.cfg', `name = "web-vtpm"\ntype = "pv"\nmemory = 16\nvcpus = 1\nkernel = "/usr/lib/xen/boot/vtpm-stubdom.gz"\ndisk = [ 'backend=Domain-0,format=raw,vdev=hda,access=rw,target=/var/lib/xen/vtpm/web.img' ]\nvtpm = [ 'backend=vtpmmgr' ]\n`));
@@ -78,6 +79,7 @@ testWithTerraform('every resource type made by hand: import blocks + -generate-c
     ['xen_driver_domain.netdd', 'netdd'],
     ['xen_domain.g1', 'g1'],
     ['xen_domain.pv1', 'pv1'],
+    ['xen_domain.stub', 'stub'],
     ['xen_disk.g1_xvdb', 'g1/xvdb'],
     ['xen_vif.g1_0', 'g1/0'],
     ['xen_flask_policy.policy', policy],
@@ -92,6 +94,7 @@ testWithTerraform('every resource type made by hand: import blocks + -generate-c
   expect(generated).toContain(`mac     = "${mac}"`);
   expect(generated).toContain(`policy_file = ${JSON.stringify(policy)}`);
   expect(vdevsOf(generated, 'xen_domain', 'g1')).toEqual(['xvda', 'xvdb']);
+  expect(resourceBlock(generated, 'xen_domain', 'stub')).toMatch(/device_model \{\n\s+seclabel\s+= null\n\s+stubdomain\s+= true/);
   await applyNoChange(tf, imports.length);
   await expectEmptyPlan(tf);
 
