@@ -66,7 +66,7 @@ export async function planDisks(ctx: PlanContext<XenClient>): Promise<void> {
   if (!vdevs.every((v) => info.disks.some((d) => d.vdev === v))) return replace();
   ctx.diags.warning(
     `${vdevs.join(', ')} stay${vdevs.length === 1 ? 's' : ''} attached to ${name}`,
-    `${name} was not created by this provider, so nothing records whether ${vdevs.join(', ')} ${vdevs.length === 1 ? 'was' : 'were'} part of it from the start or attached later ` +
+    `There is no record of the configuration ${name} was created with (made by hand, or by this provider from a config holding a display password, which is removed after \`xl create\`), so nothing says whether ${vdevs.join(', ')} ${vdevs.length === 1 ? 'was' : 'were'} part of it from the start or attached later ` +
       '(libxl keeps both kinds in the domain\'s configuration). Leaving the `disk` blocks hands ' + (vdevs.length === 1 ? 'it' : 'them') + ' over in place: ' +
       'manage ' + (vdevs.length === 1 ? 'it' : 'them') + ' with a xen_disk resource (`terraform import xen_disk.NAME ' + `${name}/${vdevs[0]}\`), or detach with \`xl block-detach ${name} ${vdevs[0]}\`. ` +
       'The domain is not replaced for this; when it is next re-created, it is created without ' + (vdevs.length === 1 ? 'it' : 'them') + '.',
