@@ -9,7 +9,9 @@ import type { Logger } from '../log';
 import { InvalidSpecError } from './errors';
 import { checkConnection } from './validate';
 import { checkXlBinary } from './xl-binary';
-import type { CommandRunner } from './exec';
+import { runCommand, type CommandRunner } from './exec';
+import { recorded } from './record';
+import { inProcessSimRunner, simSubprocessForced } from './sim-runner';
 import type { Host } from './host';
 import { LocalHost } from './local-host';
 import { parseSshUrl, type SshSettings, type SshTarget } from './ssh/settings';
@@ -28,6 +30,11 @@ export interface ConnectOptions {
   timeouts?: Partial<Timeouts>;
   /** argv that acts as the simulator's `xl`; default: this process's own binary with `__xl-sim`. */
   simCommand?: readonly string[];
+  /**
+   * sim:// only: run the simulator's commands in this process (sim-runner.ts). Default: yes when simCommand is this
+   * process's own binary and no runner is given, unless XEN_SIM_SUBPROCESS=1.
+   */
+  simInProcess?: boolean;
   log?: Logger;
   /** Test seam: replaces execFile (local hosts). */
   runner?: CommandRunner;
@@ -127,10 +134,13 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
   const sim = opts.simCommand ?? [process.execPath, process.argv[1], '__xl-sim'];
   const env: Record<string, string> = { XEN_SIM_STATE: c.path };
   if (opts.inventory !== undefined) env.XEN_SIM_INVENTORY = path.resolve(opts.inventory);
+  // Only this binary's own simulator can run in this process; another simCommand is a program of its own.
+  const inProcess = opts.simInProcess ?? (opts.simCommand === undefined && opts.runner === undefined && !simSubprocessForced());
+  const runner = inProcess ? recorded(inProcessSimRunner(sim, opts.runner ?? runCommand(opts.log), opts.log)) : opts.runner;
   return new XlToolstack({
     ...common,
     kind: 'sim',
-    host: new LocalHost({ env, log: opts.log, runner: opts.runner }),
+    host: new LocalHost({ env, log: opts.log, runner }),
     xl: sim,
     xenstoreRead: [...sim, 'xenstore-read'],
     xenstoreLs: [...sim, 'xenstore-ls'],

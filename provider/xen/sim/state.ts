@@ -9,7 +9,7 @@ import { DomainSpec } from './domconfig';
 import { DiskSpec, NicSpec, PciSpec } from './devspec';
 import { FlaskMode, Inventory } from './inventory';
 import type { PolicyFacts } from '../flask/facts';
-import { acquireLock } from './lock';
+import { acquireLock, inProcessTurn } from './lock';
 
 export const STATE_VERSION = 1;
 
@@ -186,7 +186,7 @@ export class StateStore {
    * @param holdMs test hook (XEN_SIM_DEBUG_HOLD_MS): wait this long holding the lock before publishing, so the kill
    *   test can land SIGKILLs inside the critical section.
    */
-  constructor(readonly dir: string, private readonly lockTimeoutMs = 30000, private readonly holdMs = 0) {
+  constructor(readonly dir: string, private readonly lockTimeoutMs = 30000, private readonly holdMs = 0, private readonly signal?: AbortSignal) {
     this.statePath = join(dir, 'state.json');
     this.lockPath = join(dir, 'state.lock');
   }
@@ -228,7 +228,15 @@ export class StateStore {
     after?: (s: SimState) => void,
   ): Promise<{ state: SimState; result: T }> {
     mkdirSync(this.dir, { recursive: true });
-    const release = await acquireLock(this.lockPath, this.lockTimeoutMs);
+    const start = Date.now();
+    const leaveQueue = await inProcessTurn(this.lockPath, this.lockTimeoutMs, this.signal);
+    let release: () => void;
+    try {
+      release = await acquireLock(this.lockPath, Math.max(0, this.lockTimeoutMs - (Date.now() - start)), this.signal);
+    } catch (e) {
+      leaveQueue();
+      throw e;
+    }
     try {
       this.removeStaleTemps();
       let s = this.tryLoad();
@@ -244,6 +252,7 @@ export class StateStore {
       return { state: s, result };
     } finally {
       release();
+      leaveQueue();
     }
   }
 
