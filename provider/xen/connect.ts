@@ -102,7 +102,6 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     const host: Host = new SshHost(c.target, opts.ssh ?? { sudo: false }, opts.log);
     return new XlToolstack({
       ...common,
-      kind: 'xl',
       host,
       xl: [c.path],
       // The names dom0's PATH (or the restricted command) resolves: their place differs between distributions.
@@ -119,7 +118,6 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     if (notXl) throw new InvalidSpecError('connection', notXl);
     return new XlToolstack({
       ...common,
-      kind: 'xl',
       host: new LocalHost({ log: opts.log, runner: opts.runner }),
       xl: [c.path],
       xenstoreRead: [xenstoreTool(c.path, 'xenstore-read')],
@@ -139,7 +137,10 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
   const runner = inProcess ? recorded(inProcessSimRunner(sim, opts.runner ?? runCommand(opts.log), opts.log)) : opts.runner;
   return new XlToolstack({
     ...common,
-    kind: 'sim',
+    probe: false,
+    policyTypesCommand: ['sim-flask-types'],
+    modelsAllFiles: false,
+    sysfsMadeByFirstCommand: true,
     host: new LocalHost({ env, log: opts.log, runner }),
     xl: sim,
     xenstoreRead: [...sim, 'xenstore-read'],

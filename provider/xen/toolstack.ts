@@ -62,9 +62,15 @@ export interface BackendStatus {
   hotplugStatus: string;
 }
 
+/** One vif's or vbd's backend as its serving domain's xenstore has it. */
+export interface BackendView {
+  /** False when the backend's xenstore directory is gone (backend domain restarted or crashed). */
+  present: boolean;
+  state: string;
+  hotplugStatus: string;
+}
+
 export interface Toolstack {
-  /** 'xl' for the real toolstack, 'sim' for the simulated host. */
-  readonly kind: 'xl' | 'sim';
   /** Where rendered xl.cfg files are kept. */
   readonly configDir: string;
   /** Files on the host: the provider's own records under configDir, and user files it must read there. */
@@ -154,6 +160,8 @@ export interface Toolstack {
    * that refreshing N devices costs one xenstore listing per serving domain.
    */
   backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts?: CallOptions): Promise<Record<string, string>>;
+  /** One device's backend, from its serving domain's backendTree (so N devices of one domain cost one listing). */
+  backendView(kind: 'vif' | 'vbd', backendDomid: number, frontendDomid: number, devid: number, opts?: CallOptions): Promise<BackendView>;
   /** Polls the backend until state 4 and hotplug-status "connected"; throws HotplugTimeoutError explaining why not. */
   waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus>;
 
