@@ -296,17 +296,17 @@ describe('XlToolstack over a fake xl', () => {
     const row = (vdev: number) => `${vdev}  0  3  4  18  8  /local/domain/0/backend/vbd/3/${vdev}\n`;
     const ok = harness({
       'block-list client': [{ stdout: header + row(51712) }, { stdout: header + row(51712) + row(51728) }],
-      'block-attach client format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {},
+      'block-attach client backend=Domain-0,format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {},
     });
-    await expect(ok.ts.blockAttach('client', { vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' })).resolves.toBe(51728);
+    await expect(ok.ts.blockAttach('client', { backend: 'Domain-0', vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' })).resolves.toBe(51728);
     const failed = harness({
       'block-list client': [{ stdout: header + row(51712) }, { stdout: header + row(51712) + row(51728) }],
-      'block-attach client format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {
+      'block-attach client backend=Domain-0,format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {
         exit: 1, stderr: 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vbd/3/51728\n',
       },
       'block-detach client 51728': {},
     });
-    await expect(failed.ts.blockAttach('client', { vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' }))
+    await expect(failed.ts.blockAttach('client', { backend: 'Domain-0', vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' }))
       .rejects.toBeInstanceOf(BackendNotReadyError);
     expect(failed.calls().map((c) => c.join(' ')).at(-1)).toBe('block-detach client 51728');
   });
