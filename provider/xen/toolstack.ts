@@ -102,6 +102,13 @@ export interface Toolstack {
   listDomains(opts?: CallOptions): Promise<DomainInfo[]>;
   /** undefined when no such domain. Served from listDomains. */
   getDomain(name: string, opts?: CallOptions): Promise<DomainInfo | undefined>;
+  /**
+   * One domain as the host has it now (`xl list -l NAME`), never from the cached listing: where only this domain
+   * matters (before and after its create), without the listing of every domain, which grows with the host.
+   */
+  getDomainNow(name: string, opts?: CallOptions): Promise<DomainInfo | undefined>;
+  /** One domain's run state now (`xl list -Z NAME`), as getDomainNow. */
+  domainStateNow(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;
   /** `xl list -Z`: runtime state flags and the hypervisor's FLASK label of every domain. */
   domainStates(opts?: CallOptions): Promise<DomainRuntime[]>;
   domainState(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;

@@ -388,6 +388,26 @@ export class XlToolstack implements Toolstack {
     return (await this.listDomains(opts)).find((d) => d.name === name);
   }
 
+  getDomainNow(name: string, opts: CallOptions = {}): Promise<DomainInfo | undefined> {
+    return this.oneDomain(name, ['list', '-l'], parseXlListLong, opts);
+  }
+
+  domainStateNow(name: string, opts: CallOptions = {}): Promise<DomainRuntime | undefined> {
+    return this.oneDomain(name, ['list', '-Z'], parseXlList, opts);
+  }
+
+  /** A listing of one domain; undefined when xl says there is none by that name. */
+  private async oneDomain<T extends { name: string }>(name: string, words: string[], parse: (stdout: string) => T[], opts: CallOptions): Promise<T | undefined> {
+    assertName('name', name);
+    try {
+      // xl reads an all-digit argument as a domid: the name check below keeps a domain of another name out.
+      return parse((await this.xl([...words, name], { ...opts, domain: name })).stdout).find((d) => d.name === name);
+    } catch (e) {
+      if (e instanceof NoSuchDomainError) return undefined;
+      throw e;
+    }
+  }
+
   domainStates(opts: CallOptions = {}): Promise<DomainRuntime[]> {
     // -Z adds the label the hypervisor has for each domain (what FLASK enforces), at no extra call.
     return this.cached('list', async () => parseXlList((await this.xl(['list', '-Z'], opts)).stdout));

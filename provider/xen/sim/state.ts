@@ -4,7 +4,7 @@
 // next state (a killed process's writes are in the page cache all the same). Only a crash of the machine itself could
 // lose the rename; XEN_SIM_FSYNC=1 adds fsync(temp) and fsync(dir) for that, at ~5 ms a mutation here.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainSpec } from './domconfig';
 import { DiskSpec, NicSpec, PciSpec } from './devspec';
@@ -179,6 +179,15 @@ export function checkState(s: SimState): string[] {
   return problems;
 }
 
+/** The last state parsed for readers, per state file, with the version of the file it came from. */
+const parsed = new Map<string, { version: string; state: SimState }>();
+
+function deepFreeze(o: unknown): void {
+  if (o === null || typeof o !== 'object' || Object.isFrozen(o)) return;
+  Object.freeze(o);
+  for (const v of Object.values(o)) deepFreeze(v);
+}
+
 export class StateStore {
   readonly statePath: string;
   readonly lockPath: string;
@@ -198,7 +207,30 @@ export class StateStore {
     this.lockPath = join(dir, 'state.lock');
   }
 
-  /** The current state, or null when the directory has none yet. */
+  /**
+   * The current state for a reader, frozen (a reader that tried to change it would throw): parsed once per version of
+   * state.json and reused while the file is the same one. Every write replaces the file by rename, so another inode,
+   * size or change time means another version; the simulator run inside the provider reads it several times a call.
+   */
+  readLatest(): SimState | null {
+    let st;
+    try {
+      st = statSync(this.statePath, { bigint: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    const version = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const hit = parsed.get(this.statePath);
+    if (hit?.version === version) return hit.state;
+    const state = this.tryLoad();
+    if (!state) return null;
+    deepFreeze(state);
+    parsed.set(this.statePath, { version, state });
+    return state;
+  }
+
+  /** The current state, or null when the directory has none yet: a fresh copy the caller may change. */
   tryLoad(): SimState | null {
     let text: string;
     try {
@@ -219,7 +251,7 @@ export class StateStore {
 
   /** Creates the state from `inventory()` on first use; later calls return what is there. */
   async loadOrInit(inventory: () => Inventory, onInit?: (s: SimState) => void): Promise<SimState> {
-    const s = this.tryLoad();
+    const s = this.readLatest();
     if (s) return s;
     return this.mutate(() => undefined, inventory, onInit).then((r) => r.state);
   }
