@@ -400,7 +400,6 @@ export class XlToolstack implements Toolstack {
   private async oneDomain<T extends { name: string }>(name: string, words: string[], parse: (stdout: string) => T[], opts: CallOptions): Promise<T | undefined> {
     assertName('name', name);
     try {
-      // xl reads an all-digit argument as a domid: the name check below keeps a domain of another name out.
       return parse((await this.xl([...words, name], { ...opts, domain: name })).stdout).find((d) => d.name === name);
     } catch (e) {
       if (e instanceof NoSuchDomainError) return undefined;

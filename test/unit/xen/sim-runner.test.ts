@@ -63,6 +63,15 @@ test('prints and exits as dist/xl-sim does, on the same state, without starting 
   expect(handedOver).toEqual([]);
 });
 
+test('a change made by another process is seen at once by the next command run here', async () => {
+  expect((await sim('list')).stdout).not.toMatch(/^g\s/m);
+  for (let i = 0; i < 3; i++) {
+    // Each write replaces state.json; the state parsed here for the list before must not be reused.
+    expect(subprocess(i === 0 ? 'create' : 'mem-set', ...(i === 0 ? [path.join(dir, 'g.cfg')] : ['g', String(64 + i)])).code).toBe(0);
+    expect((await sim('list', 'g')).stdout).toMatch(new RegExp(`^g\\s+1\\s+${i === 0 ? 128 : 64 + i}\\s`, 'm'));
+  }
+});
+
 test('a command with a fault armed runs as its own process; other commands stay here', async () => {
   expect(subprocess('sim-fault', 'fail-once', 'create', '3', 'libxl: error: injected').code).toBe(0);
   const failed = await sim('create', path.join(dir, 'g.cfg'));

@@ -311,6 +311,22 @@ describe('XlToolstack over a fake xl', () => {
     expect(failed.calls().map((c) => c.join(' ')).at(-1)).toBe('block-detach client 51728');
   });
 
+  test('getDomainNow reads only that domain, past the cached listing; a name xl does not know is undefined', async () => {
+    const all = fx('xl-list-l.all.json');
+    const client = JSON.stringify([JSON.parse(all).find((d: { config: { c_info: { name: string } } }) => d.config.c_info.name === 'client')]);
+    const h = harness({
+      'list -l': { stdout: all },
+      'list -l client': { stdout: client },
+      'list -l gone': { exit: 1, stderr: 'gone is an invalid domain identifier (rc=-6)\n' },
+    });
+    await h.ts.listDomains();
+    expect((await h.ts.getDomainNow('client'))?.name).toBe('client');
+    await expect(h.ts.getDomainNow('gone')).resolves.toBeUndefined();
+    // xl would take an all-digit argument for a domid: never asked.
+    await expect(h.ts.getDomainNow('1')).rejects.toBeInstanceOf(InvalidSpecError);
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['list -l', 'list -l client', 'list -l gone']);
+  });
+
   test('networkDetach of an unknown devid is a NoSuchDevice error', async () => {
     const h = harness({ 'network-detach client 7': fromFixture('err.xl-network-detach.nosuchdevid') });
     await expect(h.ts.networkDetach('client', 7)).rejects.toThrow(/vif device 7 does not exist/);
