@@ -7,7 +7,7 @@ import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, PlanContext } from '../framework/resource';
 import { UNKNOWN } from '../protocol/cty/types';
-import { HotplugTimeoutError, XlFailed } from '../xen/errors';
+import { BackendNotReadyError, HotplugTimeoutError, XlFailed } from '../xen/errors';
 import type { JournalEntry, JournalKind } from '../xen/journal';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
@@ -47,21 +47,6 @@ export function parseDeviceId(id: string, what: string, example: string): [strin
     throw new DiagnosticError(`Invalid ${what} import id ${JSON.stringify(id)}`, `Use DOMAIN/DEVICE, e.g. ${example}.`);
   }
   return [id.slice(0, i), id.slice(i + 1)];
-}
-
-export interface BackendView {
-  /** False when the backend's xenstore directory is gone (backend domain restarted or crashed). */
-  present: boolean;
-  state: string;
-  hotplugStatus: string;
-}
-
-/** One xenstore listing of the device's backend directory. */
-export async function backendView(ctx: BaseContext<XenClient>, kind: DeviceKind, backendDomid: number, frontendDomid: number, devid: number): Promise<BackendView> {
-  const base = `/local/domain/${backendDomid}/backend/${kind}/${frontendDomid}/${devid}`;
-  const entries = await ctx.meta.ts.backendTree(kind, backendDomid, { signal: ctx.signal });
-  const state = entries[`${base}/state`];
-  return { present: state !== undefined, state: state ?? '', hotplugStatus: entries[`${base}/hotplug-status`] ?? '' };
 }
 
 /**
@@ -126,8 +111,6 @@ export async function planBackendRestart(ctx: PlanContext<XenClient>): Promise<v
   ctx.requiresReplace([{ attr: 'backend_domid' }]);
 }
 
-const BACKEND_NOT_READY = /device_backend_callback|unable to add device/;
-
 /**
  * Attaches through `attach`, retrying while libxl reports that the serving domain's backend did not answer: a driver
  * domain that was just created needs a while before its `xl devd` serves backends (libxl itself waits only ~10 s).
@@ -139,7 +122,7 @@ export async function attachWhenBackendReady(ctx: BaseContext<XenClient>, ends: 
     try {
       return await attach();
     } catch (err) {
-      const notReady = err instanceof XlFailed && ends.backend.domid !== 0 && BACKEND_NOT_READY.test(err.stderr);
+      const notReady = err instanceof BackendNotReadyError && ends.backend.domid !== 0;
       if (!notReady || Date.now() + 2000 > deadline || ctx.signal.aborted) throw err;
       ctx.log.info(`${ends.backend.name} did not answer for the ${what} yet (is xl devd running there?); retrying`, { domain: ends.frontend.name, attempt });
       await new Promise((r) => setTimeout(r, 2000));

@@ -10,7 +10,7 @@ import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
-import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
@@ -119,7 +119,7 @@ async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise
   if (!backend || (disk.backendDomid !== undefined && disk.backendDomid !== backend.domid)) {
     return diskValues(ctx.state, { frontend, backend: backend ?? frontend }, disk, devid, '', '', staleDomid);
   }
-  const view = await backendView(ctx, 'vbd', backend.domid, frontend.domid, devid);
+  const view = await ctx.meta.ts.backendView('vbd', backend.domid, frontend.domid, devid, { signal: ctx.signal });
   if (!view.present) {
     ctx.log.info('disk has no backend in its serving domain any more', { domain, vdev, backend: backend.name });
     return diskValues(ctx.state, { frontend, backend }, disk, devid, '', '', staleDomid);

@@ -65,12 +65,10 @@ export async function planExistingDomain(ctx: PlanContext<XenClient>, name: stri
 /** At apply, before creating: what is already there under this name. */
 export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainSpec, typeName: string): Promise<ExistingDomain> {
   const { ts, journal } = ctx.meta;
-  // A fresh listing: a domain made since the plan read the host (by hand, or by a run that raced this one) must be
-  // found here, not by an `xl create` that fails on it. Host facts (xl info, sysfs) stay cached: nothing changed them.
-  ts.invalidate('domains');
-  // The run state (`xl list`) only matters for a domain that is there: usually none is, and one command fewer per
-  // create counts when an apply creates hundreds.
-  const info = await ts.getDomain(spec.name, { signal: ctx.signal });
+  // Read now: a domain made since the plan read the host (by hand, or by a run that raced this one) must be found
+  // here, not by an `xl create` that fails on it. Only this name: the listing of every domain grows with each create
+  // of an apply that makes hundreds. The run state (`xl list`) only matters for a domain that is there.
+  const info = await ts.getDomainNow(spec.name, { signal: ctx.signal });
   if (!info) {
     for (const e of await journal.candidates('domain', spec.name)) {
       // An interrupted run's xl create may still be building it: wait for that rather than race it.
@@ -85,7 +83,7 @@ export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainS
     return { action: 'none' };
   }
   const entry = info.uuid ? await journal.find('domain', spec.name, info.uuid.toLowerCase()) : undefined;
-  const rt = entry ? await ts.domainState(spec.name, { signal: ctx.signal }) : undefined;
+  const rt = entry ? await ts.domainStateNow(spec.name, { signal: ctx.signal }) : undefined;
   if (!entry || !journal.tryClaim(entry)) throw foreign(typeName, spec.name);
   const why = unfit(entry, rt);
   if (why) return { action: 'rebuild', entry, why };

@@ -243,9 +243,9 @@ function isWhollyKnownObject(o: CtyObject, except: string[]): boolean {
   return Object.keys(o).every((k) => except.includes(k) || known(o[k]));
 }
 
+/** The domain just created or updated, read from the host now (only it: the listing of all grows with the host). */
 async function readBack(ts: XenClient['ts'], name: string): Promise<{ info: DomainInfo | undefined; rt: DomainRuntime | undefined }> {
-  ts.invalidate();
-  const [info, rt] = await Promise.all([ts.getDomain(name), ts.domainState(name)]);
+  const [info, rt] = await Promise.all([ts.getDomainNow(name), ts.domainStateNow(name)]);
   return { info, rt };
 }
 

@@ -12,7 +12,7 @@ import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript }
 import { checkBackend } from './host_checks';
 import type { XenClient } from './client';
 import {
-  adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, backendView, endpoints, parseDeviceId, planBackendRestart, randomXenMac,
+  adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart, randomXenMac,
 } from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
@@ -156,7 +156,7 @@ async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise
     ctx.log.info('vif is bound to a serving domain that is gone or restarted', { domain, devid });
     return vifValues(ctx.state, { frontend, backend: backend ?? frontend }, nic, '', '', staleDomid);
   }
-  const view = await backendView(ctx, 'vif', backend.domid, frontend.domid, devid);
+  const view = await ctx.meta.ts.backendView('vif', backend.domid, frontend.domid, devid, { signal: ctx.signal });
   if (!view.present) {
     ctx.log.info('vif has no backend in its serving domain any more', { domain, devid, backend: backend.name });
     return vifValues(ctx.state, { frontend, backend }, nic, '', '', staleDomid);

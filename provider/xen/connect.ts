@@ -9,7 +9,9 @@ import type { Logger } from '../log';
 import { InvalidSpecError } from './errors';
 import { checkConnection } from './validate';
 import { checkXlBinary } from './xl-binary';
-import type { CommandRunner } from './exec';
+import { runCommand, type CommandRunner } from './exec';
+import { recorded } from './record';
+import { inProcessSimRunner, simSubprocessForced } from './sim-runner';
 import type { Host } from './host';
 import { LocalHost } from './local-host';
 import { parseSshUrl, type SshSettings, type SshTarget } from './ssh/settings';
@@ -28,6 +30,11 @@ export interface ConnectOptions {
   timeouts?: Partial<Timeouts>;
   /** argv that acts as the simulator's `xl`; default: this process's own binary with `__xl-sim`. */
   simCommand?: readonly string[];
+  /**
+   * sim:// only: run the simulator's commands in this process (sim-runner.ts). Default: yes when simCommand is this
+   * process's own binary and no runner is given, unless XEN_SIM_SUBPROCESS=1.
+   */
+  simInProcess?: boolean;
   log?: Logger;
   /** Test seam: replaces execFile (local hosts). */
   runner?: CommandRunner;
@@ -95,7 +102,6 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     const host: Host = new SshHost(c.target, opts.ssh ?? { sudo: false }, opts.log);
     return new XlToolstack({
       ...common,
-      kind: 'xl',
       host,
       xl: [c.path],
       // The names dom0's PATH (or the restricted command) resolves: their place differs between distributions.
@@ -112,7 +118,6 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     if (notXl) throw new InvalidSpecError('connection', notXl);
     return new XlToolstack({
       ...common,
-      kind: 'xl',
       host: new LocalHost({ log: opts.log, runner: opts.runner }),
       xl: [c.path],
       xenstoreRead: [xenstoreTool(c.path, 'xenstore-read')],
@@ -127,10 +132,16 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
   const sim = opts.simCommand ?? [process.execPath, process.argv[1], '__xl-sim'];
   const env: Record<string, string> = { XEN_SIM_STATE: c.path };
   if (opts.inventory !== undefined) env.XEN_SIM_INVENTORY = path.resolve(opts.inventory);
+  // Only this binary's own simulator can run in this process; another simCommand is a program of its own.
+  const inProcess = opts.simInProcess ?? (opts.simCommand === undefined && opts.runner === undefined && !simSubprocessForced());
+  const runner = inProcess ? recorded(inProcessSimRunner(sim, opts.runner ?? runCommand(opts.log), opts.log)) : opts.runner;
   return new XlToolstack({
     ...common,
-    kind: 'sim',
-    host: new LocalHost({ env, log: opts.log, runner: opts.runner }),
+    probe: false,
+    policyTypesCommand: ['sim-flask-types'],
+    modelsAllFiles: false,
+    sysfsMadeByFirstCommand: true,
+    host: new LocalHost({ env, log: opts.log, runner }),
     xl: sim,
     xenstoreRead: [...sim, 'xenstore-read'],
     xenstoreLs: [...sim, 'xenstore-ls'],

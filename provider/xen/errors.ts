@@ -85,6 +85,21 @@ export class DeviceBusyError extends XlFailed {
   }
 }
 
+/**
+ * A vif or disk attach that libxl gave up on because the serving domain's backend did not answer (libxl waits ~10 s):
+ * in a driver domain that was just started, `xl devd` is often not serving yet, so the attach may work if repeated.
+ */
+export class BackendNotReadyError extends XlFailed {
+  override readonly code = 'backend_not_ready';
+  constructor(call: XlCallInfo) {
+    super(call, `${describeCall(call)}: the serving domain's backend did not answer (${firstErrorLine(call.stderr)})`,
+      'The domain named in backend= must run `xl devd` (a driver domain starts it at boot); check `xl list` and its console (`xl console NAME`).');
+  }
+}
+
+/** libxl's words when an attach's backend never answered, or the attach was given up (libxl_device.c). */
+const BACKEND_NOT_READY = /device_backend_callback|unable to add device/;
+
 export class NotEnoughMemoryError extends XlFailed {
   override readonly code = 'not_enough_memory';
   constructor(call: XlCallInfo, detail: string, hint?: string) {
@@ -344,5 +359,6 @@ export function mapXlFailure(call: XlCallInfo): XlFailed {
   if (/(is assigned to|already assigned|Device or resource busy)/i.test(err)) {
     return new DeviceBusyError(call, call.device ?? '(unknown)', firstErrorLine(err));
   }
+  if (['network-attach', 'block-attach'].includes(call.argv[1] ?? '') && BACKEND_NOT_READY.test(err)) return new BackendNotReadyError(call);
   return new XlFailed(call);
 }

@@ -31,7 +31,8 @@ export function createRunner(log?: Logger): CommandRunner {
   return recorded(runCommand(log));
 }
 
-function runCommand(log?: Logger): CommandRunner {
+/** execFile, unrecorded (createRunner records). */
+export function runCommand(log?: Logger): CommandRunner {
   return (argv, opts) => new Promise<RunResult>((resolve, reject) => {
     if (opts.signal?.aborted) { reject(new XlAbortedError(argv)); return; }
     const started = process.hrtime.bigint();

@@ -62,9 +62,15 @@ export interface BackendStatus {
   hotplugStatus: string;
 }
 
+/** One vif's or vbd's backend as its serving domain's xenstore has it. */
+export interface BackendView {
+  /** False when the backend's xenstore directory is gone (backend domain restarted or crashed). */
+  present: boolean;
+  state: string;
+  hotplugStatus: string;
+}
+
 export interface Toolstack {
-  /** 'xl' for the real toolstack, 'sim' for the simulated host. */
-  readonly kind: 'xl' | 'sim';
   /** Where rendered xl.cfg files are kept. */
   readonly configDir: string;
   /** Files on the host: the provider's own records under configDir, and user files it must read there. */
@@ -96,6 +102,13 @@ export interface Toolstack {
   listDomains(opts?: CallOptions): Promise<DomainInfo[]>;
   /** undefined when no such domain. Served from listDomains. */
   getDomain(name: string, opts?: CallOptions): Promise<DomainInfo | undefined>;
+  /**
+   * One domain as the host has it now (`xl list -l NAME`), never from the cached listing: where only this domain
+   * matters (before and after its create), without the listing of every domain, which grows with the host.
+   */
+  getDomainNow(name: string, opts?: CallOptions): Promise<DomainInfo | undefined>;
+  /** One domain's run state now (`xl list -Z NAME`), as getDomainNow. */
+  domainStateNow(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;
   /** `xl list -Z`: runtime state flags and the hypervisor's FLASK label of every domain. */
   domainStates(opts?: CallOptions): Promise<DomainRuntime[]>;
   domainState(name: string, opts?: CallOptions): Promise<DomainRuntime | undefined>;
@@ -154,6 +167,8 @@ export interface Toolstack {
    * that refreshing N devices costs one xenstore listing per serving domain.
    */
   backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts?: CallOptions): Promise<Record<string, string>>;
+  /** One device's backend, from its serving domain's backendTree (so N devices of one domain cost one listing). */
+  backendView(kind: 'vif' | 'vbd', backendDomid: number, frontendDomid: number, devid: number, opts?: CallOptions): Promise<BackendView>;
   /** Polls the backend until state 4 and hotplug-status "connected"; throws HotplugTimeoutError explaining why not. */
   waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus>;
 

@@ -13,7 +13,7 @@ import { CallGate } from './call-gate';
 import type { RunResult } from './exec';
 import type { Host, HostFiles } from './host';
 import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
-import { waitForBackend } from './hotplug';
+import { backendPath, waitForBackend } from './hotplug';
 import type {
   BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostFileKind, HostInfo, HostPciDevice, NetworkListEntry,
   PciListEntry, PciSpec, VifSpec, VtpmListEntry,
@@ -26,7 +26,7 @@ import {
 import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
 import { readHostPciDevices } from './sysfs';
 import {
-  ToolstackSnapshot, type BackendStatus, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
+  ToolstackSnapshot, type BackendStatus, type BackendView, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
   type Toolstack, type WaitForBackendOptions,
 } from './toolstack';
 import { checkAbsolutePath, checkBdf, checkDomainName, checkFlaskLabel, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf } from './validate';
@@ -49,7 +49,6 @@ export function timeoutsFor(xlTimeoutMs: number): Timeouts {
 }
 
 export interface XlToolstackOptions {
-  kind: 'xl' | 'sim';
   /** Where xl runs and the paths below live: this machine, or dom0 over ssh. */
   host: Host;
   /** argv prefix that acts as `xl` on the host, e.g. ['/usr/sbin/xl'] or [node, provider, '__xl-sim']. */
@@ -69,6 +68,15 @@ export interface XlToolstackOptions {
   log?: Logger;
   /** How long listings (list -l, list, pci-assignable-list) are reused; mutations through this object clear them. */
   readCacheMs?: number;
+  // What sets the simulated host apart; a real host (xl://, ssh://) leaves these as they default.
+  /** Check at configure time with `xl info` that the host answers and its xl is xl (default true). */
+  probe?: boolean;
+  /** xl subcommand words that print the loaded FLASK policy's types one per line; real xl has none. */
+  policyTypesCommand?: readonly string[];
+  /** Whether hostFileKinds sees every file of the host (default true; the simulator has only its inventory's). */
+  modelsAllFiles?: boolean;
+  /** The host lays out its sysfs on its first command (the simulator's mirror): an empty one is read again after one. */
+  sysfsMadeByFirstCommand?: boolean;
 }
 
 interface XlCallOptions extends CallOptions {
@@ -128,7 +136,6 @@ function explainProbeFailure(e: Error, xl: string, where: string): Error {
 }
 
 export class XlToolstack implements Toolstack {
-  readonly kind: 'xl' | 'sim';
   readonly configDir: string;
   readonly files: HostFiles;
   private readonly o: XlToolstackOptions;
@@ -142,7 +149,6 @@ export class XlToolstack implements Toolstack {
 
   constructor(opts: XlToolstackOptions) {
     this.o = opts;
-    this.kind = opts.kind;
     // Config files are passed to xl by path: a relative directory would be resolved against xl's cwd.
     const c = checkAbsolutePath(opts.configDir);
     if (c) throw new InvalidSpecError('config_dir', c);
@@ -201,7 +207,7 @@ export class XlToolstack implements Toolstack {
    * reads anyway (cached for the process).
    */
   async probe(opts: CallOptions = {}): Promise<void> {
-    if (this.kind !== 'xl') return;
+    if (this.o.probe === false) return;
     try {
       await this.hostInfo(opts);
     } catch (e) {
@@ -294,15 +300,22 @@ export class XlToolstack implements Toolstack {
 
   private interruptRemapping(opts: CallOptions): Promise<boolean | undefined> {
     return this.cached('interrupt-remapping', async () => {
-      try {
-        const r = await this.exec(this.o.xl, ['dmesg'], opts);
-        // A truncated ring buffer just leaves it unknown.
-        return r.exitCode === 0 ? interruptRemappingFromDmesg(r.stdout) : undefined;
-      } catch (e) {
-        this.log?.debug('xl dmesg unavailable; interrupt remapping unknown', { error: (e as Error).message });
-        return undefined;
-      }
+      const log = await this.dmesg(opts, 'interrupt remapping unknown');
+      // A truncated ring buffer just leaves it unknown.
+      return log === undefined ? undefined : interruptRemappingFromDmesg(log);
     }, HOST_FACTS_TTL_MS);
+  }
+
+  /** The hypervisor's message buffer (`xl dmesg`); undefined, logged with what stays unknown, when it cannot be read. */
+  private async dmesg(opts: CallOptions, unknown: string): Promise<string | undefined> {
+    try {
+      const r = await this.exec(this.o.xl, ['dmesg'], opts);
+      if (r.exitCode === 0) return r.stdout;
+      this.log?.debug(`xl dmesg failed; ${unknown}`, { exit_code: r.exitCode, stderr: r.stderr.trim().split('\n')[0] });
+    } catch (e) {
+      this.log?.debug(`xl dmesg unavailable; ${unknown}`, { error: (e as Error).message });
+    }
+    return undefined;
   }
 
   flaskMode(opts: CallOptions = {}): Promise<FlaskMode> {
@@ -314,14 +327,15 @@ export class XlToolstack implements Toolstack {
   }
 
   async flaskPolicyTypes(opts: CallOptions = {}): Promise<string[] | undefined> {
-    if (this.kind !== 'sim') {
+    const words = this.o.policyTypesCommand;
+    if (!words) {
       this.log?.debug('the loaded FLASK policy\'s types cannot be listed through xl; label types are not checked against it');
       return undefined;
     }
     return this.cached('flask-types', async () => {
-      const r = await this.exec(this.o.xl, ['sim-flask-types'], opts);
+      const r = await this.exec(this.o.xl, [...words], opts);
       if (r.exitCode === 255) return undefined;
-      if (r.exitCode !== 0) throw mapXlFailure(this.callInfo(['sim-flask-types'], r, {}));
+      if (r.exitCode !== 0) throw mapXlFailure(this.callInfo([...words], r, {}));
       return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     }, HOST_FACTS_TTL_MS);
   }
@@ -335,7 +349,7 @@ export class XlToolstack implements Toolstack {
   }
 
   get modelsAllFiles(): boolean {
-    return this.kind !== 'sim';
+    return this.o.modelsAllFiles ?? true;
   }
 
   async hostFileKinds(files: readonly string[], opts: CallOptions = {}): Promise<Map<string, HostFileKind>> {
@@ -347,8 +361,8 @@ export class XlToolstack implements Toolstack {
   hostPciDevices(): Promise<HostPciDevice[]> {
     return this.cached('sysfs', async () => {
       const found = await readHostPciDevices(this.host, this.o.sysfsRoot);
-      if (found.length > 0 || this.kind !== 'sim') return found;
-      // The simulated host lays out its sysfs mirror on its first command; make sure one has run.
+      if (found.length > 0 || !this.o.sysfsMadeByFirstCommand) return found;
+      // Make sure the host's first command has run.
       await this.hostInfo();
       return readHostPciDevices(this.host, this.o.sysfsRoot);
     });
@@ -372,6 +386,25 @@ export class XlToolstack implements Toolstack {
   async getDomain(name: string, opts: CallOptions = {}): Promise<DomainInfo | undefined> {
     assertName('name', name);
     return (await this.listDomains(opts)).find((d) => d.name === name);
+  }
+
+  getDomainNow(name: string, opts: CallOptions = {}): Promise<DomainInfo | undefined> {
+    return this.oneDomain(name, ['list', '-l'], parseXlListLong, opts);
+  }
+
+  domainStateNow(name: string, opts: CallOptions = {}): Promise<DomainRuntime | undefined> {
+    return this.oneDomain(name, ['list', '-Z'], parseXlList, opts);
+  }
+
+  /** A listing of one domain; undefined when xl says there is none by that name. */
+  private async oneDomain<T extends { name: string }>(name: string, words: string[], parse: (stdout: string) => T[], opts: CallOptions): Promise<T | undefined> {
+    assertName('name', name);
+    try {
+      return parse((await this.xl([...words, name], { ...opts, domain: name })).stdout).find((d) => d.name === name);
+    } catch (e) {
+      if (e instanceof NoSuchDomainError) return undefined;
+      throw e;
+    }
   }
 
   domainStates(opts: CallOptions = {}): Promise<DomainRuntime[]> {
@@ -509,15 +542,11 @@ export class XlToolstack implements Toolstack {
 
   /** The hypervisor's newest FLASK denial matching `about`, from `xl dmesg`; undefined when none can be read. */
   private async lastAvcDenial(about: RegExp, opts: CallOptions): Promise<string | undefined> {
-    try {
-      const r = await this.exec(this.o.xl, ['dmesg'], opts);
-      if (r.exitCode !== 0) return undefined;
-      const lines = r.stdout.split('\n').map((l) => l.replace(/^\(XEN\)\s*(\[[^\]]*\]\s*)?/, '').trim()).filter((l) => /^avc:\s+denied/.test(l) && about.test(l));
-      return lines.at(-1);
-    } catch (e) {
-      this.log?.debug('xl dmesg unavailable; the avc denial is not shown', { error: (e as Error).message });
-      return undefined;
-    }
+    // Read anew, not the cached boot-time read: the denial is the one the failed call just caused.
+    const log = await this.dmesg(opts, 'the avc denial is not shown');
+    if (log === undefined) return undefined;
+    const lines = log.split('\n').map((l) => l.replace(/^\(XEN\)\s*(\[[^\]]*\]\s*)?/, '').trim()).filter((l) => /^avc:\s+denied/.test(l) && about.test(l));
+    return lines.at(-1);
   }
 
   async flaskLabelPci(bdf: string, label: string, opts: CallOptions = {}): Promise<void> {
@@ -562,32 +591,43 @@ export class XlToolstack implements Toolstack {
   async networkAttach(domain: string, vif: VifSpec, opts: CallOptions = {}): Promise<number> {
     assertName('domain', domain);
     const words = networkAttachArgs(vif);
+    const devids = async () => (await this.networkList(domain, opts)).map((n) => n.devid);
+    return this.attachAndFind(domain, 'vif', devids, ['network-attach', domain, ...words], { ...opts, domain, device: 'vif' }, vif.devid);
+  }
+
+  /**
+   * Runs an attach under the domain's lock and returns the device it added: the listing before and after, and exactly
+   * one new entry. What a failed attach left half made is detached again: libxl gives up waiting for a backend that
+   * does not answer yet but leaves the frontend behind (seen on real Xen: `unable to add device`, then the vif in
+   * network-list), and a retry would add a second one.
+   */
+  private attachAndFind<K extends number | string>(
+    domain: string, kind: 'vif' | 'vbd', list: () => Promise<K[]>, args: string[], opts: XlCallOptions, known?: K,
+  ): Promise<K> {
     return this.withDomainLock(domain, () => this.mutate(async () => {
-      const before = new Set((await this.networkList(domain, opts)).map((n) => n.devid));
+      const before = new Set(await list());
       try {
-        await this.change(['network-attach', domain, ...words], { ...opts, domain, device: 'vif' });
+        await this.change(args, opts);
       } catch (e) {
-        // libxl gives up waiting for a backend that does not answer yet but leaves the frontend half made (seen on
-        // real Xen: `unable to add device`, then the vif in network-list); a retry would add a second one.
-        await this.removeLeftovers(domain, 'vif', before, opts);
+        await this.removeLeftovers(domain, kind, before, list, opts);
         throw e;
       }
-      if (vif.devid !== undefined) return vif.devid;
-      const added = (await this.networkList(domain, opts)).filter((n) => !before.has(n.devid));
+      if (known !== undefined) return known;
+      const added = (await list()).filter((d) => !before.has(d));
       if (added.length !== 1) {
-        throw new XlOutputError('xl network-list', `expected one new vif on ${domain} after network-attach, found ${added.length}`,
-          'Another tool may be changing this domain\'s vifs at the same time; run `xl network-list` and re-run apply.');
+        const [listing, what] = kind === 'vif' ? ['network-list', 'vif'] : ['block-list', 'disk'];
+        throw new XlOutputError(`xl ${listing}`, `expected one new ${what} on ${domain} after ${args[0]}, found ${added.length}`,
+          `Another tool may be changing this domain's ${what}s at the same time; run \`xl ${listing}\` and re-run apply.`);
       }
-      return added[0].devid;
+      return added[0];
     }));
   }
 
   /** Detaches what a failed attach left behind: devices that were not there before it. Best effort. */
-  private async removeLeftovers(domain: string, kind: 'vif' | 'vbd', before: Set<number>, opts: CallOptions): Promise<void> {
+  private async removeLeftovers<K>(domain: string, kind: 'vif' | 'vbd', before: Set<K>, list: () => Promise<K[]>, opts: CallOptions): Promise<void> {
     try {
       this.invalidate();
-      const now = kind === 'vif' ? (await this.networkList(domain, opts)).map((n) => n.devid) : (await this.blockList(domain, opts)).map((b) => b.vdev);
-      for (const devid of now.filter((d) => !before.has(d))) {
+      for (const devid of (await list()).filter((d) => !before.has(d))) {
         this.log?.warn(`removing the ${kind} a failed attach left behind`, { domain, devid });
         const r = await this.exec(this.o.xl, [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)], { ...opts, domain, change: true });
         if (r.exitCode !== 0) this.log?.warn(`could not remove the half-made ${kind}`, { domain, devid, stderr: r.stderr });
@@ -613,21 +653,8 @@ export class XlToolstack implements Toolstack {
   async blockAttach(domain: string, disk: DiskSpec, opts: CallOptions = {}): Promise<number> {
     assertName('domain', domain);
     const spec = renderDiskSpec(disk);
-    return this.withDomainLock(domain, () => this.mutate(async () => {
-      const before = new Set((await this.blockList(domain, opts)).map((b) => b.vdev));
-      try {
-        await this.change(['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
-      } catch (e) {
-        await this.removeLeftovers(domain, 'vbd', before, opts);
-        throw e;
-      }
-      const added = (await this.blockList(domain, opts)).filter((b) => !before.has(b.vdev));
-      if (added.length !== 1) {
-        throw new XlOutputError('xl block-list', `expected one new disk on ${domain} after block-attach, found ${added.length}`,
-          'Another tool may be changing this domain\'s disks at the same time; run `xl block-list` and re-run apply.');
-      }
-      return added[0].vdev;
-    }));
+    const vdevs = async () => (await this.blockList(domain, opts)).map((b) => b.vdev);
+    return this.attachAndFind(domain, 'vbd', vdevs, ['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
   }
 
   async blockDetach(domain: string, vdev: string, opts: CallOptions = {}): Promise<void> {
@@ -660,6 +687,13 @@ export class XlToolstack implements Toolstack {
 
   backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts: CallOptions = {}): Promise<Record<string, string>> {
     return this.cached(`backends:${kind}:${backendDomid}`, () => this.xenstoreLs(`/local/domain/${backendDomid}/backend/${kind}`, opts));
+  }
+
+  async backendView(kind: 'vif' | 'vbd', backendDomid: number, frontendDomid: number, devid: number, opts: CallOptions = {}): Promise<BackendView> {
+    const base = backendPath(kind, backendDomid, frontendDomid, devid);
+    const entries = await this.backendTree(kind, backendDomid, opts);
+    const state = entries[`${base}/state`];
+    return { present: state !== undefined, state: state ?? '', hotplugStatus: entries[`${base}/hotplug-status`] ?? '' };
   }
 
   async xenstoreLs(p: string, opts: CallOptions = {}): Promise<Record<string, string>> {

@@ -12,7 +12,7 @@ import { cmdVtpmAttach, cmdVtpmDetach, cmdVtpmList } from './cmd-vtpm';
 import { Ctx, SimIo, XlExit } from './context';
 import { InventoryError } from './inventory';
 import { LockTimeoutError } from './lock';
-import { KillPhase, StateError } from './state';
+import { KillPhase, SimState, StateError } from './state';
 
 type Command = (ctx: Ctx, args: string[]) => Promise<number>;
 
@@ -130,7 +130,28 @@ function optionsThenCommand(argv: string[]): { sub: string | undefined; args: st
   return { sub: argv[i], args: argv.slice(i + 1) };
 }
 
-export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.env, io: SimIo = defaultIo): Promise<number> {
+/**
+ * What runXlSim returns, instead of running the command, when it runs inside another program (opts.inProcess) and a
+ * fault is armed for the command: a hang, a kill of the caller or an injected failure are a separate xl process's
+ * doing, so that caller runs the same command as its own process instead (nothing was done or used up yet).
+ */
+export const NEEDS_OWN_PROCESS = -1;
+
+export interface RunXlSimOptions {
+  /** Run by the provider in its own process: return NEEDS_OWN_PROCESS when a fault is armed for this command. */
+  inProcess?: boolean;
+  /** Gives up waiting for the state lock (the in-process stand-in for a caller killing xl at its timeout). */
+  signal?: AbortSignal;
+}
+
+/** A fault that would strike this command: the same tests applyFaults and takeKillFault make, with nothing used up. */
+function faultArmed(s: SimState, sub: string, args: string[], isXenstore: boolean): boolean {
+  return s.faults.some((f) => f.kind === 'kill-caller'
+    ? !isXenstore && changesHost(sub, args) && f.subcommand.split(',').includes(sub)
+    : f.subcommand === sub);
+}
+
+export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.env, io: SimIo = defaultIo, opts: RunXlSimOptions = {}): Promise<number> {
   const dir = env.XEN_SIM_STATE;
   if (!dir) {
     io.stderr('xl-sim: XEN_SIM_STATE is not set: point it at the simulated host\'s state directory (created on first use)\n');
@@ -152,10 +173,12 @@ export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.
     io.stderr('command not implemented\n');
     return 1;
   }
-  const ctx = new Ctx(dir, env, io);
+  const ctx = new Ctx(dir, env, io, opts.signal);
   try {
     let kill: KillPhase | undefined;
-    if (!name!.startsWith('sim-')) {
+    // In process, a command with no fault armed skips the fault steps below: they would find none in the same state.
+    if (opts.inProcess && !name!.startsWith('sim-') && faultArmed(await ctx.load(), name!, args, isXenstore)) return NEEDS_OWN_PROCESS;
+    if (!opts.inProcess && !name!.startsWith('sim-')) {
       const failed = await applyFaults(ctx, name!);
       if (failed !== null) return failed;
       kill = isXenstore ? undefined : await takeKillFault(ctx, name!, args);

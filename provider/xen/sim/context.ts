@@ -29,10 +29,11 @@ export class Ctx {
     readonly dir: string,
     readonly env: NodeJS.ProcessEnv,
     readonly io: SimIo,
+    signal?: AbortSignal,
   ) {
     const timeout = Number(env.XEN_SIM_LOCK_TIMEOUT_MS ?? '30000');
     const hold = Number(env.XEN_SIM_DEBUG_HOLD_MS ?? '0');
-    this.store = new StateStore(dir, Number.isFinite(timeout) && timeout > 0 ? timeout : 30000, Number.isFinite(hold) ? hold : 0);
+    this.store = new StateStore(dir, Number.isFinite(timeout) && timeout > 0 ? timeout : 30000, Number.isFinite(hold) ? hold : 0, signal, env.XEN_SIM_FSYNC === '1');
   }
 
   now(): number {

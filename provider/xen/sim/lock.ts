@@ -58,11 +58,64 @@ function breakIfStale(path: string, holder: string): boolean {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function acquireLock(path: string, timeoutMs: number): Promise<() => void> {
+/** The tail of each lock's queue of callers in this process (the simulator run inside the provider). */
+const turns = new Map<string, Promise<void>>();
+
+/**
+ * Waits until no earlier caller in this process holds or waits for the lock at `path`; returns the function that
+ * lets the next one go. Callers in one process line up here instead of polling the lock file against each other
+ * (they share a pid, which the file cannot tell apart); the file still decides between processes.
+ */
+export async function inProcessTurn(path: string, timeoutMs: number, signal?: AbortSignal): Promise<() => void> {
+  const prev = turns.get(path) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = new Promise<void>((r) => {
+    done = r;
+  });
+  const tail = prev.then(() => mine);
+  turns.set(path, tail);
+  const leave = () => {
+    done();
+    if (turns.get(path) === tail) turns.delete(path);
+  };
+  const start = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      prev,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new LockTimeoutError(path, Date.now() - start, String(process.pid))), timeoutMs);
+        onAbort = () => reject(new LockAbortedError(path));
+        if (signal?.aborted) onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } catch (e) {
+    // Given up: the queue still moves on past this caller once the one before it is done.
+    void prev.then(leave);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+  return leave;
+}
+
+/** The caller stopped waiting for the lock (its timeout, or Terraform cancelling). */
+export class LockAbortedError extends Error {
+  constructor(path: string) {
+    super(`xl-sim: gave up waiting for the state lock ${path}`);
+    this.name = 'LockAbortedError';
+  }
+}
+
+export async function acquireLock(path: string, timeoutMs: number, signal?: AbortSignal): Promise<() => void> {
   const start = Date.now();
   let delay = 1;
   let emptySince = 0;
   for (;;) {
+    if (signal?.aborted) throw new LockAbortedError(path);
     try {
       const fd = openSync(path, 'wx', 0o644);
       try {

@@ -29,7 +29,7 @@ function toolstack(onCreate: (file: string) => RunResult) {
     },
   });
   const ts = new XlToolstack({
-    kind: 'sim', host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], flaskLabelPci: ['flask-label-pci'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(dir, 'auto'),
+    host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], flaskLabelPci: ['flask-label-pci'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(dir, 'auto'),
   });
   return { ts, configs, seen };
 }

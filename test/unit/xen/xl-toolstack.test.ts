@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createToolstack, parseConnection } from '../../../provider/xen/connect';
 import {
-  DeviceNotAssignableError, HotplugTimeoutError, InvalidSpecError, NoSuchDomainError, XlAbortedError, XlSpawnError, XlStoppedError, XlTimeoutError,
+  BackendNotReadyError, DeviceNotAssignableError, HotplugTimeoutError, InvalidSpecError, NoSuchDomainError, XlAbortedError, XlSpawnError, XlStoppedError, XlTimeoutError,
 } from '../../../provider/xen/errors';
 import { copyFileSync, chmodSync } from 'node:fs';
 import type { DomainSpec } from '../../../provider/xen/model';
@@ -251,7 +251,7 @@ describe('XlToolstack over a fake xl', () => {
       },
     });
     const ts = new XlToolstack({
-      kind: 'sim', host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], flaskLabelPci: ['flask-label-pci'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
+      host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], flaskLabelPci: ['flask-label-pci'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
     });
     const r = await ts.dryRun(spec);
     expect(seen[0].slice(0, 3)).toEqual(['xl', 'create', '-n']);
@@ -284,8 +284,47 @@ describe('XlToolstack over a fake xl', () => {
       },
       'network-detach client 1': {},
     });
-    await expect(h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02' })).rejects.toThrow(/unable to add device/);
+    const err = await h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02' }).catch((e: unknown) => e);
+    // The resources retry on the type, not on libxl's words.
+    expect(err).toBeInstanceOf(BackendNotReadyError);
+    expect((err as Error).message).toMatch(/backend did not answer \(libxl: error: .*unable to add device/);
     expect(h.calls().map((c) => c.join(' '))).toEqual(['network-list client', 'network-attach client backend=drv mac=00:16:3e:00:00:02', 'network-list client', 'network-detach client 1']);
+  });
+
+  test('block-attach shares the attach steps: the new vdev from the listing after, or what a failed attach left detached', async () => {
+    const header = 'Vdev  BE  handle  state  evt-ch  ring-ref  BE-path\n';
+    const row = (vdev: number) => `${vdev}  0  3  4  18  8  /local/domain/0/backend/vbd/3/${vdev}\n`;
+    const ok = harness({
+      'block-list client': [{ stdout: header + row(51712) }, { stdout: header + row(51712) + row(51728) }],
+      'block-attach client backend=Domain-0,format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {},
+    });
+    await expect(ok.ts.blockAttach('client', { backend: 'Domain-0', vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' })).resolves.toBe(51728);
+    const failed = harness({
+      'block-list client': [{ stdout: header + row(51712) }, { stdout: header + row(51712) + row(51728) }],
+      'block-attach client backend=Domain-0,format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {
+        exit: 1, stderr: 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vbd/3/51728\n',
+      },
+      'block-detach client 51728': {},
+    });
+    await expect(failed.ts.blockAttach('client', { backend: 'Domain-0', vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' }))
+      .rejects.toBeInstanceOf(BackendNotReadyError);
+    expect(failed.calls().map((c) => c.join(' ')).at(-1)).toBe('block-detach client 51728');
+  });
+
+  test('getDomainNow reads only that domain, past the cached listing; a name xl does not know is undefined', async () => {
+    const all = fx('xl-list-l.all.json');
+    const client = JSON.stringify([JSON.parse(all).find((d: { config: { c_info: { name: string } } }) => d.config.c_info.name === 'client')]);
+    const h = harness({
+      'list -l': { stdout: all },
+      'list -l client': { stdout: client },
+      'list -l gone': { exit: 1, stderr: 'gone is an invalid domain identifier (rc=-6)\n' },
+    });
+    await h.ts.listDomains();
+    expect((await h.ts.getDomainNow('client'))?.name).toBe('client');
+    await expect(h.ts.getDomainNow('gone')).resolves.toBeUndefined();
+    // xl would take an all-digit argument for a domid: never asked.
+    await expect(h.ts.getDomainNow('1')).rejects.toBeInstanceOf(InvalidSpecError);
+    expect(h.calls().map((c) => c.join(' '))).toEqual(['list -l', 'list -l client', 'list -l gone']);
   });
 
   test('networkDetach of an unknown devid is a NoSuchDevice error', async () => {
@@ -374,14 +413,16 @@ describe('connection strings', () => {
     expect(parseConnection('xl:///usr/sbin/xl')).toEqual({ scheme: 'xl', path: '/usr/sbin/xl' });
     expect(parseConnection('sim:///var/tmp/s')).toEqual({ scheme: 'sim', path: '/var/tmp/s' });
     expect(createToolstack({ connection: 'sim:///var/tmp/s' }).configDir).toBe('/var/tmp/s/configs');
-    expect(createToolstack({ connection: 'xl:///usr/sbin/xl' }).kind).toBe('xl');
+    // Only the simulated host lacks files of the host (disk images): a real one is checked for every file a plan names.
+    expect(createToolstack({ connection: 'xl:///usr/sbin/xl' }).modelsAllFiles).toBe(true);
+    expect(createToolstack({ connection: 'sim:///var/tmp/s' }).modelsAllFiles).toBe(false);
   });
   test.each(['http://x', 'ssh://root@dom0', '/usr/sbin/xl', 'xl://usr/sbin/xl', 'xl://'])('%s is refused with a clear message', (c) => {
     expect(() => createToolstack({ connection: c })).toThrow(/xl:\/\/\/usr\/sbin\/xl|sim:\/\/|no usable path|where xl is/);
   });
   test('ssh:// builds a toolstack for the remote dom0 without connecting yet', () => {
     const ts = createToolstack({ connection: 'ssh://root@dom0.example.com:2222/usr/sbin/xl' });
-    expect(ts.kind).toBe('xl');
+    expect(ts.modelsAllFiles).toBe(true);
     expect(ts.where).toBe('root@dom0.example.com:2222');
     expect(ts.configDir).toBe('/var/lib/terraform-provider-xen/configs');
   });
