@@ -69,6 +69,11 @@ export interface XlToolstackOptions {
   log?: Logger;
   /** How long listings (list -l, list, pci-assignable-list) are reused; mutations through this object clear them. */
   readCacheMs?: number;
+  /**
+   * How long listings are reused while this object has changed nothing (see cached); default readCacheMs, so only
+   * the provider, whose process serves one Terraform command, opts in.
+   */
+  readCacheBeforeChangeMs?: number;
 }
 
 interface XlCallOptions extends CallOptions {
@@ -139,6 +144,9 @@ export class XlToolstack implements Toolstack {
   private readonly cacheMs: number;
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly domainLocks = new Map<string, Promise<unknown>>();
+  private readonly cacheBeforeChangeMs: number;
+  /** Set by the first change or invalidate(): from then on listings live only readCacheMs. */
+  private changing = false;
 
   constructor(opts: XlToolstackOptions) {
     this.o = opts;
@@ -152,6 +160,7 @@ export class XlToolstack implements Toolstack {
     this.log = opts.log;
     this.host = opts.host;
     this.cacheMs = opts.readCacheMs ?? 1000;
+    this.cacheBeforeChangeMs = Math.max(this.cacheMs, opts.readCacheBeforeChangeMs ?? 0);
   }
 
   // ---- plumbing ----
@@ -159,6 +168,7 @@ export class XlToolstack implements Toolstack {
   private async exec(prefix: readonly string[], args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
     const argv = [...prefix, ...args];
     if (opts.signal?.aborted) throw new XlAbortedError(argv);
+    if (opts.change) this.changing = true;
     this.gate.enter(argv);
     try {
       return await this.host.run(argv, {
@@ -221,11 +231,15 @@ export class XlToolstack implements Toolstack {
   }
 
   /**
-   * Reuses a read for `ttlMs` (or SLOW_READ_FACTOR times its duration, if longer) after it completed; a pending read
+   * Reuses a read for readCacheMs or `fixedTtlMs` (or SLOW_READ_FACTOR times its duration, if longer) after it completed; a pending read
    * is always shared. The age counts from completion: under emulation one xl call can take longer than the whole
    * window, which made every caller run it again.
+   * Until the first change (or invalidate), the window is readCacheBeforeChangeMs: a plan changes nothing, and with
+   * the short window a no-op plan of 200 guests re-ran list -l and list -Z every second, each time stalling all of
+   * Terraform's concurrent calls behind one read. Apply drops the listings before what must be fresh
+   * (existingDomain's invalidate), and every change ends the long window.
    */
-  private cached<T>(key: string, f: () => Promise<T>, ttlMs = this.cacheMs): Promise<T> {
+  private cached<T>(key: string, f: () => Promise<T>, fixedTtlMs?: number): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
     if (hit && Date.now() <= hit.until) return hit.value;
     const started = Date.now();
@@ -234,6 +248,7 @@ export class XlToolstack implements Toolstack {
     this.cache.set(key, entry);
     value.then(() => {
       const done = Date.now();
+      const ttlMs = fixedTtlMs ?? (this.changing ? this.cacheMs : this.cacheBeforeChangeMs);
       entry.until = done + Math.max(ttlMs, SLOW_READ_FACTOR * (done - started));
     }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
     return value;
@@ -245,6 +260,7 @@ export class XlToolstack implements Toolstack {
    * of 200 creates made every plan-time posture check of an apply run three more commands.
    */
   invalidate(what: 'all' | 'domains' | 'policy' = 'all'): void {
+    this.changing = true;
     if (what === 'policy') {
       this.cache.clear();
       return;
@@ -270,6 +286,7 @@ export class XlToolstack implements Toolstack {
   }
 
   private async mutate<T>(f: () => Promise<T>, what: 'all' | 'policy' = 'all'): Promise<T> {
+    this.changing = true;
     try {
       return await f();
     } finally {
