@@ -147,6 +147,7 @@ export class XlToolstack implements Toolstack {
   private readonly cacheBeforeChangeMs: number;
   /** Set by the first change or invalidate(): from then on listings live only readCacheMs. */
   private changing = false;
+  private readonly foundFiles = new Map<string, { kind: HostFileKind; until: number }>();
 
   constructor(opts: XlToolstackOptions) {
     this.o = opts;
@@ -261,6 +262,7 @@ export class XlToolstack implements Toolstack {
    */
   invalidate(what: 'all' | 'domains' | 'policy' = 'all'): void {
     this.changing = true;
+    this.foundFiles.clear();
     if (what === 'policy') {
       this.cache.clear();
       return;
@@ -355,10 +357,30 @@ export class XlToolstack implements Toolstack {
     return this.kind !== 'sim';
   }
 
+  /**
+   * Before this object's first change, a file found is taken as still there for readCacheBeforeChangeMs: 200 guests
+   * booting one kernel looked it up 200 times in one plan (over ssh, one `ls` each). What is missing or unknown is
+   * always looked at again, so a file made since (by hand, or by another resource of the run) is found.
+   */
   async hostFileKinds(files: readonly string[], opts: CallOptions = {}): Promise<Map<string, HostFileKind>> {
     const root = this.o.filesRoot ?? '';
-    const kinds = await this.host.fileKinds(files.map((f) => root + f), { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal });
-    return new Map(files.map((f) => [f, kinds.get(root + f) ?? 'unknown']));
+    const known = new Map<string, HostFileKind>();
+    const now = Date.now();
+    for (const f of files) {
+      const hit = this.changing ? undefined : this.foundFiles.get(f);
+      if (hit && now <= hit.until) known.set(f, hit.kind);
+    }
+    const ask = files.filter((f) => !known.has(f));
+    if (ask.length > 0) {
+      const kinds = await this.host.fileKinds(ask.map((f) => root + f), { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal });
+      const until = Date.now() + this.cacheBeforeChangeMs;
+      for (const f of ask) {
+        const kind = kinds.get(root + f) ?? 'unknown';
+        known.set(f, kind);
+        if (!this.changing && kind !== 'missing' && kind !== 'unknown') this.foundFiles.set(f, { kind, until });
+      }
+    }
+    return new Map(files.map((f) => [f, known.get(f) ?? 'unknown']));
   }
 
   hostPciDevices(): Promise<HostPciDevice[]> {
