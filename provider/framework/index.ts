@@ -9,6 +9,8 @@ import { createProviderServiceFor } from './server';
 export interface RpcContext {
   /** Aborted when the call is cancelled; the framework adds StopProvider on top. */
   signal: AbortSignal;
+  /** Aborts `signal` (the transport's own controller): how StopProvider reaches the call. Without it, a linked signal. */
+  abort?: (reason: unknown) => void;
 }
 
 export type RpcHandler = (request: any, ctx: RpcContext) => Promise<any>;

@@ -81,6 +81,12 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
   };
 
   let stopController = new AbortController();
+  /** The aborts of the calls in flight that came with one (see RpcContext.abort). */
+  const stoppable = new Set<(reason: unknown) => void>();
+  const stopAll = (reason: Error): void => {
+    stopController.abort(reason);
+    for (const abort of [...stoppable]) abort(reason);
+  };
   let meta: Meta | undefined;
   let configured: Promise<void> | undefined;
   const inFlight = new Set<Promise<unknown>>();
@@ -96,9 +102,15 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
   ): Promise<T & { diagnostics: unknown[] }> {
     const diags = new Diagnostics();
     const started = Date.now();
-    const linked = linkSignals(ctx.signal, stopController.signal);
+    // The transport's abort lets StopProvider reach the call's own signal: no second signal made per call.
+    const abort = ctx.abort;
+    const linked = abort ? undefined : linkSignals(ctx.signal, stopController.signal);
+    if (abort) {
+      if (stopController.signal.aborted) abort(stopController.signal.reason);
+      else stoppable.add(abort);
+    }
     let result = {} as T;
-    const run = body(diags, linked.signal);
+    const run = body(diags, linked?.signal ?? ctx.signal);
     inFlight.add(run);
     try {
       result = await run;
@@ -106,7 +118,8 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
       diags.fromError(err, `${name} failed`);
     } finally {
       inFlight.delete(run);
-      linked.release();
+      if (abort) stoppable.delete(abort);
+      linked?.release();
     }
     logger.trace('rpc done', { rpc: name, ms: Date.now() - started, diagnostics: diags.items.length });
     return { ...result, diagnostics: toProtoDiagnostics(diags.items) };
@@ -474,7 +487,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
 
     async StopProvider() {
       // Every in-flight call sees its signal abort; later calls get a fresh controller.
-      stopController.abort(new Error('Terraform asked the provider to stop'));
+      stopAll(new Error('Terraform asked the provider to stop'));
       stopController = new AbortController();
       return { Error: '' };
     },
@@ -500,7 +513,7 @@ export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, lo
     const m = meta;
     const quiesced = m !== undefined && def.quiesce ? def.quiesce(m, reason) : Promise.resolve();
     // The host is closed to new calls now; cancel what waits (reads, hotplug polls). Changes already started finish.
-    stopController.abort(new Error(`the provider is stopping: ${reason}`));
+    stopAll(new Error(`the provider is stopping: ${reason}`));
     await quiesced;
     // The calls being answered fail fast now that nothing new may start; give them a moment to record what they did.
     const settled = Promise.allSettled([...inFlight]);

@@ -43,7 +43,7 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
       server.unary(path, async (bytes, ctx) => {
         const request = decode(bytes);
         try {
-          return encode(await handler(request, { signal: ctx.signal }));
+          return encode(await handler(request, { signal: ctx.signal, abort: ctx.abort }));
         } catch (err) {
           if (err instanceof GrpcError) throw err;
           log.error('provider RPC failed', { rpc, error: err, stack: err instanceof Error ? err.stack : undefined });
@@ -55,7 +55,7 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
       // Streaming RPCs: the handler answers with the events, as an array or an async iterable.
       server.serverStream(path, async (bytes, ctx, send) => {
         const request = decode(bytes);
-        const events = (await handler(request, { signal: ctx.signal })) as Iterable<unknown> | AsyncIterable<unknown>;
+        const events = (await handler(request, { signal: ctx.signal, abort: ctx.abort })) as Iterable<unknown> | AsyncIterable<unknown>;
         for await (const event of events) send(encode(event));
       });
     }

@@ -86,7 +86,7 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
       for (const k of Object.keys(v)) {
         if (!Object.prototype.hasOwnProperty.call(attrs, k)) throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
       }
-      const names = Object.keys(attrs).sort(compareCodePoints);
+      const names = sortedNames(attrs);
       w.mapHeader(names.length);
       for (const k of names) {
         if (!Object.prototype.hasOwnProperty.call(v, k)) throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
@@ -98,6 +98,14 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
     default:
       throw new CodecError(`invalid type ${JSON.stringify(t)}`, path);
   }
+}
+
+/** An object type's attribute names in wire order, sorted once per type (a type is made once per schema). */
+const namesOf = new WeakMap<object, string[]>();
+function sortedNames(attrs: Record<string, CtyType>): string[] {
+  let names = namesOf.get(attrs);
+  if (!names) namesOf.set(attrs, (names = Object.keys(attrs).sort(compareCodePoints)));
+  return names;
 }
 
 function encodePrimitive(w: MsgpackWriter, v: CtyValue, t: CtyType & string, path: Path): void {
