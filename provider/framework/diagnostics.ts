@@ -3,12 +3,14 @@
 
 import { formatPath as formatCtyPath } from '../protocol/cty/path';
 import type { PathStep } from '../protocol/cty/path';
+import type { tfplugin6 } from '../protocol/generated/protocol';
 
 export type { PathStep };
 export type Path = PathStep[];
 
-export const SEVERITY_ERROR = 1;
-export const SEVERITY_WARNING = 2;
+// tfplugin6.Diagnostic.Severity values (protocol facts), typed without loading the generated code here.
+export const SEVERITY_ERROR = 1 as tfplugin6.Diagnostic.Severity;
+export const SEVERITY_WARNING = 2 as tfplugin6.Diagnostic.Severity;
 
 export interface Diagnostic {
   severity: 'error' | 'warning';
@@ -65,7 +67,7 @@ export function formatPath(path: Path): string {
   return formatCtyPath(path).replace(/^\./, '');
 }
 
-export function toProtoPath(path: Path): Record<string, unknown> {
+export function toProtoPath(path: Path): tfplugin6.IAttributePath {
   return {
     steps: path.map((s) =>
       'attr' in s ? { attributeName: s.attr } : 'key' in s ? { elementKeyString: s.key } : { elementKeyInt: s.index },
@@ -73,9 +75,9 @@ export function toProtoPath(path: Path): Record<string, unknown> {
   };
 }
 
-export function toProtoDiagnostics(diags: Diagnostic[]): Record<string, unknown>[] {
+export function toProtoDiagnostics(diags: Diagnostic[]): tfplugin6.IDiagnostic[] {
   return diags.map((d) => {
-    const out: Record<string, unknown> = {
+    const out: tfplugin6.IDiagnostic = {
       severity: d.severity === 'error' ? SEVERITY_ERROR : SEVERITY_WARNING,
       summary: d.summary,
       detail: d.detail ?? '',

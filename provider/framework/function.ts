@@ -3,6 +3,7 @@
 // argument values and nothing else (no provider configuration, no host), so Terraform may call it at any time,
 // validate included.
 
+import type { tfplugin6 } from '../protocol/generated/protocol';
 import { decodeMsgpack, encodeMsgpack } from '../protocol/cty';
 import { typeToJsonBytes } from '../protocol/cty/typejson';
 import type { CtyType, CtyValue } from '../protocol/cty/types';
@@ -52,9 +53,9 @@ export interface FunctionErrorMsg {
   functionArgument?: number;
 }
 
-const STRING_KIND_MARKDOWN = 1;
+const STRING_KIND_MARKDOWN = 1 as tfplugin6.StringKind;
 
-function protoParameter(p: FunctionParameter): Record<string, unknown> {
+function protoParameter(p: FunctionParameter): tfplugin6.Function.IParameter {
   return {
     name: p.name,
     type: typeToJsonBytes(p.type),
@@ -66,8 +67,8 @@ function protoParameter(p: FunctionParameter): Record<string, unknown> {
 }
 
 /** The tfplugin6.Function message (as a plain object for the generated encoder). */
-export function toProtoFunction(f: FunctionDefinition): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function toProtoFunction(f: FunctionDefinition): tfplugin6.IFunction {
+  const out: tfplugin6.IFunction = {
     parameters: f.parameters.map(protoParameter),
     return: { type: typeToJsonBytes(f.returnType) },
     summary: f.summary,

@@ -1,6 +1,7 @@
 // The schema DSL: how resources declare their attributes, and the two things derived from a declaration, the
 // cty object type the values travel as, and the tfplugin6 Schema message Terraform reads.
 
+import type { tfplugin6 } from '../protocol/generated/protocol';
 import type { CtyType, CtyValue } from '../protocol/cty/types';
 import type { Validator } from './validators';
 
@@ -109,18 +110,18 @@ export function blockType(block: Block): CtyType {
 }
 
 // tfplugin6 enum values (protocol facts).
-const STRING_KIND_MARKDOWN = 1;
-const OBJECT_NESTING: Record<Nesting, number> = { single: 1, list: 2, set: 3, map: 4 };
-const BLOCK_NESTING: Record<Nesting | 'group', number> = { single: 1, list: 2, set: 3, map: 4, group: 5 };
+const STRING_KIND_MARKDOWN = 1 as tfplugin6.StringKind;
+const OBJECT_NESTING = { single: 1, list: 2, set: 3, map: 4 } as Record<Nesting, tfplugin6.Schema.Object.NestingMode>;
+const BLOCK_NESTING = { single: 1, list: 2, set: 3, map: 4, group: 5 } as Record<Nesting | 'group', tfplugin6.Schema.NestedBlock.NestingMode>;
 
 function typeBytes(t: CtyType): Buffer {
   return Buffer.from(JSON.stringify(t));
 }
 
-function protoAttribute(name: string, a: Attribute): Record<string, unknown> {
+function protoAttribute(name: string, a: Attribute): tfplugin6.Schema.IAttribute {
   const optional = !!a.optional || a.default !== undefined;
   const computed = !!a.computed || a.default !== undefined;
-  const out: Record<string, unknown> = {
+  const out: tfplugin6.Schema.IAttribute = {
     name,
     description: a.description,
     descriptionKind: STRING_KIND_MARKDOWN,
@@ -142,7 +143,7 @@ function protoAttribute(name: string, a: Attribute): Record<string, unknown> {
   return out;
 }
 
-function protoBlock(block: Block, version: number): Record<string, unknown> {
+function protoBlock(block: Block, version: number): tfplugin6.Schema.IBlock {
   const blocks = block.blocks ?? {};
   return {
     version,
@@ -161,7 +162,7 @@ function protoBlock(block: Block, version: number): Record<string, unknown> {
 }
 
 /** The tfplugin6.Schema message (as a plain object for the generated encoder). */
-export function toProtoSchema(schema: Schema): Record<string, unknown> {
+export function toProtoSchema(schema: Schema): tfplugin6.ISchema {
   const version = schema.version ?? 0;
   return { version, block: protoBlock(schema.block, version) };
 }

@@ -2,7 +2,7 @@
 // plain-object answer. Failures are shaped the way Terraform reports them best: a handler that throws becomes an
 // error diagnostic when the response can carry one (Terraform prints it against the resource), INTERNAL otherwise.
 import type { Logger } from '../log';
-import type { ProviderService } from '../framework';
+import type { ProviderService, RpcContext } from '../framework';
 import { providerMethods, providerPath } from '../protocol/service';
 import type { MessageType, ProviderRpcName } from '../protocol/service';
 import { tfplugin6 } from '../protocol/generated/protocol';
@@ -12,7 +12,8 @@ import { GrpcError, Status } from './grpc-wire';
 export function registerProviderService(server: GrpcServer, service: ProviderService, log: Logger): void {
   for (const rpc of Object.keys(providerMethods) as ProviderRpcName[]) {
     const def = providerMethods[rpc] as { kind: string; request: MessageType<unknown, unknown>; response: MessageType<unknown, unknown> };
-    const handler = service.handlers[rpc];
+    // The request is decoded with this RPC's own message type, so the handler of the same name gets what it expects.
+    const handler = service.handlers[rpc] as ((request: unknown, ctx: RpcContext) => Promise<unknown>) | undefined;
     const path = providerPath(rpc);
     const unimplemented = async (): Promise<never> => {
       throw new GrpcError(Status.UNIMPLEMENTED, `${rpc} is not implemented by this provider`);
@@ -43,7 +44,7 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
       server.unary(path, async (bytes, ctx) => {
         const request = decode(bytes);
         try {
-          return encode(await handler(request, { signal: ctx.signal }));
+          return encode(await handler(request, { signal: ctx.signal, abort: ctx.abort }));
         } catch (err) {
           if (err instanceof GrpcError) throw err;
           log.error('provider RPC failed', { rpc, error: err, stack: err instanceof Error ? err.stack : undefined });
@@ -55,7 +56,7 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
       // Streaming RPCs: the handler answers with the events, as an array or an async iterable.
       server.serverStream(path, async (bytes, ctx, send) => {
         const request = decode(bytes);
-        const events = (await handler(request, { signal: ctx.signal })) as Iterable<unknown> | AsyncIterable<unknown>;
+        const events = (await handler(request, { signal: ctx.signal, abort: ctx.abort })) as Iterable<unknown> | AsyncIterable<unknown>;
         for await (const event of events) send(encode(event));
       });
     }

@@ -43,6 +43,8 @@ function knownFrom(known: KnownPolicy): string {
     : `the policy this provider last loaded on the host (${known.file}, sha256 ${known.sha256.slice(0, 12)}...)`;
 }
 
+const toldPolicyUnknown = new WeakSet<XenClient>();
+
 /**
  * Each domain label against the policy: the one planned in this configuration (xen_flask_policy, when this resource
  * depends on it) or the one the provider last loaded on this host. Xen itself refuses a label the policy does not
@@ -52,6 +54,9 @@ function knownFrom(known: KnownPolicy): string {
 async function policyProblems(ctx: PlanContext<XenClient>, labels: Array<[Path, string]>): Promise<void> {
   const known = await ctx.meta.flask?.current(ctx.signal);
   if (!known) {
+    // Once per provider process: the same line for each of 200 guests was 200 lines for Terraform to parse.
+    if (toldPolicyUnknown.has(ctx.meta)) return;
+    toldPolicyUnknown.add(ctx.meta);
     ctx.log.warn('FLASK labels not checked at plan: the loaded policy is unknown (no xen_flask_policy in this configuration, and none loaded by this provider on this host)');
     return;
   }

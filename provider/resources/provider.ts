@@ -25,6 +25,13 @@ import { resources, dataSources } from './registry';
 import { posture } from '../policy';
 import { functions } from '../functions';
 
+/**
+ * This process serves one Terraform command, so until it changes the host its listings are one snapshot of it: a
+ * plan reads list -l and list -Z once, not once a second (O(1) xl calls for 200 guests, and no stall of Terraform's
+ * concurrent calls behind each re-read). Bounded, so a walk held up for long by other providers still looks again.
+ */
+const READS_BEFORE_CHANGE_MS = 10 * 60_000;
+
 const DEFAULT_XL_TIMEOUT = '30s';
 
 /** Planning one resource runs a few host calls, each bounded by xl_timeout; this bounds the whole. */
@@ -254,6 +261,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
     try {
       ts = createToolstack({
         connection: normalized, inventory: inventory ? resolve(inventory) : undefined, configDir, ssh, timeouts: timeoutsFor(xlTimeoutMs), log,
+        readCacheBeforeChangeMs: READS_BEFORE_CHANGE_MS,
       });
     } catch (e) {
       if (e instanceof InvalidSpecError) throw new DiagnosticError(`Invalid ${e.field}`, e.message, toPath([e.field]));

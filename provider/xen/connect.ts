@@ -39,6 +39,7 @@ export interface ConnectOptions {
   /** Test seam: replaces execFile (local hosts). */
   runner?: CommandRunner;
   readCacheMs?: number;
+  readCacheBeforeChangeMs?: number;
 }
 
 export const DEFAULT_XL_CONFIG_DIR = '/var/lib/terraform-provider-xen/configs';
@@ -94,7 +95,7 @@ export function parseConnection(connection: string): Connection {
 
 export function createToolstack(opts: ConnectOptions): XlToolstack {
   const c = parseConnection(opts.connection);
-  const common = { timeouts: opts.timeouts, log: opts.log, readCacheMs: opts.readCacheMs };
+  const common = { timeouts: opts.timeouts, log: opts.log, readCacheMs: opts.readCacheMs, readCacheBeforeChangeMs: opts.readCacheBeforeChangeMs };
   if (c.scheme !== 'sim' && opts.inventory !== undefined) {
     throw new InvalidSpecError('inventory', 'inventory only applies to the simulated host (connection = "sim://DIR")');
   }

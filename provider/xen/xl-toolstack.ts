@@ -77,6 +77,11 @@ export interface XlToolstackOptions {
   modelsAllFiles?: boolean;
   /** The host lays out its sysfs on its first command (the simulator's mirror): an empty one is read again after one. */
   sysfsMadeByFirstCommand?: boolean;
+  /**
+   * How long listings are reused while this object has changed nothing (see cached); default readCacheMs, so only
+   * the provider, whose process serves one Terraform command, opts in.
+   */
+  readCacheBeforeChangeMs?: number;
 }
 
 interface XlCallOptions extends CallOptions {
@@ -146,6 +151,10 @@ export class XlToolstack implements Toolstack {
   private readonly cacheMs: number;
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly domainLocks = new Map<string, Promise<unknown>>();
+  private readonly cacheBeforeChangeMs: number;
+  /** Set by the first change or invalidate(): from then on listings live only readCacheMs. */
+  private changing = false;
+  private readonly foundFiles = new Map<string, { kind: HostFileKind; until: number }>();
 
   constructor(opts: XlToolstackOptions) {
     this.o = opts;
@@ -158,6 +167,7 @@ export class XlToolstack implements Toolstack {
     this.log = opts.log;
     this.host = opts.host;
     this.cacheMs = opts.readCacheMs ?? 1000;
+    this.cacheBeforeChangeMs = Math.max(this.cacheMs, opts.readCacheBeforeChangeMs ?? 0);
   }
 
   // ---- plumbing ----
@@ -165,6 +175,7 @@ export class XlToolstack implements Toolstack {
   private async exec(prefix: readonly string[], args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
     const argv = [...prefix, ...args];
     if (opts.signal?.aborted) throw new XlAbortedError(argv);
+    if (opts.change) this.changing = true;
     this.gate.enter(argv);
     try {
       return await this.host.run(argv, {
@@ -227,11 +238,15 @@ export class XlToolstack implements Toolstack {
   }
 
   /**
-   * Reuses a read for `ttlMs` (or SLOW_READ_FACTOR times its duration, if longer) after it completed; a pending read
+   * Reuses a read for readCacheMs or `fixedTtlMs` (or SLOW_READ_FACTOR times its duration, if longer) after it completed; a pending read
    * is always shared. The age counts from completion: under emulation one xl call can take longer than the whole
    * window, which made every caller run it again.
+   * Until the first change (or invalidate), the window is readCacheBeforeChangeMs: a plan changes nothing, and with
+   * the short window a no-op plan of 200 guests re-ran list -l and list -Z every second, each time stalling all of
+   * Terraform's concurrent calls behind one read. Apply drops the listings before what must be fresh
+   * (existingDomain's invalidate), and every change ends the long window.
    */
-  private cached<T>(key: string, f: () => Promise<T>, ttlMs = this.cacheMs): Promise<T> {
+  private cached<T>(key: string, f: () => Promise<T>, fixedTtlMs?: number): Promise<T> {
     const hit = this.cache.get(key) as Cached<T> | undefined;
     if (hit && Date.now() <= hit.until) return hit.value;
     const started = Date.now();
@@ -240,6 +255,7 @@ export class XlToolstack implements Toolstack {
     this.cache.set(key, entry);
     value.then(() => {
       const done = Date.now();
+      const ttlMs = fixedTtlMs ?? (this.changing ? this.cacheMs : this.cacheBeforeChangeMs);
       entry.until = done + Math.max(ttlMs, SLOW_READ_FACTOR * (done - started));
     }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
     return value;
@@ -251,6 +267,8 @@ export class XlToolstack implements Toolstack {
    * of 200 creates made every plan-time posture check of an apply run three more commands.
    */
   invalidate(what: 'all' | 'domains' | 'policy' = 'all'): void {
+    this.changing = true;
+    this.foundFiles.clear();
     if (what === 'policy') {
       this.cache.clear();
       return;
@@ -276,6 +294,7 @@ export class XlToolstack implements Toolstack {
   }
 
   private async mutate<T>(f: () => Promise<T>, what: 'all' | 'policy' = 'all'): Promise<T> {
+    this.changing = true;
     try {
       return await f();
     } finally {
@@ -352,10 +371,30 @@ export class XlToolstack implements Toolstack {
     return this.o.modelsAllFiles ?? true;
   }
 
+  /**
+   * Before this object's first change, a file found is taken as still there for readCacheBeforeChangeMs: 200 guests
+   * booting one kernel looked it up 200 times in one plan (over ssh, one `ls` each). What is missing or unknown is
+   * always looked at again, so a file made since (by hand, or by another resource of the run) is found.
+   */
   async hostFileKinds(files: readonly string[], opts: CallOptions = {}): Promise<Map<string, HostFileKind>> {
     const root = this.o.filesRoot ?? '';
-    const kinds = await this.host.fileKinds(files.map((f) => root + f), { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal });
-    return new Map(files.map((f) => [f, kinds.get(root + f) ?? 'unknown']));
+    const known = new Map<string, HostFileKind>();
+    const now = Date.now();
+    for (const f of files) {
+      const hit = this.changing ? undefined : this.foundFiles.get(f);
+      if (hit && now <= hit.until) known.set(f, hit.kind);
+    }
+    const ask = files.filter((f) => !known.has(f));
+    if (ask.length > 0) {
+      const kinds = await this.host.fileKinds(ask.map((f) => root + f), { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal });
+      const until = Date.now() + this.cacheBeforeChangeMs;
+      for (const f of ask) {
+        const kind = kinds.get(root + f) ?? 'unknown';
+        known.set(f, kind);
+        if (!this.changing && kind !== 'missing' && kind !== 'unknown') this.foundFiles.set(f, { kind, until });
+      }
+    }
+    return new Map(files.map((f) => [f, known.get(f) ?? 'unknown']));
   }
 
   hostPciDevices(): Promise<HostPciDevice[]> {

@@ -5,11 +5,14 @@
 import { CodecError } from './errors';
 import { describeHeader, MsgpackReader, MsgpackWriter, type Header } from './msgpackio';
 import { numberFromInteger, numberFromText, wireNumber, isCtyNumber } from './numbers';
-import type { Path } from './path';
+import type { PathStep } from './path';
 import { parseTypeJson, typeToJsonBytes } from './typejson';
 import { compareCodePoints, LONE_SURROGATE } from './jsontext';
 import { Dynamic, record, UNKNOWN, Unknown, type CtyObject, type CtyType, type CtyValue, type Refinements } from './types';
 import { describeValue, expectedName, isCtyRecord } from './describe';
+
+/** The walk's one path (see encodeValue). */
+type Path = PathStep[];
 
 /** Extension type go-cty (>= 1.13) uses for unknowns that carry refinements. */
 export const REFINED_UNKNOWN_EXT = 12;
@@ -41,6 +44,8 @@ export function decodeMsgpack(bytes: Uint8Array, type: CtyType): CtyValue {
 
 // ---------------------------------------------------------------------------------------------------- encoding
 
+// `path` is one stack for the whole walk (pushed before a child, popped after; CodecError copies it): a new array per
+// element was most of what encoding and decoding a plan's values allocated.
 function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, depth: number): void {
   if (depth > MAX_DEPTH) throw new CodecError('value nested too deeply', path);
   if (t === 'dynamic') {
@@ -60,14 +65,22 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
     case 'set': {
       if (!Array.isArray(v)) throw mismatch(t, v, path);
       w.arrayHeader(v.length);
-      v.forEach((e, i) => encodeValue(w, e, t[1], [...path, { index: i }], depth + 1));
+      for (let i = 0; i < v.length; i++) {
+        path.push({ index: i });
+        encodeValue(w, v[i], t[1], path, depth + 1);
+        path.pop();
+      }
       return;
     }
     case 'tuple': {
       if (!Array.isArray(v)) throw mismatch(t, v, path);
       if (v.length !== t[1].length) throw new CodecError(`expected a tuple of ${t[1].length} elements, got ${v.length}`, path);
       w.arrayHeader(v.length);
-      v.forEach((e, i) => encodeValue(w, e, t[1][i], [...path, { index: i }], depth + 1));
+      for (let i = 0; i < v.length; i++) {
+        path.push({ index: i });
+        encodeValue(w, v[i], t[1][i], path, depth + 1);
+        path.pop();
+      }
       return;
     }
     case 'map': {
@@ -76,7 +89,9 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
       w.mapHeader(keys.length);
       for (const k of keys) {
         encodeString(w, k, path);
-        encodeValue(w, v[k], t[1], [...path, { key: k }], depth + 1);
+        path.push({ key: k });
+        encodeValue(w, v[k], t[1], path, depth + 1);
+        path.pop();
       }
       return;
     }
@@ -86,18 +101,28 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
       for (const k of Object.keys(v)) {
         if (!Object.prototype.hasOwnProperty.call(attrs, k)) throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
       }
-      const names = Object.keys(attrs).sort(compareCodePoints);
+      const names = sortedNames(attrs);
       w.mapHeader(names.length);
       for (const k of names) {
         if (!Object.prototype.hasOwnProperty.call(v, k)) throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
         encodeString(w, k, path);
-        encodeValue(w, v[k], attrs[k], [...path, { attr: k }], depth + 1);
+        path.push({ attr: k });
+        encodeValue(w, v[k], attrs[k], path, depth + 1);
+        path.pop();
       }
       return;
     }
     default:
       throw new CodecError(`invalid type ${JSON.stringify(t)}`, path);
   }
+}
+
+/** An object type's attribute names in wire order, sorted once per type (a type is made once per schema). */
+const namesOf = new WeakMap<object, string[]>();
+function sortedNames(attrs: Record<string, CtyType>): string[] {
+  let names = namesOf.get(attrs);
+  if (!names) namesOf.set(attrs, (names = Object.keys(attrs).sort(compareCodePoints)));
+  return names;
 }
 
 function encodePrimitive(w: MsgpackWriter, v: CtyValue, t: CtyType & string, path: Path): void {
@@ -175,13 +200,23 @@ function decodeValue(r: MsgpackReader, t: CtyType, path: Path, depth: number): C
     case 'set': {
       if (h.t !== 'array') throw headerMismatch(t, h, path);
       const out: CtyValue[] = [];
-      for (let i = 0; i < h.length; i++) out.push(decodeValue(r, t[1], [...path, { index: i }], depth + 1));
+      for (let i = 0; i < h.length; i++) {
+        path.push({ index: i });
+        out.push(decodeValue(r, t[1], path, depth + 1));
+        path.pop();
+      }
       return out;
     }
     case 'tuple': {
       if (h.t !== 'array') throw headerMismatch(t, h, path);
       if (h.length !== t[1].length) throw new CodecError(`expected a tuple of ${t[1].length} elements, got ${h.length}`, path);
-      return t[1].map((et, i) => decodeValue(r, et, [...path, { index: i }], depth + 1));
+      const out: CtyValue[] = [];
+      for (let i = 0; i < t[1].length; i++) {
+        path.push({ index: i });
+        out.push(decodeValue(r, t[1][i], path, depth + 1));
+        path.pop();
+      }
+      return out;
     }
     case 'map': {
       if (h.t !== 'map') throw headerMismatch(t, h, path);
@@ -189,7 +224,9 @@ function decodeValue(r: MsgpackReader, t: CtyType, path: Path, depth: number): C
       for (let i = 0; i < h.length; i++) {
         const k = decodeKey(r, path);
         if (Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`duplicate map key ${JSON.stringify(k)}`, path);
-        out[k] = decodeValue(r, t[1], [...path, { key: k }], depth + 1);
+        path.push({ key: k });
+        out[k] = decodeValue(r, t[1], path, depth + 1);
+        path.pop();
       }
       return out;
     }
@@ -201,7 +238,9 @@ function decodeValue(r: MsgpackReader, t: CtyType, path: Path, depth: number): C
         const k = decodeKey(r, path);
         if (!Object.prototype.hasOwnProperty.call(attrs, k)) throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
         if (Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`duplicate attribute ${JSON.stringify(k)}`, path);
-        out[k] = decodeValue(r, attrs[k], [...path, { attr: k }], depth + 1);
+        path.push({ attr: k });
+        out[k] = decodeValue(r, attrs[k], path, depth + 1);
+        path.pop();
       }
       for (const k of Object.keys(attrs)) {
         if (!Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);

@@ -79,12 +79,12 @@ describe('framework', () => {
     const svc = createProviderServiceFor({ typeName: 'x', schema: { block: { attributes: {} } }, configure: async () => ({}), resources: [], dataSources: [], functions: [join] });
     const ctx = { signal: new AbortController().signal };
     const schema = await svc.handlers.GetProviderSchema({}, ctx);
-    expect(Object.keys(schema.functions)).toEqual(['join_all']);
-    expect(Object.keys((await svc.handlers.GetFunctions({}, ctx)).functions)).toEqual(['join_all']);
+    expect(Object.keys(schema.functions ?? {})).toEqual(['join_all']);
+    expect(Object.keys((await svc.handlers.GetFunctions({}, ctx)).functions ?? {})).toEqual(['join_all']);
     expect((await svc.handlers.GetMetadata({}, ctx)).functions).toEqual([{ name: 'join_all' }]);
     const r = await svc.handlers.CallFunction({ name: 'join_all', arguments: [arg('+'), arg('x'), arg('y')] }, ctx);
-    expect(decodeMsgpack(r.result.msgpack, 'string')).toBe('x+y');
-    expect((await svc.handlers.CallFunction({ name: 'nope', arguments: [] }, ctx)).error.text).toMatch(/no function "nope".*join_all/);
+    expect(decodeMsgpack(r.result!.msgpack!, 'string')).toBe('x+y');
+    expect((await svc.handlers.CallFunction({ name: 'nope', arguments: [] }, ctx)).error?.text).toMatch(/no function "nope".*join_all/);
   });
 });
 

@@ -63,5 +63,5 @@ test('a plan step that does not end is cut at the deadline, reported on its attr
 test('a plan that ends in time is untouched', async () => {
   const { res } = await plan(false);
   expect(res.diagnostics).toEqual([]);
-  expect(decodeMsgpack(res.plannedState.msgpack, type)).toMatchObject({ path: '/x' });
+  expect(decodeMsgpack(res.plannedState!.msgpack!, type)).toMatchObject({ path: '/x' });
 });

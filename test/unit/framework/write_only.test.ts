@@ -115,13 +115,13 @@ describe('through the RPC handlers', () => {
 
   test('ValidateResourceConfig refuses set write-only values when the client does not announce the capability', async () => {
     const old = await svc.handlers.ValidateResourceConfig({ typeName: 't_secret', config: mp(value()) }, ctx);
-    expect(old.diagnostics.map((d: any) => [d.summary, d.attribute.steps.map((s: any) => s.attributeName ?? s.elementKeyString ?? s.elementKeyInt).join('.')])).toEqual([
+    expect(old.diagnostics!.map((d: any) => [d.summary, d.attribute.steps.map((s: any) => s.attributeName ?? s.elementKeyString ?? s.elementKeyInt).join('.')])).toEqual([
       ['Write-only attribute needs Terraform 1.11 or later', 'token_wo'],
       ['Write-only attribute needs Terraform 1.11 or later', 'tags.x.key_wo'],
       ['Write-only attribute needs Terraform 1.11 or later', 'vnc.password_wo'],
       ['Write-only attribute needs Terraform 1.11 or later', 'extra.0.pin_wo'],
     ]);
-    expect(old.diagnostics[0].detail).not.toContain('t0ken');
+    expect(old.diagnostics![0].detail).not.toContain('t0ken');
     const ok = await svc.handlers.ValidateResourceConfig({ typeName: 't_secret', config: mp(value()), clientCapabilities: { writeOnlyAttributesAllowed: true } }, ctx);
     expect(ok.diagnostics).toEqual([]);
     const unset = withoutWriteOnly(block, value());

@@ -21,7 +21,7 @@ type Rule = { stdout?: string; stderr?: string; exit?: number; sleepMs?: number 
 
 interface Harness { ts: Toolstack; dir: string; calls: () => string[][]; logLines: string[] }
 
-function harness(rules: Record<string, Rule | Rule[]>, extra: { readCacheMs?: number; timeoutMs?: number } = {}): Harness {
+function harness(rules: Record<string, Rule | Rule[]>, extra: { readCacheMs?: number; readCacheBeforeChangeMs?: number; timeoutMs?: number } = {}): Harness {
   const dir = mkdtempSync(path.join(tmpdir(), 'xen-ts-'));
   const log = path.join(dir, 'calls.log');
   writeFileSync(log, '');
@@ -33,6 +33,7 @@ function harness(rules: Record<string, Rule | Rule[]>, extra: { readCacheMs?: nu
     connection: `sim://${dir}/state`,
     simCommand: [process.execPath, FAKE],
     readCacheMs: extra.readCacheMs,
+    readCacheBeforeChangeMs: extra.readCacheBeforeChangeMs,
     timeouts: extra.timeoutMs ? { defaultMs: extra.timeoutMs, createMs: extra.timeoutMs } : undefined,
     log: createLogger((l) => logLines.push(l), { TF_LOG: 'trace' }),
   });
@@ -98,6 +99,38 @@ describe('XlToolstack over a fake xl', () => {
     await sleep(4 * (t1 - t0) + 50); // the read took at most t1 - t0
     await fast.ts.listDomains();
     expect(fast.calls().filter((c) => c.join(' ') === 'list -l')).toHaveLength(2);
+  });
+
+  test('until the first change a listing lives readCacheBeforeChangeMs; after a change, readCacheMs again', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const h = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') }, 'destroy client': {} }, { readCacheMs: 10, readCacheBeforeChangeMs: 60_000 });
+    const lists = () => h.calls().filter((c) => c.join(' ') === 'list -l').length;
+    await h.ts.listDomains();
+    await sleep(100); // far past readCacheMs: a plan still sees its one reading
+    await h.ts.listDomains();
+    expect(lists()).toBe(1);
+    await h.ts.destroyDomain('client');
+    const t0 = Date.now();
+    await h.ts.listDomains();
+    const t1 = Date.now();
+    await sleep(Math.max(100, 4 * (t1 - t0) + 50)); // past readCacheMs and four times the read
+    await h.ts.listDomains();
+    expect(lists()).toBe(3);
+  });
+
+  test('a file found is reused before the first change; a missing one is looked at again', async () => {
+    const h = harness({}, { readCacheBeforeChangeMs: 60_000 });
+    const root = path.join(h.dir, 'state', 'root');
+    const kernel = '/boot/vmlinuz-t';
+    const initrd = '/boot/initrd-t';
+    mkdirSync(path.join(root, 'boot'), { recursive: true });
+    writeFileSync(path.join(root, kernel), 'k');
+    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({ [kernel]: 'regular', [initrd]: 'missing' });
+    rmSync(path.join(root, kernel));
+    writeFileSync(path.join(root, initrd), 'i');
+    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({ [kernel]: 'regular', [initrd]: 'regular' });
+    h.ts.invalidate();
+    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({ [kernel]: 'missing', [initrd]: 'regular' });
   });
 
   test('sxp output is refused clearly', async () => {
