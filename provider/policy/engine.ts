@@ -13,7 +13,7 @@ import type { HostFacts, HostModel } from './model';
 import { RULES, type Rule } from './rules';
 import { hostFacts, liveObjects, plannedObjects, type LiveObjects, type LiveState, type PlannedObjects } from './sources';
 import { tcbByGuest, type TcbEntry } from './tcb';
-import type { FlaskKnowledge } from '../resources/flask_knowledge';
+import type { FlaskKnowledge } from '../xen/flask/knowledge';
 import { noIommuDomains } from '../xen/flask/facts';
 
 /** What the engine needs from the configured provider (XenClient has it). */

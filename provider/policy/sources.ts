@@ -5,7 +5,7 @@ import { Unknown, type CtyObject } from '../protocol/cty/types';
 import type { Path } from '../framework/diagnostics';
 import type { DomainInfo, DomainType, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
 import { normalizeBdf } from '../xen/validate';
-import { bool, num, obj, objects, str } from '../resources/values';
+import { bool, num, obj, objects, str } from '../framework/values';
 import {
   DOM0, classFromPci,
   type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelDomainKind,

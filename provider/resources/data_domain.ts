@@ -8,7 +8,7 @@ import type { XenClient } from './client';
 import { valuesFrom } from './domain_common';
 import { domainAttributes, domainName } from './domain_schema';
 import type { Attribute } from '../framework/schema';
-import { str } from './values';
+import { str } from '../framework/values';
 
 function computedCopy(attrs: Record<string, Attribute>): Record<string, Attribute> {
   const out: Record<string, Attribute> = {};

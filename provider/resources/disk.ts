@@ -14,7 +14,7 @@ import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, back
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { absolutePath, domainName } from './domain_schema';
-import { compact, num, spelled, str } from './values';
+import { compact, num, spelled, str } from '../framework/values';
 import { sameScript } from './equivalence';
 
 function diskSpec(v: CtyObject, backend: string): DiskSpec {

@@ -7,7 +7,7 @@ import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { diskBlock, domainAttributes, flaskLabel, pciBlock } from './domain_schema';
 import { guestDeviceBlocks, planVtpmRestart, validateGuestDevices, vtpmBackendDomid } from './guest_devices';
-import { obj, str } from './values';
+import { obj, str } from '../framework/values';
 
 /** What only other listings tell: the stub domain's domid, and which domain the guest's TPM frontend is bound to. */
 async function withStubdomain<T extends Record<string, unknown> | null>(meta: XenClient, values: T): Promise<T> {

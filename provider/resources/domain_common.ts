@@ -10,7 +10,7 @@ import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolic
 import { DomainExistsError, XlFailed } from '../xen/errors';
 import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
-import { bool, compact, num, obj, objects, spelled, str } from './values';
+import { bool, compact, num, obj, objects, spelled, str } from '../framework/values';
 import { labelPaths, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';

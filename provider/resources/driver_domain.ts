@@ -7,7 +7,7 @@ import { oneOf } from '../framework/validators';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { diskBlock, domainAttributes, pciBlock } from './domain_schema';
-import { bool, objects, str } from './values';
+import { bool, objects, str } from '../framework/values';
 import { normalizeBdf } from '../xen/validate';
 
 /** libxl does not record a driver domain's purpose; on import it is guessed from the PCI class of its devices. */

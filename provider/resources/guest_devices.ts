@@ -11,7 +11,7 @@ import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xe
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
 import type { XenClient } from './client';
 import { domainName } from './domain_schema';
-import { bool, compact, num, obj, str } from './values';
+import { bool, compact, num, obj, str } from '../framework/values';
 
 const listenAddress = stringCheck('an IP address or host name', checkListenAddress);
 

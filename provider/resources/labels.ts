@@ -5,9 +5,9 @@ import type { CtyObject } from '../protocol/cty/types';
 import type { PlanContext } from '../framework/resource';
 import type { Path } from '../framework/diagnostics';
 import type { XenClient } from './client';
-import { obj, str } from './values';
+import { obj, str } from '../framework/values';
 import { checkDeviceLabel, checkDomainLabel } from '../xen/flask/facts';
-import type { KnownPolicy } from './flask_knowledge';
+import type { KnownPolicy } from '../xen/flask/knowledge';
 
 export function labelPaths(v: CtyObject): Array<[Path, string]> {
   const out: Array<[Path, string]> = [];
@@ -64,7 +64,7 @@ async function policyProblems(ctx: PlanContext<XenClient>, labels: Array<[Path, 
 
 /**
  * A PCI device's label (xen_pci_assignable.seclabel, applied with flask-label-pci) against the known policy: role
- * object_r and a device type. No check when FLASK is disabled or no policy is known (see flask_knowledge.ts).
+ * object_r and a device type. No check when FLASK is disabled or no policy is known (see xen/flask/knowledge.ts).
  */
 export async function deviceLabelProblems(ctx: PlanContext<XenClient>, label: string, path: Path): Promise<void> {
   if (ctx.meta.securityPolicy === 'off') return;

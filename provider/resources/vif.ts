@@ -17,7 +17,7 @@ import {
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { domainName } from './domain_schema';
-import { compact, num, spelled, str } from './values';
+import { compact, num, spelled, str } from '../framework/values';
 import { sameMac, sameRate, sameScript } from './equivalence';
 
 function vifSpec(v: CtyObject, backend: string): VifSpec {

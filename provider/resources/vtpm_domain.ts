@@ -15,7 +15,7 @@ import type { XenClient } from './client';
 import { runtimeState } from './domain_common';
 import { absolutePath, domainName, flaskLabel } from './domain_schema';
 import { labelProblems } from './labels';
-import { bool, compact, num, spelled, str } from './values';
+import { bool, compact, num, spelled, str } from '../framework/values';
 
 /** Where `make install-stubdom` puts the images (XENFIRMWAREDIR of an upstream build). */
 export const STUBDOM_DIR = '/usr/lib/xen/boot';

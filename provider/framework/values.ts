@@ -2,7 +2,7 @@
 
 import { Unknown } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
-import { numberOf } from '../framework/validators';
+import { numberOf } from './validators';
 
 export function str(o: CtyObject, k: string): string | undefined {
   const v = o[k];
