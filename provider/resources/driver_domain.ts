@@ -3,10 +3,9 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
-import { oneOf } from '../framework/validators';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
-import { diskBlock, domainAttributes, pciBlock } from './domain_schema';
+import { driverDomainSchema } from './domain_schema';
 import { bool, objects, str } from '../framework/values';
 import { normalizeBdf } from '../xen/validate';
 
@@ -24,24 +23,7 @@ async function guessClass(meta: XenClient, state: CtyObject): Promise<string> {
 
 export const driverDomainResource: ResourceType<XenClient> = {
   typeName: 'xen_driver_domain',
-  schema: {
-    block: {
-      description:
-        'A driver domain: owns passed-through hardware and serves vif/vbd backends with `xl devd`, so guest traffic never reaches dom0. Make its devices assignable with `xen_pci_assignable` first.',
-      attributes: {
-        ...domainAttributes('driver'),
-        class: {
-          type: 'string',
-          required: true,
-          requiresReplace: true,
-          description: 'What it drives: `network`, `storage`, `usb` or `other`. Used by the security posture checks and the docs.',
-          validators: [oneOf('network', 'storage', 'usb', 'other')],
-        },
-        autostart: { type: 'bool', default: false, description: 'Start this driver domain when the host boots: links its rendered config into xendomains\' auto directory (`/etc/xen/auto`).' },
-      },
-      blocks: { disk: diskBlock, pci: pciBlock },
-    },
-  },
+  schema: driverDomainSchema,
   modifyPlan: (ctx) => planDomain(ctx, 'driver'),
   async create(ctx) {
     const state = await createDomain(ctx, 'driver');

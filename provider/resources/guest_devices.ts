@@ -5,12 +5,12 @@
 import { Unknown, UNKNOWN, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { PlanContext, ValidateContext } from '../framework/resource';
-import type { Attribute, NestedBlock } from '../framework/schema';
+import { attributes, nestedBlock, type BlockModel } from '../framework/model';
 import { intBetween, stringCheck, type Validator } from '../framework/validators';
 import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
 import type { XenClient } from './client';
-import { domainName } from './domain_schema';
+import { domainName } from './value_checks';
 import { bool, compact, num, obj, str } from '../framework/values';
 
 const listenAddress = stringCheck('an IP address or host name', checkListenAddress);
@@ -23,8 +23,8 @@ function displayPassword(kind: 'vnc' | 'spice'): Validator {
   };
 }
 
-function passwordAttributes(kind: 'vnc' | 'spice', what: string): Record<string, Attribute> {
-  return {
+function passwordAttributes(kind: 'vnc' | 'spice', what: string) {
+  return attributes({
     password_wo: {
       type: 'string',
       optional: true,
@@ -44,10 +44,10 @@ function passwordAttributes(kind: 'vnc' | 'spice', what: string): Record<string,
       description: 'Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).',
       validators: [intBetween(0, 2 ** 31 - 1)],
     },
-  };
+  });
 }
 
-export const vncBlock: NestedBlock = {
+export const vncBlock = nestedBlock({
   nesting: 'single',
   requiresReplace: true,
   description:
@@ -61,9 +61,9 @@ export const vncBlock: NestedBlock = {
       ...passwordAttributes('vnc', 'VNC'),
     },
   },
-};
+});
 
-export const spiceBlock: NestedBlock = {
+export const spiceBlock = nestedBlock({
   nesting: 'single',
   requiresReplace: true,
   description:
@@ -76,9 +76,9 @@ export const spiceBlock: NestedBlock = {
       ...passwordAttributes('spice', 'SPICE'),
     },
   },
-};
+});
 
-export const vtpmBlock: NestedBlock = {
+export const vtpmBlock = nestedBlock({
   nesting: 'single',
   requiresReplace: true,
   description:
@@ -96,9 +96,12 @@ export const vtpmBlock: NestedBlock = {
       },
     },
   },
-};
+});
 
-export const guestDeviceBlocks: Record<string, NestedBlock> = { vtpm: vtpmBlock, vnc: vncBlock, spice: spiceBlock };
+export const guestDeviceBlocks = { vtpm: vtpmBlock, vnc: vncBlock, spice: spiceBlock };
+
+/** The guest's device blocks, as decoded. */
+export type GuestDevices = BlockModel<{ attributes: {}; blocks: typeof guestDeviceBlocks }>;
 
 // ---- Terraform values -> spec ----
 
