@@ -35,7 +35,7 @@ export const domainResource: ResourceType<XenClient> = {
   create: async (ctx) => withStubdomain(ctx.meta, await createDomain(ctx, 'guest')),
   read: async (ctx) => withStubdomain(ctx.meta, await readDomain(ctx, 'guest')),
   update: async (ctx) => withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')),
-  delete: (ctx) => deleteDomain(ctx),
+  delete: (ctx) => deleteDomain(ctx, 'guest'),
   noteStored: noteStoredDomain,
   importState: async (id, ctx) => withStubdomain(ctx.meta, await importDomain(id, ctx, 'guest')),
   validate(ctx) {

@@ -1,32 +1,34 @@
 // Plan-time check of FLASK labels against the host: on a Xen without XSM, libxl accepts a label and ignores it with
 // only a log line, so a configuration that relies on labels must be stopped before anything is created.
 
-import type { CtyObject } from '../protocol/cty/types';
 import type { PlanContext } from '../framework/resource';
 import type { Path } from '../framework/diagnostics';
 import type { XenClient } from './client';
-import { obj, str } from '../framework/values';
+import type { ModelLabel } from '../policy/model';
+import type { DomainModel } from './domain_schema';
 import { checkDeviceLabel, checkDomainLabel } from '../xen/flask/facts';
 import type { KnownPolicy } from '../xen/flask/knowledge';
 
-export function labelPaths(v: CtyObject): Array<[Path, string]> {
-  const out: Array<[Path, string]> = [];
-  for (const attr of ['seclabel', 'init_seclabel']) {
-    const l = str(v, attr);
-    if (l) out.push([[{ attr }], l]);
-  }
-  const dm = obj(v, 'device_model');
-  const dml = dm ? str(dm, 'seclabel') : undefined;
-  if (dml) out.push([[{ attr: 'device_model' }, { attr: 'seclabel' }], dml]);
+/** A domain's FLASK labels with where each is set: what the plan-time check and the posture rules both read. */
+export function domainLabels(m: Pick<DomainModel, 'seclabel' | 'init_seclabel' | 'device_model'>): ModelLabel[] {
+  const out: ModelLabel[] = [];
+  if (m.seclabel) out.push({ label: m.seclabel, path: [{ attr: 'seclabel' satisfies keyof DomainModel }] });
+  if (m.init_seclabel) out.push({ label: m.init_seclabel, path: [{ attr: 'init_seclabel' satisfies keyof DomainModel }] });
+  const dml = m.device_model?.seclabel;
+  if (dml) out.push({ label: dml, path: [{ attr: 'device_model' satisfies keyof DomainModel }, { attr: 'seclabel' }] });
   return out;
 }
 
-export async function labelProblems(ctx: PlanContext<XenClient>, planned: CtyObject): Promise<void> {
-  const labels = labelPaths(planned);
+/** A stub domain's one label (xen_vtpm, xen_vtpm_manager). */
+export function seclabelOnly(label: string | undefined): ModelLabel[] {
+  return label ? [{ label, path: [{ attr: 'seclabel' }] }] : [];
+}
+
+export async function labelProblems(ctx: PlanContext<XenClient>, labels: ModelLabel[]): Promise<void> {
   if (labels.length === 0 || ctx.meta.securityPolicy === 'off') return;
   const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
   if (mode !== 'disabled') return policyProblems(ctx, labels);
-  for (const [path, label] of labels) {
+  for (const { path, label } of labels) {
     const summary = 'FLASK label would be ignored';
     const detail =
       `This Xen has no XSM/FLASK ("xl getenforce" says "Flask XSM Disabled"): libxl would accept ${JSON.stringify(label)} and ` +
@@ -49,14 +51,14 @@ function knownFrom(known: KnownPolicy): string {
  * define, or a device type used for a domain, only when the domain is created; here it is refused before anything is.
  * A policy the provider did not load (built in, given by the boot loader, loaded by hand) is unknown: no check then.
  */
-async function policyProblems(ctx: PlanContext<XenClient>, labels: Array<[Path, string]>): Promise<void> {
+async function policyProblems(ctx: PlanContext<XenClient>, labels: ModelLabel[]): Promise<void> {
   const known = await ctx.meta.flask?.current(ctx.signal);
   if (!known) {
     ctx.log.warn('FLASK labels not checked at plan: the loaded policy is unknown (no xen_flask_policy in this configuration, and none loaded by this provider on this host)');
     return;
   }
   const from = knownFrom(known);
-  for (const [path, label] of labels) {
+  for (const { path, label } of labels) {
     const problem = checkDomainLabel(known.facts, label);
     if (problem) ctx.diags.error(problem.summary, `${problem.detail} Checked against ${from}.`, path);
   }

@@ -22,7 +22,7 @@ import {
 import type { XenClient, SecurityPolicy } from './client';
 import { bool, obj, str } from '../framework/values';
 import { resources, dataSources } from './registry';
-import { posture } from '../policy';
+import { posture } from './posture';
 import { functions } from '../functions';
 
 const DEFAULT_XL_TIMEOUT = '30s';
