@@ -136,10 +136,9 @@ export class PostureEngine {
   private report(diags: Diagnostics, findings: Finding[]): void {
     for (const f of findings) {
       const d = toDiagnostic(f, this.rules);
-      const title = d.summary.slice(0, d.summary.lastIndexOf(': '));
-      // The resource's own checks may have said the same thing at the same place (e.g. a label FLASK would ignore).
+      // A label the known policy refuses is the resource's own plan error (labels.ts), at the same place.
       const at = JSON.stringify(f.path);
-      const said = diags.items.some((x) => JSON.stringify(x.path ?? []) === at && (x.summary === title || (f.rule === 'flask-unknown-type' && x.severity === 'error')));
+      const said = f.rule === 'flask-unknown-type' && diags.items.some((x) => JSON.stringify(x.path ?? []) === at && x.severity === 'error');
       if (!said) diags.add(d);
     }
   }

@@ -92,7 +92,7 @@ test('the data-source view reads the host afresh: a vif planned, then attached w
   expect(dom0).not.toContain('(new)');
 });
 
-test('off checks nothing; warn downgrades; a diagnostic the resource already gave is not repeated', async () => {
+test('off checks nothing; warn downgrades; a label the resource\'s own check refused at the same place is not repeated', async () => {
   const ts = simToolstack();
   const bad = () => domain('web', { seclabel: 'system_u:system_r:nosuch_t' });
   const off = ctx({ ts, securityPolicy: 'off' }, bad());
@@ -102,7 +102,8 @@ test('off checks nothing; warn downgrades; a diagnostic the resource already gav
   await new PostureEngine({ objects: plannedObjects }).checkPlan('xen_domain', warn);
   expect(warn.diags.items.map((d) => [d.severity, d.summary])).toEqual([['warning', 'FLASK label type unknown to the loaded policy: web']]);
   const said = ctx({ ts, securityPolicy: 'enforce' }, bad());
-  said.diags.warning('FLASK label type unknown to the loaded policy', 'already said', [{ attr: 'seclabel' }]);
+  // As labels.ts says it (its own words, not the rule's): matched by rule and place, never by text.
+  said.diags.error('FLASK label names a type the policy does not define', 'already said', [{ attr: 'seclabel' }]);
   await new PostureEngine({ objects: plannedObjects }).checkPlan('xen_domain', said);
   expect(said.diags.items).toHaveLength(1);
 });
