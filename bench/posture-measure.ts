@@ -5,7 +5,8 @@
 
 import { composeModel } from '../provider/policy/compose';
 import { evaluate } from '../provider/policy/evaluate';
-import { hostFacts, liveObjects, plannedObjects, type LiveState, type PlannedObjects } from '../provider/policy/sources';
+import { hostFacts, liveObjects, type LiveState, type PlannedObjects } from '../provider/policy/sources';
+import { plannedObjects } from '../provider/resources/posture_objects';
 import { tcbByGuest } from '../provider/policy/tcb';
 import type { CtyObject } from '../provider/protocol/cty/types';
 import type { DomainInfo } from '../provider/xen/model';

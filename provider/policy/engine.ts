@@ -11,9 +11,9 @@ import { composeModel } from './compose';
 import { evaluate, sortFindings, toDiagnostic, type Finding, type SecurityPolicy } from './evaluate';
 import type { HostFacts, HostModel } from './model';
 import { RULES, type Rule } from './rules';
-import { hostFacts, liveObjects, plannedObjects, type LiveObjects, type LiveState, type PlannedObjects } from './sources';
+import { hostFacts, liveObjects, type LiveObjects, type LiveState, type PlannedObjects, type PlannedObjectsOf } from './sources';
 import { tcbByGuest, type TcbEntry } from './tcb';
-import type { FlaskKnowledge } from '../resources/flask_knowledge';
+import type { FlaskKnowledge } from '../xen/flask/knowledge';
 import { noIommuDomains } from '../xen/flask/facts';
 
 /** What the engine needs from the configured provider (XenClient has it). */
@@ -35,6 +35,11 @@ interface Live {
 }
 
 export interface PostureEngineOptions {
+  /**
+   * The model objects of a resource's values. The resources make them from their typed models (the engine reads no
+   * Terraform values itself, so the posture never imports the resources it checks).
+   */
+  objects: PlannedObjectsOf;
   /** How long one reading of the live host serves later checks (a plan touches the host only through reads). */
   liveTtlMs?: number;
   rules?: readonly Rule[];
@@ -67,8 +72,10 @@ export class PostureEngine {
   private readonly rules: readonly Rule[];
   private readonly ttl: number;
   private readonly now: () => number;
+  private readonly objects: PlannedObjectsOf;
 
-  constructor(opts: PostureEngineOptions = {}) {
+  constructor(opts: PostureEngineOptions) {
+    this.objects = opts.objects;
     this.rules = opts.rules ?? RULES;
     this.ttl = opts.liveTtlMs ?? 2000;
     this.now = opts.now ?? Date.now;
@@ -86,7 +93,7 @@ export class PostureEngine {
   /** Validation: the rules that need nothing but the resource's own configuration. */
   checkConfig(typeName: string, ctx: ValidateContext): void {
     if (this.validatePolicy === 'off') return;
-    const p = plannedObjects(typeName, ctx.config);
+    const p = this.objects(typeName, ctx.config);
     if (!p) return;
     const model = composeModel(EMPTY_LIVE.host, EMPTY_LIVE.objects, [p]);
     this.report(ctx.diags, evaluate(model, { policy: this.validatePolicy, only: p.subject, scope: 'resource', rules: this.rules }));
@@ -96,7 +103,7 @@ export class PostureEngine {
   async checkPlan(typeName: string, ctx: PlanContext<PostureClient | undefined>): Promise<void> {
     const meta = ctx.meta;
     if (!meta || meta.securityPolicy === 'off') return;
-    const p = plannedObjects(typeName, ctx.planned, ctx.prior);
+    const p = this.objects(typeName, ctx.planned, ctx.prior);
     if (!p) return;
     this.planned.set(p.key, p);
     let live: Live;
@@ -129,10 +136,9 @@ export class PostureEngine {
   private report(diags: Diagnostics, findings: Finding[]): void {
     for (const f of findings) {
       const d = toDiagnostic(f, this.rules);
-      const title = d.summary.slice(0, d.summary.lastIndexOf(': '));
-      // The resource's own checks may have said the same thing at the same place (e.g. a label FLASK would ignore).
+      // A label the known policy refuses is the resource's own plan error (labels.ts), at the same place.
       const at = JSON.stringify(f.path);
-      const said = diags.items.some((x) => JSON.stringify(x.path ?? []) === at && (x.summary === title || (f.rule === 'flask-unknown-type' && x.severity === 'error')));
+      const said = f.rule === 'flask-unknown-type' && diags.items.some((x) => JSON.stringify(x.path ?? []) === at && x.severity === 'error');
       if (!said) diags.add(d);
     }
   }

@@ -1,10 +1,5 @@
 // The security posture: rules as data over a model of the host, run at validate/plan time and reported as data.
 
-import { PostureEngine } from './engine';
-
-/** One per provider process: it remembers what this process has planned so far. */
-export const posture = new PostureEngine();
-
 export { PostureEngine, readLiveState } from './engine';
 export type { PostureClient, PostureReport, PostureEngineOptions } from './engine';
 export { RULES } from './rules';
@@ -12,8 +7,8 @@ export type { Rule, RawFinding, Severity } from './rules';
 export { evaluate, effectiveSeverity, sortFindings, toDiagnostic } from './evaluate';
 export type { Finding, SecurityPolicy } from './evaluate';
 export { composeModel } from './compose';
-export { hostFacts, liveObjects, plannedObjects } from './sources';
-export type { LiveState, LiveObjects, PlannedObjects } from './sources';
+export { hostFacts, liveObjects } from './sources';
+export type { LiveState, LiveObjects, PlannedObjects, PlannedObjectsOf } from './sources';
 export { tcbByGuest, HYPERVISOR } from './tcb';
 export type { TcbEntry } from './tcb';
 export * from './model';

@@ -144,7 +144,15 @@ export function isNetworkClass(cls: string | undefined): boolean {
 }
 
 export function classFromPci(host: HostFacts, pci: ModelPci[]): DriverClass {
-  const classes = pci.map((p) => ((p.bdf !== undefined ? host.pci.get(p.bdf)?.class : undefined) ?? '').replace(/^0x/i, '').slice(0, 4).toLowerCase());
+  return driverClassOf(pci.map((p) => (p.bdf !== undefined ? host.pci.get(p.bdf)?.class : undefined)));
+}
+
+/**
+ * What a driver domain drives, from the PCI class codes of its devices (`0x020000`, as the host lists them): libxl
+ * records no purpose, so both the posture's view of a live driver domain and an import guess it this way.
+ */
+export function driverClassOf(pciClasses: Array<string | undefined>): DriverClass {
+  const classes = pciClasses.map((c) => (c ?? '').replace(/^0x/i, '').slice(0, 4).toLowerCase());
   if (classes.some((c) => c.startsWith('02'))) return 'network';
   if (classes.some((c) => c.startsWith('01'))) return 'storage';
   if (classes.some((c) => c === '0c03')) return 'usb';

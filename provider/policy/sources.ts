@@ -1,16 +1,24 @@
-// Model objects from the two places they come from: live state (the Toolstack's listings) and the values Terraform
-// sends for a resource being planned or validated. Unknown values become undefined: a rule never guesses.
+// Model objects from live state (the Toolstack's listings). Those from the values Terraform sends for a resource being
+// planned or validated are made where the resources' typed models are, in resources/posture_objects.ts, and handed to
+// the engine (PostureEngineOptions.objects).
 
-import { Unknown, type CtyObject } from '../protocol/cty/types';
-import type { Path } from '../framework/diagnostics';
-import type { DomainInfo, DomainType, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
+import type { DomainInfo, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
+import type { CtyObject } from '../protocol/cty/types';
 import { normalizeBdf } from '../xen/validate';
-import { bool, num, obj, objects, str } from '../resources/values';
-import {
-  DOM0, classFromPci,
-  type DriverClass, type HostFacts, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelDomainKind,
-  type ModelFlaskPolicy, type ModelLabel, type ModelObject, type ModelPci, type ModelVif, type ResourceRef,
-} from './model';
+import { DOM0, classFromPci, type HostFacts, type HostPci, type ModelDisk, type ModelDomain, type ModelDomainKind, type ModelLabel, type ModelObject, type ModelPci, type ModelVif } from './model';
+
+/** What one planned (or validated) resource contributes to the model. */
+export interface PlannedObjects {
+  /** The object findings about this resource are reported on. */
+  subject: ModelObject;
+  /** Disks declared inline in a domain resource. */
+  inlineDisks: ModelDisk[];
+  /** Identity used to replace the live object it describes, and earlier plans of the same resource. */
+  key: string;
+}
+
+/** The model objects of one resource's values; undefined for types the posture does not look at or unknown identity. */
+export type PlannedObjectsOf = (typeName: string, values: CtyObject, prior?: CtyObject | null) => PlannedObjects | undefined;
 
 export function normBdf(bdf: string): string {
   try {
@@ -127,143 +135,4 @@ export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects
     }
   }
   return out;
-}
-
-// ---- Terraform values ----
-
-/** What one planned (or validated) resource contributes to the model. */
-export interface PlannedObjects {
-  /** The object findings about this resource are reported on. */
-  subject: ModelObject;
-  /** Disks declared inline in a domain resource. */
-  inlineDisks: ModelDisk[];
-  /** Identity used to replace the live object it describes, and earlier plans of the same resource. */
-  key: string;
-}
-
-function labelsOf(v: CtyObject): ModelLabel[] {
-  const out: ModelLabel[] = [];
-  for (const attr of ['seclabel', 'init_seclabel']) {
-    const l = str(v, attr);
-    if (l) out.push({ label: l, path: [{ attr }] });
-  }
-  const dm = obj(v, 'device_model');
-  const dml = dm ? str(dm, 'seclabel') : undefined;
-  if (dml) out.push({ label: dml, path: [{ attr: 'device_model' }, { attr: 'seclabel' }] });
-  return out;
-}
-
-function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'): PlannedObjects | undefined {
-  const name = str(v, 'name');
-  if (!name) return undefined;
-  const dm = obj(v, 'device_model');
-  const vt = obj(v, 'vtpm');
-  const vtpmBackend = vt ? str(vt, 'backend') : undefined;
-  const type = str(v, 'type') as DomainType | undefined;
-  const pci: ModelPci[] = objects(v, 'pci').map((p, i) => {
-    const bdf = str(p, 'bdf');
-    return { bdf: bdf ? normBdf(bdf) : undefined, permissive: bool(p, 'permissive') === true, path: [{ attr: 'pci' }, { index: i }] };
-  });
-  const d: ModelDomain = {
-    model: 'domain',
-    name,
-    kind: resource === 'xen_driver_domain' ? 'driver' : 'guest',
-    class: resource === 'xen_driver_domain' ? (str(v, 'class') as DriverClass | undefined) : undefined,
-    type,
-    driverDomainFlag: resource === 'xen_driver_domain',
-    seclabel: str(v, 'seclabel'),
-    labels: labelsOf(v),
-    bootloader: str(v, 'bootloader'),
-    firmware: str(v, 'firmware'),
-    deviceModel: dm ? { stubdomain: bool(dm, 'stubdomain') === true, seclabel: str(dm, 'seclabel') } : undefined,
-    pci,
-    pciUnknown: v.pci instanceof Unknown || (Array.isArray(v.pci) && v.pci.some((p) => p instanceof Unknown)),
-    vtpmBackend,
-    vtpmBackendPath: vtpmBackend ? [{ attr: 'vtpm' }, { attr: 'backend' }] : undefined,
-    resource,
-  };
-  const inlineDisks: ModelDisk[] = objects(v, 'disk').flatMap((k, i) => {
-    const vdev = str(k, 'vdev');
-    return vdev ? [{ model: 'disk' as const, domain: name, backend: str(k, 'backend') ?? DOM0, vdev, owner: d, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] as Path }] : [];
-  });
-  return { subject: d, inlineDisks, key: `domain:${name}` };
-}
-
-/** xen_vtpm_manager and xen_vtpm: mini-os stub domains with one state disk, their label and (a vTPM) its manager. */
-function vtpmDomainFrom(v: CtyObject, resource: 'xen_vtpm' | 'xen_vtpm_manager'): PlannedObjects | undefined {
-  const name = str(v, 'name');
-  if (!name) return undefined;
-  const manager = resource === 'xen_vtpm' ? str(v, 'manager') : undefined;
-  const d: ModelDomain = {
-    model: 'domain',
-    name,
-    kind: resource === 'xen_vtpm' ? 'vtpm' : 'vtpm_manager',
-    type: 'pv',
-    driverDomainFlag: false,
-    seclabel: str(v, 'seclabel'),
-    labels: labelsOf(v),
-    pci: [],
-    vtpmBackend: manager,
-    vtpmBackendPath: manager ? [{ attr: 'manager' }] : undefined,
-    resource,
-  };
-  const storage = str(v, 'storage');
-  const inlineDisks: ModelDisk[] = storage
-    ? [{ model: 'disk', domain: name, backend: str(v, 'storage_backend') ?? DOM0, vdev: 'hda', owner: d, backendPath: [{ attr: 'storage_backend' }] }]
-    : [];
-  return { subject: d, inlineDisks, key: `domain:${name}` };
-}
-
-function vifFrom(v: CtyObject, prior: CtyObject | null): PlannedObjects | undefined {
-  const domain = str(v, 'domain');
-  const backend = str(v, 'backend');
-  if (!domain || !backend) return undefined;
-  const devid = num(v, 'devid') ?? (prior ? num(prior, 'devid') : undefined);
-  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: str(v, 'bridge'), resource: 'xen_vif' };
-  const key = devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${str(v, 'mac') ?? ''}:${vif.bridge ?? ''}`;
-  return { subject: vif, inlineDisks: [], key };
-}
-
-function diskFrom(v: CtyObject): PlannedObjects | undefined {
-  const domain = str(v, 'domain');
-  const backend = str(v, 'backend');
-  const vdev = str(v, 'vdev');
-  if (!domain || !backend || !vdev) return undefined;
-  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, backendPath: [{ attr: 'backend' }], resource: 'xen_disk' };
-  disk.owner = disk;
-  return { subject: disk, inlineDisks: [], key: `disk:${domain}/${vdev}` };
-}
-
-function assignableFrom(v: CtyObject): PlannedObjects | undefined {
-  const bdf = str(v, 'bdf');
-  if (!bdf) return undefined;
-  const a: ModelAssignable = { model: 'assignable', bdf: normBdf(bdf), resource: 'xen_pci_assignable' };
-  return { subject: a, inlineDisks: [], key: `assignable:${a.bdf}` };
-}
-
-function flaskPolicyFrom(v: CtyObject): PlannedObjects {
-  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: bool(v, 'enforcing'), resource: 'xen_flask_policy' };
-  return { subject: p, inlineDisks: [], key: 'flask' };
-}
-
-/** The model objects of one resource's values; undefined for types the posture does not look at or unknown identity. */
-export function plannedObjects(typeName: string, v: CtyObject, prior: CtyObject | null = null): PlannedObjects | undefined {
-  switch (typeName as ResourceRef) {
-    case 'xen_domain':
-    case 'xen_driver_domain':
-      return domainFrom(v, typeName as 'xen_domain' | 'xen_driver_domain');
-    case 'xen_vif':
-      return vifFrom(v, prior);
-    case 'xen_disk':
-      return diskFrom(v);
-    case 'xen_pci_assignable':
-      return assignableFrom(v);
-    case 'xen_flask_policy':
-      return flaskPolicyFrom(v);
-    case 'xen_vtpm':
-    case 'xen_vtpm_manager':
-      return vtpmDomainFrom(v, typeName as 'xen_vtpm' | 'xen_vtpm_manager');
-    default:
-      return undefined;
-  }
 }

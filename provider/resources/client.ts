@@ -2,8 +2,8 @@
 
 import type { Journal } from '../xen/journal';
 import type { Toolstack } from '../xen/toolstack';
-import type { FlaskKnowledge } from './flask_knowledge';
-import type { PlanLedger } from './host_checks';
+import type { FlaskKnowledge } from '../xen/flask/knowledge';
+import type { PlanLedger } from './ledger';
 
 export type SecurityPolicy = 'enforce' | 'warn' | 'off';
 

@@ -5,10 +5,10 @@ import type { CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { DataSourceType } from '../framework/resource';
 import type { XenClient } from './client';
-import { valuesFrom } from './domain_common';
+import { domainState } from './domain_common';
 import { domainAttributes, domainName } from './domain_schema';
 import type { Attribute } from '../framework/schema';
-import { str } from './values';
+import { str } from '../framework/values';
 
 function computedCopy(attrs: Record<string, Attribute>): Record<string, Attribute> {
   const out: Record<string, Attribute> = {};
@@ -40,7 +40,7 @@ export const domainDataSource: DataSourceType<XenClient> = {
     const ts = ctx.meta.ts;
     const [info, rt] = await Promise.all([ts.getDomain(name, { signal: ctx.signal }), ts.domainState(name, { signal: ctx.signal })]);
     if (!info) throw new DiagnosticError(`No domain named ${JSON.stringify(name)}`, 'Check `xl list`; domain names are case-sensitive.', [{ attr: 'name' }]);
-    const v = valuesFrom(info, rt, null, 'guest');
+    const v = domainState(info, rt, null, 'guest');
     const out = record<CtyValue>();
     for (const k of Object.keys(domainAttributes('guest'))) out[k] = v[k] ?? null;
     out.name = name;

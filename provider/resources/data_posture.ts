@@ -4,7 +4,7 @@
 import { record } from '../protocol/cty/types';
 import type { CtyValue } from '../protocol/cty/types';
 import type { DataSourceType } from '../framework/resource';
-import { posture } from '../policy';
+import { posture } from './posture';
 import type { XenClient } from './client';
 
 export const securityPostureDataSource: DataSourceType<XenClient> = {

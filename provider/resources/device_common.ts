@@ -12,7 +12,7 @@ import type { JournalEntry, JournalKind } from '../xen/journal';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
 import { awaitLeftover } from './adoption';
-import { str } from './values';
+import { str } from '../framework/values';
 
 export type DeviceKind = 'vif' | 'vbd';
 

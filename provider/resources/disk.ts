@@ -10,12 +10,58 @@ import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
+import { deviceAttributes } from './device_schema';
 import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
-import { absolutePath, domainName } from './domain_schema';
-import { compact, num, spelled, str } from './values';
+import { absolutePath } from './value_checks';
+import { compact, num, spelled, str } from '../framework/values';
 import { sameScript } from './equivalence';
+
+export const diskResource: ResourceType<XenClient> = {
+  typeName: 'xen_disk',
+  schema: {
+    block: {
+      description:
+        'A virtual block device of `domain` served by `backend`, typically a storage driver domain that owns the disk controller. After attaching, waits until the backend is connected; on timeout it detaches again and explains what to check.',
+      attributes: {
+        ...deviceAttributes('disk'),
+        target: { type: 'string', required: true, requiresReplace: true, description: 'Path of the backing file, device or volume inside the backend domain.', validators: [absolutePath] },
+        vdev: { type: 'string', required: true, requiresReplace: true, description: 'Virtual device name in the guest, e.g. `xvdb`.', validators: [stringCheck('a virtual device such as `xvdb`', checkVdev)] },
+        format: { type: 'string', default: 'raw', requiresReplace: true, description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
+        access: { type: 'string', default: 'rw', requiresReplace: true, description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
+        backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
+        script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
+        hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
+      },
+    },
+  },
+  async modifyPlan(ctx) {
+    await planBackendRestart(ctx);
+    if (ctx.meta && ctx.prior === null) await planVdevInUse(ctx);
+  },
+  create: attach,
+  async noteStored(state, ctx) {
+    const domain = str(state, 'domain');
+    const vdev = str(state, 'vdev');
+    if (domain && vdev) await ctx.meta.journal.confirm('disk', diskMark(domain, vdev));
+  },
+  read,
+  update: async () => {
+    throw new DiagnosticError('xen_disk cannot change in place', 'Every argument forces replacement; this is a provider bug.');
+  },
+  delete: detach,
+  async importState(id, ctx) {
+    const [domain, vdev] = parseDeviceId(id, 'xen_disk', 'guest1/xvdb');
+    const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
+    const disk = frontend?.disks.find((d) => d.vdev === vdev);
+    if (!frontend || !disk) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no disk ${vdev} (see \`xl block-list ${domain}\`).`);
+    const state = record<CtyValue>([['domain', domain], ['backend', disk.backendDomname ?? 'Domain-0'], ['vdev', vdev]]);
+    const found = await read({ ...ctx, state });
+    if (!found) throw new DiagnosticError(`Cannot import ${id}`, 'Its backend is not present; re-attach it first.');
+    return found;
+  },
+};
 
 function diskSpec(v: CtyObject, backend: string): DiskSpec {
   return compact({
@@ -153,53 +199,3 @@ async function planVdevInUse(ctx: PlanContext<XenClient>): Promise<void> {
   const e = alreadyThere(domain, vdev);
   ctx.diags.error(e.summary, e.detail, e.path);
 }
-
-export const diskResource: ResourceType<XenClient> = {
-  typeName: 'xen_disk',
-  schema: {
-    block: {
-      description:
-        'A virtual block device of `domain` served by `backend`, typically a storage driver domain that owns the disk controller. After attaching, waits until the backend is connected; on timeout it detaches again and explains what to check.',
-      attributes: {
-        id: { type: 'string', computed: true, useStateForUnknown: true, description: '`DOMAIN/VDEV`.' },
-        domain: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain that gets the disk.', validators: [domainName] },
-        backend: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain serving it: a storage driver domain, or `Domain-0`.', validators: [domainName] },
-        target: { type: 'string', required: true, requiresReplace: true, description: 'Path of the backing file, device or volume inside the backend domain.', validators: [absolutePath] },
-        vdev: { type: 'string', required: true, requiresReplace: true, description: 'Virtual device name in the guest, e.g. `xvdb`.', validators: [stringCheck('a virtual device such as `xvdb`', checkVdev)] },
-        format: { type: 'string', default: 'raw', requiresReplace: true, description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
-        access: { type: 'string', default: 'rw', requiresReplace: true, description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
-        backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
-        script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
-        devid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Numeric device id (the encoded vdev, e.g. 51728 for xvdb).' },
-        backend_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the serving domain when attached (it changes if that domain restarts, which re-attaches the disk).' },
-        state: { type: 'number', computed: true, useStateForUnknown: true, description: 'Backend xenbus state (4 = connected).' },
-        hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
-      },
-    },
-  },
-  async modifyPlan(ctx) {
-    await planBackendRestart(ctx);
-    if (ctx.meta && ctx.prior === null) await planVdevInUse(ctx);
-  },
-  create: attach,
-  async noteStored(state, ctx) {
-    const domain = str(state, 'domain');
-    const vdev = str(state, 'vdev');
-    if (domain && vdev) await ctx.meta.journal.confirm('disk', diskMark(domain, vdev));
-  },
-  read,
-  update: async () => {
-    throw new DiagnosticError('xen_disk cannot change in place', 'Every argument forces replacement; this is a provider bug.');
-  },
-  delete: detach,
-  async importState(id, ctx) {
-    const [domain, vdev] = parseDeviceId(id, 'xen_disk', 'guest1/xvdb');
-    const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
-    const disk = frontend?.disks.find((d) => d.vdev === vdev);
-    if (!frontend || !disk) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no disk ${vdev} (see \`xl block-list ${domain}\`).`);
-    const state = record<CtyValue>([['domain', domain], ['backend', disk.backendDomname ?? 'Domain-0'], ['vdev', vdev]]);
-    const found = await read({ ...ctx, state });
-    if (!found) throw new DiagnosticError(`Cannot import ${id}`, 'Its backend is not present; re-attach it first.');
-    return found;
-  },
-};

@@ -1,7 +1,7 @@
 // Create / read / update / delete shared by xen_domain and xen_driver_domain: turning Terraform values into a
 // DomainSpec, libxl's view back into Terraform values, and the in-place changes libxl can make on a running domain.
 
-import { Unknown, UNKNOWN, record } from '../protocol/cty/types';
+import { Unknown, UNKNOWN } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import { PartialApplyError } from '../framework/resource';
@@ -10,8 +10,10 @@ import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolic
 import { DomainExistsError, XlFailed } from '../xen/errors';
 import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
-import { bool, compact, num, obj, objects, spelled, str } from './values';
-import { labelPaths, labelProblems } from './labels';
+import { compact, spelled } from '../framework/values';
+import { decode, encode, type Reported } from '../framework/model';
+import { driverDomainSchema, guestDomainSchema, type DomainModel } from './domain_schema';
+import { domainLabels, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
 import { finishDeferredRelease } from './pci_assignable';
@@ -25,55 +27,65 @@ export function typeNameOf(kind: DomainKind): string {
   return kind === 'driver' ? 'xen_driver_domain' : 'xen_domain';
 }
 
-function diskSpec(d: CtyObject): DiskSpec {
+type DiskModel = NonNullable<DomainModel['disk']>[number];
+type PciModel = NonNullable<DomainModel['pci']>[number];
+
+export function schemaOf(kind: DomainKind): typeof guestDomainSchema | typeof driverDomainSchema {
+  return kind === 'driver' ? driverDomainSchema : guestDomainSchema;
+}
+
+/** The typed model of a domain resource's values (plan, state or configuration). */
+export function domainModel(v: CtyObject, kind: DomainKind): DomainModel {
+  return decode(schemaOf(kind).block, v);
+}
+
+function diskSpec(d: DiskModel): DiskSpec {
   return compact({
-    target: str(d, 'target')!,
-    vdev: str(d, 'vdev')!,
-    backend: str(d, 'backend') ?? 'Domain-0',
-    format: str(d, 'format') as DiskFormat | undefined,
-    access: str(d, 'access') as DiskAccess | undefined,
-    backendtype: str(d, 'backendtype') as DiskBackendType | undefined,
-    script: str(d, 'script'),
+    target: d.target!,
+    vdev: d.vdev!,
+    backend: d.backend ?? 'Domain-0',
+    format: d.format as DiskFormat | undefined,
+    access: d.access as DiskAccess | undefined,
+    backendtype: d.backendtype as DiskBackendType | undefined,
+    script: d.script,
   });
 }
 
-export function pciSpec(p: CtyObject): PciSpec {
+export function pciSpec(p: PciModel): PciSpec {
   return compact({
-    bdf: str(p, 'bdf')!,
-    permissive: bool(p, 'permissive'),
-    msitranslate: bool(p, 'msitranslate'),
-    seize: bool(p, 'seize'),
-    power_mgmt: bool(p, 'power_mgmt'),
-    rdm_policy: str(p, 'rdm_policy') as RdmPolicy | undefined,
+    bdf: p.bdf!,
+    permissive: p.permissive,
+    msitranslate: p.msitranslate,
+    seize: p.seize,
+    power_mgmt: p.power_mgmt,
+    rdm_policy: p.rdm_policy as RdmPolicy | undefined,
   });
 }
 
-export function specFrom(v: CtyObject, kind: DomainKind): DomainSpec {
-  const dm = obj(v, 'device_model');
+export function specFrom(m: DomainModel, kind: DomainKind): DomainSpec {
+  const dm = m.device_model;
   return compact({
-    name: str(v, 'name')!,
-    type: (str(v, 'type') ?? 'pv') as DomainSpec['type'],
-    memory: num(v, 'memory')!,
-    maxmem: num(v, 'maxmem'),
-    vcpus: num(v, 'vcpus') ?? 1,
-    maxvcpus: num(v, 'maxvcpus'),
-    kernel: str(v, 'kernel'),
-    ramdisk: str(v, 'ramdisk'),
-    cmdline: str(v, 'cmdline'),
-    firmware: str(v, 'firmware'),
-    bootloader: str(v, 'bootloader'),
+    name: m.name!,
+    type: (m.type ?? 'pv') as DomainSpec['type'],
+    memory: m.memory!,
+    maxmem: m.maxmem,
+    vcpus: m.vcpus ?? 1,
+    maxvcpus: m.maxvcpus,
+    kernel: m.kernel,
+    ramdisk: m.ramdisk,
+    cmdline: m.cmdline,
+    firmware: m.firmware,
+    bootloader: m.bootloader,
     driverDomain: kind === 'driver' ? true : undefined,
-    seclabel: str(v, 'seclabel'),
-    initSeclabel: str(v, 'init_seclabel'),
-    deviceModel: dm
-      ? compact({ stubdomain: bool(dm, 'stubdomain') ?? false, seclabel: str(dm, 'seclabel'), stubdomainMemory: num(dm, 'stubdomain_memory') })
-      : undefined,
-    onPoweroff: str(v, 'on_poweroff') as ShutdownAction | undefined,
-    onReboot: str(v, 'on_reboot') as ShutdownAction | undefined,
-    onCrash: str(v, 'on_crash') as ShutdownAction | undefined,
-    disks: objects(v, 'disk').map(diskSpec),
-    pci: objects(v, 'pci').map(pciSpec),
-    ...(kind === 'guest' ? guestDeviceSpec(v) : {}),
+    seclabel: m.seclabel,
+    initSeclabel: m.init_seclabel,
+    deviceModel: dm ? compact({ stubdomain: dm.stubdomain ?? false, seclabel: dm.seclabel, stubdomainMemory: dm.stubdomain_memory }) : undefined,
+    onPoweroff: m.on_poweroff as ShutdownAction | undefined,
+    onReboot: m.on_reboot as ShutdownAction | undefined,
+    onCrash: m.on_crash as ShutdownAction | undefined,
+    disks: (m.disk ?? []).map(diskSpec),
+    pci: (m.pci ?? []).map(pciSpec),
+    ...(kind === 'guest' ? guestDeviceSpec(m) : {}),
   });
 }
 
@@ -89,75 +101,77 @@ export function runtimeState(rt: DomainRuntime | undefined): string {
 
 /**
  * Terraform values from what libxl reports. `prior` (state or plan) supplies the user's spelling for values libxl
- * normalises, and the attributes libxl cannot report (e.g. class).
+ * normalises; the attributes libxl cannot report (e.g. class) are left out, and encoding takes them from the plan or
+ * state (framework/model.ts).
  */
-export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prior: CtyObject | null, kind: DomainKind): CtyObject {
-  const p = prior ?? record();
-  const priorDisks = objects(p, 'disk');
-  const priorPci = objects(p, 'pci');
-  const out = record<CtyValue>();
-  out.id = info.name;
-  out.name = info.name;
-  out.type = info.type;
-  out.memory = info.memory ?? null;
-  out.maxmem = info.maxmem ?? info.memory ?? null;
-  out.vcpus = info.vcpus ?? 1;
-  out.maxvcpus = info.maxvcpus ?? info.vcpus ?? 1;
-  out.kernel = info.kernel ?? null;
-  out.ramdisk = info.ramdisk ?? null;
-  out.cmdline = info.cmdline ?? null;
-  out.firmware = info.firmware ?? null;
-  out.bootloader = info.bootloader ?? null;
-  // The label the hypervisor has (xl list -Z) is what FLASK enforces; libxl's config only says what was asked. Only a
-  // domain that was given a label is compared: an unlabelled one runs as the policy's default (domU_t).
-  out.seclabel = info.seclabel !== undefined && rt?.label !== undefined ? rt.label : (info.seclabel ?? null);
-  out.init_seclabel = info.initSeclabel ?? null;
-  out.on_poweroff = info.onPoweroff;
-  out.on_reboot = info.onReboot;
-  out.on_crash = info.onCrash;
-  out.domid = info.domid;
-  out.uuid = info.uuid ?? '';
-  out.state = runtimeState(rt);
+export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prior: DomainModel | null, kind: DomainKind): Reported<DomainModel> {
+  const priorDisks = prior?.disk ?? [];
+  const priorPci = prior?.pci ?? [];
   // A domain's own disks are those its configuration declares; disks hot-attached by xen_disk belong to those
   // resources. On import (no prior) the caller has left out the disks its creation record says came later.
-  const own = prior ? info.disks.filter((d) => priorDisks.some((x) => str(x, 'vdev') === d.vdev)) : info.disks;
-  out.disk = own.map((d, i) => {
-    const pd = priorDisks.find((x) => str(x, 'vdev') === d.vdev) ?? priorDisks[i] ?? record();
-    return record<CtyValue>([
-      ['target', spelled(pd.target, d.target) ?? ''],
-      ['vdev', d.vdev],
-      ['format', d.format ?? 'raw'],
-      ['access', d.access],
-      ['backend', d.backendDomname ?? 'Domain-0'],
-      ['backendtype', str(pd, 'backendtype') !== undefined ? (d.backendtype ?? null) : null],
-      ['script', spelled(pd.script, d.script)],
-    ]);
-  });
-  out.pci = info.pcidevs.map((d) => {
-    const pp = priorPci.find((x) => typeof x.bdf === 'string' && sameBdf(x.bdf, d.bdf));
-    return record<CtyValue>([
-      ['bdf', spelled(pp?.bdf, d.bdf, sameBdf)],
-      ['permissive', d.permissive],
-      ['msitranslate', d.msitranslate],
-      ['seize', d.seize],
-      ['power_mgmt', d.power_mgmt],
-      ['rdm_policy', d.rdm_policy ?? 'strict'],
-    ]);
-  });
+  const own = prior ? info.disks.filter((d) => priorDisks.some((x) => x.vdev === d.vdev)) : info.disks;
+  const out: Reported<DomainModel> = {
+    id: info.name,
+    name: info.name,
+    type: info.type,
+    memory: info.memory ?? null,
+    maxmem: info.maxmem ?? info.memory ?? null,
+    vcpus: info.vcpus ?? 1,
+    maxvcpus: info.maxvcpus ?? info.vcpus ?? 1,
+    kernel: info.kernel ?? null,
+    ramdisk: info.ramdisk ?? null,
+    cmdline: info.cmdline ?? null,
+    firmware: info.firmware ?? null,
+    bootloader: info.bootloader ?? null,
+    // The label the hypervisor has (xl list -Z) is what FLASK enforces; libxl's config only says what was asked. Only
+    // a domain that was given a label is compared: an unlabelled one runs as the policy's default (domU_t).
+    seclabel: info.seclabel !== undefined && rt?.label !== undefined ? rt.label : (info.seclabel ?? null),
+    init_seclabel: info.initSeclabel ?? null,
+    on_poweroff: info.onPoweroff,
+    on_reboot: info.onReboot,
+    on_crash: info.onCrash,
+    domid: info.domid,
+    uuid: info.uuid ?? '',
+    state: runtimeState(rt),
+    disk: own.map((d, i) => {
+      const pd = priorDisks.find((x) => x.vdev === d.vdev) ?? priorDisks[i] ?? {};
+      return {
+        target: spelled(pd.target, d.target) ?? '',
+        vdev: d.vdev,
+        format: d.format ?? 'raw',
+        access: d.access,
+        backend: d.backendDomname ?? 'Domain-0',
+        backendtype: pd.backendtype !== undefined ? (d.backendtype ?? null) : null,
+        script: spelled(pd.script, d.script),
+      };
+    }),
+    pci: info.pcidevs.map((d) => {
+      const pp = priorPci.find((x) => x.bdf !== undefined && sameBdf(x.bdf, d.bdf));
+      return {
+        bdf: spelled(pp?.bdf, d.bdf, sameBdf),
+        permissive: d.permissive,
+        msitranslate: d.msitranslate,
+        seize: d.seize,
+        power_mgmt: d.power_mgmt,
+        rdm_policy: d.rdm_policy ?? 'strict',
+      };
+    }),
+  };
   if (kind === 'guest') {
     const dm = info.deviceModel;
-    const priorDm = obj(p, 'device_model');
+    const priorDm = prior?.device_model;
     out.device_model =
       info.type === 'hvm' && (priorDm || dm.stubdomain || dm.seclabel)
-        ? record<CtyValue>([
-            ['stubdomain', dm.stubdomain],
-            ['seclabel', dm.seclabel ?? null],
-            ['stubdomain_memory', dm.stubdomainMemory ?? (priorDm ? (priorDm.stubdomain_memory ?? null) : null)],
-          ])
+        ? { stubdomain: dm.stubdomain, seclabel: dm.seclabel ?? null, stubdomain_memory: dm.stubdomainMemory ?? priorDm?.stubdomain_memory ?? null }
         : null;
     Object.assign(out, guestDeviceValues(info, prior));
   }
   return out;
+}
+
+/** The state of a domain resource: what libxl reports, and for the rest what `base` (plan or prior state) has. */
+export function domainState(info: DomainInfo, rt: DomainRuntime | undefined, base: CtyObject | null, kind: DomainKind): CtyObject {
+  return encode(schemaOf(kind).block, valuesFrom(info, rt, base ? domainModel(base, kind) : null, kind), base);
 }
 
 /**
@@ -168,16 +182,19 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   const { planned, prior, config } = ctx;
   await planDisks(ctx);
   const replacing = ctx.isReplacing();
-  for (const [value, max] of [['memory', 'maxmem'], ['vcpus', 'maxvcpus']] as const) {
+  const configured = domainModel(config, kind);
+  const priorModel = prior ? domainModel(prior, kind) : null;
+  const limits = [['memory', 'maxmem'], ['vcpus', 'maxvcpus']] as const satisfies ReadonlyArray<readonly [keyof DomainModel, keyof DomainModel]>;
+  for (const [value, max] of limits) {
     const v = planned[value];
     if (v instanceof Unknown) {
       if (config[max] === null) planned[max] = UNKNOWN;
       continue;
     }
-    const configured = num(config, max);
-    const priorMax = prior ? num(prior, max) : undefined;
+    const configuredMax = configured[max];
+    const priorMax = priorModel?.[max];
     let effective: number | undefined;
-    if (configured !== undefined) effective = configured;
+    if (configuredMax !== undefined) effective = configuredMax;
     else if (!replacing && priorMax !== undefined && (v as number) <= priorMax) effective = priorMax;
     else effective = v as number;
     planned[max] = effective;
@@ -191,21 +208,19 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
     }
   }
 
-  const type = str(planned, 'type');
-  const dm = obj(planned, 'device_model');
-  if (kind === 'guest' && dm && type !== undefined && type !== 'hvm') {
+  const m = domainModel(planned, kind);
+  const { type, firmware, name } = m;
+  if (kind === 'guest' && m.device_model && type !== undefined && type !== 'hvm') {
     ctx.diags.error('device_model applies to HVM guests only', `type = "${type}" has no device model; remove the device_model block or use type = "hvm".`, [{ attr: 'device_model' }]);
   }
-  const firmware = str(planned, 'firmware');
-  if (firmware !== undefined && str(planned, 'kernel') !== undefined) {
+  if (firmware !== undefined && m.kernel !== undefined) {
     ctx.diags.error('Both firmware and kernel are set', 'Boot either with firmware (e.g. "pvgrub64") or a kernel, not both.', [{ attr: 'firmware' }]);
   }
   const fwProblem = firmware !== undefined && type !== undefined ? checkFirmware(firmware, type as DomainSpec['type']) : undefined;
   if (fwProblem) ctx.diags.error('Invalid firmware for this domain type', fwProblem, [{ attr: 'firmware' }]);
 
   if (!ctx.meta || ctx.diags.hasErrors) return;
-  const name = str(planned, 'name');
-  if (name !== undefined && (prior === null || str(prior, 'name') !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
+  if (name !== undefined && (priorModel === null || priorModel.name !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
   if (ctx.diags.hasErrors) return;
   if (name !== undefined) {
     ctx.step('checking memory and vCPUs against the host', [{ attr: 'memory' }]);
@@ -218,15 +233,17 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   ctx.step('checking the files the domain names on the host', [{ attr: 'kernel' }]);
   await checkHostFiles(ctx);
   if (ctx.diags.hasErrors) return;
-  ctx.step('checking the FLASK labels against the host', labelPaths(planned)[0]?.[0]);
-  await labelProblems(ctx, planned);
+  const labels = domainLabels(m);
+  ctx.step('checking the FLASK labels against the host', labels[0]?.path);
+  await labelProblems(ctx, labels);
 
   // Configurations about to be created go through libxl's own parser first (xl create -n): creates nothing.
-  if (ctx.isReplacing() && isWhollyKnownObject(withoutDeviceComputed(planned), ['id', 'domid', 'uuid', 'state', 'stubdomain_domid'])) {
+  const computed = ['id', 'domid', 'uuid', 'state', 'stubdomain_domid'] satisfies Array<keyof DomainModel>;
+  if (ctx.isReplacing() && isWhollyKnownObject(withoutDeviceComputed(planned), computed)) {
     ctx.step('checking the configuration with libxl (xl create -n)');
     try {
       // Display passwords are write-only (only in config); the dry run sees a placeholder, never the secret.
-      const dry = await ctx.meta.ts.dryRun(withSecrets(specFrom(planned, kind), config, { redact: true }), { signal: ctx.signal });
+      const dry = await ctx.meta.ts.dryRun(withSecrets(specFrom(domainModel(planned, kind), kind), config, { redact: true }), { signal: ctx.signal });
       for (const d of dry.differences) {
         ctx.diags.error('libxl would read this configuration differently', `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`);
       }
@@ -284,7 +301,7 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt:
 }
 
 export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
-  const spec = withSecrets(specFrom(ctx.planned, kind), ctx.config);
+  const spec = withSecrets(specFrom(domainModel(ctx.planned, kind), kind), ctx.config);
   const ts = ctx.meta.ts;
   ctx.meta.ledger.applying(spec.name);
   let warnings: string[] = [];
@@ -311,8 +328,7 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
   if (!info) {
     throw new DiagnosticError(`Domain ${spec.name} vanished after xl create`, 'xl create succeeded but `xl list` does not show it: it may have crashed at boot. Check `xl dmesg` and /var/log/xen/qemu-dm-' + spec.name + '.log or the console log.');
   }
-  const state = valuesFrom(info, rt, ctx.planned, kind);
-  for (const k of Object.keys(ctx.planned)) if (!(k in state)) state[k] = ctx.planned[k];
+  const state = domainState(info, rt, ctx.planned, kind);
   const problems = await verifyCreated(ctx, info, rt, spec, warnings, kind);
   if (problems.length > 0) {
     // The domain exists: hand its state to Terraform (tainted) so it is replaced, never orphaned.
@@ -326,12 +342,13 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
 
 /** Terraform holds this domain in a state: no other create may adopt it. */
 export async function noteStoredDomain(state: CtyObject, ctx: BaseContext<XenClient>): Promise<void> {
-  const uuid = str(state, 'uuid');
+  const { uuid } = domainModel(state, 'guest');
   if (uuid) await ctx.meta.journal.confirm('domain', uuid.toLowerCase());
 }
 
 export async function readDomain(ctx: BaseContext<XenClient> & { state: CtyObject }, kind: DomainKind): Promise<CtyObject | null> {
-  const name = str(ctx.state, 'name') ?? str(ctx.state, 'id');
+  const known = domainModel(ctx.state, kind);
+  const name = known.name ?? known.id;
   if (!name) return null;
   const ts = ctx.meta.ts;
   const [info, rt] = await Promise.all([ts.getDomain(name, { signal: ctx.signal }), ts.domainState(name, { signal: ctx.signal })]);
@@ -339,28 +356,27 @@ export async function readDomain(ctx: BaseContext<XenClient> & { state: CtyObjec
     ctx.log.info('domain no longer exists; it will be planned for creation', { domain: name });
     return null;
   }
-  const values = valuesFrom(info, rt, ctx.state, kind);
-  for (const k of Object.keys(ctx.state)) if (!(k in values)) values[k] = ctx.state[k];
-  return values;
+  return domainState(info, rt, ctx.state, kind);
 }
 
 export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyObject }, kind: DomainKind): Promise<CtyObject> {
-  const name = str(ctx.prior, 'name')!;
+  const prior = domainModel(ctx.prior, kind);
+  const planned = domainModel(ctx.planned, kind);
+  const name = prior.name!;
   const ts = ctx.meta.ts;
   const opts = { signal: ctx.signal };
   ctx.meta.ledger.applying(name);
-  const memory = num(ctx.planned, 'memory');
-  if (memory !== undefined && memory !== num(ctx.prior, 'memory')) {
+  const { memory, vcpus } = planned;
+  if (memory !== undefined && memory !== prior.memory) {
     ctx.log.info('changing memory in place', { domain: name, memory });
     await ts.memSet(name, memory, opts);
   }
-  const vcpus = num(ctx.planned, 'vcpus');
-  if (vcpus !== undefined && vcpus !== num(ctx.prior, 'vcpus')) {
+  if (vcpus !== undefined && vcpus !== prior.vcpus) {
     ctx.log.info('changing vcpus in place', { domain: name, vcpus });
     await ts.vcpuSet(name, vcpus, opts);
   }
-  const want = objects(ctx.planned, 'pci').map(pciSpec);
-  const have = objects(ctx.prior, 'pci').map(pciSpec);
+  const want = (planned.pci ?? []).map(pciSpec);
+  const have = (prior.pci ?? []).map(pciSpec);
   const key = (p: PciSpec) => normalizeBdf(p.bdf);
   const same = (a: PciSpec, b: PciSpec) => JSON.stringify({ ...a, bdf: key(a) }) === JSON.stringify({ ...b, bdf: key(b) });
   for (const h of have) {
@@ -380,20 +396,19 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
   }
   const { info, rt } = await readBack(ts, name);
   if (!info) throw new DiagnosticError(`Domain ${name} disappeared during the update`, 'Check `xl dmesg`; the next plan will recreate it.');
-  const values = valuesFrom(info, rt, ctx.planned, kind);
-  for (const k of Object.keys(ctx.planned)) if (!(k in values)) values[k] = ctx.planned[k];
-  return values;
+  return domainState(info, rt, ctx.planned, kind);
 }
 
-export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promise<void> {
-  const name = str(ctx.prior, 'name')!;
+export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObject }, kind: DomainKind): Promise<void> {
+  const prior = domainModel(ctx.prior, kind);
+  const name = prior.name!;
   const dom0 = checkNotDom0(name);
   if (dom0) throw new DiagnosticError('Refusing to destroy Domain-0', `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`, [{ attr: 'name' }]);
   const timeoutMs = ctx.meta.shutdownTimeoutMs;
   ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
   const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });
   ctx.log.info('domain removed', { domain: name, outcome });
-  for (const p of objects(ctx.prior, 'pci').map(pciSpec)) await finishDeferredRelease(ctx, p.bdf);
+  for (const p of (prior.pci ?? []).map(pciSpec)) await finishDeferredRelease(ctx, p.bdf);
 }
 
 export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
@@ -406,5 +421,5 @@ export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind
     throw new DiagnosticError(`${id} is not a driver domain`, 'libxl does not report driver_domain=1 for it; import it as xen_domain instead.');
   }
   const rt = await ctx.meta.ts.domainState(id, { signal: ctx.signal });
-  return valuesFrom(await withOwnDisks(ctx, info), rt, null, kind);
+  return domainState(await withOwnDisks(ctx, info), rt, null, kind);
 }

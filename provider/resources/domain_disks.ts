@@ -10,7 +10,7 @@ import type { BaseContext, PlanContext } from '../framework/resource';
 import type { DomainInfo } from '../xen/model';
 import { renderedCreation } from '../xen/rendered';
 import type { XenClient } from './client';
-import { obj, objects, str } from './values';
+import { obj, objects, str } from '../framework/values';
 
 /** Rendered configs are a few KiB; a larger file is not one of ours. */
 const MAX_RENDERED_BYTES = 256 * 1024;

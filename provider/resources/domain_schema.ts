@@ -1,21 +1,15 @@
-// The attributes xen_domain and xen_driver_domain share: one declaration, so a guest and a driver domain are
-// described, validated and rendered the same way.
+// The schemas of xen_domain and xen_driver_domain, and the attributes they share: one declaration, so a guest and a
+// driver domain are described, validated and rendered the same way (and their CRUD in domain_common.ts reads one typed model).
 
-import type { Attribute, NestedBlock } from '../framework/schema';
+import { attributes, nestedBlock, schema, type Model } from '../framework/model';
 import { intBetween, oneOf, stringCheck } from '../framework/validators';
-import {
-  checkAbsolutePath, checkBdf, checkBootloader, checkCmdline, checkDiskBackendType, checkDiskFormat, checkDomainName,
-  checkFlaskLabel, checkNotDom0, checkScript, checkVdev,
-} from '../xen/validate';
+import { checkAbsolutePath, checkBootloader, checkCmdline, checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
+import { absolutePath, bdf, flaskLabel, ownDomainName, domainName } from './value_checks';
 import { SHUTDOWN_ACTIONS } from '../xen/model';
 import { sameBdf, sameScript } from './equivalence';
+import { guestDeviceBlocks } from './guest_devices';
 
-export const domainName = stringCheck('a domain name: 1-64 letters, digits, `_`, `.` or `-`', checkDomainName);
-/** The name of a domain a resource creates: never Domain-0. */
-export const ownDomainName = stringCheck('a domain name other than `Domain-0`: 1-64 letters, digits, `_`, `.` or `-`', (s) => checkDomainName(s) ?? checkNotDom0(s));
-export const flaskLabel = stringCheck('a FLASK label `user:role:type`, e.g. `system_u:system_r:domU_t`', checkFlaskLabel);
-export const absolutePath = stringCheck('an absolute path', checkAbsolutePath);
-export const bdf = stringCheck('a PCI address `BB:SS.F` or `DDDD:BB:SS.F`', checkBdf);
+export { absolutePath, bdf, domainName, flaskLabel, ownDomainName } from './value_checks';
 
 function firmwareCheck(s: string): string | undefined {
   if (s.startsWith('/')) return checkAbsolutePath(s);
@@ -23,7 +17,7 @@ function firmwareCheck(s: string): string | undefined {
   return known.includes(s) ? undefined : `must be one of ${known.map((k) => `"${k}"`).join(', ')} or an absolute path to a firmware image, got ${JSON.stringify(s)}`;
 }
 
-export const diskBlock: NestedBlock = {
+export const diskBlock = nestedBlock({
   nesting: 'list',
   // Replacement is decided in planDisks (domain_disks.ts): a disk of a domain made by hand can be handed to a xen_disk.
   description:
@@ -40,9 +34,9 @@ export const diskBlock: NestedBlock = {
       script: { type: 'string', optional: true, description: 'Hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
     },
   },
-};
+});
 
-export const pciBlock: NestedBlock = {
+export const pciBlock = nestedBlock({
   nesting: 'list',
   description: 'A host PCI function passed through. Make it assignable first with `xen_pci_assignable`. Added and removed in place on a running domain (pci-attach / pci-detach).',
   block: {
@@ -55,14 +49,14 @@ export const pciBlock: NestedBlock = {
       rdm_policy: { type: 'string', default: 'strict', description: 'Reserved device memory policy: `strict` or `relaxed`.', validators: [oneOf('strict', 'relaxed')] },
     },
   },
-};
+});
 
 const memoryCheck = intBetween(16, 16 * 1024 * 1024);
 
 /** Attributes common to both domain resources. `extra` adds the kind-specific ones. */
-export function domainAttributes(kind: 'guest' | 'driver'): Record<string, Attribute> {
+export function domainAttributes(kind: 'guest' | 'driver') {
   const what = kind === 'driver' ? 'driver domain' : 'domain';
-  return {
+  return attributes({
     id: { type: 'string', computed: true, useStateForUnknown: true, description: `The ${what} name: ids are names, never domids (a domid changes on every re-create).` },
     name: { type: 'string', required: true, requiresReplace: true, description: `Name of the ${what} (\`xl list\`); never \`Domain-0\`.`, validators: [ownDomainName] },
     type: { type: 'string', default: 'pv', requiresReplace: true, description: 'Virtualisation mode: `pv`, `pvh` or `hvm`.', validators: [oneOf('pv', 'pvh', 'hvm')] },
@@ -83,5 +77,59 @@ export function domainAttributes(kind: 'guest' | 'driver'): Record<string, Attri
     domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Current domain id (changes on every re-create; never use it as a reference).' },
     uuid: { type: 'string', computed: true, useStateForUnknown: true, description: 'Domain UUID assigned by libxl.' },
     state: { type: 'string', computed: true, useStateForUnknown: true, description: '`running`, `paused`, `shutdown`, `crashed` or `dying`, from `xl list`.' },
-  };
+  });
 }
+
+/** xen_domain's schema. */
+export const guestDomainSchema = schema({
+  block: {
+    description:
+      'A guest domain. Prefer `firmware = "pvgrub64"` over a bootloader in dom0, give HVM guests a stub domain (`device_model { stubdomain = true }`), and serve its vifs and disks from driver domains (`xen_vif`, `xen_disk`).',
+    attributes: {
+      ...domainAttributes('guest'),
+      stubdomain_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the stub domain `<name>-dm` running this HVM guest\'s device model; null when the device model runs in dom0.' },
+    },
+    blocks: {
+      disk: diskBlock,
+      pci: pciBlock,
+      device_model: {
+        nesting: 'single',
+        requiresReplace: true,
+        description: 'HVM only: where the device model (QEMU) runs. A stub domain keeps QEMU out of dom0.',
+        block: {
+          attributes: {
+            stubdomain: { type: 'bool', required: true, description: 'Run the device model in a stub domain `<name>-dm` instead of dom0.' },
+            seclabel: { type: 'string', optional: true, description: 'FLASK label of the stub domain (e.g. `system_u:system_r:dm_dom_t`).', validators: [flaskLabel] },
+            stubdomain_memory: { type: 'number', optional: true, description: 'Memory of the stub domain in MiB.', validators: [intBetween(16, 4096)] },
+          },
+        },
+      },
+      ...guestDeviceBlocks,
+    },
+  },
+});
+
+/** xen_driver_domain's schema. */
+export const driverDomainSchema = schema({
+  block: {
+    description:
+      'A driver domain: owns passed-through hardware and serves vif/vbd backends with `xl devd`, so guest traffic never reaches dom0. Make its devices assignable with `xen_pci_assignable` first.',
+    attributes: {
+      ...domainAttributes('driver'),
+      class: {
+        type: 'string',
+        required: true,
+        requiresReplace: true,
+        description: 'What it drives: `network`, `storage`, `usb` or `other`. Used by the security posture checks and the docs.',
+        validators: [oneOf('network', 'storage', 'usb', 'other')],
+      },
+      autostart: { type: 'bool', default: false, description: 'Start this driver domain when the host boots: links its rendered config into xendomains\' auto directory (`/etc/xen/auto`).' },
+    },
+    blocks: { disk: diskBlock, pci: pciBlock },
+  },
+});
+
+export type GuestDomainModel = Model<typeof guestDomainSchema>;
+export type DriverDomainModel = Model<typeof driverDomainSchema>;
+/** What the CRUD shared by both reads: either model (a guest has no class or autostart, a driver domain no devices). */
+export type DomainModel = GuestDomainModel & DriverDomainModel;

@@ -3,80 +3,66 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
-import { oneOf } from '../framework/validators';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
-import { diskBlock, domainAttributes, pciBlock } from './domain_schema';
-import { bool, objects, str } from './values';
+import { driverDomainSchema, type DriverDomainModel } from './domain_schema';
+import { decode, encode, type Reported } from '../framework/model';
 import { normalizeBdf } from '../xen/validate';
-
-/** libxl does not record a driver domain's purpose; on import it is guessed from the PCI class of its devices. */
-async function guessClass(meta: XenClient, state: CtyObject): Promise<string> {
-  const host = await meta.ts.hostPciDevices();
-  const classes = objects(state, 'pci')
-    .map((p) => host.find((h) => h.bdf === normalizeBdf(String(p.bdf)))?.class ?? '')
-    .map((c) => c.replace(/^0x/, '').slice(0, 4));
-  if (classes.some((c) => c.startsWith('02'))) return 'network';
-  if (classes.some((c) => c.startsWith('01'))) return 'storage';
-  if (classes.some((c) => c === '0c03')) return 'usb';
-  return 'other';
-}
+import { driverClassOf, type DriverClass } from '../policy/model';
 
 export const driverDomainResource: ResourceType<XenClient> = {
   typeName: 'xen_driver_domain',
-  schema: {
-    block: {
-      description:
-        'A driver domain: owns passed-through hardware and serves vif/vbd backends with `xl devd`, so guest traffic never reaches dom0. Make its devices assignable with `xen_pci_assignable` first.',
-      attributes: {
-        ...domainAttributes('driver'),
-        class: {
-          type: 'string',
-          required: true,
-          requiresReplace: true,
-          description: 'What it drives: `network`, `storage`, `usb` or `other`. Used by the security posture checks and the docs.',
-          validators: [oneOf('network', 'storage', 'usb', 'other')],
-        },
-        autostart: { type: 'bool', default: false, description: 'Start this driver domain when the host boots: links its rendered config into xendomains\' auto directory (`/etc/xen/auto`).' },
-      },
-      blocks: { disk: diskBlock, pci: pciBlock },
-    },
-  },
+  schema: driverDomainSchema,
   modifyPlan: (ctx) => planDomain(ctx, 'driver'),
   async create(ctx) {
     const state = await createDomain(ctx, 'driver');
-    if (bool(ctx.planned, 'autostart')) await ctx.meta.ts.setAutostart(str(ctx.planned, 'name')!, true);
+    const planned = model(ctx.planned);
+    if (planned.autostart) await ctx.meta.ts.setAutostart(planned.name!, true);
     return state;
   },
   async read(ctx) {
     const state = await readDomain(ctx, 'driver');
-    if (state) state.autostart = await ctx.meta.ts.autostartEnabled(str(state, 'name')!);
-    return state;
+    return state && withValues(state, { autostart: await ctx.meta.ts.autostartEnabled(model(state).name!) });
   },
   async update(ctx) {
     const state = await updateDomain(ctx, 'driver');
-    const want = bool(ctx.planned, 'autostart') ?? false;
-    if (want !== bool(ctx.prior, 'autostart')) await ctx.meta.ts.setAutostart(str(ctx.planned, 'name')!, want);
+    const planned = model(ctx.planned);
+    const want = planned.autostart ?? false;
+    if (want !== model(ctx.prior).autostart) await ctx.meta.ts.setAutostart(planned.name!, want);
     return state;
   },
   async delete(ctx) {
-    await deleteDomain(ctx);
-    await ctx.meta.ts.setAutostart(str(ctx.prior, 'name')!, false);
+    await deleteDomain(ctx, 'driver');
+    await ctx.meta.ts.setAutostart(model(ctx.prior).name!, false);
   },
   noteStored: noteStoredDomain,
   async importState(id, ctx) {
     const state = await importDomain(id, ctx, 'driver');
-    state.class = await guessClass(ctx.meta, state);
-    state.autostart = await ctx.meta.ts.autostartEnabled(id);
-    return state;
+    return withValues(state, { class: await guessClass(ctx.meta, model(state).pci), autostart: await ctx.meta.ts.autostartEnabled(id) });
   },
   validate(ctx) {
-    if (str(ctx.config, 'type') === 'pv' && objects(ctx.config, 'pci').length > 0 && !/iommu=soft/.test(str(ctx.config, 'cmdline') ?? 'iommu=soft')) {
+    const config = model(ctx.config);
+    if (config.type === 'pv' && (config.pci ?? []).length > 0 && !/iommu=soft/.test(config.cmdline ?? 'iommu=soft')) {
       ctx.diags.warning(
         'PV driver domain with PCI devices usually needs iommu=soft',
         'A PV guest driving a passed-through device needs swiotlb: add "iommu=soft" to cmdline.',
-        [{ attr: 'cmdline' }],
+        [{ attr: 'cmdline' satisfies keyof DriverDomainModel }],
       );
     }
   },
 };
+
+function model(v: CtyObject): DriverDomainModel {
+  return decode(driverDomainSchema.block, v);
+}
+
+/** The state with these values set (and the rest as it was). */
+function withValues(state: CtyObject, m: Reported<DriverDomainModel>): CtyObject {
+  return encode(driverDomainSchema.block, m, state);
+}
+
+/** libxl does not record a driver domain's purpose; on import it is guessed from the PCI class of its devices. */
+async function guessClass(meta: XenClient, pci: DriverDomainModel['pci']): Promise<DriverClass> {
+  const host = await meta.ts.hostPciDevices();
+  return driverClassOf((pci ?? []).map((p) => host.find((h) => h.bdf === normalizeBdf(String(p.bdf)))?.class));
+}

@@ -10,7 +10,7 @@ import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
 import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
-import { bool, str } from './values';
+import { bool, str } from '../framework/values';
 import { UnusableFileError, formatBytes } from '../xen/host-files';
 import { MAX_POLICY_BYTES, parsePolicy, PolicyFormatError } from '../xen/flask/policydb';
 import { domainTypes, noIommuDomains, policyFacts, resourceTypes, type PolicyFacts } from '../xen/flask/facts';

@@ -5,13 +5,13 @@
 import { Unknown, UNKNOWN, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { PlanContext, ValidateContext } from '../framework/resource';
-import type { Attribute, NestedBlock } from '../framework/schema';
+import { attributes, nestedBlock, type BlockModel, type Reported } from '../framework/model';
 import { intBetween, stringCheck, type Validator } from '../framework/validators';
 import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
 import type { XenClient } from './client';
-import { domainName } from './domain_schema';
-import { bool, compact, num, obj, str } from './values';
+import { domainName } from './value_checks';
+import { bool, compact, num, obj, str } from '../framework/values';
 
 const listenAddress = stringCheck('an IP address or host name', checkListenAddress);
 
@@ -23,8 +23,8 @@ function displayPassword(kind: 'vnc' | 'spice'): Validator {
   };
 }
 
-function passwordAttributes(kind: 'vnc' | 'spice', what: string): Record<string, Attribute> {
-  return {
+function passwordAttributes(kind: 'vnc' | 'spice', what: string) {
+  return attributes({
     password_wo: {
       type: 'string',
       optional: true,
@@ -44,10 +44,10 @@ function passwordAttributes(kind: 'vnc' | 'spice', what: string): Record<string,
       description: 'Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).',
       validators: [intBetween(0, 2 ** 31 - 1)],
     },
-  };
+  });
 }
 
-export const vncBlock: NestedBlock = {
+export const vncBlock = nestedBlock({
   nesting: 'single',
   requiresReplace: true,
   description:
@@ -61,9 +61,9 @@ export const vncBlock: NestedBlock = {
       ...passwordAttributes('vnc', 'VNC'),
     },
   },
-};
+});
 
-export const spiceBlock: NestedBlock = {
+export const spiceBlock = nestedBlock({
   nesting: 'single',
   requiresReplace: true,
   description:
@@ -76,9 +76,9 @@ export const spiceBlock: NestedBlock = {
       ...passwordAttributes('spice', 'SPICE'),
     },
   },
-};
+});
 
-export const vtpmBlock: NestedBlock = {
+export const vtpmBlock = nestedBlock({
   nesting: 'single',
   requiresReplace: true,
   description:
@@ -96,27 +96,24 @@ export const vtpmBlock: NestedBlock = {
       },
     },
   },
-};
+});
 
-export const guestDeviceBlocks: Record<string, NestedBlock> = { vtpm: vtpmBlock, vnc: vncBlock, spice: spiceBlock };
+export const guestDeviceBlocks = { vtpm: vtpmBlock, vnc: vncBlock, spice: spiceBlock };
+
+/** The guest's device blocks, as decoded. */
+export type GuestDevices = BlockModel<{ attributes: {}; blocks: typeof guestDeviceBlocks }>;
 
 // ---- Terraform values -> spec ----
 
-function vncSpec(v: CtyObject): VncSpec {
-  return compact({ enabled: bool(v, 'enabled') ?? true, listen: str(v, 'listen'), display: num(v, 'display'), findUnused: bool(v, 'find_unused') });
-}
-
-function spiceSpec(v: CtyObject): SpiceSpec {
-  return compact({ port: num(v, 'port')!, host: str(v, 'host'), disableTicketing: bool(v, 'disable_ticketing') });
-}
-
 /** The vtpm, vnc and spice parts of a guest's spec; passwords are not in planned values and come from withSecrets. */
-export function guestDeviceSpec(v: CtyObject): Pick<DomainSpec, 'vtpms' | 'vnc' | 'spice'> {
-  const vt = obj(v, 'vtpm');
-  const vnc = obj(v, 'vnc');
-  const spice = obj(v, 'spice');
-  const vtpm: VtpmSpec | undefined = vt && str(vt, 'backend') ? { backend: str(vt, 'backend')! } : undefined;
-  return compact({ vtpms: vtpm ? [vtpm] : undefined, vnc: vnc ? vncSpec(vnc) : undefined, spice: spice ? spiceSpec(spice) : undefined });
+export function guestDeviceSpec(m: GuestDevices): Pick<DomainSpec, 'vtpms' | 'vnc' | 'spice'> {
+  const { vtpm: vt, vnc, spice } = m;
+  const vtpm: VtpmSpec | undefined = vt?.backend ? { backend: vt.backend } : undefined;
+  return compact({
+    vtpms: vtpm ? [vtpm] : undefined,
+    vnc: vnc ? compact<VncSpec>({ enabled: vnc.enabled ?? true, listen: vnc.listen, display: vnc.display, findUnused: vnc.find_unused }) : undefined,
+    spice: spice ? compact<SpiceSpec>({ port: spice.port!, host: spice.host, disableTicketing: spice.disable_ticketing }) : undefined,
+  });
 }
 
 /** What a dry run renders in place of a password: libxl parses it the same way, and the secret stays out of it. */
@@ -145,40 +142,36 @@ export function withSecrets(spec: DomainSpec, config: CtyObject, opts: { redact?
 // ---- what libxl reports -> Terraform values ----
 
 /** The vtpm, vnc and spice blocks from libxl's view; `prior` keeps what libxl cannot report (password versions). */
-export function guestDeviceValues(info: DomainInfo, prior: CtyObject | null): CtyObject {
-  const out = record<CtyValue>();
-  const p = prior ?? record();
+export function guestDeviceValues(info: DomainInfo, prior: GuestDevices | null): Reported<GuestDevices> {
+  const p = prior ?? {};
   const vt = info.vtpms[0];
-  const priorVtpm = obj(p, 'vtpm');
-  out.vtpm = vt
-    ? record<CtyValue>([['backend', vt.backendDomname ?? 'Domain-0'], ['backend_domid', priorVtpm ? (priorVtpm.backend_domid ?? null) : null]])
-    : null;
-  const priorVnc = obj(p, 'vnc');
   // libxl reports a vnc struct for every HVM guest; only one the configuration or a password set is a block.
   const vnc = info.vnc;
-  const vncConfigured = vnc && (priorVnc || vnc.enabled !== undefined || vnc.listen !== undefined || vnc.display !== undefined || vnc.hasPassword);
-  out.vnc = vncConfigured
-    ? record<CtyValue>([
-        ['enabled', vnc.enabled ?? true],
-        ['listen', vnc.listen ?? null],
-        ['display', vnc.display ?? null],
-        ['find_unused', vnc.findUnused ?? null],
-        ['password_wo', null],
-        ['password_wo_version', priorVnc ? (priorVnc.password_wo_version ?? null) : null],
-      ])
-    : null;
-  const priorSpice = obj(p, 'spice');
+  const vncConfigured = vnc && (p.vnc || vnc.enabled !== undefined || vnc.listen !== undefined || vnc.display !== undefined || vnc.hasPassword);
   const spice = info.spice;
-  out.spice = spice && spice.port !== undefined
-    ? record<CtyValue>([
-        ['port', spice.port],
-        ['host', spice.host ?? null],
-        ['disable_ticketing', spice.disableTicketing ?? false],
-        ['password_wo', null],
-        ['password_wo_version', priorSpice ? (priorSpice.password_wo_version ?? null) : null],
-      ])
-    : null;
-  return out;
+  return {
+    vtpm: vt ? { backend: vt.backendDomname ?? 'Domain-0', backend_domid: p.vtpm ? (p.vtpm.backend_domid ?? null) : null } : null,
+    vnc: vncConfigured
+      ? {
+          enabled: vnc.enabled ?? true,
+          listen: vnc.listen ?? null,
+          display: vnc.display ?? null,
+          find_unused: vnc.findUnused ?? null,
+          password_wo: null,
+          password_wo_version: p.vnc?.password_wo_version ?? null,
+        }
+      : null,
+    spice:
+      spice && spice.port !== undefined
+        ? {
+            port: spice.port,
+            host: spice.host ?? null,
+            disable_ticketing: spice.disableTicketing ?? false,
+            password_wo: null,
+            password_wo_version: p.spice?.password_wo_version ?? null,
+          }
+        : null,
+  };
 }
 
 // ---- validation and plan ----

@@ -14,76 +14,11 @@ import type { PlanContext } from '../framework/resource';
 import type { HostFileKind, HostPciDevice } from '../xen/model';
 import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
-import { bool, num, obj, objects, str } from './values';
-
-/** The claim of a xen_pci_assignable not in a state yet. */
-const NEW = 'new';
+import { NEW } from './ledger';
+import { bool, num, obj, objects, str } from '../framework/values';
 
 /** libxl's default stub domain memory (Linux stub domain, Xen 4.17). */
 const STUBDOM_DEFAULT_MIB = 128;
-
-/** What this provider process has seen planned: one per configured provider. */
-export class PlanLedger {
-  /** Domain name -> MiB its plan adds to what the host has committed now (negative when it shrinks). */
-  private readonly memory = new Map<string, number>();
-  /** Names of domains planned here (driver domains, guests, vTPM domains). */
-  private readonly names = new Set<string>();
-  /** Normalized BDF -> the xen_pci_assignable plans that claim it, each by its identity (see checkClaim). */
-  private readonly claims = new Map<string, Set<string>>();
-  /** Normalized BDFs a xen_pci_assignable create of this process has taken. */
-  private readonly taken = new Set<string>();
-
-  planDomain(name: string, addsMib: number | undefined): void {
-    this.names.add(name);
-    if (addsMib === undefined) this.memory.delete(name);
-    else this.memory.set(name, addsMib);
-  }
-
-  /** The domain's apply starts: what it adds is about to be in the host's free_memory. */
-  applying(name: string): void {
-    this.memory.delete(name);
-  }
-
-  isPlanned(name: string): boolean {
-    return this.names.has(name);
-  }
-
-  /** MiB the plans of other domains add. */
-  addedByOthers(name: string): number {
-    let sum = 0;
-    for (const [n, mib] of this.memory) if (n !== name) sum += mib;
-    return sum;
-  }
-
-  /** Records a claim of this BDF by a resource of this identity; returns how many different claimants it has. */
-  claim(bdf: string, identity: string): number {
-    const set = this.claims.get(bdf) ?? new Set<string>();
-    set.add(identity);
-    this.claims.set(bdf, set);
-    return set.size;
-  }
-
-  /**
-   * A create takes the BDF; false when another create of this process took it first (synchronous: no race). The
-   * resource is in a state from then on: its plan-time claim is no longer a new one's.
-   */
-  take(bdf: string): boolean {
-    if (this.taken.has(bdf)) return false;
-    this.taken.add(bdf);
-    this.claims.get(bdf)?.delete(NEW);
-    return true;
-  }
-
-  /** The create failed, or the resource was destroyed: the BDF is free again for this process. */
-  release(bdf: string): void {
-    this.taken.delete(bdf);
-    this.claims.delete(bdf);
-  }
-}
-
-function known(v: unknown): boolean {
-  return v !== undefined && !(v instanceof Unknown);
-}
 
 /** The MiB a domain occupies on the host: its memory and, for an HVM guest with a stub domain, the stub domain's. */
 function footprint(v: CtyObject): number | undefined {
@@ -178,7 +113,7 @@ export async function checkPciBlocks(ctx: PlanContext<XenClient>): Promise<void>
 
 /** A backend domain must run on the host or be planned in this configuration. */
 export async function checkBackend(ctx: PlanContext<XenClient>, backend: unknown, path: Parameters<Diagnostics['error']>[2], what: string): Promise<void> {
-  if (typeof backend !== 'string' || !known(backend)) return;
+  if (typeof backend !== 'string') return;
   if (ctx.meta.ledger.isPlanned(backend)) return;
   if (await ctx.meta.ts.getDomain(backend, { signal: ctx.signal })) return;
   ctx.diags.error(

@@ -11,7 +11,7 @@ import { FlaskLabelError, QuarantineDeniedError } from '../xen/errors';
 import { checkBdf, checkFlaskLabel, normalizeBdf, printable } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
-import { bool, str } from './values';
+import { bool, str } from '../framework/values';
 import { stringCheck } from '../framework/validators';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';

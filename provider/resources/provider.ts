@@ -2,7 +2,7 @@
 // simulated host) and how strict to be. There is no default host: a configuration that names none is refused at
 // validate and plan, rather than silently planned against a simulator.
 
-import { FlaskKnowledge } from './flask_knowledge';
+import { FlaskKnowledge } from '../xen/flask/knowledge';
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DiagnosticError, type Path } from '../framework/diagnostics';
@@ -13,16 +13,16 @@ import { Unknown } from '../protocol/cty/types';
 import { createToolstack, parseConnection } from '../xen/connect';
 import { InvalidSpecError, XenError, formatDuration } from '../xen/errors';
 import { Journal } from '../xen/journal';
-import { PlanLedger } from './host_checks';
+import { PlanLedger } from './ledger';
 import { checkConfigDir, checkConnection } from '../xen/validate';
 import { timeoutsFor, type XlToolstack } from '../xen/xl-toolstack';
 import {
   checkKnownHosts, CONNECTION_CHOICES, resolveSshSettings, SSH_ENV, type Problem, type SshBlockInput, type SshSettings,
 } from '../xen/ssh/settings';
 import type { XenClient, SecurityPolicy } from './client';
-import { bool, obj, str } from './values';
+import { bool, obj, str } from '../framework/values';
 import { resources, dataSources } from './registry';
-import { posture } from '../policy';
+import { posture } from './posture';
 import { functions } from '../functions';
 
 /**

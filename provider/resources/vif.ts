@@ -11,14 +11,69 @@ import type { NicInfo, VifSpec } from '../xen/model';
 import { checkIfname, checkIp, checkMac, checkNicModel, checkRate, checkScript } from '../xen/validate';
 import { checkBackend } from './host_checks';
 import type { XenClient } from './client';
+import { deviceAttributes } from './device_schema';
 import {
   adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart, randomXenMac,
 } from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
-import { domainName } from './domain_schema';
-import { compact, num, spelled, str } from './values';
+import { compact, num, spelled, str } from '../framework/values';
 import { sameMac, sameRate, sameScript } from './equivalence';
+
+const reattach = 'Changed by detaching and re-attaching the interface with the same devid and MAC.';
+
+export const vifResource: ResourceType<XenClient> = {
+  typeName: 'xen_vif',
+  schema: {
+    block: {
+      description:
+        'A network interface of `domain` served by `backend`: a network driver domain, so guest traffic stays out of dom0. After attaching, waits until the backend is connected (state 4, `hotplug-status` connected); on timeout it detaches again and explains what to check.',
+      attributes: {
+        ...deviceAttributes('vif'),
+        mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address. When omitted, the provider picks one under 00:16:3e (libxl\'s Xen prefix) and records it before attaching, so that an attach interrupted by a crash is recognised and finished by the next apply.', validators: [stringCheck('a unicast MAC address', checkMac)], equivalent: sameMac },
+        bridge: { type: 'string', optional: true, description: 'Bridge in the backend domain the interface is added to. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
+        ip: { type: 'string', optional: true, description: 'IP address(es) for the hotplug script (anti-spoofing with vif-route/vif-nat). ' + reattach, validators: [stringCheck('IP addresses separated by spaces', checkIp)] },
+        script: { type: 'string', optional: true, description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach, validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
+        rate: { type: 'string', optional: true, description: 'Bandwidth limit such as `10Mb/s` or `10Mb/s@20ms`. ' + reattach, validators: [stringCheck('a rate like `10Mb/s@20ms`', checkRate)], equivalent: sameRate },
+        model: { type: 'string', optional: true, description: 'Emulated NIC model for HVM guests (e.g. `e1000`). ' + reattach, validators: [stringCheck('a NIC model name', checkNicModel)] },
+        vifname: { type: 'string', optional: true, description: 'Name of the backend interface. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
+        mtu: { type: 'number', optional: true, description: 'MTU. ' + reattach, validators: [intBetween(68, 65535)] },
+        hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
+      },
+    },
+  },
+
+  async modifyPlan(ctx) {
+    await planBackendRestart(ctx);
+    if (ctx.meta && ctx.prior === null) await planMacInUse(ctx);
+    if (ctx.meta && !ctx.diags.hasErrors) await checkBackend(ctx, ctx.planned.backend, [{ attr: 'backend' }], 'network interface');
+  },
+  create: (ctx) => attach(ctx),
+  async noteStored(state, ctx) {
+    const mac = str(state, 'mac');
+    if (mac) await ctx.meta.journal.confirm('vif', mac.toLowerCase());
+  },
+  read,
+  async update(ctx) {
+    await detach(ctx);
+    return attach(ctx, num(ctx.prior, 'devid'));
+  },
+  delete: detach,
+
+  async importState(id, ctx) {
+    const [domain, dev] = parseDeviceId(id, 'xen_vif', 'guest1/0');
+    const devid = Number(dev);
+    if (!Number.isInteger(devid) || devid < 0) throw new DiagnosticError(`Invalid xen_vif import id ${JSON.stringify(id)}`, 'The part after "/" is the numeric devid shown by `xl network-list`.');
+    const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
+    const nic = frontend?.nics.find((n) => n.devid === devid);
+    if (!frontend || !nic) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no vif ${devid} (see \`xl network-list ${domain}\`).`);
+    const backendName = nic.backendDomname ?? 'Domain-0';
+    const state = record<CtyValue>([['domain', domain], ['backend', backendName], ['devid', devid]]);
+    const found = await read({ ...ctx, state });
+    if (!found) throw new DiagnosticError(`Cannot import ${id}`, `Its backend in ${backendName} is not present; re-attach it first.`);
+    return found;
+  },
+};
 
 function vifSpec(v: CtyObject, backend: string): VifSpec {
   return compact({
@@ -196,63 +251,3 @@ async function planMacInUse(ctx: PlanContext<XenClient>): Promise<void> {
     `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``, [{ attr: 'mac' }]);
   ctx.diags.error(e.summary, e.detail, e.path);
 }
-
-const reattach = 'Changed by detaching and re-attaching the interface with the same devid and MAC.';
-
-export const vifResource: ResourceType<XenClient> = {
-  typeName: 'xen_vif',
-  schema: {
-    block: {
-      description:
-        'A network interface of `domain` served by `backend`: a network driver domain, so guest traffic stays out of dom0. After attaching, waits until the backend is connected (state 4, `hotplug-status` connected); on timeout it detaches again and explains what to check.',
-      attributes: {
-        id: { type: 'string', computed: true, useStateForUnknown: true, description: '`DOMAIN/DEVID`.' },
-        domain: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain that gets the interface.', validators: [domainName] },
-        backend: { type: 'string', required: true, requiresReplace: true, description: 'Name of the domain serving it: a network driver domain (or `Domain-0`, which the security posture flags).', validators: [domainName] },
-        mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address. When omitted, the provider picks one under 00:16:3e (libxl\'s Xen prefix) and records it before attaching, so that an attach interrupted by a crash is recognised and finished by the next apply.', validators: [stringCheck('a unicast MAC address', checkMac)], equivalent: sameMac },
-        bridge: { type: 'string', optional: true, description: 'Bridge in the backend domain the interface is added to. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
-        ip: { type: 'string', optional: true, description: 'IP address(es) for the hotplug script (anti-spoofing with vif-route/vif-nat). ' + reattach, validators: [stringCheck('IP addresses separated by spaces', checkIp)] },
-        script: { type: 'string', optional: true, description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach, validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
-        rate: { type: 'string', optional: true, description: 'Bandwidth limit such as `10Mb/s` or `10Mb/s@20ms`. ' + reattach, validators: [stringCheck('a rate like `10Mb/s@20ms`', checkRate)], equivalent: sameRate },
-        model: { type: 'string', optional: true, description: 'Emulated NIC model for HVM guests (e.g. `e1000`). ' + reattach, validators: [stringCheck('a NIC model name', checkNicModel)] },
-        vifname: { type: 'string', optional: true, description: 'Name of the backend interface. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
-        mtu: { type: 'number', optional: true, description: 'MTU. ' + reattach, validators: [intBetween(68, 65535)] },
-        devid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Device id within the domain.' },
-        backend_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the serving domain when attached (it changes if that domain restarts, which re-attaches the vif).' },
-        state: { type: 'number', computed: true, useStateForUnknown: true, description: 'Backend xenbus state (4 = connected).' },
-        hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
-      },
-    },
-  },
-
-  async modifyPlan(ctx) {
-    await planBackendRestart(ctx);
-    if (ctx.meta && ctx.prior === null) await planMacInUse(ctx);
-    if (ctx.meta && !ctx.diags.hasErrors) await checkBackend(ctx, ctx.planned.backend, [{ attr: 'backend' }], 'network interface');
-  },
-  create: (ctx) => attach(ctx),
-  async noteStored(state, ctx) {
-    const mac = str(state, 'mac');
-    if (mac) await ctx.meta.journal.confirm('vif', mac.toLowerCase());
-  },
-  read,
-  async update(ctx) {
-    await detach(ctx);
-    return attach(ctx, num(ctx.prior, 'devid'));
-  },
-  delete: detach,
-
-  async importState(id, ctx) {
-    const [domain, dev] = parseDeviceId(id, 'xen_vif', 'guest1/0');
-    const devid = Number(dev);
-    if (!Number.isInteger(devid) || devid < 0) throw new DiagnosticError(`Invalid xen_vif import id ${JSON.stringify(id)}`, 'The part after "/" is the numeric devid shown by `xl network-list`.');
-    const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
-    const nic = frontend?.nics.find((n) => n.devid === devid);
-    if (!frontend || !nic) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no vif ${devid} (see \`xl network-list ${domain}\`).`);
-    const backendName = nic.backendDomname ?? 'Domain-0';
-    const state = record<CtyValue>([['domain', domain], ['backend', backendName], ['devid', devid]]);
-    const found = await read({ ...ctx, state });
-    if (!found) throw new DiagnosticError(`Cannot import ${id}`, `Its backend in ${backendName} is not present; re-attach it first.`);
-    return found;
-  },
-};

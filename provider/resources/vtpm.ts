@@ -12,7 +12,7 @@ import type { DomainSpec } from '../xen/model';
 import { checkUuid } from '../xen/validate';
 import type { XenClient } from './client';
 import { domainName } from './domain_schema';
-import { str } from './values';
+import { str } from '../framework/values';
 import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
 
 function vtpmSpec(v: CtyObject): DomainSpec | undefined {

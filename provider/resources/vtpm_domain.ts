@@ -14,8 +14,8 @@ import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
 import type { XenClient } from './client';
 import { runtimeState } from './domain_common';
 import { absolutePath, domainName, flaskLabel } from './domain_schema';
-import { labelProblems } from './labels';
-import { bool, compact, num, spelled, str } from './values';
+import { labelProblems, seclabelOnly } from './labels';
+import { bool, compact, num, spelled, str } from '../framework/values';
 
 /** Where `make install-stubdom` puts the images (XENFIRMWAREDIR of an upstream build). */
 export const STUBDOM_DIR = '/usr/lib/xen/boot';
@@ -87,7 +87,7 @@ export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prio
 /** Plan-time: labels on a Xen without FLASK, then libxl's own parser on a configuration about to be created. */
 export async function planStubDomain(ctx: PlanContext<XenClient>, spec: () => DomainSpec | undefined): Promise<void> {
   if (!ctx.meta || ctx.diags.hasErrors) return;
-  await labelProblems(ctx, ctx.planned);
+  await labelProblems(ctx, seclabelOnly(str(ctx.planned, 'seclabel')));
   if (!ctx.isReplacing()) return;
   // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.
   const computed = new Set(['id', 'domid', 'state', 'uuid', 'manager_domid', 'connected']);

@@ -7,7 +7,7 @@ import type { ResourceType } from '../framework/resource';
 import { intBetween, oneOf } from '../framework/validators';
 import type { DomainInfo, DomainSpec, IomemSpec } from '../xen/model';
 import type { XenClient } from './client';
-import { num, str } from './values';
+import { num, str } from '../framework/values';
 import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
 
 /** The TPM TIS interface: one 4 KiB page per locality from 0xfed40000 (TCG PC Client spec). */

@@ -279,7 +279,7 @@ describe('xen_driver_domain and xen_domain', () => {
     const enforce = await open(host);
     const cfg = enforce.config('xen_domain', { name: 'lab', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
     const err = await enforce.plan('xen_domain', null, cfg).catch((e) => e);
-    expect(err.diags[0]).toMatchObject({ path: 'seclabel', summary: 'FLASK label would be ignored' });
+    expect(err.diags[0]).toMatchObject({ path: 'seclabel', summary: 'FLASK label would be ignored: lab' });
     expect(err.diags[0].detail).toMatch(/Flask XSM Disabled/);
     expect(host.xl('list')).not.toMatch(/lab/);
 

@@ -73,7 +73,7 @@ describe('security posture through terraform plan', () => {
       'Warning bootloader-in-dom0 @ xen_domain.legacy: bootloader = "pygrub"',
       'Warning guest-network-in-dom0 @ xen_vif.web0: backend = "Domain-0"',
     ]));
-    // The resource's own label check says it first under enforce; either way it points at the label.
+    // flask-label-ignored is the one check of a label FLASK would ignore; it points at the label.
     const all = diagnostics(r.out);
     expect(all.some((d) => d.severity === 'Error' && d.address === 'xen_domain.labelled' && /FLASK label would be ignored/.test(d.summary) && /seclabel/.test(d.line ?? ''))).toBe(true);
     for (const d of r.diags) fired.add(d.rule!);

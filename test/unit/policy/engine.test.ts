@@ -8,6 +8,7 @@ import { Diagnostics } from '../../../provider/framework/diagnostics';
 import type { PlanContext } from '../../../provider/framework/resource';
 import { createLogger } from '../../../provider/log';
 import { PostureEngine, type PostureClient } from '../../../provider/policy/engine';
+import { plannedObjects } from '../../../provider/resources/posture_objects';
 import type { SecurityPolicy } from '../../../provider/policy/evaluate';
 import { record, UNKNOWN, type CtyObject, type CtyValue } from '../../../provider/protocol/cty/types';
 import { createToolstack } from '../../../provider/xen/connect';
@@ -57,7 +58,7 @@ test('flaskPolicyTypes: the simulated host lists the loaded policy\'s types', as
 
 test('a vif planned after the network driver domain is told to use it; the driver domain itself is clean', async () => {
   const meta = { ts: simToolstack(), securityPolicy: 'enforce' as SecurityPolicy };
-  const engine = new PostureEngine();
+  const engine = new PostureEngine({ objects: plannedObjects });
   const dd = ctx(meta, o({ name: 'netdd', class: 'network', type: 'pv', seclabel: 'system_u:system_r:domU_t', pci: [o({ bdf: '03:00.0', permissive: false })], disk: [] }));
   await engine.checkPlan('xen_driver_domain', dd);
   expect(dd.diags.items).toEqual([]);
@@ -75,7 +76,7 @@ test('a vif planned after the network driver domain is told to use it; the drive
 test('the data-source view reads the host afresh: a vif planned, then attached within the plan-time window, is reported under its devid', async () => {
   const dir = simDir();
   const meta = { ts: simToolstack(dir), securityPolicy: 'enforce' as SecurityPolicy };
-  const engine = new PostureEngine({ now: () => 0 }); // the plan-time reading never ages
+  const engine = new PostureEngine({ objects: plannedObjects, now: () => 0 }); // the plan-time reading never ages
   await engine.checkPlan('xen_domain', ctx(meta, domain('web')));
   await engine.checkPlan('xen_vif', ctx(meta, o({ domain: 'web', backend: 'Domain-0', bridge: 'xenbr0', mac: null, devid: null })));
   // What the apply then does, behind the engine's back.
@@ -91,23 +92,24 @@ test('the data-source view reads the host afresh: a vif planned, then attached w
   expect(dom0).not.toContain('(new)');
 });
 
-test('off checks nothing; warn downgrades; a diagnostic the resource already gave is not repeated', async () => {
+test('off checks nothing; warn downgrades; a label the resource\'s own check refused at the same place is not repeated', async () => {
   const ts = simToolstack();
   const bad = () => domain('web', { seclabel: 'system_u:system_r:nosuch_t' });
   const off = ctx({ ts, securityPolicy: 'off' }, bad());
-  await new PostureEngine().checkPlan('xen_domain', off);
+  await new PostureEngine({ objects: plannedObjects }).checkPlan('xen_domain', off);
   expect(off.diags.items).toEqual([]);
   const warn = ctx({ ts, securityPolicy: 'warn' }, bad());
-  await new PostureEngine().checkPlan('xen_domain', warn);
+  await new PostureEngine({ objects: plannedObjects }).checkPlan('xen_domain', warn);
   expect(warn.diags.items.map((d) => [d.severity, d.summary])).toEqual([['warning', 'FLASK label type unknown to the loaded policy: web']]);
   const said = ctx({ ts, securityPolicy: 'enforce' }, bad());
-  said.diags.warning('FLASK label type unknown to the loaded policy', 'already said', [{ attr: 'seclabel' }]);
-  await new PostureEngine().checkPlan('xen_domain', said);
+  // As labels.ts says it (its own words, not the rule's): matched by rule and place, never by text.
+  said.diags.error('FLASK label names a type the policy does not define', 'already said', [{ attr: 'seclabel' }]);
+  await new PostureEngine({ objects: plannedObjects }).checkPlan('xen_domain', said);
   expect(said.diags.items).toHaveLength(1);
 });
 
 test('validation reports own-configuration rules under the provider block\'s security_policy', () => {
-  const engine = new PostureEngine();
+  const engine = new PostureEngine({ objects: plannedObjects });
   const v = { config: domain('old', { firmware: null, bootloader: 'pygrub' }), diags: new Diagnostics() };
   engine.checkConfig('xen_domain', v);
   expect(v.diags.items.map((d) => [d.severity, d.summary, d.path])).toEqual([['warning', 'Bootloader runs in dom0: old', [{ attr: 'bootloader' }]]]);
@@ -118,7 +120,7 @@ test('validation reports own-configuration rules under the provider block\'s sec
 });
 
 test('a driver domain whose pci blocks are not known yet (dynamic block over a variable at validate) is not called device-less', () => {
-  const engine = new PostureEngine();
+  const engine = new PostureEngine({ objects: plannedObjects });
   const dd = (pci: CtyValue) => ({ config: o({ name: 'netdd', class: 'network', type: 'pv', seclabel: null, pci, disk: [] }), diags: new Diagnostics() });
   for (const pci of [UNKNOWN, [UNKNOWN]]) {
     const v = dd(pci);

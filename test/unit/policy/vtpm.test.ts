@@ -4,7 +4,8 @@
 import { evaluate } from '../../../provider/policy/evaluate';
 import type { HostModel } from '../../../provider/policy/model';
 import { RULES } from '../../../provider/policy/rules';
-import { hostFacts, liveObjects, plannedObjects } from '../../../provider/policy/sources';
+import { hostFacts, liveObjects } from '../../../provider/policy/sources';
+import { plannedObjects } from '../../../provider/resources/posture_objects';
 import { composeModel } from '../../../provider/policy/compose';
 import { tcbByGuest } from '../../../provider/policy/tcb';
 import { record } from '../../../provider/protocol/cty/types';

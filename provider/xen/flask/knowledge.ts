@@ -4,8 +4,8 @@
 // boot loader, `xl loadpolicy` by hand) is unknown, and labels are then not checked against it.
 
 import * as path from 'node:path';
-import type { Toolstack } from '../xen/toolstack';
-import type { PolicyFacts } from '../xen/flask/facts';
+import type { Toolstack } from '../toolstack';
+import type { PolicyFacts } from './facts';
 
 export interface KnownPolicy {
   file: string;

@@ -2,7 +2,7 @@
 
 import { Unknown } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
-import { numberOf } from '../framework/validators';
+import { numberOf } from './validators';
 
 export function str(o: CtyObject, k: string): string | undefined {
   const v = o[k];
@@ -39,7 +39,7 @@ export function compact<T extends object>(o: T): T {
  * The user's spelling when it means the same as what libxl reports (e.g. `03:00.0` vs `0000:03:00.0`, MAC case):
  * Terraform requires a value known in the plan to come back byte-identical.
  */
-export function spelled(prior: CtyValue | undefined, actual: string | undefined, same: (a: string, b: string) => boolean = (a, b) => a === b): CtyValue {
+export function spelled(prior: CtyValue | undefined, actual: string | undefined, same: (a: string, b: string) => boolean = (a, b) => a === b): string | null {
   if (actual === undefined) return null;
   return typeof prior === 'string' && same(prior, actual) ? prior : actual;
 }
