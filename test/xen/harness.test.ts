@@ -8,7 +8,7 @@ import type { CommandRecord } from '../../provider/xen/record';
 import { classify, comparable, compareOutcome, jsonDiff, normaliseText, parseRecords } from './fidelity';
 import { parsePlan, planMismatch } from './plan';
 import { dropbearEd25519Public } from './drivers';
-import { bootSectorImage, HVM_MARKER, lddLibraries } from './hvm';
+import { lddLibraries } from './hvm';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,50 +132,6 @@ describe('dropbearEd25519Public', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-/**
- * Runs a boot sector with the few 8086 instructions a port-0xe9 writer needs, from 0000:7c00 as the BIOS leaves it,
- * and returns what it wrote to each port and whether it ended halted with interrupts on. Anything else is an error.
- */
-function run8086(img: Buffer): { out: Map<number, string>; haltedWithIf: boolean } {
-  const mem = Buffer.alloc(0x10000);
-  img.copy(mem, 0x7c00, 0, 512);
-  let ip = 0x7c00; let ax = 0; let ds = 0x1234; let si = 0; let dx = 0; let zf = false; let iflag = false;
-  const out = new Map<number, string>();
-  const rel = (b: number) => (b < 0x80 ? b : b - 0x100);
-  for (let n = 0; n < 10_000; n++) {
-    const op = mem[ip];
-    if (op === 0x90) ip += 1;
-    else if (op === 0x31 && mem[ip + 1] === 0xc0) { ax = 0; zf = true; ip += 2; }
-    else if (op === 0x8e && mem[ip + 1] === 0xd8) { ds = ax; ip += 2; }
-    else if (op === 0xbe) { si = mem.readUInt16LE(ip + 1); ip += 3; }
-    else if (op === 0xba) { dx = mem.readUInt16LE(ip + 1); ip += 3; }
-    else if (op === 0xac) { if (ds !== 0) throw new Error('lodsb with ds != 0'); ax = (ax & 0xff00) | mem[si]; si += 1; ip += 1; }
-    else if (op === 0x84 && mem[ip + 1] === 0xc0) { zf = (ax & 0xff) === 0; ip += 2; }
-    else if (op === 0x74) ip += 2 + (zf ? rel(mem[ip + 1]) : 0);
-    else if (op === 0xeb) ip += 2 + rel(mem[ip + 1]);
-    else if (op === 0xee) { out.set(dx, (out.get(dx) ?? '') + String.fromCharCode(ax & 0xff)); ip += 1; }
-    else if (op === 0xfb) { iflag = true; ip += 1; }
-    else if (op === 0xf4) return { out, haltedWithIf: iflag };
-    else throw new Error(`opcode 0x${op.toString(16)} at 0x${ip.toString(16)}`);
-  }
-  throw new Error('boot sector never halted');
-}
-
-describe('bootSectorImage (the HVM guest of test/xen/hvm.ts)', () => {
-  it('is a 1 MiB disk whose MBR writes the marker line to port 0xe9 and halts with interrupts on', () => {
-    const img = bootSectorImage(HVM_MARKER);
-    expect(img.length).toBe(1024 * 1024);
-    expect([img[510], img[511]]).toEqual([0x55, 0xaa]);
-    const r = run8086(img);
-    expect(r.out).toEqual(new Map([[0xe9, `${HVM_MARKER}\n`]]));
-    expect(r.haltedWithIf).toBe(true);
-  });
-
-  it('refuses a message that does not fit in the sector', () => {
-    expect(() => bootSectorImage('x'.repeat(500))).toThrow(/too long/);
   });
 });
 
