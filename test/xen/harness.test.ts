@@ -8,6 +8,7 @@ import type { CommandRecord } from '../../provider/xen/record';
 import { classify, comparable, compareOutcome, jsonDiff, normaliseText, parseRecords } from './fidelity';
 import { parsePlan, planMismatch } from './plan';
 import { dropbearEd25519Public } from './drivers';
+import { lddLibraries } from './hvm';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,5 +132,21 @@ describe('dropbearEd25519Public', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('lddLibraries', () => {
+  it('reads the resolved libraries and refuses a missing one', () => {
+    const out = [
+      '\tlinux-vdso.so.1 (0x00007ffd5f3e2000)',
+      '\tlibxenctrl.so.4.17 => /tmp/xenlab/root/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17 (0x00007f0c1a200000)',
+      '\tlibpixman-1.so.0 => /tmp/d/root/usr/lib/x86_64-linux-gnu/libpixman-1.so.0 (0x00007f0c1a100000)',
+      '\t/lib64/ld-linux-x86-64.so.2 (0x00007f0c1a400000)',
+    ].join('\n');
+    expect(lddLibraries(out)).toEqual([
+      ['libxenctrl.so.4.17', '/tmp/xenlab/root/usr/lib/x86_64-linux-gnu/libxenctrl.so.4.17'],
+      ['libpixman-1.so.0', '/tmp/d/root/usr/lib/x86_64-linux-gnu/libpixman-1.so.0'],
+    ]);
+    expect(() => lddLibraries(`${out}\n\tlibspice-server.so.1 => not found`)).toThrow(/libspice-server.so.1/);
   });
 });

@@ -130,7 +130,7 @@ export async function restrictedLogin(s: Steps, lab: Lab, where: Where): Promise
 export function stageLocal(where: Where): { tfRoot: string; cli: string } {
   const tfRoot = path.join(where.artifacts, 'tf');
   rmSync(tfRoot, { recursive: true, force: true });
-  for (const dir of ['seed', 'extra']) cpSync(path.join(where.checkout, 'test', 'xen', 'scenarios', dir), path.join(tfRoot, dir), { recursive: true });
+  for (const dir of ['seed', 'extra', 'hvm']) cpSync(path.join(where.checkout, 'test', 'xen', 'scenarios', dir), path.join(tfRoot, dir), { recursive: true });
   const cli = path.join(where.artifacts, 'cli-local.tfrc');
   writeFileSync(cli, cliConfig(path.join(where.checkout, 'dist')));
   return { tfRoot, cli };
