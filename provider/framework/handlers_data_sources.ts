@@ -4,7 +4,7 @@ import { completeObject } from './plan';
 import { validateConfig } from './validate';
 import { asObject, decodeDynamic, dynamic } from './runtime';
 import type { Runtime } from './runtime';
-import type { RpcHandlers } from './index';
+import type { RpcHandlers } from './rpc';
 
 export function dataSourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHandlers, 'ValidateDataResourceConfig' | 'ReadDataSource'>> {
   return {

@@ -8,7 +8,7 @@ import type { Schema } from './schema';
 import { validateConfig } from './validate';
 import { asObject, decodeDynamic } from './runtime';
 import type { Runtime } from './runtime';
-import type { RpcHandlers } from './index';
+import type { RpcHandlers } from './rpc';
 
 type ProviderRpc =
   | 'GetMetadata' | 'GetProviderSchema' | 'GetResourceIdentitySchemas' | 'GetFunctions' | 'CallFunction'

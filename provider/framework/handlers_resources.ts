@@ -12,7 +12,7 @@ import { writeOnlyPathsSet } from './write_only';
 import { EMPTY, asObject, decodeDynamic, dynamic, isConfigured } from './runtime';
 import type { Runtime } from './runtime';
 import { linkSignals } from './signals';
-import type { RpcHandlers } from './index';
+import type { RpcHandlers } from './rpc';
 
 type ResourceRpc =
   | 'ValidateResourceConfig' | 'UpgradeResourceState' | 'ReadResource' | 'PlanResourceChange' | 'ApplyResourceChange'

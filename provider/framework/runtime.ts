@@ -14,7 +14,7 @@ import type { Schema } from './schema';
 import { checkFunction } from './function';
 import type { FunctionDefinition } from './function';
 import { hasWriteOnly, withoutWriteOnly } from './write_only';
-import type { RpcContext } from './index';
+import type { RpcContext } from './rpc';
 import { linkSignals } from './signals';
 
 export const EMPTY = new Uint8Array(0);

@@ -9,7 +9,7 @@ import { createRuntime } from './runtime';
 import { providerHandlers } from './handlers_provider';
 import { resourceHandlers } from './handlers_resources';
 import { dataSourceHandlers } from './handlers_data_sources';
-import type { ProviderHandlers, ProviderService, RpcHandler, UnimplementedRpc } from './index';
+import type { ProviderHandlers, ProviderService, RpcHandler, UnimplementedRpc } from './rpc';
 
 /** RPCs for objects this provider declares none of: each answers with an error diagnostic saying so. */
 const UNIMPLEMENTED: readonly UnimplementedRpc[] = [
