@@ -129,6 +129,8 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     ['xl list -l', ...ok(() => ['/usr/sbin/xl', 'list', '-l'], () => ['xl', 'list', '-l'])],
     ['xl list', ...ok(() => ['xl', 'list'], () => ['xl', 'list'])],
     ['xl list -Z', ...ok(() => ['xl', 'list', '-Z'], () => ['xl', 'list', '-Z'])],
+    ['xl list -l NAME', ...ok(() => ['/usr/sbin/xl', 'list', '-l', 'web'], () => ['xl', 'list', '-l', 'web'])],
+    ['xl list -Z NAME', ...ok(() => ['xl', 'list', '-Z', 'web'], () => ['xl', 'list', '-Z', 'web'])],
     ['flask-label-pci', ...ok(() => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t'], () => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t'])],
     ['xl dmesg', ...ok(() => ['xl', 'dmesg'], () => ['xl', 'dmesg'])],
     ['xl getenforce', ...ok(() => ['xl', 'getenforce'], () => ['xl', 'getenforce'])],
@@ -169,6 +171,18 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     expect(run(shell, d, commandLine(['grep', '-sH', '.', `${dev}/vendor`, `${dev}/device`, `${dev}/reset_method`])).stdout)
       .toBe(`${dev}/vendor:0x8086\n${dev}/reset_method:flr\n`);
     expect(run(shell, d, commandLine(['ls', '-l', `${dev}/driver`])).stdout).toMatch(new RegExp(` ${dev}/driver -> \\.\\./\\.\\./drivers/igb\\n$`));
+  });
+
+  test('a rendered domain config in the config dir can be read back (import), nothing else there', () => {
+    const made = !existsSync(cfg());
+    mkdirSync(cfg(), { recursive: true });
+    writeFileSync(path.join(cfg(), 'web.cfg'), '# Rendered by terraform-provider-xen.\nname = "web"\n');
+    expect(run(shell, d, commandLine(['grep', '-sH', '.', `${cfg()}/web.cfg`])).stdout).toBe(`${cfg()}/web.cfg:# Rendered by terraform-provider-xen.\n${cfg()}/web.cfg:name = "web"\n`);
+    for (const f of ['.web.cfg.1.2.tmp', 'web.txt', '../web.cfg', 'sub/web.cfg']) {
+      expect(run(shell, d, commandLine(['grep', '-sH', '.', `${cfg()}/${f}`])).stderr).toMatch(/refused/);
+    }
+    if (made) rmSync(cfg(), { recursive: true, force: true });
+    else rmSync(path.join(cfg(), 'web.cfg'));
   });
 
   test('ls -dlL tells what files a plan names are, mapped from --files-root, and names missing ones as asked', () => {
@@ -289,7 +303,8 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     () => ['xl', 'block-attach', 'web', 'vdev=xvdb,script=/tmp/evil,target=/x'], () => ['xl', 'block-attach', 'web', 'vdev=xvdb,target=/x/../etc/shadow'],
     () => ['xl', 'block-attach', 'web', 'vdev=xvdb,colo-host=x,target=/x'], () => ['xl', 'block-detach', 'web', '../x'],
     () => ['xl', 'vtpm-list'], () => ['xl', 'vtpm-list', 'web', 'extra'], () => ['xl', 'vtpm-list', '../web'], () => ['xl', 'vtpm-list', '-oProxyCommand=x'],
-    () => ['xl', 'list', '-Z', '-l'], () => ['xl', 'list', '-v'], () => ['flask-label-pci', '0000:03:00.0'],
+    () => ['xl', 'list', '-Z', '-l'], () => ['xl', 'list', '-v'], () => ['xl', 'list', '-l', 'web', 'db'],
+    () => ['xl', 'list', '-l', '../web'], () => ['xl', 'list', '-Z', '-oProxyCommand=x'], () => ['xl', 'list', '-l', 'web;id'], () => ['flask-label-pci', '0000:03:00.0'],
     () => ['flask-label-pci', '03:00.0', 'system_u:object_r:nic_dev_t'], () => ['flask-label-pci', '-v', '0000:03:00.0', 'system_u:object_r:nic_dev_t'],
     () => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t', 'x'], () => ['flask-label-pci', '0000:03:00.0', 'nic_dev_t'],
     () => ['flask-label-pci', '0000:03:00.0', 'system_u:object_r:nic_dev_t:s0:c1'], () => ['flask-label-pci', '0000:03:00.0', 'a::b'],
