@@ -102,7 +102,6 @@ export function createRuntime<Meta>(def: ProviderDefinition<Meta>, logger: Logge
     functions.set(f.name, f);
   }
   const withWriteOnly = new Set(def.resources.filter((r) => hasWriteOnly(r.schema.block)).map((r) => r.typeName));
-  const types = new Map<Schema, CtyType>();
   // One logger per type, made once: logger.with per call was a measurable cost at 1000 calls a plan.
   const typeLogs = new Map<string, Logger>();
 
@@ -138,11 +137,7 @@ export function createRuntime<Meta>(def: ProviderDefinition<Meta>, logger: Logge
     dataSources,
     functions,
 
-    typeOf(s) {
-      let t = types.get(s);
-      if (!t) types.set(s, (t = blockType(s.block)));
-      return t;
-    },
+    typeOf: (s) => blockType(s.block),
 
     writeOnly: (r) => withWriteOnly.has(r.typeName),
 

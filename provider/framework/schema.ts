@@ -104,9 +104,14 @@ function objectType(attributes: Record<string, Attribute>, blocks: Record<string
   return ['object', attrs];
 }
 
+// Schemas are built once and never changed, and planning asks for the same block's type on every request.
+const blockTypes = new WeakMap<Block, CtyType>();
+
 /** The cty type of a whole block's value (what config, plan and state are encoded as). */
 export function blockType(block: Block): CtyType {
-  return objectType(block.attributes, block.blocks);
+  let t = blockTypes.get(block);
+  if (!t) blockTypes.set(block, (t = objectType(block.attributes, block.blocks)));
+  return t;
 }
 
 // tfplugin6 enum values (protocol facts).

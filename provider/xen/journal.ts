@@ -174,8 +174,10 @@ export class Journal {
    */
   async confirm(kind: JournalKind, mark: string): Promise<void> {
     this.held.add(`${kind}:${mark}`);
+    const index = await this.index();
+    if (index.size === 0) return;
     const suffix = `.${digest(mark)}.json`;
-    const names = [...(await this.index())].filter((n) => n.startsWith(`${kind}.`) && n.endsWith(suffix));
+    const names = [...index].filter((n) => n.startsWith(`${kind}.`) && n.endsWith(suffix));
     for (const n of names) {
       await this.files.removeFile(path.join(this.dir, n));
       (await this.index()).delete(n);

@@ -66,10 +66,10 @@ function vifSpecParts(v: VifSpec, field: string): string[] {
 }
 
 /** `backend=Domain-0,format=raw,vdev=xvda,access=rw,target=/path`; target goes last because it eats the rest. */
-export function renderDiskSpec(d: DiskSpec, field = 'disk'): string {
+export function renderDiskSpec(d: DiskSpec, field = 'disk', omitBackend = false): string {
   throwFirst(validateDiskSpec(d, field));
   const parts: Array<[string, string | undefined]> = [
-    ['backend', d.backend],
+    ['backend', omitBackend ? undefined : d.backend],
     ['format', d.format ?? 'raw'],
     ['vdev', d.vdev],
     ['access', d.access ?? 'rw'],
@@ -135,8 +135,11 @@ function list(field: string, items: string[]): string {
 
 /**
  * The xl.cfg text for a domain. Throws InvalidSpecError (naming the field) for anything libxl would refuse or that
- * could change the meaning of the file. `backend=` is always explicit on every device, because xl.conf's
- * vif.default.backend and friends can silently change what an omitted backend means.
+ * could change the meaning of the file. `backend=` is explicit on every device, because xl.conf's
+ * vif.default.backend and friends can silently change what an omitted backend means, with one exception: an HVM
+ * guest's disk served by dom0 leaves it out. libxl 4.17 gives QEMU no emulated drive for a disk whose spec names
+ * `backend=Domain-0`, so the guest's firmware finds nothing to boot (seen on the lab, bench/RESULTS.md "HVM on the
+ * lab"); xl.conf has no default for the disk backend, so leaving it out still means dom0.
  */
 export function renderXlConfig(spec: DomainSpec): string {
   throwFirst(validateDomainSpec(spec));
@@ -172,7 +175,8 @@ export function renderXlConfig(spec: DomainSpec): string {
   const vifs = spec.vifs ?? [];
   if (vifs.length > 0) set('vif', list('vifs', vifs.map((v, i) => renderVifSpec(v, `vifs[${i}]`))));
   const disks = spec.disks ?? [];
-  if (disks.length > 0) set('disk', list('disks', disks.map((d, i) => renderDiskSpec(d, `disks[${i}]`))));
+  const implicitDom0 = (d: DiskSpec) => spec.type === 'hvm' && d.backend === 'Domain-0';
+  if (disks.length > 0) set('disk', list('disks', disks.map((d, i) => renderDiskSpec(d, `disks[${i}]`, implicitDom0(d)))));
   const pci = spec.pci ?? [];
   if (pci.length > 0) set('pci', list('pci', pci.map((p, i) => renderPciSpec(p, `pci[${i}]`))));
   const vtpms = spec.vtpms ?? [];

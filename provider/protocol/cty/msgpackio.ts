@@ -192,6 +192,22 @@ export class MsgpackWriter {
   float64(v: number): void { const at = this.reserve(9); this.buf[at] = 0xcb; this.view.setFloat64(at + 1, v); }
 
   str(s: string): void {
+    // Nearly every string in a state (attribute names, names, paths) is short ASCII: written in place, without the
+    // TextEncoder allocation that dominated encoding a plan of many resources.
+    const len = s.length;
+    if (len <= 0xff) {
+      let ascii = true;
+      for (let i = 0; i < len; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+      if (ascii) {
+        const head = len < 32 ? 1 : 2;
+        const at = this.reserve(head + len);
+        const buf = this.buf;
+        if (head === 1) buf[at] = 0xa0 | len;
+        else { buf[at] = 0xd9; buf[at + 1] = len; }
+        for (let i = 0; i < len; i++) buf[at + head + i] = s.charCodeAt(i);
+        return;
+      }
+    }
     const data = encoder.encode(s);
     const n = data.length;
     if (n < 32) this.byte(0xa0 | n);

@@ -89,6 +89,8 @@ const PV: DomainSpec = {
 const HVM: DomainSpec = {
   name: 'win', type: 'hvm', memory: 2048, vcpus: 2, firmware: 'uefi',
   deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t', stubdomainMemory: 128 },
+  // Rendered without backend= (dom0 serves it), as libxl needs for an emulated drive.
+  disks: [{ backend: 'Domain-0', target: '/var/lib/xen/images/win.img', vdev: 'hda', format: 'raw', access: 'rw' }],
 };
 // The vTPM chain as xen_vtpm_manager, xen_vtpm and a guest's vtpm block render it, and an HVM guest's display.
 const VTPM_MANAGER: DomainSpec = {

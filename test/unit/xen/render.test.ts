@@ -65,6 +65,15 @@ describe('renderXlConfig', () => {
     expect(g.has('kernel')).toBe(false);
   });
 
+  test('an HVM guest\'s dom0 disk leaves backend= out (libxl gives QEMU no drive with it); other disks name theirs', () => {
+    const dom0 = { backend: 'Domain-0', target: '/srv/boot.img', vdev: 'hda', format: 'raw', access: 'rw' } as const;
+    const stor = { ...dom0, backend: 'stor', vdev: 'hdb' };
+    const hvm = parseXlCfg(renderXlConfig({ ...hvmStubSpec, deviceModel: undefined, disks: [dom0, stor] }));
+    expect(hvm.get('disk')).toEqual(['format=raw,vdev=hda,access=rw,target=/srv/boot.img', 'backend=stor,format=raw,vdev=hdb,access=rw,target=/srv/boot.img']);
+    const pv = parseXlCfg(renderXlConfig({ ...clientSpec, disks: [{ ...dom0, vdev: 'xvda' }] }));
+    expect(pv.get('disk')).toEqual(['backend=Domain-0,format=raw,vdev=xvda,access=rw,target=/srv/boot.img']);
+  });
+
   test('pci options and rdm_policy', () => {
     expect(renderPciSpec({ bdf: '03:00.0', permissive: true, seize: false, rdm_policy: 'relaxed' }))
       .toBe('0000:03:00.0,permissive=1,seize=0,rdm_policy=relaxed');

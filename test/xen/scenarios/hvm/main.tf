@@ -1,8 +1,6 @@
-# An HVM guest whose device model (Debian's qemu-system-xen) runs as a dom0 process, on the lab's real Xen, with
-# nothing to boot: the harness (test/xen/hvm.ts, XEN_TEST_HVM=1) checks that its SeaBIOS reaches QEMU's boot devices
-# and that the posture warns about QEMU in dom0. No disk: one from the provider carries backend=Domain-0, with which
-# libxl 4.17 gives QEMU no emulated IDE drive (bench/RESULTS.md, "HVM on the lab"). dom0 is reached over ssh like the
-# seed.
+# An HVM guest whose device model (Debian's qemu-system-xen) runs as a dom0 process, on the lab's real Xen, booting a
+# one-sector disk served by dom0: the harness (test/xen/hvm.ts) puts the image there, checks that the boot sector ran
+# (its line on Xen's debug port) and that the posture warns about QEMU in dom0. dom0 is reached over ssh like the seed.
 terraform {
   required_providers {
     xen = { source = "xen-project/xen" }
@@ -44,4 +42,9 @@ resource "xen_domain" "hvm" {
   type   = "hvm"
   memory = 64
   vcpus  = 1
+
+  disk {
+    target = "/var/lib/xen/images/hvm-boot.img"
+    vdev   = "hda"
+  }
 }
