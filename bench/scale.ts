@@ -1,6 +1,7 @@
 // bench/scale: what 200 managed guests cost with real Terraform, side by side with Terraform's own floor.
 // (a) a no-op `terraform plan` of N PV xen_domain (kernel, memory, vcpus) on the simulated host against the same plan
-//     of N `terraform_data` with the same attributes as input: paired runs (the order alternates, so load from
+//     of N `terraform_data` with the same attributes as input, and of those N terraform_data plus one xen_domain (the
+//     provider's fixed cost, whatever the number of resources): runs in triples (the order alternates, so load from
 //     elsewhere on this shared machine hits both alike), the median of each and the median of the per-pair ratios,
 //     and the xl calls each plan made (XEN_PROVIDER_RECORD, the provider's own record of every command it runs);
 // (b) the apply that created those N domains (wall time, and its xl calls);
@@ -45,8 +46,8 @@ function hcl(v: Record<string, string | number>): string {
   return Object.entries(v).map(([k, x]) => `  ${k.padEnd(8)} = ${JSON.stringify(x)}`).join('\n');
 }
 
-function xenConfig(providerBody: string): string {
-  const domains = Array.from({ length: DOMAINS }, (_, i) => `
+function xenConfig(providerBody: string, count = DOMAINS): string {
+  const domains = Array.from({ length: count }, (_, i) => `
 resource "xen_domain" "g${i}" {
 ${hcl(guest(i))}
 }`).join('\n');
@@ -134,11 +135,15 @@ async function main(): Promise<void> {
   const counted = simHost(inventory);
   const record = path.join(counted.dir, 'xl-record.jsonl');
   const recording = { XEN_PROVIDER_RECORD: record };
-  const ws = { xen: createWorkspace(tfBin), data: createWorkspace(tfBin), counted: createWorkspace(tfBin) };
+  const floorHost = simHost(inventory);
+  const ws = { xen: createWorkspace(tfBin), data: createWorkspace(tfBin), floor: createWorkspace(tfBin), counted: createWorkspace(tfBin) };
   try {
     ws.xen.writeFile('main.tf', xenConfig(providerHcl(host, { security_policy: '"warn"' })));
     ws.counted.writeFile('main.tf', xenConfig(providerHcl(counted, { security_policy: '"warn"' })));
     ws.data.writeFile('main.tf', dataConfig());
+    // The provider's fixed cost: the same terraform_data plus one xen_domain, so Terraform starts the provider (three
+    // processes per plan: schema, validate, plan) but asks it about one resource.
+    ws.floor.writeFile('main.tf', `${xenConfig(providerHcl(floorHost, { security_policy: '"warn"' }), 1)}\n${dataConfig()}`);
 
     const applyXen = await terraform(ws.xen, ['apply', '-auto-approve']);
     if (applyXen.code !== 0) throw new Error(`apply of ${DOMAINS} xen_domain failed:\n${applyXen.out.slice(-4000)}`);
@@ -146,14 +151,17 @@ async function main(): Promise<void> {
     const applyData = await terraform(ws.data, ['apply', '-auto-approve']);
     if (applyData.code !== 0) throw new Error(`apply of ${DOMAINS} terraform_data failed:\n${applyData.out.slice(-4000)}`);
     console.log(`apply of ${DOMAINS} terraform_data: ${secs(applyData.ms)} s`);
+    const applyFloor = await terraform(ws.floor, ['apply', '-auto-approve']);
+    if (applyFloor.code !== 0) throw new Error(`apply of ${DOMAINS} terraform_data + 1 xen_domain failed:\n${applyFloor.out.slice(-4000)}`);
     const running = (JSON.parse(host.xl('list', '-l')) as unknown[]).length - 1;
     if (running !== DOMAINS) throw new Error(`the host has ${running} guests after the apply, not ${DOMAINS}`);
 
-    const times = { xen: [] as number[], data: [] as number[] };
+    const times = { xen: [] as number[], data: [] as number[], floor: [] as number[] };
     const ratios: number[] = [];
+    const floorRatios: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const order = i % 2 === 0 ? (['xen', 'data'] as const) : (['data', 'xen'] as const);
-      const pair: Partial<Record<'xen' | 'data', number>> = {};
+      const order = i % 2 === 0 ? (['xen', 'data', 'floor'] as const) : (['floor', 'data', 'xen'] as const);
+      const pair: Partial<Record<'xen' | 'data' | 'floor', number>> = {};
       for (const k of order) {
         const r = await terraform(ws[k], ['plan', '-detailed-exitcode']);
         if (r.code !== 0) throw new Error(`no-op plan (${k}) was not empty (exit ${r.code}):\n${r.out.slice(-4000)}`);
@@ -161,11 +169,15 @@ async function main(): Promise<void> {
         times[k].push(r.ms);
       }
       ratios.push(pair.xen! / pair.data!);
-      console.log(`no-op plan ${i + 1}/${RUNS}: xen_domain ${secs(pair.xen!)} s, terraform_data ${secs(pair.data!)} s (${(pair.xen! / pair.data!).toFixed(2)}x)`);
+      floorRatios.push(pair.floor! / pair.data!);
+      console.log(`no-op plan ${i + 1}/${RUNS}: xen_domain ${secs(pair.xen!)} s, terraform_data ${secs(pair.data!)} s (${(pair.xen! / pair.data!).toFixed(2)}x), ` +
+        `terraform_data + 1 xen_domain ${secs(pair.floor!)} s (${(pair.floor! / pair.data!).toFixed(2)}x)`);
     }
     const mx = median(times.xen);
     const md = median(times.data);
+    const mf = median(times.floor);
     const ratio = median(ratios);
+    const floorRatio = median(floorRatios);
 
     let applyCalls: { total: number; bySub: Map<string, number> } | undefined;
     if (countApply) {
@@ -194,6 +206,9 @@ async function main(): Promise<void> {
       `- (a) no-op \`plan -detailed-exitcode\`, ${RUNS} pairs, order alternating: xen_domain median **${secs(mx)} s** (runs ${times.xen.map(secs).join(', ')}); ` +
         `terraform_data median **${secs(md)} s** (runs ${times.data.map(secs).join(', ')}); ` +
         `median of the per-pair ratios **${ratio.toFixed(2)}x** (ratio of the medians ${(mx / md).toFixed(2)}x; goal <= ${PLAN_RATIO_GOAL.toFixed(1)}x)`,
+      `- (a) the provider's fixed cost, in the same runs: the ${DOMAINS} terraform_data plus one xen_domain, median **${secs(mf)} s**, **${floorRatio.toFixed(2)}x** terraform_data alone ` +
+        `(runs ${times.floor.map(secs).join(', ')}): what any plan using this provider pays before its first resource (Terraform starts the provider three times per plan: schema, validate, plan; each is a Node.js start and an mTLS handshake). ` +
+        `The ${DOMAINS} domains add ${secs(mx - mf)} s beyond it (${((mx - mf) / DOMAINS).toFixed(1)} ms each)`,
       `- (a) xl calls of a no-op plan of the ${DOMAINS} domains: **${planCalls.total}** (${subs(planCalls.bySub)})`,
       `- (b) apply creating the ${DOMAINS} domains: **${secs(applyXen.ms)} s** (goal <= ${APPLY_GOAL_S} s); the same apply of ${DOMAINS} terraform_data: ${secs(applyData.ms)} s`,
       ...(applyCalls ? [`- (b) xl calls of that apply: ${applyCalls.total} (${subs(applyCalls.bySub)})`] : []),
@@ -208,7 +223,7 @@ async function main(): Promise<void> {
     if (!(planOk && applyOk && postureOk)) process.exitCode = 1;
   } finally {
     for (const w of Object.values(ws)) w.dispose();
-    for (const h of [host, counted]) rmSync(h.dir, { recursive: true, force: true });
+    for (const h of [host, counted, floorHost]) rmSync(h.dir, { recursive: true, force: true });
   }
 }
 

@@ -218,6 +218,18 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   }
   const fwProblem = firmware !== undefined && type !== undefined ? checkFirmware(firmware, type as DomainSpec['type']) : undefined;
   if (fwProblem) ctx.diags.error('Invalid firmware for this domain type', fwProblem, [{ attr: 'firmware' }]);
+  if (type === 'hvm') {
+    // libxl refuses these at create ("qemu-xen doesn't support read-only IDE disk drivers", seen on the lab).
+    (m.disk ?? []).forEach((d, i) => {
+      if (d.access === 'ro' && d.vdev !== undefined && /^hd[a-z]/.test(d.vdev)) {
+        ctx.diags.error(
+          'Read-only IDE disk on an HVM guest',
+          `${d.vdev} is an emulated IDE disk, and QEMU (qemu-xen) cannot make those read-only. Use access = "rw", or an sd* vdev (emulated SCSI, which can be read-only).`,
+          [{ attr: 'disk' }, { index: i }, { attr: 'access' }],
+        );
+      }
+    });
+  }
 
   if (!ctx.meta || ctx.diags.hasErrors) return;
   if (name !== undefined && (priorModel === null || priorModel.name !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));

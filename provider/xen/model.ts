@@ -36,7 +36,7 @@ export interface VifSpec {
 export interface DiskSpec {
   target: string;
   vdev: string;
-  /** Backend domain name; "Domain-0" for dom0. Always rendered. */
+  /** Backend domain name; "Domain-0" for dom0. Rendered, except for an HVM guest's dom0 disk (render.ts says why). */
   backend: string;
   format?: DiskFormat;
   access?: DiskAccess;

@@ -90,6 +90,28 @@ resource "xen_driver_domain" "net" {
     onlyDom0(host);
   });
 
+  testWithTerraform('a read-only IDE disk on an HVM guest (libxl refuses it at create) is refused at plan on disk[0].access', async (tf) => {
+    const host = simHost();
+    const hvm = (access: string) => `
+resource "xen_domain" "desk" {
+  name   = "desk"
+  type   = "hvm"
+  memory = 256
+  disk {
+    target = "/var/lib/xen/images/desk.img"
+    vdev   = "hda"
+    access = "${access}"
+  }
+}
+`;
+    const r = await plan(tf, host, hvm('ro'));
+    expect(r.code).toBe(1);
+    expect(r.flat).toMatch(/Error: Read-only IDE disk on an HVM guest with xen_domain\.desk, on main\.tf line \d+, in resource "xen_domain" "desk": \d+: access = "ro"/);
+    expect(r.flat).toMatch(/hda is an emulated IDE disk/);
+    expect((await plan(tf, host, hvm('rw'))).flat).not.toMatch(/Read-only IDE disk/);
+    onlyDom0(host);
+  });
+
   testWithTerraform('a vif or disk backend that neither runs nor is planned is refused; a planned one is not', async (tf) => {
     const host = simHost();
     const r = await plan(tf, host, guest('web', `  memory = 256
