@@ -27,7 +27,9 @@ const what = flask
     'driver domain, a `domU_t` client with a vif it serves, labels checked with `xl list -Z`, a device type as a domain label planned (must be refused), enforcement toggled in place, destroy; the fidelity replay on the FLASK lab inventory'
   : '- What: `npm run test:xen` (test/xen/README.md): Xen 4.17.7 + Linux dom0 under QEMU TCG; the seed over ssh (Terraform 1.11.4 and the provider on this machine, ' +
     '`ssh://root@127.0.0.1:PORT/usr/sbin/xl` through the restricted dom0 command, dom0\'s host key read from dom0 and pinned, a wrong pinned key refused first); ' +
-    'the same state planned inside dom0, then import, labels and the data sources with Terraform and the provider inside dom0; the destroy over a plain ssh login; the fidelity replay';
+    'the same state planned inside dom0, then import, labels and the data sources with Terraform and the provider inside dom0; the destroy over a plain ssh login' +
+    (steps.some((s) => s.name.startsWith('hvm')) ? '; an HVM guest with its device model (Debian\'s qemu-system-xen) in dom0, booting the boot sector of the disk in its `disk` block (test/xen/hvm.ts)' : '') +
+    '; the fidelity replay';
 const lines = [
   flask ? '## real Xen FLASK stage' : '## real Xen stage over ssh',
   '',

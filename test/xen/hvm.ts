@@ -1,4 +1,4 @@
-// The HVM step of the real-Xen stage (XEN_TEST_HVM=1): an HVM xen_domain whose device model runs in dom0, created,
+// The HVM step of the real-Xen stage (XEN_TEST_HVM=0 skips it): an HVM xen_domain whose device model runs in dom0, created,
 // seen running and destroyed through Terraform, with the posture warning about QEMU in dom0.
 //
 // The lab's dom0 has Xen's hvmloader but no device model: Debian's qemu-system-xen, the firmware libxl and QEMU load
@@ -60,7 +60,13 @@ export async function buildDeviceModelBundle(dir: string, labWork: string): Prom
   const stage = path.join(dir, 'stage');
   rmSync(dir, { recursive: true, force: true });
   for (const d of [debs, root, stage]) mkdirSync(d, { recursive: true });
-  const dl = await run(['apt-get', 'download', ...HVM_PACKAGES], { cwd: debs, timeoutMs: 300_000 });
+  let dl = await run(['apt-get', 'download', ...HVM_PACKAGES], { cwd: debs, timeoutMs: 300_000 });
+  if (dl.code !== 0) {
+    // A fresh machine may have no package lists yet (.ci/run updates them only when it installs something).
+    const up = await run(['apt-get', 'update'], { timeoutMs: 300_000 });
+    if (up.code !== 0) fail('apt-get update (for the device model packages) failed', up);
+    dl = await run(['apt-get', 'download', ...HVM_PACKAGES], { cwd: debs, timeoutMs: 300_000 });
+  }
   if (dl.code !== 0) fail('apt-get download of the device model packages failed', dl);
   for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
     const x = await run(['dpkg', '-x', path.join(debs, deb), root]);

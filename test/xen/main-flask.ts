@@ -14,7 +14,7 @@
 // itself is pinned by the fixture test (test/xen/flask-fidelity.test.ts) and the simulator.
 //
 // Env as for test:xen (XEN_TEST_ARTIFACTS default /tmp/test-xen-flask-artifacts, XEN_TEST_REUSE_LAB, XEN_TEST_KEEP_LAB,
-// WORK, SSH_PORT). XEN_TEST_HVM=1 runs the HVM step in the main stage only (test/xen/hvm.ts).
+// WORK, SSH_PORT). The HVM step (test/xen/hvm.ts) runs in the main stage only.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -169,7 +169,6 @@ async function main(): Promise<number> {
       if (await getenforce(look) !== 'Enforcing') fail('not enforcing again');
       await planExpect(d, 'flask', {});
     });
-    if (process.env.XEN_TEST_HVM === '1') s.line('XEN_TEST_HVM=1: the HVM step runs in the main stage (npm run test:xen), not in this one');
     await s.step('flask over ssh: destroy -> only Domain-0, nothing assignable', async () => {
       const r = await d.tf('flask', ['destroy', '-auto-approve', '-parallelism=1']);
       expectCode(r, [0], 'destroy flask');

@@ -8,8 +8,8 @@
 //
 // Env: XEN_TEST_ARTIFACTS (default /tmp/test-xen-artifacts), XEN_TEST_REUSE_LAB=1 (keep a running lab and its node;
 // for development, CI never sets it), XEN_TEST_KEEP_LAB=1 (do not stop the lab at the end), XEN_LAB (run.sh path),
-// XEN_TEST_BOOT_ATTEMPTS (default 3; only boots that never reached dom0 are retried), XEN_TEST_HVM=1 (after the seed's
-// destroy, the HVM guest with QEMU in dom0 of test/xen/hvm.ts); the lab's WORK and SSH_PORT.
+// XEN_TEST_BOOT_ATTEMPTS (default 3; only boots that never reached dom0 are retried), XEN_TEST_HVM=0 (skip the HVM
+// guest with QEMU in dom0 of test/xen/hvm.ts, which runs after the seed's destroy); the lab's WORK and SSH_PORT.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,9 +104,9 @@ async function main(): Promise<number> {
     const plain = overSsh.with({ identityFile: path.join(WHERE.labWork, 'ssh', 'id_ed25519') }, RECORDS[2]);
     if (!existsSync(plain.login.identityFile)) fail(`the lab's key ${plain.login.identityFile} is missing (WORK=${WHERE.labWork})`);
     await runSeedDestroy(s, plain, look);
-    // Opt-in: the HVM guest needs the device model copied into dom0 and about a minute of firmware under TCG. Its
-    // commands go to a record of their own, outside the fidelity comparison (the simulator has no HVM boot to replay).
-    if (process.env.XEN_TEST_HVM === '1') await runHvm(s, overSsh.with({}, path.join(ARTIFACTS, 'record-hvm-ssh.jsonl')), look, ARTIFACTS, WHERE.labWork);
+    // The HVM guest needs the device model copied into dom0 and about a minute of firmware under TCG. Its commands go
+    // to a record of their own, outside the fidelity comparison (the simulator has no HVM boot to replay).
+    if (process.env.XEN_TEST_HVM !== '0') await runHvm(s, overSsh.with({}, path.join(ARTIFACTS, 'record-hvm-ssh.jsonl')), look, ARTIFACTS, WHERE.labWork);
   } catch (e) {
     failed = e instanceof StepFailed ? e : new StepFailed('harness', (e as Error).stack ?? String(e));
   }
