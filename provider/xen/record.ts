@@ -4,7 +4,6 @@
 // provider processes Terraform starts can share the file.
 
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
-import type { RunResult } from './exec';
 
 export interface CommandRecord {
   /** Who ran it: the provider, or a test harness acting as the user. */
@@ -72,10 +71,17 @@ export function appendRecord(file: string, rec: CommandRecord): void {
  * `run`, recording each command when XEN_PROVIDER_RECORD is set. `filesOf` gives the files an argv names: read here
  * for a local host; over ssh, the text the provider itself wrote there (dom0's files are not readable from here).
  */
-export function recorded<O>(
-  run: (argv: readonly string[], opts: O) => Promise<RunResult>,
+/** What a recorded command returned; exec.ts's RunResult, by shape (exec.ts wraps its runner with recorded()). */
+interface Finished {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export function recorded<O, R extends Finished>(
+  run: (argv: readonly string[], opts: O) => Promise<R>,
   filesOf: (argv: readonly string[]) => Record<string, string> = inputFiles,
-): (argv: readonly string[], opts: O) => Promise<RunResult> {
+): (argv: readonly string[], opts: O) => Promise<R> {
   const target = recordTarget();
   if (!target) return run;
   return async (argv, opts) => {

@@ -2,7 +2,7 @@
 // passwords are secrets: no message here ever repeats one.
 
 import type { DomainSpec, IomemSpec, SpiceSpec, VncSpec, VtpmSpec } from './model';
-import { checkCfgString, checkDomainName, checkInteger, checkUuid, printable, type FieldProblem } from './validate';
+import { checkCfgString, checkDomainName, checkInteger, checkUuid, printable, type FieldProblem } from './checks';
 
 type Check = string | undefined;
 

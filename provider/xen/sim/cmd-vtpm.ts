@@ -3,7 +3,8 @@
 import { Ctx, findDomain, lookupDomain, usage, XlExit } from './context';
 import { randomUuidLike } from './lifecycle';
 import type { SimDomain } from './state';
-import { backendFailedLines, isUuid, servesTpm, vtpmLink, vtpmRings } from './vtpm';
+import { backendFailedLines, servesTpm, vtpmLink, vtpmRings } from './vtpm';
+import { isUuid } from './vtpm-cfg';
 
 export async function cmdVtpmAttach(ctx: Ctx, args: string[]): Promise<number> {
   if (args.length < 1) throw usage('vtpm-attach', 1, '<Domain> [uuid=<uuid>] [backend=<BackDomain>]');

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { cfgBool, cfgList, cfgLong, cfgString, CfgTypeError, XlCfg } from './xlcfg';
 import { DiskSpec, NicSpec, parseDiskSpec, parsePciSpec, parseVifRate, parseVifSpec, PciSpec, SpecError } from './devspec';
 import { Json } from './yajl';
-import { IomemCfg, parseIomemCfg, parseVtpmCfg, VtpmCfg } from './vtpm';
+import { IomemCfg, parseIomemCfg, parseVtpmCfg, VtpmCfg } from './vtpm-cfg';
 
 export type DomainType = 'pv' | 'pvh' | 'hvm';
 export type ShutdownAction = 'destroy' | 'restart' | 'rename-restart' | 'preserve' | 'coredump-destroy' | 'coredump-restart' | 'soft-reset';

@@ -1,56 +1,9 @@
-// vTPM devices and TPM page mappings on the simulated host: how xl reads `vtpm = [...]` and `iomem = [...]`
-// (tools/xl/xl_parse.c), and when a vTPM frontend gets connected. Following xen-vtpm(7): a guest's vTPM is served by a
-// vTPM stub domain (mini-os tpmback), which is itself a frontend of the vTPM manager, the one domain talking to the
-// physical TPM through its TIS pages (iomem 0xfed40-0xfed44, one page per locality). dom0's Linux has no TPM backend.
+// vTPM devices and TPM page mappings on the simulated host: when a vTPM frontend gets connected (vtpm-cfg.ts reads the
+// config). Following xen-vtpm(7): a guest's vTPM is served by a vTPM stub domain (mini-os tpmback), which is itself a
+// frontend of the vTPM manager, the one domain talking to the physical TPM through its TIS pages (iomem
+// 0xfed40-0xfed44, one page per locality). dom0's Linux has no TPM backend.
 
-import { SpecError } from './devspec';
 import type { SimDomain, SimState, VtpmDevice } from './state';
-
-export interface VtpmCfg {
-  backend: string;
-  uuid?: string;
-}
-
-export interface IomemCfg {
-  start: number;
-  number: number;
-  gfn?: number;
-}
-
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-export function isUuid(s: string): boolean {
-  return UUID_RE.test(s);
-}
-
-/** One VTPM_SPEC_STRING as xl_parse.c reads it: strtok on ",", a token without "=" ends the spec. */
-export function parseVtpmCfg(item: string): VtpmCfg {
-  let backend: string | undefined;
-  let uuid: string | undefined;
-  for (const raw of item.split(',').filter((t) => t !== '')) {
-    const token = raw.replace(/^ +/, '');
-    const eq = token.indexOf('=');
-    if (eq < 0) break;
-    const key = token.slice(0, eq);
-    const val = token.slice(eq + 1);
-    if (key === 'backend') backend = val;
-    else if (key === 'uuid') {
-      if (!isUuid(val)) throw new SpecError(`Failed to parse vtpm UUID: ${val}`);
-      uuid = val.toLowerCase();
-    } else throw new SpecError(`Unknown string \`${key}' in vtpm spec`);
-  }
-  if (backend === undefined) throw new SpecError('vtpm spec missing required backend field!');
-  return uuid === undefined ? { backend } : { backend, uuid };
-}
-
-/** `START,NUMBER[@GFN]`, each hex (sscanf %x). */
-export function parseIomemCfg(item: string): IomemCfg {
-  const m = /^\s*(?:0[xX])?([0-9a-fA-F]+),\s*(?:0[xX])?([0-9a-fA-F]+)(?:@\s*(?:0[xX])?([0-9a-fA-F]+))?$/.exec(item);
-  if (!m) throw new SpecError(`xl: Invalid argument parsing iomem: ${item}`);
-  const r: IomemCfg = { start: parseInt(m[1], 16), number: parseInt(m[2], 16) };
-  if (m[3] !== undefined) r.gfn = parseInt(m[3], 16);
-  return r;
-}
 
 /** The TIS pages of the physical TPM: 0xfed40000, one 4 KiB page per locality 0-4. */
 const TPM_FRAMES = [0xfed40, 0xfed44];
