@@ -92,6 +92,9 @@ export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainS
     return { action: 'rebuild', entry, why: `it was built from another configuration (${diffs.map((d) => d.path).join(', ')})` };
   }
   await journal.complete(entry);
+  // The listings this process read before (at plan) may predate the domain: without this, the refresh right after
+  // adopting it could read the old listing and find no domain.
+  ts.invalidate('domains');
   return { action: 'adopt', entry };
 }
 
