@@ -14,6 +14,7 @@
 
 import { Unknown, record } from '../protocol/cty/types';
 import type { CtyObject, CtyType, CtyValue } from '../protocol/cty/types';
+import type { PathStep } from '../protocol/cty/path';
 import type { Attribute, Block, Nesting, NestedBlock, Schema } from './schema';
 import { numberOf } from './validators';
 
@@ -185,4 +186,9 @@ function encodeBlock(b: Block, m: Record<string, unknown>, base: CtyObject | nul
  */
 export function encode<B extends Block>(b: B, m: Reported<BlockModel<B>>, base: CtyObject | null = null): CtyObject {
   return encodeBlock(b, m as unknown as Record<string, unknown>, base);
+}
+
+/** One step of a diagnostic path naming an attribute of model M: a renamed attribute is a compile error here too. */
+export function attrOf<M>(name: keyof M & string): PathStep {
+  return { attr: name };
 }
