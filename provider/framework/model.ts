@@ -217,3 +217,12 @@ export function assign<B extends Block>(b: B, target: CtyObject, m: Reported<Blo
   const encoded = encodeBlock(b, m as unknown as Record<string, unknown>, null);
   for (const k of Object.keys(m)) if (k in encoded) target[k] = encoded[k];
 }
+
+/**
+ * The objects of a list or set of blocks as they are, in the order decode() keeps them: for the rare check that must
+ * tell an unknown value in one of them from an absent one (see unknownAt).
+ */
+export function rawElements<B extends Block>(_b: B, v: CtyObject, name: keyof BlockModel<B> & string): CtyObject[] {
+  const x = v[name];
+  return Array.isArray(x) ? x.filter(isObj) : [];
+}

@@ -224,14 +224,14 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   if (ctx.diags.hasErrors) return;
   if (name !== undefined) {
     ctx.step('checking memory and vCPUs against the host', [{ attr: 'memory' }]);
-    await checkCapacity(ctx, name);
+    await checkCapacity(ctx, name, m, priorModel);
   }
   ctx.step('checking the PCI functions against the host', [{ attr: 'pci' }]);
-  await checkPciBlocks(ctx);
+  await checkPciBlocks(ctx, m);
   ctx.step('checking the disk backends', [{ attr: 'disk' }]);
-  await checkDiskBackends(ctx);
+  await checkDiskBackends(ctx, m);
   ctx.step('checking the files the domain names on the host', [{ attr: 'kernel' }]);
-  await checkHostFiles(ctx);
+  await checkHostFiles(ctx, m);
   if (ctx.diags.hasErrors) return;
   const labels = domainLabels(m);
   ctx.step('checking the FLASK labels against the host', labels[0]?.path);

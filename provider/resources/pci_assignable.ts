@@ -238,7 +238,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const planned = model(ctx.planned);
     const b = planned.bdf;
     if (!ctx.meta || !b) return;
-    checkClaim(ctx, b);
+    checkClaim(ctx, b, [attrOf<PciAssignableModel>('bdf')]);
     if (ctx.prior !== null || ctx.diags.hasErrors) return;
     const label = planned.seclabel;
     if (label) await deviceLabelProblems(ctx, label, [attrOf<PciAssignableModel>('seclabel')]);
