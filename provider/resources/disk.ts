@@ -35,11 +35,13 @@ const diskSchema = schema({
   },
 });
 
-type DiskModel = Model<typeof diskSchema>;
+export type DiskModel = Model<typeof diskSchema>;
 
-function model(v: CtyObject): DiskModel {
+export function diskModel(v: CtyObject): DiskModel {
   return decode(diskSchema.block, v);
 }
+
+const model = diskModel;
 
 export const diskResource: ResourceType<XenClient> = {
   typeName: 'xen_disk',

@@ -124,11 +124,13 @@ const flaskPolicySchema = schema({
   },
 });
 
-type FlaskPolicyModel = Model<typeof flaskPolicySchema>;
+export type FlaskPolicyModel = Model<typeof flaskPolicySchema>;
 
-function model(v: CtyObject): FlaskPolicyModel {
+export function flaskPolicyModel(v: CtyObject): FlaskPolicyModel {
   return decode(flaskPolicySchema.block, v);
 }
+
+const model = flaskPolicyModel;
 
 export const flaskPolicyResource: ResourceType<XenClient> = {
   typeName: 'xen_flask_policy',

@@ -224,11 +224,13 @@ const pciAssignableSchema = schema({
   },
 });
 
-type PciAssignableModel = Model<typeof pciAssignableSchema>;
+export type PciAssignableModel = Model<typeof pciAssignableSchema>;
 
-function model(v: CtyObject): PciAssignableModel {
+export function pciAssignableModel(v: CtyObject): PciAssignableModel {
   return decode(pciAssignableSchema.block, v);
 }
+
+const model = pciAssignableModel;
 
 export const pciAssignableResource: ResourceType<XenClient> = {
   typeName: 'xen_pci_assignable',

@@ -41,11 +41,13 @@ const vifSchema = schema({
   },
 });
 
-type VifModel = Model<typeof vifSchema>;
+export type VifModel = Model<typeof vifSchema>;
 
-function model(v: CtyObject): VifModel {
+export function vifModel(v: CtyObject): VifModel {
   return decode(vifSchema.block, v);
 }
+
+const model = vifModel;
 
 export const vifResource: ResourceType<XenClient> = {
   typeName: 'xen_vif',

@@ -106,11 +106,13 @@ const vtpmSchema = schema({
   },
 });
 
-type VtpmModel = Model<typeof vtpmSchema>;
+export type VtpmModel = Model<typeof vtpmSchema>;
 
-function model(v: CtyObject): VtpmModel {
+export function vtpmModel(v: CtyObject): VtpmModel {
   return decode(vtpmSchema.block, v);
 }
+
+const model = vtpmModel;
 
 const COMPUTED = ['id', 'domid', 'state', 'uuid', 'manager_domid', 'connected'] satisfies Array<keyof VtpmModel>;
 

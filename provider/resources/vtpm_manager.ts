@@ -60,11 +60,13 @@ const managerSchema = schema({
   },
 });
 
-type ManagerModel = Model<typeof managerSchema>;
+export type ManagerModel = Model<typeof managerSchema>;
 
-function model(v: CtyObject): ManagerModel {
+export function managerModel(v: CtyObject): ManagerModel {
   return decode(managerSchema.block, v);
 }
+
+const model = managerModel;
 
 const values: StubValues = async (ctx, info, rt, prior) =>
   encode(managerSchema.block, {
