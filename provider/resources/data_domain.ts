@@ -2,7 +2,8 @@
 
 import { DiagnosticError } from '../framework/diagnostics';
 import type { DataSourceType } from '../framework/resource';
-import { attrOf, decode, encode, schema, type Model } from '../framework/model';
+import { attrOf, schema, type Model } from '../framework/model';
+import { typedDataSource } from '../framework/typed';
 import type { XenClient } from './client';
 import { valuesFrom } from './domain_common';
 import { domainAttributes, domainName } from './domain_schema';
@@ -37,16 +38,16 @@ const domainDataSchema = schema({
 
 type DomainDataModel = Model<typeof domainDataSchema>;
 
-export const domainDataSource: DataSourceType<XenClient> = {
+export const domainDataSource: DataSourceType<XenClient> = typedDataSource<XenClient, typeof domainDataSchema>({
   typeName: 'xen_domain',
   schema: domainDataSchema,
   async read(ctx) {
-    const name = decode(domainDataSchema.block, ctx.config).name!;
+    const name = ctx.config.name!;
     const ts = ctx.meta.ts;
     const [info, rt] = await Promise.all([ts.getDomain(name, { signal: ctx.signal }), ts.domainState(name, { signal: ctx.signal })]);
     if (!info) throw new DiagnosticError(`No domain named ${JSON.stringify(name)}`, 'Check `xl list`; domain names are case-sensitive.', [attrOf<DomainDataModel>('name')]);
     // What xen_domain would report of it; encoding keeps only the attributes this schema has.
-    return encode(domainDataSchema.block, {
+    return {
       ...valuesFrom(info, rt, null, 'guest'),
       name,
       driver_domain: info.driverDomain,
@@ -54,6 +55,6 @@ export const domainDataSource: DataSourceType<XenClient> = {
       vif_backends: info.nics.map((n) => n.backendDomname ?? 'Domain-0'),
       disk_backends: info.disks.map((d) => d.backendDomname ?? 'Domain-0'),
       vtpm_backends: info.vtpms.map((v) => v.backendDomname ?? 'Domain-0'),
-    });
+    };
   },
-};
+});

@@ -1,7 +1,8 @@
 // data "xen_host": what the hypervisor offers (version, IOMMU, memory, FLASK mode), from `xl info` and `xl getenforce`.
 
 import type { DataSourceType } from '../framework/resource';
-import { encode, schema } from '../framework/model';
+import { schema } from '../framework/model';
+import { typedDataSource } from '../framework/typed';
 import type { XenClient } from './client';
 
 const hostSchema = schema({
@@ -21,13 +22,13 @@ const hostSchema = schema({
   },
 });
 
-export const hostDataSource: DataSourceType<XenClient> = {
+export const hostDataSource: DataSourceType<XenClient> = typedDataSource<XenClient, typeof hostSchema>({
   typeName: 'xen_host',
   schema: hostSchema,
   async read(ctx) {
     const ts = ctx.meta.ts;
     const [info, flask] = await Promise.all([ts.hostInfo({ signal: ctx.signal }), ts.flaskMode({ signal: ctx.signal })]);
-    return encode(hostSchema.block, {
+    return {
       id: info.raw.host ?? 'xen',
       xen_version: info.xenVersion,
       virt_caps: info.virtCaps,
@@ -37,6 +38,6 @@ export const hostDataSource: DataSourceType<XenClient> = {
       free_memory: info.freeMemory,
       nr_cpus: info.nrCpus,
       flask_mode: flask,
-    });
+    };
   },
-};
+});

@@ -1,7 +1,8 @@
 // data "xen_pci_devices": every PCI function of the host, whether it is assignable and which domain has it.
 
 import type { DataSourceType } from '../framework/resource';
-import { encode, schema } from '../framework/model';
+import { schema } from '../framework/model';
+import { typedDataSource } from '../framework/typed';
 import type { XenClient } from './client';
 
 const pciDevicesSchema = schema({
@@ -30,7 +31,7 @@ const pciDevicesSchema = schema({
   },
 });
 
-export const pciDevicesDataSource: DataSourceType<XenClient> = {
+export const pciDevicesDataSource: DataSourceType<XenClient> = typedDataSource<XenClient, typeof pciDevicesSchema>({
   typeName: 'xen_pci_devices',
   schema: pciDevicesSchema,
   async read(ctx) {
@@ -50,6 +51,6 @@ export const pciDevicesDataSource: DataSourceType<XenClient> = {
         assigned_to: owner.get(h.bdf) ?? null,
         reset_method: h.resetMethod && h.resetMethod.trim() !== '' ? h.resetMethod.trim() : null,
       }));
-    return encode(pciDevicesSchema.block, { id: 'pci', devices });
+    return { id: 'pci', devices };
   },
-};
+});

@@ -2,7 +2,8 @@
 // live host with whatever this provider process has planned laid over it. Made for CI: fail a pipeline on findings.
 
 import type { DataSourceType } from '../framework/resource';
-import { encode, schema, type Model } from '../framework/model';
+import { schema, type Model } from '../framework/model';
+import { typedDataSource } from '../framework/typed';
 import { posture } from './posture';
 import type { XenClient } from './client';
 
@@ -37,7 +38,7 @@ const postureSchema = schema({
   },
 });
 
-export const securityPostureDataSource: DataSourceType<XenClient> = {
+export const securityPostureDataSource: DataSourceType<XenClient> = typedDataSource<XenClient, typeof postureSchema>({
   typeName: 'xen_security_posture',
   schema: postureSchema,
   async read(ctx) {
@@ -45,12 +46,12 @@ export const securityPostureDataSource: DataSourceType<XenClient> = {
     const findings = report.findings.map((f) => ({ rule: f.rule, severity: f.severity, subject: f.subject, message: f.message, remedy: f.remedy }));
     const tcb: NonNullable<Model<typeof postureSchema>['tcb']> = {};
     for (const [guest, entries] of report.tcb) tcb[guest] = entries.map((e) => ({ domain: e.domain, reason: e.reason }));
-    return encode(postureSchema.block, {
+    return {
       id: 'posture',
       findings,
       errors: report.findings.filter((f) => f.severity === 'error').length,
       warnings: report.findings.filter((f) => f.severity === 'warning').length,
       tcb,
-    });
+    };
   },
-};
+});
