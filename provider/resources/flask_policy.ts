@@ -9,7 +9,8 @@ import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
 import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
-import { assign, attrOf, decode, encode, schema, type Model, type Reported } from '../framework/model';
+import { assign, attrOf, decode, schema, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import { UnusableFileError, formatBytes } from '../xen/host-files';
 import { MAX_POLICY_BYTES, parsePolicy, PolicyFormatError } from '../xen/flask/policydb';
 import { domainTypes, noIommuDomains, policyFacts, resourceTypes, type PolicyFacts } from '../xen/flask/facts';
@@ -72,9 +73,8 @@ async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
   return mode;
 }
 
-async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyObject> {
+async function apply(ctx: ApplyContext<XenClient>, planned: FlaskPolicyModel, load: boolean): Promise<Reported<FlaskPolicyModel>> {
   await requireFlask(ctx);
-  const planned = model(ctx.planned);
   const file = planned.policy_file!;
   const { sha256, facts } = await readPolicy(ctx, file);
   const ts = ctx.meta.ts;
@@ -90,7 +90,7 @@ async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyOb
   if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
     throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
   }
-  return encode(flaskPolicySchema.block, { id: 'flask', policy_file: file, enforcing, sha256, mode, ...factAttrs(facts) });
+  return { id: 'flask', policy_file: file, enforcing, sha256, mode, ...factAttrs(facts) };
 }
 
 function factAttrs(facts: PolicyFacts | undefined): Pick<Reported<FlaskPolicyModel>, 'types' | 'domain_types' | 'resource_types' | 'noiommu'> {
@@ -132,7 +132,7 @@ export function flaskPolicyModel(v: CtyObject): FlaskPolicyModel {
 
 const model = flaskPolicyModel;
 
-export const flaskPolicyResource: ResourceType<XenClient> = {
+export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenClient, typeof flaskPolicySchema>({
   typeName: 'xen_flask_policy',
   schema: flaskPolicySchema,
 
@@ -149,17 +149,17 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
     if (enforcing !== undefined) assign(flaskPolicySchema.block, ctx.planned, { mode: enforcing ? 'enforcing' : 'permissive' });
   },
 
-  create: (ctx) => apply(ctx, true),
+  create: (ctx) => apply(ctx, ctx.model.planned, true),
   update(ctx) {
-    const prior = model(ctx.prior);
-    const planned = model(ctx.planned);
-    return apply(ctx, prior.sha256 !== planned.sha256 || prior.policy_file !== planned.policy_file);
+    const { prior, planned } = ctx.model;
+    return apply(ctx, planned, prior.sha256 !== planned.sha256 || prior.policy_file !== planned.policy_file);
   },
 
+  // The rest of the state stays as it was: only the mode can change without this provider.
   async read(ctx) {
     const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
     if (mode === 'disabled') return null;
-    return encode(flaskPolicySchema.block, { mode, enforcing: mode === 'enforcing' }, ctx.state);
+    return { mode, enforcing: mode === 'enforcing' };
   },
 
   async delete(ctx) {
@@ -180,6 +180,6 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
       );
     }
     const { sha256, facts } = await readPolicy(ctx, file);
-    return encode(flaskPolicySchema.block, { id: 'flask', policy_file: file, enforcing: mode === 'enforcing', sha256, mode, ...factAttrs(facts) });
+    return { id: 'flask', policy_file: file, enforcing: mode === 'enforcing', sha256, mode, ...factAttrs(facts) };
   },
-};
+});
