@@ -15,7 +15,8 @@ import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { absolutePath } from './value_checks';
 import { compact, spelled } from '../framework/values';
-import { attrOf, decode, encode, schema, type Model, type Reported } from '../framework/model';
+import { attrOf, decode, schema, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import { sameScript } from './equivalence';
 
 const diskSchema = schema({
@@ -43,7 +44,7 @@ export function diskModel(v: CtyObject): DiskModel {
 
 const model = diskModel;
 
-export const diskResource: ResourceType<XenClient> = {
+export const diskResource: ResourceType<XenClient> = typedResource<XenClient, typeof diskSchema>({
   typeName: 'xen_disk',
   schema: diskSchema,
   async modifyPlan(ctx) {
@@ -51,11 +52,10 @@ export const diskResource: ResourceType<XenClient> = {
     if (ctx.meta && ctx.prior === null) await planVdevInUse(ctx);
   },
   create: attach,
-  async noteStored(state, ctx) {
-    const { domain, vdev } = model(state);
+  async noteStored({ domain, vdev }, ctx) {
     if (domain && vdev) await ctx.meta.journal.confirm('disk', diskMark(domain, vdev));
   },
-  read,
+  read: (ctx) => readModel(ctx, ctx.model),
   update: async () => {
     throw new DiagnosticError('xen_disk cannot change in place', 'Every argument forces replacement; this is a provider bug.');
   },
@@ -65,11 +65,11 @@ export const diskResource: ResourceType<XenClient> = {
     const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
     const disk = frontend?.disks.find((d) => d.vdev === vdev);
     if (!frontend || !disk) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no disk ${vdev} (see \`xl block-list ${domain}\`).`);
-    const found = await readModel(ctx, { domain, backend: disk.backendDomname ?? 'Domain-0', vdev }, null);
+    const found = await readModel(ctx, { domain, backend: disk.backendDomname ?? 'Domain-0', vdev });
     if (!found) throw new DiagnosticError(`Cannot import ${id}`, 'Its backend is not present; re-attach it first.');
     return found;
   },
-};
+});
 
 function diskSpec(m: DiskModel, backend: string): DiskSpec {
   return compact({
@@ -83,8 +83,8 @@ function diskSpec(m: DiskModel, backend: string): DiskSpec {
   });
 }
 
-function diskValues(prior: DiskModel, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string, backendDomid = ends.backend.domid): CtyObject {
-  const out: Reported<DiskModel> = {
+function diskValues(prior: DiskModel, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string, backendDomid = ends.backend.domid): Reported<DiskModel> {
+  return {
     id: `${ends.frontend.name}/${disk.vdev}`,
     domain: prior.domain ?? ends.frontend.name,
     backend: prior.backend ?? ends.backend.name,
@@ -100,7 +100,6 @@ function diskValues(prior: DiskModel, ends: Endpoints, disk: DiskInfo, devid: nu
     state: state === '' ? null : Number(state),
     hotplug_status: hotplug,
   };
-  return encode(diskSchema.block, out);
 }
 
 /** A disk is known by its frontend and vdev (one disk per vdev): the journal's key and mark for it. */
@@ -118,9 +117,9 @@ function alreadyThere(domain: string, vdev: string): DiagnosticError {
     `choose another vdev, or detach it with \`xl block-detach ${domain} ${vdev}\``, [attrOf<DiskModel>('vdev')]);
 }
 
-async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
+async function attach(ctx: ApplyContext<XenClient> & { model: { planned: DiskModel } }): Promise<Reported<DiskModel>> {
   const ts = ctx.meta.ts;
-  const planned = model(ctx.planned);
+  const { planned } = ctx.model;
   const ends = await endpoints(ctx, planned, 'disk');
   const spec = diskSpec(planned, ends.backend.name);
   const domain = ends.frontend.name;
@@ -161,12 +160,7 @@ async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
   return diskValues(planned, { frontend: fresh, backend: ends.backend }, disk, devid, '4', 'connected');
 }
 
-function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise<CtyObject | null> {
-  return readModel(ctx, model(ctx.state), ctx.state.backend_domid);
-}
-
-/** `staleRaw`: the backend_domid the state holds as it is (null on import), reported again for a dead binding. */
-async function readModel(ctx: BaseContext<XenClient>, known: DiskModel, staleRaw: unknown): Promise<CtyObject | null> {
+async function readModel(ctx: BaseContext<XenClient>, known: DiskModel): Promise<Reported<DiskModel> | null> {
   const { domain, vdev } = known;
   if (!domain || !vdev) return null;
   const ts = ctx.meta.ts;
@@ -175,7 +169,7 @@ async function readModel(ctx: BaseContext<XenClient>, known: DiskModel, staleRaw
   const devid = known.devid ?? vdevNumber(vdev);
   if (!frontend || !disk || devid === undefined) return null;
   // As for vifs: a serving domain that restarted is reported as a dead binding so the plan replaces the disk.
-  const staleDomid = disk.backendDomid ?? (staleRaw as number | null | undefined) ?? -1;
+  const staleDomid = disk.backendDomid ?? known.backend_domid ?? -1;
   if (!backend || (disk.backendDomid !== undefined && disk.backendDomid !== backend.domid)) {
     return diskValues(known, { frontend, backend: backend ?? frontend }, disk, devid, '', '', staleDomid);
   }
@@ -187,8 +181,8 @@ async function readModel(ctx: BaseContext<XenClient>, known: DiskModel, staleRaw
   return diskValues(known, { frontend, backend }, disk, devid, view.state, view.hotplugStatus);
 }
 
-async function detach(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promise<void> {
-  const prior = model(ctx.prior);
+async function detach(ctx: BaseContext<XenClient> & { model: DiskModel }): Promise<void> {
+  const prior = ctx.model;
   const domain = prior.domain!;
   const vdev = prior.vdev!;
   const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });

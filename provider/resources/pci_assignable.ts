@@ -10,7 +10,8 @@ import { FlaskLabelError, QuarantineDeniedError } from '../xen/errors';
 import { checkBdf, checkFlaskLabel, normalizeBdf, printable } from '../xen/validate';
 import type { XenClient } from './client';
 import { bdf as bdfValidator } from './domain_schema';
-import { attrOf, decode, encode, schema, type Model } from '../framework/model';
+import { attrOf, decode, schema, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import { stringCheck } from '../framework/validators';
 import { sameBdf } from './equivalence';
 import { notOurs } from './adoption';
@@ -89,8 +90,8 @@ function recordedDriver(e: JournalEntry): Driver {
   return (e.data.originalDriver ?? null) as Driver;
 }
 
-function values(prior: PciAssignableModel, dev: HostPciDevice, originalDriver: Driver): CtyObject {
-  return encode(pciAssignableSchema.block, {
+function values(prior: PciAssignableModel, dev: HostPciDevice, originalDriver: Driver): Reported<PciAssignableModel> {
+  return {
     id: dev.bdf,
     bdf: prior.bdf ?? dev.bdf,
     seclabel: prior.seclabel ?? null,
@@ -100,7 +101,7 @@ function values(prior: PciAssignableModel, dev: HostPciDevice, originalDriver: D
     device: dev.device ?? '',
     class: dev.class ?? '',
     original_driver: originalDriver,
-  });
+  };
 }
 
 /**
@@ -121,7 +122,7 @@ async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: Driv
 
 
 /** Labels the device (when asked) and hands it to pciback; `entry` is the journal's record of this assignment. */
-async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: JournalEntry, original: Driver): Promise<CtyObject> {
+async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: JournalEntry, original: Driver): Promise<Reported<PciAssignableModel>> {
   const journal = ctx.meta.journal;
   // pciback already holds a device whose quarantine was refused: its entry must outlive any failure here.
   const held = entry.data.quarantineRefused === true;
@@ -173,7 +174,7 @@ async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: J
 }
 
 /** Labels and binds the function to pciback, or adopts what an interrupted apply did (the create proper). */
-async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<CtyObject> {
+async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<Reported<PciAssignableModel>> {
   const dev = await hostDevice(ctx, b);
   const planned = model(ctx.planned);
   if (!hasReset(dev) && planned.strict_reset !== false) {
@@ -232,7 +233,7 @@ export function pciAssignableModel(v: CtyObject): PciAssignableModel {
 
 const model = pciAssignableModel;
 
-export const pciAssignableResource: ResourceType<XenClient> = {
+export const pciAssignableResource: ResourceType<XenClient> = typedResource<XenClient, typeof pciAssignableSchema>({
   typeName: 'xen_pci_assignable',
   schema: pciAssignableSchema,
 
@@ -263,7 +264,7 @@ export const pciAssignableResource: ResourceType<XenClient> = {
   },
 
   async create(ctx) {
-    const b = model(ctx.planned).bdf!;
+    const b = ctx.model.planned.bdf!;
     if (!checkBdf(b) && !ctx.meta.ledger.take(normalizeBdf(b))) {
       const e = claimedTwice(normalizeBdf(b));
       throw new DiagnosticError(e.summary, `${e.detail} Refused before any change.`, [attrOf<PciAssignableModel>('bdf')]);
@@ -275,14 +276,13 @@ export const pciAssignableResource: ResourceType<XenClient> = {
       throw err;
     }
   },
-  async noteStored(state, ctx) {
-    const known = model(state);
+  async noteStored(known, ctx) {
     const b = known.bdf ?? known.id;
     if (b && !checkBdf(b)) await ctx.meta.journal.confirm('pci', normalizeBdf(b));
   },
 
   async read(ctx) {
-    const state = model(ctx.state);
+    const state = ctx.model;
     const b = state.bdf ?? state.id;
     if (!b) return null;
     const id = normalizeBdf(b);
@@ -298,13 +298,13 @@ export const pciAssignableResource: ResourceType<XenClient> = {
 
   async update(ctx) {
     // Only strict_reset / rebind_on_destroy can change (seclabel replaces); they act at create and destroy.
-    const planned = model(ctx.planned);
+    const { planned, prior } = ctx.model;
     const dev = await hostDevice(ctx, planned.bdf!);
-    return values(planned, dev, model(ctx.prior).original_driver ?? null);
+    return values(planned, dev, prior.original_driver ?? null);
   },
 
   async delete(ctx) {
-    const prior = model(ctx.prior);
+    const prior = ctx.model;
     const id = normalizeBdf(prior.bdf!);
     ctx.meta.ledger.release(id);
     const user = (await ctx.meta.ts.listDomains({ signal: ctx.signal })).find((d) => d.pcidevs.some((p) => p.bdf === id));
@@ -336,4 +336,4 @@ export const pciAssignableResource: ResourceType<XenClient> = {
     const dev = await hostDevice(ctx, b);
     return values({ bdf: id }, dev, null);
   },
-};
+});

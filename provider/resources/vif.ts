@@ -17,7 +17,8 @@ import {
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { compact, spelled } from '../framework/values';
-import { attrOf, decode, encode, schema, unknownAt, type Model, type Reported } from '../framework/model';
+import { attrOf, decode, schema, unknownAt, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import { sameMac, sameRate, sameScript } from './equivalence';
 
 const reattach = 'Changed by detaching and re-attaching the interface with the same devid and MAC.';
@@ -49,7 +50,7 @@ export function vifModel(v: CtyObject): VifModel {
 
 const model = vifModel;
 
-export const vifResource: ResourceType<XenClient> = {
+export const vifResource: ResourceType<XenClient> = typedResource<XenClient, typeof vifSchema>({
   typeName: 'xen_vif',
   schema: vifSchema,
 
@@ -59,14 +60,13 @@ export const vifResource: ResourceType<XenClient> = {
     if (ctx.meta && !ctx.diags.hasErrors) await checkBackend(ctx, model(ctx.planned).backend, [attrOf<VifModel>('backend')], 'network interface');
   },
   create: (ctx) => attach(ctx),
-  async noteStored(state, ctx) {
-    const { mac } = model(state);
+  async noteStored({ mac }, ctx) {
     if (mac) await ctx.meta.journal.confirm('vif', mac.toLowerCase());
   },
-  read,
+  read: (ctx) => readModel(ctx, ctx.model),
   async update(ctx) {
-    await detach(ctx);
-    return attach(ctx, model(ctx.prior).devid);
+    await detach({ ...ctx, model: ctx.model.prior });
+    return attach(ctx, ctx.model.prior.devid);
   },
   delete: detach,
 
@@ -78,11 +78,11 @@ export const vifResource: ResourceType<XenClient> = {
     const nic = frontend?.nics.find((n) => n.devid === devid);
     if (!frontend || !nic) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no vif ${devid} (see \`xl network-list ${domain}\`).`);
     const backendName = nic.backendDomname ?? 'Domain-0';
-    const found = await readModel(ctx, { domain, backend: backendName, devid }, null);
+    const found = await readModel(ctx, { domain, backend: backendName, devid });
     if (!found) throw new DiagnosticError(`Cannot import ${id}`, `Its backend in ${backendName} is not present; re-attach it first.`);
     return found;
   },
-};
+});
 
 function vifSpec(m: VifModel, backend: string): VifSpec {
   return compact({ backend, mac: m.mac, bridge: m.bridge, ip: m.ip, script: m.script, rate: m.rate, model: m.model, vifname: m.vifname, mtu: m.mtu });
@@ -95,8 +95,8 @@ function formatRate(r: NonNullable<NicInfo['rate']>): string {
 }
 
 /** Terraform values for a vif from libxl's nic, keeping the spelling of `prior` wherever it means the same. */
-function vifValues(prior: VifModel, ends: Endpoints, nic: NicInfo, state: string, hotplug: string, backendDomid = ends.backend.domid): CtyObject {
-  const out: Reported<VifModel> = {
+function vifValues(prior: VifModel, ends: Endpoints, nic: NicInfo, state: string, hotplug: string, backendDomid = ends.backend.domid): Reported<VifModel> {
+  return {
     id: `${ends.frontend.name}/${nic.devid}`,
     domain: prior.domain ?? ends.frontend.name,
     backend: prior.backend ?? ends.backend.name,
@@ -113,7 +113,6 @@ function vifValues(prior: VifModel, ends: Endpoints, nic: NicInfo, state: string
     state: state === '' ? null : Number(state),
     hotplug_status: hotplug,
   };
-  return encode(vifSchema.block, out);
 }
 
 const KEY_SETTINGS = ['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname', 'mtu'] as const satisfies ReadonlyArray<keyof VifModel>;
@@ -152,9 +151,9 @@ async function adoptOrRecord(ctx: ApplyContext<XenClient>, ends: Endpoints, spec
     { words: ts.callWords({ op: 'network-attach', domain, mac: spec.mac }), ms: ctx.meta.xlTimeoutMs }, { domain, backend: ends.backend.name }) };
 }
 
-async function attach(ctx: ApplyContext<XenClient>, devid?: number): Promise<CtyObject> {
+async function attach(ctx: ApplyContext<XenClient> & { model: { planned: VifModel } }, devid?: number): Promise<Reported<VifModel>> {
   const ts = ctx.meta.ts;
-  const planned = model(ctx.planned);
+  const { planned } = ctx.model;
   const ends = await endpoints(ctx, planned, 'network interface');
   const spec = vifSpec(planned, ends.backend.name);
   let id: number;
@@ -191,12 +190,7 @@ async function attachAndWait(ctx: ApplyContext<XenClient>, ends: Endpoints, spec
   return id;
 }
 
-function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise<CtyObject | null> {
-  return readModel(ctx, model(ctx.state), ctx.state.backend_domid);
-}
-
-/** `staleRaw`: the backend_domid the state holds as it is (null on import), reported again for a dead binding. */
-async function readModel(ctx: BaseContext<XenClient>, known: VifModel, staleRaw: unknown): Promise<CtyObject | null> {
+async function readModel(ctx: BaseContext<XenClient>, known: VifModel): Promise<Reported<VifModel> | null> {
   const { domain, devid } = known;
   if (!domain || devid === undefined) return null;
   const ts = ctx.meta.ts;
@@ -211,7 +205,7 @@ async function readModel(ctx: BaseContext<XenClient>, known: VifModel, staleRaw:
   }
   // A serving domain that restarted comes back without this backend: report the dead binding (old domid, no
   // state) so the plan replaces the vif, which detaches the dead frontend and attaches a live one.
-  const staleDomid = nic.backendDomid ?? (staleRaw as number | null | undefined) ?? -1;
+  const staleDomid = nic.backendDomid ?? known.backend_domid ?? -1;
   if (!backend || (nic.backendDomid !== undefined && nic.backendDomid !== backend.domid)) {
     ctx.log.info('vif is bound to a serving domain that is gone or restarted', { domain, devid });
     return vifValues(known, { frontend, backend: backend ?? frontend }, nic, '', '', staleDomid);
@@ -224,8 +218,8 @@ async function readModel(ctx: BaseContext<XenClient>, known: VifModel, staleRaw:
   return vifValues(known, { frontend, backend }, nic, view.state, view.hotplugStatus);
 }
 
-async function detach(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promise<void> {
-  const prior = model(ctx.prior);
+async function detach(ctx: BaseContext<XenClient> & { model: VifModel }): Promise<void> {
+  const prior = ctx.model;
   const domain = prior.domain!;
   const devid = prior.devid;
   const ts = ctx.meta.ts;
