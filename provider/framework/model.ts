@@ -14,6 +14,7 @@
 
 import { Unknown, record } from '../protocol/cty/types';
 import type { CtyObject, CtyType, CtyValue } from '../protocol/cty/types';
+import type { PathStep } from '../protocol/cty/path';
 import type { Attribute, Block, Nesting, NestedBlock, Schema } from './schema';
 import { numberOf } from './validators';
 
@@ -49,7 +50,9 @@ type ValueOfType<T> = CtyType extends T
         ? ValueOfType<E>[]
         : T extends readonly ['map', infer E]
           ? Record<string, ValueOfType<E>>
-          : CtyValue;
+          : T extends readonly ['object', infer O]
+            ? { -readonly [K in keyof O]?: ValueOfType<O[K]> }
+            : CtyValue;
 
 type Nested<N, O> = N extends 'single' | 'group' ? O : N extends 'map' ? Record<string, O> : O[];
 
@@ -97,6 +100,14 @@ function decodeType(t: CtyType, v: CtyValue): unknown {
   if (Array.isArray(t) && t[0] === 'map' && isObj(v)) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) if (x !== null && !(x instanceof Unknown)) out[k] = decodeType(t[1] as CtyType, x);
+    return out;
+  }
+  if (Array.isArray(t) && t[0] === 'object' && isObj(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, et] of Object.entries(t[1] as Record<string, CtyType>)) {
+      const x = decodeType(et, v[k] ?? null);
+      if (x !== undefined) out[k] = x;
+    }
     return out;
   }
   return v;
@@ -147,6 +158,12 @@ function encodeType(t: CtyType, v: unknown): CtyValue {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = encodeType(t[1] as CtyType, x);
     return out;
   }
+  // Every attribute of an object type is present, as cty requires.
+  if (Array.isArray(t) && t[0] === 'object' && typeof v === 'object') {
+    const out = record<CtyValue>();
+    for (const [k, et] of Object.entries(t[1] as Record<string, CtyType>)) out[k] = encodeType(et, (v as Record<string, unknown>)[k]);
+    return out;
+  }
   return v as CtyValue;
 }
 
@@ -185,4 +202,27 @@ function encodeBlock(b: Block, m: Record<string, unknown>, base: CtyObject | nul
  */
 export function encode<B extends Block>(b: B, m: Reported<BlockModel<B>>, base: CtyObject | null = null): CtyObject {
   return encodeBlock(b, m as unknown as Record<string, unknown>, base);
+}
+
+/** One step of a diagnostic path naming an attribute of model M: a renamed attribute is a compile error here too. */
+export function attrOf<M>(name: keyof M & string): PathStep {
+  return { attr: name };
+}
+
+/**
+ * Sets the attributes `m` has in `target` (a plan a resource's modifyPlan changes in place), encoded as the schema
+ * says; the others are left as they are.
+ */
+export function assign<B extends Block>(b: B, target: CtyObject, m: Reported<BlockModel<B>>): void {
+  const encoded = encodeBlock(b, m as unknown as Record<string, unknown>, null);
+  for (const k of Object.keys(m)) if (k in encoded) target[k] = encoded[k];
+}
+
+/**
+ * The objects of a list or set of blocks as they are, in the order decode() keeps them: for the rare check that must
+ * tell an unknown value in one of them from an absent one (see unknownAt).
+ */
+export function rawElements<B extends Block>(_b: B, v: CtyObject, name: keyof BlockModel<B> & string): CtyObject[] {
+  const x = v[name];
+  return Array.isArray(x) ? x.filter(isObj) : [];
 }

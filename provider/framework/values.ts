@@ -1,33 +1,7 @@
-// Typed reads of cty objects for resource code: a resource never inspects Unknown/BigNumber itself.
+// Helpers for the values resources report. Terraform values are read through typed models (model.ts), never by
+// attribute name, so there are no string-keyed readers here.
 
-import { Unknown } from '../protocol/cty/types';
-import type { CtyObject, CtyValue } from '../protocol/cty/types';
-import { numberOf } from './validators';
-
-export function str(o: CtyObject, k: string): string | undefined {
-  const v = o[k];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function num(o: CtyObject, k: string): number | undefined {
-  const v = o[k];
-  return v === null || v instanceof Unknown ? undefined : numberOf(v);
-}
-
-export function bool(o: CtyObject, k: string): boolean | undefined {
-  const v = o[k];
-  return typeof v === 'boolean' ? v : undefined;
-}
-
-export function objects(o: CtyObject, k: string): CtyObject[] {
-  const v = o[k];
-  return Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object' && !(x instanceof Unknown)) as CtyObject[]) : [];
-}
-
-export function obj(o: CtyObject, k: string): CtyObject | undefined {
-  const v = o[k];
-  return v !== null && typeof v === 'object' && !(v instanceof Unknown) && !Array.isArray(v) ? (v as CtyObject) : undefined;
-}
+import type { CtyValue } from '../protocol/cty/types';
 
 /** Omits undefined so optional spec fields stay absent rather than present-but-undefined. */
 export function compact<T extends object>(o: T): T {

@@ -3,16 +3,17 @@
 // its backends; reading that as "gone" is what makes the next plan re-attach the frontends.
 
 import { randomBytes } from 'node:crypto';
-import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { BaseContext, PlanContext } from '../framework/resource';
 import { UNKNOWN } from '../protocol/cty/types';
+import type { CtyObject } from '../protocol/cty/types';
 import { BackendNotReadyError, HotplugTimeoutError, XlFailed } from '../xen/errors';
 import type { JournalEntry, JournalKind } from '../xen/journal';
 import type { DomainInfo } from '../xen/model';
 import type { XenClient } from './client';
 import { awaitLeftover } from './adoption';
-import { str } from '../framework/values';
+import type { DeviceModel } from './device_schema';
+import { attrOf } from '../framework/model';
 
 export type DeviceKind = 'vif' | 'vbd';
 
@@ -22,19 +23,19 @@ export interface Endpoints {
 }
 
 /** Both ends must exist before a device can be attached; say which one is missing in the user's terms. */
-export async function endpoints(ctx: BaseContext<XenClient>, values: CtyObject, what: string): Promise<Endpoints> {
-  const domain = str(values, 'domain')!;
-  const backend = str(values, 'backend')!;
+export async function endpoints(ctx: BaseContext<XenClient>, values: DeviceModel, what: string): Promise<Endpoints> {
+  const domain = values.domain!;
+  const backend = values.backend!;
   const ts = ctx.meta.ts;
   const [frontend, be] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(backend, { signal: ctx.signal })]);
   if (!frontend) {
-    throw new DiagnosticError(`Cannot attach the ${what}: domain ${JSON.stringify(domain)} is not running`, 'Create it first (depend on its xen_domain resource) and check `xl list`.', [{ attr: 'domain' }]);
+    throw new DiagnosticError(`Cannot attach the ${what}: domain ${JSON.stringify(domain)} is not running`, 'Create it first (depend on its xen_domain resource) and check `xl list`.', [attrOf<DeviceModel>('domain')]);
   }
   if (!be) {
     throw new DiagnosticError(
       `Cannot attach the ${what}: backend domain ${JSON.stringify(backend)} is not running`,
       'The driver domain serving this device must be running with `xl devd` inside it; check `xl list` and depend on its xen_driver_domain resource.',
-      [{ attr: 'backend' }],
+      [attrOf<DeviceModel>('backend')],
     );
   }
   return { frontend, backend: be };
@@ -96,10 +97,10 @@ export async function awaitBackend(
  * Plan-time repair of a device whose serving domain restarted (new domid, backends gone): replace it, which
  * detaches the dead frontend and attaches a fresh one with the same MAC.
  */
-export async function planBackendRestart(ctx: PlanContext<XenClient>): Promise<void> {
-  const prior = ctx.prior;
-  if (!ctx.meta || !prior || ctx.isReplacing()) return;
-  const backend = str(ctx.planned, 'backend');
+export async function planBackendRestart(ctx: PlanContext<XenClient>, model: (v: CtyObject) => DeviceModel): Promise<void> {
+  if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
+  const prior = model(ctx.prior);
+  const backend = model(ctx.planned).backend;
   if (!backend) return;
   const be = await ctx.meta.ts.getDomain(backend, { signal: ctx.signal });
   const was = prior.backend_domid;
@@ -107,8 +108,9 @@ export async function planBackendRestart(ctx: PlanContext<XenClient>): Promise<v
   if (be && was === be.domid && connected) return;
   ctx.log.info('serving domain restarted or backend gone; the device will be re-attached', { backend, was: was ?? null, now: be?.domid ?? null });
   // What the new attachment will report; everything the user configured (and the MAC libxl chose) stays.
-  for (const k of ['id', 'devid', 'backend_domid', 'state', 'hotplug_status']) ctx.planned[k] = UNKNOWN;
-  ctx.requiresReplace([{ attr: 'backend_domid' }]);
+  const reported = ['id', 'devid', 'backend_domid', 'state', 'hotplug_status'] satisfies Array<keyof DeviceModel>;
+  for (const k of reported) ctx.planned[k] = UNKNOWN;
+  ctx.requiresReplace([attrOf<DeviceModel>('backend_domid')]);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The attributes xen_disk and xen_vif share: which domain gets the device, which serves it, and what the backend
 // reports once attached. One declaration, as domain_schema.ts is for the two domain resources.
 
-import { attributes } from '../framework/model';
+import { attributes, type BlockModel } from '../framework/model';
 import { domainName } from './value_checks';
 
 const WORDS = {
@@ -30,3 +30,11 @@ export function deviceAttributes(kind: 'disk' | 'vif') {
     state: { type: 'number', computed: true, useStateForUnknown: true, description: 'Backend xenbus state (4 = connected).' },
   });
 }
+
+/** Declared after each device's own attributes (the place it had before it was shared). */
+export const hotplugStatusAttribute = attributes({
+  hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
+});
+
+/** What device_common.ts reads and writes of either device resource. */
+export type DeviceModel = BlockModel<{ attributes: ReturnType<typeof deviceAttributes> & typeof hotplugStatusAttribute }>;

@@ -1,8 +1,7 @@
 // xen_disk: a virtual block device of one domain served by another (a storage driver domain, so dom0 does not
 // parse guest disk traffic). Attached with `xl block-attach`, then waited for until the backend is connected.
 
-import { record } from '../protocol/cty/types';
-import type { CtyObject, CtyValue } from '../protocol/cty/types';
+import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
 import { oneOf, stringCheck } from '../framework/validators';
@@ -10,43 +9,53 @@ import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
-import { deviceAttributes } from './device_schema';
+import { deviceAttributes, hotplugStatusAttribute } from './device_schema';
 import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart } from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { absolutePath } from './value_checks';
-import { compact, num, spelled, str } from '../framework/values';
+import { compact, spelled } from '../framework/values';
+import { attrOf, decode, schema, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import { sameScript } from './equivalence';
 
-export const diskResource: ResourceType<XenClient> = {
-  typeName: 'xen_disk',
-  schema: {
-    block: {
-      description:
-        'A virtual block device of `domain` served by `backend`, typically a storage driver domain that owns the disk controller. After attaching, waits until the backend is connected; on timeout it detaches again and explains what to check.',
-      attributes: {
-        ...deviceAttributes('disk'),
-        target: { type: 'string', required: true, requiresReplace: true, description: 'Path of the backing file, device or volume inside the backend domain.', validators: [absolutePath] },
-        vdev: { type: 'string', required: true, requiresReplace: true, description: 'Virtual device name in the guest, e.g. `xvdb`.', validators: [stringCheck('a virtual device such as `xvdb`', checkVdev)] },
-        format: { type: 'string', default: 'raw', requiresReplace: true, description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
-        access: { type: 'string', default: 'rw', requiresReplace: true, description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
-        backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
-        script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
-        hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
-      },
+const diskSchema = schema({
+  block: {
+    description:
+      'A virtual block device of `domain` served by `backend`, typically a storage driver domain that owns the disk controller. After attaching, waits until the backend is connected; on timeout it detaches again and explains what to check.',
+    attributes: {
+      ...deviceAttributes('disk'),
+      target: { type: 'string', required: true, requiresReplace: true, description: 'Path of the backing file, device or volume inside the backend domain.', validators: [absolutePath] },
+      vdev: { type: 'string', required: true, requiresReplace: true, description: 'Virtual device name in the guest, e.g. `xvdb`.', validators: [stringCheck('a virtual device such as `xvdb`', checkVdev)] },
+      format: { type: 'string', default: 'raw', requiresReplace: true, description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
+      access: { type: 'string', default: 'rw', requiresReplace: true, description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
+      backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
+      script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
+      ...hotplugStatusAttribute,
     },
   },
+});
+
+export type DiskModel = Model<typeof diskSchema>;
+
+export function diskModel(v: CtyObject): DiskModel {
+  return decode(diskSchema.block, v);
+}
+
+const model = diskModel;
+
+export const diskResource: ResourceType<XenClient> = typedResource<XenClient, typeof diskSchema>({
+  typeName: 'xen_disk',
+  schema: diskSchema,
   async modifyPlan(ctx) {
-    await planBackendRestart(ctx);
+    await planBackendRestart(ctx, model);
     if (ctx.meta && ctx.prior === null) await planVdevInUse(ctx);
   },
   create: attach,
-  async noteStored(state, ctx) {
-    const domain = str(state, 'domain');
-    const vdev = str(state, 'vdev');
+  async noteStored({ domain, vdev }, ctx) {
     if (domain && vdev) await ctx.meta.journal.confirm('disk', diskMark(domain, vdev));
   },
-  read,
+  read: (ctx) => readModel(ctx, ctx.model),
   update: async () => {
     throw new DiagnosticError('xen_disk cannot change in place', 'Every argument forces replacement; this is a provider bug.');
   },
@@ -56,42 +65,41 @@ export const diskResource: ResourceType<XenClient> = {
     const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
     const disk = frontend?.disks.find((d) => d.vdev === vdev);
     if (!frontend || !disk) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no disk ${vdev} (see \`xl block-list ${domain}\`).`);
-    const state = record<CtyValue>([['domain', domain], ['backend', disk.backendDomname ?? 'Domain-0'], ['vdev', vdev]]);
-    const found = await read({ ...ctx, state });
+    const found = await readModel(ctx, { domain, backend: disk.backendDomname ?? 'Domain-0', vdev });
     if (!found) throw new DiagnosticError(`Cannot import ${id}`, 'Its backend is not present; re-attach it first.');
     return found;
   },
-};
+});
 
-function diskSpec(v: CtyObject, backend: string): DiskSpec {
+function diskSpec(m: DiskModel, backend: string): DiskSpec {
   return compact({
-    target: str(v, 'target')!,
-    vdev: str(v, 'vdev')!,
+    target: m.target!,
+    vdev: m.vdev!,
     backend,
-    format: str(v, 'format') as DiskFormat | undefined,
-    access: str(v, 'access') as DiskAccess | undefined,
-    backendtype: str(v, 'backendtype') as DiskBackendType | undefined,
-    script: str(v, 'script'),
+    format: m.format as DiskFormat | undefined,
+    access: m.access as DiskAccess | undefined,
+    backendtype: m.backendtype as DiskBackendType | undefined,
+    script: m.script,
   });
 }
 
-function diskValues(prior: CtyObject, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string, backendDomid = ends.backend.domid): CtyObject {
-  const out = record<CtyValue>();
-  out.id = `${ends.frontend.name}/${disk.vdev}`;
-  out.domain = typeof prior.domain === 'string' ? prior.domain : ends.frontend.name;
-  out.backend = typeof prior.backend === 'string' ? prior.backend : ends.backend.name;
-  out.target = disk.target ?? (prior.target as CtyValue) ?? null;
-  out.vdev = disk.vdev;
-  out.format = disk.format ?? 'raw';
-  out.access = disk.access;
-  // libxl fills in a backend type the user did not ask for; report it only when the user chose one.
-  out.backendtype = typeof prior.backendtype === 'string' ? (disk.backendtype ?? null) : null;
-  out.script = spelled(prior.script, disk.script, sameScript);
-  out.devid = devid;
-  out.backend_domid = backendDomid;
-  out.state = state === '' ? null : Number(state);
-  out.hotplug_status = hotplug;
-  return out;
+function diskValues(prior: DiskModel, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string, backendDomid = ends.backend.domid): Reported<DiskModel> {
+  return {
+    id: `${ends.frontend.name}/${disk.vdev}`,
+    domain: prior.domain ?? ends.frontend.name,
+    backend: prior.backend ?? ends.backend.name,
+    target: disk.target ?? prior.target ?? null,
+    vdev: disk.vdev,
+    format: disk.format ?? 'raw',
+    access: disk.access,
+    // libxl fills in a backend type the user did not ask for; report it only when the user chose one.
+    backendtype: prior.backendtype !== undefined ? (disk.backendtype ?? null) : null,
+    script: spelled(prior.script, disk.script, sameScript),
+    devid,
+    backend_domid: backendDomid,
+    state: state === '' ? null : Number(state),
+    hotplug_status: hotplug,
+  };
 }
 
 /** A disk is known by its frontend and vdev (one disk per vdev): the journal's key and mark for it. */
@@ -106,13 +114,14 @@ function diskSettings(spec: DiskSpec): string {
 
 function alreadyThere(domain: string, vdev: string): DiagnosticError {
   return notOurs('xen_disk', `A disk ${vdev} on ${domain}`, diskMark(domain, vdev),
-    `choose another vdev, or detach it with \`xl block-detach ${domain} ${vdev}\``, [{ attr: 'vdev' }]);
+    `choose another vdev, or detach it with \`xl block-detach ${domain} ${vdev}\``, [attrOf<DiskModel>('vdev')]);
 }
 
-async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
+async function attach(ctx: ApplyContext<XenClient> & { model: { planned: DiskModel } }): Promise<Reported<DiskModel>> {
   const ts = ctx.meta.ts;
-  const ends = await endpoints(ctx, ctx.planned, 'disk');
-  const spec = diskSpec(ctx.planned, ends.backend.name);
+  const { planned } = ctx.model;
+  const ends = await endpoints(ctx, planned, 'disk');
+  const spec = diskSpec(planned, ends.backend.name);
   const domain = ends.frontend.name;
   const mark = diskMark(domain, spec.vdev);
   const adopted = await adoptDevice(ctx, {
@@ -148,34 +157,34 @@ async function attach(ctx: ApplyContext<XenClient>): Promise<CtyObject> {
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });
   const disk = fresh?.disks.find((d) => d.vdev === spec.vdev);
   if (!fresh || !disk) throw new DiagnosticError(`Disk ${spec.vdev} of ${ends.frontend.name} is not in libxl's configuration after attach`, `Check \`xl block-list ${ends.frontend.name}\`.`);
-  return diskValues(ctx.planned, { frontend: fresh, backend: ends.backend }, disk, devid, '4', 'connected');
+  return diskValues(planned, { frontend: fresh, backend: ends.backend }, disk, devid, '4', 'connected');
 }
 
-async function read(ctx: BaseContext<XenClient> & { state: CtyObject }): Promise<CtyObject | null> {
-  const domain = str(ctx.state, 'domain');
-  const vdev = str(ctx.state, 'vdev');
+async function readModel(ctx: BaseContext<XenClient>, known: DiskModel): Promise<Reported<DiskModel> | null> {
+  const { domain, vdev } = known;
   if (!domain || !vdev) return null;
   const ts = ctx.meta.ts;
-  const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(str(ctx.state, 'backend') ?? '', { signal: ctx.signal })]);
+  const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(known.backend ?? '', { signal: ctx.signal })]);
   const disk = frontend?.disks.find((d) => d.vdev === vdev);
-  const devid = num(ctx.state, 'devid') ?? vdevNumber(vdev);
+  const devid = known.devid ?? vdevNumber(vdev);
   if (!frontend || !disk || devid === undefined) return null;
   // As for vifs: a serving domain that restarted is reported as a dead binding so the plan replaces the disk.
-  const staleDomid = disk.backendDomid ?? (ctx.state.backend_domid as number | null) ?? -1;
+  const staleDomid = disk.backendDomid ?? known.backend_domid ?? -1;
   if (!backend || (disk.backendDomid !== undefined && disk.backendDomid !== backend.domid)) {
-    return diskValues(ctx.state, { frontend, backend: backend ?? frontend }, disk, devid, '', '', staleDomid);
+    return diskValues(known, { frontend, backend: backend ?? frontend }, disk, devid, '', '', staleDomid);
   }
   const view = await ctx.meta.ts.backendView('vbd', backend.domid, frontend.domid, devid, { signal: ctx.signal });
   if (!view.present) {
     ctx.log.info('disk has no backend in its serving domain any more', { domain, vdev, backend: backend.name });
-    return diskValues(ctx.state, { frontend, backend }, disk, devid, '', '', staleDomid);
+    return diskValues(known, { frontend, backend }, disk, devid, '', '', staleDomid);
   }
-  return diskValues(ctx.state, { frontend, backend }, disk, devid, view.state, view.hotplugStatus);
+  return diskValues(known, { frontend, backend }, disk, devid, view.state, view.hotplugStatus);
 }
 
-async function detach(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promise<void> {
-  const domain = str(ctx.prior, 'domain')!;
-  const vdev = str(ctx.prior, 'vdev')!;
+async function detach(ctx: BaseContext<XenClient> & { model: DiskModel }): Promise<void> {
+  const prior = ctx.model;
+  const domain = prior.domain!;
+  const vdev = prior.vdev!;
   const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
   if (!frontend || !frontend.disks.some((d) => d.vdev === vdev)) {
     ctx.log.info('disk already gone', { domain, vdev });
@@ -187,10 +196,9 @@ async function detach(ctx: BaseContext<XenClient> & { prior: CtyObject }): Promi
 
 /** At plan: a vdev the domain already has is refused unless it is our unfinished attach. */
 async function planVdevInUse(ctx: PlanContext<XenClient>): Promise<void> {
-  const domain = str(ctx.planned, 'domain');
-  const vdev = str(ctx.planned, 'vdev');
+  const { domain, vdev } = model(ctx.planned);
   if (!domain || !vdev) return;
-  ctx.step(`checking whether ${domain} already has a disk ${vdev}`, [{ attr: 'vdev' }]);
+  ctx.step(`checking whether ${domain} already has a disk ${vdev}`, [attrOf<DiskModel>('vdev')]);
   const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
   if (!frontend?.disks.some((d) => d.vdev === vdev)) return;
   const mark = diskMark(domain, vdev);

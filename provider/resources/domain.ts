@@ -1,51 +1,60 @@
 // xen_domain: a guest (PV, PVH or HVM), with its FLASK label and, for HVM, its device model in a stub domain.
 
-import { Unknown, type CtyObject } from '../protocol/cty/types';
+import type { CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
+import { assign, attrOf, decode, encode, unknownAt } from '../framework/model';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
-import { guestDomainSchema } from './domain_schema';
+import { guestDomainSchema, type GuestDomainModel } from './domain_schema';
 import { planVtpmRestart, validateGuestDevices, vtpmBackendDomid } from './guest_devices';
-import { obj, str } from '../framework/values';
+
+function model(v: CtyObject): GuestDomainModel {
+  return decode(guestDomainSchema.block, v);
+}
 
 /** What only other listings tell: the stub domain's domid, and which domain the guest's TPM frontend is bound to. */
-async function withStubdomain<T extends Record<string, unknown> | null>(meta: XenClient, values: T): Promise<T> {
+async function withStubdomain(meta: XenClient, values: CtyObject | null): Promise<CtyObject | null> {
   if (!values) return values;
-  const name = values.name as string;
+  const { name, vtpm } = model(values);
   const rt = await meta.ts.domainState(`${name}-dm`);
-  (values as Record<string, unknown>).stubdomain_domid = rt ? rt.domid : null;
-  const vtpm = obj(values as CtyObject, 'vtpm');
-  if (vtpm) vtpm.backend_domid = await vtpmBackendDomid(meta, name);
-  return values;
+  return encode(
+    guestDomainSchema.block,
+    { stubdomain_domid: rt ? rt.domid : null, ...(vtpm ? { vtpm: { ...vtpm, backend_domid: await vtpmBackendDomid(meta, name!) } } : {}) },
+    values,
+  );
 }
+
+/** What a re-created guest reports anew (planVtpmRestart marks them unknown). */
+const REPORTED = ['domid', 'uuid', 'state', 'stubdomain_domid'] satisfies Array<keyof GuestDomainModel>;
 
 export const domainResource: ResourceType<XenClient> = {
   typeName: 'xen_domain',
   schema: guestDomainSchema,
   async modifyPlan(ctx) {
     // Only an HVM guest with device_model { stubdomain = true } has one; the stub domain changes only with a replace.
-    if (ctx.planned.stubdomain_domid instanceof Unknown) {
-      const type = ctx.planned.type;
-      const dm = obj(ctx.planned, 'device_model');
-      if (typeof type === 'string' && (type !== 'hvm' || !dm || dm.stubdomain === false)) ctx.planned.stubdomain_domid = null;
+    if (unknownAt(guestDomainSchema.block, ctx.planned, 'stubdomain_domid')) {
+      const { type, device_model: dm } = model(ctx.planned);
+      if (type !== undefined && (type !== 'hvm' || !dm || dm.stubdomain === false)) assign(guestDomainSchema.block, ctx.planned, { stubdomain_domid: null });
     }
     await planDomain(ctx, 'guest');
-    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx);
+    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx, REPORTED);
   },
-  create: async (ctx) => withStubdomain(ctx.meta, await createDomain(ctx, 'guest')),
+  create: async (ctx) => (await withStubdomain(ctx.meta, await createDomain(ctx, 'guest')))!,
   read: async (ctx) => withStubdomain(ctx.meta, await readDomain(ctx, 'guest')),
-  update: async (ctx) => withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')),
+  update: async (ctx) => (await withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')))!,
   delete: (ctx) => deleteDomain(ctx, 'guest'),
   noteStored: noteStoredDomain,
-  importState: async (id, ctx) => withStubdomain(ctx.meta, await importDomain(id, ctx, 'guest')),
+  importState: async (id, ctx) => (await withStubdomain(ctx.meta, await importDomain(id, ctx, 'guest')))!,
   validate(ctx) {
-    const type = str(ctx.config, 'type');
-    if (str(ctx.config, 'bootloader') && str(ctx.config, 'firmware')) {
-      ctx.diags.error('Both bootloader and firmware are set', 'Use one way to boot: firmware = "pvgrub64" (recommended) or a bootloader.', [{ attr: 'bootloader' }]);
+    const config = model(ctx.config);
+    const { type } = config;
+    if (config.bootloader && config.firmware) {
+      ctx.diags.error('Both bootloader and firmware are set', 'Use one way to boot: firmware = "pvgrub64" (recommended) or a bootloader.', [attrOf<GuestDomainModel>('bootloader')]);
     }
-    if (type === 'hvm' && str(ctx.config, 'bootloader')) {
-      ctx.diags.error('bootloader applies to PV guests only', 'HVM guests boot from their firmware; remove bootloader.', [{ attr: 'bootloader' }]);
+    if (type === 'hvm' && config.bootloader) {
+      ctx.diags.error('bootloader applies to PV guests only', 'HVM guests boot from their firmware; remove bootloader.', [attrOf<GuestDomainModel>('bootloader')]);
     }
-    validateGuestDevices(ctx);
+    // An unset type is the default, pv; an unknown one is checked again at plan.
+    validateGuestDevices(ctx, unknownAt(guestDomainSchema.block, ctx.config, 'type') ? undefined : (type ?? 'pv'));
   },
 };

@@ -15,6 +15,8 @@ import type { CreateResult, Toolstack } from '../xen/toolstack';
 import type { DomainInfo, DomainRuntime, DomainSpec, SpecDifference } from '../xen/model';
 import type { XenClient } from './client';
 import { awaitLeftover, notOurs } from './adoption';
+import { attrOf } from '../framework/model';
+import type { DomainModel } from './domain_schema';
 import { CREATE_TIMEOUT_FACTOR } from '../xen/xl-toolstack';
 
 export type ExistingDomain =
@@ -23,7 +25,7 @@ export type ExistingDomain =
   | { action: 'rebuild'; entry: JournalEntry; why: string };
 
 function foreign(typeName: string, name: string): DiagnosticError {
-  return notOurs(typeName, `A domain named ${JSON.stringify(name)}`, name, `choose another name, or remove it with \`xl destroy ${name}\``, [{ attr: 'name' }]);
+  return notOurs(typeName, `A domain named ${JSON.stringify(name)}`, name, `choose another name, or remove it with \`xl destroy ${name}\``, [attrOf<DomainModel>('name')]);
 }
 
 /** Why a domain of ours is not fit to adopt: undefined when it is. */
@@ -47,7 +49,7 @@ export function adoptionDifferences(spec: DomainSpec, info: DomainInfo): SpecDif
 
 /** At plan: a create (or a rename) onto a name the host already has is refused unless it is our unfinished work. */
 export async function planExistingDomain(ctx: PlanContext<XenClient>, name: string, typeName: string): Promise<void> {
-  ctx.step(`checking whether a domain named ${JSON.stringify(name)} already exists`, [{ attr: 'name' }]);
+  ctx.step(`checking whether a domain named ${JSON.stringify(name)} already exists`, [attrOf<DomainModel>('name')]);
   const info = await ctx.meta.ts.getDomain(name, { signal: ctx.signal });
   if (!info) return;
   const uuid = info.uuid?.toLowerCase() ?? '';

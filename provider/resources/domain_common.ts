@@ -11,7 +11,7 @@ import { DomainExistsError, XlFailed } from '../xen/errors';
 import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { compact, spelled } from '../framework/values';
-import { decode, encode, type Reported } from '../framework/model';
+import { attrOf, decode, encode, type Reported } from '../framework/model';
 import { driverDomainSchema, guestDomainSchema, type DomainModel } from './domain_schema';
 import { domainLabels, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
@@ -211,13 +211,13 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   const m = domainModel(planned, kind);
   const { type, firmware, name } = m;
   if (kind === 'guest' && m.device_model && type !== undefined && type !== 'hvm') {
-    ctx.diags.error('device_model applies to HVM guests only', `type = "${type}" has no device model; remove the device_model block or use type = "hvm".`, [{ attr: 'device_model' }]);
+    ctx.diags.error('device_model applies to HVM guests only', `type = "${type}" has no device model; remove the device_model block or use type = "hvm".`, [attrOf<DomainModel>('device_model')]);
   }
   if (firmware !== undefined && m.kernel !== undefined) {
-    ctx.diags.error('Both firmware and kernel are set', 'Boot either with firmware (e.g. "pvgrub64") or a kernel, not both.', [{ attr: 'firmware' }]);
+    ctx.diags.error('Both firmware and kernel are set', 'Boot either with firmware (e.g. "pvgrub64") or a kernel, not both.', [attrOf<DomainModel>('firmware')]);
   }
   const fwProblem = firmware !== undefined && type !== undefined ? checkFirmware(firmware, type as DomainSpec['type']) : undefined;
-  if (fwProblem) ctx.diags.error('Invalid firmware for this domain type', fwProblem, [{ attr: 'firmware' }]);
+  if (fwProblem) ctx.diags.error('Invalid firmware for this domain type', fwProblem, [attrOf<DomainModel>('firmware')]);
   if (type === 'hvm') {
     // libxl refuses these at create ("qemu-xen doesn't support read-only IDE disk drivers", seen on the lab).
     (m.disk ?? []).forEach((d, i) => {
@@ -225,7 +225,7 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
         ctx.diags.error(
           'Read-only IDE disk on an HVM guest',
           `${d.vdev} is an emulated IDE disk, and QEMU (qemu-xen) cannot make those read-only. Use access = "rw", or an sd* vdev (emulated SCSI, which can be read-only).`,
-          [{ attr: 'disk' }, { index: i }, { attr: 'access' }],
+          [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('access')],
         );
       }
     });
@@ -235,15 +235,15 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   if (name !== undefined && (priorModel === null || priorModel.name !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
   if (ctx.diags.hasErrors) return;
   if (name !== undefined) {
-    ctx.step('checking memory and vCPUs against the host', [{ attr: 'memory' }]);
-    await checkCapacity(ctx, name);
+    ctx.step('checking memory and vCPUs against the host', [attrOf<DomainModel>('memory')]);
+    await checkCapacity(ctx, name, m, priorModel);
   }
-  ctx.step('checking the PCI functions against the host', [{ attr: 'pci' }]);
-  await checkPciBlocks(ctx);
-  ctx.step('checking the disk backends', [{ attr: 'disk' }]);
-  await checkDiskBackends(ctx);
-  ctx.step('checking the files the domain names on the host', [{ attr: 'kernel' }]);
-  await checkHostFiles(ctx);
+  ctx.step('checking the PCI functions against the host', [attrOf<DomainModel>('pci')]);
+  await checkPciBlocks(ctx, m);
+  ctx.step('checking the disk backends', [attrOf<DomainModel>('disk')]);
+  await checkDiskBackends(ctx, m);
+  ctx.step('checking the files the domain names on the host', [attrOf<DomainModel>('kernel')]);
+  await checkHostFiles(ctx, m);
   if (ctx.diags.hasErrors) return;
   const labels = domainLabels(m);
   ctx.step('checking the FLASK labels against the host', labels[0]?.path);
@@ -415,7 +415,7 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObj
   const prior = domainModel(ctx.prior, kind);
   const name = prior.name!;
   const dom0 = checkNotDom0(name);
-  if (dom0) throw new DiagnosticError('Refusing to destroy Domain-0', `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`, [{ attr: 'name' }]);
+  if (dom0) throw new DiagnosticError('Refusing to destroy Domain-0', `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`, [attrOf<DomainModel>('name')]);
   const timeoutMs = ctx.meta.shutdownTimeoutMs;
   ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
   const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });

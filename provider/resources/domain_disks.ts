@@ -10,7 +10,9 @@ import type { BaseContext, PlanContext } from '../framework/resource';
 import type { DomainInfo } from '../xen/model';
 import { renderedCreation } from '../xen/rendered';
 import type { XenClient } from './client';
-import { obj, objects, str } from '../framework/values';
+import { attrOf, decode, rawElements } from '../framework/model';
+import { diskBlock, guestDomainSchema, type DomainModel, type GuestDomainModel } from './domain_schema';
+
 
 /** Rendered configs are a few KiB; a larger file is not one of ours. */
 const MAX_RENDERED_BYTES = 256 * 1024;
@@ -48,21 +50,24 @@ export async function planDisks(ctx: PlanContext<XenClient>): Promise<void> {
   const { prior, planned } = ctx;
   if (!prior) return;
   const replace = () => {
-    ctx.requiresReplace([{ attr: 'disk' }]);
+    ctx.requiresReplace([attrOf<DomainModel>('disk')]);
     markNewDomainUnknown(planned);
   };
-  if (planned.disk instanceof Unknown || (Array.isArray(planned.disk) && planned.disk.some((d) => d instanceof Unknown))) return replace();
-  const before = objects(prior, 'disk');
-  const after = objects(planned, 'disk');
-  const removed = before.filter((b) => !after.some((a) => str(a, 'vdev') === str(b, 'vdev')));
+  const plannedDisks = planned['disk' satisfies keyof DomainModel];
+  if (plannedDisks instanceof Unknown || (Array.isArray(plannedDisks) && plannedDisks.some((d) => d instanceof Unknown))) return replace();
+  // Compared as they are (unknowns included); only the vdev is read.
+  const before = rawElements(guestDomainSchema.block, prior, 'disk');
+  const after = rawElements(guestDomainSchema.block, planned, 'disk');
+  const vdev = (d: CtyObject) => decode(diskBlock.block, d).vdev;
+  const removed = before.filter((b) => !after.some((a) => vdev(a) === vdev(b)));
   const kept = before.filter((b) => !removed.includes(b));
   const unchanged = kept.length === after.length && kept.every((b, i) => same(b, after[i]));
   if (!unchanged) return replace();
   if (removed.length === 0) return;
-  const name = str(prior, 'name');
+  const { name } = decode(guestDomainSchema.block, prior);
   const info = ctx.meta && name ? await ctx.meta.ts.getDomain(name, { signal: ctx.signal }) : undefined;
   if (!info || (await creationVdevs(ctx, info))) return replace();
-  const vdevs = removed.map((d) => str(d, 'vdev')!);
+  const vdevs = removed.map((d) => vdev(d)!);
   if (!vdevs.every((v) => info.disks.some((d) => d.vdev === v))) return replace();
   ctx.diags.warning(
     `${vdevs.join(', ')} stay${vdevs.length === 1 ? 's' : ''} attached to ${name}`,
@@ -70,15 +75,20 @@ export async function planDisks(ctx: PlanContext<XenClient>): Promise<void> {
       '(libxl keeps both kinds in the domain\'s configuration). Leaving the `disk` blocks hands ' + (vdevs.length === 1 ? 'it' : 'them') + ' over in place: ' +
       'manage ' + (vdevs.length === 1 ? 'it' : 'them') + ' with a xen_disk resource (`terraform import xen_disk.NAME ' + `${name}/${vdevs[0]}\`), or detach with \`xl block-detach ${name} ${vdevs[0]}\`. ` +
       'The domain is not replaced for this; when it is next re-created, it is created without ' + (vdevs.length === 1 ? 'it' : 'them') + '.',
-    [{ attr: 'disk' }],
+    [attrOf<DomainModel>('disk')],
   );
 }
 
 /** What a replacement's new domain reports (the framework does this for replacements it finds itself). */
 function markNewDomainUnknown(planned: CtyObject): void {
-  for (const k of ['domid', 'uuid', 'state']) if (k in planned) planned[k] = UNKNOWN;
-  const dm = obj(planned, 'device_model');
-  if ('stubdomain_domid' in planned && dm && dm.stubdomain === true) planned.stubdomain_domid = UNKNOWN;
-  const vt = obj(planned, 'vtpm');
-  if (vt) planned.vtpm = record<CtyValue>([...Object.entries(vt), ['backend_domid', UNKNOWN]]);
+  const reported = ['domid', 'uuid', 'state'] satisfies Array<keyof DomainModel>;
+  for (const k of reported) if (k in planned) planned[k] = UNKNOWN;
+  // A driver domain's values have neither a stub domain nor a vtpm block: the keys are looked for, not assumed.
+  const m: GuestDomainModel = decode(guestDomainSchema.block, planned);
+  const stubdomainDomid = 'stubdomain_domid' satisfies keyof GuestDomainModel;
+  if (stubdomainDomid in planned && m.device_model?.stubdomain === true) planned[stubdomainDomid] = UNKNOWN;
+  if (m.vtpm) {
+    const vtpm = 'vtpm' satisfies keyof GuestDomainModel;
+    planned[vtpm] = record<CtyValue>([...Object.entries(planned[vtpm] as CtyObject), ['backend_domid' satisfies keyof NonNullable<GuestDomainModel['vtpm']>, UNKNOWN]]);
+  }
 }

@@ -6,7 +6,7 @@ import type { ResourceType } from '../framework/resource';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { driverDomainSchema, type DriverDomainModel } from './domain_schema';
-import { decode, encode, type Reported } from '../framework/model';
+import { attrOf, decode, encode, type Reported } from '../framework/model';
 import { normalizeBdf } from '../xen/validate';
 import { driverClassOf, type DriverClass } from '../policy/model';
 
@@ -46,7 +46,7 @@ export const driverDomainResource: ResourceType<XenClient> = {
       ctx.diags.warning(
         'PV driver domain with PCI devices usually needs iommu=soft',
         'A PV guest driving a passed-through device needs swiotlb: add "iommu=soft" to cmdline.',
-        [{ attr: 'cmdline' satisfies keyof DriverDomainModel }],
+        [attrOf<DriverDomainModel>('cmdline')],
       );
     }
   },

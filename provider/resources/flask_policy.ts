@@ -4,13 +4,13 @@
 
 export { MAX_POLICY_BYTES };
 
-import { record } from '../protocol/cty/types';
-import type { CtyObject, CtyValue } from '../protocol/cty/types';
+import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
 import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
-import { bool, str } from '../framework/values';
+import { assign, attrOf, decode, schema, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import { UnusableFileError, formatBytes } from '../xen/host-files';
 import { MAX_POLICY_BYTES, parsePolicy, PolicyFormatError } from '../xen/flask/policydb';
 import { domainTypes, noIommuDomains, policyFacts, resourceTypes, type PolicyFacts } from '../xen/flask/facts';
@@ -35,7 +35,7 @@ async function fileBytes(ctx: BaseContext<XenClient>, path: string): Promise<Buf
         : err instanceof DeadlineError
           ? `Reading it took longer than xl_timeout (${formatDuration(ms)}); check the filesystem it is on, or raise xl_timeout in the provider block.`
           : (err as Error).message;
-    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, why, [{ attr: 'policy_file' }]);
+    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, why, [attrOf<FlaskPolicyModel>('policy_file')]);
   }
 }
 
@@ -56,12 +56,10 @@ export async function readPolicy(ctx: BaseContext<XenClient>, path: string): Pro
       `${path} is not a compiled FLASK policy`,
       `It looks like ${describeBytes(bytes)}; reading it as a policy stopped at byte ${err.offset}: ${err.why}. ` +
         'xl loadpolicy takes the binary that checkpolicy -t xen writes (Xen builds its example policy as xenpolicy-VERSION in tools/flask/policy).',
-      [{ attr: 'policy_file' }],
+      [attrOf<FlaskPolicyModel>('policy_file')],
     );
   }
 }
-
-const list = (xs: readonly string[]): CtyValue => xs.map((x) => x as CtyValue);
 
 async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
   const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
@@ -75,9 +73,9 @@ async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
   return mode;
 }
 
-async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyObject> {
+async function apply(ctx: ApplyContext<XenClient>, planned: FlaskPolicyModel, load: boolean): Promise<Reported<FlaskPolicyModel>> {
   await requireFlask(ctx);
-  const file = str(ctx.planned, 'policy_file')!;
+  const file = planned.policy_file!;
   const { sha256, facts } = await readPolicy(ctx, file);
   const ts = ctx.meta.ts;
   if (load) {
@@ -86,71 +84,82 @@ async function apply(ctx: ApplyContext<XenClient>, load: boolean): Promise<CtyOb
     // Later plans check labels against the policy loaded here: real xl has no command to show it.
     if (!(await ctx.meta.flask.recordLoaded({ file, sha256, facts }))) ctx.log.warn('the FLASK policy is too large to record; later plans will not check labels against it', { file });
   }
-  const enforcing = bool(ctx.planned, 'enforcing') !== false;
+  const enforcing = planned.enforcing !== false;
   await ts.setEnforce(enforcing ? 'enforcing' : 'permissive', { signal: ctx.signal });
   const mode = await ts.flaskMode({ signal: ctx.signal });
   if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
     throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
   }
-  return record<CtyValue>([['id', 'flask'], ['policy_file', file], ['enforcing', enforcing], ['sha256', sha256], ['mode', mode], ...factAttrs(facts)]);
+  return { id: 'flask', policy_file: file, enforcing, sha256, mode, ...factAttrs(facts) };
 }
 
-function factAttrs(facts: PolicyFacts | undefined): Array<[string, CtyValue]> {
+function factAttrs(facts: PolicyFacts | undefined): Pick<Reported<FlaskPolicyModel>, 'types' | 'domain_types' | 'resource_types' | 'noiommu'> {
   const noiommu = facts ? [...noIommuDomains(facts)].map(([d, devs]) => `${d}:${devs.join(',')}`) : null;
-  return [
-    ['types', facts ? list(Object.keys(facts.types).sort()) : null],
-    ['domain_types', facts ? list(domainTypes(facts)) : null],
-    ['resource_types', facts ? list(resourceTypes(facts)) : null],
-    ['noiommu', noiommu ? list(noiommu) : null],
-  ];
+  return {
+    types: facts ? Object.keys(facts.types).sort() : null,
+    domain_types: facts ? domainTypes(facts) : null,
+    resource_types: facts ? resourceTypes(facts) : null,
+    noiommu,
+  };
 }
 
-export const flaskPolicyResource: ResourceType<XenClient> = {
-  typeName: 'xen_flask_policy',
-  schema: {
-    block: {
-      description:
-        'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. ' +
-        'The compiled policy is read and parsed at plan (a file that is not one is refused there), and what it defines is shown (`types`, `domain_types`, `resource_types`, `noiommu`). ' +
-        'Domain labels (`seclabel`, `init_seclabel`, `device_model.seclabel`) of resources that depend on it (`depends_on`) are checked against it at plan; after it is loaded, later plans check labels against the policy this provider loaded. ' +
-        'Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
-      attributes: {
-        id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Always `flask`: a host has one policy.' },
-        policy_file: { type: 'string', required: true, description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.', validators: [absolutePath] },
-        enforcing: { type: 'bool', default: true, description: 'Enforcing (`true`) or permissive (`false`, only logs denials).' },
-        sha256: { type: 'string', computed: true, description: 'SHA-256 of the loaded policy file; a change reloads it.' },
-        mode: { type: 'string', computed: true, description: '`enforcing` or `permissive`, from `xl getenforce`.' },
-        types: { type: ['list', 'string'], computed: true, description: 'Every type the compiled policy defines (attributes and aliases left out), read from the file at plan.' },
-        domain_types: { type: ['list', 'string'], computed: true, description: 'Types a domain may be labelled with: those with the attribute `domain_type` (the `_self` types Xen moves a domain to are left out). Domain labels in this configuration are checked against them at plan.' },
-        resource_types: { type: ['list', 'string'], computed: true, description: 'Types a device may be labelled with (attribute `resource_type`), e.g. `nic_dev_t` for `system_u:object_r:nic_dev_t`.' },
-        noiommu: { type: ['list', 'string'], computed: true, description: 'Domain types the policy lets use devices without an IOMMU (`use_noiommu` on class resource), each as `DOMAIN_TYPE:DEVICE_TYPE,...`: DMA from those devices is not confined.' },
-      },
+const flaskPolicySchema = schema({
+  block: {
+    description:
+      'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. ' +
+      'The compiled policy is read and parsed at plan (a file that is not one is refused there), and what it defines is shown (`types`, `domain_types`, `resource_types`, `noiommu`). ' +
+      'Domain labels (`seclabel`, `init_seclabel`, `device_model.seclabel`) of resources that depend on it (`depends_on`) are checked against it at plan; after it is loaded, later plans check labels against the policy this provider loaded. ' +
+      'Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
+    attributes: {
+      id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Always `flask`: a host has one policy.' },
+      policy_file: { type: 'string', required: true, description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.', validators: [absolutePath] },
+      enforcing: { type: 'bool', default: true, description: 'Enforcing (`true`) or permissive (`false`, only logs denials).' },
+      sha256: { type: 'string', computed: true, description: 'SHA-256 of the loaded policy file; a change reloads it.' },
+      mode: { type: 'string', computed: true, description: '`enforcing` or `permissive`, from `xl getenforce`.' },
+      types: { type: ['list', 'string'], computed: true, description: 'Every type the compiled policy defines (attributes and aliases left out), read from the file at plan.' },
+      domain_types: { type: ['list', 'string'], computed: true, description: 'Types a domain may be labelled with: those with the attribute `domain_type` (the `_self` types Xen moves a domain to are left out). Domain labels in this configuration are checked against them at plan.' },
+      resource_types: { type: ['list', 'string'], computed: true, description: 'Types a device may be labelled with (attribute `resource_type`), e.g. `nic_dev_t` for `system_u:object_r:nic_dev_t`.' },
+      noiommu: { type: ['list', 'string'], computed: true, description: 'Domain types the policy lets use devices without an IOMMU (`use_noiommu` on class resource), each as `DOMAIN_TYPE:DEVICE_TYPE,...`: DMA from those devices is not confined.' },
     },
   },
+});
+
+export type FlaskPolicyModel = Model<typeof flaskPolicySchema>;
+
+export function flaskPolicyModel(v: CtyObject): FlaskPolicyModel {
+  return decode(flaskPolicySchema.block, v);
+}
+
+const model = flaskPolicyModel;
+
+export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenClient, typeof flaskPolicySchema>({
+  typeName: 'xen_flask_policy',
+  schema: flaskPolicySchema,
 
   async modifyPlan(ctx) {
-    const file = str(ctx.planned, 'policy_file');
+    const planned = model(ctx.planned);
+    const file = planned.policy_file;
     if (!ctx.meta || !file) return;
-    ctx.step('reading the policy file', [{ attr: 'policy_file' }]);
+    ctx.step('reading the policy file', [attrOf<FlaskPolicyModel>('policy_file')]);
     const { sha256, facts } = await readPolicy(ctx, file);
-    ctx.planned.sha256 = sha256;
-    for (const [k, v] of factAttrs(facts)) ctx.planned[k] = v;
+    assign(flaskPolicySchema.block, ctx.planned, { sha256, ...factAttrs(facts) });
     // Domains planned after this one (depends_on) check their labels against this policy.
     ctx.meta.flask.plan({ file, sha256, facts });
-    const enforcing = bool(ctx.planned, 'enforcing');
-    if (enforcing !== undefined) ctx.planned.mode = enforcing ? 'enforcing' : 'permissive';
+    const { enforcing } = planned;
+    if (enforcing !== undefined) assign(flaskPolicySchema.block, ctx.planned, { mode: enforcing ? 'enforcing' : 'permissive' });
   },
 
-  create: (ctx) => apply(ctx, true),
-  update: (ctx) => apply(ctx, ctx.prior.sha256 !== ctx.planned.sha256 || ctx.prior.policy_file !== ctx.planned.policy_file),
+  create: (ctx) => apply(ctx, ctx.model.planned, true),
+  update(ctx) {
+    const { prior, planned } = ctx.model;
+    return apply(ctx, planned, prior.sha256 !== planned.sha256 || prior.policy_file !== planned.policy_file);
+  },
 
+  // The rest of the state stays as it was: only the mode can change without this provider.
   async read(ctx) {
     const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
     if (mode === 'disabled') return null;
-    const state = record<CtyValue>(Object.entries(ctx.state));
-    state.mode = mode;
-    state.enforcing = mode === 'enforcing';
-    return state;
+    return { mode, enforcing: mode === 'enforcing' };
   },
 
   async delete(ctx) {
@@ -171,6 +180,6 @@ export const flaskPolicyResource: ResourceType<XenClient> = {
       );
     }
     const { sha256, facts } = await readPolicy(ctx, file);
-    return record<CtyValue>([['id', 'flask'], ['policy_file', file], ['enforcing', mode === 'enforcing'], ['sha256', sha256], ['mode', mode], ...factAttrs(facts)]);
+    return { id: 'flask', policy_file: file, enforcing: mode === 'enforcing', sha256, mode, ...factAttrs(facts) };
   },
-};
+});

@@ -2,16 +2,16 @@
 // domain) and, for HVM guests, the VNC and SPICE servers of the emulated display with their write-only passwords.
 // Schema, Terraform values <-> DomainSpec, and what libxl reports back, in one place.
 
-import { Unknown, UNKNOWN, record } from '../protocol/cty/types';
+import { UNKNOWN, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { PlanContext, ValidateContext } from '../framework/resource';
-import { attributes, nestedBlock, type BlockModel, type Reported } from '../framework/model';
+import { attributes, attrOf, block, decode, nestedBlock, unknownAt, type BlockModel, type Reported } from '../framework/model';
 import { intBetween, stringCheck, type Validator } from '../framework/validators';
 import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
 import type { XenClient } from './client';
 import { domainName } from './value_checks';
-import { bool, compact, num, obj, str } from '../framework/values';
+import { compact } from '../framework/values';
 
 const listenAddress = stringCheck('an IP address or host name', checkListenAddress);
 
@@ -100,8 +100,19 @@ export const vtpmBlock = nestedBlock({
 
 export const guestDeviceBlocks = { vtpm: vtpmBlock, vnc: vncBlock, spice: spiceBlock };
 
+/** Only the device blocks of a guest's values: what this file decodes (the rest is domain_schema.ts's). */
+const devicesBlock = block({ attributes: {}, blocks: guestDeviceBlocks });
+
 /** The guest's device blocks, as decoded. */
-export type GuestDevices = BlockModel<{ attributes: {}; blocks: typeof guestDeviceBlocks }>;
+export type GuestDevices = BlockModel<typeof devicesBlock>;
+type VtpmModel = NonNullable<GuestDevices['vtpm']>;
+type SpiceModel = NonNullable<GuestDevices['spice']>;
+type VncModel = NonNullable<GuestDevices['vnc']>;
+
+/** A device block of the values as they are (for telling unknown from unset); only called when the block is set. */
+function rawBlock(v: CtyObject, name: keyof GuestDevices): CtyObject {
+  return v[name] as CtyObject;
+}
 
 // ---- Terraform values -> spec ----
 
@@ -124,12 +135,13 @@ export const PASSWORD_PLACEHOLDER = 'redacted';
  * placeholder where a password is set, for `xl create -n`, whose JSON output would otherwise carry it.
  */
 export function withSecrets(spec: DomainSpec, config: CtyObject, opts: { redact?: boolean } = {}): DomainSpec {
-  const secret = (block: string): string | undefined => {
-    const b = obj(config, block);
-    const p = b?.password_wo;
-    if (p === null || p === undefined) return undefined;
-    if (opts.redact || p instanceof Unknown) return PASSWORD_PLACEHOLDER;
-    return typeof p === 'string' ? p : undefined;
+  const m = decode(devicesBlock, config);
+  const secret = (name: 'vnc' | 'spice'): string | undefined => {
+    const b = m[name];
+    if (!b) return undefined;
+    if (unknownAt(guestDeviceBlocks[name].block, rawBlock(config, name), 'password_wo')) return PASSWORD_PLACEHOLDER;
+    if (b.password_wo === undefined) return undefined;
+    return opts.redact ? PASSWORD_PLACEHOLDER : b.password_wo;
   };
   const out = { ...spec };
   const vncPassword = secret('vnc');
@@ -176,27 +188,28 @@ export function guestDeviceValues(info: DomainInfo, prior: GuestDevices | null):
 
 // ---- validation and plan ----
 
-export function validateGuestDevices(ctx: ValidateContext): void {
+/** `type`: the guest's type as configured, the default when unset, undefined while unknown (checked again at plan). */
+export function validateGuestDevices(ctx: ValidateContext, type: string | undefined): void {
   const { config, diags } = ctx;
-  // An unset type is the default, pv; an unknown one is checked again at plan.
-  const type = config.type === null ? 'pv' : config.type;
-  for (const block of ['vnc', 'spice'] as const) {
-    if (obj(config, block) && typeof type === 'string' && type !== 'hvm') {
-      diags.error(`${block} applies to HVM guests only`, `type = "${type}" has no emulated display; remove the ${block} block or use type = "hvm".`, [{ attr: block }]);
+  const m = decode(devicesBlock, config);
+  for (const name of ['vnc', 'spice'] as const) {
+    if (m[name] && type !== undefined && type !== 'hvm') {
+      diags.error(`${name} applies to HVM guests only`, `type = "${type}" has no emulated display; remove the ${name} block or use type = "hvm".`, [attrOf<GuestDevices>(name)]);
     }
   }
-  const spice = obj(config, 'spice');
-  if (spice && spice.disable_ticketing !== true && !(spice.disable_ticketing instanceof Unknown) && spice.password_wo === null) {
-    diags.error('SPICE needs a password', 'With ticketing on (disable_ticketing unset or false) libxl refuses to start SPICE without a password: set password_wo, or disable_ticketing = true to let anyone reaching the port connect.', [{ attr: 'spice' }, { attr: 'password_wo' }]);
+  const { spice, vtpm: vt, vnc } = m;
+  // Only a password known to be unset is missing; an unknown one may be set.
+  const spiceRaw = spice && rawBlock(config, 'spice');
+  const unknownInSpice = (k: keyof SpiceModel & string) => unknownAt(spiceBlock.block, spiceRaw!, k);
+  if (spice && spice.disable_ticketing !== true && !unknownInSpice('disable_ticketing') && spice.password_wo === undefined && !unknownInSpice('password_wo')) {
+    diags.error('SPICE needs a password', 'With ticketing on (disable_ticketing unset or false) libxl refuses to start SPICE without a password: set password_wo, or disable_ticketing = true to let anyone reaching the port connect.', [attrOf<GuestDevices>('spice'), attrOf<SpiceModel>('password_wo')]);
   }
-  const vt = obj(config, 'vtpm');
   if (vt && vt.backend === 'Domain-0') {
-    diags.error('dom0 cannot serve a vTPM', 'Linux in dom0 has no TPM backend (libxl would wait 10 s and give up): set vtpm.backend to the guest\'s vTPM domain, a xen_vtpm.', [{ attr: 'vtpm' }, { attr: 'backend' }]);
+    diags.error('dom0 cannot serve a vTPM', 'Linux in dom0 has no TPM backend (libxl would wait 10 s and give up): set vtpm.backend to the guest\'s vTPM domain, a xen_vtpm.', [attrOf<GuestDevices>('vtpm'), attrOf<VtpmModel>('backend')]);
   }
-  const vnc = obj(config, 'vnc');
   const pw = vnc?.password_wo;
-  if (typeof pw === 'string' && pw.length > 8) {
-    diags.warning('VNC uses only the first 8 characters of a password', 'The VNC protocol\'s authentication (DES challenge) takes at most 8 characters; the rest of password_wo is ignored by QEMU.', [{ attr: 'vnc' }, { attr: 'password_wo' }]);
+  if (pw !== undefined && pw.length > 8) {
+    diags.warning('VNC uses only the first 8 characters of a password', 'The VNC protocol\'s authentication (DES challenge) takes at most 8 characters; the rest of password_wo is ignored by QEMU.', [attrOf<GuestDevices>('vnc'), attrOf<VncModel>('password_wo')]);
   }
 }
 
@@ -204,29 +217,28 @@ export function validateGuestDevices(ctx: ValidateContext): void {
  * A guest whose vTPM domain was re-created (new domid) has a dead TPM frontend: replace it, so it boots again with
  * the vTPM recording its boot. Runs after the common domain plan.
  */
-export async function planVtpmRestart(ctx: PlanContext<XenClient>): Promise<void> {
-  const prior = ctx.prior;
-  if (!ctx.meta || !prior || ctx.isReplacing()) return;
-  const pv = obj(prior, 'vtpm');
-  const planned = obj(ctx.planned, 'vtpm');
-  const backend = planned ? str(planned, 'backend') : undefined;
+export async function planVtpmRestart(ctx: PlanContext<XenClient>, reported: readonly string[]): Promise<void> {
+  if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
+  const pv = decode(devicesBlock, ctx.prior).vtpm;
+  const planned = decode(devicesBlock, ctx.planned).vtpm;
+  const backend = planned?.backend;
   if (!pv || !planned || !backend) return;
   const be = await ctx.meta.ts.getDomain(backend, { signal: ctx.signal });
   if (be && be.domid === pv.backend_domid) return;
   ctx.log.info('the vTPM domain of this guest was re-created or is gone; the guest will be replaced', { vtpm: backend, was: pv.backend_domid ?? null, now: be?.domid ?? null });
-  planned.backend_domid = UNKNOWN;
-  // What the new domain will report; the rest of the plan stays as configured.
-  for (const k of ['domid', 'uuid', 'state', 'stubdomain_domid']) if (k in ctx.planned) ctx.planned[k] = UNKNOWN;
-  ctx.requiresReplace([{ attr: 'vtpm' }, { attr: 'backend_domid' }]);
+  rawBlock(ctx.planned, 'vtpm')['backend_domid' satisfies keyof VtpmModel] = UNKNOWN;
+  // What the new domain will report (`reported`, the domain's attributes); the rest of the plan stays as configured.
+  for (const k of reported) if (k in ctx.planned) ctx.planned[k] = UNKNOWN;
+  ctx.requiresReplace([attrOf<GuestDevices>('vtpm'), attrOf<VtpmModel>('backend_domid')]);
 }
 
 /** The planned values with the vtpm block's computed domid left out, to tell whether the rest is known yet. */
 export function withoutDeviceComputed(planned: CtyObject): CtyObject {
-  const vt = obj(planned, 'vtpm');
-  if (!vt) return planned;
+  if (!decode(devicesBlock, planned).vtpm) return planned;
+  const vt = rawBlock(planned, 'vtpm');
   const copy = record<CtyValue>();
   for (const k of Object.keys(planned)) copy[k] = planned[k];
-  copy.vtpm = record<CtyValue>([...Object.entries(vt), ['backend_domid', null]]);
+  copy['vtpm' satisfies keyof GuestDevices] = record<CtyValue>([...Object.entries(vt), ['backend_domid' satisfies keyof VtpmModel, null]]);
   return copy;
 }
 

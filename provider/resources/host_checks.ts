@@ -8,47 +8,57 @@
 // (and re-plans each in another one, just before applying it), so this process's ledger sees the whole plan. A
 // domain leaves the ledger when its apply starts: from then on its memory is in the host's own free_memory figure.
 
-import { Unknown, type CtyObject } from '../protocol/cty/types';
+import type { CtyObject } from '../protocol/cty/types';
 import type { Diagnostics, Path } from '../framework/diagnostics';
 import type { PlanContext } from '../framework/resource';
 import type { HostFileKind, HostPciDevice } from '../xen/model';
 import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { NEW } from './ledger';
-import { bool, num, obj, objects, str } from '../framework/values';
+import { attrOf, rawElements, unknownAt } from '../framework/model';
+import { diskBlock, guestDomainSchema, type DomainModel } from './domain_schema';
+
+type DiskModel = NonNullable<DomainModel['disk']>[number];
+type PciModel = NonNullable<DomainModel['pci']>[number];
 
 /** libxl's default stub domain memory (Linux stub domain, Xen 4.17). */
 const STUBDOM_DEFAULT_MIB = 128;
 
-/** The MiB a domain occupies on the host: its memory and, for an HVM guest with a stub domain, the stub domain's. */
-function footprint(v: CtyObject): number | undefined {
-  if (v.memory instanceof Unknown) return undefined;
-  const memory = num(v, 'memory');
+/**
+ * The MiB a domain occupies on the host: its memory and, for an HVM guest with a stub domain, the stub domain's.
+ * `raw` is the same values undecoded: an unknown stub domain memory is not yet counted, an unset one is libxl's default.
+ */
+function footprint(m: DomainModel, raw: CtyObject): number | undefined {
+  const memory = m.memory;
   if (memory === undefined) return undefined;
-  const dm = obj(v, 'device_model');
-  if (str(v, 'type') === 'hvm' && dm && bool(dm, 'stubdomain') === true) {
-    if (dm.stubdomain_memory instanceof Unknown) return undefined;
-    return memory + (num(dm, 'stubdomain_memory') ?? STUBDOM_DEFAULT_MIB);
+  const dm = m.device_model;
+  if (m.type === 'hvm' && dm && dm.stubdomain === true) {
+    const rawDm = raw['device_model' satisfies keyof DomainModel] as CtyObject;
+    if (unknownAt(guestDomainSchema.block.blocks.device_model.block, rawDm, 'stubdomain_memory')) return undefined;
+    return memory + (dm.stubdomain_memory ?? STUBDOM_DEFAULT_MIB);
   }
   return memory;
 }
 
-/** Memory and vCPUs of a planned domain against the host's capacity and what the rest of this plan adds. */
-export async function checkCapacity(ctx: PlanContext<XenClient>, name: string): Promise<void> {
+/**
+ * Memory and vCPUs of a planned domain against the host's capacity and what the rest of this plan adds. `m` and
+ * `priorModel` are ctx.planned and ctx.prior decoded.
+ */
+export async function checkCapacity(ctx: PlanContext<XenClient>, name: string, m: DomainModel, priorModel: DomainModel | null): Promise<void> {
   const { planned, prior } = ctx;
   const ledger = ctx.meta.ledger;
-  const want = footprint(planned);
+  const want = footprint(m, planned);
   const replacing = ctx.isReplacing();
   // On a replace the old domain goes first (Terraform destroys before it creates): only the difference is new.
-  const had = prior ? (footprint(prior) ?? 0) : 0;
+  const had = prior && priorModel ? (footprint(priorModel, prior) ?? 0) : 0;
   const adds = want === undefined ? undefined : want - had;
   ledger.planDomain(name, adds);
   const info = await ctx.meta.ts.hostInfo({ signal: ctx.signal });
   if (want !== undefined && want > info.totalMemory) {
     ctx.diags.error(
       'More memory than the host has',
-      `${name} needs ${want} MiB${want !== num(planned, 'memory') ? ' (with its stub domain)' : ''}, and the host has ${info.totalMemory} MiB in all (xl info total_memory). Lower memory.`,
-      [{ attr: 'memory' }],
+      `${name} needs ${want} MiB${want !== m.memory ? ' (with its stub domain)' : ''}, and the host has ${info.totalMemory} MiB in all (xl info total_memory). Lower memory.`,
+      [attrOf<DomainModel>('memory')],
     );
   } else if (adds !== undefined && adds > 0) {
     const others = ledger.addedByOthers(name);
@@ -64,19 +74,19 @@ export async function checkCapacity(ctx: PlanContext<XenClient>, name: string): 
           (balloons
             ? ' Only a warning: Xen was booted without dom0_mem=, so xl may balloon dom0 down to make room (autoballoon).'
             : ''),
-        [{ attr: 'memory' }],
+        [attrOf<DomainModel>('memory')],
       );
     }
   }
 
-  const vcpus = planned.vcpus;
-  if (typeof vcpus === 'number' && vcpus > info.nrCpus) {
-    const inPlace = prior !== null && !replacing && num(prior, 'vcpus') !== vcpus;
+  const vcpus = m.vcpus;
+  if (vcpus !== undefined && vcpus > info.nrCpus) {
+    const inPlace = priorModel !== null && !replacing && priorModel.vcpus !== vcpus;
     const detail =
       `vcpus = ${vcpus} is more than the ${info.nrCpus} physical CPUs of the host (xl info nr_cpus)` +
       (inPlace ? ': `xl vcpu-set` refuses to overcommit a running domain this way. Lower vcpus.' : ': every vCPU beyond them only time-shares a CPU another already uses. Lower vcpus.');
-    if (inPlace) ctx.diags.error('More vCPUs than the host has CPUs', detail, [{ attr: 'vcpus' }]);
-    else ctx.diags.warning('More vCPUs than the host has CPUs', detail, [{ attr: 'vcpus' }]);
+    if (inPlace) ctx.diags.error('More vCPUs than the host has CPUs', detail, [attrOf<DomainModel>('vcpus')]);
+    else ctx.diags.warning('More vCPUs than the host has CPUs', detail, [attrOf<DomainModel>('vcpus')]);
   }
 }
 
@@ -101,13 +111,13 @@ export function missingPciFunction(bdf: string, devs: HostPciDevice[]): { summar
 }
 
 /** Each pci block of a planned domain names a function the host has. */
-export async function checkPciBlocks(ctx: PlanContext<XenClient>): Promise<void> {
-  const blocks = objects(ctx.planned, 'pci');
-  if (!blocks.some((p) => typeof p.bdf === 'string')) return;
+export async function checkPciBlocks(ctx: PlanContext<XenClient>, m: DomainModel): Promise<void> {
+  const blocks = m.pci ?? [];
+  if (!blocks.some((p) => p.bdf !== undefined)) return;
   const devs = await ctx.meta.ts.hostPciDevices();
   blocks.forEach((p, i) => {
-    const missing = typeof p.bdf === 'string' ? missingPciFunction(p.bdf, devs) : undefined;
-    if (missing) ctx.diags.error(missing.summary, missing.detail, [{ attr: 'pci' }, { index: i }, { attr: 'bdf' }]);
+    const missing = p.bdf !== undefined ? missingPciFunction(p.bdf, devs) : undefined;
+    if (missing) ctx.diags.error(missing.summary, missing.detail, [attrOf<DomainModel>('pci'), { index: i }, attrOf<PciModel>('bdf')]);
   });
 }
 
@@ -125,9 +135,9 @@ export async function checkBackend(ctx: PlanContext<XenClient>, backend: unknown
 }
 
 /** Each disk block's backend. */
-export async function checkDiskBackends(ctx: PlanContext<XenClient>): Promise<void> {
-  const disks = objects(ctx.planned, 'disk');
-  for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [{ attr: 'disk' }, { index: i }, { attr: 'backend' }], 'disk');
+export async function checkDiskBackends(ctx: PlanContext<XenClient>, m: DomainModel): Promise<void> {
+  const disks = m.disk ?? [];
+  for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('backend')], 'disk');
 }
 
 export function claimedTwice(id: string): { summary: string; detail: string } {
@@ -145,13 +155,13 @@ export function claimedTwice(id: string): { summary: string; detail: string } {
  * already has is refused at plan; of two new ones, the second create is refused at apply (PlanLedger.take), before
  * any change.
  */
-export function checkClaim(ctx: PlanContext<XenClient>, bdf: string): void {
+export function checkClaim(ctx: PlanContext<XenClient>, bdf: string, path: Path): void {
   if (checkBdf(bdf)) return;
   const id = normalizeBdf(bdf);
   const identity = ctx.prior ? 'state' : NEW;
   if (ctx.meta.ledger.claim(id, identity) > 1) {
     const e = claimedTwice(id);
-    ctx.diags.error(e.summary, e.detail, [{ attr: 'bdf' }]);
+    ctx.diags.error(e.summary, e.detail, path);
   }
 }
 
@@ -164,26 +174,25 @@ const KIND_WORDS: Record<string, string> = {
  * dom0 serves must have an existing regular file or block device as its target (a driver domain's disks are in that
  * domain's own filesystem, out of sight). Unknown values and files the host cannot tell about are left alone.
  */
-export async function checkHostFiles(ctx: PlanContext<XenClient>): Promise<void> {
-  const { planned } = ctx;
+export async function checkHostFiles(ctx: PlanContext<XenClient>, m: DomainModel): Promise<void> {
   const ts = ctx.meta.ts;
   const wants: { file: string; path: Path; what: string; ok: HostFileKind[] }[] = [];
   // With a bootloader (pygrub), kernel and ramdisk are paths inside the guest's disk.
-  if (str(planned, 'bootloader') === undefined) {
-    for (const attr of ['kernel', 'ramdisk'] as const) {
-      const f = str(planned, attr);
-      if (f?.startsWith('/')) wants.push({ file: f, path: [{ attr }], what: attr, ok: ['regular'] });
+  if (m.bootloader === undefined) {
+    for (const attr of ['kernel', 'ramdisk'] as const satisfies ReadonlyArray<keyof DomainModel>) {
+      const f = m[attr];
+      if (f?.startsWith('/')) wants.push({ file: f, path: [attrOf<DomainModel>(attr)], what: attr, ok: ['regular'] });
     }
   }
-  const fw = str(planned, 'firmware');
-  if (fw?.startsWith('/')) wants.push({ file: fw, path: [{ attr: 'firmware' }], what: 'firmware', ok: ['regular'] });
+  const fw = m.firmware;
+  if (fw?.startsWith('/')) wants.push({ file: fw, path: [attrOf<DomainModel>('firmware')], what: 'firmware', ok: ['regular'] });
   if (ts.modelsAllFiles) {
-    objects(planned, 'disk').forEach((d, i) => {
-      const target = str(d, 'target');
-      const backend = d.backend;
-      const inDom0 = backend === null || backend === undefined || backend === 'Domain-0';
-      if (inDom0 && target?.startsWith('/') && str(d, 'script') === undefined) {
-        wants.push({ file: target, path: [{ attr: 'disk' }, { index: i }, { attr: 'target' }], what: 'disk target', ok: ['regular', 'block'] });
+    // A backend not known yet may be a driver domain: its disks are out of sight.
+    const raw = rawElements(guestDomainSchema.block, ctx.planned, 'disk');
+    (m.disk ?? []).forEach((d: DiskModel, i) => {
+      const inDom0 = !unknownAt(diskBlock.block, raw[i], 'backend') && (d.backend === undefined || d.backend === 'Domain-0');
+      if (inDom0 && d.target?.startsWith('/') && d.script === undefined) {
+        wants.push({ file: d.target, path: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('target')], what: 'disk target', ok: ['regular', 'block'] });
       }
     });
   }

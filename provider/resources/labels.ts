@@ -7,22 +7,23 @@ import type { Path } from '../framework/diagnostics';
 import type { XenClient } from './client';
 import type { ModelLabel } from '../policy/model';
 import type { DomainModel } from './domain_schema';
+import { attrOf } from '../framework/model';
 import { checkDeviceLabel, checkDomainLabel } from '../xen/flask/facts';
 import type { KnownPolicy } from '../xen/flask/knowledge';
 
 /** A domain's FLASK labels with where each is set: what the plan-time check and the posture rules both read. */
 export function domainLabels(m: Pick<DomainModel, 'seclabel' | 'init_seclabel' | 'device_model'>): ModelLabel[] {
   const out: ModelLabel[] = [];
-  if (m.seclabel) out.push({ label: m.seclabel, path: [{ attr: 'seclabel' satisfies keyof DomainModel }] });
-  if (m.init_seclabel) out.push({ label: m.init_seclabel, path: [{ attr: 'init_seclabel' satisfies keyof DomainModel }] });
+  if (m.seclabel) out.push({ label: m.seclabel, path: [attrOf<DomainModel>('seclabel')] });
+  if (m.init_seclabel) out.push({ label: m.init_seclabel, path: [attrOf<DomainModel>('init_seclabel')] });
   const dml = m.device_model?.seclabel;
-  if (dml) out.push({ label: dml, path: [{ attr: 'device_model' satisfies keyof DomainModel }, { attr: 'seclabel' }] });
+  if (dml) out.push({ label: dml, path: [attrOf<DomainModel>('device_model'), attrOf<NonNullable<DomainModel['device_model']>>('seclabel')] });
   return out;
 }
 
-/** A stub domain's one label (xen_vtpm, xen_vtpm_manager). */
+/** A stub domain's one label (xen_vtpm, xen_vtpm_manager), its `seclabel` as a domain's is. */
 export function seclabelOnly(label: string | undefined): ModelLabel[] {
-  return label ? [{ label, path: [{ attr: 'seclabel' }] }] : [];
+  return label ? [{ label, path: [attrOf<DomainModel>('seclabel')] }] : [];
 }
 
 const toldPolicyUnknown = new WeakSet<XenClient>();

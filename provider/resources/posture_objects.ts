@@ -5,14 +5,20 @@
 
 import { Unknown, type CtyObject } from '../protocol/cty/types';
 import type { Path } from '../framework/diagnostics';
-import { unknownAt } from '../framework/model';
-import { str, num, bool } from '../framework/values';
+import { attrOf, unknownAt } from '../framework/model';
 import type { DomainType } from '../xen/model';
 import { DOM0, type DriverClass, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy, type ModelObject, type ModelPci, type ModelVif, type ResourceRef } from '../policy/model';
 import { normBdf, type PlannedObjects } from '../policy/sources';
 import { domainModel, schemaOf } from './domain_common';
 import type { DomainModel } from './domain_schema';
 import { domainLabels, seclabelOnly } from './labels';
+import { vifModel } from './vif';
+import { diskModel, type DiskModel } from './disk';
+import { pciAssignableModel } from './pci_assignable';
+import { flaskPolicyModel } from './flask_policy';
+import { vtpmModel, type VtpmModel } from './vtpm';
+import { managerModel } from './vtpm_manager';
+import type { StubModel } from './vtpm_domain';
 
 function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'): PlannedObjects | undefined {
   const kind = resource === 'xen_driver_domain' ? 'driver' : 'guest';
@@ -37,69 +43,67 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     pci,
     pciUnknown: unknownAt(schemaOf(kind).block, v, pciAt) || (Array.isArray(v[pciAt]) && v[pciAt].some((p) => p instanceof Unknown)),
     vtpmBackend,
-    vtpmBackendPath: vtpmBackend ? [{ attr: 'vtpm' satisfies keyof DomainModel }, { attr: 'backend' }] : undefined,
+    vtpmBackendPath: vtpmBackend ? [attrOf<DomainModel>('vtpm'), attrOf<NonNullable<DomainModel['vtpm']>>('backend')] : undefined,
     resource,
   };
   const inlineDisks: ModelDisk[] = (m.disk ?? []).flatMap((k, i) =>
-    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, backendPath: [{ attr: 'disk' satisfies keyof DomainModel }, { index: i }, { attr: 'backend' }] as Path }] : [],
+    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, backendPath: [attrOf<DomainModel>('disk'), { index: i }, attrOf<NonNullable<DomainModel['disk']>[number]>('backend')] as Path }] : [],
   );
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
 
 /** xen_vtpm_manager and xen_vtpm: mini-os stub domains with one state disk, their label and (a vTPM) its manager. */
 function vtpmDomainFrom(v: CtyObject, resource: 'xen_vtpm' | 'xen_vtpm_manager'): PlannedObjects | undefined {
-  const name = str(v, 'name');
+  const m: StubModel = resource === 'xen_vtpm' ? vtpmModel(v) : managerModel(v);
+  const { name } = m;
   if (!name) return undefined;
-  const manager = resource === 'xen_vtpm' ? str(v, 'manager') : undefined;
+  const manager = resource === 'xen_vtpm' ? (m as VtpmModel).manager : undefined;
   const d: ModelDomain = {
     model: 'domain',
     name,
     kind: resource === 'xen_vtpm' ? 'vtpm' : 'vtpm_manager',
     type: 'pv',
     driverDomainFlag: false,
-    seclabel: str(v, 'seclabel'),
-    labels: seclabelOnly(str(v, 'seclabel')),
+    seclabel: m.seclabel,
+    labels: seclabelOnly(m.seclabel),
     pci: [],
     vtpmBackend: manager,
-    vtpmBackendPath: manager ? [{ attr: 'manager' }] : undefined,
+    vtpmBackendPath: manager ? [attrOf<VtpmModel>('manager')] : undefined,
     resource,
   };
-  const storage = str(v, 'storage');
-  const inlineDisks: ModelDisk[] = storage
-    ? [{ model: 'disk', domain: name, backend: str(v, 'storage_backend') ?? DOM0, vdev: 'hda', owner: d, backendPath: [{ attr: 'storage_backend' }] }]
+  const inlineDisks: ModelDisk[] = m.storage
+    ? [{ model: 'disk', domain: name, backend: m.storage_backend ?? DOM0, vdev: 'hda', owner: d, backendPath: [attrOf<StubModel>('storage_backend')] }]
     : [];
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
 
 function vifFrom(v: CtyObject, prior: CtyObject | null): PlannedObjects | undefined {
-  const domain = str(v, 'domain');
-  const backend = str(v, 'backend');
+  const m = vifModel(v);
+  const { domain, backend } = m;
   if (!domain || !backend) return undefined;
-  const devid = num(v, 'devid') ?? (prior ? num(prior, 'devid') : undefined);
-  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: str(v, 'bridge'), resource: 'xen_vif' };
-  const key = devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${str(v, 'mac') ?? ''}:${vif.bridge ?? ''}`;
+  const devid = m.devid ?? (prior ? vifModel(prior).devid : undefined);
+  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: m.bridge, resource: 'xen_vif' };
+  const key = devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${m.mac ?? ''}:${vif.bridge ?? ''}`;
   return { subject: vif, inlineDisks: [], key };
 }
 
 function diskFrom(v: CtyObject): PlannedObjects | undefined {
-  const domain = str(v, 'domain');
-  const backend = str(v, 'backend');
-  const vdev = str(v, 'vdev');
+  const { domain, backend, vdev } = diskModel(v);
   if (!domain || !backend || !vdev) return undefined;
-  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, backendPath: [{ attr: 'backend' }], resource: 'xen_disk' };
+  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, backendPath: [attrOf<DiskModel>('backend')], resource: 'xen_disk' };
   disk.owner = disk;
   return { subject: disk, inlineDisks: [], key: `disk:${domain}/${vdev}` };
 }
 
 function assignableFrom(v: CtyObject): PlannedObjects | undefined {
-  const bdf = str(v, 'bdf');
+  const { bdf } = pciAssignableModel(v);
   if (!bdf) return undefined;
   const a: ModelAssignable = { model: 'assignable', bdf: normBdf(bdf), resource: 'xen_pci_assignable' };
   return { subject: a, inlineDisks: [], key: `assignable:${a.bdf}` };
 }
 
 function flaskPolicyFrom(v: CtyObject): PlannedObjects {
-  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: bool(v, 'enforcing'), resource: 'xen_flask_policy' };
+  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: flaskPolicyModel(v).enforcing, resource: 'xen_flask_policy' };
   return { subject: p, inlineDisks: [], key: 'flask' };
 }
 

@@ -9,7 +9,6 @@ import { DiagnosticError, type Path } from '../framework/diagnostics';
 import type { ProviderDefinition, ValidateContext } from '../framework/resource';
 import { duration, oneOf, parseDuration, stringCheck } from '../framework/validators';
 import type { CtyObject } from '../protocol/cty/types';
-import { Unknown } from '../protocol/cty/types';
 import { createToolstack, parseConnection } from '../xen/connect';
 import { InvalidSpecError, XenError, formatDuration } from '../xen/errors';
 import { Journal } from '../xen/journal';
@@ -20,7 +19,7 @@ import {
   checkKnownHosts, CONNECTION_CHOICES, resolveSshSettings, SSH_ENV, type Problem, type SshBlockInput, type SshSettings,
 } from '../xen/ssh/settings';
 import type { XenClient, SecurityPolicy } from './client';
-import { bool, obj, str } from '../framework/values';
+import { attrOf, decode, schema, unknownAt, type Model } from '../framework/model';
 import { resources, dataSources } from './registry';
 import { posture } from './posture';
 import { functions } from '../functions';
@@ -57,38 +56,36 @@ const toPath = (attr: string[]): Path => attr.map((a) => ({ attr: a }));
 
 /** The ssh block's values as written (strings and bools; unknown or null values left out). */
 function sshBlock(config: CtyObject): SshBlockInput | undefined {
-  const b = obj(config, 'ssh');
+  const b = model(config).ssh;
   if (!b) return undefined;
   const out: SshBlockInput = {};
-  for (const k of ['known_hosts', 'identity_file', 'proxy_jump', 'config_file'] as const) {
-    const v = str(b, k);
+  for (const k of ['known_hosts', 'identity_file', 'proxy_jump', 'config_file'] as const satisfies ReadonlyArray<keyof SshModel>) {
+    const v = b[k];
     if (v !== undefined) out[k] = v;
   }
-  const sudo = bool(b, 'sudo');
-  if (sudo !== undefined) out.sudo = sudo;
+  if (b.sudo !== undefined) out.sudo = b.sudo;
   return out;
 }
 
 /** Checks that need the environment or more than one attribute (the per-value checks are the attribute validators). */
 function validateProvider(ctx: ValidateContext): void {
-  const c = ctx.config.connection;
-  if (c instanceof Unknown) return;
-  const connection = typeof c === 'string' ? c : process.env.XEN_CONNECTION || undefined;
+  if (unknownAt(providerSchema.block, ctx.config, 'connection')) return;
+  const m = model(ctx.config);
+  const connection = m.connection ?? (process.env.XEN_CONNECTION || undefined);
   if (connection === undefined) {
-    ctx.diags.error('No Xen host configured', NO_CONNECTION, toPath(['connection']));
+    ctx.diags.error('No Xen host configured', NO_CONNECTION, [attrOf<ProviderModel>('connection')]);
     return;
   }
-  if (typeof c !== 'string') {
+  if (m.connection === undefined) {
     const problem = checkConnection(connection);
-    if (problem) ctx.diags.error('Invalid XEN_CONNECTION', `XEN_CONNECTION (used because connection is not set) ${problem}`, toPath(['connection']));
+    if (problem) ctx.diags.error('Invalid XEN_CONNECTION', `XEN_CONNECTION (used because connection is not set) ${problem}`, [attrOf<ProviderModel>('connection')]);
   }
-  const ssh = ctx.config.ssh;
-  if (ssh instanceof Unknown) return;
+  if (unknownAt(providerSchema.block, ctx.config, 'ssh')) return;
   const { problems } = resolveSshSettings(sshBlock(ctx.config));
   // Values from the block are already reported by the attribute validators; report only what came from XEN_SSH_*.
   for (const p of problems) if (p.message.startsWith('XEN_SSH_')) ctx.diags.error('Invalid ssh setting', p.message, toPath(p.attr));
-  if (ssh !== null && ssh !== undefined && !/^ssh:\/\//i.test(connection)) {
-    ctx.diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(connection.slice(0, 80))}.`, toPath(['ssh']));
+  if (m.ssh !== undefined && !/^ssh:\/\//i.test(connection)) {
+    ctx.diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(connection.slice(0, 80))}.`, [attrOf<ProviderModel>('ssh')]);
   }
 }
 
@@ -107,7 +104,7 @@ function sshSettingsFor(config: CtyObject): SshSettings {
   if (problems.length > 0) throw new DiagnosticError('Invalid ssh setting', problems[0].message, toPath(problems[0].attr));
   for (const [k, file] of [['identity_file', settings.identityFile], ['config_file', settings.configFile]] as const) {
     if (file !== undefined && !readable(file)) {
-      throw new DiagnosticError(`ssh.${k} cannot be read`, `${file} (from ${sshBlock(config)?.[k] !== undefined ? `ssh.${k}` : SSH_ENV[k]}) does not exist or is not readable by the user running Terraform.`, toPath(['ssh', k]));
+      throw new DiagnosticError(`ssh.${k} cannot be read`, `${file} (from ${sshBlock(config)?.[k] !== undefined ? `ssh.${k}` : SSH_ENV[k]}) does not exist or is not readable by the user running Terraform.`, sshPath(k));
     }
   }
   return settings;
@@ -117,10 +114,10 @@ function sshSettingsFor(config: CtyObject): SshSettings {
 function probePath(e: Error, config: CtyObject): Path {
   const code = (e as XenError).code;
   const block = sshBlock(config);
-  if ((code === 'ssh_unknown_host_key' || code === 'ssh_host_key_changed') && block?.known_hosts !== undefined) return toPath(['ssh', 'known_hosts']);
-  if (code === 'ssh_auth' && block?.identity_file !== undefined) return toPath(['ssh', 'identity_file']);
-  if (code === 'sudo_refused' && block?.sudo !== undefined) return toPath(['ssh', 'sudo']);
-  return toPath(['connection']);
+  if ((code === 'ssh_unknown_host_key' || code === 'ssh_host_key_changed') && block?.known_hosts !== undefined) return sshPath('known_hosts');
+  if (code === 'ssh_auth' && block?.identity_file !== undefined) return sshPath('identity_file');
+  if (code === 'sudo_refused' && block?.sudo !== undefined) return sshPath('sudo');
+  return [attrOf<ProviderModel>('connection')];
 }
 
 function summaryOf(e: Error): string {
@@ -138,125 +135,139 @@ function summaryOf(e: Error): string {
   }
 }
 
-export const xenProvider: ProviderDefinition<XenClient> = {
-  typeName: 'xen',
-  schema: {
-    block: {
-      description: 'Hardens a Xen host as code: driver domains, PCI passthrough, stub domains and XSM/FLASK labels, reconciled with libxl through `xl`.',
-      attributes: {
-        connection: {
-          type: 'string',
-          optional: true,
-          description:
-            'Which Xen host to manage, and how: `xl:///usr/sbin/xl` runs that `xl` on this machine (the provider runs in dom0); ' +
-            '`ssh://USER@HOST[:PORT]/usr/sbin/xl` runs it on a dom0 reached with the system OpenSSH client (from a CI runner or a laptop; ' +
-            '`~/.ssh/config`, ProxyJump and ssh-agent work as with `ssh`; see the `ssh` block); `sim://DIR` drives the embedded simulated host with its state in DIR ' +
-            '(relative to the working directory). Required: there is no default, but `$XEN_CONNECTION` is used when this is not set.',
-          validators: [stringCheck('`xl:///path/to/xl`, `ssh://USER@HOST[:PORT]/path/to/xl` or `sim://DIR`', checkConnection)],
-        },
-        xl_timeout: {
-          type: 'string',
-          optional: true,
-          description:
-            'How long one `xl` call may take before it is stopped and reported (`xl create` gets four times as long, since it builds and boots the domain). Also bounds each plan-time read of a host file. Raise it for a slow dom0. Default `' +
-            DEFAULT_XL_TIMEOUT +
-            '`.',
-          validators: [stringCheck('a duration from `1s` to `1h`, such as `30s` or `2m`', xlTimeoutCheck)],
-        },
-        inventory: {
-          type: 'string',
-          optional: true,
-          description: 'Simulated host only: a host inventory JSON (PCI devices, IOMMU, FLASK, memory) used when the state directory is new. Defaults to the built-in demo host.',
-        },
-        config_dir: {
-          type: 'string',
-          optional: true,
-          description:
-            'Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700), and where the provider keeps its journal of creates in progress (`journal/`), which lets an interrupted apply be finished by the next one. An absolute path in normal form, not under /proc, /sys or /dev. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.',
-          validators: [stringCheck('an absolute directory path outside /proc, /sys and /dev', checkConfigDir)],
-        },
-        hotplug_timeout: {
-          type: 'string',
-          optional: true,
-          description: 'How long to wait for a backend to connect a vif or disk (state 4, `hotplug-status` connected) before detaching it again. Default `30s`.',
-          validators: [duration],
-        },
-        shutdown_timeout: {
-          type: 'string',
-          optional: true,
-          description: 'How long a domain being destroyed or replaced gets to shut down cleanly (`xl shutdown -w`) before it is destroyed. Default `60s`.',
-          validators: [duration],
-        },
-        security_policy: {
-          type: 'string',
-          optional: true,
-          description: 'What a weakness found at plan time does: `enforce` (default) makes it an error, `warn` a warning, `off` skips the checks. Labels that did not take effect are errors under `enforce`.',
-          validators: [oneOf('enforce', 'warn', 'off')],
-        },
+const providerSchema = schema({
+  block: {
+    description: 'Hardens a Xen host as code: driver domains, PCI passthrough, stub domains and XSM/FLASK labels, reconciled with libxl through `xl`.',
+    attributes: {
+      connection: {
+        type: 'string',
+        optional: true,
+        description:
+          'Which Xen host to manage, and how: `xl:///usr/sbin/xl` runs that `xl` on this machine (the provider runs in dom0); ' +
+          '`ssh://USER@HOST[:PORT]/usr/sbin/xl` runs it on a dom0 reached with the system OpenSSH client (from a CI runner or a laptop; ' +
+          '`~/.ssh/config`, ProxyJump and ssh-agent work as with `ssh`; see the `ssh` block); `sim://DIR` drives the embedded simulated host with its state in DIR ' +
+          '(relative to the working directory). Required: there is no default, but `$XEN_CONNECTION` is used when this is not set.',
+        validators: [stringCheck('`xl:///path/to/xl`, `ssh://USER@HOST[:PORT]/path/to/xl` or `sim://DIR`', checkConnection)],
       },
-      blocks: {
-        ssh: {
-          nesting: 'single',
-          description: 'How to reach dom0 when `connection` is `ssh://...`. The provider runs the system `ssh` with BatchMode (never a prompt) and strict host key checking, ' +
-            'one connection per provider process (a ControlMaster in a private directory, closed when the provider exits). Each setting falls back to an environment variable for CI.',
-          block: {
-            attributes: {
-              known_hosts: {
-                type: 'string',
-                optional: true,
-                description: 'dom0\'s host key(s) as known_hosts lines (what `ssh-keyscan -p PORT HOST` prints), pinned: only these are accepted, and `~/.ssh/known_hosts` is not read. ' +
-                  'Pin the jump hosts\' keys here too when using `proxy_jump`. Defaults to `$XEN_SSH_KNOWN_HOSTS`; without either, ssh\'s own known_hosts files are used (still strictly).',
-                validators: [stringCheck('known_hosts lines', problemCheck(checkKnownHosts))],
-              },
-              identity_file: {
-                type: 'string',
-                optional: true,
-                description: 'Private key to log in with (`~/` is expanded, relative paths are from the working directory); only this key is offered. Defaults to `$XEN_SSH_IDENTITY_FILE`; without either, ssh-agent and ssh\'s usual keys are used.',
-                validators: [stringCheck('a path to a private key', problemCheck((s) => resolveSshSettings({ identity_file: s }, {}).problems[0] ?? s))],
-              },
-              proxy_jump: {
-                type: 'string',
-                optional: true,
-                description: 'Bastion host(s) to jump through, as ssh\'s `-J`: `[user@]host[:port]`, several separated by commas. Defaults to `$XEN_SSH_PROXY_JUMP`; a ProxyJump in your ssh config works too.',
-                validators: [stringCheck('`[user@]host[:port]`, comma-separated', problemCheck((s) => resolveSshSettings({ proxy_jump: s }, {}).problems[0] ?? s))],
-              },
-              config_file: {
-                type: 'string',
-                optional: true,
-                description: 'An ssh_config file to use instead of `~/.ssh/config` and `/etc/ssh/ssh_config` (like `ssh -F`). Defaults to `$XEN_SSH_CONFIG_FILE`.',
-                validators: [stringCheck('a path to an ssh_config file', problemCheck((s) => resolveSshSettings({ config_file: s }, {}).problems[0] ?? s))],
-              },
-              sudo: {
-                type: 'bool',
-                optional: true,
-                description: 'Run every command on dom0 as `sudo -n ...`, for a login user that is not root (its sudoers entry must allow the restricted dom0 command without a password; see the remote dom0 guide). Defaults to `$XEN_SSH_SUDO`, else `false`.',
-              },
+      xl_timeout: {
+        type: 'string',
+        optional: true,
+        description:
+          'How long one `xl` call may take before it is stopped and reported (`xl create` gets four times as long, since it builds and boots the domain). Also bounds each plan-time read of a host file. Raise it for a slow dom0. Default `' +
+          DEFAULT_XL_TIMEOUT +
+          '`.',
+        validators: [stringCheck('a duration from `1s` to `1h`, such as `30s` or `2m`', xlTimeoutCheck)],
+      },
+      inventory: {
+        type: 'string',
+        optional: true,
+        description: 'Simulated host only: a host inventory JSON (PCI devices, IOMMU, FLASK, memory) used when the state directory is new. Defaults to the built-in demo host.',
+      },
+      config_dir: {
+        type: 'string',
+        optional: true,
+        description:
+          'Directory on the Xen host (dom0) where rendered xl.cfg files are written atomically (mode 0600, directory 0700), and where the provider keeps its journal of creates in progress (`journal/`), which lets an interrupted apply be finished by the next one. An absolute path in normal form, not under /proc, /sys or /dev. Defaults to `/var/lib/terraform-provider-xen/configs` for real xl (also over ssh) and `DIR/configs` for the simulated host.',
+        validators: [stringCheck('an absolute directory path outside /proc, /sys and /dev', checkConfigDir)],
+      },
+      hotplug_timeout: {
+        type: 'string',
+        optional: true,
+        description: 'How long to wait for a backend to connect a vif or disk (state 4, `hotplug-status` connected) before detaching it again. Default `30s`.',
+        validators: [duration],
+      },
+      shutdown_timeout: {
+        type: 'string',
+        optional: true,
+        description: 'How long a domain being destroyed or replaced gets to shut down cleanly (`xl shutdown -w`) before it is destroyed. Default `60s`.',
+        validators: [duration],
+      },
+      security_policy: {
+        type: 'string',
+        optional: true,
+        description: 'What a weakness found at plan time does: `enforce` (default) makes it an error, `warn` a warning, `off` skips the checks. Labels that did not take effect are errors under `enforce`.',
+        validators: [oneOf('enforce', 'warn', 'off')],
+      },
+    },
+    blocks: {
+      ssh: {
+        nesting: 'single',
+        description: 'How to reach dom0 when `connection` is `ssh://...`. The provider runs the system `ssh` with BatchMode (never a prompt) and strict host key checking, ' +
+          'one connection per provider process (a ControlMaster in a private directory, closed when the provider exits). Each setting falls back to an environment variable for CI.',
+        block: {
+          attributes: {
+            known_hosts: {
+              type: 'string',
+              optional: true,
+              description: 'dom0\'s host key(s) as known_hosts lines (what `ssh-keyscan -p PORT HOST` prints), pinned: only these are accepted, and `~/.ssh/known_hosts` is not read. ' +
+                'Pin the jump hosts\' keys here too when using `proxy_jump`. Defaults to `$XEN_SSH_KNOWN_HOSTS`; without either, ssh\'s own known_hosts files are used (still strictly).',
+              validators: [stringCheck('known_hosts lines', problemCheck(checkKnownHosts))],
+            },
+            identity_file: {
+              type: 'string',
+              optional: true,
+              description: 'Private key to log in with (`~/` is expanded, relative paths are from the working directory); only this key is offered. Defaults to `$XEN_SSH_IDENTITY_FILE`; without either, ssh-agent and ssh\'s usual keys are used.',
+              validators: [stringCheck('a path to a private key', problemCheck((s) => resolveSshSettings({ identity_file: s }, {}).problems[0] ?? s))],
+            },
+            proxy_jump: {
+              type: 'string',
+              optional: true,
+              description: 'Bastion host(s) to jump through, as ssh\'s `-J`: `[user@]host[:port]`, several separated by commas. Defaults to `$XEN_SSH_PROXY_JUMP`; a ProxyJump in your ssh config works too.',
+              validators: [stringCheck('`[user@]host[:port]`, comma-separated', problemCheck((s) => resolveSshSettings({ proxy_jump: s }, {}).problems[0] ?? s))],
+            },
+            config_file: {
+              type: 'string',
+              optional: true,
+              description: 'An ssh_config file to use instead of `~/.ssh/config` and `/etc/ssh/ssh_config` (like `ssh -F`). Defaults to `$XEN_SSH_CONFIG_FILE`.',
+              validators: [stringCheck('a path to an ssh_config file', problemCheck((s) => resolveSshSettings({ config_file: s }, {}).problems[0] ?? s))],
+            },
+            sudo: {
+              type: 'bool',
+              optional: true,
+              description: 'Run every command on dom0 as `sudo -n ...`, for a login user that is not root (its sudoers entry must allow the restricted dom0 command without a password; see the remote dom0 guide). Defaults to `$XEN_SSH_SUDO`, else `false`.',
             },
           },
         },
       },
     },
   },
+});
+
+type ProviderModel = Model<typeof providerSchema>;
+type SshModel = NonNullable<ProviderModel['ssh']>;
+
+function model(config: CtyObject): ProviderModel {
+  return decode(providerSchema.block, config);
+}
+
+function sshPath(k: keyof SshModel & string): Path {
+  return [attrOf<ProviderModel>('ssh'), attrOf<SshModel>(k)];
+}
+
+export const xenProvider: ProviderDefinition<XenClient> = {
+  typeName: 'xen',
+  schema: providerSchema,
 
   async configure(config, { diags, log }) {
-    const connection = str(config, 'connection') ?? (process.env.XEN_CONNECTION || undefined);
-    if (connection === undefined) throw new DiagnosticError('No Xen host configured', NO_CONNECTION, toPath(['connection']));
+    const m = model(config);
+    const connection = m.connection ?? (process.env.XEN_CONNECTION || undefined);
+    if (connection === undefined) throw new DiagnosticError('No Xen host configured', NO_CONNECTION, [attrOf<ProviderModel>('connection')]);
     const problem = checkConnection(connection);
-    if (problem) throw new DiagnosticError('Invalid connection', `${str(config, 'connection') ? 'connection' : 'XEN_CONNECTION'} ${problem}`, toPath(['connection']));
+    if (problem) throw new DiagnosticError('Invalid connection', `${m.connection ? 'connection' : 'XEN_CONNECTION'} ${problem}`, [attrOf<ProviderModel>('connection')]);
     const scheme = parseConnection(connection).scheme;
     const normalized = scheme === 'sim' ? `sim://${resolve(connection.slice('sim://'.length))}` : connection;
     const ssh = scheme === 'ssh' ? sshSettingsFor(config) : undefined;
-    if (scheme !== 'ssh' && obj(config, 'ssh')) {
-      diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(normalized)}.`, toPath(['ssh']));
+    if (scheme !== 'ssh' && m.ssh) {
+      diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(normalized)}.`, [attrOf<ProviderModel>('ssh')]);
     }
-    const configDir = str(config, 'config_dir');
+    const configDir = m.config_dir;
     const dirProblem = configDir === undefined ? undefined : checkConfigDir(configDir);
-    if (dirProblem) throw new DiagnosticError('Invalid config_dir', `config_dir ${dirProblem} (a directory on the Xen host)`, toPath(['config_dir']));
-    const xlTimeout = str(config, 'xl_timeout') ?? DEFAULT_XL_TIMEOUT;
+    if (dirProblem) throw new DiagnosticError('Invalid config_dir', `config_dir ${dirProblem} (a directory on the Xen host)`, [attrOf<ProviderModel>('config_dir')]);
+    const xlTimeout = m.xl_timeout ?? DEFAULT_XL_TIMEOUT;
     const timeoutProblem = xlTimeoutCheck(xlTimeout);
-    if (timeoutProblem) throw new DiagnosticError('Invalid xl_timeout', `xl_timeout ${timeoutProblem}`, toPath(['xl_timeout']));
+    if (timeoutProblem) throw new DiagnosticError('Invalid xl_timeout', `xl_timeout ${timeoutProblem}`, [attrOf<ProviderModel>('xl_timeout')]);
     const xlTimeoutMs = parseDuration(xlTimeout)!;
-    const inventory = str(config, 'inventory');
+    const inventory = m.inventory;
     let ts: XlToolstack;
     try {
       ts = createToolstack({
@@ -280,10 +291,10 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       ts,
       connection: normalized,
       journal: new Journal(ts.files, join(ts.configDir, 'journal'), log),
-      hotplugTimeoutMs: parseDuration(str(config, 'hotplug_timeout') ?? '30s') ?? 30000,
-      shutdownTimeoutMs: parseDuration(str(config, 'shutdown_timeout') ?? '60s') ?? 60000,
+      hotplugTimeoutMs: parseDuration(m.hotplug_timeout ?? '30s') ?? 30000,
+      shutdownTimeoutMs: parseDuration(m.shutdown_timeout ?? '60s') ?? 60000,
       xlTimeoutMs,
-      securityPolicy: (str(config, 'security_policy') ?? 'enforce') as SecurityPolicy,
+      securityPolicy: (m.security_policy ?? 'enforce') as SecurityPolicy,
       flask: new FlaskKnowledge(ts),
       ledger: new PlanLedger(),
     };

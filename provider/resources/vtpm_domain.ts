@@ -3,25 +3,24 @@
 // and one raw disk `hda` holding its sealed state. Nothing inside them is configurable later, so every setting
 // replaces the domain; autostart is the only in-place change.
 
-import { record } from '../protocol/cty/types';
 import { containsUnknown } from '../protocol/cty/values';
-import type { CtyObject, CtyValue } from '../protocol/cty/types';
+import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
-import type { Attribute } from '../framework/schema';
+import { attributes, type BlockModel, type Reported } from '../framework/model';
 import { intBetween } from '../framework/validators';
 import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
 import type { XenClient } from './client';
 import { runtimeState } from './domain_common';
 import { absolutePath, domainName, flaskLabel } from './domain_schema';
 import { labelProblems, seclabelOnly } from './labels';
-import { bool, compact, num, spelled, str } from '../framework/values';
+import { compact, spelled } from '../framework/values';
 
 /** Where `make install-stubdom` puts the images (XENFIRMWAREDIR of an upstream build). */
 export const STUBDOM_DIR = '/usr/lib/xen/boot';
 
-export function stubDomainAttributes(what: string, image: string, storageHint: string): Record<string, Attribute> {
-  return {
+export function stubDomainAttributes(what: string, image: string, storageHint: string) {
+  return attributes({
     id: { type: 'string', computed: true, useStateForUnknown: true, description: `The ${what}'s domain name (ids are names, never domids).` },
     name: { type: 'string', required: true, requiresReplace: true, description: `Domain name of the ${what}.`, validators: [domainName] },
     kernel: {
@@ -50,48 +49,55 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
     autostart: { type: 'bool', default: false, description: 'Start it when the host boots: links its rendered config into xendomains\' auto directory (`/etc/xen/auto`). Changed in place.' },
     domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Current domain id (changes on every re-create; never use it as a reference).' },
     state: { type: 'string', computed: true, useStateForUnknown: true, description: '`running`, `paused`, `shutdown`, `crashed` or `dying`, from `xl list`.' },
-  };
+  });
 }
 
+/** What the helpers below read of either stub domain resource's model. */
+export type StubModel = BlockModel<{ attributes: ReturnType<typeof stubDomainAttributes> }>;
+
+/** Each resource decodes with its own schema; the helpers read the part both share. */
+export type StubDecoder = (v: CtyObject) => StubModel;
+
 /** The xl config of a vTPM-subsystem stub domain: PV, one vCPU, its image, its state disk `hda`. */
-export function stubSpec(v: CtyObject, extra: Pick<DomainSpec, 'cmdline' | 'iomem' | 'vtpms'>): DomainSpec {
+export function stubSpec(m: StubModel, extra: Pick<DomainSpec, 'cmdline' | 'iomem' | 'vtpms'>): DomainSpec {
   return compact({
-    name: str(v, 'name')!,
+    name: m.name!,
     type: 'pv' as const,
-    memory: num(v, 'memory') ?? 16,
+    memory: m.memory ?? 16,
     vcpus: 1,
-    kernel: str(v, 'kernel'),
-    seclabel: str(v, 'seclabel'),
-    disks: [{ target: str(v, 'storage')!, vdev: 'hda', backend: str(v, 'storage_backend') ?? 'Domain-0', format: 'raw' as const, access: 'rw' as const }],
+    kernel: m.kernel,
+    seclabel: m.seclabel,
+    disks: [{ target: m.storage!, vdev: 'hda', backend: m.storage_backend ?? 'Domain-0', format: 'raw' as const, access: 'rw' as const }],
     ...compact({ ...extra }),
   });
 }
 
-/** The attributes every stub domain reports, from libxl's view; `prior` keeps the user's spelling. */
-export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prior: CtyObject | null): CtyObject {
-  const p = prior ?? record();
+/** The attributes every stub domain reports but autostart, from libxl's view; `prior` keeps the user's spelling. */
+export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prior: StubModel | null): Reported<StubModel> {
   const disk = info.disks.find((d) => d.vdev === 'hda') ?? info.disks[0];
-  return record<CtyValue>([
-    ['id', info.name],
-    ['name', info.name],
-    ['kernel', info.kernel ?? null],
-    ['memory', info.memory ?? null],
-    ['storage', spelled(p.storage, disk?.target)],
-    ['storage_backend', disk?.backendDomname ?? 'Domain-0'],
-    ['seclabel', info.seclabel ?? null],
-    ['domid', info.domid],
-    ['state', runtimeState(rt)],
-  ]);
+  return {
+    id: info.name,
+    name: info.name,
+    kernel: info.kernel ?? null,
+    memory: info.memory ?? null,
+    storage: spelled(prior?.storage, disk?.target),
+    storage_backend: disk?.backendDomname ?? 'Domain-0',
+    seclabel: info.seclabel ?? null,
+    domid: info.domid,
+    state: runtimeState(rt),
+  };
 }
 
-/** Plan-time: labels on a Xen without FLASK, then libxl's own parser on a configuration about to be created. */
-export async function planStubDomain(ctx: PlanContext<XenClient>, spec: () => DomainSpec | undefined): Promise<void> {
+/**
+ * Plan-time: labels on a Xen without FLASK, then libxl's own parser on a configuration about to be created.
+ * `computed`: the attributes libxl reports, which may be unknown in a configuration that can be checked.
+ */
+export async function planStubDomain(ctx: PlanContext<XenClient>, model: StubDecoder, computed: readonly string[], spec: () => DomainSpec | undefined): Promise<void> {
   if (!ctx.meta || ctx.diags.hasErrors) return;
-  await labelProblems(ctx, seclabelOnly(str(ctx.planned, 'seclabel')));
+  await labelProblems(ctx, seclabelOnly(model(ctx.planned).seclabel));
   if (!ctx.isReplacing()) return;
   // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.
-  const computed = new Set(['id', 'domid', 'state', 'uuid', 'manager_domid', 'connected']);
-  if (Object.entries(ctx.planned).some(([k, v]) => !computed.has(k) && containsUnknown(v))) return;
+  if (Object.entries(ctx.planned).some(([k, v]) => !computed.includes(k) && containsUnknown(v))) return;
   const s = spec();
   if (!s) return;
   try {
@@ -115,7 +121,7 @@ export async function readStub(ctx: BaseContext<XenClient>, name: string): Promi
 }
 
 /** xl create, then libxl's view of what it made. */
-export async function createStub(ctx: ApplyContext<XenClient>, spec: DomainSpec): Promise<{ info: DomainInfo; rt: DomainRuntime | undefined }> {
+export async function createStub(ctx: ApplyContext<XenClient>, spec: DomainSpec, planned: StubModel): Promise<{ info: DomainInfo; rt: DomainRuntime | undefined }> {
   const ts = ctx.meta.ts;
   ctx.log.info('creating vTPM stub domain', { domain: spec.name, kernel: spec.kernel });
   await ts.createDomain(spec, { signal: ctx.signal });
@@ -124,21 +130,21 @@ export async function createStub(ctx: ApplyContext<XenClient>, spec: DomainSpec)
   if (!found) {
     throw new DiagnosticError(`Domain ${spec.name} vanished after xl create`, `xl create succeeded but \`xl list\` does not show it: the mini-os image may have crashed at boot. Check \`xl dmesg\` and its console (\`xl console ${spec.name}\`).`);
   }
-  if (bool(ctx.planned, 'autostart')) await ts.setAutostart(spec.name, true);
+  if (planned.autostart) await ts.setAutostart(spec.name, true);
   return found;
 }
 
-export async function updateAutostart(ctx: ApplyContext<XenClient> & { prior: CtyObject }): Promise<void> {
-  const want = bool(ctx.planned, 'autostart') ?? false;
-  if (want !== bool(ctx.prior, 'autostart')) await ctx.meta.ts.setAutostart(str(ctx.planned, 'name')!, want);
+async function updateAutostart(ctx: ApplyContext<XenClient> & { prior: CtyObject }, model: StubDecoder): Promise<void> {
+  const planned = model(ctx.planned);
+  const want = planned.autostart ?? false;
+  if (want !== model(ctx.prior).autostart) await ctx.meta.ts.setAutostart(planned.name!, want);
 }
 
 /**
  * The vTPM manager ignores shutdown requests (xen-vtpmmgr(7): "use the destroy command"), so it is destroyed; a vTPM
  * gets the usual graceful shutdown first.
  */
-export async function deleteStub(ctx: BaseContext<XenClient> & { prior: CtyObject }, graceful: boolean): Promise<void> {
-  const name = str(ctx.prior, 'name')!;
+async function deleteStub(ctx: BaseContext<XenClient> & { prior: CtyObject }, name: string, graceful: boolean): Promise<void> {
   const ts = ctx.meta.ts;
   if (graceful) {
     const outcome = await ts.shutdownDomain(name, { timeoutMs: ctx.meta.shutdownTimeoutMs, signal: ctx.signal });
@@ -161,20 +167,23 @@ export function stubLifecycle(
   what: string,
   typeName: string,
   values: StubValues,
+  model: StubDecoder,
   opts: { graceful: boolean; checkImport?: (info: DomainInfo) => void },
 ): Pick<ResourceType<XenClient>, 'read' | 'update' | 'delete' | 'importState'> {
   return {
     async read(ctx) {
-      const found = await readStub(ctx, str(ctx.state, 'name') ?? str(ctx.state, 'id') ?? '');
+      const state = model(ctx.state);
+      const found = await readStub(ctx, state.name ?? state.id ?? '');
       return found ? values(ctx, found.info, found.rt, ctx.state) : null;
     },
     async update(ctx) {
-      await updateAutostart(ctx);
-      const found = await readStub(ctx, str(ctx.prior, 'name')!);
-      if (!found) throw new DiagnosticError(`The ${what} ${str(ctx.prior, 'name')} disappeared during the update`, 'The next plan will create it again.');
+      await updateAutostart(ctx, model);
+      const { name } = model(ctx.prior);
+      const found = await readStub(ctx, name!);
+      if (!found) throw new DiagnosticError(`The ${what} ${name} disappeared during the update`, 'The next plan will create it again.');
       return values(ctx, found.info, found.rt, ctx.planned);
     },
-    delete: (ctx) => deleteStub(ctx, opts.graceful),
+    delete: (ctx) => deleteStub(ctx, model(ctx.prior).name!, opts.graceful),
     async importState(id, ctx) {
       const c = domainName.check(id);
       if (c) throw new DiagnosticError(`Invalid ${typeName} import id ${JSON.stringify(id)}`, c);

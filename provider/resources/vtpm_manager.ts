@@ -7,23 +7,23 @@ import type { ResourceType } from '../framework/resource';
 import { intBetween, oneOf } from '../framework/validators';
 import type { DomainInfo, DomainSpec, IomemSpec } from '../xen/model';
 import type { XenClient } from './client';
-import { num, str } from '../framework/values';
+import { decode, encode, schema, type Model, type Reported } from '../framework/model';
 import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
 
 /** The TPM TIS interface: one 4 KiB page per locality from 0xfed40000 (TCG PC Client spec). */
 export const TPM_TIS_FRAME = 0xfed40;
 
-function managerSpec(v: CtyObject): DomainSpec | undefined {
-  const version = str(v, 'tpm_version');
-  const locality = num(v, 'tpm_locality') ?? 2;
-  if (!version || !str(v, 'name') || !str(v, 'storage')) return undefined;
+function managerSpec(m: ManagerModel): DomainSpec | undefined {
+  const version = m.tpm_version;
+  const locality = m.tpm_locality ?? 2;
+  if (!version || !m.name || !m.storage) return undefined;
   const iomem: IomemSpec[] = [{ start: TPM_TIS_FRAME + locality, count: 1 }];
   const cmdline = `tpmlocality=${locality}${version === '2.0' ? ' tpm2=1' : ''}`;
-  return stubSpec(v, { cmdline, iomem });
+  return stubSpec(m, { cmdline, iomem });
 }
 
 /** tpm_version and tpm_locality as the manager's command line and TPM page mapping say. */
-function tpmValues(info: DomainInfo): { tpm_version: string; tpm_locality: number | null } {
+function tpmValues(info: DomainInfo): Pick<Reported<ManagerModel>, 'tpm_version' | 'tpm_locality'> {
   const cmdline = info.cmdline ?? '';
   const loc = /(?:^|\s)tpmlocality=([0-4])(?:\s|$)/.exec(cmdline);
   const page = info.iomem.find((r) => r.start >= TPM_TIS_FRAME && r.start <= TPM_TIS_FRAME + 4);
@@ -33,49 +33,62 @@ function tpmValues(info: DomainInfo): { tpm_version: string; tpm_locality: numbe
   };
 }
 
-const values: StubValues = async (ctx, info, rt, prior) => {
-  const out = stubValues(info, rt, prior);
-  Object.assign(out, tpmValues(info));
-  out.autostart = await ctx.meta.ts.autostartEnabled(info.name);
-  return out;
-};
-
-export const vtpmManagerResource: ResourceType<XenClient> = {
-  typeName: 'xen_vtpm_manager',
-  schema: {
-    block: {
-      description:
-        'The vTPM manager (`vtpmmgr-stubdom`, xen-vtpmmgr(7)): the one domain that owns the physical TPM and seals the secrets of every guest\'s vTPM (`xen_vtpm`) to it. ' +
-        'Run one per host, for the host\'s lifetime (set `autostart`), labelled with a FLASK type of its own and serving nothing but vTPM domains: the security posture rule `vtpm-manager-not-isolated` says when it is not. ' +
-        'dom0 must not drive the TPM itself (blacklist `tpm_tis`/`tpm_crb` in dom0, or let dom0 keep locality 0 while the manager uses locality 2). ' +
-        'It ignores shutdown requests, so destroying it is `xl destroy`.',
-      attributes: {
-        ...stubDomainAttributes('vTPM manager', 'vtpmmgr-stubdom.gz', 'Disk image or block device holding the manager\'s sealed key store (the Xen 4.5+ manager uses its first 2 MiB, enough for 20000 vTPMs).'),
-        tpm_version: {
-          type: 'string',
-          required: true,
-          requiresReplace: true,
-          description: 'Version of the host\'s physical TPM: `1.2`, or `2.0` (adds `tpm2=1` to the manager\'s command line). xen-vtpmmgr(7) warns that on TPM 2.0 the manager cannot yet persist vTPM data across its restarts.',
-          validators: [oneOf('1.2', '2.0')],
-        },
-        tpm_locality: {
-          type: 'number',
-          default: 2,
-          requiresReplace: true,
-          description: 'TPM locality the manager uses; only that locality\'s TIS page (0xfed40000 + 4 KiB x locality) is mapped into it (xl.cfg `iomem`). Locality 2, the default xen-vtpmmgr(7) recommends, leaves locality 0 to dom0 and is needed for deep quotes (PCRs 20-22).',
-          validators: [intBetween(0, 4)],
-        },
+const managerSchema = schema({
+  block: {
+    description:
+      'The vTPM manager (`vtpmmgr-stubdom`, xen-vtpmmgr(7)): the one domain that owns the physical TPM and seals the secrets of every guest\'s vTPM (`xen_vtpm`) to it. ' +
+      'Run one per host, for the host\'s lifetime (set `autostart`), labelled with a FLASK type of its own and serving nothing but vTPM domains: the security posture rule `vtpm-manager-not-isolated` says when it is not. ' +
+      'dom0 must not drive the TPM itself (blacklist `tpm_tis`/`tpm_crb` in dom0, or let dom0 keep locality 0 while the manager uses locality 2). ' +
+      'It ignores shutdown requests, so destroying it is `xl destroy`.',
+    attributes: {
+      ...stubDomainAttributes('vTPM manager', 'vtpmmgr-stubdom.gz', 'Disk image or block device holding the manager\'s sealed key store (the Xen 4.5+ manager uses its first 2 MiB, enough for 20000 vTPMs).'),
+      tpm_version: {
+        type: 'string',
+        required: true,
+        requiresReplace: true,
+        description: 'Version of the host\'s physical TPM: `1.2`, or `2.0` (adds `tpm2=1` to the manager\'s command line). xen-vtpmmgr(7) warns that on TPM 2.0 the manager cannot yet persist vTPM data across its restarts.',
+        validators: [oneOf('1.2', '2.0')],
+      },
+      tpm_locality: {
+        type: 'number',
+        default: 2,
+        requiresReplace: true,
+        description: 'TPM locality the manager uses; only that locality\'s TIS page (0xfed40000 + 4 KiB x locality) is mapped into it (xl.cfg `iomem`). Locality 2, the default xen-vtpmmgr(7) recommends, leaves locality 0 to dom0 and is needed for deep quotes (PCRs 20-22).',
+        validators: [intBetween(0, 4)],
       },
     },
   },
+});
+
+export type ManagerModel = Model<typeof managerSchema>;
+
+export function managerModel(v: CtyObject): ManagerModel {
+  return decode(managerSchema.block, v);
+}
+
+const model = managerModel;
+
+const values: StubValues = async (ctx, info, rt, prior) =>
+  encode(managerSchema.block, {
+    ...stubValues(info, rt, prior && model(prior)),
+    ...tpmValues(info),
+    autostart: await ctx.meta.ts.autostartEnabled(info.name),
+  });
+
+const COMPUTED = ['id', 'domid', 'state'] satisfies Array<keyof ManagerModel>;
+
+export const vtpmManagerResource: ResourceType<XenClient> = {
+  typeName: 'xen_vtpm_manager',
+  schema: managerSchema,
 
   async modifyPlan(ctx) {
-    await planStubDomain(ctx, () => managerSpec(ctx.planned));
+    await planStubDomain(ctx, model, COMPUTED, () => managerSpec(model(ctx.planned)));
   },
   async create(ctx) {
-    const spec = managerSpec(ctx.planned)!;
-    const { info, rt } = await createStub(ctx, spec);
+    const planned = model(ctx.planned);
+    const spec = managerSpec(planned)!;
+    const { info, rt } = await createStub(ctx, spec, planned);
     return values(ctx, info, rt, ctx.planned);
   },
-  ...stubLifecycle('vTPM manager', 'xen_vtpm_manager', values, { graceful: false }),
+  ...stubLifecycle('vTPM manager', 'xen_vtpm_manager', values, model, { graceful: false }),
 };
