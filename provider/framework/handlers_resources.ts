@@ -152,9 +152,8 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
             priorPrivate,
             requiresReplace: (p: Path) => replace.push(p),
             isReplacing: () => prior === null || replace.length > 0,
-            // Undefined when Terraform plans unconfigured (a provider block that waits on unknown values): the plan
-            // hooks check for it. PlanContext types it as Meta for the resources' sake.
-            meta: rt.currentMeta() as Meta,
+            // Undefined when Terraform plans unconfigured (a provider block that waits on unknown values).
+            meta: rt.currentMeta(),
             diags,
             signal: planSignal,
             log: rt.logFor('resource', r.typeName),

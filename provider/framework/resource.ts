@@ -21,7 +21,12 @@ export interface ValidateContext {
   diags: Diagnostics;
 }
 
-export interface PlanContext<Meta> extends BaseContext<Meta> {
+export interface PlanContext<Meta> extends Omit<BaseContext<Meta>, 'meta'> {
+  /**
+   * Absent when Terraform plans before the provider is configured (a provider block waiting on values unknown until
+   * apply): what needs the host is then checked at apply.
+   */
+  meta: Meta | undefined;
   config: CtyObject;
   /** null on create. */
   prior: CtyObject | null;
@@ -37,6 +42,13 @@ export interface PlanContext<Meta> extends BaseContext<Meta> {
    * deadline is reported against that attribute with what was in progress.
    */
   step(what: string, path?: Path): void;
+}
+
+/** A plan context whose provider is configured: what a check against the host needs (see isConfiguredPlan). */
+export type ConfiguredPlanContext<Meta> = PlanContext<Meta> & { meta: Meta };
+
+export function isConfiguredPlan<Meta>(ctx: PlanContext<Meta>): ctx is ConfiguredPlanContext<Meta> {
+  return ctx.meta !== undefined;
 }
 
 export interface ApplyContext<Meta> extends BaseContext<Meta> {

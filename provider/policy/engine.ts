@@ -100,7 +100,7 @@ export class PostureEngine {
   }
 
   /** Plan: the rules that need the host or other resources, about the resource being planned. */
-  async checkPlan(typeName: string, ctx: PlanContext<PostureClient | undefined>): Promise<void> {
+  async checkPlan(typeName: string, ctx: PlanContext<PostureClient>): Promise<void> {
     const meta = ctx.meta;
     if (!meta || meta.securityPolicy === 'off') return;
     const p = this.objects(typeName, ctx.planned, ctx.prior);

@@ -3,7 +3,8 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext, ResourceType, ConfiguredPlanContext } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
 import { oneOf, stringCheck } from '../framework/validators';
 import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from '../xen/model';
 import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '../xen/validate';
@@ -49,7 +50,7 @@ export const diskResource: ResourceType<XenClient> = typedResource<XenClient, ty
   schema: diskSchema,
   async modifyPlan(ctx) {
     await planBackendRestart(ctx, model);
-    if (ctx.meta && ctx.prior === null) await planVdevInUse(ctx);
+    if (isConfiguredPlan(ctx) && ctx.prior === null) await planVdevInUse(ctx);
   },
   create: attach,
   async noteStored({ domain, vdev }, ctx) {
@@ -195,7 +196,7 @@ async function detach(ctx: BaseContext<XenClient> & { model: DiskModel }): Promi
 }
 
 /** At plan: a vdev the domain already has is refused unless it is our unfinished attach. */
-async function planVdevInUse(ctx: PlanContext<XenClient>): Promise<void> {
+async function planVdevInUse(ctx: ConfiguredPlanContext<XenClient>): Promise<void> {
   const { domain, vdev } = model(ctx.planned);
   if (!domain || !vdev) return;
   ctx.step(`checking whether ${domain} already has a disk ${vdev}`, [attrOf<DiskModel>('vdev')]);

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext, ConfiguredPlanContext } from '../framework/resource';
 import { compareSpecWithConfig } from '../xen/compare';
 import { XlFailed } from '../xen/errors';
 import type { JournalEntry } from '../xen/journal';
@@ -48,7 +48,7 @@ export function adoptionDifferences(spec: DomainSpec, info: DomainInfo): SpecDif
 }
 
 /** At plan: a create (or a rename) onto a name the host already has is refused unless it is our unfinished work. */
-export async function planExistingDomain(ctx: PlanContext<XenClient>, name: string, typeName: string): Promise<void> {
+export async function planExistingDomain(ctx: ConfiguredPlanContext<XenClient>, name: string, typeName: string): Promise<void> {
   ctx.step(`checking whether a domain named ${JSON.stringify(name)} already exists`, [attrOf<DomainModel>('name')]);
   const info = await ctx.meta.ts.getDomain(name, { signal: ctx.signal });
   if (!info) return;

@@ -4,7 +4,7 @@
 import { Unknown, UNKNOWN } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import { PartialApplyError } from '../framework/resource';
+import { PartialApplyError, isConfiguredPlan } from '../framework/resource';
 import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
 import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolicy, ShutdownAction, DiskFormat, DiskAccess, DiskBackendType } from '../xen/model';
 import { DomainExistsError, XlFailed } from '../xen/errors';
@@ -231,7 +231,7 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
     });
   }
 
-  if (!ctx.meta || ctx.diags.hasErrors) return;
+  if (!isConfiguredPlan(ctx) || ctx.diags.hasErrors) return;
   if (name !== undefined && (priorModel === null || priorModel.name !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
   if (ctx.diags.hasErrors) return;
   if (name !== undefined) {

@@ -7,6 +7,7 @@
 import { UNKNOWN, Unknown, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { BaseContext, PlanContext } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
 import type { DomainInfo } from '../xen/model';
 import { renderedCreation } from '../xen/rendered';
 import type { XenClient } from './client';
@@ -65,7 +66,8 @@ export async function planDisks(ctx: PlanContext<XenClient>): Promise<void> {
   if (!unchanged) return replace();
   if (removed.length === 0) return;
   const { name } = decode(guestDomainSchema.block, prior);
-  const info = ctx.meta && name ? await ctx.meta.ts.getDomain(name, { signal: ctx.signal }) : undefined;
+  if (!isConfiguredPlan(ctx) || !name) return replace();
+  const info = await ctx.meta.ts.getDomain(name, { signal: ctx.signal });
   if (!info || (await creationVdevs(ctx, info))) return replace();
   const vdevs = removed.map((d) => vdev(d)!);
   if (!vdevs.every((v) => info.disks.some((d) => d.vdev === v))) return replace();

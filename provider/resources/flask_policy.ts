@@ -7,6 +7,7 @@ export { MAX_POLICY_BYTES };
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
 import type { XenClient } from './client';
 import { absolutePath } from './domain_schema';
 import { assign, attrOf, decode, schema, type Model, type Reported } from '../framework/model';
@@ -139,7 +140,7 @@ export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenCli
   async modifyPlan(ctx) {
     const planned = model(ctx.planned);
     const file = planned.policy_file;
-    if (!ctx.meta || !file) return;
+    if (!isConfiguredPlan(ctx) || !file) return;
     ctx.step('reading the policy file', [attrOf<FlaskPolicyModel>('policy_file')]);
     const { sha256, facts } = await readPolicy(ctx, file);
     assign(flaskPolicySchema.block, ctx.planned, { sha256, ...factAttrs(facts) });

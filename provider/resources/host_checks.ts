@@ -10,7 +10,7 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import type { Diagnostics, Path } from '../framework/diagnostics';
-import type { PlanContext } from '../framework/resource';
+import type { PlanContext, ConfiguredPlanContext } from '../framework/resource';
 import type { HostFileKind, HostPciDevice } from '../xen/model';
 import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
@@ -44,7 +44,7 @@ function footprint(m: DomainModel, raw: CtyObject): number | undefined {
  * Memory and vCPUs of a planned domain against the host's capacity and what the rest of this plan adds. `m` and
  * `priorModel` are ctx.planned and ctx.prior decoded.
  */
-export async function checkCapacity(ctx: PlanContext<XenClient>, name: string, m: DomainModel, priorModel: DomainModel | null): Promise<void> {
+export async function checkCapacity(ctx: ConfiguredPlanContext<XenClient>, name: string, m: DomainModel, priorModel: DomainModel | null): Promise<void> {
   const { planned, prior } = ctx;
   const ledger = ctx.meta.ledger;
   const want = footprint(m, planned);
@@ -111,7 +111,7 @@ export function missingPciFunction(bdf: string, devs: HostPciDevice[]): { summar
 }
 
 /** Each pci block of a planned domain names a function the host has. */
-export async function checkPciBlocks(ctx: PlanContext<XenClient>, m: DomainModel): Promise<void> {
+export async function checkPciBlocks(ctx: ConfiguredPlanContext<XenClient>, m: DomainModel): Promise<void> {
   const blocks = m.pci ?? [];
   if (!blocks.some((p) => p.bdf !== undefined)) return;
   const devs = await ctx.meta.ts.hostPciDevices();
@@ -122,7 +122,7 @@ export async function checkPciBlocks(ctx: PlanContext<XenClient>, m: DomainModel
 }
 
 /** A backend domain must run on the host or be planned in this configuration. */
-export async function checkBackend(ctx: PlanContext<XenClient>, backend: unknown, path: Parameters<Diagnostics['error']>[2], what: string): Promise<void> {
+export async function checkBackend(ctx: ConfiguredPlanContext<XenClient>, backend: unknown, path: Parameters<Diagnostics['error']>[2], what: string): Promise<void> {
   if (typeof backend !== 'string') return;
   if (ctx.meta.ledger.isPlanned(backend)) return;
   if (await ctx.meta.ts.getDomain(backend, { signal: ctx.signal })) return;
@@ -135,7 +135,7 @@ export async function checkBackend(ctx: PlanContext<XenClient>, backend: unknown
 }
 
 /** Each disk block's backend. */
-export async function checkDiskBackends(ctx: PlanContext<XenClient>, m: DomainModel): Promise<void> {
+export async function checkDiskBackends(ctx: ConfiguredPlanContext<XenClient>, m: DomainModel): Promise<void> {
   const disks = m.disk ?? [];
   for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('backend')], 'disk');
 }
@@ -155,7 +155,7 @@ export function claimedTwice(id: string): { summary: string; detail: string } {
  * already has is refused at plan; of two new ones, the second create is refused at apply (PlanLedger.take), before
  * any change.
  */
-export function checkClaim(ctx: PlanContext<XenClient>, bdf: string, path: Path): void {
+export function checkClaim(ctx: ConfiguredPlanContext<XenClient>, bdf: string, path: Path): void {
   if (checkBdf(bdf)) return;
   const id = normalizeBdf(bdf);
   const identity = ctx.prior ? 'state' : NEW;
@@ -174,7 +174,7 @@ const KIND_WORDS: Record<string, string> = {
  * dom0 serves must have an existing regular file or block device as its target (a driver domain's disks are in that
  * domain's own filesystem, out of sight). Unknown values and files the host cannot tell about are left alone.
  */
-export async function checkHostFiles(ctx: PlanContext<XenClient>, m: DomainModel): Promise<void> {
+export async function checkHostFiles(ctx: ConfiguredPlanContext<XenClient>, m: DomainModel): Promise<void> {
   const ts = ctx.meta.ts;
   const wants: { file: string; path: Path; what: string; ok: HostFileKind[] }[] = [];
   // With a bootloader (pygrub), kernel and ramdisk are paths inside the guest's disk.

@@ -2,7 +2,7 @@
 // domain is created is refused before anything is. (A label on a Xen without XSM, which libxl accepts and ignores, is
 // the posture rule flask-label-ignored.)
 
-import type { PlanContext } from '../framework/resource';
+import type { PlanContext, ConfiguredPlanContext } from '../framework/resource';
 import type { Path } from '../framework/diagnostics';
 import type { XenClient } from './client';
 import type { ModelLabel } from '../policy/model';
@@ -33,7 +33,7 @@ const toldPolicyUnknown = new WeakSet<XenClient>();
  * not define, or a device type used for a domain, only when the domain is created; here it is refused before
  * anything is.
  */
-export async function labelProblems(ctx: PlanContext<XenClient>, labels: ModelLabel[]): Promise<void> {
+export async function labelProblems(ctx: ConfiguredPlanContext<XenClient>, labels: ModelLabel[]): Promise<void> {
   if (labels.length === 0) return;
   const known = await policyFor(ctx);
   if (known === null && !toldPolicyUnknown.has(ctx.meta)) {
@@ -49,7 +49,7 @@ export async function labelProblems(ctx: PlanContext<XenClient>, labels: ModelLa
  * A PCI device's label (xen_pci_assignable.seclabel, applied with flask-label-pci) against the known policy: role
  * object_r and a device type.
  */
-export async function deviceLabelProblems(ctx: PlanContext<XenClient>, label: string, path: Path): Promise<void> {
+export async function deviceLabelProblems(ctx: ConfiguredPlanContext<XenClient>, label: string, path: Path): Promise<void> {
   const known = await policyFor(ctx);
   if (known) report(ctx, checkDeviceLabel(known.facts, label), known, path);
 }
@@ -60,13 +60,13 @@ export async function deviceLabelProblems(ctx: PlanContext<XenClient>, label: st
  * checks are off, when the Xen has no FLASK (a label would be ignored: the posture rule flask-label-ignored says
  * so); null when the policy was not loaded by this provider (built in, given by the boot loader, loaded by hand).
  */
-async function policyFor(ctx: PlanContext<XenClient>): Promise<KnownPolicy | null | undefined> {
+async function policyFor(ctx: ConfiguredPlanContext<XenClient>): Promise<KnownPolicy | null | undefined> {
   if (ctx.meta.securityPolicy === 'off') return undefined;
   if ((await ctx.meta.ts.flaskMode({ signal: ctx.signal })) === 'disabled') return undefined;
   return (await ctx.meta.flask?.current(ctx.signal)) ?? null;
 }
 
-function report(ctx: PlanContext<XenClient>, problem: { summary: string; detail: string } | undefined, known: KnownPolicy, path: Path): void {
+function report(ctx: ConfiguredPlanContext<XenClient>, problem: { summary: string; detail: string } | undefined, known: KnownPolicy, path: Path): void {
   if (!problem) return;
   const from = known.source === 'planned'
     ? `the policy planned in this configuration (${known.file})`

@@ -4,6 +4,7 @@
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, ResourceType } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
 import type { JournalEntry } from '../xen/journal';
 import type { HostPciDevice } from '../xen/model';
 import { FlaskLabelError, QuarantineDeniedError } from '../xen/errors';
@@ -240,7 +241,7 @@ export const pciAssignableResource: ResourceType<XenClient> = typedResource<XenC
   async modifyPlan(ctx) {
     const planned = model(ctx.planned);
     const b = planned.bdf;
-    if (!ctx.meta || !b) return;
+    if (!isConfiguredPlan(ctx) || !b) return;
     checkClaim(ctx, b, [attrOf<PciAssignableModel>('bdf')]);
     if (ctx.prior !== null || ctx.diags.hasErrors) return;
     const label = planned.seclabel;

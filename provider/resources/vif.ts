@@ -3,7 +3,8 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext, ResourceType, ConfiguredPlanContext } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
 import { intBetween, stringCheck } from '../framework/validators';
 import type { JournalEntry } from '../xen/journal';
 import type { NicInfo, VifSpec } from '../xen/model';
@@ -56,8 +57,8 @@ export const vifResource: ResourceType<XenClient> = typedResource<XenClient, typ
 
   async modifyPlan(ctx) {
     await planBackendRestart(ctx, model);
-    if (ctx.meta && ctx.prior === null) await planMacInUse(ctx);
-    if (ctx.meta && !ctx.diags.hasErrors) await checkBackend(ctx, model(ctx.planned).backend, [attrOf<VifModel>('backend')], 'network interface');
+    if (isConfiguredPlan(ctx) && ctx.prior === null) await planMacInUse(ctx);
+    if (isConfiguredPlan(ctx) && !ctx.diags.hasErrors) await checkBackend(ctx, model(ctx.planned).backend, [attrOf<VifModel>('backend')], 'network interface');
   },
   create: (ctx) => attach(ctx),
   async noteStored({ mac }, ctx) {
@@ -233,7 +234,7 @@ async function detach(ctx: BaseContext<XenClient> & { model: VifModel }): Promis
 }
 
 /** At plan: a configured MAC that a vif of the domain already has is refused unless it is our unfinished attach. */
-async function planMacInUse(ctx: PlanContext<XenClient>): Promise<void> {
+async function planMacInUse(ctx: ConfiguredPlanContext<XenClient>): Promise<void> {
   const planned = model(ctx.planned);
   const { mac, domain } = planned;
   if (!mac || !domain) return;

@@ -7,6 +7,7 @@ import { containsUnknown } from '../protocol/cty/values';
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
 import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
 import { attributes, type BlockModel, type Reported } from '../framework/model';
 import { intBetween } from '../framework/validators';
 import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
@@ -93,7 +94,7 @@ export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prio
  * `computed`: the attributes libxl reports, which may be unknown in a configuration that can be checked.
  */
 export async function planStubDomain(ctx: PlanContext<XenClient>, model: StubDecoder, computed: readonly string[], spec: () => DomainSpec | undefined): Promise<void> {
-  if (!ctx.meta || ctx.diags.hasErrors) return;
+  if (!isConfiguredPlan(ctx) || ctx.diags.hasErrors) return;
   await labelProblems(ctx, seclabelOnly(model(ctx.planned).seclabel));
   if (!ctx.isReplacing()) return;
   // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.

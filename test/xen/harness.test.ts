@@ -8,7 +8,7 @@ import type { CommandRecord } from '../../provider/xen/record';
 import { classify, comparable, compareOutcome, jsonDiff, normaliseText, parseRecords } from './fidelity';
 import { parsePlan, planMismatch } from './plan';
 import { dropbearEd25519Public } from './drivers';
-import { lddLibraries } from './hvm';
+import { BOOT_LINE, bootSectorImage, lddLibraries } from './hvm';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,5 +148,28 @@ describe('lddLibraries', () => {
       ['libpixman-1.so.0', '/tmp/d/root/usr/lib/x86_64-linux-gnu/libpixman-1.so.0'],
     ]);
     expect(() => lddLibraries(`${out}\n\tlibspice-server.so.1 => not found`)).toThrow(/libspice-server.so.1/);
+  });
+});
+
+describe('the HVM step\'s boot sector', () => {
+  const img = bootSectorImage();
+  const rel8 = (at: number) => at + 2 + ((img[at + 1] << 24) >> 24);
+
+  it('is a 1 MiB disk with a boot signature, whose message is where `mov si` points (loaded at 0x7c00)', () => {
+    expect(img.length).toBe(1024 * 1024);
+    expect([img[510], img[511]]).toEqual([0x55, 0xaa]);
+    expect(img[6]).toBe(0xbe);
+    const msg = img[7] | (img[8] << 8);
+    expect(img.toString('latin1', msg - 0x7c00, msg - 0x7c00 + BOOT_LINE.length + 2)).toBe(`${BOOT_LINE}\n\0`);
+  });
+
+  it('loops over the message, then idles with interrupts on (a halt with them off powers the guest off)', () => {
+    expect(img[15]).toBe(0x74); // jz past the loop
+    expect(img[rel8(15)]).toBe(0xfb); // to sti
+    expect(img[18]).toBe(0xeb); // jmp back to lodsb
+    expect(img[rel8(18)]).toBe(0xac);
+    expect(img[rel8(15) + 1]).toBe(0xf4); // hlt
+    expect(img[rel8(15) + 2]).toBe(0xeb); // and back to sti
+    expect(img[rel8(rel8(15) + 2)]).toBe(0xfb);
   });
 });

@@ -101,12 +101,14 @@ const BOOT_IMAGE = '/var/lib/xen/images/hvm-boot.img';
 export const BOOT_LINE = 'XENLAB-HVM: boot sector ran under the device model';
 
 /**
- * A 1 MiB raw disk whose boot sector prints BOOT_LINE on port 0xe9 and halts. 16-bit code loaded at 0:7c00:
- * cli; xor ax,ax; mov ds,ax; cld; mov si,msg; mov dx,0xe9; l: lodsb; test al,al; jz h; out dx,al; jmp l; h: hlt; jmp h.
+ * A 1 MiB raw disk whose boot sector prints BOOT_LINE on port 0xe9 and then idles. 16-bit code loaded at 0:7c00:
+ * cli; xor ax,ax; mov ds,ax; cld; mov si,msg; mov dx,0xe9; l: lodsb; test al,al; jz h; out dx,al; jmp l;
+ * h: sti; hlt; jmp h. The final hlt has interrupts on: Xen takes an HVM guest halting with them off as a power-off
+ * (seen on the lab: the domain went, and with it its QEMU).
  */
 export function bootSectorImage(): Buffer {
-  const msgAt = 23;
-  const code = [0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xfc, 0xbe, msgAt, 0x7c, 0xba, 0xe9, 0x00, 0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8, 0xf4, 0xeb, 0xfd];
+  const msgAt = 24;
+  const code = [0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xfc, 0xbe, msgAt, 0x7c, 0xba, 0xe9, 0x00, 0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8, 0xfb, 0xf4, 0xeb, 0xfc];
   const img = Buffer.alloc(1024 * 1024);
   Buffer.from(code).copy(img, 0);
   img.write(`${BOOT_LINE}\n\0`, msgAt, 'latin1');
