@@ -203,7 +203,7 @@ async function main(): Promise<void> {
         `load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`,
       `- Workload: ${DOMAINS} PV \`xen_domain\` (kernel + ramdisk + cmdline, 128 MiB, 1-2 vCPUs, seclabel domU_t) on the simulated host (\`sim://DIR\`, a 256 GiB / 64-CPU inventory), ` +
         `through dist/terraform-provider-xen (dev_overrides); the same ${DOMAINS} objects as \`terraform_data\` inputs for Terraform's own floor; Terraform's default -parallelism=10`,
-      `- (a) no-op \`plan -detailed-exitcode\`, ${RUNS} pairs, order alternating: xen_domain median **${secs(mx)} s** (runs ${times.xen.map(secs).join(', ')}); ` +
+      `- (a) no-op \`plan -detailed-exitcode\`, ${RUNS} rounds of the three plans, order alternating: xen_domain median **${secs(mx)} s** (runs ${times.xen.map(secs).join(', ')}); ` +
         `terraform_data median **${secs(md)} s** (runs ${times.data.map(secs).join(', ')}); ` +
         `median of the per-pair ratios **${ratio.toFixed(2)}x** (ratio of the medians ${(mx / md).toFixed(2)}x; goal <= ${PLAN_RATIO_GOAL.toFixed(1)}x)`,
       `- (a) the provider's fixed cost, in the same runs: the ${DOMAINS} terraform_data plus one xen_domain, median **${secs(mf)} s**, **${floorRatio.toFixed(2)}x** terraform_data alone ` +
