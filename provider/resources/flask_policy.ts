@@ -20,88 +20,9 @@ import { createHash } from 'node:crypto';
 import { formatDuration } from '../xen/errors';
 import { DeadlineError, withinDeadline } from './deadline';
 
-/** The compiled policy's bytes, read from the host within xl_timeout; only a regular file of a sane size is read. */
-async function fileBytes(ctx: BaseContext<XenClient>, path: string): Promise<Buffer> {
-  const ms = ctx.meta.xlTimeoutMs;
-  try {
-    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.readBinary(path, { maxBytes: MAX_POLICY_BYTES, signal }));
-  } catch (err) {
-    const why =
-      err instanceof UnusableFileError
-        ? err.problem === 'too-large'
-          ? `${err.message}: a compiled FLASK policy is well under 1 MiB, and at most ${formatBytes(MAX_POLICY_BYTES)} is read.`
-          : err.problem === 'not-regular'
-            ? `${err.message}. Give the path of the compiled policy file itself (e.g. /boot/xenpolicy-4.17).`
-            : `${err.message}. The file must exist on the dom0 (${ctx.meta.ts.where}), where xl loads it.`
-        : err instanceof DeadlineError
-          ? `Reading it took longer than xl_timeout (${formatDuration(ms)}); check the filesystem it is on, or raise xl_timeout in the provider block.`
-          : (err as Error).message;
-    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, why, [attrOf<FlaskPolicyModel>('policy_file')]);
-  }
-}
-
 export interface ReadPolicy {
   sha256: string;
   facts: PolicyFacts;
-}
-
-/** Reads and parses the compiled policy; a file that is not one is refused on policy_file, saying what it is. */
-export async function readPolicy(ctx: BaseContext<XenClient>, path: string): Promise<ReadPolicy> {
-  const bytes = await fileBytes(ctx, path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  try {
-    return { sha256, facts: policyFacts(parsePolicy(bytes)) };
-  } catch (err) {
-    if (!(err instanceof PolicyFormatError)) throw err;
-    throw new DiagnosticError(
-      `${path} is not a compiled FLASK policy`,
-      `It looks like ${describeBytes(bytes)}; reading it as a policy stopped at byte ${err.offset}: ${err.why}. ` +
-        'xl loadpolicy takes the binary that checkpolicy -t xen writes (Xen builds its example policy as xenpolicy-VERSION in tools/flask/policy).',
-      [attrOf<FlaskPolicyModel>('policy_file')],
-    );
-  }
-}
-
-async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
-  const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
-  if (mode === 'disabled') {
-    throw new DiagnosticError(
-      'This Xen has no XSM/FLASK',
-      '`xl getenforce` says "Flask XSM Disabled": the hypervisor was built without XSM (CONFIG_XSM) or booted without flask=enforcing. ' +
-        'Install a Xen built with XSM and boot it with `flask=enforcing` (or `flask=permissive`); a policy cannot be loaded otherwise.',
-    );
-  }
-  return mode;
-}
-
-async function apply(ctx: ApplyContext<XenClient>, planned: FlaskPolicyModel, load: boolean): Promise<Reported<FlaskPolicyModel>> {
-  await requireFlask(ctx);
-  const file = planned.policy_file!;
-  const { sha256, facts } = await readPolicy(ctx, file);
-  const ts = ctx.meta.ts;
-  if (load) {
-    ctx.log.info('loading FLASK policy', { file, sha256 });
-    await ts.loadPolicy(file, { signal: ctx.signal });
-    // Later plans check labels against the policy loaded here: real xl has no command to show it.
-    if (!(await ctx.meta.flask.recordLoaded({ file, sha256, facts }))) ctx.log.warn('the FLASK policy is too large to record; later plans will not check labels against it', { file });
-  }
-  const enforcing = planned.enforcing !== false;
-  await ts.setEnforce(enforcing ? 'enforcing' : 'permissive', { signal: ctx.signal });
-  const mode = await ts.flaskMode({ signal: ctx.signal });
-  if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
-    throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
-  }
-  return { id: 'flask', policy_file: file, enforcing, sha256, mode, ...factAttrs(facts) };
-}
-
-function factAttrs(facts: PolicyFacts | undefined): Pick<Reported<FlaskPolicyModel>, 'types' | 'domain_types' | 'resource_types' | 'noiommu'> {
-  const noiommu = facts ? [...noIommuDomains(facts)].map(([d, devs]) => `${d}:${devs.join(',')}`) : null;
-  return {
-    types: facts ? Object.keys(facts.types).sort() : null,
-    domain_types: facts ? domainTypes(facts) : null,
-    resource_types: facts ? resourceTypes(facts) : null,
-    noiommu,
-  };
 }
 
 const flaskPolicySchema = schema({
@@ -184,3 +105,82 @@ export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenCli
     return { id: 'flask', policy_file: file, enforcing: mode === 'enforcing', sha256, mode, ...factAttrs(facts) };
   },
 });
+
+/** The compiled policy's bytes, read from the host within xl_timeout; only a regular file of a sane size is read. */
+async function fileBytes(ctx: BaseContext<XenClient>, path: string): Promise<Buffer> {
+  const ms = ctx.meta.xlTimeoutMs;
+  try {
+    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.readBinary(path, { maxBytes: MAX_POLICY_BYTES, signal }));
+  } catch (err) {
+    const why =
+      err instanceof UnusableFileError
+        ? err.problem === 'too-large'
+          ? `${err.message}: a compiled FLASK policy is well under 1 MiB, and at most ${formatBytes(MAX_POLICY_BYTES)} is read.`
+          : err.problem === 'not-regular'
+            ? `${err.message}. Give the path of the compiled policy file itself (e.g. /boot/xenpolicy-4.17).`
+            : `${err.message}. The file must exist on the dom0 (${ctx.meta.ts.where}), where xl loads it.`
+        : err instanceof DeadlineError
+          ? `Reading it took longer than xl_timeout (${formatDuration(ms)}); check the filesystem it is on, or raise xl_timeout in the provider block.`
+          : (err as Error).message;
+    throw new DiagnosticError(`Cannot read the FLASK policy ${path}`, why, [attrOf<FlaskPolicyModel>('policy_file')]);
+  }
+}
+
+/** Reads and parses the compiled policy; a file that is not one is refused on policy_file, saying what it is. */
+export async function readPolicy(ctx: BaseContext<XenClient>, path: string): Promise<ReadPolicy> {
+  const bytes = await fileBytes(ctx, path);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  try {
+    return { sha256, facts: policyFacts(parsePolicy(bytes)) };
+  } catch (err) {
+    if (!(err instanceof PolicyFormatError)) throw err;
+    throw new DiagnosticError(
+      `${path} is not a compiled FLASK policy`,
+      `It looks like ${describeBytes(bytes)}; reading it as a policy stopped at byte ${err.offset}: ${err.why}. ` +
+        'xl loadpolicy takes the binary that checkpolicy -t xen writes (Xen builds its example policy as xenpolicy-VERSION in tools/flask/policy).',
+      [attrOf<FlaskPolicyModel>('policy_file')],
+    );
+  }
+}
+
+async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
+  const mode = await ctx.meta.ts.flaskMode({ signal: ctx.signal });
+  if (mode === 'disabled') {
+    throw new DiagnosticError(
+      'This Xen has no XSM/FLASK',
+      '`xl getenforce` says "Flask XSM Disabled": the hypervisor was built without XSM (CONFIG_XSM) or booted without flask=enforcing. ' +
+        'Install a Xen built with XSM and boot it with `flask=enforcing` (or `flask=permissive`); a policy cannot be loaded otherwise.',
+    );
+  }
+  return mode;
+}
+
+async function apply(ctx: ApplyContext<XenClient>, planned: FlaskPolicyModel, load: boolean): Promise<Reported<FlaskPolicyModel>> {
+  await requireFlask(ctx);
+  const file = planned.policy_file!;
+  const { sha256, facts } = await readPolicy(ctx, file);
+  const ts = ctx.meta.ts;
+  if (load) {
+    ctx.log.info('loading FLASK policy', { file, sha256 });
+    await ts.loadPolicy(file, { signal: ctx.signal });
+    // Later plans check labels against the policy loaded here: real xl has no command to show it.
+    if (!(await ctx.meta.flask.recordLoaded({ file, sha256, facts }))) ctx.log.warn('the FLASK policy is too large to record; later plans will not check labels against it', { file });
+  }
+  const enforcing = planned.enforcing !== false;
+  await ts.setEnforce(enforcing ? 'enforcing' : 'permissive', { signal: ctx.signal });
+  const mode = await ts.flaskMode({ signal: ctx.signal });
+  if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
+    throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
+  }
+  return { id: 'flask', policy_file: file, enforcing, sha256, mode, ...factAttrs(facts) };
+}
+
+function factAttrs(facts: PolicyFacts | undefined): Pick<Reported<FlaskPolicyModel>, 'types' | 'domain_types' | 'resource_types' | 'noiommu'> {
+  const noiommu = facts ? [...noIommuDomains(facts)].map(([d, devs]) => `${d}:${devs.join(',')}`) : null;
+  return {
+    types: facts ? Object.keys(facts.types).sort() : null,
+    domain_types: facts ? domainTypes(facts) : null,
+    resource_types: facts ? resourceTypes(facts) : null,
+    noiommu,
+  };
+}

@@ -21,184 +21,10 @@ import { checkClaim, claimedTwice, missingPciFunction } from './host_checks';
 
 const PCIBACK = /^(xen-)?pciback$/;
 
-async function hostDevice(ctx: BaseContext<XenClient>, bdf: string): Promise<HostPciDevice> {
-  const id = normalizeBdf(bdf);
-  const devs = await ctx.meta.ts.hostPciDevices();
-  const dev = devs.find((d) => d.bdf === id);
-  if (!dev) {
-    const missing = missingPciFunction(bdf, devs) ?? { summary: `No PCI function ${id} on this host`, detail: '' };
-    throw new DiagnosticError(missing.summary, missing.detail, [attrOf<PciAssignableModel>('bdf')]);
-  }
-  return dev;
-}
-
-function hasReset(dev: HostPciDevice): boolean {
-  return !!dev.resetMethod && dev.resetMethod.trim() !== '';
-}
-
-/** Whether the function is held by pciback: listed as assignable, or already passed to some domain. */
-async function isAssignable(ctx: BaseContext<XenClient>, id: string): Promise<boolean> {
-  const ts = ctx.meta.ts;
-  const [assignable, domains] = await Promise.all([ts.pciAssignableList({ signal: ctx.signal }), ts.listDomains({ signal: ctx.signal })]);
-  return assignable.includes(id) || domains.some((d) => d.pcidevs.some((p) => p.bdf === id));
-}
-
-/**
- * Gives a function back to dom0 that a destroyed xen_pci_assignable left to a domain still holding it (see delete):
- * called by a domain's update or destroy once it has detached the function.
- */
-export async function finishDeferredRelease(ctx: BaseContext<XenClient>, bdf: string): Promise<void> {
-  const id = normalizeBdf(bdf);
-  const journal = ctx.meta.journal;
-  for (const e of await journal.candidates('release', id)) {
-    if (!journal.tryClaim(e)) continue;
-    const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
-    if (assignable.includes(id)) {
-      const rebind = e.data.rebind !== false;
-      ctx.log.info('giving PCI device back to dom0 now that it is released (its xen_pci_assignable was destroyed earlier in this apply)', { bdf: id, rebind });
-      await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
-    }
-    await journal.forget(e);
-  }
-}
-
-/** A function made assignable outside this resource: by hand, by xen-pciback.hide at boot, or by another resource. */
-function assignedElsewhere(id: string): DiagnosticError {
-  return notOurs('xen_pci_assignable', `PCI device ${id} is already assignable`, id,
-    `give it back to dom0 first (\`xl pci-assignable-remove -r ${id}\`) and apply again`, [attrOf<PciAssignableModel>('bdf')]);
-}
-
-/**
- * A device's FLASK label is an object's: role object_r (roles apply to domains only), e.g. system_u:object_r:nic_dev_t.
- * A domain role here (system_r) names a context the policy does not have for devices, or a domain type.
- */
-export function checkDeviceLabel(v: string): string | undefined {
-  const c = checkFlaskLabel(v);
-  if (c) return c.replace('system_u:system_r:domU_t', 'system_u:object_r:nic_dev_t');
-  const [, role, type] = v.split(':');
-  if (role !== 'object_r') {
-    return `"${printable(v)}" has role ${role}: a device is an object, so its label has role object_r (e.g. system_u:object_r:${type.endsWith('_dev_t') ? type : 'nic_dev_t'})`;
-  }
-  return undefined;
-}
-
 const deviceLabel = stringCheck('a FLASK device label `user:object_r:type`, e.g. `system_u:object_r:nic_dev_t`', checkDeviceLabel);
 
 /** The dom0 driver an assignment's journal record kept (written as a string or null). */
 type Driver = string | null;
-
-function recordedDriver(e: JournalEntry): Driver {
-  return (e.data.originalDriver ?? null) as Driver;
-}
-
-function values(prior: PciAssignableModel, dev: HostPciDevice, originalDriver: Driver): Reported<PciAssignableModel> {
-  return {
-    id: dev.bdf,
-    bdf: prior.bdf ?? dev.bdf,
-    seclabel: prior.seclabel ?? null,
-    strict_reset: prior.strict_reset ?? true,
-    rebind_on_destroy: prior.rebind_on_destroy ?? true,
-    vendor: dev.vendor ?? '',
-    device: dev.device ?? '',
-    class: dev.class ?? '',
-    original_driver: originalDriver,
-  };
-}
-
-/**
- * After a refused quarantine pciback still holds the device, listed as assignable though Xen never took it: give it
- * back, so the host is as it was and the next apply starts from there.
- */
-async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: Driver): Promise<boolean> {
-  try {
-    if ((await ctx.meta.ts.pciAssignableList({ signal: ctx.signal })).includes(bdf)) {
-      await ctx.meta.ts.pciAssignableRemove(bdf, { signal: ctx.signal, rebind: original !== null });
-    }
-    return true;
-  } catch (e) {
-    ctx.log.warn('could not give the device back to dom0 after the refused quarantine', { bdf, error: (e as Error).message });
-    return false;
-  }
-}
-
-
-/** Labels the device (when asked) and hands it to pciback; `entry` is the journal's record of this assignment. */
-async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: JournalEntry, original: Driver): Promise<Reported<PciAssignableModel>> {
-  const journal = ctx.meta.journal;
-  // pciback already holds a device whose quarantine was refused: its entry must outlive any failure here.
-  const held = entry.data.quarantineRefused === true;
-  const planned = model(ctx.planned);
-  const label = planned.seclabel;
-  if (label) {
-    // Before pciback takes it: from the moment the device is assignable a domain may be given it, and an unlabelled
-    // device is device_t, which the policy lets only dom0 use.
-    ctx.log.info('labelling PCI device', { bdf: dev.bdf, seclabel: label });
-    try {
-      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
-    } catch (e) {
-      if (!held) await journal.forget(entry);
-      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint}${held ? '' : ' The device was not changed.'}`, [attrOf<PciAssignableModel>('seclabel')]);
-      throw e;
-    }
-  }
-  ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
-  try {
-    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
-  } catch (e) {
-    if (!(e instanceof QuarantineDeniedError)) throw e;
-    if (await giveBack(ctx, dev.bdf, original)) {
-      await journal.forget(entry);
-      throw new DiagnosticError(e.message, `${e.hint} The device was given back to dom0${original ? ` (${original})` : ''}; nothing else changed.`, [attrOf<PciAssignableModel>('bdf')]);
-    }
-    // Seen on real Xen 4.17 under the enforcing example policy: taking it out of dom_io is denied too
-    // ("failed to de-quarantine"), so pciback keeps it. The journal remembers it for the next apply.
-    entry.data.quarantineRefused = true;
-    await journal.update(entry);
-    throw new DiagnosticError(e.message,
-      `${e.hint} pciback still holds the device (\`xl pci-assignable-list\` lists it; libxl cannot give it back either, since ` +
-        'the policy also refuses taking it out of dom_io). Apply again once one of the two is done: the provider adds it again.', [attrOf<PciAssignableModel>('bdf')]);
-  }
-  if (label) {
-    // Once more, now that pciback has enabled the device: its IRQ exists only from then on (seen on the FLASK lab, a
-    // driver domain was refused `use_iommu` on irq 21, still irq_t, when the device had been labelled only before).
-    // The same label again is accepted for what was already labelled.
-    try {
-      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
-    } catch (e) {
-      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint} The device is assignable, but its IRQ may be unlabelled.`, [attrOf<PciAssignableModel>('seclabel')]);
-      throw e;
-    }
-  }
-  if (held) delete entry.data.quarantineRefused;
-  await journal.complete(entry);
-  return values(planned, dev, original);
-}
-
-/** Labels and binds the function to pciback, or adopts what an interrupted apply did (the create proper). */
-async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<Reported<PciAssignableModel>> {
-  const dev = await hostDevice(ctx, b);
-  const planned = model(ctx.planned);
-  if (!hasReset(dev) && planned.strict_reset !== false) {
-    throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [attrOf<PciAssignableModel>('bdf')]);
-  }
-  // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
-  // already held by pciback and could not tell any more which driver to give it back to.
-  const journal = ctx.meta.journal;
-  const earlier = await journal.find('pci', dev.bdf, dev.bdf);
-  if (await isAssignable(ctx, dev.bdf)) {
-    if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-    // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
-    // makes Xen try the quarantine again (once the policy or the boot options allow it).
-    if (earlier.data.quarantineRefused === true) return assign(ctx, dev, earlier, recordedDriver(earlier));
-    await journal.complete(earlier);
-    ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: recordedDriver(earlier) });
-    return values(planned, dev, recordedDriver(earlier));
-  }
-  const original = earlier ? recordedDriver(earlier) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
-  if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
-  const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
-  return assign(ctx, dev, entry, original);
-}
 
 const pciAssignableSchema = schema({
   block: {
@@ -338,3 +164,176 @@ export const pciAssignableResource: ResourceType<XenClient> = typedResource<XenC
     return values({ bdf: id }, dev, null);
   },
 });
+
+async function hostDevice(ctx: BaseContext<XenClient>, bdf: string): Promise<HostPciDevice> {
+  const id = normalizeBdf(bdf);
+  const devs = await ctx.meta.ts.hostPciDevices();
+  const dev = devs.find((d) => d.bdf === id);
+  if (!dev) {
+    const missing = missingPciFunction(bdf, devs) ?? { summary: `No PCI function ${id} on this host`, detail: '' };
+    throw new DiagnosticError(missing.summary, missing.detail, [attrOf<PciAssignableModel>('bdf')]);
+  }
+  return dev;
+}
+
+function hasReset(dev: HostPciDevice): boolean {
+  return !!dev.resetMethod && dev.resetMethod.trim() !== '';
+}
+
+/** Whether the function is held by pciback: listed as assignable, or already passed to some domain. */
+async function isAssignable(ctx: BaseContext<XenClient>, id: string): Promise<boolean> {
+  const ts = ctx.meta.ts;
+  const [assignable, domains] = await Promise.all([ts.pciAssignableList({ signal: ctx.signal }), ts.listDomains({ signal: ctx.signal })]);
+  return assignable.includes(id) || domains.some((d) => d.pcidevs.some((p) => p.bdf === id));
+}
+
+/**
+ * Gives a function back to dom0 that a destroyed xen_pci_assignable left to a domain still holding it (see delete):
+ * called by a domain's update or destroy once it has detached the function.
+ */
+export async function finishDeferredRelease(ctx: BaseContext<XenClient>, bdf: string): Promise<void> {
+  const id = normalizeBdf(bdf);
+  const journal = ctx.meta.journal;
+  for (const e of await journal.candidates('release', id)) {
+    if (!journal.tryClaim(e)) continue;
+    const assignable = await ctx.meta.ts.pciAssignableList({ signal: ctx.signal });
+    if (assignable.includes(id)) {
+      const rebind = e.data.rebind !== false;
+      ctx.log.info('giving PCI device back to dom0 now that it is released (its xen_pci_assignable was destroyed earlier in this apply)', { bdf: id, rebind });
+      await ctx.meta.ts.pciAssignableRemove(id, { signal: ctx.signal, rebind });
+    }
+    await journal.forget(e);
+  }
+}
+
+/** A function made assignable outside this resource: by hand, by xen-pciback.hide at boot, or by another resource. */
+function assignedElsewhere(id: string): DiagnosticError {
+  return notOurs('xen_pci_assignable', `PCI device ${id} is already assignable`, id,
+    `give it back to dom0 first (\`xl pci-assignable-remove -r ${id}\`) and apply again`, [attrOf<PciAssignableModel>('bdf')]);
+}
+
+/**
+ * A device's FLASK label is an object's: role object_r (roles apply to domains only), e.g. system_u:object_r:nic_dev_t.
+ * A domain role here (system_r) names a context the policy does not have for devices, or a domain type.
+ */
+export function checkDeviceLabel(v: string): string | undefined {
+  const c = checkFlaskLabel(v);
+  if (c) return c.replace('system_u:system_r:domU_t', 'system_u:object_r:nic_dev_t');
+  const [, role, type] = v.split(':');
+  if (role !== 'object_r') {
+    return `"${printable(v)}" has role ${role}: a device is an object, so its label has role object_r (e.g. system_u:object_r:${type.endsWith('_dev_t') ? type : 'nic_dev_t'})`;
+  }
+  return undefined;
+}
+
+function recordedDriver(e: JournalEntry): Driver {
+  return (e.data.originalDriver ?? null) as Driver;
+}
+
+function values(prior: PciAssignableModel, dev: HostPciDevice, originalDriver: Driver): Reported<PciAssignableModel> {
+  return {
+    id: dev.bdf,
+    bdf: prior.bdf ?? dev.bdf,
+    seclabel: prior.seclabel ?? null,
+    strict_reset: prior.strict_reset ?? true,
+    rebind_on_destroy: prior.rebind_on_destroy ?? true,
+    vendor: dev.vendor ?? '',
+    device: dev.device ?? '',
+    class: dev.class ?? '',
+    original_driver: originalDriver,
+  };
+}
+
+/**
+ * After a refused quarantine pciback still holds the device, listed as assignable though Xen never took it: give it
+ * back, so the host is as it was and the next apply starts from there.
+ */
+async function giveBack(ctx: BaseContext<XenClient>, bdf: string, original: Driver): Promise<boolean> {
+  try {
+    if ((await ctx.meta.ts.pciAssignableList({ signal: ctx.signal })).includes(bdf)) {
+      await ctx.meta.ts.pciAssignableRemove(bdf, { signal: ctx.signal, rebind: original !== null });
+    }
+    return true;
+  } catch (e) {
+    ctx.log.warn('could not give the device back to dom0 after the refused quarantine', { bdf, error: (e as Error).message });
+    return false;
+  }
+}
+
+/** Labels the device (when asked) and hands it to pciback; `entry` is the journal's record of this assignment. */
+async function assign(ctx: ApplyContext<XenClient>, dev: HostPciDevice, entry: JournalEntry, original: Driver): Promise<Reported<PciAssignableModel>> {
+  const journal = ctx.meta.journal;
+  // pciback already holds a device whose quarantine was refused: its entry must outlive any failure here.
+  const held = entry.data.quarantineRefused === true;
+  const planned = model(ctx.planned);
+  const label = planned.seclabel;
+  if (label) {
+    // Before pciback takes it: from the moment the device is assignable a domain may be given it, and an unlabelled
+    // device is device_t, which the policy lets only dom0 use.
+    ctx.log.info('labelling PCI device', { bdf: dev.bdf, seclabel: label });
+    try {
+      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+    } catch (e) {
+      if (!held) await journal.forget(entry);
+      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint}${held ? '' : ' The device was not changed.'}`, [attrOf<PciAssignableModel>('seclabel')]);
+      throw e;
+    }
+  }
+  ctx.log.info('making PCI device assignable', { bdf: dev.bdf, driver: dev.driver ?? null });
+  try {
+    await ctx.meta.ts.pciAssignableAdd(dev.bdf, { signal: ctx.signal });
+  } catch (e) {
+    if (!(e instanceof QuarantineDeniedError)) throw e;
+    if (await giveBack(ctx, dev.bdf, original)) {
+      await journal.forget(entry);
+      throw new DiagnosticError(e.message, `${e.hint} The device was given back to dom0${original ? ` (${original})` : ''}; nothing else changed.`, [attrOf<PciAssignableModel>('bdf')]);
+    }
+    // Seen on real Xen 4.17 under the enforcing example policy: taking it out of dom_io is denied too
+    // ("failed to de-quarantine"), so pciback keeps it. The journal remembers it for the next apply.
+    entry.data.quarantineRefused = true;
+    await journal.update(entry);
+    throw new DiagnosticError(e.message,
+      `${e.hint} pciback still holds the device (\`xl pci-assignable-list\` lists it; libxl cannot give it back either, since ` +
+        'the policy also refuses taking it out of dom_io). Apply again once one of the two is done: the provider adds it again.', [attrOf<PciAssignableModel>('bdf')]);
+  }
+  if (label) {
+    // Once more, now that pciback has enabled the device: its IRQ exists only from then on (seen on the FLASK lab, a
+    // driver domain was refused `use_iommu` on irq 21, still irq_t, when the device had been labelled only before).
+    // The same label again is accepted for what was already labelled.
+    try {
+      await ctx.meta.ts.flaskLabelPci(dev.bdf, label, { signal: ctx.signal });
+    } catch (e) {
+      if (e instanceof FlaskLabelError) throw new DiagnosticError(e.message, `${e.hint} The device is assignable, but its IRQ may be unlabelled.`, [attrOf<PciAssignableModel>('seclabel')]);
+      throw e;
+    }
+  }
+  if (held) delete entry.data.quarantineRefused;
+  await journal.complete(entry);
+  return values(planned, dev, original);
+}
+
+/** Labels and binds the function to pciback, or adopts what an interrupted apply did (the create proper). */
+async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<Reported<PciAssignableModel>> {
+  const dev = await hostDevice(ctx, b);
+  const planned = model(ctx.planned);
+  if (!hasReset(dev) && planned.strict_reset !== false) {
+    throw new DiagnosticError(`PCI device ${dev.bdf} has no reset method`, 'Refused before any change: set strict_reset = false to accept the risk.', [attrOf<PciAssignableModel>('bdf')]);
+  }
+  // The dom0 driver is recorded before the device is taken from it: a retry after an interruption finds the device
+  // already held by pciback and could not tell any more which driver to give it back to.
+  const journal = ctx.meta.journal;
+  const earlier = await journal.find('pci', dev.bdf, dev.bdf);
+  if (await isAssignable(ctx, dev.bdf)) {
+    if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+    // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
+    // makes Xen try the quarantine again (once the policy or the boot options allow it).
+    if (earlier.data.quarantineRefused === true) return assign(ctx, dev, earlier, recordedDriver(earlier));
+    await journal.complete(earlier);
+    ctx.log.info('adopting the assignment an interrupted apply made', { bdf: dev.bdf, original_driver: recordedDriver(earlier) });
+    return values(planned, dev, recordedDriver(earlier));
+  }
+  const original = earlier ? recordedDriver(earlier) : dev.driver && !PCIBACK.test(dev.driver) ? dev.driver : null;
+  if (earlier && !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
+  const entry = earlier ?? (await journal.begin('pci', dev.bdf, dev.bdf, { words: ctx.meta.ts.callWords({ op: 'pci-assignable-add', bdf: dev.bdf }), ms: ctx.meta.xlTimeoutMs }, { originalDriver: original }));
+  return assign(ctx, dev, entry, original);
+}

@@ -15,72 +15,9 @@ import { domainName } from './domain_schema';
 import { attrOf, decode, encode, schema, type Model, type Reported } from '../framework/model';
 import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
 
-function vtpmSpec(m: VtpmModel): DomainSpec | undefined {
-  const { manager } = m;
-  if (!manager || !m.name || !m.storage) return undefined;
-  return stubSpec(m, { vtpms: [{ backend: manager, uuid: m.uuid }] });
-}
-
 const XENBUS_STATES: Record<number, string> = { 1: 'Initialising', 2: 'InitWait', 3: 'Initialised', 4: 'Connected', 5: 'Closing', 6: 'Closed' };
 
-async function reported(ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: VtpmModel | null): Promise<Reported<VtpmModel>> {
-  const dev = info.vtpms[0];
-  const [link] = await ctx.meta.ts.vtpmList(info.name, { signal: ctx.signal });
-  return {
-    ...stubValues(info, rt, prior),
-    manager: dev?.backendDomname ?? 'Domain-0',
-    uuid: dev?.uuid ?? null,
-    // The domid the frontend is bound to: it changes when the manager is re-created, which plans a replacement.
-    manager_domid: link ? link.backendDomid : null,
-    connected: link?.state === 4,
-    autostart: await ctx.meta.ts.autostartEnabled(info.name),
-  };
-}
-
 const values: StubValues = async (ctx, info, rt, prior) => encode(vtpmSchema.block, await reported(ctx, info, rt, prior && model(prior)));
-
-/** Polls `xl vtpm-list` until the vTPM's link to the manager is Connected, within hotplug_timeout. */
-async function awaitManager(ctx: ApplyContext<XenClient>, name: string, manager: string): Promise<void> {
-  const deadline = Date.now() + ctx.meta.hotplugTimeoutMs;
-  let state = 0;
-  ctx.log.info('waiting for the vTPM to connect to its manager', { domain: name, manager, timeout_ms: ctx.meta.hotplugTimeoutMs });
-  for (;;) {
-    const [link] = await ctx.meta.ts.vtpmList(name, { signal: ctx.signal });
-    state = link?.state ?? 0;
-    if (state === 4) return;
-    if (Date.now() + 250 > deadline || ctx.signal.aborted) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const mgr = await ctx.meta.ts.getDomain(manager, { signal: ctx.signal });
-  const image = (mgr?.kernel ?? '').split('/').pop() ?? '';
-  const why =
-    manager === 'Domain-0'
-      ? 'Domain-0 has no vTPM backend: the manager must be a vtpmmgr-stubdom domain (xen_vtpm_manager).'
-      : !mgr
-        ? `${manager} is not running: create it first (depend on its xen_vtpm_manager) and check \`xl list\`.`
-        : !image.startsWith('vtpmmgr')
-          ? `${manager} runs ${JSON.stringify(mgr.kernel ?? '(no kernel)')}, not vtpmmgr-stubdom: only the vTPM manager serves vTPM domains.`
-          : `${manager} has not taken the vTPM: on its console (\`xl console ${manager}\`) it should print "Waiting for commands from vTPM's". If it did not, it cannot use the TPM: check tpm_version against the host's TPM, that the TPM page of its locality is not driven by dom0, and the TPM's owner/SRK auth.`;
-  throw new DiagnosticError(
-    `vTPM ${name} did not connect to its manager ${manager}`,
-    `Within hotplug_timeout (${ctx.meta.hotplugTimeoutMs} ms) \`xl vtpm-list ${name}\` shows state ${state} (${XENBUS_STATES[state] ?? 'no device'}), not 4 (Connected). ${why} ` +
-      'With FLASK enforcing, the policy must also let the vTPM\'s type talk to the manager\'s (grant mapping and event channels).',
-  );
-}
-
-/** A vTPM whose manager was re-created (new domid) has lost it for good: replace it. */
-async function planManagerRestart(ctx: PlanContext<XenClient>): Promise<void> {
-  if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
-  const prior = model(ctx.prior);
-  const { manager } = model(ctx.planned);
-  if (!manager) return;
-  const mgr = await ctx.meta.ts.getDomain(manager, { signal: ctx.signal });
-  if (mgr && prior.manager_domid === mgr.domid && prior.connected === true) return;
-  ctx.log.info('the vTPM manager was re-created or the link is down; the vTPM will be replaced', { manager, was: prior.manager_domid ?? null, now: mgr?.domid ?? null });
-  const reported = ['domid', 'state', 'manager_domid', 'connected'] satisfies Array<keyof VtpmModel>;
-  for (const k of reported) ctx.planned[k] = UNKNOWN;
-  ctx.requiresReplace([attrOf<VtpmModel>('manager_domid')]);
-}
 
 const vtpmSchema = schema({
   block: {
@@ -158,3 +95,66 @@ export const vtpmResource: ResourceType<XenClient> = {
     },
   }),
 };
+
+function vtpmSpec(m: VtpmModel): DomainSpec | undefined {
+  const { manager } = m;
+  if (!manager || !m.name || !m.storage) return undefined;
+  return stubSpec(m, { vtpms: [{ backend: manager, uuid: m.uuid }] });
+}
+
+async function reported(ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: VtpmModel | null): Promise<Reported<VtpmModel>> {
+  const dev = info.vtpms[0];
+  const [link] = await ctx.meta.ts.vtpmList(info.name, { signal: ctx.signal });
+  return {
+    ...stubValues(info, rt, prior),
+    manager: dev?.backendDomname ?? 'Domain-0',
+    uuid: dev?.uuid ?? null,
+    // The domid the frontend is bound to: it changes when the manager is re-created, which plans a replacement.
+    manager_domid: link ? link.backendDomid : null,
+    connected: link?.state === 4,
+    autostart: await ctx.meta.ts.autostartEnabled(info.name),
+  };
+}
+
+/** Polls `xl vtpm-list` until the vTPM's link to the manager is Connected, within hotplug_timeout. */
+async function awaitManager(ctx: ApplyContext<XenClient>, name: string, manager: string): Promise<void> {
+  const deadline = Date.now() + ctx.meta.hotplugTimeoutMs;
+  let state = 0;
+  ctx.log.info('waiting for the vTPM to connect to its manager', { domain: name, manager, timeout_ms: ctx.meta.hotplugTimeoutMs });
+  for (;;) {
+    const [link] = await ctx.meta.ts.vtpmList(name, { signal: ctx.signal });
+    state = link?.state ?? 0;
+    if (state === 4) return;
+    if (Date.now() + 250 > deadline || ctx.signal.aborted) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const mgr = await ctx.meta.ts.getDomain(manager, { signal: ctx.signal });
+  const image = (mgr?.kernel ?? '').split('/').pop() ?? '';
+  const why =
+    manager === 'Domain-0'
+      ? 'Domain-0 has no vTPM backend: the manager must be a vtpmmgr-stubdom domain (xen_vtpm_manager).'
+      : !mgr
+        ? `${manager} is not running: create it first (depend on its xen_vtpm_manager) and check \`xl list\`.`
+        : !image.startsWith('vtpmmgr')
+          ? `${manager} runs ${JSON.stringify(mgr.kernel ?? '(no kernel)')}, not vtpmmgr-stubdom: only the vTPM manager serves vTPM domains.`
+          : `${manager} has not taken the vTPM: on its console (\`xl console ${manager}\`) it should print "Waiting for commands from vTPM's". If it did not, it cannot use the TPM: check tpm_version against the host's TPM, that the TPM page of its locality is not driven by dom0, and the TPM's owner/SRK auth.`;
+  throw new DiagnosticError(
+    `vTPM ${name} did not connect to its manager ${manager}`,
+    `Within hotplug_timeout (${ctx.meta.hotplugTimeoutMs} ms) \`xl vtpm-list ${name}\` shows state ${state} (${XENBUS_STATES[state] ?? 'no device'}), not 4 (Connected). ${why} ` +
+      'With FLASK enforcing, the policy must also let the vTPM\'s type talk to the manager\'s (grant mapping and event channels).',
+  );
+}
+
+/** A vTPM whose manager was re-created (new domid) has lost it for good: replace it. */
+async function planManagerRestart(ctx: PlanContext<XenClient>): Promise<void> {
+  if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
+  const prior = model(ctx.prior);
+  const { manager } = model(ctx.planned);
+  if (!manager) return;
+  const mgr = await ctx.meta.ts.getDomain(manager, { signal: ctx.signal });
+  if (mgr && prior.manager_domid === mgr.domid && prior.connected === true) return;
+  ctx.log.info('the vTPM manager was re-created or the link is down; the vTPM will be replaced', { manager, was: prior.manager_domid ?? null, now: mgr?.domid ?? null });
+  const reported = ['domid', 'state', 'manager_domid', 'connected'] satisfies Array<keyof VtpmModel>;
+  for (const k of reported) ctx.planned[k] = UNKNOWN;
+  ctx.requiresReplace([attrOf<VtpmModel>('manager_domid')]);
+}

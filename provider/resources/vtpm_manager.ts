@@ -13,26 +13,6 @@ import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSp
 /** The TPM TIS interface: one 4 KiB page per locality from 0xfed40000 (TCG PC Client spec). */
 export const TPM_TIS_FRAME = 0xfed40;
 
-function managerSpec(m: ManagerModel): DomainSpec | undefined {
-  const version = m.tpm_version;
-  const locality = m.tpm_locality ?? 2;
-  if (!version || !m.name || !m.storage) return undefined;
-  const iomem: IomemSpec[] = [{ start: TPM_TIS_FRAME + locality, count: 1 }];
-  const cmdline = `tpmlocality=${locality}${version === '2.0' ? ' tpm2=1' : ''}`;
-  return stubSpec(m, { cmdline, iomem });
-}
-
-/** tpm_version and tpm_locality as the manager's command line and TPM page mapping say. */
-function tpmValues(info: DomainInfo): Pick<Reported<ManagerModel>, 'tpm_version' | 'tpm_locality'> {
-  const cmdline = info.cmdline ?? '';
-  const loc = /(?:^|\s)tpmlocality=([0-4])(?:\s|$)/.exec(cmdline);
-  const page = info.iomem.find((r) => r.start >= TPM_TIS_FRAME && r.start <= TPM_TIS_FRAME + 4);
-  return {
-    tpm_version: /(?:^|\s)tpm2=1(?:\s|$)/.test(cmdline) ? '2.0' : '1.2',
-    tpm_locality: loc ? Number(loc[1]) : page ? page.start - TPM_TIS_FRAME : null,
-  };
-}
-
 const managerSchema = schema({
   block: {
     description:
@@ -92,3 +72,23 @@ export const vtpmManagerResource: ResourceType<XenClient> = {
   },
   ...stubLifecycle('vTPM manager', 'xen_vtpm_manager', values, model, { graceful: false }),
 };
+
+function managerSpec(m: ManagerModel): DomainSpec | undefined {
+  const version = m.tpm_version;
+  const locality = m.tpm_locality ?? 2;
+  if (!version || !m.name || !m.storage) return undefined;
+  const iomem: IomemSpec[] = [{ start: TPM_TIS_FRAME + locality, count: 1 }];
+  const cmdline = `tpmlocality=${locality}${version === '2.0' ? ' tpm2=1' : ''}`;
+  return stubSpec(m, { cmdline, iomem });
+}
+
+/** tpm_version and tpm_locality as the manager's command line and TPM page mapping say. */
+function tpmValues(info: DomainInfo): Pick<Reported<ManagerModel>, 'tpm_version' | 'tpm_locality'> {
+  const cmdline = info.cmdline ?? '';
+  const loc = /(?:^|\s)tpmlocality=([0-4])(?:\s|$)/.exec(cmdline);
+  const page = info.iomem.find((r) => r.start >= TPM_TIS_FRAME && r.start <= TPM_TIS_FRAME + 4);
+  return {
+    tpm_version: /(?:^|\s)tpm2=1(?:\s|$)/.test(cmdline) ? '2.0' : '1.2',
+    tpm_locality: loc ? Number(loc[1]) : page ? page.start - TPM_TIS_FRAME : null,
+  };
+}
