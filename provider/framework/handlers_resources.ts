@@ -18,8 +18,18 @@ type ResourceRpc =
   | 'ValidateResourceConfig' | 'UpgradeResourceState' | 'ReadResource' | 'PlanResourceChange' | 'ApplyResourceChange'
   | 'ImportResourceState' | 'MoveResourceState';
 
+type DynamicIn = Parameters<typeof decodeDynamic>[0];
+
 export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHandlers, ResourceRpc>> {
   const { def } = rt;
+
+  /** The resource a change names, and the change's prior, new and configured values decoded as that resource's type. */
+  function changeOf(typeName: string | null | undefined, prior: DynamicIn, next: DynamicIn, config: DynamicIn) {
+    const r = rt.resourceFor(typeName ?? '');
+    const type = rt.typeOf(r.schema);
+    const value = (v: DynamicIn) => asObject(decodeDynamic(v, type));
+    return { r, type, prior: value(prior), next: value(next), config: value(config) };
+  }
 
   /** Runs the plan hooks within the provider's plan deadline, reporting the step in progress when it passes. */
   async function withPlanDeadline(
@@ -130,11 +140,7 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
 
     async PlanResourceChange(req, ctx) {
       return rt.guarded('PlanResourceChange', ctx, async (diags, signal) => {
-        const r = rt.resourceFor(req.typeName ?? '');
-        const type = rt.typeOf(r.schema);
-        const prior = asObject(decodeDynamic(req.priorState, type));
-        const proposed = asObject(decodeDynamic(req.proposedNewState, type));
-        const config = asObject(decodeDynamic(req.config, type));
+        const { r, type, prior, next: proposed, config } = changeOf(req.typeName, req.priorState, req.proposedNewState, req.config);
         const priorPrivate = req.priorPrivate ?? EMPTY;
         if (proposed === null || config === null) {
           return { plannedState: dynamic(null, type), plannedPrivate: priorPrivate };
@@ -182,11 +188,7 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
 
     async ApplyResourceChange(req, ctx) {
       return rt.guarded('ApplyResourceChange', ctx, async (diags, signal) => {
-        const r = rt.resourceFor(req.typeName ?? '');
-        const type = rt.typeOf(r.schema);
-        const prior = asObject(decodeDynamic(req.priorState, type));
-        const planned = asObject(decodeDynamic(req.plannedState, type));
-        const config = asObject(decodeDynamic(req.config, type));
+        const { r, type, prior, next: planned, config } = changeOf(req.typeName, req.priorState, req.plannedState, req.config);
         const priv = req.plannedPrivate ?? EMPTY;
         const base = { meta: await rt.configuredMeta(), diags, signal, log: rt.logFor('resource', r.typeName) };
 

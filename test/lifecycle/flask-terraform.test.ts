@@ -7,7 +7,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
-import { providerHcl, simHost } from '../support/sim';
+import { providerRoot, simHost } from '../support/sim';
 import type { SimHost } from '../support/sim';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-4.17');
@@ -27,16 +27,7 @@ output "noiommu" {
   value = xen_flask_policy.p.noiommu
 }
 `;
-  return `
-terraform {
-  required_providers {
-    xen = { source = "xen-project/xen" }
-  }
-}
-provider "xen" {
-${providerHcl(host)}
-}
-${policy}
+  return `${providerRoot(host)}${policy}
 ${body}`;
 }
 

@@ -5,7 +5,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { resources } from '../../provider/resources/registry';
 import { testWithTerraform, type TerraformWorkspace } from '../support/terraform';
-import { providerConfig, providerHcl, simHost, type SimHost } from '../support/sim';
+import { providerRoot, providerConfig, simHost, type SimHost } from '../support/sim';
 import { TerraformSession } from '../support/lifecycle';
 import { Unknown } from '../../provider/protocol/cty/types';
 
@@ -14,16 +14,7 @@ const FLASK_POLICY = path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-
 
 testWithTerraform('in-place memory change of a PV guest: the plan lists memory only, no known-after-apply noise', async (tf) => {
   const host = simHost();
-  const hcl = (memory: number) => `
-terraform {
-  required_providers {
-    xen = { source = "xen-project/xen" }
-  }
-}
-provider "xen" {
-${providerHcl(host)}
-  security_policy = "off"
-}
+  const hcl = (memory: number) => `${providerRoot(host, OFF)}
 resource "xen_domain" "web" {
   name     = "web"
   memory   = ${memory}
@@ -155,18 +146,10 @@ resource "xen_vif" "web0" {
   await expectEmptyPlan(tf);
 }, 600_000);
 
+const OFF = { security_policy: '"off"' };
+
 function PROVIDER(host: SimHost): string {
-  return `
-terraform {
-  required_providers {
-    xen = { source = "xen-project/xen" }
-  }
-}
-provider "xen" {
-${providerHcl(host)}
-  security_policy = "off"
-}
-`;
+  return providerRoot(host, OFF);
 }
 
 function importBlocks(imports: Array<[string, string]>): string {

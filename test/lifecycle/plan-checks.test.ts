@@ -3,25 +3,14 @@
 
 import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
-import { providerHcl, simHost, sshSimHost } from '../support/sim';
+import { providerRoot, simHost, sshSimHost } from '../support/sim';
 import { sshdForSuite } from '../support/sshd';
 
 const server = sshdForSuite();
 import type { SimHost } from '../support/sim';
 
 function hcl(host: SimHost, body: string): string {
-  return `
-terraform {
-  required_providers {
-    xen = { source = "xen-project/xen" }
-  }
-}
-
-provider "xen" {
-${providerHcl(host)}
-  security_policy = "off"
-}
-${body}`;
+  return `${providerRoot(host, { security_policy: '"off"' })}${body}`;
 }
 
 const guest = (name: string, extra: string) => `

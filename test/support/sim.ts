@@ -136,6 +136,20 @@ export function providerConfig(host: SimHost, extra: Record<string, unknown> = {
 }
 
 /** The same as HCL: the body of `provider "xen" { ... }`. */
+/** A root module's terraform block and provider "xen" block for this host (providerHcl), for tests to append resources to. */
+export function providerRoot(host: SimHost, extra: Record<string, string> = {}): string {
+  return `
+terraform {
+  required_providers {
+    xen = { source = "xen-project/xen" }
+  }
+}
+provider "xen" {
+${providerHcl(host, extra)}
+}
+`;
+}
+
 export function providerHcl(host: SimHost, extra: Record<string, string> = {}): string {
   const q = (v: unknown) => JSON.stringify(v);
   const lines = [`  connection = ${q(host.connection)}`];
