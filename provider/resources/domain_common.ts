@@ -12,7 +12,7 @@ import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { compact, spelled } from '../framework/values';
 import { attrOf, decode, encode, type Reported } from '../framework/model';
-import { driverDomainSchema, guestDomainSchema, type DomainModel } from './domain_schema';
+import { driverDomainSchema, guestDomainSchema, type DiskBlockModel, type DomainModel, type PciBlockModel } from './domain_schema';
 import { domainLabels, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
@@ -27,8 +27,6 @@ export function typeNameOf(kind: DomainKind): string {
   return kind === 'driver' ? 'xen_driver_domain' : 'xen_domain';
 }
 
-type DiskModel = NonNullable<DomainModel['disk']>[number];
-type PciModel = NonNullable<DomainModel['pci']>[number];
 
 export function schemaOf(kind: DomainKind): typeof guestDomainSchema | typeof driverDomainSchema {
   return kind === 'driver' ? driverDomainSchema : guestDomainSchema;
@@ -39,7 +37,7 @@ export function domainModel(v: CtyObject, kind: DomainKind): DomainModel {
   return decode(schemaOf(kind).block, v);
 }
 
-function diskSpec(d: DiskModel): DiskSpec {
+function diskSpec(d: DiskBlockModel): DiskSpec {
   return compact({
     target: d.target!,
     vdev: d.vdev!,
@@ -51,7 +49,7 @@ function diskSpec(d: DiskModel): DiskSpec {
   });
 }
 
-export function pciSpec(p: PciModel): PciSpec {
+export function pciSpec(p: PciBlockModel): PciSpec {
   return compact({
     bdf: p.bdf!,
     permissive: p.permissive,
@@ -225,7 +223,7 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
         ctx.diags.error(
           'Read-only IDE disk on an HVM guest',
           `${d.vdev} is an emulated IDE disk, and QEMU (qemu-xen) cannot make those read-only. Use access = "rw", or an sd* vdev (emulated SCSI, which can be read-only).`,
-          [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('access')],
+          [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('access')],
         );
       }
     });

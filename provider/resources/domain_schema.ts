@@ -133,3 +133,6 @@ export type GuestDomainModel = Model<typeof guestDomainSchema>;
 export type DriverDomainModel = Model<typeof driverDomainSchema>;
 /** What the CRUD shared by both reads: either model (a guest has no class or autostart, a driver domain no devices). */
 export type DomainModel = GuestDomainModel & DriverDomainModel;
+/** One `disk` block, one `pci` block of a domain. */
+export type DiskBlockModel = NonNullable<DomainModel['disk']>[number];
+export type PciBlockModel = NonNullable<DomainModel['pci']>[number];

@@ -16,10 +16,8 @@ import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { NEW } from './ledger';
 import { attrOf, rawElements, unknownAt } from '../framework/model';
-import { diskBlock, guestDomainSchema, type DomainModel } from './domain_schema';
+import { diskBlock, guestDomainSchema, type DiskBlockModel, type DomainModel, type PciBlockModel } from './domain_schema';
 
-type DiskModel = NonNullable<DomainModel['disk']>[number];
-type PciModel = NonNullable<DomainModel['pci']>[number];
 
 /** libxl's default stub domain memory (Linux stub domain, Xen 4.17). */
 const STUBDOM_DEFAULT_MIB = 128;
@@ -117,7 +115,7 @@ export async function checkPciBlocks(ctx: ConfiguredPlanContext<XenClient>, m: D
   const devs = await ctx.meta.ts.hostPciDevices();
   blocks.forEach((p, i) => {
     const missing = p.bdf !== undefined ? missingPciFunction(p.bdf, devs) : undefined;
-    if (missing) ctx.diags.error(missing.summary, missing.detail, [attrOf<DomainModel>('pci'), { index: i }, attrOf<PciModel>('bdf')]);
+    if (missing) ctx.diags.error(missing.summary, missing.detail, [attrOf<DomainModel>('pci'), { index: i }, attrOf<PciBlockModel>('bdf')]);
   });
 }
 
@@ -137,7 +135,7 @@ export async function checkBackend(ctx: ConfiguredPlanContext<XenClient>, backen
 /** Each disk block's backend. */
 export async function checkDiskBackends(ctx: ConfiguredPlanContext<XenClient>, m: DomainModel): Promise<void> {
   const disks = m.disk ?? [];
-  for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('backend')], 'disk');
+  for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('backend')], 'disk');
 }
 
 export function claimedTwice(id: string): { summary: string; detail: string } {
@@ -189,10 +187,10 @@ export async function checkHostFiles(ctx: ConfiguredPlanContext<XenClient>, m: D
   if (ts.modelsAllFiles) {
     // A backend not known yet may be a driver domain: its disks are out of sight.
     const raw = rawElements(guestDomainSchema.block, ctx.planned, 'disk');
-    (m.disk ?? []).forEach((d: DiskModel, i) => {
+    (m.disk ?? []).forEach((d: DiskBlockModel, i) => {
       const inDom0 = !unknownAt(diskBlock.block, raw[i], 'backend') && (d.backend === undefined || d.backend === 'Domain-0');
       if (inDom0 && d.target?.startsWith('/') && d.script === undefined) {
-        wants.push({ file: d.target, path: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskModel>('target')], what: 'disk target', ok: ['regular', 'block'] });
+        wants.push({ file: d.target, path: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('target')], what: 'disk target', ok: ['regular', 'block'] });
       }
     });
   }

@@ -10,7 +10,7 @@ import type { DomainType } from '../xen/model';
 import { DOM0, type DriverClass, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy, type ModelObject, type ModelPci, type ModelVif, type ResourceRef } from '../policy/model';
 import { normBdf, type PlannedObjects } from '../policy/sources';
 import { domainModel, schemaOf } from './domain_common';
-import type { DomainModel } from './domain_schema';
+import type { DiskBlockModel, DomainModel } from './domain_schema';
 import { domainLabels, seclabelOnly } from './labels';
 import { vifModel } from './vif';
 import { diskModel, type DiskModel } from './disk';
@@ -47,7 +47,7 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     resource,
   };
   const inlineDisks: ModelDisk[] = (m.disk ?? []).flatMap((k, i) =>
-    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, backendPath: [attrOf<DomainModel>('disk'), { index: i }, attrOf<NonNullable<DomainModel['disk']>[number]>('backend')] as Path }] : [],
+    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, backendPath: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('backend')] as Path }] : [],
   );
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }

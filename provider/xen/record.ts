@@ -67,10 +67,6 @@ export function appendRecord(file: string, rec: CommandRecord): void {
   }
 }
 
-/**
- * `run`, recording each command when XEN_PROVIDER_RECORD is set. `filesOf` gives the files an argv names: read here
- * for a local host; over ssh, the text the provider itself wrote there (dom0's files are not readable from here).
- */
 /** What a recorded command returned; exec.ts's RunResult, by shape (exec.ts wraps its runner with recorded()). */
 interface Finished {
   stdout: string;
@@ -78,6 +74,10 @@ interface Finished {
   exitCode: number;
 }
 
+/**
+ * `run`, recording each command when XEN_PROVIDER_RECORD is set. `filesOf` gives the files an argv names: read here
+ * for a local host; over ssh, the text the provider itself wrote there (dom0's files are not readable from here).
+ */
 export function recorded<O, R extends Finished>(
   run: (argv: readonly string[], opts: O) => Promise<R>,
   filesOf: (argv: readonly string[]) => Record<string, string> = inputFiles,
