@@ -3,7 +3,7 @@
 // shape the provider sends over ssh is allowed and reaches the program with exactly those arguments; the hostile
 // corpus is refused with one line on stderr and exit 121, and nothing reaches xl or the file system.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -287,6 +287,38 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     expect(existsSync(tmp)).toBe(false);
   });
 
+  test('tee writes aside and gives the temporary name only to a checked file: a rename racing the write finds nothing', async () => {
+    const tmp = `${cfg()}/.race.cfg.1.dd.tmp`;
+    const child = spawn(shell[0], [...shell.slice(1), SCRIPT, ...d.options], { env: { PATH: process.env.PATH, SSH_ORIGINAL_COMMAND: commandLine(['tee', tmp]) } });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The first line is fine; what follows it would run a program in dom0 if the file reached xl unchecked.
+    child.stdin.write('name = "race"\n');
+    const written = () => readdirSync(cfg()).filter((n) => n.startsWith('.stage.') || n.includes('race'));
+    try {
+      for (let i = 0; i < 200 && written().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(written()).toEqual([expect.stringMatching(/^\.stage\./)]);
+      const mv = run(shell, d, commandLine(['mv', '-f', tmp, `${cfg()}/race.cfg`]));
+      expect(mv.code).not.toBe(0);
+    } finally {
+      child.stdin.end('device_model_override = "/tmp/evil"\n');
+    }
+    expect(await exited).toBe(121);
+    expect(stderr).toMatch(/refused: tee: .*\.race\.cfg\.1\.dd\.tmp is not an xl\.cfg the provider renders/);
+    expect(readdirSync(cfg()).filter((n) => n.includes('race') || n.startsWith('.stage.'))).toEqual([]);
+  });
+
+  test('tee does not replace a file already at its name, and leaves it as it was', () => {
+    const tmp = `${cfg()}/.twice.cfg.1.ee.tmp`;
+    const text = renderXlConfig(PV);
+    expect(run(shell, d, commandLine(['tee', tmp]), text)).toMatchObject({ code: 0, stderr: '' });
+    expect(run(shell, d, commandLine(['tee', tmp]), text)).toMatchObject({ code: 121, stderr: expect.stringMatching(/refused: tee: .* already exists/) });
+    expect(readFileSync(tmp, 'utf8')).toBe(text);
+    expect(readdirSync(cfg()).filter((n) => n.startsWith('.stage.'))).toEqual([]);
+    rmSync(tmp);
+  });
+
   // Words that are in the grammar but outside what the provider does. None may reach xl or touch a file.
   const HOSTILE: Array<() => string[]> = [
     () => ['sh', '-c', 'id'], () => ['/bin/sh'], () => ['bash', '-i'], () => ['env', 'xl', 'info'], () => ['nc', '-e', '/bin/sh', 'x', '1'],
@@ -324,6 +356,8 @@ describe.each(SHELLS)('under %s', (_name, shell) => {
     () => ['mv', '-f', `${cfg()}/web.cfg`, `${cfg()}/other.cfg`], () => ['rm', '-rf', '/'], () => ['rm', '-f', '/etc/passwd'], () => ['rm', '-f', `${cfg()}/web.cfg`],
     () => ['rm', '-f', '/etc/xen/auto/../../../secret'], () => ['ln', '-s', '/etc/shadow', '/etc/xen/auto/.x.cfg.1.a.tmp'],
     () => ['ln', '-s', `${cfg()}/web.cfg`, `${cfg()}/.x.tmp`], () => ['ln', '-s', `${cfg()}/web.cfg`, '/etc/xen/auto/web.cfg'],
+    // link.cfg (made below) is a link in the config dir: not a config the provider wrote, whatever it points at.
+    () => ['xl', 'create', `${cfg()}/link.cfg`], () => ['xl', 'create', '-n', `${cfg()}/link.cfg`], () => ['ln', '-s', `${cfg()}/link.cfg`, '/etc/xen/auto/.x.cfg.1.a.tmp'],
     () => ['sha256sum', '/etc/shadow'], () => ['sha256sum', `${d.root}/secret`], () => ['sudo', 'xl', 'info'], () => ['sudo', '-n'],
     () => ['sudo', '-n', 'sh', '-c', 'id'], () => ['sudo', '-u', 'root', 'xl', 'info'], () => ['readlink', '/etc/xen/auto/web.cfg'],
     ...HOSTILE_STRINGS.filter((h) => !/['\x00-\x1f\x7f-\uffff]/.test(h)).flatMap((h) => [() => ['xl', 'destroy', h], () => ['xl', 'create', h], () => ['xenstore-read', h], () => ['rm', '-f', h], () => [h],
