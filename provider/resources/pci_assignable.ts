@@ -323,6 +323,9 @@ async function makeAssignable(ctx: ApplyContext<XenClient>, b: string): Promise<
   // already held by pciback and could not tell any more which driver to give it back to.
   const journal = ctx.meta.journal;
   const earlier = await journal.find('pci', dev.bdf, dev.bdf);
+  // An interrupted apply's entry: whether its pci-assignable-add happened is read now, not from listings read earlier
+  // in this process (at plan), which may predate it.
+  if (earlier) ctx.meta.ts.invalidate();
   if (await isAssignable(ctx, dev.bdf)) {
     if (!earlier || !journal.tryClaim(earlier)) throw assignedElsewhere(dev.bdf);
     // pciback kept the device after an earlier apply's quarantine was refused: label it and add it again, which
