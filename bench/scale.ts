@@ -4,6 +4,7 @@
 //     provider's fixed cost, whatever the number of resources): runs in triples (the order alternates, so load from
 //     elsewhere on this shared machine hits both alike), the median of each and the median of the per-pair ratios,
 //     and the xl calls each plan made (XEN_PROVIDER_RECORD, the provider's own record of every command it runs);
+//     and where one more no-op plan's CPU goes: Terraform's own and each of the provider's processes';
 // (b) the apply that created those N domains (wall time, and its xl calls);
 // (c) the whole posture evaluation at 500 guests (bench/posture-measure.ts, as `npm run bench:posture`).
 // Writes the "## scale" section of bench/RESULTS.md.
@@ -11,14 +12,14 @@
 // Run: npm run bench:scale   (DOMAINS=N, RUNS=N to change the size; COUNT_APPLY=1 also counts the apply's xl calls)
 
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeSection } from './results.mjs';
 import { measurePosture, POSTURE_TARGET_MS } from './posture-measure';
 import { providerHcl, simHost } from '../test/support/sim';
-import { createWorkspace, findTerraform, type TerraformWorkspace } from '../test/support/terraform';
+import { cliConfig, createWorkspace, DIST_DIR, findTerraform, type TerraformWorkspace } from '../test/support/terraform';
 
 const DOMAINS = Number(process.env.DOMAINS ?? 200);
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -114,6 +115,40 @@ async function xlCalls(record: string): Promise<{ total: number; bySub: Map<stri
   return { total, bySub };
 }
 
+/** CPU seconds (user + sys) on the "children" line of bash's `times`: every waited-for descendant, summed. */
+function childrenCpu(times: string): number {
+  const lines = times.trim().split('\n');
+  const secsOf = (t: string) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    if (!m) throw new Error(`not a bash times figure: ${t}`);
+    return Number(m[1]) * 60 + Number(m[2]);
+  };
+  return lines[lines.length - 1].trim().split(/\s+/).map(secsOf).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Where a plan's CPU goes: Terraform's own and each provider process's. Terraform runs under bash, whose `times`
+ * counts it with every process it waited for; the provider runs through a bash wrapper (dev_overrides) that appends
+ * its own `times` when it exits. One untimed plan, so the wrappers cost the timed runs nothing.
+ */
+async function planCpu(ws: TerraformWorkspace, tfBin: string): Promise<{ total: number; providers: number[] }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-cpu-'));
+  try {
+    const log = path.join(dir, 'provider-times.log');
+    const wrapper = path.join(dir, 'terraform-provider-xen');
+    writeFileSync(wrapper, `#!/bin/bash\n${JSON.stringify(path.join(DIST_DIR, 'terraform-provider-xen'))} "$@"\nrc=$?\n{ times; echo --; } >> ${JSON.stringify(log)}\nexit $rc\n`);
+    chmodSync(wrapper, 0o755);
+    writeFileSync(path.join(dir, 'cli.tfrc'), cliConfig(dir));
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+    const script = '"$0" "$@" >/dev/null 2>&1; rc=$?; times; exit $rc';
+    const out = execFileSync('bash', ['-c', script, tfBin, 'plan', '-detailed-exitcode', '-no-color', '-input=false'], { cwd: ws.dir, env, encoding: 'utf8' });
+    const providers = existsSync(log) ? readFileSync(log, 'utf8').split('--\n').filter((t) => t.trim()).map(childrenCpu) : [];
+    return { total: childrenCpu(out), providers };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -190,6 +225,11 @@ async function main(): Promise<void> {
     const planCalls = await xlCalls(record);
     console.log(`xl calls: ${applyCalls ? `apply ${applyCalls.total} (${subs(applyCalls.bySub)}), ` : ''}no-op plan ${planCalls.total} (${subs(planCalls.bySub)})`);
 
+    const cpuXen = await planCpu(ws.xen, tfBin);
+    const cpuData = await planCpu(ws.data, tfBin);
+    const providerCpu = cpuXen.providers.reduce((a, b) => a + b, 0);
+    console.log(`CPU of a no-op plan: xen_domain ${cpuXen.total.toFixed(2)} s (provider ${providerCpu.toFixed(2)} s in ${cpuXen.providers.length} processes), terraform_data ${cpuData.total.toFixed(2)} s`);
+
     const posture = measurePosture();
 
     const planOk = ratio <= PLAN_RATIO_GOAL;
@@ -209,6 +249,11 @@ async function main(): Promise<void> {
       `- (a) the provider's fixed cost, in the same runs: the ${DOMAINS} terraform_data plus one xen_domain, median **${secs(mf)} s**, **${floorRatio.toFixed(2)}x** terraform_data alone ` +
         `(runs ${times.floor.map(secs).join(', ')}): what any plan using this provider pays before its first resource (Terraform starts the provider three times per plan: schema, validate, plan; each is a Node.js start and an mTLS handshake). ` +
         `The ${DOMAINS} domains add ${secs(mx - mf)} s beyond it (${((mx - mf) / DOMAINS).toFixed(1)} ms each)`,
+      `- (a) CPU of one more no-op plan (user + sys, bash \`times\`): xen_domain **${cpuXen.total.toFixed(2)} s** in all, of which the provider's ${cpuXen.providers.length} processes ` +
+        `${providerCpu.toFixed(2)} s (${cpuXen.providers.map((c) => c.toFixed(2)).join(', ')}) and Terraform itself **${(cpuXen.total - providerCpu).toFixed(2)} s**; ` +
+        `terraform_data **${cpuData.total.toFixed(2)} s** (Terraform alone). Terraform's own share is what it spends on these resources whatever the provider: ` +
+        `on ${os.cpus().length} cores it alone is ${((cpuXen.total - providerCpu) / os.cpus().length).toFixed(2)} s of wall time even if perfectly parallel, ` +
+        `${((cpuXen.total - providerCpu) / os.cpus().length / (md / 1000)).toFixed(2)}x the terraform_data plan's median`,
       `- (a) xl calls of a no-op plan of the ${DOMAINS} domains: **${planCalls.total}** (${subs(planCalls.bySub)})`,
       `- (b) apply creating the ${DOMAINS} domains: **${secs(applyXen.ms)} s** (goal <= ${APPLY_GOAL_S} s); the same apply of ${DOMAINS} terraform_data: ${secs(applyData.ms)} s`,
       ...(applyCalls ? [`- (b) xl calls of that apply: ${applyCalls.total} (${subs(applyCalls.bySub)})`] : []),
