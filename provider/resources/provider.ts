@@ -318,7 +318,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
   // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
   validate: (ctx) => {
     validateProvider(ctx);
-    posture.noteProviderConfig(ctx.config);
+    posture.noteSecurityPolicy(model(ctx.config).security_policy);
   },
   checkConfig: (typeName, ctx) => posture.checkConfig(typeName, ctx),
   checkPlan: (typeName, ctx) => posture.checkPlan(typeName, ctx),

@@ -96,7 +96,7 @@ export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prio
  */
 export async function planStubDomain(ctx: PlanContext<XenClient>, model: StubDecoder, computed: readonly string[], spec: () => DomainSpec | undefined): Promise<void> {
   if (!isConfiguredPlan(ctx) || ctx.diags.hasErrors) return;
-  await labelProblems(ctx, seclabelOnly(model(ctx.planned).seclabel));
+  await labelProblems(ctx, seclabelOnly(model(ctx.planned)));
   if (!ctx.isReplacing()) return;
   // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.
   if (Object.entries(ctx.planned).some(([k, v]) => !computed.includes(k) && containsUnknown(v))) return;
