@@ -26,7 +26,7 @@ export const domainResource: ResourceType<XenClient> = typedResource<XenClient, 
       if (type !== undefined && (type !== 'hvm' || !dm || dm.stubdomain === false)) assign(guestDomainSchema.block, ctx.planned, { stubdomain_domid: null });
     }
     await planDomain(ctx, 'guest');
-    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx, REPORTED);
+    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx, guestDomainSchema.block, REPORTED);
   },
   create: async (ctx) => withStubdomain(ctx.meta, await createDomain(ctx, 'guest')),
   async read(ctx) {

@@ -192,12 +192,12 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
     else if (!replacing && priorMax !== undefined && (v as number) <= priorMax) effective = priorMax;
     else effective = v as number;
     planned[max] = effective;
-    if (prior && priorMax !== undefined && effective !== priorMax) ctx.requiresReplace([{ attr: max }]);
+    if (prior && priorMax !== undefined && effective !== priorMax) ctx.requiresReplace([attrOf<DomainModel>(max)]);
     if ((v as number) > effective) {
       ctx.diags.error(
         `${value} exceeds ${max}`,
         `${value} = ${v} is above ${max} = ${effective}. libxl cannot raise a running domain above its ${max}; raise ${max} as well (which replaces the domain).`,
-        [{ attr: value }],
+        [attrOf<DomainModel>(value)],
       );
     }
   }
@@ -260,10 +260,11 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   }
 }
 
-function isWhollyKnownObject(o: CtyObject, except: string[]): boolean {
+function isWhollyKnownObject(o: CtyObject, except: ReadonlyArray<keyof DomainModel & string>): boolean {
+  const skipped: readonly string[] = except;
   const known = (v: CtyValue): boolean =>
     !(v instanceof Unknown) && (Array.isArray(v) ? v.every(known) : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === null ? Object.values(v as CtyObject).every(known) : true);
-  return Object.keys(o).every((k) => except.includes(k) || known(o[k]));
+  return Object.keys(o).every((k) => skipped.includes(k) || known(o[k]));
 }
 
 /** The domain just created or updated, read from the host now (only it: the listing of all grows with the host). */

@@ -57,9 +57,6 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
 /** What the helpers below read of either stub domain resource's model. */
 export type StubModel = BlockModel<{ attributes: ReturnType<typeof stubDomainAttributes> }>;
 
-/** Each resource decodes with its own schema; the helpers read the part both share. */
-export type StubDecoder = (v: CtyObject) => StubModel;
-
 /** The xl config of a vTPM-subsystem stub domain: PV, one vCPU, its image, its state disk `hda`. */
 export function stubSpec(m: StubModel, extra: Pick<DomainSpec, 'cmdline' | 'iomem' | 'vtpms'>): DomainSpec {
   return compact({
@@ -92,14 +89,21 @@ export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prio
 
 /**
  * Plan-time: labels on a Xen without FLASK, then libxl's own parser on a configuration about to be created.
- * `computed`: the attributes libxl reports, which may be unknown in a configuration that can be checked.
+ * `computed`: the attributes of the resource's model M that libxl reports, which may be unknown in a configuration
+ * that can be checked.
  */
-export async function planStubDomain(ctx: PlanContext<XenClient>, model: StubDecoder, computed: readonly string[], spec: () => DomainSpec | undefined): Promise<void> {
+export async function planStubDomain<M extends StubModel>(
+  ctx: PlanContext<XenClient>,
+  model: (v: CtyObject) => M,
+  computed: ReadonlyArray<keyof M & string>,
+  spec: () => DomainSpec | undefined,
+): Promise<void> {
   if (!isConfiguredPlan(ctx) || ctx.diags.hasErrors) return;
   await labelProblems(ctx, seclabelOnly(model(ctx.planned)));
   if (!ctx.isReplacing()) return;
   // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.
-  if (Object.entries(ctx.planned).some(([k, v]) => !computed.includes(k) && containsUnknown(v))) return;
+  const reported: readonly string[] = computed;
+  if (Object.entries(ctx.planned).some(([k, v]) => !reported.includes(k) && containsUnknown(v))) return;
   const s = spec();
   if (!s) return;
   try {
