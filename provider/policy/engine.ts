@@ -2,7 +2,6 @@
 // concurrently and in no fixed order. Each planned object is remembered; each check lays everything planned so far
 // over the live host and reports the findings about the resource being planned.
 
-import type { CtyObject } from '../protocol/cty/types';
 import type { Diagnostics } from '../framework/diagnostics';
 import type { PlanContext, ValidateContext } from '../framework/resource';
 import type { Logger } from '../log';
@@ -83,10 +82,9 @@ export class PostureEngine {
 
   /**
    * Terraform validates unconfigured, so the provider block's security_policy is taken from its validation, which
-   * Terraform runs before the resources' (they depend on the provider).
+   * Terraform runs before the resources' (they depend on the provider). Undefined (unset or unknown): enforce.
    */
-  noteProviderConfig(config: CtyObject): void {
-    const p = config.security_policy;
+  noteSecurityPolicy(p: string | undefined): void {
     this.validatePolicy = p === 'warn' || p === 'off' ? p : 'enforce';
   }
 

@@ -13,17 +13,48 @@ export type DriverClass = 'network' | 'storage' | 'usb' | 'other';
 export type ResourceRef =
   | 'xen_domain' | 'xen_driver_domain' | 'xen_vif' | 'xen_disk' | 'xen_pci_assignable' | 'xen_flask_policy' | 'xen_vtpm' | 'xen_vtpm_manager';
 
+/**
+ * Where the attributes a rule reports on are configured in the resource a model object came from (each a diagnostic's
+ * attribute path). The resources fill them in from their typed models (resources/posture_objects.ts), so no attribute
+ * name is spelled here. An object read from the live host is no resource's: its findings name no attribute (its paths
+ * are empty), as does an attribute its resource does not have.
+ */
+export type Paths<K extends string> = Readonly<Record<K, Path>>;
+
+export type PciPaths = Paths<'bdf' | 'permissive'>;
+/** `stubdomain` and `stubdomainSeclabel`: the device model's (`device_model.stubdomain`, `device_model.seclabel`). */
+export type DomainPaths = Paths<'name' | 'type' | 'bootloader' | 'seclabel' | 'pci' | 'stubdomain' | 'stubdomainSeclabel' | 'vtpmBackend'>;
+export type VifPaths = Paths<'domain' | 'backend'>;
+export type DiskPaths = Paths<'backend'>;
+export type AssignablePaths = Paths<'bdf'>;
+export type FlaskPolicyPaths = Paths<'enforcing'>;
+
+/** The paths of a live object, and of the attributes a resource does not have: none. */
+export const NO_PATHS: { readonly pci: PciPaths; readonly domain: DomainPaths; readonly vif: VifPaths; readonly disk: DiskPaths } = {
+  pci: { bdf: [], permissive: [] },
+  domain: { name: [], type: [], bootloader: [], seclabel: [], pci: [], stubdomain: [], stubdomainSeclabel: [], vtpmBackend: [] },
+  vif: { domain: [], backend: [] },
+  disk: { backend: [] },
+};
+
 export interface ModelPci {
   /** Normalized `DDDD:BB:SS.F` when it could be normalized, else as written; undefined while unknown at plan time. */
   bdf?: string;
   permissive: boolean;
-  /** Where it is in the owning resource, e.g. `pci[0]`. */
-  path: Path;
+  /** Within the owning resource, e.g. `pci[0].bdf`. */
+  paths: PciPaths;
 }
+
+/**
+ * What a label is the label of: `domain`, the label the domain runs with; `build`, the one it is built with (it
+ * switches to the first afterwards); `stubdomain`, its device model's stub domain's.
+ */
+export type LabelRole = 'domain' | 'build' | 'stubdomain';
 
 export interface ModelLabel {
   label: string;
-  /** `seclabel`, `init_seclabel` or `device_model.seclabel`. */
+  role: LabelRole;
+  /** Where it is configured in the resource (empty for a live domain). */
   path: Path;
 }
 
@@ -49,8 +80,8 @@ export interface ModelDomain {
   pciUnknown?: boolean;
   /** The domain serving this domain's TPM: a guest's vTPM domain, or a vTPM domain's manager. */
   vtpmBackend?: string;
-  /** Where vtpmBackend is configured in the domain's resource (`vtpm.backend` on a guest, `manager` on a vTPM). */
-  vtpmBackendPath?: Path;
+  /** In its resource; `vtpmBackend` is `vtpm.backend` on a guest, `manager` on a vTPM. */
+  paths: DomainPaths;
   resource?: ResourceRef;
 }
 
@@ -60,6 +91,7 @@ export interface ModelVif {
   backend: string;
   devid?: number;
   bridge?: string;
+  paths: VifPaths;
   resource?: ResourceRef;
 }
 
@@ -70,20 +102,22 @@ export interface ModelDisk {
   vdev: string;
   /** The resource object findings about this disk belong to: the xen_disk itself, or the domain for inline disks. */
   owner: ModelObject;
-  /** Path of the disk's backend within owner (`backend` for xen_disk, `disk[i].backend` inline). */
-  backendPath: Path;
+  /** Within owner: `backend` for xen_disk, `disk[i].backend` inline, `storage_backend` for a vTPM's state disk. */
+  paths: DiskPaths;
   resource?: ResourceRef;
 }
 
 export interface ModelAssignable {
   readonly model: 'assignable';
   bdf: string;
+  paths: AssignablePaths;
   resource?: ResourceRef;
 }
 
 export interface ModelFlaskPolicy {
   readonly model: 'flask_policy';
   enforcing?: boolean;
+  paths: FlaskPolicyPaths;
   resource?: ResourceRef;
 }
 

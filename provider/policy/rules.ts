@@ -68,10 +68,6 @@ export function diskSubject(d: ModelDisk): string {
   return `${d.domain}/${d.vdev}`;
 }
 
-function bdfPath(p: { path: Path }): Path {
-  return [...p.path, { attr: 'bdf' }];
-}
-
 function list(names: string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
@@ -99,7 +95,7 @@ const passthroughWithoutIommu: Rule = {
     for (const d of domainsOf(m, only)) {
       for (const p of d.pci) {
         out.push({
-          target: d, subject: d.name, path: bdfPath(p),
+          target: d, subject: d.name, path: p.paths.bdf,
           message: `${d.name} gets PCI device ${p.bdf ?? '(not yet known)'} passed through, but this host has no IOMMU: the device can DMA into any domain's memory.`,
         });
       }
@@ -129,7 +125,7 @@ const iommuWithoutIntremap: Rule = {
     for (const d of domainsOf(m, only)) {
       if (d.pci.length === 0) continue;
       out.push({
-        target: d, subject: d.name, path: bdfPath(d.pci[0]),
+        target: d, subject: d.name, path: d.pci[0].paths.bdf,
         message: `${d.name} drives passed-through devices (${d.pci.map((p) => p.bdf ?? '?').join(', ')}) on a host whose IOMMU does not remap interrupts: the devices can inject interrupts into other domains.`,
       });
     }
@@ -159,7 +155,7 @@ const passthroughWithoutQuarantine: Rule = {
     for (const d of domainsOf(m, only)) {
       if (d.pci.length === 0) continue;
       out.push({
-        target: d, subject: d.name, path: bdfPath(d.pci[0]),
+        target: d, subject: d.name, path: d.pci[0].paths.bdf,
         message: `${d.name} gets passed-through devices (${d.pci.map((p) => p.bdf ?? '?').join(', ')}) on a Xen booted with iommu=no-quarantine: once given back, what ${d.name} left running in them can write into dom0's memory.`,
       });
     }
@@ -191,7 +187,7 @@ const guestNetworkInDom0: Rule = {
         ? `Use the network driver domain: backend = ${list(dds.map((d) => d.name))}.`
         : `NIC ${assignableNics.join(', ')} is assignable: give it to a xen_driver_domain with class = "network" and use that domain as backend.`;
       out.push({
-        target: v, subject: vifSubject(v), path: [{ attr: 'backend' }],
+        target: v, subject: vifSubject(v), path: v.paths.backend,
         message: `The vif of ${v.domain} is served by dom0, so dom0 is on the guest network.`,
         remedy: use,
       });
@@ -220,7 +216,7 @@ const guestDiskInDom0: Rule = {
     for (const d of disksOf(m, only)) {
       if (d.backend !== DOM0 || !isGuest(m.index.byName.get(d.domain))) continue;
       out.push({
-        target: d.owner, subject: diskSubject(d), path: d.backendPath,
+        target: d.owner, subject: diskSubject(d), path: d.paths.backend,
         message: `Disk ${d.vdev} of ${d.domain} is served by dom0 while a storage driver domain exists.`,
         remedy: `Use the storage driver domain: backend = ${list(dds.map((x) => x.name))}.`,
       });
@@ -247,7 +243,7 @@ const hvmDeviceModelInDom0: Rule = {
     for (const d of domainsOf(m, only)) {
       if (d.kind === 'dom0' || !isHvm(d) || hasStubdomain(d)) continue;
       out.push({
-        target: d, subject: d.name, path: d.deviceModel ? [{ attr: 'device_model' }, { attr: 'stubdomain' }] : [{ attr: 'type' }],
+        target: d, subject: d.name, path: d.deviceModel ? d.paths.stubdomain : d.paths.type,
         message: `${d.name} is HVM and its device model (QEMU) would run in dom0.`,
       });
     }
@@ -275,7 +271,7 @@ const stubdomainPassthroughNotPermissive: Rule = {
       for (const p of d.pci) {
         if (p.permissive) continue;
         out.push({
-          target: d, subject: d.name, path: [...p.path, { attr: 'permissive' }],
+          target: d, subject: d.name, path: p.paths.permissive,
           message: `${d.name} runs its device model in a stub domain and gets ${p.bdf ?? "a device"} passed through without permissive: the device will not work.`,
         });
       }
@@ -302,7 +298,7 @@ const bootloaderInDom0: Rule = {
     for (const d of domainsOf(m, only)) {
       if (d.kind === 'dom0' || !d.bootloader) continue;
       out.push({
-        target: d, subject: d.name, path: [{ attr: 'bootloader' }],
+        target: d, subject: d.name, path: d.paths.bootloader,
         message: `${d.name} boots with ${JSON.stringify(d.bootloader)}, which runs in dom0 and parses the guest's disk there.`,
         remedy: 'Use firmware = "pvgrub64" instead of a bootloader.',
       });
@@ -400,7 +396,7 @@ const flaskNoIommu: Rule = {
     const out: RawFinding[] = [];
     for (const d of domainsOf(m, only)) {
       if (d.kind === 'dom0' || (d.pci.length === 0 && !d.pciUnknown)) continue;
-      const l = d.labels.find((x) => x.path.length === 1 && (x.path[0] as { attr?: string }).attr === 'seclabel');
+      const l = d.labels.find((x) => x.role === 'domain');
       const devices = l ? noiommu.get(labelType(l.label)) : undefined;
       if (!l || !devices) continue;
       const host = m.host.iommu === false ? ' This host has no IOMMU: their DMA is not confined at all.' : ' Whether this host has an IOMMU is not known.';
@@ -432,15 +428,15 @@ const flaskUnlabelled: Rule = {
     const out: RawFinding[] = [];
     for (const d of domainsOf(m, only)) {
       if (d.kind === 'dom0') continue;
-      if (!d.seclabel && !d.labels.some((l) => l.path[0] && 'attr' in l.path[0] && l.path[0].attr === 'init_seclabel')) {
+      if (!d.seclabel && !d.labels.some((l) => l.role === 'build')) {
         out.push({
-          target: d, subject: d.name, path: [{ attr: 'seclabel' }],
+          target: d, subject: d.name, path: d.paths.seclabel,
           message: `${d.name} has no FLASK label while the policy is enforcing: it runs with the default type shared by every unlabelled domain.`,
         });
       }
       if (isHvm(d) && hasStubdomain(d) && !d.deviceModel?.seclabel) {
         out.push({
-          target: d, subject: `${d.name}-dm`, path: [{ attr: 'device_model' }, { attr: 'seclabel' }],
+          target: d, subject: `${d.name}-dm`, path: d.paths.stubdomainSeclabel,
           message: `The stub domain of ${d.name} has no FLASK label (device_model.seclabel), so the policy cannot confine it as a device model.`,
           remedy: 'Set device_model { seclabel = "system_u:system_r:dm_dom_t" }.',
         });
@@ -466,7 +462,7 @@ const flaskNotEnforcing: Rule = {
     const out: RawFinding[] = [];
     const fp = m.flaskPolicy;
     if (fp && fp.enforcing === false && (!only || only === fp) && m.host.flaskMode !== 'disabled') {
-      out.push({ target: fp, subject: 'flask', path: [{ attr: 'enforcing' }], message: 'The FLASK policy is set to permissive: denials are only logged.' });
+      out.push({ target: fp, subject: 'flask', path: fp.paths.enforcing, message: 'The FLASK policy is set to permissive: denials are only logged.' });
     }
     // Labels on a permissive host: warn where they are configured, unless a planned policy makes it enforcing.
     if (m.host.flaskMode !== 'permissive' || fp?.enforcing === true) return out;
@@ -498,7 +494,7 @@ const driverDomainWithoutDevice: Rule = {
     const out: RawFinding[] = [];
     for (const d of domainsOf(m, only)) {
       if (d.kind !== 'driver' || d.pci.length > 0 || d.pciUnknown) continue;
-      out.push({ target: d, subject: d.name, path: [{ attr: 'pci' }], message: `Driver domain ${d.name} has no PCI device to drive.` });
+      out.push({ target: d, subject: d.name, path: d.paths.pci, message: `Driver domain ${d.name} has no PCI device to drive.` });
     }
     return out;
   },
@@ -525,7 +521,7 @@ const pciShared: Rule = {
         const others = (m.index.pciUsers.get(p.bdf) ?? []).filter((x) => x !== d);
         if (others.length === 0) continue;
         out.push({
-          target: d, subject: d.name, path: bdfPath(p),
+          target: d, subject: d.name, path: p.paths.bdf,
           message: `PCI device ${p.bdf} is given to ${d.name} and also to ${list(others.map((o) => o.name))}.`,
         });
       }
@@ -557,12 +553,12 @@ const pciWithoutReset: Rule = {
     for (const d of domainsOf(m, only)) {
       for (const p of d.pci) {
         if (!noReset(p.bdf)) continue;
-        out.push({ target: d, subject: d.name, path: bdfPath(p), message: `PCI device ${p.bdf} of ${d.name} has no reset method: its state can leak between domains.` });
+        out.push({ target: d, subject: d.name, path: p.paths.bdf, message: `PCI device ${p.bdf} of ${d.name} has no reset method: its state can leak between domains.` });
       }
     }
     for (const a of only ? (only.model === 'assignable' ? [only] : []) : m.assignables) {
       if (!noReset(a.bdf)) continue;
-      out.push({ target: a, subject: `pci ${a.bdf}`, path: [{ attr: 'bdf' }], message: `PCI device ${a.bdf} has no reset method: its state can leak between the domains it is given to.` });
+      out.push({ target: a, subject: `pci ${a.bdf}`, path: a.paths.bdf, message: `PCI device ${a.bdf} has no reset method: its state can leak between the domains it is given to.` });
     }
     return out;
   },
@@ -587,7 +583,7 @@ const pciPermissive: Rule = {
       if (isHvm(d) && hasStubdomain(d)) continue;
       for (const p of d.pci) {
         if (!p.permissive) continue;
-        out.push({ target: d, subject: d.name, path: [...p.path, { attr: 'permissive' }], message: `${d.name} lets its guest write any config space register of ${p.bdf ?? "its device"} (permissive).` });
+        out.push({ target: d, subject: d.name, path: p.paths.permissive, message: `${d.name} lets its guest write any config space register of ${p.bdf ?? "its device"} (permissive).` });
       }
     }
     return out;
@@ -614,8 +610,8 @@ const backendNotDriverDomain: Rule = {
       if (!be || be.kind === 'dom0' || be.driverDomainFlag) return;
       out.push({ target, subject, path, message: `${subject} is served by ${backend}, which is not a driver domain (no driver_domain=1, no xl devd).` });
     };
-    for (const v of vifsOf(m, only)) check(v.backend, v, vifSubject(v), [{ attr: 'backend' }]);
-    for (const d of disksOf(m, only)) check(d.backend, d.owner, diskSubject(d), d.backendPath);
+    for (const v of vifsOf(m, only)) check(v.backend, v, vifSubject(v), v.paths.backend);
+    for (const d of disksOf(m, only)) check(d.backend, d.owner, diskSubject(d), d.paths.backend);
     return out;
   },
 };
@@ -654,7 +650,7 @@ const vtpmManagerNotIsolated: Rule = {
     for (const d of domainsOf(m, only)) {
       const be = d.vtpmBackend;
       if (be === undefined) continue;
-      const path = d.vtpmBackendPath ?? [{ attr: 'vtpm' }, { attr: 'backend' }];
+      const path = d.paths.vtpmBackend;
       if (d.kind === 'vtpm' && be === DOM0) {
         out.push({
           target: d, subject: d.name, path,
@@ -672,29 +668,29 @@ const vtpmManagerNotIsolated: Rule = {
     for (const mgr of managers) {
       if (only && only !== mgr) continue;
       if (flaskOn && !mgr.seclabel) {
-        out.push({ target: mgr, subject: mgr.name, path: [{ attr: 'seclabel' }], message: `vTPM manager ${mgr.name} has no FLASK label: the policy cannot keep other domains from its grants.`, remedy: 'Label it with a type of its own, e.g. seclabel = "system_u:system_r:vtpmmgr_t".' });
+        out.push({ target: mgr, subject: mgr.name, path: mgr.paths.seclabel, message: `vTPM manager ${mgr.name} has no FLASK label: the policy cannot keep other domains from its grants.`, remedy: 'Label it with a type of its own, e.g. seclabel = "system_u:system_r:vtpmmgr_t".' });
       } else if (flaskOn && mgr.seclabel) {
         const t = labelType(mgr.seclabel);
         const sharing = m.domains.filter((o) => o !== mgr && o.kind !== 'vtpm_manager' && o.seclabel && labelType(o.seclabel) === t).map((o) => o.name).sort();
         if (sharing.length > 0) {
-          out.push({ target: mgr, subject: mgr.name, path: [{ attr: 'seclabel' }], message: `vTPM manager ${mgr.name} shares FLASK type ${t} with ${list(sharing)}: the policy cannot tell them apart.`, remedy: 'Give the manager a type no other domain has, e.g. vtpmmgr_t.' });
+          out.push({ target: mgr, subject: mgr.name, path: mgr.paths.seclabel, message: `vTPM manager ${mgr.name} shares FLASK type ${t} with ${list(sharing)}: the policy cannot tell them apart.`, remedy: 'Give the manager a type no other domain has, e.g. vtpmmgr_t.' });
         }
       }
       if (mgr.pci.length > 0) {
-        out.push({ target: mgr, subject: mgr.name, path: [{ attr: 'name' }], message: `vTPM manager ${mgr.name} also drives PCI devices (${mgr.pci.map((p) => p.bdf ?? '?').join(', ')}).` });
+        out.push({ target: mgr, subject: mgr.name, path: mgr.paths.name, message: `vTPM manager ${mgr.name} also drives PCI devices (${mgr.pci.map((p) => p.bdf ?? '?').join(', ')}).` });
       }
     }
     // Devices that reach a manager: its own network, or backends it serves.
     for (const v of vifsOf(m, only)) {
       if (isVtpmManager(m.index.byName.get(v.domain))) {
-        out.push({ target: v, subject: vifSubject(v), path: [{ attr: 'domain' }], message: `vTPM manager ${v.domain} has a network interface: nothing but its vTPMs should reach it.`, remedy: 'Remove the vif; the manager needs no network.' });
+        out.push({ target: v, subject: vifSubject(v), path: v.paths.domain, message: `vTPM manager ${v.domain} has a network interface: nothing but its vTPMs should reach it.`, remedy: 'Remove the vif; the manager needs no network.' });
       } else if (isVtpmManager(m.index.byName.get(v.backend))) {
-        out.push({ target: v, subject: vifSubject(v), path: [{ attr: 'backend' }], message: `The vif of ${v.domain} is served by the vTPM manager ${v.backend}.`, remedy: 'Serve it from a network driver domain.' });
+        out.push({ target: v, subject: vifSubject(v), path: v.paths.backend, message: `The vif of ${v.domain} is served by the vTPM manager ${v.backend}.`, remedy: 'Serve it from a network driver domain.' });
       }
     }
     for (const k of disksOf(m, only)) {
       if (!isVtpmManager(m.index.byName.get(k.backend))) continue;
-      out.push({ target: k.owner, subject: diskSubject(k), path: k.backendPath, message: `Disk ${k.vdev} of ${k.domain} is served by the vTPM manager ${k.backend}.`, remedy: 'Serve it from a storage driver domain.' });
+      out.push({ target: k.owner, subject: diskSubject(k), path: k.paths.backend, message: `Disk ${k.vdev} of ${k.domain} is served by the vTPM manager ${k.backend}.`, remedy: 'Serve it from a storage driver domain.' });
     }
     return out;
   },
@@ -724,7 +720,7 @@ const vtpmShared: Rule = {
       const others = (m.index.vtpmFrontends.get(be) ?? []).filter((o) => o !== d);
       if (others.length === 0) continue;
       out.push({
-        target: d, subject: d.name, path: d.vtpmBackendPath ?? [{ attr: 'vtpm' }, { attr: 'backend' }],
+        target: d, subject: d.name, path: d.paths.vtpmBackend,
         message: `The vTPM ${be} of ${d.name} also serves ${list(others.map((o) => o.name).sort())}.`,
       });
     }

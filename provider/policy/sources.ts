@@ -1,11 +1,12 @@
 // Model objects from live state (the Toolstack's listings). Those from the values Terraform sends for a resource being
 // planned or validated are made where the resources' typed models are, in resources/posture_objects.ts, and handed to
-// the engine (PostureEngineOptions.objects).
+// the engine (PostureEngineOptions.objects). A live object is no resource's, so its paths are empty (NO_PATHS): a
+// finding about it is reported as data (xen_security_posture), never on a resource's attribute.
 
 import type { DomainInfo, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
 import type { CtyObject } from '../protocol/cty/types';
 import { normalizeBdf } from '../xen/validate';
-import { DOM0, classFromPci, type HostFacts, type HostPci, type ModelDisk, type ModelDomain, type ModelDomainKind, type ModelLabel, type ModelObject, type ModelPci, type ModelVif } from './model';
+import { DOM0, NO_PATHS, classFromPci, type HostFacts, type HostPci, type ModelDisk, type ModelDomain, type ModelDomainKind, type ModelLabel, type ModelObject, type ModelPci, type ModelVif } from './model';
 
 /** What one planned (or validated) resource contributes to the model. */
 export interface PlannedObjects {
@@ -105,11 +106,11 @@ export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects
   for (const d of domains) {
     const kind = liveKind(d, tpmBackends.has(d.name));
     const vt = d.vtpms[0];
-    const pci: ModelPci[] = d.pcidevs.map((p, i) => ({ bdf: normBdf(p.bdf), permissive: p.permissive, path: [{ attr: 'pci' }, { index: i }] }));
+    const pci: ModelPci[] = d.pcidevs.map((p) => ({ bdf: normBdf(p.bdf), permissive: p.permissive, paths: NO_PATHS.pci }));
     const labels: ModelLabel[] = [];
-    if (d.seclabel) labels.push({ label: d.seclabel, path: [{ attr: 'seclabel' }] });
-    if (d.initSeclabel) labels.push({ label: d.initSeclabel, path: [{ attr: 'init_seclabel' }] });
-    if (d.deviceModel.seclabel) labels.push({ label: d.deviceModel.seclabel, path: [{ attr: 'device_model' }, { attr: 'seclabel' }] });
+    if (d.seclabel) labels.push({ label: d.seclabel, role: 'domain', path: [] });
+    if (d.initSeclabel) labels.push({ label: d.initSeclabel, role: 'build', path: [] });
+    if (d.deviceModel.seclabel) labels.push({ label: d.deviceModel.seclabel, role: 'stubdomain', path: [] });
     const md: ModelDomain = {
       model: 'domain',
       name: d.name,
@@ -124,14 +125,14 @@ export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects
       deviceModel: d.type === 'hvm' ? { stubdomain: d.deviceModel.stubdomain, seclabel: d.deviceModel.seclabel } : undefined,
       pci,
       vtpmBackend: vt ? backendName(vt.backendDomname, vt.backendDomid) : undefined,
-      vtpmBackendPath: vt ? (kind === 'vtpm' ? [{ attr: 'manager' }] : [{ attr: 'vtpm' }, { attr: 'backend' }]) : undefined,
+      paths: NO_PATHS.domain,
     };
     out.domains.push(md);
     for (const n of d.nics) {
-      out.vifs.push({ model: 'vif', domain: d.name, backend: backendName(n.backendDomname, n.backendDomid), devid: n.devid, bridge: n.bridge });
+      out.vifs.push({ model: 'vif', domain: d.name, backend: backendName(n.backendDomname, n.backendDomid), devid: n.devid, bridge: n.bridge, paths: NO_PATHS.vif });
     }
-    for (const [i, k] of d.disks.entries()) {
-      out.disks.push({ model: 'disk', domain: d.name, backend: backendName(k.backendDomname, k.backendDomid), vdev: k.vdev, owner: md, backendPath: [{ attr: 'disk' }, { index: i }, { attr: 'backend' }] });
+    for (const k of d.disks) {
+      out.disks.push({ model: 'disk', domain: d.name, backend: backendName(k.backendDomname, k.backendDomid), vdev: k.vdev, owner: md, paths: NO_PATHS.disk });
     }
   }
   return out;

@@ -9,24 +9,12 @@ import { valuesFrom } from './domain_common';
 import { domainAttributes, domainName } from './domain_schema';
 import type { Attribute } from '../framework/schema';
 
-/** The resource's attributes but `name`, each only reported: same name, type and words as the resource's. */
-type ComputedCopy<A extends Record<string, Attribute>> = { [K in Exclude<keyof A, 'name'>]: { type: A[K]['type']; computed: true; description: string } };
-
-function computedCopy<A extends Record<string, Attribute>>(attrs: A): ComputedCopy<A> {
-  const out: Record<string, Attribute> = {};
-  for (const [k, a] of Object.entries(attrs)) {
-    if (k === 'name') continue;
-    out[k] = { type: a.type!, computed: true, description: a.description };
-  }
-  return out as ComputedCopy<A>;
-}
-
 const domainDataSchema = schema({
   block: {
     description: 'Looks up a running domain by name and reports what libxl knows of it.',
     attributes: {
       name: { type: 'string', required: true, description: 'Domain name.', validators: [domainName] },
-      ...computedCopy(domainAttributes('guest')),
+      ...computedCopy(domainAttributes('guest'), 'name'),
       driver_domain: { type: 'bool', computed: true, description: 'libxl reports driver_domain=1.' },
       pci_devices: { type: ['list', 'string'], computed: true, description: 'Addresses of passed-through PCI functions.' },
       vif_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its vifs, in devid order.' },
@@ -58,3 +46,16 @@ export const domainDataSource: DataSourceType<XenClient> = typedDataSource<XenCl
     };
   },
 });
+
+/** The resource's attributes but `except`, each only reported: same name, type and words as the resource's. */
+type ComputedCopy<A extends Record<string, Attribute>, X extends keyof A> = { [K in Exclude<keyof A, X>]: { type: A[K]['type']; computed: true; description: string } };
+
+// A function declaration, so that the schema above can call it while the module loads.
+function computedCopy<A extends Record<string, Attribute>, X extends keyof A & string>(attrs: A, except: X): ComputedCopy<A, X> {
+  const out: Record<string, Attribute> = {};
+  for (const [k, a] of Object.entries(attrs)) {
+    if (k === except) continue;
+    out[k] = { type: a.type!, computed: true, description: a.description };
+  }
+  return out as ComputedCopy<A, X>;
+}

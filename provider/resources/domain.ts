@@ -2,7 +2,8 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import type { ResourceType } from '../framework/resource';
-import { assign, attrOf, decode, encode, unknownAt } from '../framework/model';
+import { assign, attrOf, decode, unknownAt, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
 import type { XenClient } from './client';
 import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
 import { guestDomainSchema, type GuestDomainModel } from './domain_schema';
@@ -12,22 +13,10 @@ function model(v: CtyObject): GuestDomainModel {
   return decode(guestDomainSchema.block, v);
 }
 
-/** What only other listings tell: the stub domain's domid, and which domain the guest's TPM frontend is bound to. */
-async function withStubdomain(meta: XenClient, values: CtyObject | null): Promise<CtyObject | null> {
-  if (!values) return values;
-  const { name, vtpm } = model(values);
-  const rt = await meta.ts.domainState(`${name}-dm`);
-  return encode(
-    guestDomainSchema.block,
-    { stubdomain_domid: rt ? rt.domid : null, ...(vtpm ? { vtpm: { ...vtpm, backend_domid: await vtpmBackendDomid(meta, name!) } } : {}) },
-    values,
-  );
-}
-
 /** What a re-created guest reports anew (planVtpmRestart marks them unknown). */
 const REPORTED = ['domid', 'uuid', 'state', 'stubdomain_domid'] satisfies Array<keyof GuestDomainModel>;
 
-export const domainResource: ResourceType<XenClient> = {
+export const domainResource: ResourceType<XenClient> = typedResource<XenClient, typeof guestDomainSchema>({
   typeName: 'xen_domain',
   schema: guestDomainSchema,
   async modifyPlan(ctx) {
@@ -37,16 +26,19 @@ export const domainResource: ResourceType<XenClient> = {
       if (type !== undefined && (type !== 'hvm' || !dm || dm.stubdomain === false)) assign(guestDomainSchema.block, ctx.planned, { stubdomain_domid: null });
     }
     await planDomain(ctx, 'guest');
-    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx, REPORTED);
+    if (!ctx.diags.hasErrors) await planVtpmRestart(ctx, guestDomainSchema.block, REPORTED);
   },
-  create: async (ctx) => (await withStubdomain(ctx.meta, await createDomain(ctx, 'guest')))!,
-  read: async (ctx) => withStubdomain(ctx.meta, await readDomain(ctx, 'guest')),
-  update: async (ctx) => (await withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')))!,
-  delete: (ctx) => deleteDomain(ctx, 'guest'),
+  create: async (ctx) => withStubdomain(ctx.meta, await createDomain(ctx, 'guest')),
+  async read(ctx) {
+    const found = await readDomain(ctx, 'guest');
+    return found && withStubdomain(ctx.meta, found);
+  },
+  update: async (ctx) => withStubdomain(ctx.meta, await updateDomain(ctx, 'guest')),
+  delete: deleteDomain,
   noteStored: noteStoredDomain,
-  importState: async (id, ctx) => (await withStubdomain(ctx.meta, await importDomain(id, ctx, 'guest')))!,
+  importState: async (id, ctx) => withStubdomain(ctx.meta, await importDomain(id, ctx, 'guest')),
   validate(ctx) {
-    const config = model(ctx.config);
+    const { config } = ctx;
     const { type } = config;
     if (config.bootloader && config.firmware) {
       ctx.diags.error('Both bootloader and firmware are set', 'Use one way to boot: firmware = "pvgrub64" (recommended) or a bootloader.', [attrOf<GuestDomainModel>('bootloader')]);
@@ -55,6 +47,13 @@ export const domainResource: ResourceType<XenClient> = {
       ctx.diags.error('bootloader applies to PV guests only', 'HVM guests boot from their firmware; remove bootloader.', [attrOf<GuestDomainModel>('bootloader')]);
     }
     // An unset type is the default, pv; an unknown one is checked again at plan.
-    validateGuestDevices(ctx, unknownAt(guestDomainSchema.block, ctx.config, 'type') ? undefined : (type ?? 'pv'));
+    validateGuestDevices({ diags: ctx.diags, config: ctx.raw }, unknownAt(guestDomainSchema.block, ctx.raw, 'type') ? undefined : (type ?? 'pv'));
   },
-};
+});
+
+/** What only other listings tell: the stub domain's domid, and which domain the guest's TPM frontend is bound to. */
+async function withStubdomain(meta: XenClient, values: Reported<GuestDomainModel>): Promise<Reported<GuestDomainModel>> {
+  const { name, vtpm } = values;
+  const rt = await meta.ts.domainState(`${name}-dm`);
+  return { ...values, stubdomain_domid: rt ? rt.domid : null, ...(vtpm ? { vtpm: { ...vtpm, backend_domid: await vtpmBackendDomid(meta, name!) } } : {}) };
+}

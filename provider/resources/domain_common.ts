@@ -4,14 +4,15 @@
 import { Unknown, UNKNOWN } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import { PartialApplyError, isConfiguredPlan } from '../framework/resource';
+import { isConfiguredPlan } from '../framework/resource';
+import { TypedPartialApplyError } from '../framework/typed';
 import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
 import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolicy, ShutdownAction, DiskFormat, DiskAccess, DiskBackendType } from '../xen/model';
 import { DomainExistsError, XlFailed } from '../xen/errors';
 import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { compact, spelled } from '../framework/values';
-import { attrOf, decode, encode, type Reported } from '../framework/model';
+import { attrOf, decode, type Reported } from '../framework/model';
 import { driverDomainSchema, guestDomainSchema, type DiskBlockModel, type DomainModel, type PciBlockModel } from './domain_schema';
 import { domainLabels, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
@@ -167,11 +168,6 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
   return out;
 }
 
-/** The state of a domain resource: what libxl reports, and for the rest what `base` (plan or prior state) has. */
-export function domainState(info: DomainInfo, rt: DomainRuntime | undefined, base: CtyObject | null, kind: DomainKind): CtyObject {
-  return encode(schemaOf(kind).block, valuesFrom(info, rt, base ? domainModel(base, kind) : null, kind), base);
-}
-
 /**
  * Plan-time rules libxl enforces on a running domain: memory and vCPUs move in place only below their maxima, which
  * are fixed at creation. Also runs `xl create -n` (libxl's own parser) on configurations about to be created.
@@ -196,12 +192,12 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
     else if (!replacing && priorMax !== undefined && (v as number) <= priorMax) effective = priorMax;
     else effective = v as number;
     planned[max] = effective;
-    if (prior && priorMax !== undefined && effective !== priorMax) ctx.requiresReplace([{ attr: max }]);
+    if (prior && priorMax !== undefined && effective !== priorMax) ctx.requiresReplace([attrOf<DomainModel>(max)]);
     if ((v as number) > effective) {
       ctx.diags.error(
         `${value} exceeds ${max}`,
         `${value} = ${v} is above ${max} = ${effective}. libxl cannot raise a running domain above its ${max}; raise ${max} as well (which replaces the domain).`,
-        [{ attr: value }],
+        [attrOf<DomainModel>(value)],
       );
     }
   }
@@ -264,10 +260,11 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   }
 }
 
-function isWhollyKnownObject(o: CtyObject, except: string[]): boolean {
+function isWhollyKnownObject(o: CtyObject, except: ReadonlyArray<keyof DomainModel & string>): boolean {
+  const skipped: readonly string[] = except;
   const known = (v: CtyValue): boolean =>
     !(v instanceof Unknown) && (Array.isArray(v) ? v.every(known) : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === null ? Object.values(v as CtyObject).every(known) : true);
-  return Object.keys(o).every((k) => except.includes(k) || known(o[k]));
+  return Object.keys(o).every((k) => skipped.includes(k) || known(o[k]));
 }
 
 /** The domain just created or updated, read from the host now (only it: the listing of all grows with the host). */
@@ -310,8 +307,9 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt:
   return problems;
 }
 
-export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
-  const spec = withSecrets(specFrom(domainModel(ctx.planned, kind), kind), ctx.config);
+export async function createDomain(ctx: ApplyContext<XenClient> & { model: { planned: DomainModel } }, kind: DomainKind): Promise<Reported<DomainModel>> {
+  const { planned } = ctx.model;
+  const spec = withSecrets(specFrom(planned, kind), ctx.config);
   const ts = ctx.meta.ts;
   ctx.meta.ledger.applying(spec.name);
   let warnings: string[] = [];
@@ -338,11 +336,11 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
   if (!info) {
     throw new DiagnosticError(`Domain ${spec.name} vanished after xl create`, 'xl create succeeded but `xl list` does not show it: it may have crashed at boot. Check `xl dmesg` and /var/log/xen/qemu-dm-' + spec.name + '.log or the console log.');
   }
-  const state = domainState(info, rt, ctx.planned, kind);
+  const state = valuesFrom(info, rt, planned, kind);
   const problems = await verifyCreated(ctx, info, rt, spec, warnings, kind);
   if (problems.length > 0) {
     // The domain exists: hand its state to Terraform (tainted) so it is replaced, never orphaned.
-    throw new PartialApplyError(
+    throw new TypedPartialApplyError(
       new DiagnosticError(`Domain ${spec.name} was created but is not what the configuration asks for`, problems.join('\n')),
       state,
     );
@@ -351,13 +349,12 @@ export async function createDomain(ctx: ApplyContext<XenClient>, kind: DomainKin
 }
 
 /** Terraform holds this domain in a state: no other create may adopt it. */
-export async function noteStoredDomain(state: CtyObject, ctx: BaseContext<XenClient>): Promise<void> {
-  const { uuid } = domainModel(state, 'guest');
+export async function noteStoredDomain({ uuid }: DomainModel, ctx: BaseContext<XenClient>): Promise<void> {
   if (uuid) await ctx.meta.journal.confirm('domain', uuid.toLowerCase());
 }
 
-export async function readDomain(ctx: BaseContext<XenClient> & { state: CtyObject }, kind: DomainKind): Promise<CtyObject | null> {
-  const known = domainModel(ctx.state, kind);
+export async function readDomain(ctx: BaseContext<XenClient> & { model: DomainModel }, kind: DomainKind): Promise<Reported<DomainModel> | null> {
+  const known = ctx.model;
   const name = known.name ?? known.id;
   if (!name) return null;
   const ts = ctx.meta.ts;
@@ -366,12 +363,11 @@ export async function readDomain(ctx: BaseContext<XenClient> & { state: CtyObjec
     ctx.log.info('domain no longer exists; it will be planned for creation', { domain: name });
     return null;
   }
-  return domainState(info, rt, ctx.state, kind);
+  return valuesFrom(info, rt, known, kind);
 }
 
-export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyObject }, kind: DomainKind): Promise<CtyObject> {
-  const prior = domainModel(ctx.prior, kind);
-  const planned = domainModel(ctx.planned, kind);
+export async function updateDomain(ctx: BaseContext<XenClient> & { model: { planned: DomainModel; prior: DomainModel } }, kind: DomainKind): Promise<Reported<DomainModel>> {
+  const { prior, planned } = ctx.model;
   const name = prior.name!;
   const ts = ctx.meta.ts;
   const opts = { signal: ctx.signal };
@@ -406,11 +402,11 @@ export async function updateDomain(ctx: ApplyContext<XenClient> & { prior: CtyOb
   }
   const { info, rt } = await readBack(ts, name);
   if (!info) throw new DiagnosticError(`Domain ${name} disappeared during the update`, 'Check `xl dmesg`; the next plan will recreate it.');
-  return domainState(info, rt, ctx.planned, kind);
+  return valuesFrom(info, rt, planned, kind);
 }
 
-export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObject }, kind: DomainKind): Promise<void> {
-  const prior = domainModel(ctx.prior, kind);
+export async function deleteDomain(ctx: BaseContext<XenClient> & { model: DomainModel }): Promise<void> {
+  const prior = ctx.model;
   const name = prior.name!;
   const dom0 = checkNotDom0(name);
   if (dom0) throw new DiagnosticError('Refusing to destroy Domain-0', `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`, [attrOf<DomainModel>('name')]);
@@ -421,7 +417,7 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { prior: CtyObj
   for (const p of (prior.pci ?? []).map(pciSpec)) await finishDeferredRelease(ctx, p.bdf);
 }
 
-export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<CtyObject> {
+export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<Reported<DomainModel>> {
   const dom0 = checkNotDom0(id) ?? (id === '0' ? checkNotDom0('Domain-0') : undefined);
   if (dom0) throw new DiagnosticError(`Cannot import ${JSON.stringify(id)}`, dom0);
   const info = await ctx.meta.ts.getDomain(id, { signal: ctx.signal });
@@ -431,5 +427,5 @@ export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind
     throw new DiagnosticError(`${id} is not a driver domain`, 'libxl does not report driver_domain=1 for it; import it as xen_domain instead.');
   }
   const rt = await ctx.meta.ts.domainState(id, { signal: ctx.signal });
-  return domainState(await withOwnDisks(ctx, info), rt, null, kind);
+  return valuesFrom(await withOwnDisks(ctx, info), rt, null, kind);
 }

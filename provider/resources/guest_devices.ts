@@ -9,6 +9,7 @@ import { attributes, attrOf, block, decode, nestedBlock, unknownAt, type BlockMo
 import { intBetween, stringCheck, type Validator } from '../framework/validators';
 import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
+import type { Block } from '../framework/schema';
 import type { XenClient } from './client';
 import { domainName } from './value_checks';
 import { compact } from '../framework/values';
@@ -192,7 +193,7 @@ export function guestDeviceValues(info: DomainInfo, prior: GuestDevices | null):
 export function validateGuestDevices(ctx: ValidateContext, type: string | undefined): void {
   const { config, diags } = ctx;
   const m = decode(devicesBlock, config);
-  for (const name of ['vnc', 'spice'] as const) {
+  for (const name of ['vnc', 'spice'] as const satisfies ReadonlyArray<keyof GuestDevices>) {
     if (m[name] && type !== undefined && type !== 'hvm') {
       diags.error(`${name} applies to HVM guests only`, `type = "${type}" has no emulated display; remove the ${name} block or use type = "hvm".`, [attrOf<GuestDevices>(name)]);
     }
@@ -217,7 +218,7 @@ export function validateGuestDevices(ctx: ValidateContext, type: string | undefi
  * A guest whose vTPM domain was re-created (new domid) has a dead TPM frontend: replace it, so it boots again with
  * the vTPM recording its boot. Runs after the common domain plan.
  */
-export async function planVtpmRestart(ctx: PlanContext<XenClient>, reported: readonly string[]): Promise<void> {
+export async function planVtpmRestart<B extends Block>(ctx: PlanContext<XenClient>, _b: B, reported: ReadonlyArray<keyof BlockModel<B> & string>): Promise<void> {
   if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
   const pv = decode(devicesBlock, ctx.prior).vtpm;
   const planned = decode(devicesBlock, ctx.planned).vtpm;
@@ -227,7 +228,7 @@ export async function planVtpmRestart(ctx: PlanContext<XenClient>, reported: rea
   if (be && be.domid === pv.backend_domid) return;
   ctx.log.info('the vTPM domain of this guest was re-created or is gone; the guest will be replaced', { vtpm: backend, was: pv.backend_domid ?? null, now: be?.domid ?? null });
   rawBlock(ctx.planned, 'vtpm')['backend_domid' satisfies keyof VtpmModel] = UNKNOWN;
-  // What the new domain will report (`reported`, the domain's attributes); the rest of the plan stays as configured.
+  // What the new domain will report (`reported`, attributes of the domain's block `_b`); the rest of the plan stays as configured.
   for (const k of reported) if (k in ctx.planned) ctx.planned[k] = UNKNOWN;
   ctx.requiresReplace([attrOf<GuestDevices>('vtpm'), attrOf<VtpmModel>('backend_domid')]);
 }

@@ -14,16 +14,19 @@ import type { KnownPolicy } from '../xen/flask/knowledge';
 /** A domain's FLASK labels with where each is set: what the plan-time check and the posture rules both read. */
 export function domainLabels(m: Pick<DomainModel, 'seclabel' | 'init_seclabel' | 'device_model'>): ModelLabel[] {
   const out: ModelLabel[] = [];
-  if (m.seclabel) out.push({ label: m.seclabel, path: [attrOf<DomainModel>('seclabel')] });
-  if (m.init_seclabel) out.push({ label: m.init_seclabel, path: [attrOf<DomainModel>('init_seclabel')] });
+  if (m.seclabel) out.push({ label: m.seclabel, role: 'domain', path: [attrOf<DomainModel>('seclabel')] });
+  if (m.init_seclabel) out.push({ label: m.init_seclabel, role: 'build', path: [attrOf<DomainModel>('init_seclabel')] });
   const dml = m.device_model?.seclabel;
-  if (dml) out.push({ label: dml, path: [attrOf<DomainModel>('device_model'), attrOf<NonNullable<DomainModel['device_model']>>('seclabel')] });
+  if (dml) out.push({ label: dml, role: 'stubdomain', path: [attrOf<DomainModel>('device_model'), attrOf<NonNullable<DomainModel['device_model']>>('seclabel')] });
   return out;
 }
 
-/** A stub domain's one label (xen_vtpm, xen_vtpm_manager), its `seclabel` as a domain's is. */
-export function seclabelOnly(label: string | undefined): ModelLabel[] {
-  return label ? [{ label, path: [attrOf<DomainModel>('seclabel')] }] : [];
+/**
+ * A stub domain's one label (xen_vtpm, xen_vtpm_manager), its `seclabel` as a domain's is. `m` is the resource's model
+ * (StubModel): its `seclabel` is the attribute named here.
+ */
+export function seclabelOnly(m: { seclabel?: string }): ModelLabel[] {
+  return m.seclabel ? [{ label: m.seclabel, role: 'domain', path: [attrOf<typeof m>('seclabel')] }] : [];
 }
 
 const toldPolicyUnknown = new WeakSet<XenClient>();

@@ -7,18 +7,78 @@ import { Unknown, type CtyObject } from '../protocol/cty/types';
 import type { Path } from '../framework/diagnostics';
 import { attrOf, unknownAt } from '../framework/model';
 import type { DomainType } from '../xen/model';
-import { DOM0, type DriverClass, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy, type ModelObject, type ModelPci, type ModelVif, type ResourceRef } from '../policy/model';
+import {
+  DOM0, NO_PATHS,
+  type AssignablePaths, type DiskPaths, type DomainPaths, type DriverClass, type FlaskPolicyPaths, type ModelAssignable, type ModelDisk, type ModelDomain,
+  type ModelFlaskPolicy, type ModelObject, type ModelPci, type ModelVif, type PciPaths, type ResourceRef, type VifPaths,
+} from '../policy/model';
 import { normBdf, type PlannedObjects } from '../policy/sources';
 import { domainModel, schemaOf } from './domain_common';
-import type { DiskBlockModel, DomainModel } from './domain_schema';
+import type { DiskBlockModel, DomainModel, GuestDomainModel, PciBlockModel } from './domain_schema';
 import { domainLabels, seclabelOnly } from './labels';
-import { vifModel } from './vif';
+import { vifModel, type VifModel } from './vif';
 import { diskModel, type DiskModel } from './disk';
-import { pciAssignableModel } from './pci_assignable';
-import { flaskPolicyModel } from './flask_policy';
+import { pciAssignableModel, type PciAssignableModel } from './pci_assignable';
+import { flaskPolicyModel, type FlaskPolicyModel } from './flask_policy';
 import { vtpmModel, type VtpmModel } from './vtpm';
 import { managerModel } from './vtpm_manager';
 import type { StubModel } from './vtpm_domain';
+
+// ---- where the rules report: each resource's attributes, named through its model ----
+
+type DeviceModelBlock = NonNullable<GuestDomainModel['device_model']>;
+type GuestVtpmBlock = NonNullable<GuestDomainModel['vtpm']>;
+
+/** Of the attributes both domain resources declare (domain_schema.ts domainAttributes). */
+const DOMAIN_PATHS = {
+  name: [attrOf<DomainModel>('name')],
+  type: [attrOf<DomainModel>('type')],
+  bootloader: [attrOf<DomainModel>('bootloader')],
+  seclabel: [attrOf<DomainModel>('seclabel')],
+  pci: [attrOf<DomainModel>('pci')],
+} satisfies Partial<DomainPaths>;
+
+const STUB_PATHS: DomainPaths = { ...NO_PATHS.domain, name: [attrOf<StubModel>('name')], seclabel: [attrOf<StubModel>('seclabel')] };
+
+interface ResourcePaths extends Readonly<Record<'xen_domain' | 'xen_driver_domain' | 'xen_vtpm' | 'xen_vtpm_manager', DomainPaths>> {
+  readonly xen_vif: VifPaths;
+  readonly xen_disk: DiskPaths;
+  readonly xen_pci_assignable: AssignablePaths;
+  readonly xen_flask_policy: FlaskPolicyPaths;
+}
+
+/** The attribute paths of each resource's model objects (the test models are built with them too). */
+export const RESOURCE_PATHS: ResourcePaths = {
+  xen_domain: {
+    ...DOMAIN_PATHS,
+    stubdomain: [attrOf<GuestDomainModel>('device_model'), attrOf<DeviceModelBlock>('stubdomain')],
+    stubdomainSeclabel: [attrOf<GuestDomainModel>('device_model'), attrOf<DeviceModelBlock>('seclabel')],
+    vtpmBackend: [attrOf<GuestDomainModel>('vtpm'), attrOf<GuestVtpmBlock>('backend')],
+  },
+  xen_driver_domain: { ...NO_PATHS.domain, ...DOMAIN_PATHS },
+  xen_vtpm: { ...STUB_PATHS, vtpmBackend: [attrOf<VtpmModel>('manager')] },
+  xen_vtpm_manager: STUB_PATHS,
+  xen_vif: { domain: [attrOf<VifModel>('domain')], backend: [attrOf<VifModel>('backend')] },
+  xen_disk: { backend: [attrOf<DiskModel>('backend')] },
+  xen_pci_assignable: { bdf: [attrOf<PciAssignableModel>('bdf')] },
+  xen_flask_policy: { enforcing: [attrOf<FlaskPolicyModel>('enforcing')] },
+};
+
+/** The `pci` block at index i of a domain resource. */
+export function pciPaths(i: number): PciPaths {
+  const at: Path = [attrOf<DomainModel>('pci'), { index: i }];
+  return { bdf: [...at, attrOf<PciBlockModel>('bdf')], permissive: [...at, attrOf<PciBlockModel>('permissive')] };
+}
+
+/** The `disk` block at index i of a domain resource. */
+export function inlineDiskPaths(i: number): DiskPaths {
+  return { backend: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('backend')] };
+}
+
+/** A stub domain's state disk (vtpm_domain.ts stubSpec's `hda`). */
+const STORAGE_PATHS: DiskPaths = { backend: [attrOf<StubModel>('storage_backend')] };
+
+// ---- the model objects ----
 
 function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'): PlannedObjects | undefined {
   const kind = resource === 'xen_driver_domain' ? 'driver' : 'guest';
@@ -27,7 +87,7 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
   if (!name) return undefined;
   const vtpmBackend = m.vtpm?.backend;
   const pciAt = 'pci' satisfies keyof DomainModel;
-  const pci: ModelPci[] = (m.pci ?? []).map((p, i) => ({ bdf: p.bdf ? normBdf(p.bdf) : undefined, permissive: p.permissive === true, path: [{ attr: pciAt }, { index: i }] }));
+  const pci: ModelPci[] = (m.pci ?? []).map((p, i) => ({ bdf: p.bdf ? normBdf(p.bdf) : undefined, permissive: p.permissive === true, paths: pciPaths(i) }));
   const d: ModelDomain = {
     model: 'domain',
     name,
@@ -43,11 +103,11 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     pci,
     pciUnknown: unknownAt(schemaOf(kind).block, v, pciAt) || (Array.isArray(v[pciAt]) && v[pciAt].some((p) => p instanceof Unknown)),
     vtpmBackend,
-    vtpmBackendPath: vtpmBackend ? [attrOf<DomainModel>('vtpm'), attrOf<NonNullable<DomainModel['vtpm']>>('backend')] : undefined,
+    paths: RESOURCE_PATHS[resource],
     resource,
   };
   const inlineDisks: ModelDisk[] = (m.disk ?? []).flatMap((k, i) =>
-    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, backendPath: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('backend')] as Path }] : [],
+    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, paths: inlineDiskPaths(i) }] : [],
   );
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
@@ -65,14 +125,14 @@ function vtpmDomainFrom(v: CtyObject, resource: 'xen_vtpm' | 'xen_vtpm_manager')
     type: 'pv',
     driverDomainFlag: false,
     seclabel: m.seclabel,
-    labels: seclabelOnly(m.seclabel),
+    labels: seclabelOnly(m),
     pci: [],
     vtpmBackend: manager,
-    vtpmBackendPath: manager ? [attrOf<VtpmModel>('manager')] : undefined,
+    paths: RESOURCE_PATHS[resource],
     resource,
   };
   const inlineDisks: ModelDisk[] = m.storage
-    ? [{ model: 'disk', domain: name, backend: m.storage_backend ?? DOM0, vdev: 'hda', owner: d, backendPath: [attrOf<StubModel>('storage_backend')] }]
+    ? [{ model: 'disk', domain: name, backend: m.storage_backend ?? DOM0, vdev: 'hda', owner: d, paths: STORAGE_PATHS }]
     : [];
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
@@ -82,7 +142,7 @@ function vifFrom(v: CtyObject, prior: CtyObject | null): PlannedObjects | undefi
   const { domain, backend } = m;
   if (!domain || !backend) return undefined;
   const devid = m.devid ?? (prior ? vifModel(prior).devid : undefined);
-  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: m.bridge, resource: 'xen_vif' };
+  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: m.bridge, paths: RESOURCE_PATHS.xen_vif, resource: 'xen_vif' };
   const key = devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${m.mac ?? ''}:${vif.bridge ?? ''}`;
   return { subject: vif, inlineDisks: [], key };
 }
@@ -90,7 +150,7 @@ function vifFrom(v: CtyObject, prior: CtyObject | null): PlannedObjects | undefi
 function diskFrom(v: CtyObject): PlannedObjects | undefined {
   const { domain, backend, vdev } = diskModel(v);
   if (!domain || !backend || !vdev) return undefined;
-  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, backendPath: [attrOf<DiskModel>('backend')], resource: 'xen_disk' };
+  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, paths: RESOURCE_PATHS.xen_disk, resource: 'xen_disk' };
   disk.owner = disk;
   return { subject: disk, inlineDisks: [], key: `disk:${domain}/${vdev}` };
 }
@@ -98,12 +158,12 @@ function diskFrom(v: CtyObject): PlannedObjects | undefined {
 function assignableFrom(v: CtyObject): PlannedObjects | undefined {
   const { bdf } = pciAssignableModel(v);
   if (!bdf) return undefined;
-  const a: ModelAssignable = { model: 'assignable', bdf: normBdf(bdf), resource: 'xen_pci_assignable' };
+  const a: ModelAssignable = { model: 'assignable', bdf: normBdf(bdf), paths: RESOURCE_PATHS.xen_pci_assignable, resource: 'xen_pci_assignable' };
   return { subject: a, inlineDisks: [], key: `assignable:${a.bdf}` };
 }
 
 function flaskPolicyFrom(v: CtyObject): PlannedObjects {
-  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: flaskPolicyModel(v).enforcing, resource: 'xen_flask_policy' };
+  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: flaskPolicyModel(v).enforcing, paths: RESOURCE_PATHS.xen_flask_policy, resource: 'xen_flask_policy' };
   return { subject: p, inlineDisks: [], key: 'flask' };
 }
 

@@ -5,7 +5,7 @@
 import { FlaskKnowledge } from '../xen/flask/knowledge';
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DiagnosticError, type Path } from '../framework/diagnostics';
+import { DiagnosticError, formatPath, type Path } from '../framework/diagnostics';
 import type { ProviderDefinition, ValidateContext } from '../framework/resource';
 import { duration, oneOf, parseDuration, stringCheck } from '../framework/validators';
 import type { CtyObject } from '../protocol/cty/types';
@@ -83,7 +83,7 @@ function validateProvider(ctx: ValidateContext): void {
   if (unknownAt(providerSchema.block, ctx.config, 'ssh')) return;
   const { problems } = resolveSshSettings(sshBlock(ctx.config));
   // Values from the block are already reported by the attribute validators; report only what came from XEN_SSH_*.
-  for (const p of problems) if (p.message.startsWith('XEN_SSH_')) ctx.diags.error('Invalid ssh setting', p.message, toPath(p.attr));
+  for (const p of problems) if (p.env !== undefined) ctx.diags.error('Invalid ssh setting', sshProblemText(p), sshPath(p.setting));
   if (m.ssh !== undefined && !/^ssh:\/\//i.test(connection)) {
     ctx.diags.warning('ssh settings not used', `The ssh block only applies to connection = "ssh://..."; this provider uses ${JSON.stringify(connection.slice(0, 80))}.`, [attrOf<ProviderModel>('ssh')]);
   }
@@ -101,10 +101,11 @@ function readable(file: string): boolean {
 /** The ssh settings for configure: each problem, and each named file that is not there, is an error on its attribute. */
 function sshSettingsFor(config: CtyObject): SshSettings {
   const { settings, problems } = resolveSshSettings(sshBlock(config));
-  if (problems.length > 0) throw new DiagnosticError('Invalid ssh setting', problems[0].message, toPath(problems[0].attr));
+  if (problems.length > 0) throw new DiagnosticError('Invalid ssh setting', sshProblemText(problems[0]), sshPath(problems[0].setting));
   for (const [k, file] of [['identity_file', settings.identityFile], ['config_file', settings.configFile]] as const) {
     if (file !== undefined && !readable(file)) {
-      throw new DiagnosticError(`ssh.${k} cannot be read`, `${file} (from ${sshBlock(config)?.[k] !== undefined ? `ssh.${k}` : SSH_ENV[k]}) does not exist or is not readable by the user running Terraform.`, sshPath(k));
+      const name = formatPath(sshPath(k));
+      throw new DiagnosticError(`${name} cannot be read`, `${file} (from ${sshBlock(config)?.[k] !== undefined ? name : SSH_ENV[k]}) does not exist or is not readable by the user running Terraform.`, sshPath(k));
     }
   }
   return settings;
@@ -244,6 +245,11 @@ function sshPath(k: keyof SshModel & string): Path {
   return [attrOf<ProviderModel>('ssh'), attrOf<SshModel>(k)];
 }
 
+/** A problem's message, saying which variable it came from when the block does not set the setting. */
+function sshProblemText(p: Problem): string {
+  return p.env === undefined ? p.message : `${p.env} (used because ${formatPath(sshPath(p.setting))} is not set) ${p.message}`;
+}
+
 export const xenProvider: ProviderDefinition<XenClient> = {
   typeName: 'xen',
   schema: providerSchema,
@@ -318,7 +324,7 @@ export const xenProvider: ProviderDefinition<XenClient> = {
   // The security posture (provider/policy): own-configuration rules at validation, host-wide rules at plan.
   validate: (ctx) => {
     validateProvider(ctx);
-    posture.noteProviderConfig(ctx.config);
+    posture.noteSecurityPolicy(model(ctx.config).security_policy);
   },
   checkConfig: (typeName, ctx) => posture.checkConfig(typeName, ctx),
   checkPlan: (typeName, ctx) => posture.checkPlan(typeName, ctx),

@@ -5,19 +5,17 @@
 import type { CtyObject } from '../protocol/cty/types';
 import { UNKNOWN } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import { PartialApplyError } from '../framework/resource';
 import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
 import { stringCheck } from '../framework/validators';
 import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
 import { checkUuid } from '../xen/validate';
 import type { XenClient } from './client';
 import { domainName } from './domain_schema';
-import { attrOf, decode, encode, schema, type Model, type Reported } from '../framework/model';
-import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
+import { attrOf, decode, schema, type Model, type Reported } from '../framework/model';
+import { TypedPartialApplyError, typedResource } from '../framework/typed';
+import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues } from './vtpm_domain';
 
 const XENBUS_STATES: Record<number, string> = { 1: 'Initialising', 2: 'InitWait', 3: 'Initialised', 4: 'Connected', 5: 'Closing', 6: 'Closed' };
-
-const values: StubValues = async (ctx, info, rt, prior) => encode(vtpmSchema.block, await reported(ctx, info, rt, prior && model(prior)));
 
 const vtpmSchema = schema({
   block: {
@@ -53,12 +51,12 @@ const model = vtpmModel;
 
 const COMPUTED = ['id', 'domid', 'state', 'uuid', 'manager_domid', 'connected'] satisfies Array<keyof VtpmModel>;
 
-export const vtpmResource: ResourceType<XenClient> = {
+export const vtpmResource: ResourceType<XenClient> = typedResource<XenClient, typeof vtpmSchema>({
   typeName: 'xen_vtpm',
   schema: vtpmSchema,
 
   validate(ctx) {
-    if (model(ctx.config).manager === 'Domain-0') {
+    if (ctx.config.manager === 'Domain-0') {
       ctx.diags.error('dom0 cannot be the vTPM manager', 'Linux in dom0 has no TPM backend, and the manager must own the TPM outside dom0: set manager to a xen_vtpm_manager domain.', [attrOf<VtpmModel>('manager')]);
     }
   },
@@ -67,13 +65,13 @@ export const vtpmResource: ResourceType<XenClient> = {
     await planStubDomain(ctx, model, COMPUTED, () => vtpmSpec(model(ctx.planned)));
   },
   async create(ctx) {
-    const planned = model(ctx.planned);
+    const { planned } = ctx.model;
     const spec = vtpmSpec(planned)!;
     const { info, rt } = await createStub(ctx, spec, planned);
     try {
       const state = await reported(ctx, info, rt, planned);
       await awaitManager(ctx, spec.name, spec.vtpms![0].backend);
-      return encode(vtpmSchema.block, { ...state, connected: true });
+      return { ...state, connected: true };
     } catch (err) {
       // The domain exists: hand its state to Terraform (tainted) so the next apply replaces it, never orphaned. When
       // dom0 cannot be asked (the ssh connection dropped, vtpm-list refused), from what create already knows.
@@ -85,16 +83,16 @@ export const vtpmResource: ResourceType<XenClient> = {
         connected: false,
         autostart: planned.autostart === true,
       }));
-      throw new PartialApplyError(err, encode(vtpmSchema.block, known));
+      throw new TypedPartialApplyError(err, known);
     }
   },
-  ...stubLifecycle('vTPM', 'xen_vtpm', values, model, {
+  ...stubLifecycle('vTPM', 'xen_vtpm', reported, {
     graceful: true,
     checkImport(info) {
       if (info.vtpms.length === 0) throw new DiagnosticError(`${info.name} is not a vTPM domain`, `It has no vtpm device (\`xl vtpm-list ${info.name}\` is empty), so no manager serves it.`);
     },
   }),
-};
+});
 
 function vtpmSpec(m: VtpmModel): DomainSpec | undefined {
   const { manager } = m;

@@ -6,9 +6,10 @@
 import { containsUnknown } from '../protocol/cty/values';
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext, ResourceType } from '../framework/resource';
+import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
 import { isConfiguredPlan } from '../framework/resource';
 import { attributes, type BlockModel, type Reported } from '../framework/model';
+import type { ModelResource } from '../framework/typed';
 import { intBetween } from '../framework/validators';
 import type { DomainInfo, DomainRuntime, DomainSpec } from '../xen/model';
 import type { XenClient } from './client';
@@ -56,9 +57,6 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
 /** What the helpers below read of either stub domain resource's model. */
 export type StubModel = BlockModel<{ attributes: ReturnType<typeof stubDomainAttributes> }>;
 
-/** Each resource decodes with its own schema; the helpers read the part both share. */
-export type StubDecoder = (v: CtyObject) => StubModel;
-
 /** The xl config of a vTPM-subsystem stub domain: PV, one vCPU, its image, its state disk `hda`. */
 export function stubSpec(m: StubModel, extra: Pick<DomainSpec, 'cmdline' | 'iomem' | 'vtpms'>): DomainSpec {
   return compact({
@@ -91,14 +89,21 @@ export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prio
 
 /**
  * Plan-time: labels on a Xen without FLASK, then libxl's own parser on a configuration about to be created.
- * `computed`: the attributes libxl reports, which may be unknown in a configuration that can be checked.
+ * `computed`: the attributes of the resource's model M that libxl reports, which may be unknown in a configuration
+ * that can be checked.
  */
-export async function planStubDomain(ctx: PlanContext<XenClient>, model: StubDecoder, computed: readonly string[], spec: () => DomainSpec | undefined): Promise<void> {
+export async function planStubDomain<M extends StubModel>(
+  ctx: PlanContext<XenClient>,
+  model: (v: CtyObject) => M,
+  computed: ReadonlyArray<keyof M & string>,
+  spec: () => DomainSpec | undefined,
+): Promise<void> {
   if (!isConfiguredPlan(ctx) || ctx.diags.hasErrors) return;
-  await labelProblems(ctx, seclabelOnly(model(ctx.planned).seclabel));
+  await labelProblems(ctx, seclabelOnly(model(ctx.planned)));
   if (!ctx.isReplacing()) return;
   // Only a wholly known configuration can be checked; unknown parts are checked at apply by xl itself.
-  if (Object.entries(ctx.planned).some(([k, v]) => !computed.includes(k) && containsUnknown(v))) return;
+  const reported: readonly string[] = computed;
+  if (Object.entries(ctx.planned).some(([k, v]) => !reported.includes(k) && containsUnknown(v))) return;
   const s = spec();
   if (!s) return;
   try {
@@ -135,17 +140,16 @@ export async function createStub(ctx: ApplyContext<XenClient>, spec: DomainSpec,
   return found;
 }
 
-async function updateAutostart(ctx: ApplyContext<XenClient> & { prior: CtyObject }, model: StubDecoder): Promise<void> {
-  const planned = model(ctx.planned);
+async function updateAutostart(ctx: BaseContext<XenClient>, planned: StubModel, prior: StubModel): Promise<void> {
   const want = planned.autostart ?? false;
-  if (want !== model(ctx.prior).autostart) await ctx.meta.ts.setAutostart(planned.name!, want);
+  if (want !== prior.autostart) await ctx.meta.ts.setAutostart(planned.name!, want);
 }
 
 /**
  * The vTPM manager ignores shutdown requests (xen-vtpmmgr(7): "use the destroy command"), so it is destroyed; a vTPM
  * gets the usual graceful shutdown first.
  */
-async function deleteStub(ctx: BaseContext<XenClient> & { prior: CtyObject }, name: string, graceful: boolean): Promise<void> {
+async function deleteStub(ctx: BaseContext<XenClient>, name: string, graceful: boolean): Promise<void> {
   const ts = ctx.meta.ts;
   if (graceful) {
     const outcome = await ts.shutdownDomain(name, { timeoutMs: ctx.meta.shutdownTimeoutMs, signal: ctx.signal });
@@ -157,34 +161,34 @@ async function deleteStub(ctx: BaseContext<XenClient> & { prior: CtyObject }, na
   await ts.setAutostart(name, false);
 }
 
-/** Terraform values of one stub domain resource from libxl's view; `prior` keeps the user's spelling. */
-export type StubValues = (ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: CtyObject | null) => Promise<CtyObject>;
+/** Terraform values of one stub domain resource (model M) from libxl's view; `prior` keeps the user's spelling. */
+export type StubValues<M> = (ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: M | null) => Promise<Reported<M>>;
 
 /**
  * read, update (autostart only: everything else replaces), delete and import, the same for both stub domain
  * resources. `checkImport` refuses a domain that is not of the resource's kind.
  */
-export function stubLifecycle(
+export function stubLifecycle<M extends StubModel>(
   what: string,
   typeName: string,
-  values: StubValues,
-  model: StubDecoder,
+  values: StubValues<M>,
   opts: { graceful: boolean; checkImport?: (info: DomainInfo) => void },
-): Pick<ResourceType<XenClient>, 'read' | 'update' | 'delete' | 'importState'> {
+): Pick<ModelResource<XenClient, M>, 'read' | 'update' | 'delete' | 'importState'> {
   return {
     async read(ctx) {
-      const state = model(ctx.state);
+      const state = ctx.model;
       const found = await readStub(ctx, state.name ?? state.id ?? '');
-      return found ? values(ctx, found.info, found.rt, ctx.state) : null;
+      return found ? values(ctx, found.info, found.rt, state) : null;
     },
     async update(ctx) {
-      await updateAutostart(ctx, model);
-      const { name } = model(ctx.prior);
+      const { planned, prior } = ctx.model;
+      await updateAutostart(ctx, planned, prior);
+      const { name } = prior;
       const found = await readStub(ctx, name!);
       if (!found) throw new DiagnosticError(`The ${what} ${name} disappeared during the update`, 'The next plan will create it again.');
-      return values(ctx, found.info, found.rt, ctx.planned);
+      return values(ctx, found.info, found.rt, planned);
     },
-    delete: (ctx) => deleteStub(ctx, model(ctx.prior).name!, opts.graceful),
+    delete: (ctx) => deleteStub(ctx, ctx.model.name!, opts.graceful),
     async importState(id, ctx) {
       const c = domainName.check(id);
       if (c) throw new DiagnosticError(`Invalid ${typeName} import id ${JSON.stringify(id)}`, c);

@@ -3,12 +3,13 @@
 // whoever controls it holds every guest's vTPM secrets. There is one per host, running for the host's lifetime.
 
 import type { CtyObject } from '../protocol/cty/types';
-import type { ResourceType } from '../framework/resource';
+import type { BaseContext, ResourceType } from '../framework/resource';
 import { intBetween, oneOf } from '../framework/validators';
-import type { DomainInfo, DomainSpec, IomemSpec } from '../xen/model';
+import type { DomainInfo, DomainRuntime, DomainSpec, IomemSpec } from '../xen/model';
 import type { XenClient } from './client';
-import { decode, encode, schema, type Model, type Reported } from '../framework/model';
-import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues, type StubValues } from './vtpm_domain';
+import { decode, schema, type Model, type Reported } from '../framework/model';
+import { typedResource } from '../framework/typed';
+import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues } from './vtpm_domain';
 
 /** The TPM TIS interface: one 4 KiB page per locality from 0xfed40000 (TCG PC Client spec). */
 export const TPM_TIS_FRAME = 0xfed40;
@@ -48,16 +49,9 @@ export function managerModel(v: CtyObject): ManagerModel {
 
 const model = managerModel;
 
-const values: StubValues = async (ctx, info, rt, prior) =>
-  encode(managerSchema.block, {
-    ...stubValues(info, rt, prior && model(prior)),
-    ...tpmValues(info),
-    autostart: await ctx.meta.ts.autostartEnabled(info.name),
-  });
-
 const COMPUTED = ['id', 'domid', 'state'] satisfies Array<keyof ManagerModel>;
 
-export const vtpmManagerResource: ResourceType<XenClient> = {
+export const vtpmManagerResource: ResourceType<XenClient> = typedResource<XenClient, typeof managerSchema>({
   typeName: 'xen_vtpm_manager',
   schema: managerSchema,
 
@@ -65,13 +59,18 @@ export const vtpmManagerResource: ResourceType<XenClient> = {
     await planStubDomain(ctx, model, COMPUTED, () => managerSpec(model(ctx.planned)));
   },
   async create(ctx) {
-    const planned = model(ctx.planned);
+    const { planned } = ctx.model;
     const spec = managerSpec(planned)!;
     const { info, rt } = await createStub(ctx, spec, planned);
-    return values(ctx, info, rt, ctx.planned);
+    return values(ctx, info, rt, planned);
   },
-  ...stubLifecycle('vTPM manager', 'xen_vtpm_manager', values, model, { graceful: false }),
-};
+  ...stubLifecycle('vTPM manager', 'xen_vtpm_manager', values, { graceful: false }),
+});
+
+/** The manager's Terraform values from libxl's view (stubLifecycle's StubValues). */
+async function values(ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: ManagerModel | null): Promise<Reported<ManagerModel>> {
+  return { ...stubValues(info, rt, prior), ...tpmValues(info), autostart: await ctx.meta.ts.autostartEnabled(info.name) };
+}
 
 function managerSpec(m: ManagerModel): DomainSpec | undefined {
   const version = m.tpm_version;

@@ -2,7 +2,8 @@
 // connection and the provider's `ssh { }` block (with its XEN_SSH_* environment fallbacks). Every value ends up either
 // as a checked argv word after `--` (user, port, host) or as a quoted value in the ssh_config file the provider writes
 // (ssh-config.ts), so each is held to a charset that cannot start an option, end a quoted value, start a new
-// directive, or be expanded by ssh (`%` tokens, `${VAR}`). Problems name the attribute they are about.
+// directive, or be expanded by ssh (`%` tokens, `${VAR}`). A problem names the setting it is about (a key of
+// SshBlockInput), which the provider maps to its attribute.
 
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
@@ -27,9 +28,17 @@ export interface SshSettings {
   sudo: boolean;
 }
 
+/** What is wrong with an ssh:// connection. */
+export interface UrlProblem {
+  message: string;
+}
+
+/** What is wrong with one ssh setting. */
 export interface Problem {
-  /** Attribute path, e.g. ['ssh', 'known_hosts']. */
-  attr: string[];
+  setting: keyof SshBlockInput;
+  /** The environment variable the value came from, because the block does not set it (SSH_ENV). */
+  env?: string;
+  /** What is wrong with the value, e.g. `is 70000 bytes long; ...`. */
   message: string;
 }
 
@@ -81,8 +90,8 @@ export const CONNECTION_CHOICES =
   'for tests and demos)';
 
 /** The parts of an ssh:// connection, or the problem with it. */
-export function parseSshUrl(connection: string): SshTarget | Problem {
-  const bad = (message: string): Problem => ({ attr: ['connection'], message });
+export function parseSshUrl(connection: string): SshTarget | UrlProblem {
+  const bad = (message: string): UrlProblem => ({ message });
   if (connection.length > MAX_CONNECTION_LENGTH) return bad(`is ${connection.length} characters long; a connection URL has at most ${MAX_CONNECTION_LENGTH}`);
   const m = /^ssh:\/\/([^/]*)(\/.*)?$/i.exec(connection);
   if (!m) return bad(`${shown(connection)} is not an ssh:// URL; use ssh://USER@HOST[:PORT]/usr/sbin/xl`);
@@ -113,21 +122,21 @@ function expandPath(raw: string, home: string, cwd: string): string {
   return path.normalize(p);
 }
 
-function checkConfigPath(attr: string[], raw: string, home: string, cwd: string): string | Problem {
-  if (raw === '') return { attr, message: 'must not be empty' };
-  if (raw.length > 4096) return { attr, message: `is ${raw.length} characters long; a path has at most 4096` };
+function checkConfigPath(setting: 'identity_file' | 'config_file', raw: string, home: string, cwd: string): string | Problem {
+  if (raw === '') return { setting, message: 'must not be empty' };
+  if (raw.length > 4096) return { setting, message: `is ${raw.length} characters long; a path has at most 4096` };
   const p = expandPath(raw, home, cwd);
   if (!CONFIG_PATH_RE.test(p)) {
-    return { attr, message: `${shown(raw)} contains characters ssh would expand or that cannot be quoted in its configuration: use letters, digits, spaces and _ . + / @ : , = - (no %, $, quotes, backslashes, globs or control characters)` };
+    return { setting, message: `${shown(raw)} contains characters ssh would expand or that cannot be quoted in its configuration: use letters, digits, spaces and _ . + / @ : , = - (no %, $, quotes, backslashes, globs or control characters)` };
   }
   return p;
 }
 
 /** A ProxyJump value: `none`, or hops `[user@]host[:port]` / `ssh://[user@]host[:port]` separated by commas. */
 function checkProxyJump(raw: string): string | Problem {
-  const attr = ['ssh', 'proxy_jump'];
+  const setting = 'proxy_jump';
   if (raw === 'none') return raw;
-  if (raw.length > 2048) return { attr, message: `is ${raw.length} characters long; at most 2048` };
+  if (raw.length > 2048) return { setting, message: `is ${raw.length} characters long; at most 2048` };
   const hops = raw.split(',');
   for (const hop of hops) {
     const auth = splitAuthority(hop.replace(/^ssh:\/\//i, ''));
@@ -136,7 +145,7 @@ function checkProxyJump(raw: string): string | Problem {
         : checkHost(auth.host) === undefined ? `has the host ${shown(auth.host)}, which is not a host name or IP address`
           : auth.port !== undefined && checkPort(auth.port) === undefined ? `has the port ${shown(auth.port)}, which is not 1-65535`
             : undefined;
-    if (why) return { attr, message: `the jump host ${shown(hop)} ${why}; use [user@]host[:port], several separated by commas` };
+    if (why) return { setting, message: `the jump host ${shown(hop)} ${why}; use [user@]host[:port], several separated by commas` };
   }
   return raw;
 }
@@ -146,23 +155,23 @@ const KEY_LINE = new RegExp(`^(@cert-authority[ \\t]+|@revoked[ \\t]+)?[!-~]+[ \
 
 /** known_hosts lines as pinned in the configuration (or XEN_SSH_KNOWN_HOSTS), normalised to one key per line. */
 export function checkKnownHosts(raw: string): string | Problem {
-  const attr = ['ssh', 'known_hosts'];
+  const setting = 'known_hosts';
   const bytes = Buffer.byteLength(raw);
-  if (bytes > MAX_KNOWN_HOSTS_BYTES) return { attr, message: `is ${bytes} bytes long; pin at most ${MAX_KNOWN_HOSTS_BYTES} bytes of known_hosts lines` };
+  if (bytes > MAX_KNOWN_HOSTS_BYTES) return { setting, message: `is ${bytes} bytes long; pin at most ${MAX_KNOWN_HOSTS_BYTES} bytes of known_hosts lines` };
   const lines = raw.split(/\r?\n/);
   const keep: string[] = [];
   for (const [i, line] of lines.entries()) {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) continue;
     if (/[\x00-\x08\x0a-\x1f\x7f]/.test(t) || /[^\x00-\x7f]/.test(t)) {
-      return { attr, message: `line ${i + 1} contains a control or non-ASCII character; known_hosts lines are printable ASCII` };
+      return { setting, message: `line ${i + 1} contains a control or non-ASCII character; known_hosts lines are printable ASCII` };
     }
     if (!KEY_LINE.test(t)) {
-      return { attr, message: `line ${i + 1} (${shown(t)}) is not a known_hosts line: "HOST KEYTYPE BASE64KEY", e.g. "[dom0.example.com]:22 ssh-ed25519 AAAAC3Nza..." as ssh-keyscan prints it` };
+      return { setting, message: `line ${i + 1} (${shown(t)}) is not a known_hosts line: "HOST KEYTYPE BASE64KEY", e.g. "[dom0.example.com]:22 ssh-ed25519 AAAAC3Nza..." as ssh-keyscan prints it` };
     }
     keep.push(t);
   }
-  if (keep.length === 0) return { attr, message: 'holds no host key line; pin the dom0 key as ssh-keyscan prints it, e.g. "dom0.example.com ssh-ed25519 AAAAC3Nza..."' };
+  if (keep.length === 0) return { setting, message: 'holds no host key line; pin the dom0 key as ssh-keyscan prints it, e.g. "dom0.example.com ssh-ed25519 AAAAC3Nza..."' };
   return keep.join('\n') + '\n';
 }
 
@@ -203,24 +212,24 @@ export function resolveSshSettings(
     const got = pick(k);
     if (!got) return;
     const r = check(got.value);
-    if (typeof r === 'object' && r !== null && 'attr' in (r as object)) {
+    if (typeof r === 'object' && r !== null && 'setting' in (r as object)) {
       const p = r as Problem;
-      problems.push(got.fromEnv ? { attr: p.attr, message: `${SSH_ENV[k]} (used because ssh.${k} is not set) ${p.message}` } : p);
+      problems.push(got.fromEnv ? { ...p, env: SSH_ENV[k] } : p);
     } else {
       set(r as T);
     }
   };
   take('known_hosts', checkKnownHosts, (v) => { settings.knownHosts = v; });
-  take('identity_file', (v) => checkConfigPath(['ssh', 'identity_file'], v, home, cwd), (v) => { settings.identityFile = v; });
+  take('identity_file', (v) => checkConfigPath('identity_file', v, home, cwd), (v) => { settings.identityFile = v; });
   take('proxy_jump', checkProxyJump, (v) => { settings.proxyJump = v; });
-  take('config_file', (v) => checkConfigPath(['ssh', 'config_file'], v, home, cwd), (v) => { settings.configFile = v; });
+  take('config_file', (v) => checkConfigPath('config_file', v, home, cwd), (v) => { settings.configFile = v; });
   if (typeof block?.sudo === 'boolean') {
     settings.sudo = block.sudo;
   } else if (env.XEN_SSH_SUDO !== undefined && env.XEN_SSH_SUDO !== '') {
     const v = env.XEN_SSH_SUDO.toLowerCase();
     if (['1', 'true', 'yes'].includes(v)) settings.sudo = true;
     else if (!['0', 'false', 'no'].includes(v)) {
-      problems.push({ attr: ['ssh', 'sudo'], message: `XEN_SSH_SUDO (used because ssh.sudo is not set) is ${shown(env.XEN_SSH_SUDO)}; use true or false` });
+      problems.push({ setting: 'sudo', env: SSH_ENV.sudo, message: `is ${shown(env.XEN_SSH_SUDO)}; use true or false` });
     }
   }
   return { settings, problems };

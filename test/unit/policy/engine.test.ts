@@ -113,7 +113,7 @@ test('validation reports own-configuration rules under the provider block\'s sec
   const v = { config: domain('old', { firmware: null, bootloader: 'pygrub' }), diags: new Diagnostics() };
   engine.checkConfig('xen_domain', v);
   expect(v.diags.items.map((d) => [d.severity, d.summary, d.path])).toEqual([['warning', 'Bootloader runs in dom0: old', [{ attr: 'bootloader' }]]]);
-  engine.noteProviderConfig(o({ security_policy: 'off' }));
+  engine.noteSecurityPolicy('off');
   const off = { config: domain('old', { bootloader: 'pygrub' }), diags: new Diagnostics() };
   engine.checkConfig('xen_domain', off);
   expect(off.diags.items).toEqual([]);

@@ -1,6 +1,12 @@
 // Small builders for posture models: a host, domains, vifs and disks with only what a test cares about spelled out.
+// The objects of a resource carry the attribute paths the resources give them (resources/posture_objects.ts), those
+// of a live object (no resource) none, as in the provider.
 
-import { buildModel, type HostFacts, type HostModel, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy, type ModelVif } from '../../../provider/policy/model';
+import {
+  NO_PATHS, buildModel,
+  type DomainPaths, type HostFacts, type HostModel, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy, type ModelLabel, type ModelPci, type ModelVif,
+} from '../../../provider/policy/model';
+import { RESOURCE_PATHS, pciPaths } from '../../../provider/resources/posture_objects';
 
 export const DEMO_TYPES = ['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t'];
 
@@ -19,8 +25,15 @@ export function host(over: Partial<HostFacts> = {}): HostFacts {
   return { iommu: true, interruptRemapping: true, flaskMode: 'enforcing', flaskTypes: new Set(DEMO_TYPES), pci, ...over };
 }
 
+/** A domain's own label (its `seclabel`). */
+export function label(l: string): ModelLabel {
+  return { label: l, role: 'domain', path: RESOURCE_PATHS.xen_domain.seclabel };
+}
+
+/** A domain of `over.resource` (xen_domain unless given; none for a live one), with that resource's paths. */
 export function dom(name: string, over: Partial<ModelDomain> = {}): ModelDomain {
   const seclabel = 'seclabel' in over ? over.seclabel : 'system_u:system_r:domU_t';
+  const resource = 'resource' in over ? over.resource : 'xen_domain';
   return {
     model: 'domain',
     name,
@@ -28,9 +41,10 @@ export function dom(name: string, over: Partial<ModelDomain> = {}): ModelDomain 
     type: 'pv',
     driverDomainFlag: false,
     seclabel,
-    labels: seclabel ? [{ label: seclabel, path: [{ attr: 'seclabel' }] }] : [],
+    labels: seclabel ? [label(seclabel)] : [],
     pci: [],
-    resource: 'xen_domain',
+    paths: resource ? (RESOURCE_PATHS[resource] as DomainPaths) : NO_PATHS.domain,
+    resource,
     ...over,
   };
 }
@@ -40,22 +54,31 @@ export const dom0 = (): ModelDomain => dom('Domain-0', { kind: 'dom0', seclabel:
 export function netdd(name = 'netdd', over: Partial<ModelDomain> = {}): ModelDomain {
   return dom(name, {
     kind: 'driver', class: 'network', driverDomainFlag: true, resource: 'xen_driver_domain',
-    seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }],
-    pci: [{ bdf: '0000:03:00.0', permissive: false, path: [{ attr: 'pci' }, { index: 0 }] }],
+    seclabel: 'system_u:system_r:domU_t', labels: [label('system_u:system_r:domU_t')],
+    pci: [pci('0000:03:00.0')],
     ...over,
   });
 }
 
-export const pci = (bdf: string, permissive = false, index = 0) => ({ bdf, permissive, path: [{ attr: 'pci' }, { index }] });
+/** The `pci` block at `index` of a domain resource; bdf undefined while unknown. */
+export const pci = (bdf: string | undefined, permissive = false, index = 0): ModelPci => ({ bdf, permissive, paths: pciPaths(index) });
 
-export function vif(domain: string, backend: string, devid?: number): ModelVif {
-  return { model: 'vif', domain, backend, devid, resource: 'xen_vif' };
+export function vif(domain: string, backend: string, devid?: number, bridge?: string): ModelVif {
+  return { model: 'vif', domain, backend, devid, bridge, paths: RESOURCE_PATHS.xen_vif, resource: 'xen_vif' };
 }
 
 export function disk(domain: string, backend: string, vdev: string): ModelDisk {
-  const d: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelDisk, backendPath: [{ attr: 'backend' }], resource: 'xen_disk' };
+  const d: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelDisk, paths: RESOURCE_PATHS.xen_disk, resource: 'xen_disk' };
   d.owner = d;
   return d;
+}
+
+export function assignable(bdf: string): ModelAssignable {
+  return { model: 'assignable', bdf, paths: RESOURCE_PATHS.xen_pci_assignable, resource: 'xen_pci_assignable' };
+}
+
+export function flaskPolicy(enforcing: boolean | undefined): ModelFlaskPolicy {
+  return { model: 'flask_policy', enforcing, paths: RESOURCE_PATHS.xen_flask_policy, resource: 'xen_flask_policy' };
 }
 
 export interface ModelParts {
@@ -80,5 +103,5 @@ export function model(p: ModelParts = {}): HostModel {
 
 /** The secure demo configuration of DESIGN.md as a model: it must have no findings. */
 export function secureModel(): HostModel {
-  return model({ domains: [netdd(), dom('web', { firmware: 'pvgrub64' })], vifs: [vif('web', 'netdd', 0)], assignables: [{ model: 'assignable', bdf: '0000:03:00.0', resource: 'xen_pci_assignable' }] });
+  return model({ domains: [netdd(), dom('web', { firmware: 'pvgrub64' })], vifs: [vif('web', 'netdd', 0)], assignables: [assignable('0000:03:00.0')] });
 }

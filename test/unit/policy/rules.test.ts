@@ -7,7 +7,7 @@ import type { HostModel, ModelObject } from '../../../provider/policy/model';
 import { RULES } from '../../../provider/policy/rules';
 import type { Path } from '../../../provider/framework/diagnostics';
 import { noQuarantine } from '../../../provider/policy/sources';
-import { DEMO_TYPES, disk, dom, host, model, netdd, pci, secureModel, vif } from './fixtures';
+import { DEMO_TYPES, assignable, disk, dom, flaskPolicy, host, model, netdd, pci, secureModel, vif } from './fixtures';
 
 interface Case {
   positive: () => HostModel;
@@ -22,8 +22,8 @@ const VTPM_TYPES = new Set([...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t']);
 const vtpmHost = () => host({ flaskTypes: VTPM_TYPES });
 const manager = (name = 'vtpmmgr', over = {}) => dom(name, { kind: 'vtpm_manager', resource: 'xen_vtpm_manager', seclabel: 'system_u:system_r:vtpmmgr_t', ...over });
 const vtpmDom = (name: string, mgr = 'vtpmmgr', over = {}) =>
-  dom(name, { kind: 'vtpm', resource: 'xen_vtpm', seclabel: 'system_u:system_r:vtpm_t', vtpmBackend: mgr, vtpmBackendPath: [{ attr: 'manager' }], ...over });
-const withVtpm = (name: string, backend: string) => dom(name, { vtpmBackend: backend, vtpmBackendPath: [{ attr: 'vtpm' }, { attr: 'backend' }] });
+  dom(name, { kind: 'vtpm', resource: 'xen_vtpm', seclabel: 'system_u:system_r:vtpm_t', vtpmBackend: mgr, ...over });
+const withVtpm = (name: string, backend: string) => dom(name, { vtpmBackend: backend });
 
 const CASES: Record<string, Case> = {
   'vtpm-manager-not-isolated': {
@@ -61,7 +61,7 @@ const CASES: Record<string, Case> = {
   'pci-device-without-reset': {
     positive: () => model({ domains: [dom('stor', { kind: 'driver', class: 'storage', driverDomainFlag: true, pci: [pci('0000:00:1f.2')] })] }),
     expect: { subject: 'stor', path: [{ attr: 'pci' }, { index: 0 }, { attr: 'bdf' }] },
-    negative: () => model({ domains: [netdd()], assignables: [{ model: 'assignable', bdf: '0000:03:00.0' }] }),
+    negative: () => model({ domains: [netdd()], assignables: [assignable('0000:03:00.0')] }),
   },
   'pci-permissive': {
     positive: () => model({ domains: [netdd('netdd', { pci: [pci('0000:03:00.0', true)] })] }),
@@ -94,7 +94,7 @@ const CASES: Record<string, Case> = {
     positive: () => model({ domains: [netdd('netdd', { pci: [] })] }),
     expect: { subject: 'netdd', path: [{ attr: 'pci' }] },
     // a pci block whose bdf is not known yet still counts as a device
-    negative: () => model({ domains: [netdd('netdd', { pci: [{ bdf: undefined, permissive: false, path: [{ attr: 'pci' }, { index: 0 }] }] })] }),
+    negative: () => model({ domains: [netdd('netdd', { pci: [pci(undefined)] })] }),
   },
   'hvm-device-model-in-dom0': {
     positive: () => model({ domains: [dom('win', { type: 'hvm' })] }),
@@ -112,17 +112,17 @@ const CASES: Record<string, Case> = {
     negative: () => model({ host: host({ flaskMode: 'disabled', flaskTypes: undefined }), domains: [dom('web', { seclabel: undefined })] }),
   },
   'flask-unknown-type': {
-    positive: () => model({ domains: [dom('web', { seclabel: 'system_u:system_r:web_t', labels: [{ label: 'system_u:system_r:web_t', path: [{ attr: 'seclabel' }] }] })] }),
+    positive: () => model({ domains: [dom('web', { seclabel: 'system_u:system_r:web_t' })] }),
     expect: { subject: 'web', path: [{ attr: 'seclabel' }] },
     // types unknown (real xl): skipped rather than guessed
-    negative: () => model({ host: host({ flaskTypes: undefined }), domains: [dom('web', { seclabel: 'system_u:system_r:web_t', labels: [{ label: 'system_u:system_r:web_t', path: [{ attr: 'seclabel' }] }] })] }),
+    negative: () => model({ host: host({ flaskTypes: undefined }), domains: [dom('web', { seclabel: 'system_u:system_r:web_t' })] }),
   },
   'flask-noiommu-device': {
     // Xen's example policy: use_device_noiommu(domU_t, nic_dev_t); a driver domain labelled domU_t given a NIC
-    positive: () => model({ host: host({ iommu: false, flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
+    positive: () => model({ host: host({ iommu: false, flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t' })] }),
     expect: { subject: 'netdd', path: [{ attr: 'seclabel' }] },
     // with an IOMMU the grant is never used
-    negative: () => model({ host: host({ flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t', labels: [{ label: 'system_u:system_r:domU_t', path: [{ attr: 'seclabel' }] }] })] }),
+    negative: () => model({ host: host({ flaskNoiommu: new Map([['domU_t', ['nic_dev_t']]]) }), domains: [netdd('netdd', { seclabel: 'system_u:system_r:domU_t' })] }),
   },
   'flask-unlabelled-domain': {
     positive: () => model({ domains: [dom('web', { seclabel: undefined })] }),
@@ -133,7 +133,7 @@ const CASES: Record<string, Case> = {
     positive: () => model({ host: host({ flaskMode: 'permissive' }), domains: [dom('web')] }),
     expect: { subject: 'web', path: [{ attr: 'seclabel' }] },
     // a planned policy that makes FLASK enforcing settles it
-    negative: () => model({ host: host({ flaskMode: 'permissive' }), domains: [dom('web')], flaskPolicy: { model: 'flask_policy', enforcing: true } }),
+    negative: () => model({ host: host({ flaskMode: 'permissive' }), domains: [dom('web')], flaskPolicy: flaskPolicy(true) }),
   },
 };
 
@@ -202,7 +202,7 @@ test('findings about one object equal the full evaluation filtered to it', () =>
       return dom(d.name, {
         kind: d.kind as 'guest' | 'driver', class: d.kind === 'driver' ? (d.cls as 'network') : undefined, driverDomainFlag: d.kind === 'driver',
         type: d.type as 'pv', deviceModel: d.type === 'hvm' ? { stubdomain: d.stub } : undefined,
-        seclabel: label, labels: label ? [{ label, path: [{ attr: 'seclabel' }] }] : [],
+        seclabel: label,
         bootloader: d.bootloader ? 'pygrub' : undefined, pci: d.pci.map(([b, p], i) => pci(b, p, i)),
       });
     });

@@ -17,8 +17,8 @@ const TYPES = new Set([...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t']);
 const vtpmHost = (over = {}) => host({ flaskTypes: TYPES, ...over });
 const manager = (name = 'vtpmmgr', over = {}) => dom(name, { kind: 'vtpm_manager', resource: 'xen_vtpm_manager', seclabel: 'system_u:system_r:vtpmmgr_t', ...over });
 const vtpm = (name: string, mgr = 'vtpmmgr', over = {}) =>
-  dom(name, { kind: 'vtpm', resource: 'xen_vtpm', seclabel: 'system_u:system_r:vtpm_t', vtpmBackend: mgr, vtpmBackendPath: [{ attr: 'manager' }], ...over });
-const guest = (name: string, backend?: string) => dom(name, backend ? { vtpmBackend: backend, vtpmBackendPath: [{ attr: 'vtpm' }, { attr: 'backend' }] } : {});
+  dom(name, { kind: 'vtpm', resource: 'xen_vtpm', seclabel: 'system_u:system_r:vtpm_t', vtpmBackend: mgr, ...over });
+const guest = (name: string, backend?: string) => dom(name, backend ? { vtpmBackend: backend } : {});
 
 const rule = (id: string) => RULES.filter((r) => r.id === id);
 const find = (m: HostModel, id: string) => evaluate(m, { policy: 'enforce', rules: rule(id) });
@@ -130,8 +130,8 @@ describe('live and planned vTPM domains', () => {
     const vt = plannedObjects('xen_vtpm', v({ name: 'web-vtpm', manager: 'vtpmmgr', storage: '/w', storage_backend: 'Domain-0' }))!;
     const g = plannedObjects('xen_domain', v({ name: 'web', type: 'pv', pci: [], disk: [], vtpm: v({ backend: 'vtpmmgr', backend_domid: null }) }))!;
     expect(mgr.subject).toMatchObject({ kind: 'vtpm_manager', resource: 'xen_vtpm_manager' });
-    expect(vt.subject).toMatchObject({ kind: 'vtpm', vtpmBackend: 'vtpmmgr', vtpmBackendPath: [{ attr: 'manager' }] });
-    expect(vt.inlineDisks).toEqual([expect.objectContaining({ vdev: 'hda', backend: 'Domain-0', backendPath: [{ attr: 'storage_backend' }] })]);
+    expect(vt.subject).toMatchObject({ kind: 'vtpm', vtpmBackend: 'vtpmmgr', paths: { vtpmBackend: [{ attr: 'manager' }] } });
+    expect(vt.inlineDisks).toEqual([expect.objectContaining({ vdev: 'hda', backend: 'Domain-0', paths: { backend: [{ attr: 'storage_backend' }] } })]);
     const m = composeModel(vtpmHost(), { domains: [], vifs: [], disks: [] }, [mgr, vt, g]);
     expect(isolation(m)).toEqual([expect.objectContaining({ subject: 'web', path: [{ attr: 'vtpm' }, { attr: 'backend' }] })]);
   });

@@ -1,11 +1,15 @@
-// The ssh:// connection and the ssh { } settings: valid forms parse, hostile ones are refused with the attribute they
-// are about, before anything can reach ssh's command line or its configuration file.
+// The ssh:// connection and the ssh { } settings: valid forms parse, hostile ones are refused with the setting they
+// are about (which the provider reports on its attribute), before anything can reach ssh's command line or its
+// configuration file.
 
 import fc from 'fast-check';
-import { checkKnownHosts, parseSshUrl, resolveSshSettings, type Problem } from '../../../provider/xen/ssh/settings';
+import { checkKnownHosts, parseSshUrl, resolveSshSettings, type UrlProblem } from '../../../provider/xen/ssh/settings';
 import { sshConfigText } from '../../../provider/xen/ssh/ssh-config';
+import { xenProvider } from '../../../provider/resources/provider';
+import { Diagnostics } from '../../../provider/framework/diagnostics';
+import { record } from '../../../provider/protocol/cty/types';
 
-const isProblem = (r: unknown): r is Problem => typeof r === 'object' && r !== null && 'message' in r;
+const isProblem = (r: unknown): r is UrlProblem => typeof r === 'object' && r !== null && 'message' in r;
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIIS5nfv69BIppeEJ/r2rVaZSTyQXSf3o3B1Lw0yWEAnj';
 
 describe('ssh:// connection', () => {
@@ -39,10 +43,7 @@ describe('ssh:// connection', () => {
     ['ssh://root@999.1.1.1/usr/sbin/xl', /host/],
     [`ssh://root@${'a'.repeat(100_000)}/usr/sbin/xl`, /characters long/],
   ])('%j is refused', (url, why) => {
-    const r = parseSshUrl(url);
-    expect(isProblem(r)).toBe(true);
-    expect((r as Problem).attr).toEqual(['connection']);
-    expect((r as Problem).message).toMatch(why);
+    expect(parseSshUrl(url)).toEqual({ message: expect.stringMatching(why) });
   });
 
   test('whatever parses has a user, host and port that cannot start an option', () => {
@@ -86,32 +87,48 @@ describe('ssh { } settings', () => {
     // The block wins over the environment.
     expect(resolveSshSettings({ identity_file: '/keys/other', sudo: false }, env, where).settings).toMatchObject({ identityFile: '/keys/other', sudo: false });
     const bad = resolveSshSettings(undefined, { XEN_SSH_PROXY_JUMP: '-oProxyCommand=sh', XEN_SSH_SUDO: 'maybe' }, where).problems;
-    expect(bad.map((p) => p.attr.join('.'))).toEqual(['ssh.proxy_jump', 'ssh.sudo']);
-    expect(bad[0].message).toMatch(/^XEN_SSH_PROXY_JUMP \(used because ssh.proxy_jump is not set\)/);
+    expect(bad.map((p) => [p.setting, p.env])).toEqual([['proxy_jump', 'XEN_SSH_PROXY_JUMP'], ['sudo', 'XEN_SSH_SUDO']]);
+    expect(bad[0].message).toMatch(/^the jump host/);
+  });
+
+  test('the provider reports a bad XEN_SSH_* value on the attribute it stands in for, saying where it came from', () => {
+    const saved = process.env.XEN_SSH_PROXY_JUMP;
+    process.env.XEN_SSH_PROXY_JUMP = '-oProxyCommand=sh';
+    try {
+      const diags = new Diagnostics();
+      xenProvider.validate!({ config: record([['connection', 'ssh://root@dom0/usr/sbin/xl']]), diags });
+      expect(diags.items).toEqual([expect.objectContaining({
+        severity: 'error', summary: 'Invalid ssh setting', path: [{ attr: 'ssh' }, { attr: 'proxy_jump' }],
+        detail: expect.stringMatching(/^XEN_SSH_PROXY_JUMP \(used because ssh.proxy_jump is not set\) the jump host "-oProxyCommand=sh"/),
+      })]);
+    } finally {
+      if (saved === undefined) delete process.env.XEN_SSH_PROXY_JUMP;
+      else process.env.XEN_SSH_PROXY_JUMP = saved;
+    }
   });
 
   test.each([
-    ['{ identity_file: \'/keys/%d\' }', { identity_file: '/keys/%d' }, 'ssh.identity_file', /expand/],
-    ['{ identity_file: \'/keys/${HOME}\' }', { identity_file: '/keys/${HOME}' }, 'ssh.identity_file', /expand/],
-    ['{ identity_file: \'/keys/a"\n  ProxyCommand sh\' }', { identity_file: '/keys/a"\n  ProxyCommand sh' }, 'ssh.identity_file', /expand|quoted/],
-    ['{ identity_file: \'\' }', { identity_file: '' }, 'ssh.identity_file', /empty/],
-    ['{ config_file: \'/etc/ssh/*.conf\' }', { config_file: '/etc/ssh/*.conf' }, 'ssh.config_file', /glob/],
-    ['{ config_file: \'/x\0y\' }', { config_file: '/x\0y' }, 'ssh.config_file', /control/],
-    ['{ proxy_jump: \'-oProxyCommand=sh\' }', { proxy_jump: '-oProxyCommand=sh' }, 'ssh.proxy_jump', /jump host/],
-    ['{ proxy_jump: \'bastion;id\' }', { proxy_jump: 'bastion;id' }, 'ssh.proxy_jump', /jump host/],
-    ['{ proxy_jump: \'bastion $(id)\' }', { proxy_jump: 'bastion $(id)' }, 'ssh.proxy_jump', /jump host/],
-    ['{ proxy_jump: \'a@b@c\' }', { proxy_jump: 'a@b@c' }, 'ssh.proxy_jump', /jump host/],
-    ['{ proxy_jump: \'bastion:99999\' }', { proxy_jump: 'bastion:99999' }, 'ssh.proxy_jump', /port/],
-    ['{ known_hosts: \'not a key line\' }', { known_hosts: 'not a key line' }, 'ssh.known_hosts', /not a known_hosts line/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }, 'ssh.known_hosts', /control/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }, 'ssh.known_hosts', /control/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nP...', { known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nProxyCommand sh` }, 'ssh.known_hosts', /line 4/],
-    ['{ known_hosts: \'# nothing\n\' }', { known_hosts: '# nothing\n' }, 'ssh.known_hosts', /no host key line/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }, 'ssh.known_hosts', /bytes long/],
-  ])('%s is refused', (_label, block, attr, why) => {
+    ['{ identity_file: \'/keys/%d\' }', { identity_file: '/keys/%d' }, 'identity_file', /expand/],
+    ['{ identity_file: \'/keys/${HOME}\' }', { identity_file: '/keys/${HOME}' }, 'identity_file', /expand/],
+    ['{ identity_file: \'/keys/a"\n  ProxyCommand sh\' }', { identity_file: '/keys/a"\n  ProxyCommand sh' }, 'identity_file', /expand|quoted/],
+    ['{ identity_file: \'\' }', { identity_file: '' }, 'identity_file', /empty/],
+    ['{ config_file: \'/etc/ssh/*.conf\' }', { config_file: '/etc/ssh/*.conf' }, 'config_file', /glob/],
+    ['{ config_file: \'/x\0y\' }', { config_file: '/x\0y' }, 'config_file', /control/],
+    ['{ proxy_jump: \'-oProxyCommand=sh\' }', { proxy_jump: '-oProxyCommand=sh' }, 'proxy_jump', /jump host/],
+    ['{ proxy_jump: \'bastion;id\' }', { proxy_jump: 'bastion;id' }, 'proxy_jump', /jump host/],
+    ['{ proxy_jump: \'bastion $(id)\' }', { proxy_jump: 'bastion $(id)' }, 'proxy_jump', /jump host/],
+    ['{ proxy_jump: \'a@b@c\' }', { proxy_jump: 'a@b@c' }, 'proxy_jump', /jump host/],
+    ['{ proxy_jump: \'bastion:99999\' }', { proxy_jump: 'bastion:99999' }, 'proxy_jump', /port/],
+    ['{ known_hosts: \'not a key line\' }', { known_hosts: 'not a key line' }, 'known_hosts', /not a known_hosts line/],
+    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }, 'known_hosts', /control/],
+    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }, 'known_hosts', /control/],
+    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nP...', { known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nProxyCommand sh` }, 'known_hosts', /line 4/],
+    ['{ known_hosts: \'# nothing\n\' }', { known_hosts: '# nothing\n' }, 'known_hosts', /no host key line/],
+    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }, 'known_hosts', /bytes long/],
+  ])('%s is refused', (_label, block, setting, why) => {
     const { problems } = resolveSshSettings(block as Record<string, string>, {}, where);
     expect(problems).toHaveLength(1);
-    expect(problems[0].attr.join('.')).toBe(attr);
+    expect(problems[0].setting).toBe(setting);
     expect(problems[0].message).toMatch(why);
   });
 
