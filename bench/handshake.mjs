@@ -29,7 +29,11 @@ await build({
     resolveDir: root,
     loader: 'ts',
   },
-  bundle: true, platform: 'node', format: 'cjs', outfile: path.join(work, 'support.cjs'), logLevel: 'warning',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: path.join(work, 'support.cjs'),
+  logLevel: 'warning',
 });
 const require = createRequire(path.join(root, 'package.json'));
 const support = require(path.join(work, 'support.cjs'));
@@ -99,11 +103,27 @@ rmSync(work, { recursive: true, force: true });
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 const rows = [
   ['bare node -e (spawn -> line)', `${m.bare.toFixed(1)} ms`, '1.00x', 'baseline', ''],
-  ['provider spawn -> handshake line', `${m.handshake.toFixed(1)} ms`, `${(m.handshake / m.bare).toFixed(2)}x`, '<= 1.5x', m.handshake <= 1.5 * m.bare ? 'PASS' : 'FAIL'],
-  ['provider spawn -> GetProviderSchema over mTLS', `${m.schema.toFixed(1)} ms`, `${(m.schema / m.bare).toFixed(2)}x`, '<= 2x', m.schema <= 2 * m.bare ? 'PASS' : 'FAIL'],
+  [
+    'provider spawn -> handshake line',
+    `${m.handshake.toFixed(1)} ms`,
+    `${(m.handshake / m.bare).toFixed(2)}x`,
+    '<= 1.5x',
+    m.handshake <= 1.5 * m.bare ? 'PASS' : 'FAIL',
+  ],
+  [
+    'provider spawn -> GetProviderSchema over mTLS',
+    `${m.schema.toFixed(1)} ms`,
+    `${(m.schema / m.bare).toFixed(2)}x`,
+    '<= 2x',
+    m.schema <= 2 * m.bare ? 'PASS' : 'FAIL',
+  ],
   ['provider RSS after first schema', `${m.rss.toFixed(1)} MB`, '', '<= 90 MB', m.rss <= 90 ? 'PASS' : 'FAIL'],
 ];
-const table = ['| measure | median | vs bare | target | |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = [
+  '| measure | median | vs bare | target | |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}`;
 const section = `## handshake\n\n${new Date().toISOString()} on ${machine}; median of ${RUNS} interleaved runs (bench/handshake.mjs).\n\n${table}\n`;
 console.log(section);

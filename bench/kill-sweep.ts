@@ -14,7 +14,13 @@ import { writeSection } from './results.mjs';
 import * as os from 'node:os';
 import { createWorkspace, findTerraform } from '../test/support/terraform';
 import { simHost } from '../test/support/sim';
-import { SWEEP_RESOURCES, describeKill, killAndConverge, type Kill, type KillOutcome } from '../test/support/kill-sweep';
+import {
+  SWEEP_RESOURCES,
+  describeKill,
+  killAndConverge,
+  type Kill,
+  type KillOutcome,
+} from '../test/support/kill-sweep';
 
 interface Row {
   outcome: KillOutcome;
@@ -41,8 +47,13 @@ function summarise(title: string, rows: Row[]): string {
   const duplicates = rows.reduce((s, r) => s + r.outcome.audit.duplicates.length, 0);
   const missing = rows.reduce((s, r) => s + r.outcome.audit.missing.length, 0);
   const exits = rows.map((r) => r.outcome.providersExitedMs).filter((x): x is number => x !== undefined);
-  const lingering = rows.filter((r) => r.outcome.kill.who === 'terraform' && r.outcome.providersExitedMs === undefined).length;
-  const exitCol = rows[0]?.outcome.kill.who === 'terraform' ? ` | ${exits.length ? `${Math.max(...exits)} ms` : '-'} (${lingering} still running after 20 s)` : ' | -';
+  const lingering = rows.filter(
+    (r) => r.outcome.kill.who === 'terraform' && r.outcome.providersExitedMs === undefined,
+  ).length;
+  const exitCol =
+    rows[0]?.outcome.kill.who === 'terraform'
+      ? ` | ${exits.length ? `${Math.max(...exits)} ms` : '-'} (${lingering} still running after 20 s)`
+      : ' | -';
   const med = [...rows.map((r) => r.ms)].sort((a, b) => a - b)[Math.floor(rows.length / 2)] ?? 0;
   return `| ${title} | ${rows.length} | ${n((r) => r.outcome.interrupted)} | ${n((r) => r.outcome.converged && r.outcome.planEmpty)} | ${orphans} | ${duplicates} | ${missing}${exitCol} | ${(med / 1000).toFixed(0)} s |`;
 }
@@ -60,14 +71,17 @@ async function main(): Promise<void> {
       const outcome = await killAndConverge(simHost(), ws, kill);
       rows.push({ outcome, ms: Date.now() - t0 });
       const a = outcome.audit;
-      console.error(`${i + 1}/${kills.length} ${describeKill(kill)}: ${outcome.converged && outcome.planEmpty ? 'converged' : 'NOT CONVERGED'}, ` +
-        `orphans ${a.orphans.length}, duplicates ${a.duplicates.length}, missing ${a.missing.length} (${Math.round((Date.now() - t0) / 1000)} s)`);
+      console.error(
+        `${i + 1}/${kills.length} ${describeKill(kill)}: ${outcome.converged && outcome.planEmpty ? 'converged' : 'NOT CONVERGED'}, ` +
+          `orphans ${a.orphans.length}, duplicates ${a.duplicates.length}, missing ${a.missing.length} (${Math.round((Date.now() - t0) / 1000)} s)`,
+      );
       if (outcome.failure) console.error(outcome.failure.slice(0, 4000));
     } finally {
       ws.dispose();
     }
   }
-  const byPhase = (phase: string) => rows.filter((r) => r.outcome.kill.who === 'provider' && r.outcome.kill.phase === phase);
+  const byPhase = (phase: string) =>
+    rows.filter((r) => r.outcome.kill.who === 'provider' && r.outcome.kill.phase === phase);
   const tf = rows.filter((r) => r.outcome.kill.who === 'terraform');
   const all = rows;
   const totals = {
@@ -75,7 +89,11 @@ async function main(): Promise<void> {
     orphans: all.reduce((s, r) => s + r.outcome.audit.orphans.length, 0),
     duplicates: all.reduce((s, r) => s + r.outcome.audit.duplicates.length, 0),
   };
-  const failures = all.filter((r) => r.outcome.failure || r.outcome.audit.orphans.length + r.outcome.audit.duplicates.length + r.outcome.audit.missing.length > 0);
+  const failures = all.filter(
+    (r) =>
+      r.outcome.failure ||
+      r.outcome.audit.orphans.length + r.outcome.audit.duplicates.length + r.outcome.audit.missing.length > 0,
+  );
   const lines = [
     '## kill sweep',
     '',
@@ -88,12 +106,20 @@ async function main(): Promise<void> {
     '',
     '| kill | runs | interrupted | converged (empty plan) | orphans | duplicates | missing | providers gone after Terraform died (worst) | median run |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...(byPhase('before').length ? [summarise(`provider, before each create's xl call (${SWEEP_RESOURCES} calls)`, byPhase('before'))] : []),
-    ...(byPhase('during').length ? [summarise('provider, half way through it (domain left paused, vif/disk hotplug never run)', byPhase('during'))] : []),
-    ...(byPhase('after').length ? [summarise('provider, after it (object made, never reported)', byPhase('after'))] : []),
+    ...(byPhase('before').length
+      ? [summarise(`provider, before each create's xl call (${SWEEP_RESOURCES} calls)`, byPhase('before'))]
+      : []),
+    ...(byPhase('during').length
+      ? [summarise('provider, half way through it (domain left paused, vif/disk hotplug never run)', byPhase('during'))]
+      : []),
+    ...(byPhase('after').length
+      ? [summarise('provider, after it (object made, never reported)', byPhase('after'))]
+      : []),
     ...(tf.length ? [summarise(`Terraform, after 1..${SWEEP_RESOURCES - 1} "Creation complete"`, tf)] : []),
     '',
-    failures.length === 0 ? 'Every run converged with nothing orphaned, doubled or missing.' : `Runs that did not: ${failures.map((r) => describeKill(r.outcome.kill)).join('; ')}.`,
+    failures.length === 0
+      ? 'Every run converged with nothing orphaned, doubled or missing.'
+      : `Runs that did not: ${failures.map((r) => describeKill(r.outcome.kill)).join('; ')}.`,
     '',
   ];
   console.log(lines.join('\n'));

@@ -76,13 +76,19 @@ async function main(): Promise<void> {
   const nicCfg = tf.config('xen_pci_assignable', { bdf: '03:00.0' });
   const { state: nic } = await tf.applyConfig('xen_pci_assignable', null, nicCfg);
   const ddCfg = tf.config('xen_driver_domain', {
-    name: 'netdd', class: 'network', kernel: '/var/lib/xen/images/vmlinuz', ramdisk: '/var/lib/xen/images/initrd.img',
-    cmdline: 'iommu=soft', seclabel: 'system_u:system_r:domU_t', pci: [{ bdf: '03:00.0' }],
+    name: 'netdd',
+    class: 'network',
+    kernel: '/var/lib/xen/images/vmlinuz',
+    ramdisk: '/var/lib/xen/images/initrd.img',
+    cmdline: 'iommu=soft',
+    seclabel: 'system_u:system_r:domU_t',
+    pci: [{ bdf: '03:00.0' }],
   });
   const { state: dd } = await tf.applyConfig('xen_driver_domain', null, ddCfg);
 
   const names = Array.from({ length: GUESTS }, (_, i) => `guest${i}`);
-  const guestCfg = (n: string) => tf.config('xen_domain', { name: n, memory: 256, firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
+  const guestCfg = (n: string) =>
+    tf.config('xen_domain', { name: n, memory: 256, firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
   const vifCfg = (n: string) => tf.config('xen_vif', { domain: n, backend: 'netdd', bridge: 'xenbr0' });
 
   // Plan: what `terraform plan` asks of the provider for 2N new resources.
@@ -105,7 +111,11 @@ async function main(): Promise<void> {
   // Apply: guests, then their vifs (each waits for its backend to connect).
   const applyPhase = phase();
   t = Date.now();
-  const guests = await pool(names, PARALLELISM, async (n) => (await tf.applyConfig('xen_domain', null, guestCfg(n))).state);
+  const guests = await pool(
+    names,
+    PARALLELISM,
+    async (n) => (await tf.applyConfig('xen_domain', null, guestCfg(n))).state,
+  );
   const vifs = await pool(names, PARALLELISM, async (n) => (await tf.applyConfig('xen_vif', null, vifCfg(n))).state);
   const applyMs = Date.now() - t;
   const applyCpu = share(applyPhase);
@@ -132,7 +142,8 @@ async function main(): Promise<void> {
   const N = all.length;
   const listLong = calls.filter(isListLong).length;
   const cpuShare = (planCpu.cpu + applyCpu.cpu) / Math.max(planCpu.xl + applyCpu.xl, 1);
-  const fmt = (x: { cpu: number; xl: number; pct: number }) => `${x.cpu.toFixed(0)} ms CPU vs ${x.xl.toFixed(0)} ms in xl (${x.pct.toFixed(1)}%)`;
+  const fmt = (x: { cpu: number; xl: number; pct: number }) =>
+    `${x.cpu.toFixed(0)} ms CPU vs ${x.xl.toFixed(0)} ms in xl (${x.pct.toFixed(1)}%)`;
   const lines = [
     '## lifecycle',
     '',

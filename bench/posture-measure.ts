@@ -17,28 +17,60 @@ export const POSTURE_TARGET_MS = 20;
 
 function domain(domid: number, name: string, over: Partial<DomainInfo> = {}): DomainInfo {
   return {
-    domid, name, type: 'pv', driverDomain: false, seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64',
-    deviceModel: { stubdomain: false }, onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'destroy',
-    nics: [], disks: [], pcidevs: [], vtpms: [], iomem: [], raw: {}, ...over,
+    domid,
+    name,
+    type: 'pv',
+    driverDomain: false,
+    seclabel: 'system_u:system_r:domU_t',
+    firmware: 'pvgrub64',
+    deviceModel: { stubdomain: false },
+    onPoweroff: 'destroy',
+    onReboot: 'restart',
+    onCrash: 'destroy',
+    nics: [],
+    disks: [],
+    pcidevs: [],
+    vtpms: [],
+    iomem: [],
+    raw: {},
+    ...over,
   };
 }
 
 function liveState(): LiveState {
   const domains: DomainInfo[] = [
     domain(0, 'Domain-0', { seclabel: undefined }),
-    domain(1, 'netdd', { driverDomain: true, seclabel: 'system_u:system_r:domU_t', pcidevs: [{ bdf: '0000:03:00.0', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
-    domain(2, 'stordd', { driverDomain: true, pcidevs: [{ bdf: '0000:00:1f.2', permissive: false, msitranslate: false, seize: false, power_mgmt: false }] }),
+    domain(1, 'netdd', {
+      driverDomain: true,
+      seclabel: 'system_u:system_r:domU_t',
+      pcidevs: [{ bdf: '0000:03:00.0', permissive: false, msitranslate: false, seize: false, power_mgmt: false }],
+    }),
+    domain(2, 'stordd', {
+      driverDomain: true,
+      pcidevs: [{ bdf: '0000:00:1f.2', permissive: false, msitranslate: false, seize: false, power_mgmt: false }],
+    }),
   ];
   for (let i = 0; i < N; i++) {
     // A mix that makes rules fire: every 5th guest HVM without a stub domain, every 7th bridged in dom0.
-    domains.push(domain(10 + i, `guest-${i}`, {
-      type: i % 5 === 0 ? 'hvm' : 'pv',
-      nics: [{ devid: 0, backendDomname: i % 7 === 0 ? 'Domain-0' : 'netdd', bridge: 'xenbr0' }],
-      disks: [{ vdev: 'xvda', target: `/dev/vg/g${i}`, access: 'rw', backendDomname: 'stordd' }],
-    }));
+    domains.push(
+      domain(10 + i, `guest-${i}`, {
+        type: i % 5 === 0 ? 'hvm' : 'pv',
+        nics: [{ devid: 0, backendDomname: i % 7 === 0 ? 'Domain-0' : 'netdd', bridge: 'xenbr0' }],
+        disks: [{ vdev: 'xvda', target: `/dev/vg/g${i}`, access: 'rw', backendDomname: 'stordd' }],
+      }),
+    );
   }
   return {
-    info: { xenVersion: '4.17.7', virtCaps: ['hvm_directio'], iommu: true, interruptRemapping: true, nrCpus: 8, totalMemory: 1 << 20, freeMemory: 1 << 19, raw: {} },
+    info: {
+      xenVersion: '4.17.7',
+      virtCaps: ['hvm_directio'],
+      iommu: true,
+      interruptRemapping: true,
+      nrCpus: 8,
+      totalMemory: 1 << 20,
+      freeMemory: 1 << 19,
+      raw: {},
+    },
     flask: 'enforcing',
     flaskTypes: ['dom0_t', 'domU_t', 'nic_dev_t', 'dm_dom_t'],
     domains,
@@ -56,8 +88,26 @@ function planned(): PlannedObjects[] {
   const o = (entries: Record<string, unknown>) => Object.assign(Object.create(null), entries) as CtyObject;
   for (let i = 0; i < N; i++) {
     const name = `guest-${i}`;
-    out.push(plannedObjects('xen_domain', o({ name, type: i % 5 === 0 ? 'hvm' : 'pv', seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64', pci: [], disk: [], device_model: null }))!);
-    out.push(plannedObjects('xen_vif', o({ domain: name, backend: i % 7 === 0 ? 'Domain-0' : 'netdd', bridge: 'xenbr0', devid: 0 }))!);
+    out.push(
+      plannedObjects(
+        'xen_domain',
+        o({
+          name,
+          type: i % 5 === 0 ? 'hvm' : 'pv',
+          seclabel: 'system_u:system_r:domU_t',
+          firmware: 'pvgrub64',
+          pci: [],
+          disk: [],
+          device_model: null,
+        }),
+      )!,
+    );
+    out.push(
+      plannedObjects(
+        'xen_vif',
+        o({ domain: name, backend: i % 7 === 0 ? 'Domain-0' : 'netdd', bridge: 'xenbr0', devid: 0 }),
+      )!,
+    );
     out.push(plannedObjects('xen_disk', o({ domain: name, backend: 'stordd', vdev: 'xvda' }))!);
   }
   return out;

@@ -19,7 +19,13 @@ import * as path from 'node:path';
 import { writeSection } from './results.mjs';
 import { measurePosture, POSTURE_TARGET_MS } from './posture-measure';
 import { providerHcl, simHost } from '../test/support/sim';
-import { cliConfig, createWorkspace, DIST_DIR, findTerraform, type TerraformWorkspace } from '../test/support/terraform';
+import {
+  cliConfig,
+  createWorkspace,
+  DIST_DIR,
+  findTerraform,
+  type TerraformWorkspace,
+} from '../test/support/terraform';
 
 const DOMAINS = Number(process.env.DOMAINS ?? 200);
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -44,14 +50,19 @@ function guest(i: number): Record<string, string | number> {
 }
 
 function hcl(v: Record<string, string | number>): string {
-  return Object.entries(v).map(([k, x]) => `  ${k.padEnd(8)} = ${JSON.stringify(x)}`).join('\n');
+  return Object.entries(v)
+    .map(([k, x]) => `  ${k.padEnd(8)} = ${JSON.stringify(x)}`)
+    .join('\n');
 }
 
 function xenConfig(providerBody: string, count = DOMAINS): string {
-  const domains = Array.from({ length: count }, (_, i) => `
+  const domains = Array.from(
+    { length: count },
+    (_, i) => `
 resource "xen_domain" "g${i}" {
 ${hcl(guest(i))}
-}`).join('\n');
+}`,
+  ).join('\n');
   return `terraform {
   required_providers {
     xen = { source = "xen-project/xen" }
@@ -72,7 +83,9 @@ function dataConfig(): string {
     return `
 resource "terraform_data" "g${i}" {
   input = {
-${Object.entries(g).map(([k, x]) => `    ${k.padEnd(8)} = ${JSON.stringify(x)}`).join('\n')}
+${Object.entries(g)
+  .map(([k, x]) => `    ${k.padEnd(8)} = ${JSON.stringify(x)}`)
+  .join('\n')}
   }
 }`;
   }).join('\n');
@@ -123,7 +136,11 @@ function childrenCpu(times: string): number {
     if (!m) throw new Error(`not a bash times figure: ${t}`);
     return Number(m[1]) * 60 + Number(m[2]);
   };
-  return lines[lines.length - 1].trim().split(/\s+/).map(secsOf).reduce((a, b) => a + b, 0);
+  return lines[lines.length - 1]
+    .trim()
+    .split(/\s+/)
+    .map(secsOf)
+    .reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -136,13 +153,31 @@ async function planCpu(ws: TerraformWorkspace, tfBin: string): Promise<{ total: 
   try {
     const log = path.join(dir, 'provider-times.log');
     const wrapper = path.join(dir, 'terraform-provider-xen');
-    writeFileSync(wrapper, `#!/bin/bash\n${JSON.stringify(path.join(DIST_DIR, 'terraform-provider-xen'))} "$@"\nrc=$?\n{ times; echo --; } >> ${JSON.stringify(log)}\nexit $rc\n`);
+    writeFileSync(
+      wrapper,
+      `#!/bin/bash\n${JSON.stringify(path.join(DIST_DIR, 'terraform-provider-xen'))} "$@"\nrc=$?\n{ times; echo --; } >> ${JSON.stringify(log)}\nexit $rc\n`,
+    );
     chmodSync(wrapper, 0o755);
     writeFileSync(path.join(dir, 'cli.tfrc'), cliConfig(dir));
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+    const env = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'),
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+    };
     const script = '"$0" "$@" >/dev/null 2>&1; rc=$?; times; exit $rc';
-    const out = execFileSync('bash', ['-c', script, tfBin, 'plan', '-detailed-exitcode', '-no-color', '-input=false'], { cwd: ws.dir, env, encoding: 'utf8' });
-    const providers = existsSync(log) ? readFileSync(log, 'utf8').split('--\n').filter((t) => t.trim()).map(childrenCpu) : [];
+    const out = execFileSync('bash', ['-c', script, tfBin, 'plan', '-detailed-exitcode', '-no-color', '-input=false'], {
+      cwd: ws.dir,
+      env,
+      encoding: 'utf8',
+    });
+    const providers = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('--\n')
+          .filter((t) => t.trim())
+          .map(childrenCpu)
+      : [];
     return { total: childrenCpu(out), providers };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -154,12 +189,18 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const secs = (ms: number) => (ms / 1000).toFixed(2);
-const subs = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+const subs = (m: Map<string, number>) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 async function main(): Promise<void> {
   const tfBin = findTerraform();
   if (!tfBin) throw new Error('bench:scale needs terraform (>= 1.5) on PATH or in /usr/local/bin');
-  const tfVersion = execFileSync(tfBin, ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0];
+  const tfVersion = execFileSync(tfBin, ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(
+    '\n',
+  )[0];
   const load0 = os.loadavg();
   // A host large enough for N guests: the demo host's 16 GiB and 8 CPUs hold fewer than 200 of them.
   const inventory = { memory_mib: 262144, cpus: 64 };
@@ -171,23 +212,33 @@ async function main(): Promise<void> {
   const record = path.join(counted.dir, 'xl-record.jsonl');
   const recording = { XEN_PROVIDER_RECORD: record };
   const floorHost = simHost(inventory);
-  const ws = { xen: createWorkspace(tfBin), data: createWorkspace(tfBin), floor: createWorkspace(tfBin), counted: createWorkspace(tfBin) };
+  const ws = {
+    xen: createWorkspace(tfBin),
+    data: createWorkspace(tfBin),
+    floor: createWorkspace(tfBin),
+    counted: createWorkspace(tfBin),
+  };
   try {
     ws.xen.writeFile('main.tf', xenConfig(providerHcl(host, { security_policy: '"warn"' })));
     ws.counted.writeFile('main.tf', xenConfig(providerHcl(counted, { security_policy: '"warn"' })));
     ws.data.writeFile('main.tf', dataConfig());
     // The provider's fixed cost: the same terraform_data plus one xen_domain, so Terraform starts the provider (three
     // processes per plan: schema, validate, plan) but asks it about one resource.
-    ws.floor.writeFile('main.tf', `${xenConfig(providerHcl(floorHost, { security_policy: '"warn"' }), 1)}\n${dataConfig()}`);
+    ws.floor.writeFile(
+      'main.tf',
+      `${xenConfig(providerHcl(floorHost, { security_policy: '"warn"' }), 1)}\n${dataConfig()}`,
+    );
 
     const applyXen = await terraform(ws.xen, ['apply', '-auto-approve']);
     if (applyXen.code !== 0) throw new Error(`apply of ${DOMAINS} xen_domain failed:\n${applyXen.out.slice(-4000)}`);
     console.log(`apply of ${DOMAINS} xen_domain: ${secs(applyXen.ms)} s`);
     const applyData = await terraform(ws.data, ['apply', '-auto-approve']);
-    if (applyData.code !== 0) throw new Error(`apply of ${DOMAINS} terraform_data failed:\n${applyData.out.slice(-4000)}`);
+    if (applyData.code !== 0)
+      throw new Error(`apply of ${DOMAINS} terraform_data failed:\n${applyData.out.slice(-4000)}`);
     console.log(`apply of ${DOMAINS} terraform_data: ${secs(applyData.ms)} s`);
     const applyFloor = await terraform(ws.floor, ['apply', '-auto-approve']);
-    if (applyFloor.code !== 0) throw new Error(`apply of ${DOMAINS} terraform_data + 1 xen_domain failed:\n${applyFloor.out.slice(-4000)}`);
+    if (applyFloor.code !== 0)
+      throw new Error(`apply of ${DOMAINS} terraform_data + 1 xen_domain failed:\n${applyFloor.out.slice(-4000)}`);
     const running = (JSON.parse(host.xl('list', '-l')) as unknown[]).length - 1;
     if (running !== DOMAINS) throw new Error(`the host has ${running} guests after the apply, not ${DOMAINS}`);
 
@@ -205,8 +256,10 @@ async function main(): Promise<void> {
       }
       ratios.push(pair.xen! / pair.data!);
       floorRatios.push(pair.floor! / pair.data!);
-      console.log(`no-op plan ${i + 1}/${RUNS}: xen_domain ${secs(pair.xen!)} s, terraform_data ${secs(pair.data!)} s (${(pair.xen! / pair.data!).toFixed(2)}x), ` +
-        `terraform_data + 1 xen_domain ${secs(pair.floor!)} s (${(pair.floor! / pair.data!).toFixed(2)}x)`);
+      console.log(
+        `no-op plan ${i + 1}/${RUNS}: xen_domain ${secs(pair.xen!)} s, terraform_data ${secs(pair.data!)} s (${(pair.xen! / pair.data!).toFixed(2)}x), ` +
+          `terraform_data + 1 xen_domain ${secs(pair.floor!)} s (${(pair.floor! / pair.data!).toFixed(2)}x)`,
+      );
     }
     const mx = median(times.xen);
     const md = median(times.data);
@@ -221,14 +274,21 @@ async function main(): Promise<void> {
       applyCalls = await xlCalls(record);
     }
     const countedPlan = await terraform(ws.xen, ['plan', '-detailed-exitcode'], recording);
-    if (countedPlan.code !== 0) throw new Error(`the counted no-op plan was not empty (exit ${countedPlan.code}):\n${countedPlan.out.slice(-4000)}`);
+    if (countedPlan.code !== 0)
+      throw new Error(
+        `the counted no-op plan was not empty (exit ${countedPlan.code}):\n${countedPlan.out.slice(-4000)}`,
+      );
     const planCalls = await xlCalls(record);
-    console.log(`xl calls: ${applyCalls ? `apply ${applyCalls.total} (${subs(applyCalls.bySub)}), ` : ''}no-op plan ${planCalls.total} (${subs(planCalls.bySub)})`);
+    console.log(
+      `xl calls: ${applyCalls ? `apply ${applyCalls.total} (${subs(applyCalls.bySub)}), ` : ''}no-op plan ${planCalls.total} (${subs(planCalls.bySub)})`,
+    );
 
     const cpuXen = await planCpu(ws.xen, tfBin);
     const cpuData = await planCpu(ws.data, tfBin);
     const providerCpu = cpuXen.providers.reduce((a, b) => a + b, 0);
-    console.log(`CPU of a no-op plan: xen_domain ${cpuXen.total.toFixed(2)} s (provider ${providerCpu.toFixed(2)} s in ${cpuXen.providers.length} processes), terraform_data ${cpuData.total.toFixed(2)} s`);
+    console.log(
+      `CPU of a no-op plan: xen_domain ${cpuXen.total.toFixed(2)} s (provider ${providerCpu.toFixed(2)} s in ${cpuXen.providers.length} processes), terraform_data ${cpuData.total.toFixed(2)} s`,
+    );
 
     const posture = measurePosture();
 
@@ -240,7 +300,10 @@ async function main(): Promise<void> {
       '',
       `- Date: ${new Date().toISOString()}`,
       `- Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, ${tfVersion}; ` +
-        `load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`,
+        `load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} at the end`,
       `- Workload: ${DOMAINS} PV \`xen_domain\` (kernel + ramdisk + cmdline, 128 MiB, 1-2 vCPUs, seclabel domU_t) on the simulated host (\`sim://DIR\`, a 256 GiB / 64-CPU inventory), ` +
         `through dist/terraform-provider-xen (dev_overrides); the same ${DOMAINS} objects as \`terraform_data\` inputs for Terraform's own floor; Terraform's default -parallelism=10`,
       `- (a) no-op \`plan -detailed-exitcode\`, ${RUNS} rounds of the three plans, order alternating: xen_domain median **${secs(mx)} s** (runs ${times.xen.map(secs).join(', ')}); ` +
@@ -260,7 +323,7 @@ async function main(): Promise<void> {
       `- (c) posture, whole evaluation at ${posture.guests} guests (${posture.findings} findings): median **${posture.whole.med.toFixed(2)} ms**, p90 ${posture.whole.p90.toFixed(2)} ms (goal <= ${POSTURE_TARGET_MS} ms)`,
       `- xl calls are counted in a plan${applyCalls ? ' and an apply (on a second simulated host)' : ''} of their own (XEN_PROVIDER_RECORD), not in the timed runs`,
       `- Verdict: plan ${planOk ? 'meets' : 'MISSES'} its goal, apply ${applyOk ? 'meets' : 'MISSES'} its goal, posture ${postureOk ? 'meets' : 'MISSES'} its goal`,
-      '- Run: `npm run bench:scale` (DOMAINS=N, RUNS=N, COUNT_APPLY=1 to count the apply\'s xl calls too)',
+      "- Run: `npm run bench:scale` (DOMAINS=N, RUNS=N, COUNT_APPLY=1 to count the apply's xl calls too)",
       '',
     ];
     console.log(lines.join('\n'));

@@ -19,12 +19,15 @@ const DOMAINS = Number(process.env.DOMAINS ?? 200);
 const RUNS = Number(process.env.RUNS ?? 5);
 
 function config(host: SimHost): string {
-  const domains = Array.from({ length: DOMAINS }, (_, i) => `
+  const domains = Array.from(
+    { length: DOMAINS },
+    (_, i) => `
 resource "xen_domain" "g${i}" {
   name     = "g${i}"
   memory   = 64
   firmware = "pvgrub64"
-}`).join('\n');
+}`,
+  ).join('\n');
   return `terraform {
   required_providers {
     xen = { source = "xen-project/xen" }
@@ -38,7 +41,11 @@ ${domains}
 `;
 }
 
-async function terraform(ws: TerraformWorkspace, args: string[], log?: string): Promise<{ ms: number; out: string; code: number }> {
+async function terraform(
+  ws: TerraformWorkspace,
+  args: string[],
+  log?: string,
+): Promise<{ ms: number; out: string; code: number }> {
   const t = Date.now();
   const env = log ? { TF_LOG: 'DEBUG', TF_LOG_PATH: log } : {};
   const r = await ws.run([...args, '-no-color'], { env, timeoutMs: 1_800_000 });
@@ -52,7 +59,10 @@ async function main(): Promise<void> {
   if (!tfBin) throw new Error('bench:ssh needs terraform (>= 1.5) on PATH or in /usr/local/bin');
   const tfVersion = execFileSync(tfBin, ['version'], { encoding: 'utf8' }).split('\n')[0];
   const sshd = await startSshd();
-  const hosts = { local: simHost({ memory_mib: 262144, cpus: 64 }), ssh: sshSimHost(sshd, { changes: { memory_mib: 262144, cpus: 64 } }) };
+  const hosts = {
+    local: simHost({ memory_mib: 262144, cpus: 64 }),
+    ssh: sshSimHost(sshd, { changes: { memory_mib: 262144, cpus: 64 } }),
+  };
   const ws = { local: createWorkspace(tfBin), ssh: createWorkspace(tfBin) };
   try {
     for (const k of ['local', 'ssh'] as const) {
@@ -88,12 +98,17 @@ async function main(): Promise<void> {
     const ssh = median(times.ssh);
     const ratio = ssh / local;
     const c = perCommand[perCommand.length - 1];
-    const onePerProcess = perCommand.every((p) => p.connected === p.pids && p.logins === p.connected && p.connected <= p.providers);
+    const onePerProcess = perCommand.every(
+      (p) => p.connected === p.pids && p.logins === p.connected && p.connected <= p.providers,
+    );
     const lines = [
       '## ssh transport',
       '',
       `- Date: ${new Date().toISOString()}`,
-      `- Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`,
+      `- Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the end`,
       `- Workload: a no-op \`terraform plan\` (${tfVersion}, the built provider) of ${DOMAINS} xen_domain resources on the simulated host: ` +
         `\`sim://DIR\` on this machine vs \`ssh://...\` to a real sshd on 127.0.0.1 through the restricted dom0 command (the same simulator as that machine's xl); ${RUNS} runs each, alternating`,
       `- sim:// locally: median **${(local / 1000).toFixed(2)} s** (runs ${times.local.map((t) => (t / 1000).toFixed(2)).join(', ')})`,

@@ -18,7 +18,8 @@ const RUNS = 10;
 const CLI_RUNS = 3;
 const TARGET_MS = 5000;
 
-if (path.resolve(ROOT) !== path.resolve(process.cwd())) throw new Error(`run from the repository root (npm run bench:synth), not ${process.cwd()}`);
+if (path.resolve(ROOT) !== path.resolve(process.cwd()))
+  throw new Error(`run from the repository root (npm run bench:synth), not ${process.cwd()}`);
 
 function timed(fn: () => void): number {
   const t = process.hrtime.bigint();
@@ -39,9 +40,15 @@ async function userApp(f: Flavour): Promise<string> {
     const from = flavour('cdktn');
     for (const file of ['main.ts', 'stack.ts']) {
       const text = readFileSync(path.join(dir, file), 'utf8');
-      writeFileSync(path.join(dir, file), rewriteCdkImports(text, f.cdk).split(`'${from.packageName}'`).join(`'${f.packageName}'`));
+      writeFileSync(
+        path.join(dir, file),
+        rewriteCdkImports(text, f.cdk).split(`'${from.packageName}'`).join(`'${f.packageName}'`),
+      );
     }
-    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     delete pkg.dependencies[from.packageName];
     delete pkg.dependencies[from.cdk];
     delete pkg.devDependencies[from.cli.name];
@@ -70,7 +77,9 @@ async function main(): Promise<void> {
   try {
     for (const f of FLAVOURS) apps.set(f, await userApp(f));
     const cdktnNode = nodeForCdktnCli();
-    const appCommand = (JSON.parse(readFileSync(path.join(apps.get(FLAVOURS[0])!, 'cdktf.json'), 'utf8')) as { app: string }).app;
+    const appCommand = (
+      JSON.parse(readFileSync(path.join(apps.get(FLAVOURS[0])!, 'cdktf.json'), 'utf8')) as { app: string }
+    ).app;
     for (const f of FLAVOURS) {
       const dir = apps.get(f)!;
       const out = path.join(dir, 'bench.out');
@@ -86,17 +95,37 @@ async function main(): Promise<void> {
       const app = () => execFileSync('sh', ['-c', appCommand], { cwd: dir, env, stdio: 'ignore' });
       const synthOnly = () => execFileSync(process.execPath, ['build/main.js'], { cwd: dir, env, stdio: 'ignore' });
       app(); // warm-up; also leaves build/main.js
-      const m: Measured = { flavour: f, app: [], synthOnly: [], cli: [], cliNode: execFileSync(cliNode, ['--version'], { encoding: 'utf8' }).trim() };
+      const m: Measured = {
+        flavour: f,
+        app: [],
+        synthOnly: [],
+        cli: [],
+        cliNode: execFileSync(cliNode, ['--version'], { encoding: 'utf8' }).trim(),
+      };
       for (let i = 0; i < RUNS; i++) {
         if (f === FLAVOURS[0]) bare.push(timed(() => execFileSync(process.execPath, ['-e', '0'])));
         m.app.push(timed(app));
         m.synthOnly.push(timed(synthOnly));
       }
-      const cliEnv = { ...env, PATH: [path.dirname(cliNode), env.PATH].join(path.delimiter), DISABLE_VERSION_CHECK: '1' };
+      const cliEnv = {
+        ...env,
+        PATH: [path.dirname(cliNode), env.PATH].join(path.delimiter),
+        DISABLE_VERSION_CHECK: '1',
+      };
       for (let i = 0; i < CLI_RUNS; i++) {
-        m.cli.push(timed(() => execFileSync(path.join(dir, 'node_modules/.bin', f.cli.bin), ['synth', '--output', out], { cwd: dir, env: cliEnv, stdio: 'ignore' })));
+        m.cli.push(
+          timed(() =>
+            execFileSync(path.join(dir, 'node_modules/.bin', f.cli.bin), ['synth', '--output', out], {
+              cwd: dir,
+              env: cliEnv,
+              stdio: 'ignore',
+            }),
+          ),
+        );
       }
-      const stack = JSON.parse(readFileSync(path.join(out, 'stacks/secure-host/cdk.tf.json'), 'utf8')) as { resource: Record<string, object> };
+      const stack = JSON.parse(readFileSync(path.join(out, 'stacks/secure-host/cdk.tf.json'), 'utf8')) as {
+        resource: Record<string, object>;
+      };
       if (Object.keys(stack.resource).length < 5) throw new Error(`${f.id}: the synthesized stack lacks resources`);
       results.push(m);
     }
@@ -121,7 +150,7 @@ async function main(): Promise<void> {
       `| ${m.flavour.id}: \`${m.flavour.cli.bin} synth\` (${m.flavour.cli.name} ${m.flavour.cli.version} on node ${m.cliNode}) | ${ms(median(m.cli))} | ${ms(Math.max(...m.cli))} | <= ${TARGET_MS} ms | ${verdict(median(m.cli))} |`,
     ]),
     '',
-    'The app command and the synth alone run on the node above for both flavours; the CLI rows add each CLI\'s own start-up',
+    "The app command and the synth alone run on the node above for both flavours; the CLI rows add each CLI's own start-up",
     '(it runs `terraform version` and the app command itself).',
     '',
   ];
@@ -138,7 +167,11 @@ async function main(): Promise<void> {
   const wheelDir = mkdtempSync(path.join(tmpdir(), 'tfxen-bench-wheels-'));
   const wheels = py
     ? FLAVOURS.map((f) => {
-        const wheel = buildWheel(py, pythonSource(ROOT, flavourDir(ROOT, f), path.join(wheelDir, f.id)), path.join(wheelDir, f.id, 'wheel'));
+        const wheel = buildWheel(
+          py,
+          pythonSource(ROOT, flavourDir(ROOT, f), path.join(wheelDir, f.id)),
+          path.join(wheelDir, f.id, 'wheel'),
+        );
         return { name: path.basename(wheel), size: statSync(wheel).size };
       })
     : [];
@@ -155,7 +188,9 @@ async function main(): Promise<void> {
       const { files, bytes } = tarEntries(file);
       return `| \`${f.packageName}\` (${path.basename(file)}) | ${kib(statSync(file).size)} | ${kib(bytes)} | ${files} | ${kib(statSync(path.join(flavourDir(ROOT, f), '.jsii')).size)} |`;
     }),
-    ...(py ? wheels.map((w) => `| Python wheel ${w.name} (jsii-pacmak --code-only, built offline) | ${kib(w.size)} | | | |`) : ['| Python wheels | not built: no python3 with setuptools and wheel | | | |']),
+    ...(py
+      ? wheels.map((w) => `| Python wheel ${w.name} (jsii-pacmak --code-only, built offline) | ${kib(w.size)} | | | |`)
+      : ['| Python wheels | not built: no python3 with setuptools and wheel | | | |']),
     '',
   ];
   process.stdout.write([...synth, ...packages].join('\n'));

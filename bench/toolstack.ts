@@ -14,7 +14,10 @@ const N = 1000;
 const RUNS = 30;
 
 function synthesise(n: number): string {
-  const all = JSON.parse(readFileSync(path.join(FIX, 'xl-list-l.all.json'), 'utf8')) as Array<{ domid: number; config: Record<string, any> }>;
+  const all = JSON.parse(readFileSync(path.join(FIX, 'xl-list-l.all.json'), 'utf8')) as Array<{
+    domid: number;
+    config: Record<string, any>;
+  }>;
   const pvh = JSON.parse(readFileSync(path.join(FIX, 'xl-list-l.pvhclient.json'), 'utf8'))[0];
   const shapes = [all[1], all[2], pvh];
   const out = [all[0]];

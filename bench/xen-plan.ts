@@ -12,7 +12,15 @@ import { writeSection } from './results.mjs';
 import { InDom0, OverSsh, REMOTE } from '../test/xen/drivers';
 import { defaultLabScript, Lab } from '../test/xen/lab';
 import { expectCode, fail, Look, MEM, runSeedDestroy } from '../test/xen/scenario';
-import { bootLab, ensureQemu, pinnedHostKey, prepareDom0, restrictedLogin, stageLocal, whereFromEnv } from '../test/xen/setup';
+import {
+  bootLab,
+  ensureQemu,
+  pinnedHostKey,
+  prepareDom0,
+  restrictedLogin,
+  stageLocal,
+  whereFromEnv,
+} from '../test/xen/setup';
 import { Steps } from '../test/xen/steps';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -30,16 +38,27 @@ async function main(): Promise<void> {
     const knownHosts = await pinnedHostKey(lab, where);
     const key = await restrictedLogin(s, lab, where);
     const { tfRoot, cli } = stageLocal(where);
-    const ssh = new OverSsh(lab, { connection: `ssh://root@127.0.0.1:${where.labPort}/usr/sbin/xl`, knownHosts, identityFile: key },
-      tfRoot, cli, path.join(where.artifacts, 'record-bench.jsonl'), path.join(where.artifacts, 'logs-ssh'));
-    await s.step('seed over ssh: apply', async () => expectCode(await ssh.tf('seed', ['apply', '-auto-approve', '-parallelism=1', ...MEM]), [0], 'apply'));
+    const ssh = new OverSsh(
+      lab,
+      { connection: `ssh://root@127.0.0.1:${where.labPort}/usr/sbin/xl`, knownHosts, identityFile: key },
+      tfRoot,
+      cli,
+      path.join(where.artifacts, 'record-bench.jsonl'),
+      path.join(where.artifacts, 'logs-ssh'),
+    );
+    await s.step('seed over ssh: apply', async () =>
+      expectCode(await ssh.tf('seed', ['apply', '-auto-approve', '-parallelism=1', ...MEM]), [0], 'apply'),
+    );
     await prepareDom0(s, lab, where);
     const put = await lab.put(path.join(tfRoot, 'seed', 'terraform.tfstate'), `${REMOTE}/tf/seed/terraform.tfstate`);
     if (put.code !== 0) fail('copying the state into dom0 failed', put);
     const dom0 = new InDom0(lab);
     const times = { ssh: [] as number[], dom0: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
-      for (const [k, d] of [['ssh', ssh], ['dom0', dom0]] as const) {
+      for (const [k, d] of [
+        ['ssh', ssh],
+        ['dom0', dom0],
+      ] as const) {
         const t = Date.now();
         const r = await d.tf('seed', ['plan', '-detailed-exitcode', ...MEM]);
         if (r.code !== 0) fail(`the no-op plan ${d.where} was not empty`, r);
@@ -53,7 +72,10 @@ async function main(): Promise<void> {
       '## real Xen: no-op plan over ssh vs in dom0',
       '',
       `- Date: ${new Date().toISOString()}`,
-      `- Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}; the lab's Xen 4.17.7 dom0 under QEMU TCG; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`,
+      `- Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, Node ${process.version}; the lab's Xen 4.17.7 dom0 under QEMU TCG; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} at the end`,
       '- Workload: `terraform plan -detailed-exitcode` (Terraform 1.11.4) of the seed scenario (NIC assignable, PV driver domain with it, client, vif), applied, no changes; ' +
         `${RUNS} runs each, alternating: Terraform and the provider on this machine with \`ssh://root@127.0.0.1:PORT/usr/sbin/xl\` through the restricted dom0 command, ` +
         'and Terraform and the provider inside dom0 with `xl:///usr/sbin/xl` on the same state',

@@ -114,7 +114,13 @@ export abstract class DriverDomainBase extends Construct {
         strictReset: d.strictReset ?? true,
         rebindOnDestroy: true,
         provider: props.provider,
-        ...pendingAttribute(PciAssignable, 'seclabel', explicit ?? defaultDeviceSeclabel, explicit !== undefined, `${this.node.path}: device ${d.bdf} seclabel`),
+        ...pendingAttribute(
+          PciAssignable,
+          'seclabel',
+          explicit ?? defaultDeviceSeclabel,
+          explicit !== undefined,
+          `${this.node.path}: device ${d.bdf} seclabel`,
+        ),
       };
       return new PciAssignable(this, `pci${i}`, config as PciAssignableConfig);
     });

@@ -83,7 +83,9 @@ export interface XenProviderProps {
 
 export function newXenProvider(scope: Construct, id: string, props: XenProviderProps): XenProvider {
   if (!props.connection) {
-    throw new Error(`${scope.node.path}: name the host's connection: "xl:///usr/sbin/xl" (in dom0), "ssh://USER@HOST/usr/sbin/xl", or "sim://DIR" (the simulated host)`);
+    throw new Error(
+      `${scope.node.path}: name the host's connection: "xl:///usr/sbin/xl" (in dom0), "ssh://USER@HOST/usr/sbin/xl", or "sim://DIR" (the simulated host)`,
+    );
   }
   const config = {
     connection: props.connection,

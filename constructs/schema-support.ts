@@ -20,7 +20,13 @@ export function bindingHas(binding: BindingClass, attribute: string): boolean {
  * an absent value or a default it cannot carry.
  * @throws when an explicit value names an attribute the binding lacks
  */
-export function pendingAttribute(binding: BindingClass, attribute: string, value: unknown, explicit: boolean, where: string): Record<string, unknown> {
+export function pendingAttribute(
+  binding: BindingClass,
+  attribute: string,
+  value: unknown,
+  explicit: boolean,
+  where: string,
+): Record<string, unknown> {
   if (value === undefined) return {};
   if (bindingHas(binding, attribute)) return { [attribute]: value };
   if (!explicit) return {};

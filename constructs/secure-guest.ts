@@ -153,10 +153,19 @@ export class SecureGuest extends Construct {
               stubdomainMemory: props.deviceModelMemory,
             },
           }),
-      disk: disks.map((d) => ({ target: d.target, vdev: d.vdev, format: d.format ?? 'raw', access: d.access ?? DiskAccess.READ_WRITE, backend: d.via.name })),
+      disk: disks.map((d) => ({
+        target: d.target,
+        vdev: d.vdev,
+        format: d.format ?? 'raw',
+        access: d.access ?? DiskAccess.READ_WRITE,
+        backend: d.via.name,
+      })),
       provider: props.provider,
       dependsOn: props.dependsOn,
-      lifecycle: disks.length > 0 ? { replaceTriggeredBy: Reattach.whenReplaced(...unique(disks.map((d) => d.via.domain))) } : undefined,
+      lifecycle:
+        disks.length > 0
+          ? { replaceTriggeredBy: Reattach.whenReplaced(...unique(disks.map((d) => d.via.domain))) }
+          : undefined,
     });
     this.vifs = (props.networks ?? []).map(
       (n, i) =>

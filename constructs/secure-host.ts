@@ -115,18 +115,30 @@ export class SecureHost extends Construct {
     // Labels are checked against the loaded policy's types: nothing labelled may start before it is loaded.
     const afterPolicy: ITerraformDependable[] = [this.policy];
     if (props.network) {
-      this.network = new NetworkDriverDomain(this, 'network', { provider: this.provider, ...props.network, dependsOn: [...afterPolicy, ...(props.network.dependsOn ?? [])] });
+      this.network = new NetworkDriverDomain(this, 'network', {
+        provider: this.provider,
+        ...props.network,
+        dependsOn: [...afterPolicy, ...(props.network.dependsOn ?? [])],
+      });
     }
     if (props.storage) {
-      this.storage = new StorageDriverDomain(this, 'storage', { provider: this.provider, ...props.storage, dependsOn: [...afterPolicy, ...(props.storage.dependsOn ?? [])] });
+      this.storage = new StorageDriverDomain(this, 'storage', {
+        provider: this.provider,
+        ...props.storage,
+        dependsOn: [...afterPolicy, ...(props.storage.dependsOn ?? [])],
+      });
     }
     if (props.postureFindings ?? true) {
       this.posture = new DataXenSecurityPosture(this, 'posture', { provider: this.provider });
       // Lazy, so guests added later count; plain addresses, as Terraform's JSON syntax wants in depends_on.
-      this.posture.dependsOn = Lazy.listValue({ produce: () => this.everything().map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) });
+      this.posture.dependsOn = Lazy.listValue({
+        produce: () => this.everything().map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`),
+      });
     }
     // Lazy: guests added after construction are in the report.
-    this.postureOutput = new TerraformOutput(this, 'posture-output', { value: Lazy.anyValue({ produce: () => this.postureReport() }) });
+    this.postureOutput = new TerraformOutput(this, 'posture-output', {
+      value: Lazy.anyValue({ produce: () => this.postureReport() }),
+    });
     this.postureOutput.overrideLogicalId(props.postureOutputName ?? 'posture');
   }
 
@@ -139,10 +151,17 @@ export class SecureHost extends Construct {
     const networks = props.networks ?? (this.network ? [{ via: this.network }] : []);
     const disks = (props.disks ?? []).map((d) => {
       const via = d.via ?? this.storage;
-      if (!via) throw new Error(`SecureHost guest ${id}: disk ${d.vdev} needs a storage driver domain (host.storage or via)`);
+      if (!via)
+        throw new Error(`SecureHost guest ${id}: disk ${d.vdev} needs a storage driver domain (host.storage or via)`);
       return { ...d, via };
     });
-    const guest = new SecureGuest(this, id, { ...props, networks, disks, provider: this.provider, dependsOn: [this.policy] });
+    const guest = new SecureGuest(this, id, {
+      ...props,
+      networks,
+      disks,
+      provider: this.provider,
+      dependsOn: [this.policy],
+    });
     this.guests.push(guest);
     return guest;
   }
@@ -154,7 +173,9 @@ export class SecureHost extends Construct {
   }
 
   private postureReport(): Record<string, unknown> {
-    const driverDomains = [this.network, this.storage].filter((d): d is NetworkDriverDomain | StorageDriverDomain => d !== undefined);
+    const driverDomains = [this.network, this.storage].filter(
+      (d): d is NetworkDriverDomain | StorageDriverDomain => d !== undefined,
+    );
     const report: Record<string, unknown> = {
       host: {
         xen_version: this.hostFacts.xenVersion,
@@ -166,7 +187,13 @@ export class SecureHost extends Construct {
       driver_domains: Object.fromEntries(
         driverDomains.map((d) => [
           d.node.id,
-          { name: d.domain.name, class: d.domain.class, seclabel: d.domain.seclabel, state: d.domain.state, pci: d.assignable.map((a) => a.id) },
+          {
+            name: d.domain.name,
+            class: d.domain.class,
+            seclabel: d.domain.seclabel,
+            state: d.domain.state,
+            pci: d.assignable.map((a) => a.id),
+          },
         ]),
       ),
       guests: Object.fromEntries(

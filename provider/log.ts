@@ -19,7 +19,7 @@ export interface Logger {
 
 function levelFromEnv(env: NodeJS.ProcessEnv): Level | 'off' {
   const raw = (env.TF_LOG_PROVIDER || env.TF_LOG || '').trim().toLowerCase();
-  if (raw === '' ) return 'info';
+  if (raw === '') return 'info';
   if (raw === 'off') return 'off';
   if (raw === 'json') return 'trace';
   return raw in ORDER ? (raw as Level) : 'info';
@@ -34,7 +34,12 @@ export function createLogger(
   const emit = (level: Level, msg: string, fields?: Fields) => {
     if (min === 'off' || ORDER[level] < ORDER[min]) return;
     // go-plugin parses @timestamp with exactly six fractional digits; with three, Terraform shows the raw JSON line.
-    const line: Fields = { '@level': level, '@message': msg, '@module': 'xen', '@timestamp': new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') };
+    const line: Fields = {
+      '@level': level,
+      '@message': msg,
+      '@module': 'xen',
+      '@timestamp': new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+    };
     for (const [k, v] of Object.entries({ ...base, ...fields })) {
       line[k] = v instanceof Error ? v.message : v;
     }

@@ -7,7 +7,9 @@ function runXlSim(argv: string[]): void {
   try {
     cli = require('./xen/sim/cli') as typeof cli;
   } catch (err) {
-    process.stderr.write(`terraform-provider-xen: the simulated host (provider/xen/sim/cli) is not available in this build: ${String(err)}\n`);
+    process.stderr.write(
+      `terraform-provider-xen: the simulated host (provider/xen/sim/cli) is not available in this build: ${String(err)}\n`,
+    );
     process.exit(1);
   }
   // exitCode, not exit(): process.exit() drops stdout still queued for a slow pipe reader (a large `xl list -l`).
@@ -16,7 +18,7 @@ function runXlSim(argv: string[]): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`xl-sim: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`xl-sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);
     },
   );
@@ -31,13 +33,19 @@ function runProvider(debug: boolean): void {
   // Terraform cancels with StopProvider, then Shutdown, then SIGKILL; a Ctrl-C in the terminal reaches us too and
   // must not kill an apply half way. In --debug mode the user owns the process, so Ctrl-C stops it.
   if (debug) process.on('SIGINT', () => process.exit(0));
-  else process.on('SIGINT', () => log.debug('ignoring SIGINT; Terraform stops providers with StopProvider and Shutdown'));
+  else
+    process.on('SIGINT', () => log.debug('ignoring SIGINT; Terraform stops providers with StopProvider and Shutdown'));
   process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err, stack: err.stack }));
   process.on('unhandledRejection', (reason) =>
-    log.error('unhandled promise rejection', { error: reason, stack: reason instanceof Error ? reason.stack : undefined }),
+    log.error('unhandled promise rejection', {
+      error: reason,
+      stack: reason instanceof Error ? reason.stack : undefined,
+    }),
   );
 
-  log.debug('starting', { code_cache: (globalThis as { __xenProviderCodeCache?: string }).__xenProviderCodeCache ?? 'not built in' });
+  log.debug('starting', {
+    code_cache: (globalThis as { __xenProviderCodeCache?: string }).__xenProviderCodeCache ?? 'not built in',
+  });
   const { serve } = require('./plugin/serve') as typeof import('./plugin/serve');
   serve({
     env: process.env,
@@ -52,7 +60,9 @@ function runProvider(debug: boolean): void {
     stopWithTerraform: true,
   }).catch((err: unknown) => {
     log.error('provider failed to start', { error: err, stack: err instanceof Error ? err.stack : undefined });
-    process.stderr.write(`terraform-provider-xen: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `terraform-provider-xen: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

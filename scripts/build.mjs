@@ -33,7 +33,13 @@ async function provider() {
     if (!launcher.includes(slot)) throw new Error(`build: provider/launcher.cjs lost its ${slot} slot`);
   }
   const id = createHash('sha256').update(wrapped).digest('hex');
-  writeFileSync(out, SHEBANG + launcher.replace("'/*SOURCE_ID*/'", () => JSON.stringify(id)).replace("'/*BUNDLE*/'", () => JSON.stringify(wrapped)));
+  writeFileSync(
+    out,
+    SHEBANG +
+      launcher
+        .replace("'/*SOURCE_ID*/'", () => JSON.stringify(id))
+        .replace("'/*BUNDLE*/'", () => JSON.stringify(wrapped)),
+  );
   chmodSync(out, 0o755);
   rmSync(`${out}.v8cache`, { force: true });
   execFileSync(process.execPath, [out, '__write-code-cache'], { stdio: 'inherit' });
@@ -41,7 +47,12 @@ async function provider() {
 
 async function simulator() {
   const out = 'dist/xl-sim';
-  await build({ ...common, entryPoints: ['provider/xen/sim/main.ts'], outfile: out, banner: { js: SHEBANG.trimEnd() } });
+  await build({
+    ...common,
+    entryPoints: ['provider/xen/sim/main.ts'],
+    outfile: out,
+    banner: { js: SHEBANG.trimEnd() },
+  });
   chmodSync(out, 0o755);
 }
 

@@ -7,7 +7,17 @@
 // cdktn-cli needs Node >= 22.19: an older node gets Node 22 from the npm registry (scripts/node22.mjs).
 // TERRAFORM_BINARY_NAME=tofu runs OpenTofu instead (cdktn honours the same variable). XEN_DEMO_DIR moves the app.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,15 +81,21 @@ if (!terraform) {
   );
 }
 
-say('building the provider (dist/terraform-provider-xen), the simulated host (dist/xl-sim) and the construct packages (dist/packages/)');
+say(
+  'building the provider (dist/terraform-provider-xen), the simulated host (dist/xl-sim) and the construct packages (dist/packages/)',
+);
 run(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root });
 run(process.execPath, [path.join(root, 'scripts/run-ts.mjs'), 'scripts/package/main.ts'], { cwd: root });
 
-if (!path.relative(root, app).startsWith('..')) fail(`XEN_DEMO_DIR (${app}) must be outside the repository: the app is run as a user has it`);
-say(`copying examples/secure-host to ${app} and installing @xen-project/cdktn-xen from its tarball (npm, first run ~1 min)`);
+if (!path.relative(root, app).startsWith('..'))
+  fail(`XEN_DEMO_DIR (${app}) must be outside the repository: the app is run as a user has it`);
+say(
+  `copying examples/secure-host to ${app} and installing @xen-project/cdktn-xen from its tarball (npm, first run ~1 min)`,
+);
 // A rerun keeps the installed modules but takes the example's files and the package afresh.
 mkdirSync(app, { recursive: true });
-for (const name of readdirSync(app)) if (name !== 'node_modules') rmSync(path.join(app, name), { recursive: true, force: true });
+for (const name of readdirSync(app))
+  if (name !== 'node_modules') rmSync(path.join(app, name), { recursive: true, force: true });
 rmSync(path.join(app, 'node_modules/@xen-project'), { recursive: true, force: true });
 const skip = new Set(['node_modules', 'cdktf.out', 'build', '.demo', '.xen-sim', 'package-lock.json']);
 cpSync(example, app, { recursive: true, filter: (p) => !skip.has(path.basename(p)) && !/\.tfstate/.test(p) });
@@ -96,7 +112,10 @@ for (const host of HOSTS) {
   copyFileSync(path.join(root, 'dist/terraform-provider-xen'), path.join(dir, `terraform-provider-xen_v${version}`));
   // The V8 code cache goes beside it under the executable's name (provider/launcher.cjs); Terraform copies the
   // whole package directory.
-  copyFileSync(path.join(root, 'dist/terraform-provider-xen.v8cache'), path.join(dir, `terraform-provider-xen_v${version}.v8cache`));
+  copyFileSync(
+    path.join(root, 'dist/terraform-provider-xen.v8cache'),
+    path.join(dir, `terraform-provider-xen_v${version}.v8cache`),
+  );
 }
 const cliConfig = path.join(work, 'terraform.rc');
 writeFileSync(
@@ -121,7 +140,11 @@ const env = {
 
 say(`cdktn deploy (node ${capture(cliNode, ['--version'], env)}; simulated host state in ${simState})`);
 const outputsFile = path.join(work, 'outputs.json');
-run(path.join(app, 'node_modules/.bin/cdktn'), ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputsFile], { cwd: app, env });
+run(
+  path.join(app, 'node_modules/.bin/cdktn'),
+  ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputsFile],
+  { cwd: app, env },
+);
 
 say('domains (xl list)');
 console.log(capture(xlSim, ['list'], env));
@@ -141,11 +164,16 @@ for (const guest of ['web', 'win']) {
   for (const cmd of ['network-list', 'block-list']) {
     const [header, ...rows] = capture(xlSim, [cmd, guest], env).split('\n');
     console.log(header);
-    for (const row of rows) console.log(`${row.trimEnd()}   <- BE ${row.trim().split(/\s+/)[1]} is ${nameOf.get(row.trim().split(/\s+/)[1]) ?? '?'}`);
+    for (const row of rows)
+      console.log(
+        `${row.trimEnd()}   <- BE ${row.trim().split(/\s+/)[1]} is ${nameOf.get(row.trim().split(/\s+/)[1]) ?? '?'}`,
+      );
   }
 }
 say('security posture (output "posture")');
 const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
 const posture = outputs['secure-host']?.host?.['posture-output'];
 console.log(JSON.stringify(posture, null, 2));
-say(`done. The app is ${app}; inspect the host with: XEN_SIM_STATE=${simState} ${path.relative(process.cwd(), xlSim) || xlSim} list -l`);
+say(
+  `done. The app is ${app}; inspect the host with: XEN_SIM_STATE=${simState} ${path.relative(process.cwd(), xlSim) || xlSim} list -l`,
+);

@@ -18,7 +18,7 @@ export function rulePage(r: Rule): string {
 # ${r.title} (\`${r.id}\`)
 
 Severity: **${r.severity}** under \`security_policy = "enforce"\` (a warning under \`"warn"\`; not checked under \`"off"\`).
-Checked ${r.scope === 'resource' ? 'when Terraform validates (it needs only the resource\'s own configuration)' : 'when Terraform plans (it needs the host\'s facts and the other domains)'}.
+Checked ${r.scope === 'resource' ? "when Terraform validates (it needs only the resource's own configuration)" : "when Terraform plans (it needs the host's facts and the other domains)"}.
 
 ## Why it matters
 
@@ -45,7 +45,12 @@ ${r.example.good}
 }
 
 export function indexPage(rules: readonly Rule[]): string {
-  const rows = rules.map((r) => `| [\`${r.id}\`](posture-${r.id}.md) | ${r.severity} | ${r.scope === 'resource' ? 'validate' : 'plan'} | ${r.title} |`).join('\n');
+  const rows = rules
+    .map(
+      (r) =>
+        `| [\`${r.id}\`](posture-${r.id}.md) | ${r.severity} | ${r.scope === 'resource' ? 'validate' : 'plan'} | ${r.title} |`,
+    )
+    .join('\n');
   return `${frontMatter('Security posture', 'What the plan-time security checks report, and every rule with why it matters and how to fix it.')}${HEADER}
 # Security posture
 
@@ -84,7 +89,8 @@ if (require.main === module) {
   const dir = path.join(root, 'docs/guides');
   mkdirSync(dir, { recursive: true });
   const files = generate(root);
-  for (const f of readdirSync(dir)) if (/^posture-.*\.md$/.test(f) && !files.has(path.join(dir, f))) rmSync(path.join(dir, f));
+  for (const f of readdirSync(dir))
+    if (/^posture-.*\.md$/.test(f) && !files.has(path.join(dir, f))) rmSync(path.join(dir, f));
   for (const [f, text] of files) writeFileSync(f, text);
   console.log(`wrote ${files.size} files`);
 }

@@ -8,12 +8,23 @@ const out = 'provider/protocol/generated';
 const protos = ['tfplugin6.proto', 'go-plugin.proto', 'health.proto'].map((p) => `provider/protocol/${p}`);
 mkdirSync(out, { recursive: true });
 
-execFileSync(bin('pbjs'), [
-  '-t', 'static-module', '-w', 'commonjs', '--force-number',
-  // Delimited helpers and verify() are unused; fromObject/toObject stay (encoding tolerates enum names).
-  '--no-delimited', '--no-verify',
-  '-o', `${out}/protocol.js`, ...protos,
-], { stdio: 'inherit' });
+execFileSync(
+  bin('pbjs'),
+  [
+    '-t',
+    'static-module',
+    '-w',
+    'commonjs',
+    '--force-number',
+    // Delimited helpers and verify() are unused; fromObject/toObject stay (encoding tolerates enum names).
+    '--no-delimited',
+    '--no-verify',
+    '-o',
+    `${out}/protocol.js`,
+    ...protos,
+  ],
+  { stdio: 'inherit' },
+);
 execFileSync(bin('pbts'), ['-o', `${out}/protocol.d.ts`, `${out}/protocol.js`], { stdio: 'inherit' });
 
 // pbjs names each message's constructor after the message, so tfplugin6.Schema.Object's constructor shadows the
@@ -23,10 +34,12 @@ function unshadowObject(code) {
   const endMarker = 'return Object;\n        })();';
   const end = code.indexOf(endMarker, start);
   if (start < 0 || end < 0) throw new Error('generate-proto: Schema.Object block not found; check the pbjs output');
-  const block = code.slice(start, end + endMarker.length).replace(
-    /(?<![.\w$])Object(?=\(properties\)|\.prototype\b|\.NestingMode\b|\.(?:create|decode|encode|fromObject|toObject|getTypeUrl) = function|;)/g,
-    'SchemaObject',
-  );
+  const block = code
+    .slice(start, end + endMarker.length)
+    .replace(
+      /(?<![.\w$])Object(?=\(properties\)|\.prototype\b|\.NestingMode\b|\.(?:create|decode|encode|fromObject|toObject|getTypeUrl) = function|;)/g,
+      'SchemaObject',
+    );
   return code.slice(0, start) + block + code.slice(end + endMarker.length);
 }
 

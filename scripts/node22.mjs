@@ -25,12 +25,20 @@ function versionOf(node) {
 export function nodeForCdktnCli() {
   if (newEnough(process.version)) return process.execPath;
   if (!existsSync(installed)) {
-    process.stderr.write(`node ${process.version} is older than cdktn-cli needs (${CDKTN_CLI_MIN_NODE.join('.')}): installing Node 22 from the npm registry into ${path.relative(process.cwd(), dir) || dir}\n`);
+    process.stderr.write(
+      `node ${process.version} is older than cdktn-cli needs (${CDKTN_CLI_MIN_NODE.join('.')}): installing Node 22 from the npm registry into ${path.relative(process.cwd(), dir) || dir}\n`,
+    );
     // The `node` package fetches the platform's binary package in its install script.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   const version = existsSync(installed) ? versionOf(installed) : 'missing';
-  if (!newEnough(version)) throw new Error(`${installed} is ${version}, not a node >= ${CDKTN_CLI_MIN_NODE.join('.')} (did npm skip the node package's install script?)`);
+  if (!newEnough(version))
+    throw new Error(
+      `${installed} is ${version}, not a node >= ${CDKTN_CLI_MIN_NODE.join('.')} (did npm skip the node package's install script?)`,
+    );
   return installed;
 }
 

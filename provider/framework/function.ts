@@ -43,7 +43,10 @@ export interface FunctionDefinition {
 
 /** A problem with one argument; `index` counts from 0 over all arguments, variadic ones included. */
 export class FunctionArgumentError extends Error {
-  constructor(readonly index: number, message: string) {
+  constructor(
+    readonly index: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -87,7 +90,8 @@ export function checkFunction(f: FunctionDefinition): void {
   if (!f.summary || !f.description) throw new Error(`${where}: needs a summary and a description`);
   const names = new Set<string>();
   for (const p of [...f.parameters, ...(f.variadic ? [f.variadic] : [])]) {
-    if (!/^[a-z][a-z0-9_]*$/.test(p.name)) throw new Error(`${where}: parameter name ${JSON.stringify(p.name)} is not an identifier`);
+    if (!/^[a-z][a-z0-9_]*$/.test(p.name))
+      throw new Error(`${where}: parameter name ${JSON.stringify(p.name)} is not an identifier`);
     if (names.has(p.name)) throw new Error(`${where}: parameter ${p.name} is declared twice`);
     if (!p.description) throw new Error(`${where}: parameter ${p.name} has no description`);
     names.add(p.name);
@@ -108,10 +112,17 @@ function describeArity(f: FunctionDefinition): string {
  * Decodes the arguments, runs the function and encodes its result. Never throws: whatever goes wrong becomes the
  * FunctionError Terraform shows, naming the argument when there is one.
  */
-export function callFunction(f: FunctionDefinition, args: DynamicValueMsg[]): { result?: { msgpack: Uint8Array }; error?: FunctionErrorMsg } {
+export function callFunction(
+  f: FunctionDefinition,
+  args: DynamicValueMsg[],
+): { result?: { msgpack: Uint8Array }; error?: FunctionErrorMsg } {
   const n = f.parameters.length;
   if (args.length < n || (!f.variadic && args.length > n)) {
-    return { error: { text: `${f.name} takes ${describeArity(f)} argument${n === 1 && !f.variadic ? '' : 's'}, got ${args.length}.` } };
+    return {
+      error: {
+        text: `${f.name} takes ${describeArity(f)} argument${n === 1 && !f.variadic ? '' : 's'}, got ${args.length}.`,
+      },
+    };
   }
   const values: CtyValue[] = [];
   for (const [i, raw] of args.entries()) {
@@ -120,11 +131,18 @@ export function callFunction(f: FunctionDefinition, args: DynamicValueMsg[]): { 
     try {
       v = raw?.msgpack && raw.msgpack.length > 0 ? decodeMsgpack(raw.msgpack, p.type) : null;
     } catch (err) {
-      return { error: { text: `The ${p.name} argument could not be read: ${(err as Error).message}`, functionArgument: i } };
+      return {
+        error: { text: `The ${p.name} argument could not be read: ${(err as Error).message}`, functionArgument: i },
+      };
     }
     if (v === null && !p.allowNull) return { error: { text: `${p.name} must not be null.`, functionArgument: i } };
     if ((v instanceof Unknown || containsUnknown(v)) && !p.allowUnknown) {
-      return { error: { text: `${p.name} must be known; Terraform should not call ${f.name} with an unknown value.`, functionArgument: i } };
+      return {
+        error: {
+          text: `${p.name} must be known; Terraform should not call ${f.name} with an unknown value.`,
+          functionArgument: i,
+        },
+      };
     }
     values.push(v);
   }

@@ -6,7 +6,9 @@ import { asObject, decodeDynamic, dynamic } from './runtime';
 import type { Runtime } from './runtime';
 import type { RpcHandlers } from './rpc';
 
-export function dataSourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHandlers, 'ValidateDataResourceConfig' | 'ReadDataSource'>> {
+export function dataSourceHandlers<Meta>(
+  rt: Runtime<Meta>,
+): Required<Pick<RpcHandlers, 'ValidateDataResourceConfig' | 'ReadDataSource'>> {
   return {
     async ValidateDataResourceConfig(req, ctx) {
       return rt.guarded('ValidateDataResourceConfig', ctx, async (diags) => {
@@ -26,7 +28,13 @@ export function dataSourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHa
         const type = rt.typeOf(d.schema);
         const config = asObject(decodeDynamic(req.config, type));
         if (!config) throw new Error(`ReadDataSource for ${d.typeName} received no configuration.`);
-        const found = await d.read({ config, meta: await rt.configuredMeta(), diags, signal, log: rt.logFor('data_source', d.typeName) });
+        const found = await d.read({
+          config,
+          meta: await rt.configuredMeta(),
+          diags,
+          signal,
+          log: rt.logFor('data_source', d.typeName),
+        });
         const state = completeObject(d.schema.block, found);
         rt.checkWhollyKnown(state, `The data source ${d.typeName}`, diags);
         return { state: dynamic(diags.hasErrors ? null : state, type) };

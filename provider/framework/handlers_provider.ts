@@ -11,10 +11,20 @@ import type { Runtime } from './runtime';
 import type { RpcHandlers } from './rpc';
 
 type ProviderRpc =
-  | 'GetMetadata' | 'GetProviderSchema' | 'GetResourceIdentitySchemas' | 'GetFunctions' | 'CallFunction'
-  | 'ValidateProviderConfig' | 'ConfigureProvider' | 'StopProvider';
+  | 'GetMetadata'
+  | 'GetProviderSchema'
+  | 'GetResourceIdentitySchemas'
+  | 'GetFunctions'
+  | 'CallFunction'
+  | 'ValidateProviderConfig'
+  | 'ConfigureProvider'
+  | 'StopProvider';
 
-const SERVER_CAPABILITIES: tfplugin6.IServerCapabilities = { planDestroy: true, getProviderSchemaOptional: true, moveResourceState: false };
+const SERVER_CAPABILITIES: tfplugin6.IServerCapabilities = {
+  planDestroy: true,
+  getProviderSchemaOptional: true,
+  moveResourceState: false,
+};
 
 function schemasByName<T extends { schema: Schema }>(m: ReadonlyMap<string, T>): Record<string, tfplugin6.ISchema> {
   const out: Record<string, tfplugin6.ISchema> = {};
@@ -62,11 +72,20 @@ export function providerHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
       const name = String(req?.name ?? '');
       const f = functions.get(name);
       if (!f) {
-        return { error: { text: `This provider has no function ${JSON.stringify(name)}. Its functions: ${[...functions.keys()].join(', ') || 'none'}.` } };
+        return {
+          error: {
+            text: `This provider has no function ${JSON.stringify(name)}. Its functions: ${[...functions.keys()].join(', ') || 'none'}.`,
+          },
+        };
       }
       const started = Date.now();
       const out = callFunction(f, req?.arguments ?? []);
-      logger.trace('rpc done', { rpc: 'CallFunction', function: name, ms: Date.now() - started, error: out.error ? true : undefined });
+      logger.trace('rpc done', {
+        rpc: 'CallFunction',
+        function: name,
+        ms: Date.now() - started,
+        error: out.error ? true : undefined,
+      });
       return out;
     },
 

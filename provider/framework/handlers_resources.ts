@@ -15,8 +15,13 @@ import { linkSignals } from './signals';
 import type { RpcHandlers } from './rpc';
 
 type ResourceRpc =
-  | 'ValidateResourceConfig' | 'UpgradeResourceState' | 'ReadResource' | 'PlanResourceChange' | 'ApplyResourceChange'
-  | 'ImportResourceState' | 'MoveResourceState';
+  | 'ValidateResourceConfig'
+  | 'UpgradeResourceState'
+  | 'ReadResource'
+  | 'PlanResourceChange'
+  | 'ApplyResourceChange'
+  | 'ImportResourceState'
+  | 'MoveResourceState';
 
 type DynamicIn = Parameters<typeof decodeDynamic>[0];
 
@@ -41,11 +46,15 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
     const meta = rt.currentMeta();
     const deadline = isConfigured(meta) ? def.planDeadline?.(meta) : undefined;
     let current: { what: string; path?: Path } | undefined;
-    const step = (what: string, path?: Path) => { current = { what, path }; };
+    const step = (what: string, path?: Path) => {
+      current = { what, path };
+    };
     if (!deadline) return body(signal, step);
     const expired = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const overdue = new Promise<'overdue'>((resolve) => { timer = setTimeout(() => resolve('overdue'), deadline.ms); });
+    const overdue = new Promise<'overdue'>((resolve) => {
+      timer = setTimeout(() => resolve('overdue'), deadline.ms);
+    });
     const linked = linkSignals(signal, expired.signal);
     const work = body(linked.signal, step);
     try {
@@ -125,7 +134,13 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
         const priv = req.private ?? EMPTY;
         if (!state) return { newState: dynamic(null, type), private: priv };
         try {
-          const found = await r.read({ state, meta: await rt.configuredMeta(), diags, signal, log: rt.logFor('resource', r.typeName) });
+          const found = await r.read({
+            state,
+            meta: await rt.configuredMeta(),
+            diags,
+            signal,
+            log: rt.logFor('resource', r.typeName),
+          });
           const next = found === null ? null : rt.scrub(r, completeObject(r.schema.block, found));
           if (next) rt.checkWhollyKnown(next, `The refreshed state of ${r.typeName}`, diags);
           if (!diags.hasErrors) await rt.noteStored(r, next, signal);
@@ -140,7 +155,13 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
 
     async PlanResourceChange(req, ctx) {
       return rt.guarded('PlanResourceChange', ctx, async (diags, signal) => {
-        const { r, type, prior, next: proposed, config } = changeOf(req.typeName, req.priorState, req.proposedNewState, req.config);
+        const {
+          r,
+          type,
+          prior,
+          next: proposed,
+          config,
+        } = changeOf(req.typeName, req.priorState, req.proposedNewState, req.config);
         const priorPrivate = req.priorPrivate ?? EMPTY;
         if (proposed === null || config === null) {
           return { plannedState: dynamic(null, type), plannedPrivate: priorPrivate };
@@ -188,7 +209,13 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
 
     async ApplyResourceChange(req, ctx) {
       return rt.guarded('ApplyResourceChange', ctx, async (diags, signal) => {
-        const { r, type, prior, next: planned, config } = changeOf(req.typeName, req.priorState, req.plannedState, req.config);
+        const {
+          r,
+          type,
+          prior,
+          next: planned,
+          config,
+        } = changeOf(req.typeName, req.priorState, req.plannedState, req.config);
         const priv = req.plannedPrivate ?? EMPTY;
         const base = { meta: await rt.configuredMeta(), diags, signal, log: rt.logFor('resource', r.typeName) };
 
@@ -211,7 +238,10 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
               : await r.update({ ...base, config: config ?? planned, prior, planned });
         } catch (err) {
           if (err instanceof PartialApplyError) {
-            diags.fromError(err.cause, prior === null ? `Could not create ${r.typeName}` : `Could not update ${r.typeName}`);
+            diags.fromError(
+              err.cause,
+              prior === null ? `Could not create ${r.typeName}` : `Could not update ${r.typeName}`,
+            );
             const partial = mergeApplied(planned, completeObject(r.schema.block, err.state), [], []);
             return { newState: dynamic(rt.scrub(r, partial as CtyObject), type), private: priv };
           }
@@ -221,7 +251,11 @@ export function resourceHandlers<Meta>(rt: Runtime<Meta>): Required<Pick<RpcHand
         const missing: Path[] = [];
         const merged = mergeApplied(planned, completeObject(r.schema.block, result), [], missing);
         for (const p of missing) {
-          diags.error('Provider left a value unknown after apply', `${r.typeName}: ${formatPath(p)} is still unknown; this is a bug in the provider.`, p);
+          diags.error(
+            'Provider left a value unknown after apply',
+            `${r.typeName}: ${formatPath(p)} is still unknown; this is a bug in the provider.`,
+            p,
+          );
         }
         return { newState: dynamic(rt.scrub(r, merged as CtyObject), type), private: priv };
       });

@@ -41,18 +41,18 @@ export function schema<S extends Schema>(s: S): S {
 type ValueOfType<T> = CtyType extends T
   ? CtyValue
   : T extends 'string'
-  ? string
-  : T extends 'number'
-    ? number
-    : T extends 'bool'
-      ? boolean
-      : T extends readonly ['list' | 'set', infer E]
-        ? ValueOfType<E>[]
-        : T extends readonly ['map', infer E]
-          ? Record<string, ValueOfType<E>>
-          : T extends readonly ['object', infer O]
-            ? { -readonly [K in keyof O]?: ValueOfType<O[K]> }
-            : CtyValue;
+    ? string
+    : T extends 'number'
+      ? number
+      : T extends 'bool'
+        ? boolean
+        : T extends readonly ['list' | 'set', infer E]
+          ? ValueOfType<E>[]
+          : T extends readonly ['map', infer E]
+            ? Record<string, ValueOfType<E>>
+            : T extends readonly ['object', infer O]
+              ? { -readonly [K in keyof O]?: ValueOfType<O[K]> }
+              : CtyValue;
 
 type Nested<N, O> = N extends 'single' | 'group' ? O : N extends 'map' ? Record<string, O> : O[];
 
@@ -99,7 +99,8 @@ function decodeType(t: CtyType, v: CtyValue): unknown {
   }
   if (Array.isArray(t) && t[0] === 'map' && isObj(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null && !(x instanceof Unknown)) out[k] = decodeType(t[1] as CtyType, x);
+    for (const [k, x] of Object.entries(v))
+      if (x !== null && !(x instanceof Unknown)) out[k] = decodeType(t[1] as CtyType, x);
     return out;
   }
   if (Array.isArray(t) && t[0] === 'object' && isObj(v)) {
@@ -128,7 +129,9 @@ function decodeNested(nesting: Nesting | 'group', inner: Block, v: CtyValue): un
 function decodeBlock(b: Block, v: CtyObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, a] of Object.entries(b.attributes)) {
-    const x = a.nested ? decodeNested(a.nested.nesting, { attributes: a.nested.attributes }, v[name] ?? null) : decodeType(a.type, v[name] ?? null);
+    const x = a.nested
+      ? decodeNested(a.nested.nesting, { attributes: a.nested.attributes }, v[name] ?? null)
+      : decodeType(a.type, v[name] ?? null);
     if (x !== undefined) out[name] = x;
   }
   for (const [name, nb] of Object.entries(b.blocks ?? {})) {
@@ -152,7 +155,8 @@ export function unknownAt<B extends Block>(_b: B, v: CtyObject, name: keyof Bloc
 
 function encodeType(t: CtyType, v: unknown): CtyValue {
   if (v === undefined || v === null) return null;
-  if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set') && Array.isArray(v)) return v.map((x) => encodeType(t[1] as CtyType, x));
+  if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set') && Array.isArray(v))
+    return v.map((x) => encodeType(t[1] as CtyType, x));
   if (Array.isArray(t) && t[0] === 'map' && typeof v === 'object') {
     const out = record<CtyValue>();
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = encodeType(t[1] as CtyType, x);
@@ -161,7 +165,8 @@ function encodeType(t: CtyType, v: unknown): CtyValue {
   // Every attribute of an object type is present, as cty requires.
   if (Array.isArray(t) && t[0] === 'object' && typeof v === 'object') {
     const out = record<CtyValue>();
-    for (const [k, et] of Object.entries(t[1] as Record<string, CtyType>)) out[k] = encodeType(et, (v as Record<string, unknown>)[k]);
+    for (const [k, et] of Object.entries(t[1] as Record<string, CtyType>))
+      out[k] = encodeType(et, (v as Record<string, unknown>)[k]);
     return out;
   }
   return v as CtyValue;
@@ -176,7 +181,8 @@ function encodeNested(nesting: Nesting | 'group', inner: Block, v: unknown): Cty
   if (nesting === 'single' || nesting === 'group') return encodeBlock(inner, v as Record<string, unknown>, null);
   if (nesting === 'map') {
     const out = record<CtyValue>();
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = encodeBlock(inner, x as Record<string, unknown>, null);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      out[k] = encodeBlock(inner, x as Record<string, unknown>, null);
     return out;
   }
   return (v as Record<string, unknown>[]).map((x) => encodeBlock(inner, x, null));
@@ -186,7 +192,8 @@ function encodeBlock(b: Block, m: Record<string, unknown>, base: CtyObject | nul
   const out = record<CtyValue>();
   for (const [name, a] of Object.entries(b.attributes)) {
     if (!(name in m) && base && base[name] !== undefined) out[name] = base[name];
-    else if (a.nested) out[name] = m[name] == null ? null : encodeNested(a.nested.nesting, { attributes: a.nested.attributes }, m[name]);
+    else if (a.nested)
+      out[name] = m[name] == null ? null : encodeNested(a.nested.nesting, { attributes: a.nested.attributes }, m[name]);
     else out[name] = encodeType(a.type, m[name]);
   }
   for (const [name, nb] of Object.entries(b.blocks ?? {})) {

@@ -52,7 +52,9 @@ function eachNested(
     for (const k of Object.keys(planned)) {
       const el = planned[k];
       if (!isObj(el)) continue;
-      fn(el, isObj(config) && isObj(config[k]) ? config[k] : null, isObj(prior) && isObj(prior[k]) ? prior[k] : null, [{ key: k }]);
+      fn(el, isObj(config) && isObj(config[k]) ? config[k] : null, isObj(prior) && isObj(prior[k]) ? prior[k] : null, [
+        { key: k },
+      ]);
     }
   }
 }
@@ -73,7 +75,8 @@ export function keepEquivalentPrior(block: Block, planned: CtyObject, prior: Cty
   for (const [name, a] of Object.entries(block.attributes)) {
     const p = prior[name];
     const v = planned[name];
-    if (a.equivalent && typeof v === 'string' && typeof p === 'string' && v !== p && a.equivalent(v, p)) planned[name] = p;
+    if (a.equivalent && typeof v === 'string' && typeof p === 'string' && v !== p && a.equivalent(v, p))
+      planned[name] = p;
   }
   for (const [name, nesting, inner] of children(block)) {
     eachNested(nesting, planned[name], undefined, prior[name], (pl, _c, pr) => keepEquivalentPrior(inner, pl, pr));
@@ -202,7 +205,12 @@ export function mergeApplied(planned: CtyValue, result: CtyValue, path: Path = [
   if (isObj(planned)) {
     const out = record();
     for (const k of Object.keys(planned)) {
-      out[k] = mergeApplied(planned[k], isObj(result) ? result[k] : undefined as unknown as CtyValue, [...path, { attr: k }], missing);
+      out[k] = mergeApplied(
+        planned[k],
+        isObj(result) ? result[k] : (undefined as unknown as CtyValue),
+        [...path, { attr: k }],
+        missing,
+      );
     }
     return out;
   }

@@ -131,4 +131,3 @@ export interface ProviderDefinition<Meta = unknown> {
   /** Releases the provider's connections (after quiesce). */
   close?(meta: Meta): Promise<void>;
 }
-

@@ -11,21 +11,44 @@ export interface RpcContext {
 }
 
 /** A handler: the request as the generated interface describes it, the response as a plain object of its interface. */
-export type RpcHandler<K extends ProviderRpcName> = (request: RequestInit<K>, ctx: RpcContext) => Promise<ResponseInit<K>>;
+export type RpcHandler<K extends ProviderRpcName> = (
+  request: RequestInit<K>,
+  ctx: RpcContext,
+) => Promise<ResponseInit<K>>;
 /** Handlers by RPC name; the transport answers UNIMPLEMENTED for a missing one. */
 export type RpcHandlers = { [K in ProviderRpcName]?: RpcHandler<K> };
 
 /** RPCs this provider answers with a diagnostic that it declares no such objects. */
 export type UnimplementedRpc =
-  | 'ValidateEphemeralResourceConfig' | 'OpenEphemeralResource' | 'RenewEphemeralResource' | 'CloseEphemeralResource'
-  | 'UpgradeResourceIdentity' | 'ValidateListResourceConfig' | 'ValidateActionConfig' | 'PlanAction';
+  | 'ValidateEphemeralResourceConfig'
+  | 'OpenEphemeralResource'
+  | 'RenewEphemeralResource'
+  | 'CloseEphemeralResource'
+  | 'UpgradeResourceIdentity'
+  | 'ValidateListResourceConfig'
+  | 'ValidateActionConfig'
+  | 'PlanAction';
 
 /** The RPCs the framework serves (the others Terraform does not call on a provider like this one). */
 export type ServedRpc =
-  | 'GetMetadata' | 'GetProviderSchema' | 'GetResourceIdentitySchemas' | 'GetFunctions' | 'CallFunction'
-  | 'ValidateProviderConfig' | 'ConfigureProvider' | 'StopProvider'
-  | 'ValidateResourceConfig' | 'UpgradeResourceState' | 'ReadResource' | 'PlanResourceChange' | 'ApplyResourceChange'
-  | 'ImportResourceState' | 'MoveResourceState' | 'ValidateDataResourceConfig' | 'ReadDataSource' | UnimplementedRpc;
+  | 'GetMetadata'
+  | 'GetProviderSchema'
+  | 'GetResourceIdentitySchemas'
+  | 'GetFunctions'
+  | 'CallFunction'
+  | 'ValidateProviderConfig'
+  | 'ConfigureProvider'
+  | 'StopProvider'
+  | 'ValidateResourceConfig'
+  | 'UpgradeResourceState'
+  | 'ReadResource'
+  | 'PlanResourceChange'
+  | 'ApplyResourceChange'
+  | 'ImportResourceState'
+  | 'MoveResourceState'
+  | 'ValidateDataResourceConfig'
+  | 'ReadDataSource'
+  | UnimplementedRpc;
 
 export type ProviderHandlers = RpcHandlers & { [K in ServedRpc]: RpcHandler<K> };
 

@@ -63,7 +63,11 @@ export interface Runtime<Meta> {
   /** The configured meta, waiting for a ConfigureProvider in progress; throws when there is none. */
   configuredMeta(): Promise<Meta>;
   /** Runs one RPC body under the guard: anything thrown becomes an error diagnostic, never a dead process. */
-  guarded<T extends object>(name: string, ctx: RpcContext, body: (diags: Diagnostics, signal: AbortSignal) => Promise<T>): Promise<WithDiagnostics<T>>;
+  guarded<T extends object>(
+    name: string,
+    ctx: RpcContext,
+    body: (diags: Diagnostics, signal: AbortSignal) => Promise<T>,
+  ): Promise<WithDiagnostics<T>>;
   /** Adds an error when a value the provider returns is not wholly known. */
   checkWhollyKnown(value: CtyValue, what: string, diags: Diagnostics): void;
   /** Tells the resource that Terraform holds this object in a state; never fails the RPC. */
@@ -179,7 +183,11 @@ export function createRuntime<Meta>(def: ProviderDefinition<Meta>, logger: Logge
       return meta;
     },
 
-    async guarded<T extends object>(name: string, ctx: RpcContext, body: (diags: Diagnostics, signal: AbortSignal) => Promise<T>) {
+    async guarded<T extends object>(
+      name: string,
+      ctx: RpcContext,
+      body: (diags: Diagnostics, signal: AbortSignal) => Promise<T>,
+    ) {
       const diags = new Diagnostics();
       const started = Date.now();
       // The transport's abort lets StopProvider reach the call's own signal: no second signal made per call.
@@ -207,7 +215,10 @@ export function createRuntime<Meta>(def: ProviderDefinition<Meta>, logger: Logge
 
     checkWhollyKnown(value, what, diags) {
       if (containsUnknown(value)) {
-        diags.error('Provider returned an unknown value', `${what} must be wholly known; this is a bug in the provider.`);
+        diags.error(
+          'Provider returned an unknown value',
+          `${what} must be wholly known; this is a bug in the provider.`,
+        );
       }
     },
 

@@ -81,10 +81,14 @@ export function isComputedOnly(a: Attribute): boolean {
 
 function nestedType(nesting: Nesting, obj: CtyType): CtyType {
   switch (nesting) {
-    case 'single': return obj;
-    case 'list': return ['list', obj];
-    case 'set': return ['set', obj];
-    case 'map': return ['map', obj];
+    case 'single':
+      return obj;
+    case 'list':
+      return ['list', obj];
+    case 'set':
+      return ['set', obj];
+    case 'map':
+      return ['map', obj];
   }
 }
 
@@ -117,7 +121,10 @@ export function blockType(block: Block): CtyType {
 // tfplugin6 enum values (protocol facts).
 const STRING_KIND_MARKDOWN = 1 as tfplugin6.StringKind;
 const OBJECT_NESTING = { single: 1, list: 2, set: 3, map: 4 } as Record<Nesting, tfplugin6.Schema.Object.NestingMode>;
-const BLOCK_NESTING = { single: 1, list: 2, set: 3, map: 4, group: 5 } as Record<Nesting | 'group', tfplugin6.Schema.NestedBlock.NestingMode>;
+const BLOCK_NESTING = { single: 1, list: 2, set: 3, map: 4, group: 5 } as Record<
+  Nesting | 'group',
+  tfplugin6.Schema.NestedBlock.NestingMode
+>;
 
 function typeBytes(t: CtyType): Buffer {
   return Buffer.from(JSON.stringify(t));
@@ -140,7 +147,9 @@ function protoAttribute(name: string, a: Attribute): tfplugin6.Schema.IAttribute
   if (a.nested) {
     out.nestedType = {
       nesting: OBJECT_NESTING[a.nested.nesting],
-      attributes: Object.keys(a.nested.attributes).sort().map((n) => protoAttribute(n, a.nested!.attributes[n])),
+      attributes: Object.keys(a.nested.attributes)
+        .sort()
+        .map((n) => protoAttribute(n, a.nested!.attributes[n])),
     };
   } else {
     out.type = typeBytes(a.type);
@@ -155,14 +164,18 @@ function protoBlock(block: Block, version: number): tfplugin6.Schema.IBlock {
     description: block.description ?? '',
     descriptionKind: STRING_KIND_MARKDOWN,
     deprecated: !!block.deprecated,
-    attributes: Object.keys(block.attributes).sort().map((n) => protoAttribute(n, block.attributes[n])),
-    blockTypes: Object.keys(blocks).sort().map((n) => ({
-      typeName: n,
-      nesting: BLOCK_NESTING[blocks[n].nesting],
-      minItems: blocks[n].minItems ?? 0,
-      maxItems: blocks[n].maxItems ?? 0,
-      block: protoBlock({ ...blocks[n].block, description: blocks[n].description ?? blocks[n].block.description }, 0),
-    })),
+    attributes: Object.keys(block.attributes)
+      .sort()
+      .map((n) => protoAttribute(n, block.attributes[n])),
+    blockTypes: Object.keys(blocks)
+      .sort()
+      .map((n) => ({
+        typeName: n,
+        nesting: BLOCK_NESTING[blocks[n].nesting],
+        minItems: blocks[n].minItems ?? 0,
+        maxItems: blocks[n].maxItems ?? 0,
+        block: protoBlock({ ...blocks[n].block, description: blocks[n].description ?? blocks[n].block.description }, 0),
+      })),
   };
 }
 
@@ -189,15 +202,20 @@ export function checkSchema(schema: Schema, where: string, opts: { writeOnly?: b
       }
       if (!a.description) throw new Error(`${where}: ${p} has no description`);
       if (a.writeOnly) {
-        if (!opts.writeOnly) throw new Error(`${where}: ${p} is write-only, which Terraform allows in managed resources only`);
+        if (!opts.writeOnly)
+          throw new Error(`${where}: ${p} is write-only, which Terraform allows in managed resources only`);
         if (a.computed || a.default !== undefined || a.requiresReplace || a.useStateForUnknown || a.nested) {
-          throw new Error(`${where}: ${p} is write-only and cannot be computed, defaulted, nested, requiresReplace or useStateForUnknown`);
+          throw new Error(
+            `${where}: ${p} is write-only and cannot be computed, defaulted, nested, requiresReplace or useStateForUnknown`,
+          );
         }
-        if (inSet) throw new Error(`${where}: ${p} is write-only inside a set, whose elements Terraform identifies by value`);
+        if (inSet)
+          throw new Error(`${where}: ${p} is write-only inside a set, whose elements Terraform identifies by value`);
       }
       if (a.nested) visit({ attributes: a.nested.attributes }, p, inSet || a.nested.nesting === 'set');
     }
-    for (const [name, b] of Object.entries(block.blocks ?? {})) visit(b.block, `${path}.${name}`, inSet || b.nesting === 'set');
+    for (const [name, b] of Object.entries(block.blocks ?? {}))
+      visit(b.block, `${path}.${name}`, inSet || b.nesting === 'set');
   };
   visit(schema.block, where, false);
 }

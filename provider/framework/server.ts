@@ -23,7 +23,10 @@ const UNIMPLEMENTED: readonly UnimplementedRpc[] = [
   'PlanAction',
 ];
 
-export function createProviderServiceFor<Meta>(def: ProviderDefinition<Meta>, logger: Logger = rootLog): ProviderService<ProviderHandlers> {
+export function createProviderServiceFor<Meta>(
+  def: ProviderDefinition<Meta>,
+  logger: Logger = rootLog,
+): ProviderService<ProviderHandlers> {
   const rt = createRuntime(def, logger);
   const unimplemented = {} as { [K in UnimplementedRpc]: RpcHandler<K> };
   for (const name of UNIMPLEMENTED) {

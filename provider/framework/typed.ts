@@ -26,7 +26,12 @@ export function typedDataSource<Meta, S extends Declared>(d: TypedDataSource<Met
   return {
     typeName: d.typeName,
     schema: d.schema,
-    ...(validate ? { validate: (ctx: ValidateContext) => validate({ diags: ctx.diags, config: decode<S['block']>(block, ctx.config), raw: ctx.config }) } : {}),
+    ...(validate
+      ? {
+          validate: (ctx: ValidateContext) =>
+            validate({ diags: ctx.diags, config: decode<S['block']>(block, ctx.config), raw: ctx.config }),
+        }
+      : {}),
     read: async (ctx) => encode(block, await d.read({ ...ctx, config: decode<S['block']>(block, ctx.config) })),
   };
 }
@@ -44,7 +49,9 @@ export interface ModelResource<Meta, M> {
   /** Merged over the prior state; null when the object is gone. */
   read(ctx: ReadContext<Meta> & { model: M }): Promise<Reported<M> | null>;
   /** Merged over the plan. */
-  update(ctx: ApplyContext<Meta> & { prior: CtyObject; model: { planned: M; prior: M; config: M } }): Promise<Reported<M>>;
+  update(
+    ctx: ApplyContext<Meta> & { prior: CtyObject; model: { planned: M; prior: M; config: M } },
+  ): Promise<Reported<M>>;
   delete(ctx: BaseContext<Meta> & { prior: CtyObject; model: M }): Promise<void>;
   /** Every attribute it leaves out is null (there is nothing to merge over yet). */
   importState?(id: string, ctx: BaseContext<Meta>): Promise<Reported<M>>;
@@ -52,7 +59,8 @@ export interface ModelResource<Meta, M> {
 }
 
 /** A managed resource written against its model; plan modification stays on the raw plan (it sets unknowns). */
-export interface TypedResource<Meta, S extends Declared> extends Pick<ResourceType<Meta>, 'modifyPlan' | 'upgradeState'>, ModelResource<Meta, Model<S>> {
+export interface TypedResource<Meta, S extends Declared>
+  extends Pick<ResourceType<Meta>, 'modifyPlan' | 'upgradeState'>, ModelResource<Meta, Model<S>> {
   typeName: string;
   schema: S;
 }
@@ -83,7 +91,8 @@ export function typedResource<Meta, S extends Declared>(r: TypedResource<Meta, S
     try {
       return encode(block, await apply(), planned);
     } catch (err) {
-      if (err instanceof TypedPartialApplyError) throw new PartialApplyError(err.cause, encode(block, err.reported as Reported<Model<S>>, planned));
+      if (err instanceof TypedPartialApplyError)
+        throw new PartialApplyError(err.cause, encode(block, err.reported as Reported<Model<S>>, planned));
       throw err;
     }
   };
@@ -92,15 +101,31 @@ export function typedResource<Meta, S extends Declared>(r: TypedResource<Meta, S
     schema: r.schema,
     ...(r.modifyPlan ? { modifyPlan: r.modifyPlan } : {}),
     ...(r.upgradeState ? { upgradeState: r.upgradeState } : {}),
-    ...(validate ? { validate: (ctx: ValidateContext) => validate({ diags: ctx.diags, config: model(ctx.config), raw: ctx.config }) } : {}),
-    create: (ctx) => overPlan(ctx.planned, () => r.create({ ...ctx, model: { planned: model(ctx.planned), config: model(ctx.config) } })),
+    ...(validate
+      ? {
+          validate: (ctx: ValidateContext) =>
+            validate({ diags: ctx.diags, config: model(ctx.config), raw: ctx.config }),
+        }
+      : {}),
+    create: (ctx) =>
+      overPlan(ctx.planned, () =>
+        r.create({ ...ctx, model: { planned: model(ctx.planned), config: model(ctx.config) } }),
+      ),
     async read(ctx) {
       const found = await r.read({ ...ctx, model: model(ctx.state) });
       return found && encode(block, found, ctx.state);
     },
-    update: (ctx) => overPlan(ctx.planned, () => r.update({ ...ctx, model: { planned: model(ctx.planned), prior: model(ctx.prior), config: model(ctx.config) } })),
+    update: (ctx) =>
+      overPlan(ctx.planned, () =>
+        r.update({
+          ...ctx,
+          model: { planned: model(ctx.planned), prior: model(ctx.prior), config: model(ctx.config) },
+        }),
+      ),
     delete: (ctx) => r.delete({ ...ctx, model: model(ctx.prior) }),
-    ...(importState ? { importState: async (id: string, ctx: BaseContext<Meta>) => encode(block, await importState(id, ctx)) } : {}),
+    ...(importState
+      ? { importState: async (id: string, ctx: BaseContext<Meta>) => encode(block, await importState(id, ctx)) }
+      : {}),
     ...(noteStored ? { noteStored: (state: CtyObject, ctx: BaseContext<Meta>) => noteStored(model(state), ctx) } : {}),
   };
 }

@@ -19,7 +19,11 @@ export function validateConfig(block: Block, config: CtyObject, diags: Diagnosti
     const path: Path = [...base, { attr: name }];
     if (v === null || v === undefined || v instanceof Unknown) continue;
     if (a.computed && !a.optional && !a.required && a.default === undefined) {
-      diags.error('Value for unconfigurable attribute', `${name} is set by the provider and cannot be configured.`, path);
+      diags.error(
+        'Value for unconfigurable attribute',
+        `${name} is set by the provider and cannot be configured.`,
+        path,
+      );
       continue;
     }
     if (a.deprecated) diags.warning('Deprecated attribute', a.deprecated, path);
@@ -29,7 +33,8 @@ export function validateConfig(block: Block, config: CtyObject, diags: Diagnosti
     }
     if (a.nested) {
       for (const [el, step] of elements(a.nested.nesting, v)) {
-        if (el && !(el instanceof Unknown)) validateConfig({ attributes: a.nested.attributes }, el, diags, [...path, ...step]);
+        if (el && !(el instanceof Unknown))
+          validateConfig({ attributes: a.nested.attributes }, el, diags, [...path, ...step]);
       }
     }
   }
@@ -39,7 +44,11 @@ export function validateConfig(block: Block, config: CtyObject, diags: Diagnosti
     const path: Path = [...base, { attr: name }];
     const els = elements(b.nesting, v);
     if (Array.isArray(v) && b.maxItems && v.length > b.maxItems) {
-      diags.error(`Too many ${name} blocks`, `At most ${b.maxItems} ${name} block(s) may be given; found ${v.length}.`, path);
+      diags.error(
+        `Too many ${name} blocks`,
+        `At most ${b.maxItems} ${name} block(s) may be given; found ${v.length}.`,
+        path,
+      );
     }
     for (const [el, step] of els) {
       if (el && !(el instanceof Unknown)) validateConfig(b.block, el, diags, [...path, ...step]);

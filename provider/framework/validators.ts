@@ -22,7 +22,8 @@ export function oneOf(...allowed: string[]): Validator {
   const list = allowed.map((a) => `"${a}"`).join(', ');
   return {
     description: `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
-    check: (v) => (typeof v === 'string' && allowed.includes(v) ? undefined : `must be one of ${list}, got ${JSON.stringify(v)}`),
+    check: (v) =>
+      typeof v === 'string' && allowed.includes(v) ? undefined : `must be one of ${list}, got ${JSON.stringify(v)}`,
   };
 }
 
@@ -64,5 +65,7 @@ export function parseDuration(s: string): number | undefined {
 }
 
 export const duration: Validator = stringCheck('a duration such as `30s`, `2m` or `1m30s`', (s) =>
-  parseDuration(s) === undefined ? `must be a duration such as "30s", "2m" or "1m30s", got ${JSON.stringify(s)}` : undefined,
+  parseDuration(s) === undefined
+    ? `must be a duration such as "30s", "2m" or "1m30s", got ${JSON.stringify(s)}`
+    : undefined,
 );

@@ -13,7 +13,11 @@ export function compact<T extends object>(o: T): T {
  * The user's spelling when it means the same as what libxl reports (e.g. `03:00.0` vs `0000:03:00.0`, MAC case):
  * Terraform requires a value known in the plan to come back byte-identical.
  */
-export function spelled(prior: CtyValue | undefined, actual: string | undefined, same: (a: string, b: string) => boolean = (a, b) => a === b): string | null {
+export function spelled(
+  prior: CtyValue | undefined,
+  actual: string | undefined,
+  same: (a: string, b: string) => boolean = (a, b) => a === b,
+): string | null {
   if (actual === undefined) return null;
   return typeof prior === 'string' && same(prior, actual) ? prior : actual;
 }

@@ -10,12 +10,21 @@ import { children } from './plan';
 import type { Attribute, Block, Nesting } from './schema';
 
 function isObj(v: CtyValue | undefined): v is CtyObject {
-  return v !== null && v !== undefined && typeof v === 'object' && !(v instanceof Unknown) && Object.getPrototypeOf(v) === null;
+  return (
+    v !== null &&
+    v !== undefined &&
+    typeof v === 'object' &&
+    !(v instanceof Unknown) &&
+    Object.getPrototypeOf(v) === null
+  );
 }
 
 /** Whether any attribute of the block, at any depth, is write-only (most schemas have none: skip the walk). */
 export function hasWriteOnly(block: Block): boolean {
-  return Object.values(block.attributes).some((a: Attribute) => a.writeOnly) || children(block).some(([, , b]) => hasWriteOnly(b));
+  return (
+    Object.values(block.attributes).some((a: Attribute) => a.writeOnly) ||
+    children(block).some(([, , b]) => hasWriteOnly(b))
+  );
 }
 
 function eachElement(nesting: Nesting | 'group', v: CtyValue, fn: (el: CtyObject, step: Path) => CtyValue): CtyValue {

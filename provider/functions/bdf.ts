@@ -11,7 +11,9 @@ const SPELLING = /^(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})
 export function canonicalBdf(text: string): { bdf: string } | { problem: string } {
   const m = SPELLING.exec(text.trim());
   if (!m) {
-    return { problem: `"${printable(text)}" is not a PCI address: use [DDDD:]BB:SS.F in hex, e.g. "3:0.0", "03:00.0" or "0000:03:00.0" (function 0-7)` };
+    return {
+      problem: `"${printable(text)}" is not a PCI address: use [DDDD:]BB:SS.F in hex, e.g. "3:0.0", "03:00.0" or "0000:03:00.0" (function 0-7)`,
+    };
   }
   const [domain, bus, slot] = [m[1] ?? '0', m[2], m[3]].map((x) => parseInt(x, 16));
   if (slot > 0x1f) return { problem: `"${printable(text)}" has slot ${m[3]}: a PCI slot is 00-1f` };
@@ -27,7 +29,9 @@ export const bdfFunction: FunctionDefinition = {
     'four hex digits of PCI segment (domain), two of bus, two of slot, then the function, all lower case. ' +
     'Accepts every spelling libxl accepts: `3:0.0`, `03:00.0`, `0000:03:00.0`, upper or lower case. ' +
     'Use it to compare addresses, as map keys, or to build `pci` blocks from a list written by hand.',
-  parameters: [{ name: 'address', type: 'string', description: 'A PCI address: `[DDDD:]BB:SS.F` in hex, e.g. `3:0.0`.' }],
+  parameters: [
+    { name: 'address', type: 'string', description: 'A PCI address: `[DDDD:]BB:SS.F` in hex, e.g. `3:0.0`.' },
+  ],
   returnType: 'string',
   run([address]) {
     const r = canonicalBdf(address as string);

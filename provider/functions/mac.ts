@@ -14,14 +14,16 @@ export function macFromSeed(seed: string): string {
 
 export const macFunction: FunctionDefinition = {
   name: 'mac',
-  summary: 'A stable MAC address in Xen\'s 00:16:3e range, derived from a seed.',
+  summary: "A stable MAC address in Xen's 00:16:3e range, derived from a seed.",
   description:
-    'Returns a unicast MAC address `00:16:3e:XX:XX:XX` (Xen\'s OUI, the range libxl draws random vif MACs from, with the ' +
+    "Returns a unicast MAC address `00:16:3e:XX:XX:XX` (Xen's OUI, the range libxl draws random vif MACs from, with the " +
     'fourth octet below 0x80 as libxl keeps it) computed from the SHA-256 of `seed`: the same seed gives the same address on every ' +
     'run and every machine. Give each vif its own seed, e.g. `"${domain}/${index}"`. The last 23 bits come from the hash, ' +
     'so two seeds collide with probability about n²/2²⁴ for n vifs (about 6% at 1000): on a host with many guests, ' +
     'check uniqueness with `length(distinct(...))` in a precondition.',
-  parameters: [{ name: 'seed', type: 'string', description: 'Any non-empty text naming the interface, e.g. `"web/0"`.' }],
+  parameters: [
+    { name: 'seed', type: 'string', description: 'Any non-empty text naming the interface, e.g. `"web/0"`.' },
+  ],
   returnType: 'string',
   run([seed]) {
     if (seed === '') throw new FunctionArgumentError(0, 'seed must not be empty: name the interface, e.g. "web/0".');

@@ -31,7 +31,9 @@ export function generateServerCertificate(now = new Date()): ServerCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = publicKey.export({ format: 'der', type: 'spki' });
   // P-256 SPKI ends with the 65-byte uncompressed point, the subjectPublicKey that RFC 5280's key id hashes.
-  const keyId = createHash('sha1').update(spki.subarray(spki.length - 65)).digest();
+  const keyId = createHash('sha1')
+    .update(spki.subarray(spki.length - 65))
+    .digest();
   const serial = randomBytes(16);
   serial[0] = (serial[0] & 0x7f) | 0x01; // positive and minimal
 
@@ -70,6 +72,9 @@ export function rawStdBase64(bytes: Uint8Array): string {
 }
 
 export function toPem(label: string, body: Uint8Array): string {
-  const lines = Buffer.from(body).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(body)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

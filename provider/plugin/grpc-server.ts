@@ -4,7 +4,15 @@
 import type * as http2 from 'node:http2';
 import type * as net from 'node:net';
 import type { Logger } from '../log';
-import { FrameDecoder, GrpcError, MAX_MESSAGE_BYTES, Status, encodeFrame, encodeGrpcMessage, parseGrpcTimeout } from './grpc-wire';
+import {
+  FrameDecoder,
+  GrpcError,
+  MAX_MESSAGE_BYTES,
+  Status,
+  encodeFrame,
+  encodeGrpcMessage,
+  parseGrpcTimeout,
+} from './grpc-wire';
 import type { StatusCode } from './grpc-wire';
 
 export interface CallContext {
@@ -17,7 +25,11 @@ export interface CallContext {
 
 export type UnaryMethod = (request: Uint8Array, ctx: CallContext) => Promise<Uint8Array>;
 /** Sends messages with send(); the call ends with OK when the promise resolves. */
-export type ServerStreamMethod = (request: Uint8Array, ctx: CallContext, send: (message: Uint8Array) => void) => Promise<void>;
+export type ServerStreamMethod = (
+  request: Uint8Array,
+  ctx: CallContext,
+  send: (message: Uint8Array) => void,
+) => Promise<void>;
 
 type Method = { kind: 'unary'; fn: UnaryMethod } | { kind: 'serverStream'; fn: ServerStreamMethod };
 
@@ -70,7 +82,9 @@ export class GrpcServer {
   drain(server: net.Server, graceMs: number): Promise<void> {
     server.close();
     for (const call of this.calls) call.abort(new GrpcError(Status.UNAVAILABLE, 'provider is shutting down'));
-    const open = [...this.sessions].map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.close(resolve))));
+    const open = [...this.sessions].map(
+      (s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.close(resolve))),
+    );
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         for (const s of this.sessions) s.destroy();
@@ -126,7 +140,10 @@ export class GrpcServer {
     stream.on('end', () => {
       if (call.done) return;
       if (requests.length !== 1 || decoder.pendingBytes !== 0) {
-        call.finish(Status.INTERNAL, `expected exactly one request message, got ${requests.length}${decoder.pendingBytes ? ' and a truncated one' : ''}`);
+        call.finish(
+          Status.INTERNAL,
+          `expected exactly one request message, got ${requests.length}${decoder.pendingBytes ? ' and a truncated one' : ''}`,
+        );
         return;
       }
       const ctx: CallContext = { signal: controller.signal, abort: (reason) => controller.abort(reason), path };
@@ -140,10 +157,18 @@ export class GrpcServer {
           // A stream the server ended on purpose (shutdown) or a cancelled call: end it quietly with the reason.
           if (controller.signal.aborted && controller.signal.reason instanceof GrpcError) {
             const reason = controller.signal.reason;
-            call.finish(reason.code === Status.UNAVAILABLE && method.kind === 'serverStream' ? Status.OK : reason.code, reason.message);
+            call.finish(
+              reason.code === Status.UNAVAILABLE && method.kind === 'serverStream' ? Status.OK : reason.code,
+              reason.message,
+            );
             return;
           }
-          if (!(err instanceof GrpcError)) this.log.error('gRPC method failed', { method: path, error: err, stack: err instanceof Error ? err.stack : undefined });
+          if (!(err instanceof GrpcError))
+            this.log.error('gRPC method failed', {
+              method: path,
+              error: err,
+              stack: err instanceof Error ? err.stack : undefined,
+            });
           call.fail(err);
         },
       );
@@ -164,7 +189,10 @@ class Call {
   send(message: Uint8Array): void {
     if (this.done || this.stream.destroyed) return;
     if (message.length > MAX_MESSAGE_BYTES) {
-      throw new GrpcError(Status.RESOURCE_EXHAUSTED, `response of ${message.length} bytes for ${this.path} exceeds the limit`);
+      throw new GrpcError(
+        Status.RESOURCE_EXHAUSTED,
+        `response of ${message.length} bytes for ${this.path} exceeds the limit`,
+      );
     }
     if (!this.headersSent) {
       this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });

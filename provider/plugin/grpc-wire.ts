@@ -54,11 +54,17 @@ export class FrameDecoder {
       if (this.buffered < 5) return out;
       const head = this.peek(5);
       if (head[0] !== 0) {
-        throw new GrpcError(Status.UNIMPLEMENTED, 'compressed gRPC messages are not supported (grpc-accept-encoding: identity)');
+        throw new GrpcError(
+          Status.UNIMPLEMENTED,
+          'compressed gRPC messages are not supported (grpc-accept-encoding: identity)',
+        );
       }
       const length = head.readUInt32BE(1);
       if (length > this.maxMessageBytes) {
-        throw new GrpcError(Status.RESOURCE_EXHAUSTED, `message of ${length} bytes exceeds the limit of ${this.maxMessageBytes}`);
+        throw new GrpcError(
+          Status.RESOURCE_EXHAUSTED,
+          `message of ${length} bytes exceeds the limit of ${this.maxMessageBytes}`,
+        );
       }
       if (this.buffered < 5 + length) return out;
       const frame = this.take(5 + length);
@@ -90,7 +96,10 @@ export class FrameDecoder {
 export function encodeGrpcMessage(message: string): string {
   let out = '';
   for (const byte of Buffer.from(message, 'utf8')) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+    out +=
+      byte >= 0x20 && byte <= 0x7e && byte !== 0x25
+        ? String.fromCharCode(byte)
+        : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
   }
   return out;
 }

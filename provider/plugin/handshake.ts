@@ -23,7 +23,10 @@ export type VersionNegotiation = { ok: true; version: number } | { ok: false; me
 export function negotiateProtocolVersion(env: NodeJS.ProcessEnv): VersionNegotiation {
   const raw = env.PLUGIN_PROTOCOL_VERSIONS;
   if (raw === undefined || raw.trim() === '') return { ok: true, version: PROTOCOL_VERSION };
-  const offered = raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const offered = raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   if (offered.some((v) => Number(v) === PROTOCOL_VERSION)) return { ok: true, version: PROTOCOL_VERSION };
   return {
     ok: false,
@@ -52,7 +55,13 @@ export interface ReattachConfig {
 
 export function reattachJson(address: string, pid: number, socketPath: string): string {
   const config: Record<string, ReattachConfig> = {
-    [address]: { Protocol: 'grpc', ProtocolVersion: PROTOCOL_VERSION, Pid: pid, Test: true, Addr: { Network: 'unix', String: socketPath } },
+    [address]: {
+      Protocol: 'grpc',
+      ProtocolVersion: PROTOCOL_VERSION,
+      Pid: pid,
+      Test: true,
+      Addr: { Network: 'unix', String: socketPath },
+    },
   };
   return JSON.stringify(config);
 }

@@ -22,7 +22,11 @@ export function registerPluginServices(server: GrpcServer, hooks: PluginServiceH
 
   server.serverStream(healthWatch.path, async (bytes, ctx, send) => {
     const { service } = healthWatch.request.decode(bytes);
-    send(healthWatch.response.encode({ status: SERVED.has(service) ? HealthStatus.SERVING : HealthStatus.SERVICE_UNKNOWN }).finish());
+    send(
+      healthWatch.response
+        .encode({ status: SERVED.has(service) ? HealthStatus.SERVING : HealthStatus.SERVICE_UNKNOWN })
+        .finish(),
+    );
     await untilAborted(ctx.signal);
   });
 

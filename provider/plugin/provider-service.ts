@@ -11,7 +11,11 @@ import { GrpcError, Status } from './grpc-wire';
 
 export function registerProviderService(server: GrpcServer, service: ProviderService, log: Logger): void {
   for (const rpc of Object.keys(providerMethods) as ProviderRpcName[]) {
-    const def = providerMethods[rpc] as { kind: string; request: MessageType<unknown, unknown>; response: MessageType<unknown, unknown> };
+    const def = providerMethods[rpc] as {
+      kind: string;
+      request: MessageType<unknown, unknown>;
+      response: MessageType<unknown, unknown>;
+    };
     // The request is decoded with this RPC's own message type, so the handler of the same name gets what it expects.
     const handler = service.handlers[rpc] as ((request: unknown, ctx: RpcContext) => Promise<unknown>) | undefined;
     const path = providerPath(rpc);
@@ -27,7 +31,10 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
       try {
         return def.request.decode(bytes);
       } catch (err) {
-        throw new GrpcError(Status.INVALID_ARGUMENT, `cannot decode the ${rpc} request: ${err instanceof Error ? err.message : String(err)}`);
+        throw new GrpcError(
+          Status.INVALID_ARGUMENT,
+          `cannot decode the ${rpc} request: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     };
     const encode = (response: unknown): Uint8Array => {
@@ -35,7 +42,10 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
         return def.response.encode(def.response.fromObject((response ?? {}) as { [k: string]: unknown })).finish();
       } catch (err) {
         log.error('provider returned a response that cannot be encoded', { rpc, error: err });
-        throw new GrpcError(Status.INTERNAL, `${rpc}: provider returned a malformed response: ${err instanceof Error ? err.message : String(err)}`);
+        throw new GrpcError(
+          Status.INTERNAL,
+          `${rpc}: provider returned a malformed response: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     };
     const canCarryDiagnostics = 'diagnostics' in (def.response.create() as object);
@@ -48,7 +58,8 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
         } catch (err) {
           if (err instanceof GrpcError) throw err;
           log.error('provider RPC failed', { rpc, error: err, stack: err instanceof Error ? err.stack : undefined });
-          if (!canCarryDiagnostics) throw new GrpcError(Status.INTERNAL, `${rpc} failed: ${err instanceof Error ? err.message : String(err)}`);
+          if (!canCarryDiagnostics)
+            throw new GrpcError(Status.INTERNAL, `${rpc} failed: ${err instanceof Error ? err.message : String(err)}`);
           return encode({ diagnostics: [internalErrorDiagnostic(rpc, err)] });
         }
       });
@@ -56,7 +67,8 @@ export function registerProviderService(server: GrpcServer, service: ProviderSer
       // Streaming RPCs: the handler answers with the events, as an array or an async iterable.
       server.serverStream(path, async (bytes, ctx, send) => {
         const request = decode(bytes);
-        const events = (await handler(request, { signal: ctx.signal, abort: ctx.abort })) as Iterable<unknown> | AsyncIterable<unknown>;
+        const events = (await handler(request, { signal: ctx.signal, abort: ctx.abort })) as
+          Iterable<unknown> | AsyncIterable<unknown>;
         for await (const event of events) send(encode(event));
       });
     }

@@ -52,7 +52,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const clientCertPem = opts.debug ? undefined : env.PLUGIN_CLIENT_CERT?.trim() || undefined;
   const clientDer = clientCertPem ? certificateDer(clientCertPem) : undefined;
   if (clientCertPem && !clientDer) {
-    process.stderr.write('terraform-provider-xen: PLUGIN_CLIENT_CERT is not a PEM certificate; was the provider started by Terraform?\n');
+    process.stderr.write(
+      'terraform-provider-xen: PLUGIN_CLIENT_CERT is not a PEM certificate; was the provider started by Terraform?\n',
+    );
     opts.exit(1);
     return;
   }
@@ -65,30 +67,34 @@ export async function serve(opts: ServeOptions): Promise<void> {
   grpc.attach(h2);
   // With TLS, the socket is a tls.Server that hands HTTP/2 only the connections it accepted: a refused client never
   // sees a single HTTP/2 frame.
-  const server = cert && clientDer
-    ? tls.createServer({
-        key: cert.keyPem,
-        cert: cert.certPem,
-        ALPNProtocols: ['h2'],
-        minVersion: 'TLSv1.2',
-        // Demand a client certificate and accept exactly Terraform's (otherClient): anything else on this host that
-        // can reach the socket must not be able to drive dom0. Not via `ca: clientCertPem`: node then builds its
-        // bundled root CA store, ~1 s of every provider start on an emulated dom0 (measured), for trust we never
-        // want. With no CA at all, TLS still proves that the client holds its certificate's key (CertificateVerify);
-        // the pin decides which certificate that may be.
-        ca: [],
-        requestCert: true,
-        rejectUnauthorized: false,
-      }, (socket) => {
-        const refused = otherClient(socket, clientDer);
-        if (refused) {
-          log.warn('refused a TLS connection', { reason: refused });
-          socket.destroy();
-          return;
-        }
-        h2.emit('connection', socket);
-      })
-    : h2;
+  const server =
+    cert && clientDer
+      ? tls.createServer(
+          {
+            key: cert.keyPem,
+            cert: cert.certPem,
+            ALPNProtocols: ['h2'],
+            minVersion: 'TLSv1.2',
+            // Demand a client certificate and accept exactly Terraform's (otherClient): anything else on this host that
+            // can reach the socket must not be able to drive dom0. Not via `ca: clientCertPem`: node then builds its
+            // bundled root CA store, ~1 s of every provider start on an emulated dom0 (measured), for trust we never
+            // want. With no CA at all, TLS still proves that the client holds its certificate's key (CertificateVerify);
+            // the pin decides which certificate that may be.
+            ca: [],
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+          (socket) => {
+            const refused = otherClient(socket, clientDer);
+            if (refused) {
+              log.warn('refused a TLS connection', { reason: refused });
+              socket.destroy();
+              return;
+            }
+            h2.emit('connection', socket);
+          },
+        )
+      : h2;
   server.on('tlsClientError', (err: Error) => log.warn('refused a TLS connection', { error: err }));
   const socketPath = path.join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}`);
   await listenPrivately(server, socketPath);
@@ -122,7 +128,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
       shuttingDown = true;
       log.debug('shutting down on request');
       const grace = new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref());
-      void Promise.all([grpc.drain(server, SHUTDOWN_GRACE_MS), Promise.race([service.close('Terraform asked it to shut down'), grace])]).then(() => {
+      void Promise.all([
+        grpc.drain(server, SHUTDOWN_GRACE_MS),
+        Promise.race([service.close('Terraform asked it to shut down'), grace]),
+      ]).then(() => {
         removeSocket();
         opts.exit(0);
       });
@@ -137,7 +146,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log.warn('Terraform is gone: finishing the host calls in flight, starting no new one, then exiting', { reason });
-    void service.close(reason)
+    void service
+      .close(reason)
       .catch((err: unknown) => log.error('stopping the provider failed', { error: err }))
       .then(() => grpc.drain(server, 500))
       .then(() => {

@@ -1,7 +1,16 @@
 // Lays the planned objects over live state: a planned object replaces the live one it describes (same domain name,
 // same vif devid, same disk vdev), and adds itself when it is new.
 
-import { buildModel, type HostFacts, type HostModel, type ModelDisk, type ModelDomain, type ModelVif, type ModelAssignable, type ModelFlaskPolicy } from './model';
+import {
+  buildModel,
+  type HostFacts,
+  type HostModel,
+  type ModelDisk,
+  type ModelDomain,
+  type ModelVif,
+  type ModelAssignable,
+  type ModelFlaskPolicy,
+} from './model';
 import type { LiveObjects, PlannedObjects } from './sources';
 
 export function composeModel(host: HostFacts, live: LiveObjects, planned: Iterable<PlannedObjects>): HostModel {
@@ -54,7 +63,8 @@ export function composeModel(host: HostFacts, live: LiveObjects, planned: Iterab
 
 function unclaimedLiveVif(vifs: Map<string, ModelVif>, claimed: Set<string>, planned: ModelVif): string | undefined {
   for (const [key, v] of vifs) {
-    if (v.devid !== undefined && !claimed.has(key) && v.domain === planned.domain && v.backend === planned.backend) return key;
+    if (v.devid !== undefined && !claimed.has(key) && v.domain === planned.domain && v.backend === planned.backend)
+      return key;
   }
   return undefined;
 }

@@ -10,7 +10,14 @@ import { composeModel } from './compose';
 import { evaluate, sortFindings, toDiagnostic, type Finding, type SecurityPolicy } from './evaluate';
 import type { HostFacts, HostModel } from './model';
 import { RULES, type Rule } from './rules';
-import { hostFacts, liveObjects, type LiveObjects, type LiveState, type PlannedObjects, type PlannedObjectsOf } from './sources';
+import {
+  hostFacts,
+  liveObjects,
+  type LiveObjects,
+  type LiveState,
+  type PlannedObjects,
+  type PlannedObjectsOf,
+} from './sources';
 import { tcbByGuest, type TcbEntry } from './tcb';
 import type { FlaskKnowledge } from '../xen/flask/knowledge';
 import { noIommuDomains } from '../xen/flask/facts';
@@ -51,9 +58,16 @@ export async function readLiveState(ts: Toolstack): Promise<LiveState> {
   const snap = ts.snapshot();
   // The policy's types are asked for alongside the mode rather than after it: one round of host commands fewer per
   // reading. Without FLASK they are not used, and a failure to list them is no failure.
-  const types = snap.flaskPolicyTypes().then((t) => ({ t }), (e: unknown) => ({ e }));
+  const types = snap.flaskPolicyTypes().then(
+    (t) => ({ t }),
+    (e: unknown) => ({ e }),
+  );
   const [info, flask, domains, hostPci, assignable] = await Promise.all([
-    snap.hostInfo(), snap.flaskMode(), snap.listDomains(), snap.hostPciDevices(), snap.pciAssignableList(),
+    snap.hostInfo(),
+    snap.flaskMode(),
+    snap.listDomains(),
+    snap.hostPciDevices(),
+    snap.pciAssignableList(),
   ]);
   let flaskTypes: string[] | undefined;
   if (flask !== 'disabled') {
@@ -94,7 +108,10 @@ export class PostureEngine {
     const p = this.objects(typeName, ctx.config);
     if (!p) return;
     const model = composeModel(EMPTY_LIVE.host, EMPTY_LIVE.objects, [p]);
-    this.report(ctx.diags, evaluate(model, { policy: this.validatePolicy, only: p.subject, scope: 'resource', rules: this.rules }));
+    this.report(
+      ctx.diags,
+      evaluate(model, { policy: this.validatePolicy, only: p.subject, scope: 'resource', rules: this.rules }),
+    );
   }
 
   /** Plan: the rules that need the host or other resources, about the resource being planned. */
@@ -108,11 +125,17 @@ export class PostureEngine {
     try {
       live = await this.withPolicy(await this.liveState(meta.ts, ctx.log), meta.flask);
     } catch (err) {
-      ctx.diags.warning('Security posture not checked', `Could not read the host's state for the posture checks: ${(err as Error).message}`);
+      ctx.diags.warning(
+        'Security posture not checked',
+        `Could not read the host's state for the posture checks: ${(err as Error).message}`,
+      );
       return;
     }
     const model = composeModel(live.host, live.objects, this.planned.values());
-    this.report(ctx.diags, evaluate(model, { policy: meta.securityPolicy, only: p.subject, scope: 'host', rules: this.rules }));
+    this.report(
+      ctx.diags,
+      evaluate(model, { policy: meta.securityPolicy, only: p.subject, scope: 'host', rules: this.rules }),
+    );
   }
 
   /**
@@ -124,7 +147,10 @@ export class PostureEngine {
     this.live = undefined;
     const live = await this.withPolicy(await this.liveState(meta.ts, log), meta.flask);
     const model = this.modelOf(live);
-    return { findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules), tcb: tcbByGuest(model) };
+    return {
+      findings: sortFindings(evaluate(model, { policy: meta.securityPolicy, rules: this.rules }), this.rules),
+      tcb: tcbByGuest(model),
+    };
   }
 
   private modelOf(live: Live): HostModel {
@@ -136,7 +162,9 @@ export class PostureEngine {
       const d = toDiagnostic(f, this.rules);
       // A label the known policy refuses is the resource's own plan error (labels.ts), at the same place.
       const at = JSON.stringify(f.path);
-      const said = f.rule === 'flask-unknown-type' && diags.items.some((x) => JSON.stringify(x.path ?? []) === at && x.severity === 'error');
+      const said =
+        f.rule === 'flask-unknown-type' &&
+        diags.items.some((x) => JSON.stringify(x.path ?? []) === at && x.severity === 'error');
       if (!said) diags.add(d);
     }
   }
@@ -150,7 +178,11 @@ export class PostureEngine {
     const known = await flask.current();
     if (!known) return live;
     // Real xl cannot list the loaded policy's types; the policy planned or loaded by this provider can.
-    const host = { ...live.host, flaskNoiommu: noIommuDomains(known.facts), flaskTypes: live.host.flaskTypes ?? new Set(Object.keys(known.facts.types)) };
+    const host = {
+      ...live.host,
+      flaskNoiommu: noIommuDomains(known.facts),
+      flaskTypes: live.host.flaskTypes ?? new Set(Object.keys(known.facts.types)),
+    };
     return { ...live, host };
   }
 
@@ -159,15 +191,21 @@ export class PostureEngine {
     if (c && c.ts === ts && this.now() - c.at <= this.ttl) return c.value;
     const value = readLiveState(ts).then((s) => {
       const host = hostFacts(s);
-      if (s.flask !== 'disabled' && !s.flaskTypes) log?.debug('FLASK policy types unknown on this host: flask-unknown-type is skipped');
+      if (s.flask !== 'disabled' && !s.flaskTypes)
+        log?.debug('FLASK policy types unknown on this host: flask-unknown-type is skipped');
       return { host, objects: liveObjects(s.domains, host) };
     });
     // Aged from completion, like the toolstack's reads: a reading that took longer than the window still serves.
     const entry = { at: Number.POSITIVE_INFINITY, ts, value };
     this.live = entry;
-    value.then(() => { entry.at = this.now(); }, () => {
-      if (this.live?.value === value) this.live = undefined;
-    });
+    value.then(
+      () => {
+        entry.at = this.now();
+      },
+      () => {
+        if (this.live?.value === value) this.live = undefined;
+      },
+    );
     return value;
   }
 }

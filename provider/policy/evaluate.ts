@@ -60,7 +60,10 @@ export function evaluate(model: HostModel, opts: EvaluateOptions): Finding[] {
 export function sortFindings(findings: Finding[], rules: readonly Rule[] = RULES): Finding[] {
   const order = new Map(rules.map((r, i) => [r.id, i]));
   return [...findings].sort(
-    (a, b) => (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) || a.subject.localeCompare(b.subject) || a.message.localeCompare(b.message),
+    (a, b) =>
+      (order.get(a.rule) ?? 0) - (order.get(b.rule) ?? 0) ||
+      a.subject.localeCompare(b.subject) ||
+      a.message.localeCompare(b.message),
   );
 }
 

@@ -11,7 +11,14 @@ export type DriverClass = 'network' | 'storage' | 'usb' | 'other';
 
 /** The Terraform resource a model object came from; absent for live objects no resource in this plan manages. */
 export type ResourceRef =
-  | 'xen_domain' | 'xen_driver_domain' | 'xen_vif' | 'xen_disk' | 'xen_pci_assignable' | 'xen_flask_policy' | 'xen_vtpm' | 'xen_vtpm_manager';
+  | 'xen_domain'
+  | 'xen_driver_domain'
+  | 'xen_vif'
+  | 'xen_disk'
+  | 'xen_pci_assignable'
+  | 'xen_flask_policy'
+  | 'xen_vtpm'
+  | 'xen_vtpm_manager';
 
 /**
  * Where the attributes a rule reports on are configured in the resource a model object came from (each a diagnostic's
@@ -23,16 +30,32 @@ export type Paths<K extends string> = Readonly<Record<K, Path>>;
 
 export type PciPaths = Paths<'bdf' | 'permissive'>;
 /** `stubdomain` and `stubdomainSeclabel`: the device model's (`device_model.stubdomain`, `device_model.seclabel`). */
-export type DomainPaths = Paths<'name' | 'type' | 'bootloader' | 'seclabel' | 'pci' | 'stubdomain' | 'stubdomainSeclabel' | 'vtpmBackend'>;
+export type DomainPaths = Paths<
+  'name' | 'type' | 'bootloader' | 'seclabel' | 'pci' | 'stubdomain' | 'stubdomainSeclabel' | 'vtpmBackend'
+>;
 export type VifPaths = Paths<'domain' | 'backend'>;
 export type DiskPaths = Paths<'backend'>;
 export type AssignablePaths = Paths<'bdf'>;
 export type FlaskPolicyPaths = Paths<'enforcing'>;
 
 /** The paths of a live object, and of the attributes a resource does not have: none. */
-export const NO_PATHS: { readonly pci: PciPaths; readonly domain: DomainPaths; readonly vif: VifPaths; readonly disk: DiskPaths } = {
+export const NO_PATHS: {
+  readonly pci: PciPaths;
+  readonly domain: DomainPaths;
+  readonly vif: VifPaths;
+  readonly disk: DiskPaths;
+} = {
   pci: { bdf: [], permissive: [] },
-  domain: { name: [], type: [], bootloader: [], seclabel: [], pci: [], stubdomain: [], stubdomainSeclabel: [], vtpmBackend: [] },
+  domain: {
+    name: [],
+    type: [],
+    bootloader: [],
+    seclabel: [],
+    pci: [],
+    stubdomain: [],
+    stubdomainSeclabel: [],
+    vtpmBackend: [],
+  },
   vif: { domain: [], backend: [] },
   disk: { backend: [] },
 };
@@ -208,13 +231,16 @@ export function indexModel(m: Omit<HostModel, 'index'>): ModelIndex {
       if (!users) pciUsers.set(p.bdf, [d]);
       else if (!users.includes(d)) users.push(d);
     }
-    if (d.vtpmBackend !== undefined) (vtpmFrontends.get(d.vtpmBackend) ?? vtpmFrontends.set(d.vtpmBackend, []).get(d.vtpmBackend)!).push(d);
+    if (d.vtpmBackend !== undefined)
+      (vtpmFrontends.get(d.vtpmBackend) ?? vtpmFrontends.set(d.vtpmBackend, []).get(d.vtpmBackend)!).push(d);
     if (d.kind === 'driver' && d.class === 'network') networkDriverDomains.push(d);
     if (d.kind === 'driver' && d.class === 'storage') storageDriverDomains.push(d);
   }
   const assignableBdfs = new Set<string>(m.assignables.map((a) => a.bdf));
   for (const h of m.host.pci.values()) if (h.assignable) assignableBdfs.add(h.bdf);
-  const assignableNics = [...assignableBdfs].filter((b) => isNetworkClass(m.host.pci.get(b)?.class) && !pciUsers.has(b)).sort();
+  const assignableNics = [...assignableBdfs]
+    .filter((b) => isNetworkClass(m.host.pci.get(b)?.class) && !pciUsers.has(b))
+    .sort();
   return { byName, pciUsers, networkDriverDomains, storageDriverDomains, assignableNics, vtpmFrontends };
 }
 

@@ -6,7 +6,20 @@
 import type { DomainInfo, FlaskMode, HostInfo, HostPciDevice } from '../xen/model';
 import type { CtyObject } from '../protocol/cty/types';
 import { normalizeBdf } from '../xen/validate';
-import { DOM0, NO_PATHS, classFromPci, type HostFacts, type HostPci, type ModelDisk, type ModelDomain, type ModelDomainKind, type ModelLabel, type ModelObject, type ModelPci, type ModelVif } from './model';
+import {
+  DOM0,
+  NO_PATHS,
+  classFromPci,
+  type HostFacts,
+  type HostPci,
+  type ModelDisk,
+  type ModelDomain,
+  type ModelDomainKind,
+  type ModelLabel,
+  type ModelObject,
+  type ModelPci,
+  type ModelVif,
+} from './model';
 
 /** What one planned (or validated) resource contributes to the model. */
 export interface PlannedObjects {
@@ -19,7 +32,11 @@ export interface PlannedObjects {
 }
 
 /** The model objects of one resource's values; undefined for types the posture does not look at or unknown identity. */
-export type PlannedObjectsOf = (typeName: string, values: CtyObject, prior?: CtyObject | null) => PlannedObjects | undefined;
+export type PlannedObjectsOf = (
+  typeName: string,
+  values: CtyObject,
+  prior?: CtyObject | null,
+) => PlannedObjects | undefined;
 
 export function normBdf(bdf: string): string {
   try {
@@ -46,7 +63,14 @@ export function noQuarantine(commandline: string | undefined): boolean | undefin
   let off = false;
   for (const m of commandline.matchAll(/(?:^|\s)iommu=(\S+)/g)) {
     for (const opt of m[1].split(',')) {
-      if (opt === 'no-quarantine' || opt === 'quarantine=0' || opt === 'quarantine=no' || opt === 'quarantine=false' || opt === 'quarantine=off') off = true;
+      if (
+        opt === 'no-quarantine' ||
+        opt === 'quarantine=0' ||
+        opt === 'quarantine=no' ||
+        opt === 'quarantine=false' ||
+        opt === 'quarantine=off'
+      )
+        off = true;
       else if (opt === 'quarantine' || /^quarantine=(1|yes|true|on|scratch-page)$/.test(opt)) off = false;
     }
   }
@@ -99,14 +123,19 @@ function liveKind(d: DomainInfo, servesTpm: boolean): ModelDomainKind {
 
 export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects {
   const byDomid = new Map(domains.map((d) => [d.domid, d.name]));
-  const backendName = (name: string | undefined, domid: number | undefined) => name ?? (domid !== undefined ? byDomid.get(domid) : undefined) ?? DOM0;
+  const backendName = (name: string | undefined, domid: number | undefined) =>
+    name ?? (domid !== undefined ? byDomid.get(domid) : undefined) ?? DOM0;
   const tpmBackends = new Set<string>();
   for (const d of domains) for (const v of d.vtpms) tpmBackends.add(backendName(v.backendDomname, v.backendDomid));
   const out: LiveObjects = { domains: [], vifs: [], disks: [] };
   for (const d of domains) {
     const kind = liveKind(d, tpmBackends.has(d.name));
     const vt = d.vtpms[0];
-    const pci: ModelPci[] = d.pcidevs.map((p) => ({ bdf: normBdf(p.bdf), permissive: p.permissive, paths: NO_PATHS.pci }));
+    const pci: ModelPci[] = d.pcidevs.map((p) => ({
+      bdf: normBdf(p.bdf),
+      permissive: p.permissive,
+      paths: NO_PATHS.pci,
+    }));
     const labels: ModelLabel[] = [];
     if (d.seclabel) labels.push({ label: d.seclabel, role: 'domain', path: [] });
     if (d.initSeclabel) labels.push({ label: d.initSeclabel, role: 'build', path: [] });
@@ -122,17 +151,32 @@ export function liveObjects(domains: DomainInfo[], host: HostFacts): LiveObjects
       labels,
       bootloader: d.bootloader,
       firmware: d.firmware,
-      deviceModel: d.type === 'hvm' ? { stubdomain: d.deviceModel.stubdomain, seclabel: d.deviceModel.seclabel } : undefined,
+      deviceModel:
+        d.type === 'hvm' ? { stubdomain: d.deviceModel.stubdomain, seclabel: d.deviceModel.seclabel } : undefined,
       pci,
       vtpmBackend: vt ? backendName(vt.backendDomname, vt.backendDomid) : undefined,
       paths: NO_PATHS.domain,
     };
     out.domains.push(md);
     for (const n of d.nics) {
-      out.vifs.push({ model: 'vif', domain: d.name, backend: backendName(n.backendDomname, n.backendDomid), devid: n.devid, bridge: n.bridge, paths: NO_PATHS.vif });
+      out.vifs.push({
+        model: 'vif',
+        domain: d.name,
+        backend: backendName(n.backendDomname, n.backendDomid),
+        devid: n.devid,
+        bridge: n.bridge,
+        paths: NO_PATHS.vif,
+      });
     }
     for (const k of d.disks) {
-      out.disks.push({ model: 'disk', domain: d.name, backend: backendName(k.backendDomname, k.backendDomid), vdev: k.vdev, owner: md, paths: NO_PATHS.disk });
+      out.disks.push({
+        model: 'disk',
+        domain: d.name,
+        backend: backendName(k.backendDomname, k.backendDomid),
+        vdev: k.vdev,
+        owner: md,
+        paths: NO_PATHS.disk,
+      });
     }
   }
   return out;

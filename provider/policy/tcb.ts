@@ -16,14 +16,20 @@ function add(reasons: Map<string, string[]>, domain: string, reason: string): vo
   else if (!r.includes(reason)) r.push(reason);
 }
 
-export function guestTcb(m: HostModel, g: ModelDomain, vifsByDomain: Map<string, HostModel['vifs']>, disksByDomain: Map<string, HostModel['disks']>): TcbEntry[] {
+export function guestTcb(
+  m: HostModel,
+  g: ModelDomain,
+  vifsByDomain: Map<string, HostModel['vifs']>,
+  disksByDomain: Map<string, HostModel['disks']>,
+): TcbEntry[] {
   const reasons = new Map<string, string[]>();
   add(reasons, DOM0, 'control domain: builds the guest and can map its memory');
   for (const v of vifsByDomain.get(g.name) ?? []) {
     const what = `serves vif ${v.devid ?? '(new)'}${v.bridge ? ` (bridge ${v.bridge})` : ''}: sees and can forge its network traffic`;
     add(reasons, v.backend, what);
   }
-  for (const k of disksByDomain.get(g.name) ?? []) add(reasons, k.backend, `serves disk ${k.vdev}: reads and writes its storage`);
+  for (const k of disksByDomain.get(g.name) ?? [])
+    add(reasons, k.backend, `serves disk ${k.vdev}: reads and writes its storage`);
   if (g.type === 'hvm') {
     if (g.deviceModel?.stubdomain) add(reasons, `${g.name}-dm`, 'stub domain running its device model (QEMU)');
     else add(reasons, DOM0, 'runs its device model (QEMU) as a dom0 process');
@@ -50,7 +56,13 @@ function addVtpmChain(m: HostModel, g: ModelDomain, reasons: Map<string, string[
     add(reasons, vtpm, 'vTPM manager serving its TPM directly: holds its TPM secrets and owns the physical TPM');
     return;
   }
-  add(reasons, vtpm, vtpm === DOM0 ? 'serves its vTPM: holds its TPM state and can forge its measurements' : 'its vTPM: holds its TPM state (keys, NVRAM, PCRs) and can forge its measurements');
+  add(
+    reasons,
+    vtpm,
+    vtpm === DOM0
+      ? 'serves its vTPM: holds its TPM state and can forge its measurements'
+      : 'its vTPM: holds its TPM state (keys, NVRAM, PCRs) and can forge its measurements',
+  );
   const manager = v?.vtpmBackend;
   if (manager !== undefined && manager !== g.name) {
     add(reasons, manager, `vTPM manager of ${vtpm}: holds the key sealing its vTPM state and owns the physical TPM`);

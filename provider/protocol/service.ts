@@ -8,7 +8,18 @@ export interface MessageType<M, I> {
   encode(message: I): { finish(): Uint8Array };
   decode(bytes: Uint8Array): M;
   fromObject(object: { [k: string]: unknown }): M;
-  toObject(message: M, options?: { longs?: unknown; enums?: unknown; bytes?: unknown; defaults?: boolean; arrays?: boolean; objects?: boolean; oneofs?: boolean }): { [k: string]: unknown };
+  toObject(
+    message: M,
+    options?: {
+      longs?: unknown;
+      enums?: unknown;
+      bytes?: unknown;
+      defaults?: boolean;
+      arrays?: boolean;
+      objects?: boolean;
+      oneofs?: boolean;
+    },
+  ): { [k: string]: unknown };
 }
 
 export type MethodKind = 'unary' | 'serverStream' | 'clientStream' | 'bidiStream';
@@ -48,7 +59,11 @@ export const providerMethods = {
   MoveResourceState: def(u, t.MoveResourceState.Request, t.MoveResourceState.Response),
   ReadDataSource: def(u, t.ReadDataSource.Request, t.ReadDataSource.Response),
   GenerateResourceConfig: def(u, t.GenerateResourceConfig.Request, t.GenerateResourceConfig.Response),
-  ValidateEphemeralResourceConfig: def(u, t.ValidateEphemeralResourceConfig.Request, t.ValidateEphemeralResourceConfig.Response),
+  ValidateEphemeralResourceConfig: def(
+    u,
+    t.ValidateEphemeralResourceConfig.Request,
+    t.ValidateEphemeralResourceConfig.Response,
+  ),
   OpenEphemeralResource: def(u, t.OpenEphemeralResource.Request, t.OpenEphemeralResource.Response),
   RenewEphemeralResource: def(u, t.RenewEphemeralResource.Request, t.RenewEphemeralResource.Response),
   CloseEphemeralResource: def(u, t.CloseEphemeralResource.Request, t.CloseEphemeralResource.Response),
@@ -71,23 +86,36 @@ export const providerMethods = {
 export type ProviderMethods = typeof providerMethods;
 export type ProviderRpcName = keyof ProviderMethods;
 /** Plain request object (generated I-interface) for an RPC. */
-export type RequestInit<K extends ProviderRpcName> = ProviderMethods[K] extends MethodDef<unknown, infer I, unknown, unknown> ? I : never;
+export type RequestInit<K extends ProviderRpcName> =
+  ProviderMethods[K] extends MethodDef<unknown, infer I, unknown, unknown> ? I : never;
 /** Decoded request message for an RPC: what a handler receives. */
-export type RequestOf<K extends ProviderRpcName> = ProviderMethods[K] extends MethodDef<infer R, unknown, unknown, unknown> ? R : never;
+export type RequestOf<K extends ProviderRpcName> =
+  ProviderMethods[K] extends MethodDef<infer R, unknown, unknown, unknown> ? R : never;
 /** Plain response object (generated I-interface): what a handler returns. */
-export type ResponseInit<K extends ProviderRpcName> = ProviderMethods[K] extends MethodDef<unknown, unknown, unknown, infer I> ? I : never;
+export type ResponseInit<K extends ProviderRpcName> =
+  ProviderMethods[K] extends MethodDef<unknown, unknown, unknown, infer I> ? I : never;
 /** Decoded response message: what the client receives. */
-export type ResponseOf<K extends ProviderRpcName> = ProviderMethods[K] extends MethodDef<unknown, unknown, infer R, unknown> ? R : never;
+export type ResponseOf<K extends ProviderRpcName> =
+  ProviderMethods[K] extends MethodDef<unknown, unknown, infer R, unknown> ? R : never;
 
 export const PROVIDER_SERVICE = 'tfplugin6.Provider';
 export const providerPath = (rpc: ProviderRpcName): string => `/${PROVIDER_SERVICE}/${rpc}`;
 
 /** The go-plugin services that sit next to the provider on the same server. */
 export const pluginMethods = {
-  healthCheck: { path: '/grpc.health.v1.Health/Check', ...def(u, grpc.health.v1.HealthCheckRequest, grpc.health.v1.HealthCheckResponse) },
-  healthWatch: { path: '/grpc.health.v1.Health/Watch', ...def('serverStream', grpc.health.v1.HealthCheckRequest, grpc.health.v1.HealthCheckResponse) },
+  healthCheck: {
+    path: '/grpc.health.v1.Health/Check',
+    ...def(u, grpc.health.v1.HealthCheckRequest, grpc.health.v1.HealthCheckResponse),
+  },
+  healthWatch: {
+    path: '/grpc.health.v1.Health/Watch',
+    ...def('serverStream', grpc.health.v1.HealthCheckRequest, grpc.health.v1.HealthCheckResponse),
+  },
   shutdown: { path: '/plugin.GRPCController/Shutdown', ...def(u, plugin.Empty, plugin.Empty) },
-  streamStdio: { path: '/plugin.GRPCStdio/StreamStdio', ...def('serverStream', google.protobuf.Empty, plugin.StdioData) },
+  streamStdio: {
+    path: '/plugin.GRPCStdio/StreamStdio',
+    ...def('serverStream', google.protobuf.Empty, plugin.StdioData),
+  },
   brokerStartStream: { path: '/plugin.GRPCBroker/StartStream', ...def('bidiStream', plugin.ConnInfo, plugin.ConnInfo) },
 };
 

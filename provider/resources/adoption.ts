@@ -36,7 +36,11 @@ export function notOurs(typeName: string, what: string, id: string, remedy: stri
  * The record of a call an interrupted provider started, whose xl may still be running on its own: waits (until that
  * call's timeout at most) for the object it makes to appear. True when it did; false when the call never made it.
  */
-export async function awaitLeftover(ctx: BaseContext<XenClient>, entry: JournalEntry, appeared: () => Promise<boolean>): Promise<boolean> {
+export async function awaitLeftover(
+  ctx: BaseContext<XenClient>,
+  entry: JournalEntry,
+  appeared: () => Promise<boolean>,
+): Promise<boolean> {
   const journal = ctx.meta.journal;
   if (!journal.stillRunning(entry)) return appeared();
   let told = false;
@@ -44,7 +48,12 @@ export async function awaitLeftover(ctx: BaseContext<XenClient>, entry: JournalE
     if (await appeared()) return true;
     // The provider may have died before its xl ever ran: no such xl on the host means there is nothing to wait for.
     if ((await ctx.meta.ts.xlRunning(entry.call ?? [])) === false) break;
-    if (!told) ctx.log.info('an interrupted run may still have its xl call running; waiting for what it makes', { kind: entry.kind, mark: entry.mark, until: entry.until });
+    if (!told)
+      ctx.log.info('an interrupted run may still have its xl call running; waiting for what it makes', {
+        kind: entry.kind,
+        mark: entry.mark,
+        until: entry.until,
+      });
     told = true;
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -16,10 +16,27 @@ const domainDataSchema = schema({
       name: { type: 'string', required: true, description: 'Domain name.', validators: [domainName] },
       ...computedCopy(domainAttributes('guest'), 'name'),
       driver_domain: { type: 'bool', computed: true, description: 'libxl reports driver_domain=1.' },
-      pci_devices: { type: ['list', 'string'], computed: true, description: 'Addresses of passed-through PCI functions.' },
-      vif_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its vifs, in devid order.' },
-      disk_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its disks.' },
-      vtpm_backends: { type: ['list', 'string'], computed: true, description: 'Names of the domains serving its vTPMs: a vTPM stub domain for a guest, the vTPM manager for a vTPM.' },
+      pci_devices: {
+        type: ['list', 'string'],
+        computed: true,
+        description: 'Addresses of passed-through PCI functions.',
+      },
+      vif_backends: {
+        type: ['list', 'string'],
+        computed: true,
+        description: 'Names of the domains serving its vifs, in devid order.',
+      },
+      disk_backends: {
+        type: ['list', 'string'],
+        computed: true,
+        description: 'Names of the domains serving its disks.',
+      },
+      vtpm_backends: {
+        type: ['list', 'string'],
+        computed: true,
+        description:
+          'Names of the domains serving its vTPMs: a vTPM stub domain for a guest, the vTPM manager for a vTPM.',
+      },
     },
   },
 });
@@ -32,8 +49,16 @@ export const domainDataSource: DataSourceType<XenClient> = typedDataSource<XenCl
   async read(ctx) {
     const name = ctx.config.name!;
     const ts = ctx.meta.ts;
-    const [info, rt] = await Promise.all([ts.getDomain(name, { signal: ctx.signal }), ts.domainState(name, { signal: ctx.signal })]);
-    if (!info) throw new DiagnosticError(`No domain named ${JSON.stringify(name)}`, 'Check `xl list`; domain names are case-sensitive.', [attrOf<DomainDataModel>('name')]);
+    const [info, rt] = await Promise.all([
+      ts.getDomain(name, { signal: ctx.signal }),
+      ts.domainState(name, { signal: ctx.signal }),
+    ]);
+    if (!info)
+      throw new DiagnosticError(
+        `No domain named ${JSON.stringify(name)}`,
+        'Check `xl list`; domain names are case-sensitive.',
+        [attrOf<DomainDataModel>('name')],
+      );
     // What xen_domain would report of it; encoding keeps only the attributes this schema has.
     return {
       ...valuesFrom(info, rt, null, 'guest'),
@@ -48,10 +73,15 @@ export const domainDataSource: DataSourceType<XenClient> = typedDataSource<XenCl
 });
 
 /** The resource's attributes but `except`, each only reported: same name, type and words as the resource's. */
-type ComputedCopy<A extends Record<string, Attribute>, X extends keyof A> = { [K in Exclude<keyof A, X>]: { type: A[K]['type']; computed: true; description: string } };
+type ComputedCopy<A extends Record<string, Attribute>, X extends keyof A> = {
+  [K in Exclude<keyof A, X>]: { type: A[K]['type']; computed: true; description: string };
+};
 
 // A function declaration, so that the schema above can call it while the module loads.
-function computedCopy<A extends Record<string, Attribute>, X extends keyof A & string>(attrs: A, except: X): ComputedCopy<A, X> {
+function computedCopy<A extends Record<string, Attribute>, X extends keyof A & string>(
+  attrs: A,
+  except: X,
+): ComputedCopy<A, X> {
   const out: Record<string, Attribute> = {};
   for (const [k, a] of Object.entries(attrs)) {
     if (k === except) continue;

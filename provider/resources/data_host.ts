@@ -7,17 +7,35 @@ import type { XenClient } from './client';
 
 const hostSchema = schema({
   block: {
-    description: 'Facts about the Xen host: version, capabilities, IOMMU and interrupt remapping, memory, CPUs and the FLASK mode.',
+    description:
+      'Facts about the Xen host: version, capabilities, IOMMU and interrupt remapping, memory, CPUs and the FLASK mode.',
     attributes: {
-      id: { type: 'string', computed: true, description: 'The host\'s name as Xen reports it (`xl info` host).' },
+      id: { type: 'string', computed: true, description: "The host's name as Xen reports it (`xl info` host)." },
       xen_version: { type: 'string', computed: true, description: 'Hypervisor version, e.g. `4.17.7`.' },
-      virt_caps: { type: ['list', 'string'], computed: true, description: '`xl info` virt_caps tokens, e.g. `hvm`, `hvm_directio`, `pv_directio`.' },
-      iommu: { type: 'bool', computed: true, description: 'An IOMMU is enabled (virt_caps shows `hvm_directio` or `pv_directio`): required for safe PCI passthrough.' },
-      interrupt_remapping: { type: 'bool', computed: true, description: 'The IOMMU remaps interrupts (from the hypervisor boot log); null when the host does not say.' },
+      virt_caps: {
+        type: ['list', 'string'],
+        computed: true,
+        description: '`xl info` virt_caps tokens, e.g. `hvm`, `hvm_directio`, `pv_directio`.',
+      },
+      iommu: {
+        type: 'bool',
+        computed: true,
+        description:
+          'An IOMMU is enabled (virt_caps shows `hvm_directio` or `pv_directio`): required for safe PCI passthrough.',
+      },
+      interrupt_remapping: {
+        type: 'bool',
+        computed: true,
+        description: 'The IOMMU remaps interrupts (from the hypervisor boot log); null when the host does not say.',
+      },
       total_memory: { type: 'number', computed: true, description: 'Host memory in MiB.' },
       free_memory: { type: 'number', computed: true, description: 'Memory not given to any domain, in MiB.' },
       nr_cpus: { type: 'number', computed: true, description: 'Physical CPUs.' },
-      flask_mode: { type: 'string', computed: true, description: '`enforcing`, `permissive` or `disabled` (no XSM in this Xen).' },
+      flask_mode: {
+        type: 'string',
+        computed: true,
+        description: '`enforcing`, `permissive` or `disabled` (no XSM in this Xen).',
+      },
     },
   },
 });
@@ -27,7 +45,10 @@ export const hostDataSource: DataSourceType<XenClient> = typedDataSource<XenClie
   schema: hostSchema,
   async read(ctx) {
     const ts = ctx.meta.ts;
-    const [info, flask] = await Promise.all([ts.hostInfo({ signal: ctx.signal }), ts.flaskMode({ signal: ctx.signal })]);
+    const [info, flask] = await Promise.all([
+      ts.hostInfo({ signal: ctx.signal }),
+      ts.flaskMode({ signal: ctx.signal }),
+    ]);
     return {
       id: info.raw.host ?? 'xen',
       xen_version: info.xenVersion,

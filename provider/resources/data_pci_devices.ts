@@ -7,7 +7,8 @@ import type { XenClient } from './client';
 
 const pciDevicesSchema = schema({
   block: {
-    description: 'Every PCI function of the host (from sysfs) with its driver and reset method, whether it is assignable (pciback) and which domain it is passed through to.',
+    description:
+      'Every PCI function of the host (from sysfs) with its driver and reset method, whether it is assignable (pciback) and which domain it is passed through to.',
     attributes: {
       id: { type: 'string', computed: true, description: 'Always `pci`.' },
       devices: {
@@ -20,10 +21,27 @@ const pciDevicesSchema = schema({
             vendor: { type: 'string', computed: true, description: 'Vendor id, e.g. `0x8086`.' },
             device: { type: 'string', computed: true, description: 'Device id.' },
             class: { type: 'string', computed: true, description: 'Class code, e.g. `0x020000`.' },
-            driver: { type: 'string', computed: true, description: 'Bound dom0 driver (`pciback` when assignable); null when none.' },
-            assignable: { type: 'bool', computed: true, description: 'Held by pciback, ready for passthrough (or already passed through).' },
-            assigned_to: { type: 'string', computed: true, description: 'Name of the domain it is passed through to; null when none.' },
-            reset_method: { type: 'string', computed: true, description: 'Reset methods the kernel offers (`flr`, `bus`, ...); null when none: such a device can leak state between domains.' },
+            driver: {
+              type: 'string',
+              computed: true,
+              description: 'Bound dom0 driver (`pciback` when assignable); null when none.',
+            },
+            assignable: {
+              type: 'bool',
+              computed: true,
+              description: 'Held by pciback, ready for passthrough (or already passed through).',
+            },
+            assigned_to: {
+              type: 'string',
+              computed: true,
+              description: 'Name of the domain it is passed through to; null when none.',
+            },
+            reset_method: {
+              type: 'string',
+              computed: true,
+              description:
+                'Reset methods the kernel offers (`flr`, `bus`, ...); null when none: such a device can leak state between domains.',
+            },
           },
         },
       },
@@ -36,7 +54,11 @@ export const pciDevicesDataSource: DataSourceType<XenClient> = typedDataSource<X
   schema: pciDevicesSchema,
   async read(ctx) {
     const ts = ctx.meta.ts;
-    const [host, assignable, domains] = await Promise.all([ts.hostPciDevices(), ts.pciAssignableList({ signal: ctx.signal }), ts.listDomains({ signal: ctx.signal })]);
+    const [host, assignable, domains] = await Promise.all([
+      ts.hostPciDevices(),
+      ts.pciAssignableList({ signal: ctx.signal }),
+      ts.listDomains({ signal: ctx.signal }),
+    ]);
     const owner = new Map<string, string>();
     for (const d of domains) for (const p of d.pcidevs) owner.set(p.bdf, d.name);
     const devices = [...host]

@@ -27,9 +27,16 @@ export async function endpoints(ctx: BaseContext<XenClient>, values: DeviceModel
   const domain = values.domain!;
   const backend = values.backend!;
   const ts = ctx.meta.ts;
-  const [frontend, be] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(backend, { signal: ctx.signal })]);
+  const [frontend, be] = await Promise.all([
+    ts.getDomain(domain, { signal: ctx.signal }),
+    ts.getDomain(backend, { signal: ctx.signal }),
+  ]);
   if (!frontend) {
-    throw new DiagnosticError(`Cannot attach the ${what}: domain ${JSON.stringify(domain)} is not running`, 'Create it first (depend on its xen_domain resource) and check `xl list`.', [attrOf<DeviceModel>('domain')]);
+    throw new DiagnosticError(
+      `Cannot attach the ${what}: domain ${JSON.stringify(domain)} is not running`,
+      'Create it first (depend on its xen_domain resource) and check `xl list`.',
+      [attrOf<DeviceModel>('domain')],
+    );
   }
   if (!be) {
     throw new DiagnosticError(
@@ -61,7 +68,12 @@ export async function awaitBackend(
   devid: number,
   detach: () => Promise<void>,
 ): Promise<void> {
-  ctx.log.info(`waiting for the ${kind} backend to connect`, { domain: ends.frontend.name, backend: ends.backend.name, devid, timeout_ms: ctx.meta.hotplugTimeoutMs });
+  ctx.log.info(`waiting for the ${kind} backend to connect`, {
+    domain: ends.frontend.name,
+    backend: ends.backend.name,
+    devid,
+    timeout_ms: ctx.meta.hotplugTimeoutMs,
+  });
   try {
     await ctx.meta.ts.waitForBackend({
       kind,
@@ -97,7 +109,10 @@ export async function awaitBackend(
  * Plan-time repair of a device whose serving domain restarted (new domid, backends gone): replace it, which
  * detaches the dead frontend and attaches a fresh one with the same MAC.
  */
-export async function planBackendRestart(ctx: PlanContext<XenClient>, model: (v: CtyObject) => DeviceModel): Promise<void> {
+export async function planBackendRestart(
+  ctx: PlanContext<XenClient>,
+  model: (v: CtyObject) => DeviceModel,
+): Promise<void> {
   if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
   const prior = model(ctx.prior);
   const backend = model(ctx.planned).backend;
@@ -106,7 +121,11 @@ export async function planBackendRestart(ctx: PlanContext<XenClient>, model: (v:
   const was = prior.backend_domid;
   const connected = prior.state === 4;
   if (be && was === be.domid && connected) return;
-  ctx.log.info('serving domain restarted or backend gone; the device will be re-attached', { backend, was: was ?? null, now: be?.domid ?? null });
+  ctx.log.info('serving domain restarted or backend gone; the device will be re-attached', {
+    backend,
+    was: was ?? null,
+    now: be?.domid ?? null,
+  });
   // What the new attachment will report; everything the user configured (and the MAC libxl chose) stays.
   const reported = ['id', 'devid', 'backend_domid', 'state', 'hotplug_status'] satisfies Array<keyof DeviceModel>;
   for (const k of reported) ctx.planned[k] = UNKNOWN;
@@ -118,7 +137,12 @@ export async function planBackendRestart(ctx: PlanContext<XenClient>, model: (v:
  * domain that was just created needs a while before its `xl devd` serves backends (libxl itself waits only ~10 s).
  * The retries stay within hotplug_timeout, the user's budget for a backend coming up.
  */
-export async function attachWhenBackendReady(ctx: BaseContext<XenClient>, ends: Endpoints, what: string, attach: () => Promise<number>): Promise<number> {
+export async function attachWhenBackendReady(
+  ctx: BaseContext<XenClient>,
+  ends: Endpoints,
+  what: string,
+  attach: () => Promise<number>,
+): Promise<number> {
   const deadline = Date.now() + ctx.meta.hotplugTimeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -126,7 +150,10 @@ export async function attachWhenBackendReady(ctx: BaseContext<XenClient>, ends: 
     } catch (err) {
       const notReady = err instanceof BackendNotReadyError && ends.backend.domid !== 0;
       if (!notReady || Date.now() + 2000 > deadline || ctx.signal.aborted) throw err;
-      ctx.log.info(`${ends.backend.name} did not answer for the ${what} yet (is xl devd running there?); retrying`, { domain: ends.frontend.name, attempt });
+      ctx.log.info(`${ends.backend.name} did not answer for the ${what} yet (is xl devd running there?); retrying`, {
+        domain: ends.frontend.name,
+        attempt,
+      });
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
@@ -145,12 +172,22 @@ export interface FoundDevice {
 }
 
 /** Whether the device's backend is connected, or connects within hotplug_timeout. */
-async function connects(ctx: BaseContext<XenClient>, kind: DeviceKind, ends: Endpoints, found: FoundDevice): Promise<boolean> {
+async function connects(
+  ctx: BaseContext<XenClient>,
+  kind: DeviceKind,
+  ends: Endpoints,
+  found: FoundDevice,
+): Promise<boolean> {
   if (found.backendDomid !== undefined && found.backendDomid !== ends.backend.domid) return false;
   try {
     await ctx.meta.ts.waitForBackend({
-      kind, backendDomid: ends.backend.domid, frontendDomid: ends.frontend.domid, devid: found.devid,
-      timeoutMs: ctx.meta.hotplugTimeoutMs, signal: ctx.signal, log: ctx.log,
+      kind,
+      backendDomid: ends.backend.domid,
+      frontendDomid: ends.frontend.domid,
+      devid: found.devid,
+      timeoutMs: ctx.meta.hotplugTimeoutMs,
+      signal: ctx.signal,
+      log: ctx.log,
     });
     return true;
   } catch (err) {
@@ -183,22 +220,33 @@ export async function adoptDevice(
     if (!journal.tryClaim(entry)) continue;
     let found = args.locate(entry);
     // An interrupted run's xl may still be attaching it: wait for that rather than attach a second one.
-    if (!found && (await awaitLeftover(ctx, entry, async () => {
-      ctx.meta.ts.invalidate();
-      const fe = await ctx.meta.ts.getDomain(args.ends.frontend.name, { signal: ctx.signal });
-      if (fe) args.ends.frontend = fe;
-      return (found = args.locate(entry)) !== undefined;
-    }))) found = args.locate(entry);
+    if (
+      !found &&
+      (await awaitLeftover(ctx, entry, async () => {
+        ctx.meta.ts.invalidate();
+        const fe = await ctx.meta.ts.getDomain(args.ends.frontend.name, { signal: ctx.signal });
+        if (fe) args.ends.frontend = fe;
+        return (found = args.locate(entry)) !== undefined;
+      }))
+    )
+      found = args.locate(entry);
     if (!found) {
       await journal.forget(entry);
       continue;
     }
     if (await connects(ctx, args.kind, args.ends, found)) {
-      ctx.log.info(`adopting the ${args.kind} an interrupted attach left behind`, { domain: args.ends.frontend.name, devid: found.devid, mark: entry.mark });
+      ctx.log.info(`adopting the ${args.kind} an interrupted attach left behind`, {
+        domain: args.ends.frontend.name,
+        devid: found.devid,
+        mark: entry.mark,
+      });
       await journal.complete(entry);
       return found;
     }
-    ctx.log.warn(`a ${args.kind} left by an interrupted attach never connected; detaching it to attach it again`, { domain: args.ends.frontend.name, devid: found.devid });
+    ctx.log.warn(`a ${args.kind} left by an interrupted attach never connected; detaching it to attach it again`, {
+      domain: args.ends.frontend.name,
+      devid: found.devid,
+    });
     await args.detach(found.devid);
     await journal.forget(entry);
     // The frontend read before the detach still lists the dead device: a caller checking for a device in the way
@@ -214,7 +262,12 @@ export async function adoptDevice(
  * Runs an attach recorded in the journal first. A refusal by xl means nothing was attached, so the record goes
  * (unless the device shows up anyway); anything else (timeout, provider stopping) keeps it for the next apply.
  */
-export async function attachRecorded<T>(ctx: BaseContext<XenClient>, entry: JournalEntry | undefined, attach: () => Promise<T>, present: () => Promise<boolean>): Promise<T> {
+export async function attachRecorded<T>(
+  ctx: BaseContext<XenClient>,
+  entry: JournalEntry | undefined,
+  attach: () => Promise<T>,
+  present: () => Promise<boolean>,
+): Promise<T> {
   try {
     const r = await attach();
     if (entry) await ctx.meta.journal.complete(entry);

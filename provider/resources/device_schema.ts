@@ -23,18 +23,47 @@ export function deviceAttributes(kind: 'disk' | 'vif') {
   const w = WORDS[kind];
   return attributes({
     id: { type: 'string', computed: true, useStateForUnknown: true, description: w.id },
-    domain: { type: 'string', required: true, requiresReplace: true, description: `Name of the domain that gets the ${w.device}.`, validators: [domainName] },
-    backend: { type: 'string', required: true, requiresReplace: true, description: `Name of the domain serving it: ${w.backend}.`, validators: [domainName] },
+    domain: {
+      type: 'string',
+      required: true,
+      requiresReplace: true,
+      description: `Name of the domain that gets the ${w.device}.`,
+      validators: [domainName],
+    },
+    backend: {
+      type: 'string',
+      required: true,
+      requiresReplace: true,
+      description: `Name of the domain serving it: ${w.backend}.`,
+      validators: [domainName],
+    },
     devid: { type: 'number', computed: true, useStateForUnknown: true, description: w.devid },
-    backend_domid: { type: 'number', computed: true, useStateForUnknown: true, description: `Domain id of the serving domain when attached (it changes if that domain restarts, which re-attaches the ${kind}).` },
-    state: { type: 'number', computed: true, useStateForUnknown: true, description: 'Backend xenbus state (4 = connected).' },
+    backend_domid: {
+      type: 'number',
+      computed: true,
+      useStateForUnknown: true,
+      description: `Domain id of the serving domain when attached (it changes if that domain restarts, which re-attaches the ${kind}).`,
+    },
+    state: {
+      type: 'number',
+      computed: true,
+      useStateForUnknown: true,
+      description: 'Backend xenbus state (4 = connected).',
+    },
   });
 }
 
 /** Declared after each device's own attributes (the place it had before it was shared). */
 export const hotplugStatusAttribute = attributes({
-  hotplug_status: { type: 'string', computed: true, useStateForUnknown: true, description: 'What the backend hotplug script reported (`connected`).' },
+  hotplug_status: {
+    type: 'string',
+    computed: true,
+    useStateForUnknown: true,
+    description: 'What the backend hotplug script reported (`connected`).',
+  },
 });
 
 /** What device_common.ts reads and writes of either device resource. */
-export type DeviceModel = BlockModel<{ attributes: ReturnType<typeof deviceAttributes> & typeof hotplugStatusAttribute }>;
+export type DeviceModel = BlockModel<{
+  attributes: ReturnType<typeof deviceAttributes> & typeof hotplugStatusAttribute;
+}>;

@@ -3,7 +3,13 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext, ResourceType, ConfiguredPlanContext } from '../framework/resource';
+import type {
+  ApplyContext,
+  BaseContext,
+  PlanContext,
+  ResourceType,
+  ConfiguredPlanContext,
+} from '../framework/resource';
 import { isConfiguredPlan } from '../framework/resource';
 import { oneOf, stringCheck } from '../framework/validators';
 import type { DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DiskSpec } from '../xen/model';
@@ -11,7 +17,15 @@ import { checkDiskBackendType, checkDiskFormat, checkScript, checkVdev } from '.
 import { vdevNumber } from '../xen/vdev';
 import type { XenClient } from './client';
 import { deviceAttributes, hotplugStatusAttribute } from './device_schema';
-import { adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart } from './device_common';
+import {
+  adoptDevice,
+  attachRecorded,
+  attachWhenBackendReady,
+  awaitBackend,
+  endpoints,
+  parseDeviceId,
+  planBackendRestart,
+} from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
 import { absolutePath } from './value_checks';
@@ -26,12 +40,49 @@ const diskSchema = schema({
       'A virtual block device of `domain` served by `backend`, typically a storage driver domain that owns the disk controller. After attaching, waits until the backend is connected; on timeout it detaches again and explains what to check.',
     attributes: {
       ...deviceAttributes('disk'),
-      target: { type: 'string', required: true, requiresReplace: true, description: 'Path of the backing file, device or volume inside the backend domain.', validators: [absolutePath] },
-      vdev: { type: 'string', required: true, requiresReplace: true, description: 'Virtual device name in the guest, e.g. `xvdb`.', validators: [stringCheck('a virtual device such as `xvdb`', checkVdev)] },
-      format: { type: 'string', default: 'raw', requiresReplace: true, description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.', validators: [stringCheck('a disk format', checkDiskFormat)] },
-      access: { type: 'string', default: 'rw', requiresReplace: true, description: '`rw` or `ro`.', validators: [oneOf('rw', 'ro')] },
-      backendtype: { type: 'string', optional: true, requiresReplace: true, description: '`phy`, `qdisk`, `tap` or `standalone`.', validators: [stringCheck('a backend type', checkDiskBackendType)] },
-      script: { type: 'string', optional: true, requiresReplace: true, description: 'Block hotplug script run in the backend domain.', validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
+      target: {
+        type: 'string',
+        required: true,
+        requiresReplace: true,
+        description: 'Path of the backing file, device or volume inside the backend domain.',
+        validators: [absolutePath],
+      },
+      vdev: {
+        type: 'string',
+        required: true,
+        requiresReplace: true,
+        description: 'Virtual device name in the guest, e.g. `xvdb`.',
+        validators: [stringCheck('a virtual device such as `xvdb`', checkVdev)],
+      },
+      format: {
+        type: 'string',
+        default: 'raw',
+        requiresReplace: true,
+        description: '`raw`, `qcow`, `qcow2`, `vhd`, `qed` or `empty`.',
+        validators: [stringCheck('a disk format', checkDiskFormat)],
+      },
+      access: {
+        type: 'string',
+        default: 'rw',
+        requiresReplace: true,
+        description: '`rw` or `ro`.',
+        validators: [oneOf('rw', 'ro')],
+      },
+      backendtype: {
+        type: 'string',
+        optional: true,
+        requiresReplace: true,
+        description: '`phy`, `qdisk`, `tap` or `standalone`.',
+        validators: [stringCheck('a backend type', checkDiskBackendType)],
+      },
+      script: {
+        type: 'string',
+        optional: true,
+        requiresReplace: true,
+        description: 'Block hotplug script run in the backend domain.',
+        validators: [stringCheck('a script name or absolute path', checkScript)],
+        equivalent: sameScript,
+      },
       ...hotplugStatusAttribute,
     },
   },
@@ -58,14 +109,21 @@ export const diskResource: ResourceType<XenClient> = typedResource<XenClient, ty
   },
   read: (ctx) => readModel(ctx, ctx.model),
   update: async () => {
-    throw new DiagnosticError('xen_disk cannot change in place', 'Every argument forces replacement; this is a provider bug.');
+    throw new DiagnosticError(
+      'xen_disk cannot change in place',
+      'Every argument forces replacement; this is a provider bug.',
+    );
   },
   delete: detach,
   async importState(id, ctx) {
     const [domain, vdev] = parseDeviceId(id, 'xen_disk', 'guest1/xvdb');
     const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
     const disk = frontend?.disks.find((d) => d.vdev === vdev);
-    if (!frontend || !disk) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no disk ${vdev} (see \`xl block-list ${domain}\`).`);
+    if (!frontend || !disk)
+      throw new DiagnosticError(
+        `Cannot import ${id}`,
+        `Domain ${domain} has no disk ${vdev} (see \`xl block-list ${domain}\`).`,
+      );
     const found = await readModel(ctx, { domain, backend: disk.backendDomname ?? 'Domain-0', vdev });
     if (!found) throw new DiagnosticError(`Cannot import ${id}`, 'Its backend is not present; re-attach it first.');
     return found;
@@ -84,7 +142,15 @@ function diskSpec(m: DiskModel, backend: string): DiskSpec {
   });
 }
 
-function diskValues(prior: DiskModel, ends: Endpoints, disk: DiskInfo, devid: number, state: string, hotplug: string, backendDomid = ends.backend.domid): Reported<DiskModel> {
+function diskValues(
+  prior: DiskModel,
+  ends: Endpoints,
+  disk: DiskInfo,
+  devid: number,
+  state: string,
+  hotplug: string,
+  backendDomid = ends.backend.domid,
+): Reported<DiskModel> {
   return {
     id: `${ends.frontend.name}/${disk.vdev}`,
     domain: prior.domain ?? ends.frontend.name,
@@ -110,12 +176,24 @@ function diskMark(domain: string, vdev: string): string {
 
 /** The configuration a disk was attached with, kept in its record so an adopted disk is checked against the plan. */
 function diskSettings(spec: DiskSpec): string {
-  return JSON.stringify([spec.backend, spec.target, spec.format ?? 'raw', spec.access ?? 'rw', spec.backendtype ?? null, spec.script ?? null]);
+  return JSON.stringify([
+    spec.backend,
+    spec.target,
+    spec.format ?? 'raw',
+    spec.access ?? 'rw',
+    spec.backendtype ?? null,
+    spec.script ?? null,
+  ]);
 }
 
 function alreadyThere(domain: string, vdev: string): DiagnosticError {
-  return notOurs('xen_disk', `A disk ${vdev} on ${domain}`, diskMark(domain, vdev),
-    `choose another vdev, or detach it with \`xl block-detach ${domain} ${vdev}\``, [attrOf<DiskModel>('vdev')]);
+  return notOurs(
+    'xen_disk',
+    `A disk ${vdev} on ${domain}`,
+    diskMark(domain, vdev),
+    `choose another vdev, or detach it with \`xl block-detach ${domain} ${vdev}\``,
+    [attrOf<DiskModel>('vdev')],
+  );
 }
 
 async function attach(ctx: ApplyContext<XenClient> & { model: { planned: DiskModel } }): Promise<Reported<DiskModel>> {
@@ -126,13 +204,18 @@ async function attach(ctx: ApplyContext<XenClient> & { model: { planned: DiskMod
   const domain = ends.frontend.name;
   const mark = diskMark(domain, spec.vdev);
   const adopted = await adoptDevice(ctx, {
-    kind: 'vbd', journalKind: 'disk', ends, key: mark,
+    kind: 'vbd',
+    journalKind: 'disk',
+    ends,
+    key: mark,
     locate: (e) => {
       const d = ends.frontend.disks.find((x) => x.vdev === spec.vdev);
       if (!d) return undefined;
       const devid = vdevNumber(spec.vdev);
       // Ours but attached with other settings: reported as served by no one, so adoptDevice detaches it for a fresh attach.
-      return devid === undefined ? undefined : { devid, backendDomid: e.data.settings === diskSettings(spec) ? d.backendDomid : -1 };
+      return devid === undefined
+        ? undefined
+        : { devid, backendDomid: e.data.settings === diskSettings(spec) ? d.backendDomid : -1 };
     },
     detach: () => ts.blockDetach(domain, spec.vdev, { signal: ctx.signal }),
   });
@@ -141,14 +224,24 @@ async function attach(ctx: ApplyContext<XenClient> & { model: { planned: DiskMod
     devid = adopted.devid;
   } else {
     if (ends.frontend.disks.some((d) => d.vdev === spec.vdev)) throw alreadyThere(domain, spec.vdev);
-    const entry = await ctx.meta.journal.begin('disk', mark, mark,
-      { words: ts.callWords({ op: 'block-attach', domain }), ms: ctx.meta.xlTimeoutMs }, { settings: diskSettings(spec) });
+    const entry = await ctx.meta.journal.begin(
+      'disk',
+      mark,
+      mark,
+      { words: ts.callWords({ op: 'block-attach', domain }), ms: ctx.meta.xlTimeoutMs },
+      { settings: diskSettings(spec) },
+    );
     ctx.log.info('attaching disk', { domain, backend: ends.backend.name, vdev: spec.vdev });
     const present = async () => {
       ts.invalidate();
       return (await ts.getDomain(domain, { signal: ctx.signal }))?.disks.some((d) => d.vdev === spec.vdev) ?? false;
     };
-    devid = await attachRecorded(ctx, entry, () => attachWhenBackendReady(ctx, ends, 'disk', () => ts.blockAttach(domain, spec, { signal: ctx.signal })), present);
+    devid = await attachRecorded(
+      ctx,
+      entry,
+      () => attachWhenBackendReady(ctx, ends, 'disk', () => ts.blockAttach(domain, spec, { signal: ctx.signal })),
+      present,
+    );
     await awaitBackend(ctx, 'vbd', ends, devid, async () => {
       await ts.blockDetach(domain, spec.vdev, { signal: ctx.signal });
       await ctx.meta.journal.forget(entry);
@@ -157,7 +250,11 @@ async function attach(ctx: ApplyContext<XenClient> & { model: { planned: DiskMod
   ts.invalidate();
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });
   const disk = fresh?.disks.find((d) => d.vdev === spec.vdev);
-  if (!fresh || !disk) throw new DiagnosticError(`Disk ${spec.vdev} of ${ends.frontend.name} is not in libxl's configuration after attach`, `Check \`xl block-list ${ends.frontend.name}\`.`);
+  if (!fresh || !disk)
+    throw new DiagnosticError(
+      `Disk ${spec.vdev} of ${ends.frontend.name} is not in libxl's configuration after attach`,
+      `Check \`xl block-list ${ends.frontend.name}\`.`,
+    );
   return diskValues(planned, { frontend: fresh, backend: ends.backend }, disk, devid, '4', 'connected');
 }
 
@@ -165,7 +262,10 @@ async function readModel(ctx: BaseContext<XenClient>, known: DiskModel): Promise
   const { domain, vdev } = known;
   if (!domain || !vdev) return null;
   const ts = ctx.meta.ts;
-  const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(known.backend ?? '', { signal: ctx.signal })]);
+  const [frontend, backend] = await Promise.all([
+    ts.getDomain(domain, { signal: ctx.signal }),
+    ts.getDomain(known.backend ?? '', { signal: ctx.signal }),
+  ]);
   const disk = frontend?.disks.find((d) => d.vdev === vdev);
   const devid = known.devid ?? vdevNumber(vdev);
   if (!frontend || !disk || devid === undefined) return null;

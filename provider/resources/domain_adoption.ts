@@ -25,7 +25,13 @@ export type ExistingDomain =
   | { action: 'rebuild'; entry: JournalEntry; why: string };
 
 function foreign(typeName: string, name: string): DiagnosticError {
-  return notOurs(typeName, `A domain named ${JSON.stringify(name)}`, name, `choose another name, or remove it with \`xl destroy ${name}\``, [attrOf<DomainModel>('name')]);
+  return notOurs(
+    typeName,
+    `A domain named ${JSON.stringify(name)}`,
+    name,
+    `choose another name, or remove it with \`xl destroy ${name}\``,
+    [attrOf<DomainModel>('name')],
+  );
 }
 
 /** Why a domain of ours is not fit to adopt: undefined when it is. */
@@ -48,7 +54,11 @@ export function adoptionDifferences(spec: DomainSpec, info: DomainInfo): SpecDif
 }
 
 /** At plan: a create (or a rename) onto a name the host already has is refused unless it is our unfinished work. */
-export async function planExistingDomain(ctx: ConfiguredPlanContext<XenClient>, name: string, typeName: string): Promise<void> {
+export async function planExistingDomain(
+  ctx: ConfiguredPlanContext<XenClient>,
+  name: string,
+  typeName: string,
+): Promise<void> {
   ctx.step(`checking whether a domain named ${JSON.stringify(name)} already exists`, [attrOf<DomainModel>('name')]);
   const info = await ctx.meta.ts.getDomain(name, { signal: ctx.signal });
   if (!info) return;
@@ -61,11 +71,18 @@ export async function planExistingDomain(ctx: ConfiguredPlanContext<XenClient>, 
     ctx.diags.error(e.summary, e.detail, e.path);
     return;
   }
-  ctx.log.info('a domain of this name from an interrupted create exists; apply will adopt or rebuild it', { domain: name, uuid: info.uuid });
+  ctx.log.info('a domain of this name from an interrupted create exists; apply will adopt or rebuild it', {
+    domain: name,
+    uuid: info.uuid,
+  });
 }
 
 /** At apply, before creating: what is already there under this name. */
-export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainSpec, typeName: string): Promise<ExistingDomain> {
+export async function existingDomain(
+  ctx: ApplyContext<XenClient>,
+  spec: DomainSpec,
+  typeName: string,
+): Promise<ExistingDomain> {
   const { ts, journal } = ctx.meta;
   // Read now: a domain made since the plan read the host (by hand, or by a run that raced this one) must be found
   // here, not by an `xl create` that fails on it. Only this name: the listing of every domain grows with each create
@@ -91,7 +108,11 @@ export async function existingDomain(ctx: ApplyContext<XenClient>, spec: DomainS
   if (why) return { action: 'rebuild', entry, why };
   const diffs = adoptionDifferences(spec, info);
   if (diffs.length > 0) {
-    return { action: 'rebuild', entry, why: `it was built from another configuration (${diffs.map((d) => d.path).join(', ')})` };
+    return {
+      action: 'rebuild',
+      entry,
+      why: `it was built from another configuration (${diffs.map((d) => d.path).join(', ')})`,
+    };
   }
   await journal.complete(entry);
   // The listings this process read before (at plan) may predate the domain: without this, the refresh right after
@@ -111,8 +132,16 @@ async function untilGone(ts: Toolstack, name: string, ms: number, signal: AbortS
 }
 
 /** Our own unrecorded domain that cannot be adopted: nobody holds it, so it is destroyed before the create. */
-export async function removeUnfit(ctx: ApplyContext<XenClient>, name: string, entry: JournalEntry, why: string): Promise<void> {
-  ctx.log.warn('a domain left by an interrupted create cannot be adopted; destroying it to create it again', { domain: name, why });
+export async function removeUnfit(
+  ctx: ApplyContext<XenClient>,
+  name: string,
+  entry: JournalEntry,
+  why: string,
+): Promise<void> {
+  ctx.log.warn('a domain left by an interrupted create cannot be adopted; destroying it to create it again', {
+    domain: name,
+    why,
+  });
   await ctx.meta.ts.destroyDomain(name, { signal: ctx.signal });
   await untilGone(ctx.meta.ts, name, ctx.meta.xlTimeoutMs, ctx.signal);
   await ctx.meta.journal.forget(entry);
@@ -122,7 +151,10 @@ export async function removeUnfit(ctx: ApplyContext<XenClient>, name: string, en
 export async function createRecorded(ctx: BaseContext<XenClient>, spec: DomainSpec): Promise<CreateResult> {
   const { ts, journal } = ctx.meta;
   const uuid = randomUUID();
-  const entry = await journal.begin('domain', spec.name, uuid, { words: ts.callWords({ op: 'create', domain: spec.name }), ms: CREATE_TIMEOUT_FACTOR * ctx.meta.xlTimeoutMs });
+  const entry = await journal.begin('domain', spec.name, uuid, {
+    words: ts.callWords({ op: 'create', domain: spec.name }),
+    ms: CREATE_TIMEOUT_FACTOR * ctx.meta.xlTimeoutMs,
+  });
   let result: CreateResult;
   try {
     result = await ts.createDomain({ ...spec, uuid }, { signal: ctx.signal });

@@ -7,13 +7,30 @@ import { DiagnosticError } from '../framework/diagnostics';
 import { isConfiguredPlan } from '../framework/resource';
 import { TypedPartialApplyError } from '../framework/typed';
 import type { ApplyContext, BaseContext, PlanContext } from '../framework/resource';
-import type { DiskSpec, DomainInfo, DomainRuntime, DomainSpec, PciSpec, RdmPolicy, ShutdownAction, DiskFormat, DiskAccess, DiskBackendType } from '../xen/model';
+import type {
+  DiskSpec,
+  DomainInfo,
+  DomainRuntime,
+  DomainSpec,
+  PciSpec,
+  RdmPolicy,
+  ShutdownAction,
+  DiskFormat,
+  DiskAccess,
+  DiskBackendType,
+} from '../xen/model';
 import { DomainExistsError, XlFailed } from '../xen/errors';
 import { checkFirmware, checkNotDom0, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { compact, spelled } from '../framework/values';
 import { attrOf, decode, type Reported } from '../framework/model';
-import { driverDomainSchema, guestDomainSchema, type DiskBlockModel, type DomainModel, type PciBlockModel } from './domain_schema';
+import {
+  driverDomainSchema,
+  guestDomainSchema,
+  type DiskBlockModel,
+  type DomainModel,
+  type PciBlockModel,
+} from './domain_schema';
 import { domainLabels, labelProblems } from './labels';
 import { sameBdf } from './equivalence';
 import { createRecorded, existingDomain, planExistingDomain, removeUnfit } from './domain_adoption';
@@ -27,7 +44,6 @@ export type DomainKind = 'guest' | 'driver';
 export function typeNameOf(kind: DomainKind): string {
   return kind === 'driver' ? 'xen_driver_domain' : 'xen_domain';
 }
-
 
 export function schemaOf(kind: DomainKind): typeof guestDomainSchema | typeof driverDomainSchema {
   return kind === 'driver' ? driverDomainSchema : guestDomainSchema;
@@ -78,7 +94,9 @@ export function specFrom(m: DomainModel, kind: DomainKind): DomainSpec {
     driverDomain: kind === 'driver' ? true : undefined,
     seclabel: m.seclabel,
     initSeclabel: m.init_seclabel,
-    deviceModel: dm ? compact({ stubdomain: dm.stubdomain ?? false, seclabel: dm.seclabel, stubdomainMemory: dm.stubdomain_memory }) : undefined,
+    deviceModel: dm
+      ? compact({ stubdomain: dm.stubdomain ?? false, seclabel: dm.seclabel, stubdomainMemory: dm.stubdomain_memory })
+      : undefined,
     onPoweroff: m.on_poweroff as ShutdownAction | undefined,
     onReboot: m.on_reboot as ShutdownAction | undefined,
     onCrash: m.on_crash as ShutdownAction | undefined,
@@ -103,7 +121,12 @@ export function runtimeState(rt: DomainRuntime | undefined): string {
  * normalises; the attributes libxl cannot report (e.g. class) are left out, and encoding takes them from the plan or
  * state (framework/model.ts).
  */
-export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prior: DomainModel | null, kind: DomainKind): Reported<DomainModel> {
+export function valuesFrom(
+  info: DomainInfo,
+  rt: DomainRuntime | undefined,
+  prior: DomainModel | null,
+  kind: DomainKind,
+): Reported<DomainModel> {
   const priorDisks = prior?.disk ?? [];
   const priorPci = prior?.pci ?? [];
   // A domain's own disks are those its configuration declares; disks hot-attached by xen_disk belong to those
@@ -161,7 +184,11 @@ export function valuesFrom(info: DomainInfo, rt: DomainRuntime | undefined, prio
     const priorDm = prior?.device_model;
     out.device_model =
       info.type === 'hvm' && (priorDm || dm.stubdomain || dm.seclabel)
-        ? { stubdomain: dm.stubdomain, seclabel: dm.seclabel ?? null, stubdomain_memory: dm.stubdomainMemory ?? priorDm?.stubdomain_memory ?? null }
+        ? {
+            stubdomain: dm.stubdomain,
+            seclabel: dm.seclabel ?? null,
+            stubdomain_memory: dm.stubdomainMemory ?? priorDm?.stubdomain_memory ?? null,
+          }
         : null;
     Object.assign(out, guestDeviceValues(info, prior));
   }
@@ -178,7 +205,10 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   const replacing = ctx.isReplacing();
   const configured = domainModel(config, kind);
   const priorModel = prior ? domainModel(prior, kind) : null;
-  const limits = [['memory', 'maxmem'], ['vcpus', 'maxvcpus']] as const satisfies ReadonlyArray<readonly [keyof DomainModel, keyof DomainModel]>;
+  const limits = [
+    ['memory', 'maxmem'],
+    ['vcpus', 'maxvcpus'],
+  ] as const satisfies ReadonlyArray<readonly [keyof DomainModel, keyof DomainModel]>;
   for (const [value, max] of limits) {
     const v = planned[value];
     if (v instanceof Unknown) {
@@ -205,12 +235,21 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   const m = domainModel(planned, kind);
   const { type, firmware, name } = m;
   if (kind === 'guest' && m.device_model && type !== undefined && type !== 'hvm') {
-    ctx.diags.error('device_model applies to HVM guests only', `type = "${type}" has no device model; remove the device_model block or use type = "hvm".`, [attrOf<DomainModel>('device_model')]);
+    ctx.diags.error(
+      'device_model applies to HVM guests only',
+      `type = "${type}" has no device model; remove the device_model block or use type = "hvm".`,
+      [attrOf<DomainModel>('device_model')],
+    );
   }
   if (firmware !== undefined && m.kernel !== undefined) {
-    ctx.diags.error('Both firmware and kernel are set', 'Boot either with firmware (e.g. "pvgrub64") or a kernel, not both.', [attrOf<DomainModel>('firmware')]);
+    ctx.diags.error(
+      'Both firmware and kernel are set',
+      'Boot either with firmware (e.g. "pvgrub64") or a kernel, not both.',
+      [attrOf<DomainModel>('firmware')],
+    );
   }
-  const fwProblem = firmware !== undefined && type !== undefined ? checkFirmware(firmware, type as DomainSpec['type']) : undefined;
+  const fwProblem =
+    firmware !== undefined && type !== undefined ? checkFirmware(firmware, type as DomainSpec['type']) : undefined;
   if (fwProblem) ctx.diags.error('Invalid firmware for this domain type', fwProblem, [attrOf<DomainModel>('firmware')]);
   if (type === 'hvm') {
     // libxl refuses these at create ("qemu-xen doesn't support read-only IDE disk drivers", seen on the lab).
@@ -226,7 +265,8 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
   }
 
   if (!isConfiguredPlan(ctx) || ctx.diags.hasErrors) return;
-  if (name !== undefined && (priorModel === null || priorModel.name !== name)) await planExistingDomain(ctx, name, typeNameOf(kind));
+  if (name !== undefined && (priorModel === null || priorModel.name !== name))
+    await planExistingDomain(ctx, name, typeNameOf(kind));
   if (ctx.diags.hasErrors) return;
   if (name !== undefined) {
     ctx.step('checking memory and vCPUs against the host', [attrOf<DomainModel>('memory')]);
@@ -249,13 +289,24 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
     ctx.step('checking the configuration with libxl (xl create -n)');
     try {
       // Display passwords are write-only (only in config); the dry run sees a placeholder, never the secret.
-      const dry = await ctx.meta.ts.dryRun(withSecrets(specFrom(domainModel(planned, kind), kind), config, { redact: true }), { signal: ctx.signal });
+      const dry = await ctx.meta.ts.dryRun(
+        withSecrets(specFrom(domainModel(planned, kind), kind), config, { redact: true }),
+        { signal: ctx.signal },
+      );
       for (const d of dry.differences) {
-        ctx.diags.error('libxl would read this configuration differently', `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`);
+        ctx.diags.error(
+          'libxl would read this configuration differently',
+          `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`,
+        );
       }
     } catch (err) {
       // Only a refusal by xl itself is libxl's verdict; a timeout or an xl that cannot be run says so in its own words.
-      ctx.diags.fromError(err, err instanceof XlFailed ? 'libxl rejected the domain configuration (xl create -n)' : 'Could not check the domain configuration with xl create -n');
+      ctx.diags.fromError(
+        err,
+        err instanceof XlFailed
+          ? 'libxl rejected the domain configuration (xl create -n)'
+          : 'Could not check the domain configuration with xl create -n',
+      );
     }
   }
 }
@@ -263,31 +314,50 @@ export async function planDomain(ctx: PlanContext<XenClient>, kind: DomainKind):
 function isWhollyKnownObject(o: CtyObject, except: ReadonlyArray<keyof DomainModel & string>): boolean {
   const skipped: readonly string[] = except;
   const known = (v: CtyValue): boolean =>
-    !(v instanceof Unknown) && (Array.isArray(v) ? v.every(known) : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === null ? Object.values(v as CtyObject).every(known) : true);
+    !(v instanceof Unknown) &&
+    (Array.isArray(v)
+      ? v.every(known)
+      : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === null
+        ? Object.values(v as CtyObject).every(known)
+        : true);
   return Object.keys(o).every((k) => skipped.includes(k) || known(o[k]));
 }
 
 /** The domain just created or updated, read from the host now (only it: the listing of all grows with the host). */
-async function readBack(ts: XenClient['ts'], name: string): Promise<{ info: DomainInfo | undefined; rt: DomainRuntime | undefined }> {
+async function readBack(
+  ts: XenClient['ts'],
+  name: string,
+): Promise<{ info: DomainInfo | undefined; rt: DomainRuntime | undefined }> {
   const [info, rt] = await Promise.all([ts.getDomainNow(name), ts.domainStateNow(name)]);
   return { info, rt };
 }
 
 /** After create: check libxl really did what the configuration asked (driver_domain flag, PCI devices, labels). */
-async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, spec: DomainSpec, warnings: string[], kind: DomainKind): Promise<string[]> {
+async function verifyCreated(
+  ctx: ApplyContext<XenClient>,
+  info: DomainInfo,
+  rt: DomainRuntime | undefined,
+  spec: DomainSpec,
+  warnings: string[],
+  kind: DomainKind,
+): Promise<string[]> {
   const problems: string[] = [];
   const ts = ctx.meta.ts;
   if (kind === 'driver' && !info.driverDomain) {
-    problems.push('libxl does not report driver_domain=1 for it, so `xl devd` inside it will not be allowed to serve backends.');
+    problems.push(
+      'libxl does not report driver_domain=1 for it, so `xl devd` inside it will not be allowed to serve backends.',
+    );
   }
   if ((spec.pci ?? []).length > 0) {
     const attached = await ts.pciList(spec.name, { signal: ctx.signal });
     for (const want of spec.pci ?? []) {
       const bdf = normalizeBdf(want.bdf);
-      if (!attached.some((a) => sameBdf(a.bdf, bdf))) problems.push(`PCI device ${bdf} is not attached (xl pci-list ${spec.name} does not show it).`);
+      if (!attached.some((a) => sameBdf(a.bdf, bdf)))
+        problems.push(`PCI device ${bdf} is not attached (xl pci-list ${spec.name} does not show it).`);
       const cfg = info.pcidevs.find((d) => sameBdf(d.bdf, bdf));
       for (const opt of ['permissive', 'msitranslate', 'seize', 'power_mgmt'] as const) {
-        if (want[opt] !== undefined && cfg && cfg[opt] !== want[opt]) problems.push(`PCI device ${bdf}: ${opt} is ${cfg[opt]}, not ${want[opt]}.`);
+        if (want[opt] !== undefined && cfg && cfg[opt] !== want[opt])
+          problems.push(`PCI device ${bdf}: ${opt} is ${cfg[opt]}, not ${want[opt]}.`);
       }
     }
   }
@@ -295,11 +365,18 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt:
     const ignored = warnings.find((w) => /XSM Disabled|seclabel not supported/i.test(w));
     const flask = ignored ? 'disabled' : await ts.flaskMode({ signal: ctx.signal });
     if (flask === 'disabled') {
-      const msg = 'its FLASK label was ignored: this Xen has no XSM/FLASK (`xl getenforce` says "Flask XSM Disabled"), so the domain runs unlabelled.';
-      if (ctx.meta.securityPolicy === 'enforce') problems.push(msg + ' Boot a Xen built with XSM and a FLASK policy, or set security_policy = "warn" / "off" to accept unlabelled domains.');
+      const msg =
+        'its FLASK label was ignored: this Xen has no XSM/FLASK (`xl getenforce` says "Flask XSM Disabled"), so the domain runs unlabelled.';
+      if (ctx.meta.securityPolicy === 'enforce')
+        problems.push(
+          msg +
+            ' Boot a Xen built with XSM and a FLASK policy, or set security_policy = "warn" / "off" to accept unlabelled domains.',
+        );
       else if (ctx.meta.securityPolicy === 'warn') ctx.diags.warning(`Label of ${spec.name} not in effect`, msg);
     } else if (info.seclabel !== (spec.seclabel ?? spec.initSeclabel)) {
-      problems.push(`libxl reports label ${JSON.stringify(info.seclabel ?? null)} instead of ${JSON.stringify(spec.seclabel)}.`);
+      problems.push(
+        `libxl reports label ${JSON.stringify(info.seclabel ?? null)} instead of ${JSON.stringify(spec.seclabel)}.`,
+      );
     } else if (spec.seclabel && rt?.label !== undefined && rt.label !== spec.seclabel) {
       problems.push(`the hypervisor runs it labelled ${rt.label} (xl list -Z), not ${spec.seclabel}.`);
     }
@@ -307,7 +384,10 @@ async function verifyCreated(ctx: ApplyContext<XenClient>, info: DomainInfo, rt:
   return problems;
 }
 
-export async function createDomain(ctx: ApplyContext<XenClient> & { model: { planned: DomainModel } }, kind: DomainKind): Promise<Reported<DomainModel>> {
+export async function createDomain(
+  ctx: ApplyContext<XenClient> & { model: { planned: DomainModel } },
+  kind: DomainKind,
+): Promise<Reported<DomainModel>> {
   const { planned } = ctx.model;
   const spec = withSecrets(specFrom(planned, kind), ctx.config);
   const ts = ctx.meta.ts;
@@ -316,7 +396,10 @@ export async function createDomain(ctx: ApplyContext<XenClient> & { model: { pla
   for (let attempt = 1; ; attempt++) {
     const existing = await existingDomain(ctx, spec, typeNameOf(kind));
     if (existing.action === 'adopt') {
-      ctx.log.info('adopting the domain an interrupted create left behind', { domain: spec.name, uuid: existing.entry.mark });
+      ctx.log.info('adopting the domain an interrupted create left behind', {
+        domain: spec.name,
+        uuid: existing.entry.mark,
+      });
       break;
     }
     if (existing.action === 'rebuild') await removeUnfit(ctx, spec.name, existing.entry, existing.why);
@@ -334,14 +417,22 @@ export async function createDomain(ctx: ApplyContext<XenClient> & { model: { pla
   }
   const { info, rt } = await readBack(ts, spec.name);
   if (!info) {
-    throw new DiagnosticError(`Domain ${spec.name} vanished after xl create`, 'xl create succeeded but `xl list` does not show it: it may have crashed at boot. Check `xl dmesg` and /var/log/xen/qemu-dm-' + spec.name + '.log or the console log.');
+    throw new DiagnosticError(
+      `Domain ${spec.name} vanished after xl create`,
+      'xl create succeeded but `xl list` does not show it: it may have crashed at boot. Check `xl dmesg` and /var/log/xen/qemu-dm-' +
+        spec.name +
+        '.log or the console log.',
+    );
   }
   const state = valuesFrom(info, rt, planned, kind);
   const problems = await verifyCreated(ctx, info, rt, spec, warnings, kind);
   if (problems.length > 0) {
     // The domain exists: hand its state to Terraform (tainted) so it is replaced, never orphaned.
     throw new TypedPartialApplyError(
-      new DiagnosticError(`Domain ${spec.name} was created but is not what the configuration asks for`, problems.join('\n')),
+      new DiagnosticError(
+        `Domain ${spec.name} was created but is not what the configuration asks for`,
+        problems.join('\n'),
+      ),
       state,
     );
   }
@@ -353,12 +444,18 @@ export async function noteStoredDomain({ uuid }: DomainModel, ctx: BaseContext<X
   if (uuid) await ctx.meta.journal.confirm('domain', uuid.toLowerCase());
 }
 
-export async function readDomain(ctx: BaseContext<XenClient> & { model: DomainModel }, kind: DomainKind): Promise<Reported<DomainModel> | null> {
+export async function readDomain(
+  ctx: BaseContext<XenClient> & { model: DomainModel },
+  kind: DomainKind,
+): Promise<Reported<DomainModel> | null> {
   const known = ctx.model;
   const name = known.name ?? known.id;
   if (!name) return null;
   const ts = ctx.meta.ts;
-  const [info, rt] = await Promise.all([ts.getDomain(name, { signal: ctx.signal }), ts.domainState(name, { signal: ctx.signal })]);
+  const [info, rt] = await Promise.all([
+    ts.getDomain(name, { signal: ctx.signal }),
+    ts.domainState(name, { signal: ctx.signal }),
+  ]);
   if (!info) {
     ctx.log.info('domain no longer exists; it will be planned for creation', { domain: name });
     return null;
@@ -366,7 +463,10 @@ export async function readDomain(ctx: BaseContext<XenClient> & { model: DomainMo
   return valuesFrom(info, rt, known, kind);
 }
 
-export async function updateDomain(ctx: BaseContext<XenClient> & { model: { planned: DomainModel; prior: DomainModel } }, kind: DomainKind): Promise<Reported<DomainModel>> {
+export async function updateDomain(
+  ctx: BaseContext<XenClient> & { model: { planned: DomainModel; prior: DomainModel } },
+  kind: DomainKind,
+): Promise<Reported<DomainModel>> {
   const { prior, planned } = ctx.model;
   const name = prior.name!;
   const ts = ctx.meta.ts;
@@ -384,7 +484,8 @@ export async function updateDomain(ctx: BaseContext<XenClient> & { model: { plan
   const want = (planned.pci ?? []).map(pciSpec);
   const have = (prior.pci ?? []).map(pciSpec);
   const key = (p: PciSpec) => normalizeBdf(p.bdf);
-  const same = (a: PciSpec, b: PciSpec) => JSON.stringify({ ...a, bdf: key(a) }) === JSON.stringify({ ...b, bdf: key(b) });
+  const same = (a: PciSpec, b: PciSpec) =>
+    JSON.stringify({ ...a, bdf: key(a) }) === JSON.stringify({ ...b, bdf: key(b) });
   for (const h of have) {
     const w = want.find((x) => key(x) === key(h));
     if (!w || !same(w, h)) {
@@ -401,7 +502,11 @@ export async function updateDomain(ctx: BaseContext<XenClient> & { model: { plan
     }
   }
   const { info, rt } = await readBack(ts, name);
-  if (!info) throw new DiagnosticError(`Domain ${name} disappeared during the update`, 'Check `xl dmesg`; the next plan will recreate it.');
+  if (!info)
+    throw new DiagnosticError(
+      `Domain ${name} disappeared during the update`,
+      'Check `xl dmesg`; the next plan will recreate it.',
+    );
   return valuesFrom(info, rt, planned, kind);
 }
 
@@ -409,7 +514,12 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { model: Domain
   const prior = ctx.model;
   const name = prior.name!;
   const dom0 = checkNotDom0(name);
-  if (dom0) throw new DiagnosticError('Refusing to destroy Domain-0', `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`, [attrOf<DomainModel>('name')]);
+  if (dom0)
+    throw new DiagnosticError(
+      'Refusing to destroy Domain-0',
+      `${dom0}. Remove it from the state with \`terraform state rm\`; the host is not touched.`,
+      [attrOf<DomainModel>('name')],
+    );
   const timeoutMs = ctx.meta.shutdownTimeoutMs;
   ctx.log.info('shutting down domain', { domain: name, timeout_ms: timeoutMs });
   const outcome = await ctx.meta.ts.shutdownDomain(name, { timeoutMs, signal: ctx.signal });
@@ -417,14 +527,25 @@ export async function deleteDomain(ctx: BaseContext<XenClient> & { model: Domain
   for (const p of (prior.pci ?? []).map(pciSpec)) await finishDeferredRelease(ctx, p.bdf);
 }
 
-export async function importDomain(id: string, ctx: BaseContext<XenClient>, kind: DomainKind): Promise<Reported<DomainModel>> {
+export async function importDomain(
+  id: string,
+  ctx: BaseContext<XenClient>,
+  kind: DomainKind,
+): Promise<Reported<DomainModel>> {
   const dom0 = checkNotDom0(id) ?? (id === '0' ? checkNotDom0('Domain-0') : undefined);
   if (dom0) throw new DiagnosticError(`Cannot import ${JSON.stringify(id)}`, dom0);
   const info = await ctx.meta.ts.getDomain(id, { signal: ctx.signal });
   if (info?.domid === 0) throw new DiagnosticError(`Cannot import ${JSON.stringify(id)}`, checkNotDom0('Domain-0'));
-  if (!info) throw new DiagnosticError(`Cannot import domain ${JSON.stringify(id)}`, `No domain named ${JSON.stringify(id)} is running (see \`xl list\`). Import ids are domain names.`);
+  if (!info)
+    throw new DiagnosticError(
+      `Cannot import domain ${JSON.stringify(id)}`,
+      `No domain named ${JSON.stringify(id)} is running (see \`xl list\`). Import ids are domain names.`,
+    );
   if (kind === 'driver' && !info.driverDomain) {
-    throw new DiagnosticError(`${id} is not a driver domain`, 'libxl does not report driver_domain=1 for it; import it as xen_domain instead.');
+    throw new DiagnosticError(
+      `${id} is not a driver domain`,
+      'libxl does not report driver_domain=1 for it; import it as xen_domain instead.',
+    );
   }
   const rt = await ctx.meta.ts.domainState(id, { signal: ctx.signal });
   return valuesFrom(await withOwnDisks(ctx, info), rt, null, kind);

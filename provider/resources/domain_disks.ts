@@ -14,7 +14,6 @@ import type { XenClient } from './client';
 import { attrOf, decode, rawElements } from '../framework/model';
 import { diskBlock, guestDomainSchema, type DomainModel, type GuestDomainModel } from './domain_schema';
 
-
 /** Rendered configs are a few KiB; a larger file is not one of ours. */
 const MAX_RENDERED_BYTES = 256 * 1024;
 
@@ -39,7 +38,8 @@ export async function withOwnDisks(ctx: BaseContext<XenClient>, info: DomainInfo
   return own ? { ...info, disks: info.disks.filter((d) => own.has(d.vdev)) } : info;
 }
 
-const same = (a: CtyObject, b: CtyObject) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const same = (a: CtyObject, b: CtyObject) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /**
  * The `disk` blocks at plan. A disk added or changed replaces the domain (libxl takes them at creation). A disk
@@ -55,7 +55,11 @@ export async function planDisks(ctx: PlanContext<XenClient>): Promise<void> {
     markNewDomainUnknown(planned);
   };
   const plannedDisks = planned['disk' satisfies keyof DomainModel];
-  if (plannedDisks instanceof Unknown || (Array.isArray(plannedDisks) && plannedDisks.some((d) => d instanceof Unknown))) return replace();
+  if (
+    plannedDisks instanceof Unknown ||
+    (Array.isArray(plannedDisks) && plannedDisks.some((d) => d instanceof Unknown))
+  )
+    return replace();
   // Compared as they are (unknowns included); only the vdev is read.
   const before = rawElements(guestDomainSchema.block, prior, 'disk');
   const after = rawElements(guestDomainSchema.block, planned, 'disk');
@@ -74,9 +78,16 @@ export async function planDisks(ctx: PlanContext<XenClient>): Promise<void> {
   ctx.diags.warning(
     `${vdevs.join(', ')} stay${vdevs.length === 1 ? 's' : ''} attached to ${name}`,
     `There is no record of the configuration ${name} was created with (made by hand, or by this provider from a config holding a display password, which is removed after \`xl create\`), so nothing says whether ${vdevs.join(', ')} ${vdevs.length === 1 ? 'was' : 'were'} part of it from the start or attached later ` +
-      '(libxl keeps both kinds in the domain\'s configuration). Leaving the `disk` blocks hands ' + (vdevs.length === 1 ? 'it' : 'them') + ' over in place: ' +
-      'manage ' + (vdevs.length === 1 ? 'it' : 'them') + ' with a xen_disk resource (`terraform import xen_disk.NAME ' + `${name}/${vdevs[0]}\`), or detach with \`xl block-detach ${name} ${vdevs[0]}\`. ` +
-      'The domain is not replaced for this; when it is next re-created, it is created without ' + (vdevs.length === 1 ? 'it' : 'them') + '.',
+      "(libxl keeps both kinds in the domain's configuration). Leaving the `disk` blocks hands " +
+      (vdevs.length === 1 ? 'it' : 'them') +
+      ' over in place: ' +
+      'manage ' +
+      (vdevs.length === 1 ? 'it' : 'them') +
+      ' with a xen_disk resource (`terraform import xen_disk.NAME ' +
+      `${name}/${vdevs[0]}\`), or detach with \`xl block-detach ${name} ${vdevs[0]}\`. ` +
+      'The domain is not replaced for this; when it is next re-created, it is created without ' +
+      (vdevs.length === 1 ? 'it' : 'them') +
+      '.',
     [attrOf<DomainModel>('disk')],
   );
 }
@@ -91,6 +102,9 @@ function markNewDomainUnknown(planned: CtyObject): void {
   if (stubdomainDomid in planned && m.device_model?.stubdomain === true) planned[stubdomainDomid] = UNKNOWN;
   if (m.vtpm) {
     const vtpm = 'vtpm' satisfies keyof GuestDomainModel;
-    planned[vtpm] = record<CtyValue>([...Object.entries(planned[vtpm] as CtyObject), ['backend_domid' satisfies keyof NonNullable<GuestDomainModel['vtpm']>, UNKNOWN]]);
+    planned[vtpm] = record<CtyValue>([
+      ...Object.entries(planned[vtpm] as CtyObject),
+      ['backend_domid' satisfies keyof NonNullable<GuestDomainModel['vtpm']>, UNKNOWN],
+    ]);
   }
 }

@@ -3,7 +3,15 @@
 
 import type { ResourceType } from '../framework/resource';
 import type { XenClient } from './client';
-import { createDomain, deleteDomain, importDomain, noteStoredDomain, planDomain, readDomain, updateDomain } from './domain_common';
+import {
+  createDomain,
+  deleteDomain,
+  importDomain,
+  noteStoredDomain,
+  planDomain,
+  readDomain,
+  updateDomain,
+} from './domain_common';
 import { driverDomainSchema, type DriverDomainModel } from './domain_schema';
 import { attrOf, type Reported } from '../framework/model';
 import { typedResource } from '../framework/typed';
@@ -38,7 +46,11 @@ export const driverDomainResource: ResourceType<XenClient> = typedResource<XenCl
   noteStored: noteStoredDomain,
   async importState(id, ctx) {
     const state = await importDomain(id, ctx, 'driver');
-    return { ...state, class: await guessClass(ctx.meta, state.pci), autostart: await ctx.meta.ts.autostartEnabled(id) };
+    return {
+      ...state,
+      class: await guessClass(ctx.meta, state.pci),
+      autostart: await ctx.meta.ts.autostartEnabled(id),
+    };
   },
   validate(ctx) {
     const { config } = ctx;

@@ -28,20 +28,58 @@ export interface ReadPolicy {
 const flaskPolicySchema = schema({
   block: {
     description:
-      'Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file\'s content changes. ' +
+      "Loads an XSM/FLASK policy into the hypervisor and sets enforcing or permissive mode, read back with `xl getenforce`. Reloaded when the file's content changes. " +
       'The compiled policy is read and parsed at plan (a file that is not one is refused there), and what it defines is shown (`types`, `domain_types`, `resource_types`, `noiommu`). ' +
       'Domain labels (`seclabel`, `init_seclabel`, `device_model.seclabel`) of resources that depend on it (`depends_on`) are checked against it at plan; after it is loaded, later plans check labels against the policy this provider loaded. ' +
       'Destroying it leaves the policy loaded (a policy cannot be unloaded) and only forgets it.',
     attributes: {
-      id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Always `flask`: a host has one policy.' },
-      policy_file: { type: 'string', required: true, description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.', validators: [absolutePath] },
-      enforcing: { type: 'bool', default: true, description: 'Enforcing (`true`) or permissive (`false`, only logs denials).' },
-      sha256: { type: 'string', computed: true, description: 'SHA-256 of the loaded policy file; a change reloads it.' },
+      id: {
+        type: 'string',
+        computed: true,
+        useStateForUnknown: true,
+        description: 'Always `flask`: a host has one policy.',
+      },
+      policy_file: {
+        type: 'string',
+        required: true,
+        description: 'Compiled policy file in dom0, e.g. `/boot/xenpolicy-4.17`.',
+        validators: [absolutePath],
+      },
+      enforcing: {
+        type: 'bool',
+        default: true,
+        description: 'Enforcing (`true`) or permissive (`false`, only logs denials).',
+      },
+      sha256: {
+        type: 'string',
+        computed: true,
+        description: 'SHA-256 of the loaded policy file; a change reloads it.',
+      },
       mode: { type: 'string', computed: true, description: '`enforcing` or `permissive`, from `xl getenforce`.' },
-      types: { type: ['list', 'string'], computed: true, description: 'Every type the compiled policy defines (attributes and aliases left out), read from the file at plan.' },
-      domain_types: { type: ['list', 'string'], computed: true, description: 'Types a domain may be labelled with: those with the attribute `domain_type` (the `_self` types Xen moves a domain to are left out). Domain labels in this configuration are checked against them at plan.' },
-      resource_types: { type: ['list', 'string'], computed: true, description: 'Types a device may be labelled with (attribute `resource_type`), e.g. `nic_dev_t` for `system_u:object_r:nic_dev_t`.' },
-      noiommu: { type: ['list', 'string'], computed: true, description: 'Domain types the policy lets use devices without an IOMMU (`use_noiommu` on class resource), each as `DOMAIN_TYPE:DEVICE_TYPE,...`: DMA from those devices is not confined.' },
+      types: {
+        type: ['list', 'string'],
+        computed: true,
+        description:
+          'Every type the compiled policy defines (attributes and aliases left out), read from the file at plan.',
+      },
+      domain_types: {
+        type: ['list', 'string'],
+        computed: true,
+        description:
+          'Types a domain may be labelled with: those with the attribute `domain_type` (the `_self` types Xen moves a domain to are left out). Domain labels in this configuration are checked against them at plan.',
+      },
+      resource_types: {
+        type: ['list', 'string'],
+        computed: true,
+        description:
+          'Types a device may be labelled with (attribute `resource_type`), e.g. `nic_dev_t` for `system_u:object_r:nic_dev_t`.',
+      },
+      noiommu: {
+        type: ['list', 'string'],
+        computed: true,
+        description:
+          'Domain types the policy lets use devices without an IOMMU (`use_noiommu` on class resource), each as `DOMAIN_TYPE:DEVICE_TYPE,...`: DMA from those devices is not confined.',
+      },
     },
   },
 });
@@ -68,7 +106,8 @@ export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenCli
     // Domains planned after this one (depends_on) check their labels against this policy.
     ctx.meta.flask.plan({ file, sha256, facts });
     const { enforcing } = planned;
-    if (enforcing !== undefined) assign(flaskPolicySchema.block, ctx.planned, { mode: enforcing ? 'enforcing' : 'permissive' });
+    if (enforcing !== undefined)
+      assign(flaskPolicySchema.block, ctx.planned, { mode: enforcing ? 'enforcing' : 'permissive' });
   },
 
   create: (ctx) => apply(ctx, ctx.model.planned, true),
@@ -93,12 +132,18 @@ export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenCli
   // resource's id) names the policy this provider last loaded, when it has a record of it.
   async importState(id, ctx) {
     const mode = await requireFlask(ctx);
-    const file = id.startsWith('/') ? id : id === 'flask' ? (await ctx.meta.flask.current(ctx.signal))?.file : undefined;
+    const file = id.startsWith('/')
+      ? id
+      : id === 'flask'
+        ? (await ctx.meta.flask.current(ctx.signal))?.file
+        : undefined;
     if (!file) {
       throw new DiagnosticError(
         `Cannot import the FLASK policy as ${JSON.stringify(id)}`,
         'Use the path of the compiled policy file that is loaded, in dom0, as the import id (e.g. `/boot/xenpolicy-4.17`): xl cannot show which file the hypervisor loaded. ' +
-          (id === 'flask' ? 'The id `flask` works only for a policy this provider loaded, and it has no record of one on this host.' : ''),
+          (id === 'flask'
+            ? 'The id `flask` works only for a policy this provider loaded, and it has no record of one on this host.'
+            : ''),
       );
     }
     const { sha256, facts } = await readPolicy(ctx, file);
@@ -110,7 +155,9 @@ export const flaskPolicyResource: ResourceType<XenClient> = typedResource<XenCli
 async function fileBytes(ctx: BaseContext<XenClient>, path: string): Promise<Buffer> {
   const ms = ctx.meta.xlTimeoutMs;
   try {
-    return await withinDeadline(ms, ctx.signal, (signal) => ctx.meta.ts.files.readBinary(path, { maxBytes: MAX_POLICY_BYTES, signal }));
+    return await withinDeadline(ms, ctx.signal, (signal) =>
+      ctx.meta.ts.files.readBinary(path, { maxBytes: MAX_POLICY_BYTES, signal }),
+    );
   } catch (err) {
     const why =
       err instanceof UnusableFileError
@@ -155,7 +202,11 @@ async function requireFlask(ctx: BaseContext<XenClient>): Promise<string> {
   return mode;
 }
 
-async function apply(ctx: ApplyContext<XenClient>, planned: FlaskPolicyModel, load: boolean): Promise<Reported<FlaskPolicyModel>> {
+async function apply(
+  ctx: ApplyContext<XenClient>,
+  planned: FlaskPolicyModel,
+  load: boolean,
+): Promise<Reported<FlaskPolicyModel>> {
   await requireFlask(ctx);
   const file = planned.policy_file!;
   const { sha256, facts } = await readPolicy(ctx, file);
@@ -164,18 +215,24 @@ async function apply(ctx: ApplyContext<XenClient>, planned: FlaskPolicyModel, lo
     ctx.log.info('loading FLASK policy', { file, sha256 });
     await ts.loadPolicy(file, { signal: ctx.signal });
     // Later plans check labels against the policy loaded here: real xl has no command to show it.
-    if (!(await ctx.meta.flask.recordLoaded({ file, sha256, facts }))) ctx.log.warn('the FLASK policy is too large to record; later plans will not check labels against it', { file });
+    if (!(await ctx.meta.flask.recordLoaded({ file, sha256, facts })))
+      ctx.log.warn('the FLASK policy is too large to record; later plans will not check labels against it', { file });
   }
   const enforcing = planned.enforcing !== false;
   await ts.setEnforce(enforcing ? 'enforcing' : 'permissive', { signal: ctx.signal });
   const mode = await ts.flaskMode({ signal: ctx.signal });
   if (mode !== (enforcing ? 'enforcing' : 'permissive')) {
-    throw new DiagnosticError(`FLASK is ${mode} after setenforce`, `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`);
+    throw new DiagnosticError(
+      `FLASK is ${mode} after setenforce`,
+      `Asked for ${enforcing ? 'enforcing' : 'permissive'}; check \`xl dmesg\` for the reason.`,
+    );
   }
   return { id: 'flask', policy_file: file, enforcing, sha256, mode, ...factAttrs(facts) };
 }
 
-function factAttrs(facts: PolicyFacts | undefined): Pick<Reported<FlaskPolicyModel>, 'types' | 'domain_types' | 'resource_types' | 'noiommu'> {
+function factAttrs(
+  facts: PolicyFacts | undefined,
+): Pick<Reported<FlaskPolicyModel>, 'types' | 'domain_types' | 'resource_types' | 'noiommu'> {
   const noiommu = facts ? [...noIommuDomains(facts)].map(([d, devs]) => `${d}:${devs.join(',')}`) : null;
   return {
     types: facts ? Object.keys(facts.types).sort() : null,

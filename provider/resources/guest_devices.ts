@@ -5,7 +5,16 @@
 import { UNKNOWN, record } from '../protocol/cty/types';
 import type { CtyObject, CtyValue } from '../protocol/cty/types';
 import type { PlanContext, ValidateContext } from '../framework/resource';
-import { attributes, attrOf, block, decode, nestedBlock, unknownAt, type BlockModel, type Reported } from '../framework/model';
+import {
+  attributes,
+  attrOf,
+  block,
+  decode,
+  nestedBlock,
+  unknownAt,
+  type BlockModel,
+  type Reported,
+} from '../framework/model';
 import { intBetween, stringCheck, type Validator } from '../framework/validators';
 import type { DomainInfo, DomainSpec, SpiceSpec, VncSpec, VtpmSpec } from '../xen/model';
 import { checkDisplayPassword, checkListenAddress } from '../xen/validate_devices';
@@ -42,7 +51,8 @@ function passwordAttributes(kind: 'vnc' | 'spice', what: string) {
     password_wo_version: {
       type: 'number',
       optional: true,
-      description: 'Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).',
+      description:
+        'Any number; changing it replaces the domain so that it starts with the current `password_wo` (libxl sets the password only when the device model starts).',
       validators: [intBetween(0, 2 ** 31 - 1)],
     },
   });
@@ -56,9 +66,24 @@ export const vncBlock = nestedBlock({
   block: {
     attributes: {
       enabled: { type: 'bool', default: true, description: 'Serve the display over VNC (`false` turns it off).' },
-      listen: { type: 'string', optional: true, description: 'Address to listen on; libxl\'s default is 127.0.0.1. Anything reachable from other hosts should have a password.', validators: [listenAddress] },
-      display: { type: 'number', optional: true, description: 'VNC display number (TCP port 5900 + display).', validators: [intBetween(0, 59635)] },
-      find_unused: { type: 'bool', optional: true, description: 'Let QEMU pick a free display when `display` is taken (xl.cfg `vncunused`).' },
+      listen: {
+        type: 'string',
+        optional: true,
+        description:
+          "Address to listen on; libxl's default is 127.0.0.1. Anything reachable from other hosts should have a password.",
+        validators: [listenAddress],
+      },
+      display: {
+        type: 'number',
+        optional: true,
+        description: 'VNC display number (TCP port 5900 + display).',
+        validators: [intBetween(0, 59635)],
+      },
+      find_unused: {
+        type: 'bool',
+        optional: true,
+        description: 'Let QEMU pick a free display when `display` is taken (xl.cfg `vncunused`).',
+      },
       ...passwordAttributes('vnc', 'VNC'),
     },
   },
@@ -71,9 +96,24 @@ export const spiceBlock = nestedBlock({
     'HVM only: a SPICE server for the emulated display (xl.cfg `spice`, `spicehost`, `spiceport`, `spicedisable_ticketing`, `spicepasswd`). Changing it replaces the domain.',
   block: {
     attributes: {
-      port: { type: 'number', required: true, description: 'TCP port of the SPICE server.', validators: [intBetween(1, 65535)] },
-      host: { type: 'string', optional: true, description: 'Address to listen on (all interfaces when unset).', validators: [listenAddress] },
-      disable_ticketing: { type: 'bool', default: false, description: 'Let clients connect without a password. Without it, `password_wo` is required (libxl refuses SPICE with ticketing and no password).' },
+      port: {
+        type: 'number',
+        required: true,
+        description: 'TCP port of the SPICE server.',
+        validators: [intBetween(1, 65535)],
+      },
+      host: {
+        type: 'string',
+        optional: true,
+        description: 'Address to listen on (all interfaces when unset).',
+        validators: [listenAddress],
+      },
+      disable_ticketing: {
+        type: 'bool',
+        default: false,
+        description:
+          'Let clients connect without a password. Without it, `password_wo` is required (libxl refuses SPICE with ticketing and no password).',
+      },
       ...passwordAttributes('spice', 'SPICE'),
     },
   },
@@ -88,12 +128,18 @@ export const vtpmBlock = nestedBlock({
     'The guest kernel needs `xen-tpmfront` (CONFIG_TCG_XEN).',
   block: {
     attributes: {
-      backend: { type: 'string', required: true, description: 'Name of the vTPM stub domain serving it, normally `xen_vtpm.NAME.name`.', validators: [domainName] },
+      backend: {
+        type: 'string',
+        required: true,
+        description: 'Name of the vTPM stub domain serving it, normally `xen_vtpm.NAME.name`.',
+        validators: [domainName],
+      },
       backend_domid: {
         type: 'number',
         computed: true,
         useStateForUnknown: true,
-        description: 'Domain id of the vTPM domain the guest\'s TPM frontend is bound to. When that domain is re-created (a new domid), the guest is replaced, so that its new vTPM sees it boot.',
+        description:
+          "Domain id of the vTPM domain the guest's TPM frontend is bound to. When that domain is re-created (a new domid), the guest is replaced, so that its new vTPM sees it boot.",
       },
     },
   },
@@ -123,8 +169,17 @@ export function guestDeviceSpec(m: GuestDevices): Pick<DomainSpec, 'vtpms' | 'vn
   const vtpm: VtpmSpec | undefined = vt?.backend ? { backend: vt.backend } : undefined;
   return compact({
     vtpms: vtpm ? [vtpm] : undefined,
-    vnc: vnc ? compact<VncSpec>({ enabled: vnc.enabled ?? true, listen: vnc.listen, display: vnc.display, findUnused: vnc.find_unused }) : undefined,
-    spice: spice ? compact<SpiceSpec>({ port: spice.port!, host: spice.host, disableTicketing: spice.disable_ticketing }) : undefined,
+    vnc: vnc
+      ? compact<VncSpec>({
+          enabled: vnc.enabled ?? true,
+          listen: vnc.listen,
+          display: vnc.display,
+          findUnused: vnc.find_unused,
+        })
+      : undefined,
+    spice: spice
+      ? compact<SpiceSpec>({ port: spice.port!, host: spice.host, disableTicketing: spice.disable_ticketing })
+      : undefined,
   });
 }
 
@@ -160,10 +215,14 @@ export function guestDeviceValues(info: DomainInfo, prior: GuestDevices | null):
   const vt = info.vtpms[0];
   // libxl reports a vnc struct for every HVM guest; only one the configuration or a password set is a block.
   const vnc = info.vnc;
-  const vncConfigured = vnc && (p.vnc || vnc.enabled !== undefined || vnc.listen !== undefined || vnc.display !== undefined || vnc.hasPassword);
+  const vncConfigured =
+    vnc &&
+    (p.vnc || vnc.enabled !== undefined || vnc.listen !== undefined || vnc.display !== undefined || vnc.hasPassword);
   const spice = info.spice;
   return {
-    vtpm: vt ? { backend: vt.backendDomname ?? 'Domain-0', backend_domid: p.vtpm ? (p.vtpm.backend_domid ?? null) : null } : null,
+    vtpm: vt
+      ? { backend: vt.backendDomname ?? 'Domain-0', backend_domid: p.vtpm ? (p.vtpm.backend_domid ?? null) : null }
+      : null,
     vnc: vncConfigured
       ? {
           enabled: vnc.enabled ?? true,
@@ -195,22 +254,44 @@ export function validateGuestDevices(ctx: ValidateContext, type: string | undefi
   const m = decode(devicesBlock, config);
   for (const name of ['vnc', 'spice'] as const satisfies ReadonlyArray<keyof GuestDevices>) {
     if (m[name] && type !== undefined && type !== 'hvm') {
-      diags.error(`${name} applies to HVM guests only`, `type = "${type}" has no emulated display; remove the ${name} block or use type = "hvm".`, [attrOf<GuestDevices>(name)]);
+      diags.error(
+        `${name} applies to HVM guests only`,
+        `type = "${type}" has no emulated display; remove the ${name} block or use type = "hvm".`,
+        [attrOf<GuestDevices>(name)],
+      );
     }
   }
   const { spice, vtpm: vt, vnc } = m;
   // Only a password known to be unset is missing; an unknown one may be set.
   const spiceRaw = spice && rawBlock(config, 'spice');
   const unknownInSpice = (k: keyof SpiceModel & string) => unknownAt(spiceBlock.block, spiceRaw!, k);
-  if (spice && spice.disable_ticketing !== true && !unknownInSpice('disable_ticketing') && spice.password_wo === undefined && !unknownInSpice('password_wo')) {
-    diags.error('SPICE needs a password', 'With ticketing on (disable_ticketing unset or false) libxl refuses to start SPICE without a password: set password_wo, or disable_ticketing = true to let anyone reaching the port connect.', [attrOf<GuestDevices>('spice'), attrOf<SpiceModel>('password_wo')]);
+  if (
+    spice &&
+    spice.disable_ticketing !== true &&
+    !unknownInSpice('disable_ticketing') &&
+    spice.password_wo === undefined &&
+    !unknownInSpice('password_wo')
+  ) {
+    diags.error(
+      'SPICE needs a password',
+      'With ticketing on (disable_ticketing unset or false) libxl refuses to start SPICE without a password: set password_wo, or disable_ticketing = true to let anyone reaching the port connect.',
+      [attrOf<GuestDevices>('spice'), attrOf<SpiceModel>('password_wo')],
+    );
   }
   if (vt && vt.backend === 'Domain-0') {
-    diags.error('dom0 cannot serve a vTPM', 'Linux in dom0 has no TPM backend (libxl would wait 10 s and give up): set vtpm.backend to the guest\'s vTPM domain, a xen_vtpm.', [attrOf<GuestDevices>('vtpm'), attrOf<VtpmModel>('backend')]);
+    diags.error(
+      'dom0 cannot serve a vTPM',
+      "Linux in dom0 has no TPM backend (libxl would wait 10 s and give up): set vtpm.backend to the guest's vTPM domain, a xen_vtpm.",
+      [attrOf<GuestDevices>('vtpm'), attrOf<VtpmModel>('backend')],
+    );
   }
   const pw = vnc?.password_wo;
   if (pw !== undefined && pw.length > 8) {
-    diags.warning('VNC uses only the first 8 characters of a password', 'The VNC protocol\'s authentication (DES challenge) takes at most 8 characters; the rest of password_wo is ignored by QEMU.', [attrOf<GuestDevices>('vnc'), attrOf<VncModel>('password_wo')]);
+    diags.warning(
+      'VNC uses only the first 8 characters of a password',
+      "The VNC protocol's authentication (DES challenge) takes at most 8 characters; the rest of password_wo is ignored by QEMU.",
+      [attrOf<GuestDevices>('vnc'), attrOf<VncModel>('password_wo')],
+    );
   }
 }
 
@@ -218,7 +299,11 @@ export function validateGuestDevices(ctx: ValidateContext, type: string | undefi
  * A guest whose vTPM domain was re-created (new domid) has a dead TPM frontend: replace it, so it boots again with
  * the vTPM recording its boot. Runs after the common domain plan.
  */
-export async function planVtpmRestart<B extends Block>(ctx: PlanContext<XenClient>, _b: B, reported: ReadonlyArray<keyof BlockModel<B> & string>): Promise<void> {
+export async function planVtpmRestart<B extends Block>(
+  ctx: PlanContext<XenClient>,
+  _b: B,
+  reported: ReadonlyArray<keyof BlockModel<B> & string>,
+): Promise<void> {
   if (!ctx.meta || !ctx.prior || ctx.isReplacing()) return;
   const pv = decode(devicesBlock, ctx.prior).vtpm;
   const planned = decode(devicesBlock, ctx.planned).vtpm;
@@ -226,7 +311,11 @@ export async function planVtpmRestart<B extends Block>(ctx: PlanContext<XenClien
   if (!pv || !planned || !backend) return;
   const be = await ctx.meta.ts.getDomain(backend, { signal: ctx.signal });
   if (be && be.domid === pv.backend_domid) return;
-  ctx.log.info('the vTPM domain of this guest was re-created or is gone; the guest will be replaced', { vtpm: backend, was: pv.backend_domid ?? null, now: be?.domid ?? null });
+  ctx.log.info('the vTPM domain of this guest was re-created or is gone; the guest will be replaced', {
+    vtpm: backend,
+    was: pv.backend_domid ?? null,
+    now: be?.domid ?? null,
+  });
   rawBlock(ctx.planned, 'vtpm')['backend_domid' satisfies keyof VtpmModel] = UNKNOWN;
   // What the new domain will report (`reported`, attributes of the domain's block `_b`); the rest of the plan stays as configured.
   for (const k of reported) if (k in ctx.planned) ctx.planned[k] = UNKNOWN;
@@ -239,7 +328,10 @@ export function withoutDeviceComputed(planned: CtyObject): CtyObject {
   const vt = rawBlock(planned, 'vtpm');
   const copy = record<CtyValue>();
   for (const k of Object.keys(planned)) copy[k] = planned[k];
-  copy['vtpm' satisfies keyof GuestDevices] = record<CtyValue>([...Object.entries(vt), ['backend_domid' satisfies keyof VtpmModel, null]]);
+  copy['vtpm' satisfies keyof GuestDevices] = record<CtyValue>([
+    ...Object.entries(vt),
+    ['backend_domid' satisfies keyof VtpmModel, null],
+  ]);
   return copy;
 }
 

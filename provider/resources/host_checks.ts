@@ -16,8 +16,13 @@ import { checkBdf, normalizeBdf } from '../xen/validate';
 import type { XenClient } from './client';
 import { NEW } from './ledger';
 import { attrOf, rawElements, unknownAt } from '../framework/model';
-import { diskBlock, guestDomainSchema, type DiskBlockModel, type DomainModel, type PciBlockModel } from './domain_schema';
-
+import {
+  diskBlock,
+  guestDomainSchema,
+  type DiskBlockModel,
+  type DomainModel,
+  type PciBlockModel,
+} from './domain_schema';
 
 /** libxl's default stub domain memory (Linux stub domain, Xen 4.17). */
 const STUBDOM_DEFAULT_MIB = 128;
@@ -42,7 +47,12 @@ function footprint(m: DomainModel, raw: CtyObject): number | undefined {
  * Memory and vCPUs of a planned domain against the host's capacity and what the rest of this plan adds. `m` and
  * `priorModel` are ctx.planned and ctx.prior decoded.
  */
-export async function checkCapacity(ctx: ConfiguredPlanContext<XenClient>, name: string, m: DomainModel, priorModel: DomainModel | null): Promise<void> {
+export async function checkCapacity(
+  ctx: ConfiguredPlanContext<XenClient>,
+  name: string,
+  m: DomainModel,
+  priorModel: DomainModel | null,
+): Promise<void> {
   const { planned, prior } = ctx;
   const ledger = ctx.meta.ledger;
   const want = footprint(m, planned);
@@ -82,21 +92,28 @@ export async function checkCapacity(ctx: ConfiguredPlanContext<XenClient>, name:
     const inPlace = priorModel !== null && !replacing && priorModel.vcpus !== vcpus;
     const detail =
       `vcpus = ${vcpus} is more than the ${info.nrCpus} physical CPUs of the host (xl info nr_cpus)` +
-      (inPlace ? ': `xl vcpu-set` refuses to overcommit a running domain this way. Lower vcpus.' : ': every vCPU beyond them only time-shares a CPU another already uses. Lower vcpus.');
+      (inPlace
+        ? ': `xl vcpu-set` refuses to overcommit a running domain this way. Lower vcpus.'
+        : ': every vCPU beyond them only time-shares a CPU another already uses. Lower vcpus.');
     if (inPlace) ctx.diags.error('More vCPUs than the host has CPUs', detail, [attrOf<DomainModel>('vcpus')]);
     else ctx.diags.warning('More vCPUs than the host has CPUs', detail, [attrOf<DomainModel>('vcpus')]);
   }
 }
 
 function describeHostPci(devs: HostPciDevice[]): string {
-  return devs.map((d) => `  ${d.bdf}${d.class ? ` (class ${d.class}${d.driver ? `, driver ${d.driver}` : ''})` : ''}`).join('\n');
+  return devs
+    .map((d) => `  ${d.bdf}${d.class ? ` (class ${d.class}${d.driver ? `, driver ${d.driver}` : ''})` : ''}`)
+    .join('\n');
 }
 
 /**
  * Why a PCI address names no function of the host, undefined when it names one. The address is written back the way
  * sysfs and `lspci -D` write it (0000:00:06.0), never libxl's short form.
  */
-export function missingPciFunction(bdf: string, devs: HostPciDevice[]): { summary: string; detail: string } | undefined {
+export function missingPciFunction(
+  bdf: string,
+  devs: HostPciDevice[],
+): { summary: string; detail: string } | undefined {
   if (checkBdf(bdf)) return undefined;
   const id = normalizeBdf(bdf);
   if (devs.some((d) => d.bdf === id)) return undefined;
@@ -115,12 +132,22 @@ export async function checkPciBlocks(ctx: ConfiguredPlanContext<XenClient>, m: D
   const devs = await ctx.meta.ts.hostPciDevices();
   blocks.forEach((p, i) => {
     const missing = p.bdf !== undefined ? missingPciFunction(p.bdf, devs) : undefined;
-    if (missing) ctx.diags.error(missing.summary, missing.detail, [attrOf<DomainModel>('pci'), { index: i }, attrOf<PciBlockModel>('bdf')]);
+    if (missing)
+      ctx.diags.error(missing.summary, missing.detail, [
+        attrOf<DomainModel>('pci'),
+        { index: i },
+        attrOf<PciBlockModel>('bdf'),
+      ]);
   });
 }
 
 /** A backend domain must run on the host or be planned in this configuration. */
-export async function checkBackend(ctx: ConfiguredPlanContext<XenClient>, backend: unknown, path: Parameters<Diagnostics['error']>[2], what: string): Promise<void> {
+export async function checkBackend(
+  ctx: ConfiguredPlanContext<XenClient>,
+  backend: unknown,
+  path: Parameters<Diagnostics['error']>[2],
+  what: string,
+): Promise<void> {
   if (typeof backend !== 'string') return;
   if (ctx.meta.ledger.isPlanned(backend)) return;
   if (await ctx.meta.ts.getDomain(backend, { signal: ctx.signal })) return;
@@ -135,14 +162,19 @@ export async function checkBackend(ctx: ConfiguredPlanContext<XenClient>, backen
 /** Each disk block's backend. */
 export async function checkDiskBackends(ctx: ConfiguredPlanContext<XenClient>, m: DomainModel): Promise<void> {
   const disks = m.disk ?? [];
-  for (const [i, d] of disks.entries()) await checkBackend(ctx, d.backend, [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('backend')], 'disk');
+  for (const [i, d] of disks.entries())
+    await checkBackend(
+      ctx,
+      d.backend,
+      [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('backend')],
+      'disk',
+    );
 }
 
 export function claimedTwice(id: string): { summary: string; detail: string } {
   return {
     summary: `PCI function ${id} is claimed twice`,
-    detail:
-      `Another xen_pci_assignable of this configuration already has bdf ${id}. One function can be made assignable by one resource only: remove one of them, and refer to the other (xen_pci_assignable.NAME.bdf) wherever the function is passed through.`,
+    detail: `Another xen_pci_assignable of this configuration already has bdf ${id}. One function can be made assignable by one resource only: remove one of them, and refer to the other (xen_pci_assignable.NAME.bdf) wherever the function is passed through.`,
   };
 }
 
@@ -164,7 +196,12 @@ export function checkClaim(ctx: ConfiguredPlanContext<XenClient>, bdf: string, p
 }
 
 const KIND_WORDS: Record<string, string> = {
-  directory: 'a directory', block: 'a block device', char: 'a character device', fifo: 'a FIFO (named pipe)', socket: 'a socket', regular: 'a regular file',
+  directory: 'a directory',
+  block: 'a block device',
+  char: 'a character device',
+  fifo: 'a FIFO (named pipe)',
+  socket: 'a socket',
+  regular: 'a regular file',
 };
 
 /**
@@ -183,27 +220,45 @@ export async function checkHostFiles(ctx: ConfiguredPlanContext<XenClient>, m: D
     }
   }
   const fw = m.firmware;
-  if (fw?.startsWith('/')) wants.push({ file: fw, path: [attrOf<DomainModel>('firmware')], what: 'firmware', ok: ['regular'] });
+  if (fw?.startsWith('/'))
+    wants.push({ file: fw, path: [attrOf<DomainModel>('firmware')], what: 'firmware', ok: ['regular'] });
   if (ts.modelsAllFiles) {
     // A backend not known yet may be a driver domain: its disks are out of sight.
     const raw = rawElements(guestDomainSchema.block, ctx.planned, 'disk');
     (m.disk ?? []).forEach((d: DiskBlockModel, i) => {
-      const inDom0 = !unknownAt(diskBlock.block, raw[i], 'backend') && (d.backend === undefined || d.backend === 'Domain-0');
+      const inDom0 =
+        !unknownAt(diskBlock.block, raw[i], 'backend') && (d.backend === undefined || d.backend === 'Domain-0');
       if (inDom0 && d.target?.startsWith('/') && d.script === undefined) {
-        wants.push({ file: d.target, path: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('target')], what: 'disk target', ok: ['regular', 'block'] });
+        wants.push({
+          file: d.target,
+          path: [attrOf<DomainModel>('disk'), { index: i }, attrOf<DiskBlockModel>('target')],
+          what: 'disk target',
+          ok: ['regular', 'block'],
+        });
       }
     });
   }
   if (wants.length === 0) return;
-  const kinds = await ts.hostFileKinds([...new Set(wants.map((w) => w.file))], { signal: ctx.signal, timeoutMs: ctx.meta.xlTimeoutMs });
+  const kinds = await ts.hostFileKinds([...new Set(wants.map((w) => w.file))], {
+    signal: ctx.signal,
+    timeoutMs: ctx.meta.xlTimeoutMs,
+  });
   for (const w of wants) {
     const kind = kinds.get(w.file) ?? 'unknown';
     if (kind === 'unknown' || w.ok.includes(kind)) continue;
     const should = w.ok.map((k) => KIND_WORDS[k]).join(' or ');
     if (kind === 'missing') {
-      ctx.diags.error(`The ${w.what} file does not exist on the host`, `${w.file} does not exist on ${ts.where}: the ${w.what} must be ${should} there. Check the path (\`ls -l ${w.file}\` in dom0).`, w.path);
+      ctx.diags.error(
+        `The ${w.what} file does not exist on the host`,
+        `${w.file} does not exist on ${ts.where}: the ${w.what} must be ${should} there. Check the path (\`ls -l ${w.file}\` in dom0).`,
+        w.path,
+      );
     } else {
-      ctx.diags.error(`The ${w.what} is not ${should}`, `${w.file} is ${KIND_WORDS[kind] ?? kind} on ${ts.where}; the ${w.what} must be ${should}.`, w.path);
+      ctx.diags.error(
+        `The ${w.what} is not ${should}`,
+        `${w.file} is ${KIND_WORDS[kind] ?? kind} on ${ts.where}; the ${w.what} must be ${should}.`,
+        w.path,
+      );
     }
   }
 }

@@ -15,9 +15,15 @@ import type { KnownPolicy } from '../xen/flask/knowledge';
 export function domainLabels(m: Pick<DomainModel, 'seclabel' | 'init_seclabel' | 'device_model'>): ModelLabel[] {
   const out: ModelLabel[] = [];
   if (m.seclabel) out.push({ label: m.seclabel, role: 'domain', path: [attrOf<DomainModel>('seclabel')] });
-  if (m.init_seclabel) out.push({ label: m.init_seclabel, role: 'build', path: [attrOf<DomainModel>('init_seclabel')] });
+  if (m.init_seclabel)
+    out.push({ label: m.init_seclabel, role: 'build', path: [attrOf<DomainModel>('init_seclabel')] });
   const dml = m.device_model?.seclabel;
-  if (dml) out.push({ label: dml, role: 'stubdomain', path: [attrOf<DomainModel>('device_model'), attrOf<NonNullable<DomainModel['device_model']>>('seclabel')] });
+  if (dml)
+    out.push({
+      label: dml,
+      role: 'stubdomain',
+      path: [attrOf<DomainModel>('device_model'), attrOf<NonNullable<DomainModel['device_model']>>('seclabel')],
+    });
   return out;
 }
 
@@ -42,7 +48,9 @@ export async function labelProblems(ctx: ConfiguredPlanContext<XenClient>, label
   if (known === null && !toldPolicyUnknown.has(ctx.meta)) {
     // Once per provider process: the same line for each of 200 guests was 200 lines for Terraform to parse.
     toldPolicyUnknown.add(ctx.meta);
-    ctx.log.warn('FLASK labels not checked at plan: the loaded policy is unknown (no xen_flask_policy in this configuration, and none loaded by this provider on this host)');
+    ctx.log.warn(
+      'FLASK labels not checked at plan: the loaded policy is unknown (no xen_flask_policy in this configuration, and none loaded by this provider on this host)',
+    );
   }
   if (!known) return;
   for (const { path, label } of labels) report(ctx, checkDomainLabel(known.facts, label), known, path);
@@ -52,7 +60,11 @@ export async function labelProblems(ctx: ConfiguredPlanContext<XenClient>, label
  * A PCI device's label (xen_pci_assignable.seclabel, applied with flask-label-pci) against the known policy: role
  * object_r and a device type.
  */
-export async function deviceLabelProblems(ctx: ConfiguredPlanContext<XenClient>, label: string, path: Path): Promise<void> {
+export async function deviceLabelProblems(
+  ctx: ConfiguredPlanContext<XenClient>,
+  label: string,
+  path: Path,
+): Promise<void> {
   const known = await policyFor(ctx);
   if (known) report(ctx, checkDeviceLabel(known.facts, label), known, path);
 }
@@ -69,10 +81,16 @@ async function policyFor(ctx: ConfiguredPlanContext<XenClient>): Promise<KnownPo
   return (await ctx.meta.flask?.current(ctx.signal)) ?? null;
 }
 
-function report(ctx: ConfiguredPlanContext<XenClient>, problem: { summary: string; detail: string } | undefined, known: KnownPolicy, path: Path): void {
+function report(
+  ctx: ConfiguredPlanContext<XenClient>,
+  problem: { summary: string; detail: string } | undefined,
+  known: KnownPolicy,
+  path: Path,
+): void {
   if (!problem) return;
-  const from = known.source === 'planned'
-    ? `the policy planned in this configuration (${known.file})`
-    : `the policy this provider last loaded on the host (${known.file}, sha256 ${known.sha256.slice(0, 12)}...)`;
+  const from =
+    known.source === 'planned'
+      ? `the policy planned in this configuration (${known.file})`
+      : `the policy this provider last loaded on the host (${known.file}, sha256 ${known.sha256.slice(0, 12)}...)`;
   ctx.diags.error(problem.summary, `${problem.detail} Checked against ${from}.`, path);
 }

@@ -8,9 +8,23 @@ import type { Path } from '../framework/diagnostics';
 import { attrOf, unknownAt } from '../framework/model';
 import type { DomainType } from '../xen/model';
 import {
-  DOM0, NO_PATHS,
-  type AssignablePaths, type DiskPaths, type DomainPaths, type DriverClass, type FlaskPolicyPaths, type ModelAssignable, type ModelDisk, type ModelDomain,
-  type ModelFlaskPolicy, type ModelObject, type ModelPci, type ModelVif, type PciPaths, type ResourceRef, type VifPaths,
+  DOM0,
+  NO_PATHS,
+  type AssignablePaths,
+  type DiskPaths,
+  type DomainPaths,
+  type DriverClass,
+  type FlaskPolicyPaths,
+  type ModelAssignable,
+  type ModelDisk,
+  type ModelDomain,
+  type ModelFlaskPolicy,
+  type ModelObject,
+  type ModelPci,
+  type ModelVif,
+  type PciPaths,
+  type ResourceRef,
+  type VifPaths,
 } from '../policy/model';
 import { normBdf, type PlannedObjects } from '../policy/sources';
 import { domainModel, schemaOf } from './domain_common';
@@ -38,9 +52,15 @@ const DOMAIN_PATHS = {
   pci: [attrOf<DomainModel>('pci')],
 } satisfies Partial<DomainPaths>;
 
-const STUB_PATHS: DomainPaths = { ...NO_PATHS.domain, name: [attrOf<StubModel>('name')], seclabel: [attrOf<StubModel>('seclabel')] };
+const STUB_PATHS: DomainPaths = {
+  ...NO_PATHS.domain,
+  name: [attrOf<StubModel>('name')],
+  seclabel: [attrOf<StubModel>('seclabel')],
+};
 
-interface ResourcePaths extends Readonly<Record<'xen_domain' | 'xen_driver_domain' | 'xen_vtpm' | 'xen_vtpm_manager', DomainPaths>> {
+interface ResourcePaths extends Readonly<
+  Record<'xen_domain' | 'xen_driver_domain' | 'xen_vtpm' | 'xen_vtpm_manager', DomainPaths>
+> {
   readonly xen_vif: VifPaths;
   readonly xen_disk: DiskPaths;
   readonly xen_pci_assignable: AssignablePaths;
@@ -87,7 +107,11 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
   if (!name) return undefined;
   const vtpmBackend = m.vtpm?.backend;
   const pciAt = 'pci' satisfies keyof DomainModel;
-  const pci: ModelPci[] = (m.pci ?? []).map((p, i) => ({ bdf: p.bdf ? normBdf(p.bdf) : undefined, permissive: p.permissive === true, paths: pciPaths(i) }));
+  const pci: ModelPci[] = (m.pci ?? []).map((p, i) => ({
+    bdf: p.bdf ? normBdf(p.bdf) : undefined,
+    permissive: p.permissive === true,
+    paths: pciPaths(i),
+  }));
   const d: ModelDomain = {
     model: 'domain',
     name,
@@ -101,13 +125,26 @@ function domainFrom(v: CtyObject, resource: 'xen_domain' | 'xen_driver_domain'):
     firmware: m.firmware,
     deviceModel: dm ? { stubdomain: dm.stubdomain === true, seclabel: dm.seclabel } : undefined,
     pci,
-    pciUnknown: unknownAt(schemaOf(kind).block, v, pciAt) || (Array.isArray(v[pciAt]) && v[pciAt].some((p) => p instanceof Unknown)),
+    pciUnknown:
+      unknownAt(schemaOf(kind).block, v, pciAt) ||
+      (Array.isArray(v[pciAt]) && v[pciAt].some((p) => p instanceof Unknown)),
     vtpmBackend,
     paths: RESOURCE_PATHS[resource],
     resource,
   };
   const inlineDisks: ModelDisk[] = (m.disk ?? []).flatMap((k, i) =>
-    k.vdev ? [{ model: 'disk' as const, domain: name, backend: k.backend ?? DOM0, vdev: k.vdev, owner: d, paths: inlineDiskPaths(i) }] : [],
+    k.vdev
+      ? [
+          {
+            model: 'disk' as const,
+            domain: name,
+            backend: k.backend ?? DOM0,
+            vdev: k.vdev,
+            owner: d,
+            paths: inlineDiskPaths(i),
+          },
+        ]
+      : [],
   );
   return { subject: d, inlineDisks, key: `domain:${name}` };
 }
@@ -142,15 +179,32 @@ function vifFrom(v: CtyObject, prior: CtyObject | null): PlannedObjects | undefi
   const { domain, backend } = m;
   if (!domain || !backend) return undefined;
   const devid = m.devid ?? (prior ? vifModel(prior).devid : undefined);
-  const vif: ModelVif = { model: 'vif', domain, backend, devid, bridge: m.bridge, paths: RESOURCE_PATHS.xen_vif, resource: 'xen_vif' };
-  const key = devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${m.mac ?? ''}:${vif.bridge ?? ''}`;
+  const vif: ModelVif = {
+    model: 'vif',
+    domain,
+    backend,
+    devid,
+    bridge: m.bridge,
+    paths: RESOURCE_PATHS.xen_vif,
+    resource: 'xen_vif',
+  };
+  const key =
+    devid !== undefined ? `vif:${domain}/${devid}` : `vif:new:${domain}:${backend}:${m.mac ?? ''}:${vif.bridge ?? ''}`;
   return { subject: vif, inlineDisks: [], key };
 }
 
 function diskFrom(v: CtyObject): PlannedObjects | undefined {
   const { domain, backend, vdev } = diskModel(v);
   if (!domain || !backend || !vdev) return undefined;
-  const disk: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelObject, paths: RESOURCE_PATHS.xen_disk, resource: 'xen_disk' };
+  const disk: ModelDisk = {
+    model: 'disk',
+    domain,
+    backend,
+    vdev,
+    owner: undefined as unknown as ModelObject,
+    paths: RESOURCE_PATHS.xen_disk,
+    resource: 'xen_disk',
+  };
   disk.owner = disk;
   return { subject: disk, inlineDisks: [], key: `disk:${domain}/${vdev}` };
 }
@@ -158,17 +212,31 @@ function diskFrom(v: CtyObject): PlannedObjects | undefined {
 function assignableFrom(v: CtyObject): PlannedObjects | undefined {
   const { bdf } = pciAssignableModel(v);
   if (!bdf) return undefined;
-  const a: ModelAssignable = { model: 'assignable', bdf: normBdf(bdf), paths: RESOURCE_PATHS.xen_pci_assignable, resource: 'xen_pci_assignable' };
+  const a: ModelAssignable = {
+    model: 'assignable',
+    bdf: normBdf(bdf),
+    paths: RESOURCE_PATHS.xen_pci_assignable,
+    resource: 'xen_pci_assignable',
+  };
   return { subject: a, inlineDisks: [], key: `assignable:${a.bdf}` };
 }
 
 function flaskPolicyFrom(v: CtyObject): PlannedObjects {
-  const p: ModelFlaskPolicy = { model: 'flask_policy', enforcing: flaskPolicyModel(v).enforcing, paths: RESOURCE_PATHS.xen_flask_policy, resource: 'xen_flask_policy' };
+  const p: ModelFlaskPolicy = {
+    model: 'flask_policy',
+    enforcing: flaskPolicyModel(v).enforcing,
+    paths: RESOURCE_PATHS.xen_flask_policy,
+    resource: 'xen_flask_policy',
+  };
   return { subject: p, inlineDisks: [], key: 'flask' };
 }
 
 /** The model objects of one resource's values; undefined for types the posture does not look at or unknown identity. */
-export function plannedObjects(typeName: string, v: CtyObject, prior: CtyObject | null = null): PlannedObjects | undefined {
+export function plannedObjects(
+  typeName: string,
+  v: CtyObject,
+  prior: CtyObject | null = null,
+): PlannedObjects | undefined {
   switch (typeName as ResourceRef) {
     case 'xen_domain':
     case 'xen_driver_domain':

@@ -26,4 +26,9 @@ export const resources: ResourceType<XenClient>[] = [
   vtpmResource,
 ];
 
-export const dataSources: DataSourceType<XenClient>[] = [hostDataSource, pciDevicesDataSource, domainDataSource, securityPostureDataSource];
+export const dataSources: DataSourceType<XenClient>[] = [
+  hostDataSource,
+  pciDevicesDataSource,
+  domainDataSource,
+  securityPostureDataSource,
+];

@@ -3,7 +3,13 @@
 
 import type { CtyObject } from '../protocol/cty/types';
 import { DiagnosticError } from '../framework/diagnostics';
-import type { ApplyContext, BaseContext, PlanContext, ResourceType, ConfiguredPlanContext } from '../framework/resource';
+import type {
+  ApplyContext,
+  BaseContext,
+  PlanContext,
+  ResourceType,
+  ConfiguredPlanContext,
+} from '../framework/resource';
 import { isConfiguredPlan } from '../framework/resource';
 import { intBetween, stringCheck } from '../framework/validators';
 import type { JournalEntry } from '../xen/journal';
@@ -13,7 +19,14 @@ import { checkBackend } from './host_checks';
 import type { XenClient } from './client';
 import { deviceAttributes, hotplugStatusAttribute } from './device_schema';
 import {
-  adoptDevice, attachRecorded, attachWhenBackendReady, awaitBackend, endpoints, parseDeviceId, planBackendRestart, randomXenMac,
+  adoptDevice,
+  attachRecorded,
+  attachWhenBackendReady,
+  awaitBackend,
+  endpoints,
+  parseDeviceId,
+  planBackendRestart,
+  randomXenMac,
 } from './device_common';
 import { notOurs } from './adoption';
 import type { Endpoints } from './device_common';
@@ -30,13 +43,55 @@ const vifSchema = schema({
       'A network interface of `domain` served by `backend`: a network driver domain, so guest traffic stays out of dom0. After attaching, waits until the backend is connected (state 4, `hotplug-status` connected); on timeout it detaches again and explains what to check.',
     attributes: {
       ...deviceAttributes('vif'),
-      mac: { type: 'string', optional: true, computed: true, requiresReplace: true, useStateForUnknown: true, description: 'MAC address. When omitted, the provider picks one under 00:16:3e (libxl\'s Xen prefix) and records it before attaching, so that an attach interrupted by a crash is recognised and finished by the next apply.', validators: [stringCheck('a unicast MAC address', checkMac)], equivalent: sameMac },
-      bridge: { type: 'string', optional: true, description: 'Bridge in the backend domain the interface is added to. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
-      ip: { type: 'string', optional: true, description: 'IP address(es) for the hotplug script (anti-spoofing with vif-route/vif-nat). ' + reattach, validators: [stringCheck('IP addresses separated by spaces', checkIp)] },
-      script: { type: 'string', optional: true, description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach, validators: [stringCheck('a script name or absolute path', checkScript)], equivalent: sameScript },
-      rate: { type: 'string', optional: true, description: 'Bandwidth limit such as `10Mb/s` or `10Mb/s@20ms`. ' + reattach, validators: [stringCheck('a rate like `10Mb/s@20ms`', checkRate)], equivalent: sameRate },
-      model: { type: 'string', optional: true, description: 'Emulated NIC model for HVM guests (e.g. `e1000`). ' + reattach, validators: [stringCheck('a NIC model name', checkNicModel)] },
-      vifname: { type: 'string', optional: true, description: 'Name of the backend interface. ' + reattach, validators: [stringCheck('a Linux interface name', checkIfname)] },
+      mac: {
+        type: 'string',
+        optional: true,
+        computed: true,
+        requiresReplace: true,
+        useStateForUnknown: true,
+        description:
+          "MAC address. When omitted, the provider picks one under 00:16:3e (libxl's Xen prefix) and records it before attaching, so that an attach interrupted by a crash is recognised and finished by the next apply.",
+        validators: [stringCheck('a unicast MAC address', checkMac)],
+        equivalent: sameMac,
+      },
+      bridge: {
+        type: 'string',
+        optional: true,
+        description: 'Bridge in the backend domain the interface is added to. ' + reattach,
+        validators: [stringCheck('a Linux interface name', checkIfname)],
+      },
+      ip: {
+        type: 'string',
+        optional: true,
+        description: 'IP address(es) for the hotplug script (anti-spoofing with vif-route/vif-nat). ' + reattach,
+        validators: [stringCheck('IP addresses separated by spaces', checkIp)],
+      },
+      script: {
+        type: 'string',
+        optional: true,
+        description: 'Hotplug script in the backend domain, e.g. `vif-bridge`. ' + reattach,
+        validators: [stringCheck('a script name or absolute path', checkScript)],
+        equivalent: sameScript,
+      },
+      rate: {
+        type: 'string',
+        optional: true,
+        description: 'Bandwidth limit such as `10Mb/s` or `10Mb/s@20ms`. ' + reattach,
+        validators: [stringCheck('a rate like `10Mb/s@20ms`', checkRate)],
+        equivalent: sameRate,
+      },
+      model: {
+        type: 'string',
+        optional: true,
+        description: 'Emulated NIC model for HVM guests (e.g. `e1000`). ' + reattach,
+        validators: [stringCheck('a NIC model name', checkNicModel)],
+      },
+      vifname: {
+        type: 'string',
+        optional: true,
+        description: 'Name of the backend interface. ' + reattach,
+        validators: [stringCheck('a Linux interface name', checkIfname)],
+      },
       mtu: { type: 'number', optional: true, description: 'MTU. ' + reattach, validators: [intBetween(68, 65535)] },
       ...hotplugStatusAttribute,
     },
@@ -58,7 +113,8 @@ export const vifResource: ResourceType<XenClient> = typedResource<XenClient, typ
   async modifyPlan(ctx) {
     await planBackendRestart(ctx, model);
     if (isConfiguredPlan(ctx) && ctx.prior === null) await planMacInUse(ctx);
-    if (isConfiguredPlan(ctx) && !ctx.diags.hasErrors) await checkBackend(ctx, model(ctx.planned).backend, [attrOf<VifModel>('backend')], 'network interface');
+    if (isConfiguredPlan(ctx) && !ctx.diags.hasErrors)
+      await checkBackend(ctx, model(ctx.planned).backend, [attrOf<VifModel>('backend')], 'network interface');
   },
   create: (ctx) => attach(ctx),
   async noteStored({ mac }, ctx) {
@@ -74,19 +130,41 @@ export const vifResource: ResourceType<XenClient> = typedResource<XenClient, typ
   async importState(id, ctx) {
     const [domain, dev] = parseDeviceId(id, 'xen_vif', 'guest1/0');
     const devid = Number(dev);
-    if (!Number.isInteger(devid) || devid < 0) throw new DiagnosticError(`Invalid xen_vif import id ${JSON.stringify(id)}`, 'The part after "/" is the numeric devid shown by `xl network-list`.');
+    if (!Number.isInteger(devid) || devid < 0)
+      throw new DiagnosticError(
+        `Invalid xen_vif import id ${JSON.stringify(id)}`,
+        'The part after "/" is the numeric devid shown by `xl network-list`.',
+      );
     const frontend = await ctx.meta.ts.getDomain(domain, { signal: ctx.signal });
     const nic = frontend?.nics.find((n) => n.devid === devid);
-    if (!frontend || !nic) throw new DiagnosticError(`Cannot import ${id}`, `Domain ${domain} has no vif ${devid} (see \`xl network-list ${domain}\`).`);
+    if (!frontend || !nic)
+      throw new DiagnosticError(
+        `Cannot import ${id}`,
+        `Domain ${domain} has no vif ${devid} (see \`xl network-list ${domain}\`).`,
+      );
     const backendName = nic.backendDomname ?? 'Domain-0';
     const found = await readModel(ctx, { domain, backend: backendName, devid });
-    if (!found) throw new DiagnosticError(`Cannot import ${id}`, `Its backend in ${backendName} is not present; re-attach it first.`);
+    if (!found)
+      throw new DiagnosticError(
+        `Cannot import ${id}`,
+        `Its backend in ${backendName} is not present; re-attach it first.`,
+      );
     return found;
   },
 });
 
 function vifSpec(m: VifModel, backend: string): VifSpec {
-  return compact({ backend, mac: m.mac, bridge: m.bridge, ip: m.ip, script: m.script, rate: m.rate, model: m.model, vifname: m.vifname, mtu: m.mtu });
+  return compact({
+    backend,
+    mac: m.mac,
+    bridge: m.bridge,
+    ip: m.ip,
+    script: m.script,
+    rate: m.rate,
+    model: m.model,
+    vifname: m.vifname,
+    mtu: m.mtu,
+  });
 }
 
 /** libxl keeps bytes per interval; written back in its rate syntax (bytes per second at that interval). */
@@ -96,7 +174,14 @@ function formatRate(r: NonNullable<NicInfo['rate']>): string {
 }
 
 /** Terraform values for a vif from libxl's nic, keeping the spelling of `prior` wherever it means the same. */
-function vifValues(prior: VifModel, ends: Endpoints, nic: NicInfo, state: string, hotplug: string, backendDomid = ends.backend.domid): Reported<VifModel> {
+function vifValues(
+  prior: VifModel,
+  ends: Endpoints,
+  nic: NicInfo,
+  state: string,
+  hotplug: string,
+  backendDomid = ends.backend.domid,
+): Reported<VifModel> {
   return {
     id: `${ends.frontend.name}/${nic.devid}`,
     domain: prior.domain ?? ends.frontend.name,
@@ -116,7 +201,17 @@ function vifValues(prior: VifModel, ends: Endpoints, nic: NicInfo, state: string
   };
 }
 
-const KEY_SETTINGS = ['backend', 'mac', 'bridge', 'ip', 'script', 'rate', 'model', 'vifname', 'mtu'] as const satisfies ReadonlyArray<keyof VifModel>;
+const KEY_SETTINGS = [
+  'backend',
+  'mac',
+  'bridge',
+  'ip',
+  'script',
+  'rate',
+  'model',
+  'vifname',
+  'mtu',
+] as const satisfies ReadonlyArray<keyof VifModel>;
 
 /**
  * What a retry of the same create computes again: the frontend and everything the configuration says about the vif
@@ -132,7 +227,10 @@ async function adoptOrRecord(ctx: ApplyContext<XenClient>, ends: Endpoints, spec
   const domain = ends.frontend.name;
   const key = vifKey(domain, planned);
   const adopted = await adoptDevice(ctx, {
-    kind: 'vif', journalKind: 'vif', ends, key,
+    kind: 'vif',
+    journalKind: 'vif',
+    ends,
+    key,
     locate: (e) => {
       const nic = ends.frontend.nics.find((n) => n.mac !== undefined && sameMac(n.mac, e.mark));
       return nic && { devid: nic.devid, backendDomid: nic.backendDomid };
@@ -143,16 +241,31 @@ async function adoptOrRecord(ctx: ApplyContext<XenClient>, ends: Endpoints, spec
   if (spec.mac !== undefined) {
     const clash = ends.frontend.nics.find((n) => n.mac !== undefined && sameMac(n.mac, spec.mac!));
     if (clash) {
-      throw notOurs('xen_vif', `A vif with MAC ${spec.mac} on ${domain}`, `${domain}/${clash.devid}`,
-        `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``, [attrOf<VifModel>('mac')]);
+      throw notOurs(
+        'xen_vif',
+        `A vif with MAC ${spec.mac} on ${domain}`,
+        `${domain}/${clash.devid}`,
+        `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``,
+        [attrOf<VifModel>('mac')],
+      );
     }
   }
   spec.mac ??= randomXenMac();
-  return { entry: await ctx.meta.journal.begin('vif', key, spec.mac.toLowerCase(),
-    { words: ts.callWords({ op: 'network-attach', domain, mac: spec.mac }), ms: ctx.meta.xlTimeoutMs }, { domain, backend: ends.backend.name }) };
+  return {
+    entry: await ctx.meta.journal.begin(
+      'vif',
+      key,
+      spec.mac.toLowerCase(),
+      { words: ts.callWords({ op: 'network-attach', domain, mac: spec.mac }), ms: ctx.meta.xlTimeoutMs },
+      { domain, backend: ends.backend.name },
+    ),
+  };
 }
 
-async function attach(ctx: ApplyContext<XenClient> & { model: { planned: VifModel } }, devid?: number): Promise<Reported<VifModel>> {
+async function attach(
+  ctx: ApplyContext<XenClient> & { model: { planned: VifModel } },
+  devid?: number,
+): Promise<Reported<VifModel>> {
   const ts = ctx.meta.ts;
   const { planned } = ctx.model;
   const ends = await endpoints(ctx, planned, 'network interface');
@@ -170,20 +283,35 @@ async function attach(ctx: ApplyContext<XenClient> & { model: { planned: VifMode
   const fresh = await ts.getDomain(ends.frontend.name, { signal: ctx.signal });
   const nic = fresh?.nics.find((n) => n.devid === id);
   if (!fresh || !nic) {
-    throw new DiagnosticError(`vif ${id} of ${ends.frontend.name} is not in libxl's configuration after attach`, 'Check `xl network-list ' + ends.frontend.name + '`.');
+    throw new DiagnosticError(
+      `vif ${id} of ${ends.frontend.name} is not in libxl's configuration after attach`,
+      'Check `xl network-list ' + ends.frontend.name + '`.',
+    );
   }
   return vifValues(planned, { frontend: fresh, backend: ends.backend }, nic, '4', 'connected');
 }
 
-async function attachAndWait(ctx: ApplyContext<XenClient>, ends: Endpoints, spec: VifSpec, entry: JournalEntry | undefined): Promise<number> {
+async function attachAndWait(
+  ctx: ApplyContext<XenClient>,
+  ends: Endpoints,
+  spec: VifSpec,
+  entry: JournalEntry | undefined,
+): Promise<number> {
   const ts = ctx.meta.ts;
   const domain = ends.frontend.name;
   ctx.log.info('attaching vif', { domain, backend: ends.backend.name, bridge: spec.bridge, mac: spec.mac ?? null });
   const present = async () => {
     ts.invalidate();
-    return (await ts.networkList(domain, { signal: ctx.signal })).some((n) => spec.mac !== undefined && sameMac(n.mac, spec.mac));
+    return (await ts.networkList(domain, { signal: ctx.signal })).some(
+      (n) => spec.mac !== undefined && sameMac(n.mac, spec.mac),
+    );
   };
-  const id = await attachRecorded(ctx, entry, () => attachWhenBackendReady(ctx, ends, 'vif', () => ts.networkAttach(domain, spec, { signal: ctx.signal })), present);
+  const id = await attachRecorded(
+    ctx,
+    entry,
+    () => attachWhenBackendReady(ctx, ends, 'vif', () => ts.networkAttach(domain, spec, { signal: ctx.signal })),
+    present,
+  );
   await awaitBackend(ctx, 'vif', ends, id, async () => {
     await ts.networkDetach(domain, id, { signal: ctx.signal });
     if (entry) await ctx.meta.journal.forget(entry);
@@ -195,7 +323,10 @@ async function readModel(ctx: BaseContext<XenClient>, known: VifModel): Promise<
   const { domain, devid } = known;
   if (!domain || devid === undefined) return null;
   const ts = ctx.meta.ts;
-  const [frontend, backend] = await Promise.all([ts.getDomain(domain, { signal: ctx.signal }), ts.getDomain(known.backend ?? '', { signal: ctx.signal })]);
+  const [frontend, backend] = await Promise.all([
+    ts.getDomain(domain, { signal: ctx.signal }),
+    ts.getDomain(known.backend ?? '', { signal: ctx.signal }),
+  ]);
   const nic = frontend?.nics.find((n) => n.devid === devid);
   if (!frontend || !nic) return null;
   // Another vif at this devid (ours was detached by hand and the devid reused) is not this resource's.
@@ -248,7 +379,12 @@ async function planMacInUse(ctx: ConfiguredPlanContext<XenClient>): Promise<void
   if (KEY_SETTINGS.some((k) => unknownAt(vifSchema.block, ctx.planned, k))) return;
   const ours = (await ctx.meta.journal.candidates('vif', vifKey(domain, planned))).some((e) => sameMac(e.mark, mac));
   if (ours) return;
-  const e = notOurs('xen_vif', `A vif with MAC ${mac} on ${domain}`, `${domain}/${clash.devid}`,
-    `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``, [attrOf<VifModel>('mac')]);
+  const e = notOurs(
+    'xen_vif',
+    `A vif with MAC ${mac} on ${domain}`,
+    `${domain}/${clash.devid}`,
+    `choose another mac, or detach it with \`xl network-detach ${domain} ${clash.devid}\``,
+    [attrOf<VifModel>('mac')],
+  );
   ctx.diags.error(e.summary, e.detail, e.path);
 }

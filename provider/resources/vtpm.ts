@@ -15,28 +15,57 @@ import { attrOf, decode, schema, type Model, type Reported } from '../framework/
 import { TypedPartialApplyError, typedResource } from '../framework/typed';
 import { createStub, planStubDomain, stubDomainAttributes, stubLifecycle, stubSpec, stubValues } from './vtpm_domain';
 
-const XENBUS_STATES: Record<number, string> = { 1: 'Initialising', 2: 'InitWait', 3: 'Initialised', 4: 'Connected', 5: 'Closing', 6: 'Closed' };
+const XENBUS_STATES: Record<number, string> = {
+  1: 'Initialising',
+  2: 'InitWait',
+  3: 'Initialised',
+  4: 'Connected',
+  5: 'Closing',
+  6: 'Closed',
+};
 
 const vtpmSchema = schema({
   block: {
     description:
-      'A guest\'s virtual TPM: a `vtpm-stubdom` domain (xen-vtpm(7)) that emulates a TPM for one guest (`vtpm { backend = xen_vtpm.NAME.name }` on `xen_domain`) and keeps its keys sealed by the vTPM manager (`xen_vtpm_manager`). ' +
+      "A guest's virtual TPM: a `vtpm-stubdom` domain (xen-vtpm(7)) that emulates a TPM for one guest (`vtpm { backend = xen_vtpm.NAME.name }` on `xen_domain`) and keeps its keys sealed by the vTPM manager (`xen_vtpm_manager`). " +
       'After creating it, waits until its link to the manager is connected (`xl vtpm-list`, within `hotplug_timeout`). ' +
-      'It sees every measurement of its guest and can forge them, so it is in that guest\'s trusted computing base; give each guest its own.',
+      "It sees every measurement of its guest and can forge them, so it is in that guest's trusted computing base; give each guest its own.",
     attributes: {
-      ...stubDomainAttributes('vTPM', 'vtpm-stubdom.gz', 'Disk image or block device holding this vTPM\'s encrypted state (RSA keys, NVRAM); 2 MiB is enough.'),
-      manager: { type: 'string', required: true, requiresReplace: true, description: 'Name of the vTPM manager domain, normally `xen_vtpm_manager.NAME.name`.', validators: [domainName] },
+      ...stubDomainAttributes(
+        'vTPM',
+        'vtpm-stubdom.gz',
+        "Disk image or block device holding this vTPM's encrypted state (RSA keys, NVRAM); 2 MiB is enough.",
+      ),
+      manager: {
+        type: 'string',
+        required: true,
+        requiresReplace: true,
+        description: 'Name of the vTPM manager domain, normally `xen_vtpm_manager.NAME.name`.',
+        validators: [domainName],
+      },
       uuid: {
         type: 'string',
         optional: true,
         computed: true,
         requiresReplace: true,
         useStateForUnknown: true,
-        description: 'The vTPM\'s identity to the manager (its slot in the manager\'s key store). libxl generates one when unset; changing it starts a vTPM with fresh keys and empty NVRAM.',
+        description:
+          "The vTPM's identity to the manager (its slot in the manager's key store). libxl generates one when unset; changing it starts a vTPM with fresh keys and empty NVRAM.",
         validators: [stringCheck('a UUID', checkUuid)],
       },
-      manager_domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Domain id of the manager the vTPM is connected to; when the manager is re-created, the vTPM is replaced.' },
-      connected: { type: 'bool', computed: true, useStateForUnknown: true, description: 'The link to the manager is Connected (xenbus state 4 in `xl vtpm-list`).' },
+      manager_domid: {
+        type: 'number',
+        computed: true,
+        useStateForUnknown: true,
+        description:
+          'Domain id of the manager the vTPM is connected to; when the manager is re-created, the vTPM is replaced.',
+      },
+      connected: {
+        type: 'bool',
+        computed: true,
+        useStateForUnknown: true,
+        description: 'The link to the manager is Connected (xenbus state 4 in `xl vtpm-list`).',
+      },
     },
   },
 });
@@ -57,7 +86,11 @@ export const vtpmResource: ResourceType<XenClient> = typedResource<XenClient, ty
 
   validate(ctx) {
     if (ctx.config.manager === 'Domain-0') {
-      ctx.diags.error('dom0 cannot be the vTPM manager', 'Linux in dom0 has no TPM backend, and the manager must own the TPM outside dom0: set manager to a xen_vtpm_manager domain.', [attrOf<VtpmModel>('manager')]);
+      ctx.diags.error(
+        'dom0 cannot be the vTPM manager',
+        'Linux in dom0 has no TPM backend, and the manager must own the TPM outside dom0: set manager to a xen_vtpm_manager domain.',
+        [attrOf<VtpmModel>('manager')],
+      );
     }
   },
   async modifyPlan(ctx) {
@@ -89,7 +122,11 @@ export const vtpmResource: ResourceType<XenClient> = typedResource<XenClient, ty
   ...stubLifecycle('vTPM', 'xen_vtpm', reported, {
     graceful: true,
     checkImport(info) {
-      if (info.vtpms.length === 0) throw new DiagnosticError(`${info.name} is not a vTPM domain`, `It has no vtpm device (\`xl vtpm-list ${info.name}\` is empty), so no manager serves it.`);
+      if (info.vtpms.length === 0)
+        throw new DiagnosticError(
+          `${info.name} is not a vTPM domain`,
+          `It has no vtpm device (\`xl vtpm-list ${info.name}\` is empty), so no manager serves it.`,
+        );
     },
   }),
 });
@@ -100,7 +137,12 @@ function vtpmSpec(m: VtpmModel): DomainSpec | undefined {
   return stubSpec(m, { vtpms: [{ backend: manager, uuid: m.uuid }] });
 }
 
-async function reported(ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: VtpmModel | null): Promise<Reported<VtpmModel>> {
+async function reported(
+  ctx: BaseContext<XenClient>,
+  info: DomainInfo,
+  rt: DomainRuntime | undefined,
+  prior: VtpmModel | null,
+): Promise<Reported<VtpmModel>> {
   const dev = info.vtpms[0];
   const [link] = await ctx.meta.ts.vtpmList(info.name, { signal: ctx.signal });
   return {
@@ -118,7 +160,11 @@ async function reported(ctx: BaseContext<XenClient>, info: DomainInfo, rt: Domai
 async function awaitManager(ctx: ApplyContext<XenClient>, name: string, manager: string): Promise<void> {
   const deadline = Date.now() + ctx.meta.hotplugTimeoutMs;
   let state = 0;
-  ctx.log.info('waiting for the vTPM to connect to its manager', { domain: name, manager, timeout_ms: ctx.meta.hotplugTimeoutMs });
+  ctx.log.info('waiting for the vTPM to connect to its manager', {
+    domain: name,
+    manager,
+    timeout_ms: ctx.meta.hotplugTimeoutMs,
+  });
   for (;;) {
     const [link] = await ctx.meta.ts.vtpmList(name, { signal: ctx.signal });
     state = link?.state ?? 0;
@@ -139,7 +185,7 @@ async function awaitManager(ctx: ApplyContext<XenClient>, name: string, manager:
   throw new DiagnosticError(
     `vTPM ${name} did not connect to its manager ${manager}`,
     `Within hotplug_timeout (${ctx.meta.hotplugTimeoutMs} ms) \`xl vtpm-list ${name}\` shows state ${state} (${XENBUS_STATES[state] ?? 'no device'}), not 4 (Connected). ${why} ` +
-      'With FLASK enforcing, the policy must also let the vTPM\'s type talk to the manager\'s (grant mapping and event channels).',
+      "With FLASK enforcing, the policy must also let the vTPM's type talk to the manager's (grant mapping and event channels).",
   );
 }
 
@@ -151,7 +197,11 @@ async function planManagerRestart(ctx: PlanContext<XenClient>): Promise<void> {
   if (!manager) return;
   const mgr = await ctx.meta.ts.getDomain(manager, { signal: ctx.signal });
   if (mgr && prior.manager_domid === mgr.domid && prior.connected === true) return;
-  ctx.log.info('the vTPM manager was re-created or the link is down; the vTPM will be replaced', { manager, was: prior.manager_domid ?? null, now: mgr?.domid ?? null });
+  ctx.log.info('the vTPM manager was re-created or the link is down; the vTPM will be replaced', {
+    manager,
+    was: prior.manager_domid ?? null,
+    now: mgr?.domid ?? null,
+  });
   const reported = ['domid', 'state', 'manager_domid', 'connected'] satisfies Array<keyof VtpmModel>;
   for (const k of reported) ctx.planned[k] = UNKNOWN;
   ctx.requiresReplace([attrOf<VtpmModel>('manager_domid')]);

@@ -23,8 +23,19 @@ export const STUBDOM_DIR = '/usr/lib/xen/boot';
 
 export function stubDomainAttributes(what: string, image: string, storageHint: string) {
   return attributes({
-    id: { type: 'string', computed: true, useStateForUnknown: true, description: `The ${what}'s domain name (ids are names, never domids).` },
-    name: { type: 'string', required: true, requiresReplace: true, description: `Domain name of the ${what}.`, validators: [domainName] },
+    id: {
+      type: 'string',
+      computed: true,
+      useStateForUnknown: true,
+      description: `The ${what}'s domain name (ids are names, never domids).`,
+    },
+    name: {
+      type: 'string',
+      required: true,
+      requiresReplace: true,
+      description: `Domain name of the ${what}.`,
+      validators: [domainName],
+    },
     kernel: {
       type: 'string',
       default: `${STUBDOM_DIR}/${image}`,
@@ -32,7 +43,13 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
       description: `The mini-os image in dom0. Debian and Ubuntu ship none: build it from Xen's source (\`make -C stubdom ${image.replace(/-stubdom\.gz$/, '')}-stubdom install-${image.replace(/-stubdom\.gz$/, '')}\`, which installs \`${STUBDOM_DIR}/${image}\` for an upstream build; see the guide "Virtual TPMs for guests"); set this where your build put it.`,
       validators: [absolutePath],
     },
-    memory: { type: 'number', default: 16, requiresReplace: true, description: 'Memory in MiB (mini-os needs little: xen-vtpm(7) uses 8 MiB, 16 MiB leaves room).', validators: [intBetween(16, 1024)] },
+    memory: {
+      type: 'number',
+      default: 16,
+      requiresReplace: true,
+      description: 'Memory in MiB (mini-os needs little: xen-vtpm(7) uses 8 MiB, 16 MiB leaves room).',
+      validators: [intBetween(16, 1024)],
+    },
     storage: {
       type: 'string',
       required: true,
@@ -40,7 +57,13 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
       description: `${storageHint} Presented to the domain as \`hda\`; no filesystem needed. Create it once with e.g. \`dd if=/dev/zero of=PATH bs=2M count=1\`; a new, empty image means new keys.`,
       validators: [absolutePath],
     },
-    storage_backend: { type: 'string', default: 'Domain-0', requiresReplace: true, description: 'The domain serving `storage`: dom0, or a storage driver domain.', validators: [domainName] },
+    storage_backend: {
+      type: 'string',
+      default: 'Domain-0',
+      requiresReplace: true,
+      description: 'The domain serving `storage`: dom0, or a storage driver domain.',
+      validators: [domainName],
+    },
     seclabel: {
       type: 'string',
       optional: true,
@@ -48,9 +71,24 @@ export function stubDomainAttributes(what: string, image: string, storageHint: s
       description: `FLASK label of the ${what}. Xen 4.17's example policy has no vTPM types: add a policy module defining them (vtpm-platforms.txt uses \`vtpmmgr_t\` for the manager and \`vtpm_t\` for vTPMs) so that the manager maps grants only from vTPM domains.`,
       validators: [flaskLabel],
     },
-    autostart: { type: 'bool', default: false, description: 'Start it when the host boots: links its rendered config into xendomains\' auto directory (`/etc/xen/auto`). Changed in place.' },
-    domid: { type: 'number', computed: true, useStateForUnknown: true, description: 'Current domain id (changes on every re-create; never use it as a reference).' },
-    state: { type: 'string', computed: true, useStateForUnknown: true, description: '`running`, `paused`, `shutdown`, `crashed` or `dying`, from `xl list`.' },
+    autostart: {
+      type: 'bool',
+      default: false,
+      description:
+        "Start it when the host boots: links its rendered config into xendomains' auto directory (`/etc/xen/auto`). Changed in place.",
+    },
+    domid: {
+      type: 'number',
+      computed: true,
+      useStateForUnknown: true,
+      description: 'Current domain id (changes on every re-create; never use it as a reference).',
+    },
+    state: {
+      type: 'string',
+      computed: true,
+      useStateForUnknown: true,
+      description: '`running`, `paused`, `shutdown`, `crashed` or `dying`, from `xl list`.',
+    },
   });
 }
 
@@ -66,13 +104,25 @@ export function stubSpec(m: StubModel, extra: Pick<DomainSpec, 'cmdline' | 'iome
     vcpus: 1,
     kernel: m.kernel,
     seclabel: m.seclabel,
-    disks: [{ target: m.storage!, vdev: 'hda', backend: m.storage_backend ?? 'Domain-0', format: 'raw' as const, access: 'rw' as const }],
+    disks: [
+      {
+        target: m.storage!,
+        vdev: 'hda',
+        backend: m.storage_backend ?? 'Domain-0',
+        format: 'raw' as const,
+        access: 'rw' as const,
+      },
+    ],
     ...compact({ ...extra }),
   });
 }
 
 /** The attributes every stub domain reports but autostart, from libxl's view; `prior` keeps the user's spelling. */
-export function stubValues(info: DomainInfo, rt: DomainRuntime | undefined, prior: StubModel | null): Reported<StubModel> {
+export function stubValues(
+  info: DomainInfo,
+  rt: DomainRuntime | undefined,
+  prior: StubModel | null,
+): Reported<StubModel> {
   const disk = info.disks.find((d) => d.vdev === 'hda') ?? info.disks[0];
   return {
     id: info.name,
@@ -109,16 +159,25 @@ export async function planStubDomain<M extends StubModel>(
   try {
     const dry = await ctx.meta.ts.dryRun(s, { signal: ctx.signal });
     for (const d of dry.differences) {
-      ctx.diags.error('libxl would read this configuration differently', `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`);
+      ctx.diags.error(
+        'libxl would read this configuration differently',
+        `${d.path}: meant ${JSON.stringify(d.wanted)}, libxl understood ${JSON.stringify(d.got)}.`,
+      );
     }
   } catch (err) {
     ctx.diags.fromError(err, 'libxl rejected the configuration (xl create -n)');
   }
 }
 
-export async function readStub(ctx: BaseContext<XenClient>, name: string): Promise<{ info: DomainInfo; rt: DomainRuntime | undefined } | null> {
+export async function readStub(
+  ctx: BaseContext<XenClient>,
+  name: string,
+): Promise<{ info: DomainInfo; rt: DomainRuntime | undefined } | null> {
   const ts = ctx.meta.ts;
-  const [info, rt] = await Promise.all([ts.getDomain(name, { signal: ctx.signal }), ts.domainState(name, { signal: ctx.signal })]);
+  const [info, rt] = await Promise.all([
+    ts.getDomain(name, { signal: ctx.signal }),
+    ts.domainState(name, { signal: ctx.signal }),
+  ]);
   if (!info) {
     ctx.log.info('domain no longer exists; it will be planned for creation', { domain: name });
     return null;
@@ -127,14 +186,21 @@ export async function readStub(ctx: BaseContext<XenClient>, name: string): Promi
 }
 
 /** xl create, then libxl's view of what it made. */
-export async function createStub(ctx: ApplyContext<XenClient>, spec: DomainSpec, planned: StubModel): Promise<{ info: DomainInfo; rt: DomainRuntime | undefined }> {
+export async function createStub(
+  ctx: ApplyContext<XenClient>,
+  spec: DomainSpec,
+  planned: StubModel,
+): Promise<{ info: DomainInfo; rt: DomainRuntime | undefined }> {
   const ts = ctx.meta.ts;
   ctx.log.info('creating vTPM stub domain', { domain: spec.name, kernel: spec.kernel });
   await ts.createDomain(spec, { signal: ctx.signal });
   ts.invalidate();
   const found = await readStub(ctx, spec.name);
   if (!found) {
-    throw new DiagnosticError(`Domain ${spec.name} vanished after xl create`, `xl create succeeded but \`xl list\` does not show it: the mini-os image may have crashed at boot. Check \`xl dmesg\` and its console (\`xl console ${spec.name}\`).`);
+    throw new DiagnosticError(
+      `Domain ${spec.name} vanished after xl create`,
+      `xl create succeeded but \`xl list\` does not show it: the mini-os image may have crashed at boot. Check \`xl dmesg\` and its console (\`xl console ${spec.name}\`).`,
+    );
   }
   if (planned.autostart) await ts.setAutostart(spec.name, true);
   return found;
@@ -162,7 +228,12 @@ async function deleteStub(ctx: BaseContext<XenClient>, name: string, graceful: b
 }
 
 /** Terraform values of one stub domain resource (model M) from libxl's view; `prior` keeps the user's spelling. */
-export type StubValues<M> = (ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: M | null) => Promise<Reported<M>>;
+export type StubValues<M> = (
+  ctx: BaseContext<XenClient>,
+  info: DomainInfo,
+  rt: DomainRuntime | undefined,
+  prior: M | null,
+) => Promise<Reported<M>>;
 
 /**
  * read, update (autostart only: everything else replaces), delete and import, the same for both stub domain
@@ -185,7 +256,11 @@ export function stubLifecycle<M extends StubModel>(
       await updateAutostart(ctx, planned, prior);
       const { name } = prior;
       const found = await readStub(ctx, name!);
-      if (!found) throw new DiagnosticError(`The ${what} ${name} disappeared during the update`, 'The next plan will create it again.');
+      if (!found)
+        throw new DiagnosticError(
+          `The ${what} ${name} disappeared during the update`,
+          'The next plan will create it again.',
+        );
       return values(ctx, found.info, found.rt, planned);
     },
     delete: (ctx) => deleteStub(ctx, ctx.model.name!, opts.graceful),
@@ -193,7 +268,11 @@ export function stubLifecycle<M extends StubModel>(
       const c = domainName.check(id);
       if (c) throw new DiagnosticError(`Invalid ${typeName} import id ${JSON.stringify(id)}`, c);
       const found = await readStub(ctx, id);
-      if (!found) throw new DiagnosticError(`Cannot import ${what} ${JSON.stringify(id)}`, 'No domain of that name is running (see `xl list`). Import ids are domain names.');
+      if (!found)
+        throw new DiagnosticError(
+          `Cannot import ${what} ${JSON.stringify(id)}`,
+          'No domain of that name is running (see `xl list`). Import ids are domain names.',
+        );
       opts.checkImport?.(found.info);
       return values(ctx, found.info, found.rt, null);
     },

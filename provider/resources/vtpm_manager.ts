@@ -17,24 +17,30 @@ export const TPM_TIS_FRAME = 0xfed40;
 const managerSchema = schema({
   block: {
     description:
-      'The vTPM manager (`vtpmmgr-stubdom`, xen-vtpmmgr(7)): the one domain that owns the physical TPM and seals the secrets of every guest\'s vTPM (`xen_vtpm`) to it. ' +
-      'Run one per host, for the host\'s lifetime (set `autostart`), labelled with a FLASK type of its own and serving nothing but vTPM domains: the security posture rule `vtpm-manager-not-isolated` says when it is not. ' +
+      "The vTPM manager (`vtpmmgr-stubdom`, xen-vtpmmgr(7)): the one domain that owns the physical TPM and seals the secrets of every guest's vTPM (`xen_vtpm`) to it. " +
+      "Run one per host, for the host's lifetime (set `autostart`), labelled with a FLASK type of its own and serving nothing but vTPM domains: the security posture rule `vtpm-manager-not-isolated` says when it is not. " +
       'dom0 must not drive the TPM itself (blacklist `tpm_tis`/`tpm_crb` in dom0, or let dom0 keep locality 0 while the manager uses locality 2). ' +
       'It ignores shutdown requests, so destroying it is `xl destroy`.',
     attributes: {
-      ...stubDomainAttributes('vTPM manager', 'vtpmmgr-stubdom.gz', 'Disk image or block device holding the manager\'s sealed key store (the Xen 4.5+ manager uses its first 2 MiB, enough for 20000 vTPMs).'),
+      ...stubDomainAttributes(
+        'vTPM manager',
+        'vtpmmgr-stubdom.gz',
+        "Disk image or block device holding the manager's sealed key store (the Xen 4.5+ manager uses its first 2 MiB, enough for 20000 vTPMs).",
+      ),
       tpm_version: {
         type: 'string',
         required: true,
         requiresReplace: true,
-        description: 'Version of the host\'s physical TPM: `1.2`, or `2.0` (adds `tpm2=1` to the manager\'s command line). xen-vtpmmgr(7) warns that on TPM 2.0 the manager cannot yet persist vTPM data across its restarts.',
+        description:
+          "Version of the host's physical TPM: `1.2`, or `2.0` (adds `tpm2=1` to the manager's command line). xen-vtpmmgr(7) warns that on TPM 2.0 the manager cannot yet persist vTPM data across its restarts.",
         validators: [oneOf('1.2', '2.0')],
       },
       tpm_locality: {
         type: 'number',
         default: 2,
         requiresReplace: true,
-        description: 'TPM locality the manager uses; only that locality\'s TIS page (0xfed40000 + 4 KiB x locality) is mapped into it (xl.cfg `iomem`). Locality 2, the default xen-vtpmmgr(7) recommends, leaves locality 0 to dom0 and is needed for deep quotes (PCRs 20-22).',
+        description:
+          "TPM locality the manager uses; only that locality's TIS page (0xfed40000 + 4 KiB x locality) is mapped into it (xl.cfg `iomem`). Locality 2, the default xen-vtpmmgr(7) recommends, leaves locality 0 to dom0 and is needed for deep quotes (PCRs 20-22).",
         validators: [intBetween(0, 4)],
       },
     },
@@ -68,8 +74,17 @@ export const vtpmManagerResource: ResourceType<XenClient> = typedResource<XenCli
 });
 
 /** The manager's Terraform values from libxl's view (stubLifecycle's StubValues). */
-async function values(ctx: BaseContext<XenClient>, info: DomainInfo, rt: DomainRuntime | undefined, prior: ManagerModel | null): Promise<Reported<ManagerModel>> {
-  return { ...stubValues(info, rt, prior), ...tpmValues(info), autostart: await ctx.meta.ts.autostartEnabled(info.name) };
+async function values(
+  ctx: BaseContext<XenClient>,
+  info: DomainInfo,
+  rt: DomainRuntime | undefined,
+  prior: ManagerModel | null,
+): Promise<Reported<ManagerModel>> {
+  return {
+    ...stubValues(info, rt, prior),
+    ...tpmValues(info),
+    autostart: await ctx.meta.ts.autostartEnabled(info.name),
+  };
 }
 
 function managerSpec(m: ManagerModel): DomainSpec | undefined {

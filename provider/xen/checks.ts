@@ -49,7 +49,8 @@ export function checkMac(v: string): Check {
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) {
     return `"${printable(v)}" is not a MAC address: use six hex pairs separated by colons, e.g. 00:16:3e:12:34:56`;
   }
-  if (parseInt(v.slice(0, 2), 16) & 1) return `"${v}" is a multicast MAC address: a vif needs a unicast one (first octet even), e.g. 00:16:3e:...`;
+  if (parseInt(v.slice(0, 2), 16) & 1)
+    return `"${v}" is a multicast MAC address: a vif needs a unicast one (first octet even), e.g. 00:16:3e:...`;
   return undefined;
 }
 
@@ -144,29 +145,49 @@ export function checkBootloader(v: string): Check {
 }
 
 export function checkNicModel(v: string): Check {
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(v)) return `"${printable(v)}" is not a NIC model: use a QEMU model name such as e1000 or rtl8139`;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(v))
+    return `"${printable(v)}" is not a NIC model: use a QEMU model name such as e1000 or rtl8139`;
   return undefined;
 }
 
 export function checkEnum<T extends string>(v: string, allowed: readonly T[]): Check {
-  return (allowed as readonly string[]).includes(v) ? undefined : `"${printable(v)}" is not one of: ${allowed.join(', ')}`;
+  return (allowed as readonly string[]).includes(v)
+    ? undefined
+    : `"${printable(v)}" is not one of: ${allowed.join(', ')}`;
 }
 
-export function checkDiskFormat(v: string): Check { return checkEnum(v, DISK_FORMATS); }
-export function checkDiskAccess(v: string): Check { return checkEnum(v, ['rw', 'ro'] as const); }
-export function checkDiskBackendType(v: string): Check { return checkEnum(v, DISK_BACKEND_TYPES); }
-export function checkShutdownAction(v: string): Check { return checkEnum(v, SHUTDOWN_ACTIONS); }
-export function checkRdmPolicy(v: string): Check { return checkEnum(v, ['strict', 'relaxed'] as const); }
+export function checkDiskFormat(v: string): Check {
+  return checkEnum(v, DISK_FORMATS);
+}
+export function checkDiskAccess(v: string): Check {
+  return checkEnum(v, ['rw', 'ro'] as const);
+}
+export function checkDiskBackendType(v: string): Check {
+  return checkEnum(v, DISK_BACKEND_TYPES);
+}
+export function checkShutdownAction(v: string): Check {
+  return checkEnum(v, SHUTDOWN_ACTIONS);
+}
+export function checkRdmPolicy(v: string): Check {
+  return checkEnum(v, ['strict', 'relaxed'] as const);
+}
 
 export function checkInteger(v: number, min: number, max: number, unit = ''): Check {
-  if (!Number.isSafeInteger(v) || v < min || v > max) return `must be a whole number from ${min} to ${max}${unit} (got ${v})`;
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    return `must be a whole number from ${min} to ${max}${unit} (got ${v})`;
   return undefined;
 }
 
 /** MiB. libxl takes KiB in a uint64 but nothing below 16 MiB boots and nothing above 16 TiB exists. */
-export function checkMemory(mib: number): Check { return checkInteger(mib, 16, 16 * 1024 * 1024, ' MiB'); }
-export function checkVcpus(n: number): Check { return checkInteger(n, 1, 512); }
-export function checkMtu(n: number): Check { return checkInteger(n, 68, 65535); }
+export function checkMemory(mib: number): Check {
+  return checkInteger(mib, 16, 16 * 1024 * 1024, ' MiB');
+}
+export function checkVcpus(n: number): Check {
+  return checkInteger(n, 1, 512);
+}
+export function checkMtu(n: number): Check {
+  return checkInteger(n, 68, 65535);
+}
 
 export function checkUuid(v: string): Check {
   if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)) {
@@ -175,17 +196,22 @@ export function checkUuid(v: string): Check {
   return undefined;
 }
 
-export function checkCmdline(v: string): Check { return checkCfgString(v, 1024); }
+export function checkCmdline(v: string): Check {
+  return checkCfgString(v, 1024);
+}
 
 /**
  * xl.cfg(5): HVM takes a firmware name or "PATH" ("Load the specified file as firmware for the guest"); PV and PVH take
  * only pvgrub32/pvgrub64, which xl turns into kernel=XENFIRMWAREDIR/pvgrubNN.bin (xl_parse.c refuses anything else).
  */
 export function checkFirmware(v: string, type: DomainSpec['type']): Check {
-  if (type === 'hvm') return v.startsWith('/') ? checkAbsolutePath(v) : checkEnum(v, ['bios', 'uefi', 'seabios', 'rombios', 'ovmf']);
+  if (type === 'hvm')
+    return v.startsWith('/') ? checkAbsolutePath(v) : checkEnum(v, ['bios', 'uefi', 'seabios', 'rombios', 'ovmf']);
   if (v.startsWith('/')) {
-    return `"${printable(v)}" is a path: for ${type.toUpperCase()} guests xl takes only firmware = "pvgrub32" or "pvgrub64" ` +
-      '(a firmware path is an HVM option); to boot a PV-GRUB image of your own, give its path as kernel instead';
+    return (
+      `"${printable(v)}" is a path: for ${type.toUpperCase()} guests xl takes only firmware = "pvgrub32" or "pvgrub64" ` +
+      '(a firmware path is an HVM option); to boot a PV-GRUB image of your own, give its path as kernel instead'
+    );
   }
   return checkEnum(v, ['pvgrub32', 'pvgrub64']);
 }
@@ -193,8 +219,10 @@ export function checkFirmware(v: string, type: DomainSpec['type']): Check {
 /** Domain-0 is the host's control domain: no resource may create, import, replace or destroy it. */
 export function checkNotDom0(name: string): Check {
   if (name === 'Domain-0') {
-    return '"Domain-0" is dom0, the host\'s control domain: it cannot be created, imported, replaced or destroyed by a resource ' +
-      '(read it with the xen_domain data source instead)';
+    return (
+      '"Domain-0" is dom0, the host\'s control domain: it cannot be created, imported, replaced or destroyed by a resource ' +
+      '(read it with the xen_domain data source instead)'
+    );
   }
   return undefined;
 }
@@ -205,12 +233,14 @@ const KERNEL_FILESYSTEMS = ['/proc', '/sys', '/dev'];
 export function checkConfigDir(p: string): Check {
   const c = checkAbsolutePath(p);
   if (c) return c;
-  if (p === '/') return 'must not be the root directory: use a directory of its own, e.g. /var/lib/terraform-provider-xen/configs';
+  if (p === '/')
+    return 'must not be the root directory: use a directory of its own, e.g. /var/lib/terraform-provider-xen/configs';
   if (p.includes('//') || p.endsWith('/')) {
     return `"${p}" is not written in normal form: use "${p.replace(/\/+/g, '/').replace(/\/$/, '')}"`;
   }
   const under = KERNEL_FILESYSTEMS.find((k) => p === k || p.startsWith(`${k}/`));
-  if (under) return `"${p}" is under ${under}, a kernel filesystem where files cannot be kept: use a directory such as /var/lib/terraform-provider-xen/configs`;
+  if (under)
+    return `"${p}" is under ${under}, a kernel filesystem where files cannot be kept: use a directory such as /var/lib/terraform-provider-xen/configs`;
   return undefined;
 }
 
@@ -218,8 +248,10 @@ export function checkConfigDir(p: string): Check {
 export const MAX_CONNECTION_LENGTH = 4096;
 
 function checkUrlText(v: string): Check {
-  if (v.length > MAX_CONNECTION_LENGTH) return `is ${v.length} characters long; a connection is at most ${MAX_CONNECTION_LENGTH} (got "${printable(v)}")`;
-  if (/[\x00-\x1f\x7f]/.test(v)) return `"${printable(v)}" contains a control character (NUL, newline or similar), which no path or host name can hold`;
+  if (v.length > MAX_CONNECTION_LENGTH)
+    return `is ${v.length} characters long; a connection is at most ${MAX_CONNECTION_LENGTH} (got "${printable(v)}")`;
+  if (/[\x00-\x1f\x7f]/.test(v))
+    return `"${printable(v)}" contains a control character (NUL, newline or similar), which no path or host name can hold`;
   return undefined;
 }
 
@@ -232,11 +264,14 @@ export function checkXlPath(p: string): Check {
   const c = checkAbsolutePath(p);
   if (c) return c;
   if (p.includes('//') || p.endsWith('/')) return `"${p}" is not written in normal form`;
-  if (p.split('/').some((seg) => Buffer.byteLength(seg) > 255)) return `"${printable(p)}" has a path component longer than 255 bytes`;
+  if (p.split('/').some((seg) => Buffer.byteLength(seg) > 255))
+    return `"${printable(p)}" has a path component longer than 255 bytes`;
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (!XL_NAME.test(base)) {
-    return `"${p}" is not xl: the xl:// connection runs the program it names with xl's subcommands as arguments, so it must be xl itself ` +
-      '(a file named xl, e.g. xl:///usr/sbin/xl)';
+    return (
+      `"${p}" is not xl: the xl:// connection runs the program it names with xl's subcommands as arguments, so it must be xl itself ` +
+      '(a file named xl, e.g. xl:///usr/sbin/xl)'
+    );
   }
   return undefined;
 }
@@ -260,7 +295,8 @@ export function checkConnection(v: string): Check {
   }
   if (scheme === 'sim') {
     if (m[2] === '') return `"${printable(v)}" names no state directory: ${usage}`;
-    if (m[2].split('/').some((seg) => Buffer.byteLength(seg) > 255)) return `"${printable(v)}" has a path component longer than 255 bytes`;
+    if (m[2].split('/').some((seg) => Buffer.byteLength(seg) > 255))
+      return `"${printable(v)}" has a path component longer than 255 bytes`;
     return undefined;
   }
   return `scheme "${printable(m[1])}://" is not supported: ${usage}`;
@@ -272,4 +308,7 @@ export function printable(v: string): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-export interface FieldProblem { field: string; message: string }
+export interface FieldProblem {
+  field: string;
+  message: string;
+}

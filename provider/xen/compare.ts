@@ -28,7 +28,11 @@ export function compareSpecWithConfig(spec: DomainSpec, got: DomainConfig): Spec
   // seclabel alone -> c_info.ssid_label (xl_parse.c).
   if (spec.seclabel !== undefined || spec.initSeclabel !== undefined) {
     cmp('seclabel', spec.initSeclabel !== undefined ? spec.seclabel : undefined, got.execSsidLabel);
-    cmp(spec.initSeclabel !== undefined ? 'init_seclabel' : 'seclabel', spec.initSeclabel ?? spec.seclabel, got.ssidLabel);
+    cmp(
+      spec.initSeclabel !== undefined ? 'init_seclabel' : 'seclabel',
+      spec.initSeclabel ?? spec.seclabel,
+      got.ssidLabel,
+    );
   }
   if (spec.type === 'hvm' && spec.deviceModel) {
     cmp('device_model.stubdomain', spec.deviceModel.stubdomain, got.deviceModel.stubdomain);
@@ -52,8 +56,11 @@ export function compareSpecWithConfig(spec: DomainSpec, got: DomainConfig): Spec
     cmp(`${p}.script`, v.script, n.script);
     if (v.rate !== undefined) {
       const r = parseRate(v.rate);
-      cmp(`${p}.rate`, r ? `${r.bytesPerInterval}B/${r.intervalUsecs}us` : v.rate,
-        n.rate ? `${n.rate.bytesPerInterval}B/${n.rate.intervalUsecs}us` : undefined);
+      cmp(
+        `${p}.rate`,
+        r ? `${r.bytesPerInterval}B/${r.intervalUsecs}us` : v.rate,
+        n.rate ? `${n.rate.bytesPerInterval}B/${n.rate.intervalUsecs}us` : undefined,
+      );
     }
     cmp(`${p}.model`, v.model, n.model);
     cmp(`${p}.vifname`, v.vifname, n.vifname);
@@ -116,7 +123,11 @@ export function compareSpecWithConfig(spec: DomainSpec, got: DomainConfig): Spec
   if (spec.type === 'hvm' && spec.spice) {
     cmp('spice.port', spec.spice.port, got.spice?.port);
     cmp('spice.host', spec.spice.host, got.spice?.host);
-    cmp('spice.password', spec.spice.password !== undefined ? 'set' : undefined, got.spice?.hasPassword ? 'set' : 'not set');
+    cmp(
+      'spice.password',
+      spec.spice.password !== undefined ? 'set' : undefined,
+      got.spice?.hasPassword ? 'set' : 'not set',
+    );
   }
   return diffs;
 }

@@ -47,9 +47,7 @@ export const DEFAULT_XL_CONFIG_DIR = '/var/lib/terraform-provider-xen/configs';
 export const AUTOSTART_DIR = '/etc/xen/auto';
 
 export type Connection =
-  | { scheme: 'xl'; path: string }
-  | { scheme: 'sim'; path: string }
-  | { scheme: 'ssh'; path: string; target: SshTarget };
+  { scheme: 'xl'; path: string } | { scheme: 'sim'; path: string } | { scheme: 'ssh'; path: string; target: SshTarget };
 
 function executable(file: string): boolean {
   try {
@@ -95,7 +93,12 @@ export function parseConnection(connection: string): Connection {
 
 export function createToolstack(opts: ConnectOptions): XlToolstack {
   const c = parseConnection(opts.connection);
-  const common = { timeouts: opts.timeouts, log: opts.log, readCacheMs: opts.readCacheMs, readCacheBeforeChangeMs: opts.readCacheBeforeChangeMs };
+  const common = {
+    timeouts: opts.timeouts,
+    log: opts.log,
+    readCacheMs: opts.readCacheMs,
+    readCacheBeforeChangeMs: opts.readCacheBeforeChangeMs,
+  };
   if (c.scheme !== 'sim' && opts.inventory !== undefined) {
     throw new InvalidSpecError('inventory', 'inventory only applies to the simulated host (connection = "sim://DIR")');
   }
@@ -134,8 +137,11 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
   const env: Record<string, string> = { XEN_SIM_STATE: c.path };
   if (opts.inventory !== undefined) env.XEN_SIM_INVENTORY = path.resolve(opts.inventory);
   // Only this binary's own simulator can run in this process; another simCommand is a program of its own.
-  const inProcess = opts.simInProcess ?? (opts.simCommand === undefined && opts.runner === undefined && !simSubprocessForced());
-  const runner = inProcess ? recorded(inProcessSimRunner(sim, opts.runner ?? runCommand(opts.log), opts.log)) : opts.runner;
+  const inProcess =
+    opts.simInProcess ?? (opts.simCommand === undefined && opts.runner === undefined && !simSubprocessForced());
+  const runner = inProcess
+    ? recorded(inProcessSimRunner(sim, opts.runner ?? runCommand(opts.log), opts.log))
+    : opts.runner;
   return new XlToolstack({
     ...common,
     probe: false,

@@ -26,12 +26,28 @@ export interface BoundedReadOptions {
 
 /** What a file that is not a regular one is, by its type letter as `ls -l` prints it. */
 export function describeFileType(letter: string): string {
-  const words: Record<string, string> = { d: 'a directory', p: 'a FIFO (named pipe)', c: 'a character device', b: 'a block device', s: 'a socket' };
+  const words: Record<string, string> = {
+    d: 'a directory',
+    p: 'a FIFO (named pipe)',
+    c: 'a character device',
+    b: 'a block device',
+    s: 'a socket',
+  };
   return words[letter] ?? 'not a regular file';
 }
 
 function describeKind(st: Stats): string {
-  const letter = st.isDirectory() ? 'd' : st.isFIFO() ? 'p' : st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : st.isSocket() ? 's' : '?';
+  const letter = st.isDirectory()
+    ? 'd'
+    : st.isFIFO()
+      ? 'p'
+      : st.isCharacterDevice()
+        ? 'c'
+        : st.isBlockDevice()
+          ? 'b'
+          : st.isSocket()
+            ? 's'
+            : '?';
   return describeFileType(letter);
 }
 
@@ -43,7 +59,8 @@ export function formatBytes(n: number): string {
 
 function errnoProblem(file: string, err: unknown): UnusableFileError {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new UnusableFileError(file, 'missing', `${file} does not exist`);
+  if (e.code === 'ENOENT' || e.code === 'ENOTDIR')
+    return new UnusableFileError(file, 'missing', `${file} does not exist`);
   return new UnusableFileError(file, 'unreadable', `${file} cannot be read: ${e.code ?? 'error'} (${e.message})`);
 }
 
@@ -59,8 +76,14 @@ async function openRegular(file: string, maxBytes: number): Promise<fs.FileHandl
   } catch (err) {
     throw errnoProblem(file, err);
   }
-  if (!st.isFile()) throw new UnusableFileError(file, 'not-regular', `${file} is ${describeKind(st)}, not a regular file`);
-  if (st.size > maxBytes) throw new UnusableFileError(file, 'too-large', `${file} is ${st.size} bytes, more than the ${formatBytes(maxBytes)} allowed`);
+  if (!st.isFile())
+    throw new UnusableFileError(file, 'not-regular', `${file} is ${describeKind(st)}, not a regular file`);
+  if (st.size > maxBytes)
+    throw new UnusableFileError(
+      file,
+      'too-large',
+      `${file} is ${st.size} bytes, more than the ${formatBytes(maxBytes)} allowed`,
+    );
   let fh: fs.FileHandle;
   try {
     fh = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
@@ -70,21 +93,40 @@ async function openRegular(file: string, maxBytes: number): Promise<fs.FileHandl
   const opened = await fh.stat();
   if (!opened.isFile() || opened.ino !== st.ino || opened.dev !== st.dev) {
     await fh.close();
-    throw new UnusableFileError(file, 'not-regular', `${file} changed while it was being opened; it must be a regular file`);
+    throw new UnusableFileError(
+      file,
+      'not-regular',
+      `${file} changed while it was being opened; it must be a regular file`,
+    );
   }
   return fh;
 }
 
 /** Reads fh in chunks into f, refusing to go past maxBytes (the file may grow after the size check). */
-async function stream(fh: fs.FileHandle, file: string, opts: BoundedReadOptions, f: (chunk: Buffer) => void): Promise<void> {
+async function stream(
+  fh: fs.FileHandle,
+  file: string,
+  opts: BoundedReadOptions,
+  f: (chunk: Buffer) => void,
+): Promise<void> {
   const buf = Buffer.allocUnsafe(64 * 1024);
   let total = 0;
   for (;;) {
-    if (opts.signal?.aborted) throw new UnusableFileError(file, 'timeout', `reading ${file} was stopped before it finished (deadline passed or Terraform cancelled)`);
+    if (opts.signal?.aborted)
+      throw new UnusableFileError(
+        file,
+        'timeout',
+        `reading ${file} was stopped before it finished (deadline passed or Terraform cancelled)`,
+      );
     const { bytesRead } = await fh.read(buf, 0, buf.length, null);
     if (bytesRead === 0) return;
     total += bytesRead;
-    if (total > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} grew past the ${formatBytes(opts.maxBytes)} allowed while it was read`);
+    if (total > opts.maxBytes)
+      throw new UnusableFileError(
+        file,
+        'too-large',
+        `${file} grew past the ${formatBytes(opts.maxBytes)} allowed while it was read`,
+      );
     f(buf.subarray(0, bytesRead));
   }
 }

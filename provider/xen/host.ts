@@ -50,7 +50,10 @@ export interface Host {
    */
   sha256File(file: string, opts: BoundedReadOptions): Promise<string>;
   /** What each path is (following links): kernels, disk images the plan names. Bounded by opts.timeoutMs. */
-  fileKinds(files: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Map<string, HostFileKind>>;
+  fileKinds(
+    files: readonly string[],
+    opts: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<Map<string, HostFileKind>>;
   /**
    * The bytes of a user's file on the host (a compiled FLASK policy, parsed at plan), with the same limits as
    * sha256File. Throws UnusableFileError saying why not.
@@ -70,7 +73,10 @@ export interface Host {
  * The host's files as the provider's own records (the crash journal under config_dir) and user files it reads there
  * (a FLASK policy to hash) need them: resources reach them only through Toolstack.files, never through node's fs.
  */
-export type HostFiles = Pick<Host, 'listDir' | 'readText' | 'writeFileAtomic' | 'removeFile' | 'sha256File' | 'readBinary'>;
+export type HostFiles = Pick<
+  Host,
+  'listDir' | 'readText' | 'writeFileAtomic' | 'removeFile' | 'sha256File' | 'readBinary'
+>;
 
 /** A host-side file operation failed; the message names the file and the host. */
 export class HostFileError extends XenError {

@@ -13,9 +13,18 @@ export function backendPath(kind: 'vif' | 'vbd', backendDomid: number, frontendD
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(new Error('aborted')); return; }
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new Error('aborted')); };
+    if (signal?.aborted) {
+      reject(new Error('aborted'));
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new Error('aborted'));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -31,7 +40,9 @@ export async function waitForBackend(read: XenstoreReader, opts: WaitForBackendO
   for (;;) {
     if (opts.signal?.aborted) throw new XlAbortedError(['waitForBackend', path]);
     [lastState, hotplugStatus, hotplugError] = await Promise.all([
-      read(`${path}/state`, opts.signal), read(`${path}/hotplug-status`, opts.signal), read(`${path}/hotplug-error`, opts.signal),
+      read(`${path}/state`, opts.signal),
+      read(`${path}/hotplug-status`, opts.signal),
+      read(`${path}/hotplug-error`, opts.signal),
     ]);
     const seen = `${lastState}/${hotplugStatus}`;
     if (seen !== lastLogged) {
@@ -52,6 +63,12 @@ export async function waitForBackend(read: XenstoreReader, opts: WaitForBackendO
     }
   }
   throw new HotplugTimeoutError({
-    kind: opts.kind, path, timeoutMs: opts.timeoutMs, backendDomid: opts.backendDomid, lastState, hotplugStatus, hotplugError,
+    kind: opts.kind,
+    path,
+    timeoutMs: opts.timeoutMs,
+    backendDomid: opts.backendDomid,
+    lastState,
+    hotplugStatus,
+    hotplugError,
   });
 }

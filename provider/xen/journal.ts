@@ -84,7 +84,10 @@ export class Journal {
       if (e.v !== 1 || fileName(e.kind, e.key, e.mark) !== name) return undefined;
       return e;
     } catch (err) {
-      this.log?.warn('ignoring an unreadable journal entry', { file: path.join(this.dir, name), error: (err as Error).message });
+      this.log?.warn('ignoring an unreadable journal entry', {
+        file: path.join(this.dir, name),
+        error: (err as Error).message,
+      });
       return undefined;
     }
   }
@@ -99,10 +102,24 @@ export class Journal {
    * Records an operation about to start: its xl call (the argv words that identify it, and how long it may take); the
    * entry is this process's (no other create here may adopt it).
    */
-  async begin(kind: JournalKind, key: string, mark: string, call: { words: string[]; ms: number }, data: JournalData = {}): Promise<JournalEntry> {
+  async begin(
+    kind: JournalKind,
+    key: string,
+    mark: string,
+    call: { words: string[]; ms: number },
+    data: JournalData = {},
+  ): Promise<JournalEntry> {
     const now = Date.now();
     const e: JournalEntry = {
-      v: 1, kind, key, mark, status: 'pending', started: new Date(now).toISOString(), until: new Date(now + call.ms).toISOString(), call: call.words, data,
+      v: 1,
+      kind,
+      key,
+      mark,
+      status: 'pending',
+      started: new Date(now).toISOString(),
+      until: new Date(now + call.ms).toISOString(),
+      call: call.words,
+      data,
     };
     await this.store(e);
     this.claim(e);

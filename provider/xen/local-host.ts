@@ -35,7 +35,10 @@ export class LocalHost implements Host {
     return this.run_(argv, { ...opts, env: this.o.env });
   }
 
-  async fileKinds(files: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Map<string, HostFileKind>> {
+  async fileKinds(
+    files: readonly string[],
+    opts: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<Map<string, HostFileKind>> {
     const out = new Map<string, HostFileKind>();
     const deadline = new Promise<void>((resolve) => {
       const t = setTimeout(resolve, opts.timeoutMs);
@@ -45,15 +48,32 @@ export class LocalHost implements Host {
     // A stat on a hung network mount never returns: past the deadline what is not known yet stays 'unknown'.
     await Promise.race([
       deadline,
-      Promise.all(files.map(async (f) => {
-        try {
-          const st = await fs.stat(f);
-          out.set(f, st.isFile() ? 'regular' : st.isDirectory() ? 'directory' : st.isBlockDevice() ? 'block' : st.isCharacterDevice() ? 'char' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'unknown');
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          out.set(f, code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unknown');
-        }
-      })),
+      Promise.all(
+        files.map(async (f) => {
+          try {
+            const st = await fs.stat(f);
+            out.set(
+              f,
+              st.isFile()
+                ? 'regular'
+                : st.isDirectory()
+                  ? 'directory'
+                  : st.isBlockDevice()
+                    ? 'block'
+                    : st.isCharacterDevice()
+                      ? 'char'
+                      : st.isFIFO()
+                        ? 'fifo'
+                        : st.isSocket()
+                          ? 'socket'
+                          : 'unknown',
+            );
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            out.set(f, code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unknown');
+          }
+        }),
+      ),
     ]);
     for (const f of files) if (!out.has(f)) out.set(f, 'unknown');
     return out;
@@ -69,26 +89,30 @@ export class LocalHost implements Host {
 
   async readFirstLines(files: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    await Promise.all(files.map(async (f) => {
-      try {
-        const line = (await fs.readFile(f, 'utf8')).split('\n').find((l) => l.trim() !== '');
-        if (line !== undefined) out.set(f, line.trim());
-      } catch {
-        // Missing or unreadable: absent, as the interface says.
-      }
-    }));
+    await Promise.all(
+      files.map(async (f) => {
+        try {
+          const line = (await fs.readFile(f, 'utf8')).split('\n').find((l) => l.trim() !== '');
+          if (line !== undefined) out.set(f, line.trim());
+        } catch {
+          // Missing or unreadable: absent, as the interface says.
+        }
+      }),
+    );
     return out;
   }
 
   async readLinks(links: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    await Promise.all(links.map(async (l) => {
-      try {
-        out.set(l, await fs.readlink(l));
-      } catch {
-        // Not a link.
-      }
-    }));
+    await Promise.all(
+      links.map(async (l) => {
+        try {
+          out.set(l, await fs.readlink(l));
+        } catch {
+          // Not a link.
+        }
+      }),
+    );
     return out;
   }
 
@@ -101,8 +125,10 @@ export class LocalHost implements Host {
       await fs.rename(tmp, file);
     } catch (e) {
       await fs.rm(tmp, { force: true });
-      throw new HostFileError(`cannot write ${file}: ${(e as Error).message}`,
-        `The provider writes rendered xl.cfg files there; check that ${dir} is writable by the user running Terraform, or set config_dir.`);
+      throw new HostFileError(
+        `cannot write ${file}: ${(e as Error).message}`,
+        `The provider writes rendered xl.cfg files there; check that ${dir} is writable by the user running Terraform, or set config_dir.`,
+      );
     }
   }
 
@@ -138,4 +164,3 @@ export class LocalHost implements Host {
     // Nothing held.
   }
 }
-

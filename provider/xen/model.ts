@@ -3,9 +3,16 @@
 export type DomainType = 'pv' | 'pvh' | 'hvm';
 /** xl.cfg spelling of libxl_action_on_shutdown (xl list -l prints the same with underscores). */
 export type ShutdownAction =
-  | 'destroy' | 'restart' | 'rename-restart' | 'preserve' | 'coredump-destroy' | 'coredump-restart' | 'soft-reset';
-export const SHUTDOWN_ACTIONS: readonly ShutdownAction[] =
-  ['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'soft-reset'];
+  'destroy' | 'restart' | 'rename-restart' | 'preserve' | 'coredump-destroy' | 'coredump-restart' | 'soft-reset';
+export const SHUTDOWN_ACTIONS: readonly ShutdownAction[] = [
+  'destroy',
+  'restart',
+  'rename-restart',
+  'preserve',
+  'coredump-destroy',
+  'coredump-restart',
+  'soft-reset',
+];
 export type DiskFormat = 'raw' | 'qcow' | 'qcow2' | 'vhd' | 'qed' | 'empty';
 export const DISK_FORMATS: readonly DiskFormat[] = ['raw', 'qcow', 'qcow2', 'vhd', 'qed', 'empty'];
 export type DiskAccess = 'rw' | 'ro';

@@ -4,9 +4,28 @@
 
 import { SxpOutputError, XlOutputError } from './errors';
 import type {
-  BlockListEntry, DiskAccess, DiskBackendType, DiskFormat, DiskInfo, DomainConfig, DomainInfo, DomainRuntime,
-  DomainType, FlaskMode, HostInfo, IomemInfo, NetworkListEntry, NicInfo, PciDevInfo, PciListEntry, RdmPolicy, ShutdownAction,
-  SpiceInfo, VncInfo, VtpmInfo, VtpmListEntry,
+  BlockListEntry,
+  DiskAccess,
+  DiskBackendType,
+  DiskFormat,
+  DiskInfo,
+  DomainConfig,
+  DomainInfo,
+  DomainRuntime,
+  DomainType,
+  FlaskMode,
+  HostInfo,
+  IomemInfo,
+  NetworkListEntry,
+  NicInfo,
+  PciDevInfo,
+  PciListEntry,
+  RdmPolicy,
+  ShutdownAction,
+  SpiceInfo,
+  VncInfo,
+  VtpmInfo,
+  VtpmListEntry,
 } from './model';
 import { DISK_BACKEND_TYPES, DISK_FORMATS, SHUTDOWN_ACTIONS } from './model';
 
@@ -83,7 +102,8 @@ function parseDisk(d: Json): DiskInfo {
     access: (num(d.readwrite) ?? 0) !== 0 ? 'rw' : ('ro' as DiskAccess),
     backendDomname: str(d.backend_domname),
     backendDomid: backendDomid !== undefined && !UNSET_IDS.has(backendDomid) ? backendDomid : undefined,
-    backendtype: backend && (DISK_BACKEND_TYPES as readonly string[]).includes(backend) ? (backend as DiskBackendType) : undefined,
+    backendtype:
+      backend && (DISK_BACKEND_TYPES as readonly string[]).includes(backend) ? (backend as DiskBackendType) : undefined,
     script: str(d.script),
   };
 }
@@ -110,7 +130,8 @@ function parseVtpm(v: Json): VtpmInfo {
   return {
     devid: devid !== undefined && !UNSET_IDS.has(devid) ? devid : undefined,
     backendDomname: str(v.backend_domname),
-    backendDomid: backendDomid !== undefined && !UNSET_IDS.has(backendDomid) && backendDomid !== 0 ? backendDomid : undefined,
+    backendDomid:
+      backendDomid !== undefined && !UNSET_IDS.has(backendDomid) && backendDomid !== 0 ? backendDomid : undefined,
     uuid: str(v.uuid)?.toLowerCase(),
   };
 }
@@ -123,12 +144,24 @@ function parseIomem(v: Json): IomemInfo {
 function parseVnc(v: unknown): VncInfo | undefined {
   if (!isObj(v)) return undefined;
   const display = num(v.display);
-  return { enabled: defbool(v.enable), listen: str(v.listen), display: display || undefined, findUnused: defbool(v.findunused), hasPassword: str(v.passwd) !== undefined && v.passwd !== '' };
+  return {
+    enabled: defbool(v.enable),
+    listen: str(v.listen),
+    display: display || undefined,
+    findUnused: defbool(v.findunused),
+    hasPassword: str(v.passwd) !== undefined && v.passwd !== '',
+  };
 }
 
 function parseSpice(v: unknown): SpiceInfo | undefined {
   if (!isObj(v)) return undefined;
-  return { enabled: defbool(v.enable), port: num(v.port) || undefined, host: str(v.host), disableTicketing: defbool(v.disable_ticketing), hasPassword: str(v.passwd) !== undefined && v.passwd !== '' };
+  return {
+    enabled: defbool(v.enable),
+    port: num(v.port) || undefined,
+    host: str(v.host),
+    disableTicketing: defbool(v.disable_ticketing),
+    hasPassword: str(v.passwd) !== undefined && v.passwd !== '',
+  };
 }
 
 function objects(v: unknown): Json[] {
@@ -143,7 +176,8 @@ export function parseLibxlDomainConfig(raw: unknown, command = 'xl list -l'): Do
   const name = str(c.name);
   if (name === undefined) throw new XlOutputError(command, 'a domain config has no c_info.name');
   const t = str(c.type) ?? 'pv';
-  if (t !== 'pv' && t !== 'pvh' && t !== 'hvm') throw new XlOutputError(command, `domain ${name} has unknown type ${JSON.stringify(t)}`);
+  if (t !== 'pv' && t !== 'pvh' && t !== 'hvm')
+    throw new XlOutputError(command, `domain ${name} has unknown type ${JSON.stringify(t)}`);
   const type: DomainType = t;
   const typeInfo = obj(b[`type.${type}`]);
 
@@ -161,7 +195,10 @@ export function parseLibxlDomainConfig(raw: unknown, command = 'xl list -l'): Do
   } else if (kernel !== undefined) {
     // firmware="pvgrub64" is turned into kernel=XENFIRMWAREDIR/pvgrub64.bin by xl.
     const m = /\/(pvgrub(?:32|64))\.bin$/.exec(kernel);
-    if (m) { firmware = m[1]; kernel = undefined; }
+    if (m) {
+      firmware = m[1];
+      kernel = undefined;
+    }
   }
   const avail = b.avail_vcpus;
   const maxVcpus = num(b.max_vcpus);
@@ -221,7 +258,8 @@ export function parseXlListLong(stdout: string): DomainInfo[] {
   return data.map((entry, i) => {
     if (!isObj(entry)) throw new XlOutputError(command, `element ${i} is not an object`);
     const domid = num(entry.domid);
-    if (domid === undefined || !Number.isInteger(domid) || domid < 0) throw new XlOutputError(command, `element ${i} has no valid domid`);
+    if (domid === undefined || !Number.isInteger(domid) || domid < 0)
+      throw new XlOutputError(command, `element ${i} has no valid domid`);
     return { domid, ...parseLibxlDomainConfig(entry.config, command) };
   });
 }
@@ -246,18 +284,37 @@ export function parseXlList(stdout: string): DomainRuntime[] {
     const [name, id, mem, vcpus, st, time] = f;
     // `xl list -Z` ends each row with the label; -v puts the uuid and the shutdown reason before it.
     const label = labelled ? f[6] : undefined;
-    if (!/^\d+$/.test(id) || !/^\d+$/.test(mem) || !/^\d+$/.test(vcpus) || !/^[-rbpscd]{6}$/.test(st) || !/^\d+(\.\d+)?$/.test(time)) {
+    if (
+      !/^\d+$/.test(id) ||
+      !/^\d+$/.test(mem) ||
+      !/^\d+$/.test(vcpus) ||
+      !/^[-rbpscd]{6}$/.test(st) ||
+      !/^\d+(\.\d+)?$/.test(time)
+    ) {
       throw new XlOutputError(command, `unexpected row ${JSON.stringify(line.slice(0, 80))}`);
     }
-    if (label !== undefined && label !== '-' && !/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:[A-Za-z0-9_.,-]+)?$/.test(label)) {
+    if (
+      label !== undefined &&
+      label !== '-' &&
+      !/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:[A-Za-z0-9_.,-]+)?$/.test(label)
+    ) {
       throw new XlOutputError(command, `unexpected security label in row ${JSON.stringify(line.slice(0, 120))}`);
     }
     return {
-      name, domid: Number(id), memory: Number(mem), vcpus: Number(vcpus), stateText: st, cpuTimeS: Number(time),
+      name,
+      domid: Number(id),
+      memory: Number(mem),
+      vcpus: Number(vcpus),
+      stateText: st,
+      cpuTimeS: Number(time),
       ...(label !== undefined && label !== '-' ? { label } : {}),
       state: {
-        running: st[0] === 'r', blocked: st[1] === 'b', paused: st[2] === 'p',
-        shutdown: st[3] === 's', crashed: st[4] === 'c', dying: st[5] === 'd',
+        running: st[0] === 'r',
+        blocked: st[1] === 'b',
+        paused: st[2] === 'p',
+        shutdown: st[3] === 's',
+        crashed: st[4] === 'c',
+        dying: st[5] === 'd',
       },
     };
   });
@@ -281,7 +338,9 @@ export function parseXlInfo(stdout: string): HostInfo {
     if (!/^\d+$/.test(v)) throw new XlOutputError(command, `"${k}" is not a number: ${JSON.stringify(v.slice(0, 40))}`);
     return Number(v);
   };
-  const virtCaps = need('virt_caps').split(/\s+/).filter((s) => s !== '');
+  const virtCaps = need('virt_caps')
+    .split(/\s+/)
+    .filter((s) => s !== '');
   const xenVersion = raw.xen_version ?? `${need('xen_major')}.${need('xen_minor')}${raw.xen_extra ?? ''}`;
   return {
     xenVersion,
@@ -299,7 +358,22 @@ export function parseXlInfo(stdout: string): HostInfo {
 function interruptRemappingFromCommandline(cmdline: string): boolean | undefined {
   for (const opt of cmdline.split(/\s+/)) {
     const m = /^iommu=(.*)$/.exec(opt);
-    if (m && m[1].split(',').some((o) => o === 'no-intremap' || o === 'intremap=0' || o === 'intremap=false' || o === '0' || o === 'off' || o === 'false' || o === 'no')) return false;
+    if (
+      m &&
+      m[1]
+        .split(',')
+        .some(
+          (o) =>
+            o === 'no-intremap' ||
+            o === 'intremap=0' ||
+            o === 'intremap=false' ||
+            o === '0' ||
+            o === 'off' ||
+            o === 'false' ||
+            o === 'no',
+        )
+    )
+      return false;
   }
   return undefined;
 }
@@ -307,7 +381,11 @@ function interruptRemappingFromCommandline(cmdline: string): boolean | undefined
 /** From `xl dmesg`: Xen's IOMMU drivers log whether interrupt remapping came up. */
 export function interruptRemappingFromDmesg(dmesg: string): boolean | undefined {
   if (/Interrupt remapping enabled/i.test(dmesg) || /Intel VT-d Interrupt Remapping enabled/i.test(dmesg)) return true;
-  if (/Interrupt remapping (not enabled|disabled)/i.test(dmesg) || /Intel VT-d Interrupt Remapping not enabled/i.test(dmesg)) return false;
+  if (
+    /Interrupt remapping (not enabled|disabled)/i.test(dmesg) ||
+    /Intel VT-d Interrupt Remapping not enabled/i.test(dmesg)
+  )
+    return false;
   return undefined;
 }
 
@@ -319,29 +397,39 @@ export function parseGetenforce(exitCode: number | null, stdout: string): FlaskM
   if (exitCode === 0 && (text === 'Permissive' || text === '')) return 'permissive';
   if (text === 'Enforcing') return 'enforcing';
   if (text === 'Permissive') return 'permissive';
-  throw new XlOutputError('xl getenforce', `unexpected output ${JSON.stringify(text.slice(0, 60))} with exit code ${exitCode}`);
+  throw new XlOutputError(
+    'xl getenforce',
+    `unexpected output ${JSON.stringify(text.slice(0, 60))} with exit code ${exitCode}`,
+  );
 }
 
 const FULL_BDF = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 
 /** `xl pci-assignable-list`: one BDF per line, each with a trailing space. */
 export function parsePciAssignableList(stdout: string): string[] {
-  return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((l) => {
-    const bdf = l.split(/\s+/)[0].toLowerCase();
-    if (!FULL_BDF.test(bdf)) throw new XlOutputError('xl pci-assignable-list', `not a BDF: ${JSON.stringify(l.slice(0, 40))}`);
-    return bdf;
-  });
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => {
+      const bdf = l.split(/\s+/)[0].toLowerCase();
+      if (!FULL_BDF.test(bdf))
+        throw new XlOutputError('xl pci-assignable-list', `not a BDF: ${JSON.stringify(l.slice(0, 40))}`);
+      return bdf;
+    });
 }
 
 function tableRows(stdout: string, command: string, header: RegExp): string[][] {
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) return [];
-  if (!header.test(lines[0])) throw new XlOutputError(command, `unexpected header ${JSON.stringify(lines[0].slice(0, 60))}`);
+  if (!header.test(lines[0]))
+    throw new XlOutputError(command, `unexpected header ${JSON.stringify(lines[0].slice(0, 60))}`);
   return lines.slice(1).map((l) => l.trim().split(/\s+/));
 }
 
 function intField(v: string | undefined, command: string, what: string): number {
-  if (v === undefined || !/^-?\d+$/.test(v)) throw new XlOutputError(command, `${what} is not a number: ${JSON.stringify((v ?? '').slice(0, 30))}`);
+  if (v === undefined || !/^-?\d+$/.test(v))
+    throw new XlOutputError(command, `${what} is not a number: ${JSON.stringify((v ?? '').slice(0, 30))}`);
   return Number(v);
 }
 
@@ -352,11 +440,18 @@ export function parseNetworkList(stdout: string): NetworkListEntry[] {
     if (f.length !== 8) throw new XlOutputError(command, `row has ${f.length} columns, expected 8`);
     const rings = /^(-?\d+)\/(-?\d+)$/.exec(f[6]);
     if (!rings) throw new XlOutputError(command, `bad ring refs ${JSON.stringify(f[6].slice(0, 30))}`);
-    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(f[2])) throw new XlOutputError(command, `bad MAC ${JSON.stringify(f[2].slice(0, 30))}`);
+    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(f[2]))
+      throw new XlOutputError(command, `bad MAC ${JSON.stringify(f[2].slice(0, 30))}`);
     return {
-      devid: intField(f[0], command, 'Idx'), backendDomid: intField(f[1], command, 'BE'), mac: f[2].toLowerCase(),
-      handle: intField(f[3], command, 'handle'), state: intField(f[4], command, 'state'), evtch: intField(f[5], command, 'evt-ch'),
-      txRingRef: Number(rings[1]), rxRingRef: Number(rings[2]), backendPath: f[7],
+      devid: intField(f[0], command, 'Idx'),
+      backendDomid: intField(f[1], command, 'BE'),
+      mac: f[2].toLowerCase(),
+      handle: intField(f[3], command, 'handle'),
+      state: intField(f[4], command, 'state'),
+      evtch: intField(f[5], command, 'evt-ch'),
+      txRingRef: Number(rings[1]),
+      rxRingRef: Number(rings[2]),
+      backendPath: f[7],
     };
   });
 }
@@ -367,8 +462,12 @@ export function parseBlockList(stdout: string): BlockListEntry[] {
   return tableRows(stdout, command, /^Vdev\s+BE\s+handle\s+state/).map((f) => {
     if (f.length !== 7) throw new XlOutputError(command, `row has ${f.length} columns, expected 7`);
     return {
-      vdev: intField(f[0], command, 'Vdev'), backendDomid: intField(f[1], command, 'BE'), handle: intField(f[2], command, 'handle'),
-      state: intField(f[3], command, 'state'), evtch: intField(f[4], command, 'evt-ch'), ringRef: intField(f[5], command, 'ring-ref'),
+      vdev: intField(f[0], command, 'Vdev'),
+      backendDomid: intField(f[1], command, 'BE'),
+      handle: intField(f[2], command, 'handle'),
+      state: intField(f[3], command, 'state'),
+      evtch: intField(f[4], command, 'evt-ch'),
+      ringRef: intField(f[5], command, 'ring-ref'),
       backendPath: f[6],
     };
   });
@@ -379,10 +478,15 @@ export function parseVtpmList(stdout: string): VtpmListEntry[] {
   const command = 'xl vtpm-list';
   return tableRows(stdout, command, /^Idx\s+BE\s+Uuid\s+handle/).map((f) => {
     if (f.length !== 8) throw new XlOutputError(command, `row has ${f.length} columns, expected 8`);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f[2])) throw new XlOutputError(command, `bad UUID ${JSON.stringify(f[2].slice(0, 40))}`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f[2]))
+      throw new XlOutputError(command, `bad UUID ${JSON.stringify(f[2].slice(0, 40))}`);
     return {
-      devid: intField(f[0], command, 'Idx'), backendDomid: intField(f[1], command, 'BE'), uuid: f[2].toLowerCase(),
-      state: intField(f[4], command, 'state'), evtch: intField(f[5], command, 'evt-ch'), ringRef: intField(f[6], command, 'ring-ref'),
+      devid: intField(f[0], command, 'Idx'),
+      backendDomid: intField(f[1], command, 'BE'),
+      uuid: f[2].toLowerCase(),
+      state: intField(f[4], command, 'state'),
+      evtch: intField(f[5], command, 'evt-ch'),
+      ringRef: intField(f[6], command, 'ring-ref'),
       backendPath: f[7],
     };
   });
@@ -393,7 +497,8 @@ export function parsePciList(stdout: string): PciListEntry[] {
   const command = 'xl pci-list';
   return tableRows(stdout, command, /^Vdev\s+Device/).map((f) => {
     const bdf = (f[1] ?? '').toLowerCase();
-    if (f.length !== 2 || !FULL_BDF.test(bdf)) throw new XlOutputError(command, `unexpected row ${JSON.stringify(f.join(' ').slice(0, 40))}`);
+    if (f.length !== 2 || !FULL_BDF.test(bdf))
+      throw new XlOutputError(command, `unexpected row ${JSON.stringify(f.join(' ').slice(0, 40))}`);
     return { vslot: f[0], bdf };
   });
 }

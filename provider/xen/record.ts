@@ -90,10 +90,23 @@ export function recorded<O, R extends Finished>(
     const base = { source: 'provider', pid: process.pid, start, argv: [...argv], files };
     try {
       const r = await run(argv, opts);
-      appendRecord(target, { ...base, end: Date.now(), exitCode: r.exitCode, stdout: redactSecrets(r.stdout), stderr: redactSecrets(r.stderr) });
+      appendRecord(target, {
+        ...base,
+        end: Date.now(),
+        exitCode: r.exitCode,
+        stdout: redactSecrets(r.stdout),
+        stderr: redactSecrets(r.stderr),
+      });
       return r;
     } catch (e) {
-      appendRecord(target, { ...base, end: Date.now(), exitCode: null, stdout: '', stderr: '', error: (e as Error).message });
+      appendRecord(target, {
+        ...base,
+        end: Date.now(),
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        error: (e as Error).message,
+      });
       throw e;
     }
   };

@@ -6,7 +6,13 @@
 import { InvalidSpecError } from './errors';
 import type { DiskSpec, DomainSpec, IomemSpec, PciSpec, SpiceSpec, VifSpec, VncSpec, VtpmSpec } from './model';
 import {
-  checkCfgString, normalizeBdf, validateDiskSpec, validateDomainSpec, validatePciSpec, validateVifSpec, type FieldProblem,
+  checkCfgString,
+  normalizeBdf,
+  validateDiskSpec,
+  validateDomainSpec,
+  validatePciSpec,
+  validateVifSpec,
+  type FieldProblem,
 } from './validate';
 
 function throwFirst(problems: FieldProblem[]): void {
@@ -20,7 +26,10 @@ function assertCfgSafe(field: string, v: string): void {
 
 function assertSpecValue(field: string, v: string, allowSpace = false): void {
   if (/[,=\s]/.test(allowSpace ? v.replace(/ /g, '') : v) || v === '') {
-    throw new InvalidSpecError(field, 'must not be empty or contain ",", "=" or whitespace (xl device specs cannot escape them)');
+    throw new InvalidSpecError(
+      field,
+      'must not be empty or contain ",", "=" or whitespace (xl device specs cannot escape them)',
+    );
   }
   assertCfgSafe(field, v);
 }
@@ -31,7 +40,8 @@ function q(field: string, v: string): string {
 }
 
 function int(field: string, v: number): string {
-  if (!Number.isSafeInteger(v) || v < 0) throw new InvalidSpecError(field, `must be a non-negative whole number (got ${v})`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new InvalidSpecError(field, `must be a non-negative whole number (got ${v})`);
   return String(v);
 }
 
@@ -59,10 +69,12 @@ function vifSpecParts(v: VifSpec, field: string): string[] {
     ['vifname', v.vifname],
     ['mtu', v.mtu === undefined ? undefined : int(`${field}.mtu`, v.mtu)],
   ];
-  return parts.filter((p): p is [string, string, boolean?] => p[1] !== undefined).map(([k, val, sp]) => {
-    assertSpecValue(`${field}.${k}`, val, sp === true);
-    return `${k}=${val}`;
-  });
+  return parts
+    .filter((p): p is [string, string, boolean?] => p[1] !== undefined)
+    .map(([k, val, sp]) => {
+      assertSpecValue(`${field}.${k}`, val, sp === true);
+      return `${k}=${val}`;
+    });
 }
 
 /** `backend=Domain-0,format=raw,vdev=xvda,access=rw,target=/path`; target goes last because it eats the rest. */
@@ -77,10 +89,13 @@ export function renderDiskSpec(d: DiskSpec, field = 'disk', omitBackend = false)
     ['script', d.script],
     ['target', d.target],
   ];
-  return parts.filter((p): p is [string, string] => p[1] !== undefined).map(([k, val]) => {
-    assertSpecValue(`${field}.${k}`, val);
-    return `${k}=${val}`;
-  }).join(',');
+  return parts
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([k, val]) => {
+      assertSpecValue(`${field}.${k}`, val);
+      return `${k}=${val}`;
+    })
+    .join(',');
 }
 
 /** `0000:03:00.0,permissive=1,...`: xl.cfg pci list element and the BDF argument of `xl pci-attach`. */
@@ -97,11 +112,17 @@ export function renderPciSpec(p: PciSpec, field = 'pci'): string {
 
 /** `backend=vtpm-web,uuid=...`: an xl.cfg vtpm list element (xl.cfg(5) VTPM_SPEC_STRING). */
 export function renderVtpmSpec(v: VtpmSpec, field = 'vtpm'): string {
-  const parts: Array<[string, string | undefined]> = [['backend', v.backend], ['uuid', v.uuid?.toLowerCase()]];
-  return parts.filter((p): p is [string, string] => p[1] !== undefined).map(([k, val]) => {
-    assertSpecValue(`${field}.${k}`, val);
-    return `${k}=${val}`;
-  }).join(',');
+  const parts: Array<[string, string | undefined]> = [
+    ['backend', v.backend],
+    ['uuid', v.uuid?.toLowerCase()],
+  ];
+  return parts
+    .filter((p): p is [string, string] => p[1] !== undefined)
+    .map(([k, val]) => {
+      assertSpecValue(`${field}.${k}`, val);
+      return `${k}=${val}`;
+    })
+    .join(',');
 }
 
 /** `fed42,1`: xl.cfg iomem element, page frame and count in hex (xl parses both with %x). */
@@ -109,7 +130,11 @@ export function renderIomem(r: IomemSpec): string {
   return `${r.start.toString(16)},${r.count.toString(16)}`;
 }
 
-function displayLines(set: (k: string, v: string) => void, vnc: VncSpec | undefined, spice: SpiceSpec | undefined): void {
+function displayLines(
+  set: (k: string, v: string) => void,
+  vnc: VncSpec | undefined,
+  spice: SpiceSpec | undefined,
+): void {
   if (vnc) {
     set('vnc', vnc.enabled ? '1' : '0');
     if (vnc.listen !== undefined) set('vnclisten', q('vnc.listen', vnc.listen));
@@ -123,7 +148,8 @@ function displayLines(set: (k: string, v: string) => void, vnc: VncSpec | undefi
     set('spiceport', int('spice.port', spice.port));
     set('spicedisable_ticketing', spice.disableTicketing ? '1' : '0');
     if (spice.password !== undefined) {
-      if (spice.password.includes(',')) throw new InvalidSpecError('spice.password', 'must not contain a comma (it would start another QEMU option)');
+      if (spice.password.includes(','))
+        throw new InvalidSpecError('spice.password', 'must not contain a comma (it would start another QEMU option)');
       set('spicepasswd', q('spice.password', spice.password));
     }
   }
@@ -143,7 +169,9 @@ function list(field: string, items: string[]): string {
  */
 export function renderXlConfig(spec: DomainSpec): string {
   throwFirst(validateDomainSpec(spec));
-  const lines: string[] = ['# Rendered by terraform-provider-xen. Changes made here are overwritten on the next apply.'];
+  const lines: string[] = [
+    '# Rendered by terraform-provider-xen. Changes made here are overwritten on the next apply.',
+  ];
   const set = (k: string, v: string) => lines.push(`${k} = ${v}`);
   set('name', q('name', spec.name));
   set('type', q('type', spec.type));
@@ -173,14 +201,42 @@ export function renderXlConfig(spec: DomainSpec): string {
   set('on_reboot', q('on_reboot', spec.onReboot ?? 'restart'));
   set('on_crash', q('on_crash', spec.onCrash ?? 'destroy'));
   const vifs = spec.vifs ?? [];
-  if (vifs.length > 0) set('vif', list('vifs', vifs.map((v, i) => renderVifSpec(v, `vifs[${i}]`))));
+  if (vifs.length > 0)
+    set(
+      'vif',
+      list(
+        'vifs',
+        vifs.map((v, i) => renderVifSpec(v, `vifs[${i}]`)),
+      ),
+    );
   const disks = spec.disks ?? [];
   const implicitDom0 = (d: DiskSpec) => spec.type === 'hvm' && d.backend === 'Domain-0';
-  if (disks.length > 0) set('disk', list('disks', disks.map((d, i) => renderDiskSpec(d, `disks[${i}]`, implicitDom0(d)))));
+  if (disks.length > 0)
+    set(
+      'disk',
+      list(
+        'disks',
+        disks.map((d, i) => renderDiskSpec(d, `disks[${i}]`, implicitDom0(d))),
+      ),
+    );
   const pci = spec.pci ?? [];
-  if (pci.length > 0) set('pci', list('pci', pci.map((p, i) => renderPciSpec(p, `pci[${i}]`))));
+  if (pci.length > 0)
+    set(
+      'pci',
+      list(
+        'pci',
+        pci.map((p, i) => renderPciSpec(p, `pci[${i}]`)),
+      ),
+    );
   const vtpms = spec.vtpms ?? [];
-  if (vtpms.length > 0) set('vtpm', list('vtpms', vtpms.map((v, i) => renderVtpmSpec(v, `vtpms[${i}]`))));
+  if (vtpms.length > 0)
+    set(
+      'vtpm',
+      list(
+        'vtpms',
+        vtpms.map((v, i) => renderVtpmSpec(v, `vtpms[${i}]`)),
+      ),
+    );
   const iomem = spec.iomem ?? [];
   if (iomem.length > 0) set('iomem', list('iomem', iomem.map(renderIomem)));
   if (spec.type === 'hvm') displayLines(set, spec.vnc, spec.spice);

@@ -44,7 +44,10 @@ export function inProcessSimRunner(prefix: readonly string[], subprocess: Comman
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let code: number;
     try {
-      code = await runXlSim(argv.slice(prefix.length), opts.env ? { ...process.env, ...opts.env } : process.env, io, { inProcess: true, signal: stop.signal });
+      code = await runXlSim(argv.slice(prefix.length), opts.env ? { ...process.env, ...opts.env } : process.env, io, {
+        inProcess: true,
+        signal: stop.signal,
+      });
     } catch (e) {
       if (timedOut) throw new XlTimeoutError(argv, opts.timeoutMs, opts.domain);
       if (opts.signal?.aborted) throw new XlAbortedError(argv);
@@ -57,7 +60,12 @@ export function inProcessSimRunner(prefix: readonly string[], subprocess: Comman
     }
     if (code === NEEDS_OWN_PROCESS) return subprocess(argv, opts);
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    log?.trace('toolstack command finished', { argv: [...argv], duration_ms: Math.round(durationMs * 10) / 10, exit_code: code, in_process: true });
+    log?.trace('toolstack command finished', {
+      argv: [...argv],
+      duration_ms: Math.round(durationMs * 10) / 10,
+      exit_code: code,
+      in_process: true,
+    });
     const r: RunResult = { stdout, stderr, exitCode: code, durationMs };
     return r;
   };

@@ -22,6 +22,13 @@ export async function readHostPciDevices(host: Host, sysfsRoot: string): Promise
   return bdfs.map((bdf) => {
     const link = links.get(file(bdf, 'driver'));
     const [vendor, device, cls, resetMethod] = ATTRS.map((a) => values.get(file(bdf, a)));
-    return { bdf, vendor, device, class: cls, driver: link === undefined ? undefined : path.posix.basename(link), resetMethod };
+    return {
+      bdf,
+      vendor,
+      device,
+      class: cls,
+      driver: link === undefined ? undefined : path.posix.basename(link),
+      resetMethod,
+    };
   });
 }

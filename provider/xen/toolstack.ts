@@ -4,8 +4,22 @@
 import type { Logger } from '../log';
 import type { HostFiles } from './host';
 import type {
-  BlockListEntry, DiskSpec, HostFileKind, DomainConfig, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostInfo, HostPciDevice,
-  NetworkListEntry, PciListEntry, PciSpec, SpecDifference, VifSpec, VtpmListEntry,
+  BlockListEntry,
+  DiskSpec,
+  HostFileKind,
+  DomainConfig,
+  DomainInfo,
+  DomainRuntime,
+  DomainSpec,
+  FlaskMode,
+  HostInfo,
+  HostPciDevice,
+  NetworkListEntry,
+  PciListEntry,
+  PciSpec,
+  SpecDifference,
+  VifSpec,
+  VtpmListEntry,
 } from './model';
 
 export interface CallOptions {
@@ -168,7 +182,13 @@ export interface Toolstack {
    */
   backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts?: CallOptions): Promise<Record<string, string>>;
   /** One device's backend, from its serving domain's backendTree (so N devices of one domain cost one listing). */
-  backendView(kind: 'vif' | 'vbd', backendDomid: number, frontendDomid: number, devid: number, opts?: CallOptions): Promise<BackendView>;
+  backendView(
+    kind: 'vif' | 'vbd',
+    backendDomid: number,
+    frontendDomid: number,
+    devid: number,
+    opts?: CallOptions,
+  ): Promise<BackendView>;
   /** Polls the backend until state 4 and hotplug-status "connected"; throws HotplugTimeoutError explaining why not. */
   waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus>;
 
@@ -213,7 +233,10 @@ export interface Toolstack {
  */
 export class ToolstackSnapshot {
   private readonly memo = new Map<string, Promise<unknown>>();
-  constructor(private readonly ts: Toolstack, private readonly opts: CallOptions = {}) {}
+  constructor(
+    private readonly ts: Toolstack,
+    private readonly opts: CallOptions = {},
+  ) {}
 
   private once<T>(key: string, f: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;
@@ -226,13 +249,31 @@ export class ToolstackSnapshot {
     return p;
   }
 
-  listDomains(): Promise<DomainInfo[]> { return this.once('list-l', () => this.ts.listDomains(this.opts)); }
-  async getDomain(name: string): Promise<DomainInfo | undefined> { return (await this.listDomains()).find((d) => d.name === name); }
-  domainStates(): Promise<DomainRuntime[]> { return this.once('list', () => this.ts.domainStates(this.opts)); }
-  async domainState(name: string): Promise<DomainRuntime | undefined> { return (await this.domainStates()).find((d) => d.name === name); }
-  pciAssignableList(): Promise<string[]> { return this.once('pci-assignable', () => this.ts.pciAssignableList(this.opts)); }
-  hostInfo(): Promise<HostInfo> { return this.once('info', () => this.ts.hostInfo(this.opts)); }
-  flaskMode(): Promise<FlaskMode> { return this.once('flask', () => this.ts.flaskMode(this.opts)); }
-  flaskPolicyTypes(): Promise<string[] | undefined> { return this.once('flask-types', () => this.ts.flaskPolicyTypes(this.opts)); }
-  hostPciDevices(): Promise<HostPciDevice[]> { return this.once('sysfs', () => this.ts.hostPciDevices()); }
+  listDomains(): Promise<DomainInfo[]> {
+    return this.once('list-l', () => this.ts.listDomains(this.opts));
+  }
+  async getDomain(name: string): Promise<DomainInfo | undefined> {
+    return (await this.listDomains()).find((d) => d.name === name);
+  }
+  domainStates(): Promise<DomainRuntime[]> {
+    return this.once('list', () => this.ts.domainStates(this.opts));
+  }
+  async domainState(name: string): Promise<DomainRuntime | undefined> {
+    return (await this.domainStates()).find((d) => d.name === name);
+  }
+  pciAssignableList(): Promise<string[]> {
+    return this.once('pci-assignable', () => this.ts.pciAssignableList(this.opts));
+  }
+  hostInfo(): Promise<HostInfo> {
+    return this.once('info', () => this.ts.hostInfo(this.opts));
+  }
+  flaskMode(): Promise<FlaskMode> {
+    return this.once('flask', () => this.ts.flaskMode(this.opts));
+  }
+  flaskPolicyTypes(): Promise<string[] | undefined> {
+    return this.once('flask-types', () => this.ts.flaskPolicyTypes(this.opts));
+  }
+  hostPciDevices(): Promise<HostPciDevice[]> {
+    return this.once('sysfs', () => this.ts.hostPciDevices());
+  }
 }

@@ -2,10 +2,34 @@
 // which this module also exports for its many callers.
 
 import {
-  checkAbsolutePath, checkBdf, checkBootloader, checkCmdline, checkDiskAccess, checkDiskBackendType, checkDiskFormat,
-  checkDomainName, checkEnum, checkFirmware, checkFlaskLabel, checkIfname, checkInteger, checkIp, checkMac,
-  checkMemory, checkMtu, checkNicModel, checkRate, checkRdmPolicy, checkScript, checkShutdownAction, checkUuid,
-  checkVcpus, checkVdev, normalizeBdf, type Check, type FieldProblem,
+  checkAbsolutePath,
+  checkBdf,
+  checkBootloader,
+  checkCmdline,
+  checkDiskAccess,
+  checkDiskBackendType,
+  checkDiskFormat,
+  checkDomainName,
+  checkEnum,
+  checkFirmware,
+  checkFlaskLabel,
+  checkIfname,
+  checkInteger,
+  checkIp,
+  checkMac,
+  checkMemory,
+  checkMtu,
+  checkNicModel,
+  checkRate,
+  checkRdmPolicy,
+  checkScript,
+  checkShutdownAction,
+  checkUuid,
+  checkVcpus,
+  checkVdev,
+  normalizeBdf,
+  type Check,
+  type FieldProblem,
 } from './checks';
 import type { DiskSpec, DomainSpec, PciSpec, VifSpec } from './model';
 import { validateDeviceSpecs } from './validate_devices';
@@ -61,12 +85,14 @@ export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
   push(out, 'memory', checkMemory(s.memory));
   if (s.maxmem !== undefined) {
     push(out, 'maxmem', checkMemory(s.maxmem));
-    if (Number.isSafeInteger(s.maxmem) && s.maxmem < s.memory) push(out, 'maxmem', `must be at least memory (${s.memory} MiB)`);
+    if (Number.isSafeInteger(s.maxmem) && s.maxmem < s.memory)
+      push(out, 'maxmem', `must be at least memory (${s.memory} MiB)`);
   }
   push(out, 'vcpus', checkVcpus(s.vcpus));
   if (s.maxvcpus !== undefined) {
     push(out, 'maxvcpus', checkVcpus(s.maxvcpus));
-    if (Number.isSafeInteger(s.maxvcpus) && s.maxvcpus < s.vcpus) push(out, 'maxvcpus', `must be at least vcpus (${s.vcpus})`);
+    if (Number.isSafeInteger(s.maxvcpus) && s.maxvcpus < s.vcpus)
+      push(out, 'maxvcpus', `must be at least vcpus (${s.vcpus})`);
   }
   if (s.uuid !== undefined) push(out, 'uuid', checkUuid(s.uuid));
   if (s.kernel !== undefined) push(out, 'kernel', checkAbsolutePath(s.kernel));
@@ -74,7 +100,8 @@ export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
   if (s.cmdline !== undefined) push(out, 'cmdline', checkCmdline(s.cmdline));
   if (s.firmware !== undefined) {
     push(out, 'firmware', checkFirmware(s.firmware, s.type));
-    if (s.kernel !== undefined && s.type !== 'hvm') push(out, 'firmware', 'cannot be combined with kernel for PV/PVH guests (pvgrub is itself the kernel)');
+    if (s.kernel !== undefined && s.type !== 'hvm')
+      push(out, 'firmware', 'cannot be combined with kernel for PV/PVH guests (pvgrub is itself the kernel)');
   }
   if (s.bootloader !== undefined) {
     push(out, 'bootloader', checkBootloader(s.bootloader));
@@ -87,12 +114,19 @@ export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
   if (s.initSeclabel !== undefined) push(out, 'init_seclabel', checkFlaskLabel(s.initSeclabel));
   if (s.initSeclabel !== undefined && s.seclabel === undefined) {
     // xl would build AND run the domain under init_seclabel, and libxl's JSON could not tell it from seclabel.
-    push(out, 'init_seclabel', 'needs seclabel too: init_seclabel is only the label used while building, seclabel is the one the domain runs with');
+    push(
+      out,
+      'init_seclabel',
+      'needs seclabel too: init_seclabel is only the label used while building, seclabel is the one the domain runs with',
+    );
   }
   if (s.deviceModel !== undefined) {
-    if (s.type !== 'hvm' && s.deviceModel.stubdomain) push(out, 'device_model.stubdomain', 'only HVM guests have a device model');
-    if (s.deviceModel.seclabel !== undefined) push(out, 'device_model.seclabel', checkFlaskLabel(s.deviceModel.seclabel));
-    if (s.deviceModel.stubdomainMemory !== undefined) push(out, 'device_model.stubdomain_memory', checkMemory(s.deviceModel.stubdomainMemory));
+    if (s.type !== 'hvm' && s.deviceModel.stubdomain)
+      push(out, 'device_model.stubdomain', 'only HVM guests have a device model');
+    if (s.deviceModel.seclabel !== undefined)
+      push(out, 'device_model.seclabel', checkFlaskLabel(s.deviceModel.seclabel));
+    if (s.deviceModel.stubdomainMemory !== undefined)
+      push(out, 'device_model.stubdomain_memory', checkMemory(s.deviceModel.stubdomainMemory));
   }
   if (s.onPoweroff !== undefined) push(out, 'on_poweroff', checkShutdownAction(s.onPoweroff));
   if (s.onReboot !== undefined) push(out, 'on_reboot', checkShutdownAction(s.onReboot));
@@ -102,7 +136,10 @@ export function validateDomainSpec(s: DomainSpec): FieldProblem[] {
   (s.pci ?? []).forEach((p, i) => out.push(...validatePciSpec(p, `pci[${i}]`)));
   out.push(...validateDeviceSpecs(s));
   const vdevs = new Set<string>();
-  (s.disks ?? []).forEach((d, i) => { if (vdevs.has(d.vdev)) push(out, `disks[${i}].vdev`, `${d.vdev} is used twice`); vdevs.add(d.vdev); });
+  (s.disks ?? []).forEach((d, i) => {
+    if (vdevs.has(d.vdev)) push(out, `disks[${i}].vdev`, `${d.vdev} is used twice`);
+    vdevs.add(d.vdev);
+  });
   const bdfs = new Set<string>();
   (s.pci ?? []).forEach((p, i) => {
     if (checkBdf(p.bdf)) return;

@@ -12,7 +12,8 @@ function push(out: FieldProblem[], field: string, c: Check): void {
 
 /** An address to listen on: IPv4, IPv6 or a host name; nothing xl.cfg or QEMU's option syntax would split. */
 export function checkListenAddress(v: string): Check {
-  if (!/^[A-Za-z0-9.:-]{1,255}$/.test(v)) return `"${printable(v)}" is not an address to listen on: use an IP address or host name, e.g. 127.0.0.1`;
+  if (!/^[A-Za-z0-9.:-]{1,255}$/.test(v))
+    return `"${printable(v)}" is not an address to listen on: use an IP address or host name, e.g. 127.0.0.1`;
   return undefined;
 }
 
@@ -21,9 +22,12 @@ export function checkListenAddress(v: string): Check {
  * QEMU's `-spice ...,password=X` option, where a comma would start another option.
  */
 export function checkDisplayPassword(v: string, kind: 'vnc' | 'spice'): Check {
-  if (v === '') return 'must not be empty: an empty password turns authentication off (leave the attribute unset to say so)';
-  if (checkCfgString(v, 256)) return 'may contain only printable ASCII characters without double quotes or backslashes, at most 256';
-  if (kind === 'spice' && v.includes(',')) return 'must not contain a comma: libxl passes it inside QEMU\'s -spice option, where a comma starts another option';
+  if (v === '')
+    return 'must not be empty: an empty password turns authentication off (leave the attribute unset to say so)';
+  if (checkCfgString(v, 256))
+    return 'may contain only printable ASCII characters without double quotes or backslashes, at most 256';
+  if (kind === 'spice' && v.includes(','))
+    return "must not contain a comma: libxl passes it inside QEMU's -spice option, where a comma starts another option";
   return undefined;
 }
 
@@ -55,7 +59,12 @@ function validateSpice(v: SpiceSpec): FieldProblem[] {
   push(out, 'spice.port', checkInteger(v.port, 1, 65535));
   if (v.host !== undefined) push(out, 'spice.host', checkListenAddress(v.host));
   if (v.password !== undefined) push(out, 'spice.password', checkDisplayPassword(v.password, 'spice'));
-  if (!v.disableTicketing && v.password === undefined) push(out, 'spice.password', 'is needed unless disable_ticketing is set: libxl refuses SPICE with ticketing and no password');
+  if (!v.disableTicketing && v.password === undefined)
+    push(
+      out,
+      'spice.password',
+      'is needed unless disable_ticketing is set: libxl refuses SPICE with ticketing and no password',
+    );
   return out;
 }
 
@@ -63,7 +72,8 @@ export function validateDeviceSpecs(s: DomainSpec): FieldProblem[] {
   const out: FieldProblem[] = [];
   (s.vtpms ?? []).forEach((v, i) => out.push(...validateVtpmSpec(v, `vtpms[${i}]`)));
   (s.iomem ?? []).forEach((r, i) => out.push(...validateIomem(r, `iomem[${i}]`)));
-  if ((s.vnc || s.spice) && s.type !== 'hvm') push(out, s.vnc ? 'vnc' : 'spice', 'only HVM guests have an emulated display');
+  if ((s.vnc || s.spice) && s.type !== 'hvm')
+    push(out, s.vnc ? 'vnc' : 'spice', 'only HVM guests have an emulated display');
   if (s.vnc) out.push(...validateVnc(s.vnc));
   if (s.spice) out.push(...validateSpice(s.spice));
   return out;

@@ -5,7 +5,8 @@
 import { realpathSync } from 'node:fs';
 
 /** Programs that take their first argument as code or a script to run. */
-const INTERPRETERS = /^(sh|ash|bash|dash|ksh|mksh|zsh|csh|tcsh|fish|busybox|env|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|php[0-9.]*|lua[0-9.]*|tclsh[0-9.]*|awk|gawk|mawk)$/;
+const INTERPRETERS =
+  /^(sh|ash|bash|dash|ksh|mksh|zsh|csh|tcsh|fish|busybox|env|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|php[0-9.]*|lua[0-9.]*|tclsh[0-9.]*|awk|gawk|mawk)$/;
 
 /** undefined when the file may be run as xl; a message naming what it really is otherwise. */
 export function checkXlBinary(file: string): string | undefined {

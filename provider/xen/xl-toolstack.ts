@@ -7,7 +7,17 @@ import * as path from 'node:path';
 import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
 import {
-  FlaskLabelError, InvalidSpecError, NoSuchDomainError, QuarantineDeniedError, XlAbortedError, XlFailed, XlOutputError, XlSpawnError, XlTimeoutError, mapXlFailure, type XlCallInfo,
+  FlaskLabelError,
+  InvalidSpecError,
+  NoSuchDomainError,
+  QuarantineDeniedError,
+  XlAbortedError,
+  XlFailed,
+  XlOutputError,
+  XlSpawnError,
+  XlTimeoutError,
+  mapXlFailure,
+  type XlCallInfo,
 } from './errors';
 import { CallGate } from './call-gate';
 import type { RunResult } from './exec';
@@ -15,21 +25,61 @@ import type { Host, HostFiles } from './host';
 import { NotXlError, XlNotFoundError } from './ssh/ssh-errors';
 import { backendPath, waitForBackend } from './hotplug';
 import type {
-  BlockListEntry, DiskSpec, DomainInfo, DomainRuntime, DomainSpec, FlaskMode, HostFileKind, HostInfo, HostPciDevice, NetworkListEntry,
-  PciListEntry, PciSpec, VifSpec, VtpmListEntry,
+  BlockListEntry,
+  DiskSpec,
+  DomainInfo,
+  DomainRuntime,
+  DomainSpec,
+  FlaskMode,
+  HostFileKind,
+  HostInfo,
+  HostPciDevice,
+  NetworkListEntry,
+  PciListEntry,
+  PciSpec,
+  VifSpec,
+  VtpmListEntry,
 } from './model';
 import { specHoldsSecrets } from './model';
 import {
-  interruptRemappingFromDmesg, parseBlockList, parseCreateDryRun, parseGetenforce, parseNetworkList,
-  parsePciAssignableList, parsePciList, parseVtpmList, parseXenstoreLs, parseXlInfo, parseXlList, parseXlListLong,
+  interruptRemappingFromDmesg,
+  parseBlockList,
+  parseCreateDryRun,
+  parseGetenforce,
+  parseNetworkList,
+  parsePciAssignableList,
+  parsePciList,
+  parseVtpmList,
+  parseXenstoreLs,
+  parseXlInfo,
+  parseXlList,
+  parseXlListLong,
 } from './parse';
 import { networkAttachArgs, renderDiskSpec, renderPciSpec, renderXlConfig } from './render';
 import { readHostPciDevices } from './sysfs';
 import {
-  ToolstackSnapshot, type BackendStatus, type BackendView, type CallOptions, type CreateCall, type CreateResult, type DryRunResult, type ShutdownOutcome,
-  type Toolstack, type WaitForBackendOptions,
+  ToolstackSnapshot,
+  type BackendStatus,
+  type BackendView,
+  type CallOptions,
+  type CreateCall,
+  type CreateResult,
+  type DryRunResult,
+  type ShutdownOutcome,
+  type Toolstack,
+  type WaitForBackendOptions,
 } from './toolstack';
-import { checkAbsolutePath, checkBdf, checkDomainName, checkFlaskLabel, checkInteger, checkNotDom0, checkVcpus, checkVdev, normalizeBdf } from './validate';
+import {
+  checkAbsolutePath,
+  checkBdf,
+  checkDomainName,
+  checkFlaskLabel,
+  checkInteger,
+  checkNotDom0,
+  checkVcpus,
+  checkVdev,
+  normalizeBdf,
+} from './validate';
 
 export interface Timeouts {
   /** Default per-call timeout: the provider's xl_timeout, 30 s unless set. */
@@ -91,7 +141,10 @@ interface XlCallOptions extends CallOptions {
   change?: boolean;
 }
 
-interface Cached<T> { until: number; value: Promise<T> }
+interface Cached<T> {
+  until: number;
+  value: Promise<T>;
+}
 
 /**
  * A read is reused for at least readCacheMs, and for this many times as long as it took: on a slow dom0 (a loaded
@@ -133,9 +186,11 @@ function explainProbeFailure(e: Error, xl: string, where: string): Error {
   if (e instanceof XlSpawnError) return new XlNotFoundError(where, xl, e.message);
   if (e instanceof XlOutputError) return new NotXlError(where, xl, `printed something else (${e.message})`);
   if (e instanceof XlFailed) {
-    if (e.exitCode === 126 || e.exitCode === 127) return new XlNotFoundError(where, xl, e.stderr.trim().split('\n')[0] || `exit ${e.exitCode}`);
+    if (e.exitCode === 126 || e.exitCode === 127)
+      return new XlNotFoundError(where, xl, e.stderr.trim().split('\n')[0] || `exit ${e.exitCode}`);
     // xl that cannot reach the hypervisor still says so through libxl; a program that says nothing of the kind is not xl.
-    if (!/libxl|xc: |xenctrl|xl context|privcmd|xenstore/i.test(e.stderr)) return new NotXlError(where, xl, `failed without any libxl message (${e.message})`);
+    if (!/libxl|xc: |xenctrl|xl context|privcmd|xenstore/i.test(e.stderr))
+      return new NotXlError(where, xl, `failed without any libxl message (${e.message})`);
   }
   return e;
 }
@@ -172,7 +227,12 @@ export class XlToolstack implements Toolstack {
 
   // ---- plumbing ----
 
-  private async exec(prefix: readonly string[], args: string[], opts: XlCallOptions = {}, timeoutMs?: number): Promise<RunResult> {
+  private async exec(
+    prefix: readonly string[],
+    args: string[],
+    opts: XlCallOptions = {},
+    timeoutMs?: number,
+  ): Promise<RunResult> {
     const argv = [...prefix, ...args];
     if (opts.signal?.aborted) throw new XlAbortedError(argv);
     if (opts.change) this.changing = true;
@@ -201,10 +261,14 @@ export class XlToolstack implements Toolstack {
 
   callWords(call: CreateCall): string[] {
     switch (call.op) {
-      case 'create': return ['create', path.join(this.configDir, `${call.domain}.cfg`)];
-      case 'network-attach': return ['network-attach', call.domain, `mac=${call.mac.toLowerCase()}`];
-      case 'block-attach': return ['block-attach', call.domain];
-      case 'pci-assignable-add': return ['pci-assignable-add', normalizeBdf(call.bdf)];
+      case 'create':
+        return ['create', path.join(this.configDir, `${call.domain}.cfg`)];
+      case 'network-attach':
+        return ['network-attach', call.domain, `mac=${call.mac.toLowerCase()}`];
+      case 'block-attach':
+        return ['block-attach', call.domain];
+      case 'pci-assignable-add':
+        return ['pci-assignable-add', normalizeBdf(call.bdf)];
     }
   }
 
@@ -234,7 +298,14 @@ export class XlToolstack implements Toolstack {
   }
 
   private callInfo(args: string[], r: RunResult, opts: { domain?: string; device?: string }): XlCallInfo {
-    return { argv: ['xl', ...args], exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, domain: opts.domain, device: opts.device };
+    return {
+      argv: ['xl', ...args],
+      exitCode: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      domain: opts.domain,
+      device: opts.device,
+    };
   }
 
   /**
@@ -253,11 +324,16 @@ export class XlToolstack implements Toolstack {
     const value = f();
     const entry: Cached<T> = { until: Number.POSITIVE_INFINITY, value };
     this.cache.set(key, entry);
-    value.then(() => {
-      const done = Date.now();
-      const ttlMs = fixedTtlMs ?? (this.changing ? this.cacheMs : this.cacheBeforeChangeMs);
-      entry.until = done + Math.max(ttlMs, SLOW_READ_FACTOR * (done - started));
-    }, () => { if (this.cache.get(key)?.value === value) this.cache.delete(key); });
+    value.then(
+      () => {
+        const done = Date.now();
+        const ttlMs = fixedTtlMs ?? (this.changing ? this.cacheMs : this.cacheBeforeChangeMs);
+        entry.until = done + Math.max(ttlMs, SLOW_READ_FACTOR * (done - started));
+      },
+      () => {
+        if (this.cache.get(key)?.value === value) this.cache.delete(key);
+      },
+    );
     return value;
   }
 
@@ -303,26 +379,38 @@ export class XlToolstack implements Toolstack {
   }
 
   private warnings(stderr: string): string[] {
-    return stderr.split('\n').map((l) => l.trim()).filter((l) => /^libxl: warning:|^WARNING:/i.test(l));
+    return stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^libxl: warning:|^WARNING:/i.test(l));
   }
 
   // ---- host ----
 
   async hostInfo(opts: CallOptions = {}): Promise<HostInfo> {
-    return this.cached('info', async () => {
-      const info = parseXlInfo((await this.xl(['info'], opts)).stdout);
-      // xl info does not say; the hypervisor's boot log does (read once: it is fixed at boot).
-      if (info.iommu && info.interruptRemapping === undefined) info.interruptRemapping = await this.interruptRemapping(opts);
-      return info;
-    }, HOST_FACTS_TTL_MS);
+    return this.cached(
+      'info',
+      async () => {
+        const info = parseXlInfo((await this.xl(['info'], opts)).stdout);
+        // xl info does not say; the hypervisor's boot log does (read once: it is fixed at boot).
+        if (info.iommu && info.interruptRemapping === undefined)
+          info.interruptRemapping = await this.interruptRemapping(opts);
+        return info;
+      },
+      HOST_FACTS_TTL_MS,
+    );
   }
 
   private interruptRemapping(opts: CallOptions): Promise<boolean | undefined> {
-    return this.cached('interrupt-remapping', async () => {
-      const log = await this.dmesg(opts, 'interrupt remapping unknown');
-      // A truncated ring buffer just leaves it unknown.
-      return log === undefined ? undefined : interruptRemappingFromDmesg(log);
-    }, HOST_FACTS_TTL_MS);
+    return this.cached(
+      'interrupt-remapping',
+      async () => {
+        const log = await this.dmesg(opts, 'interrupt remapping unknown');
+        // A truncated ring buffer just leaves it unknown.
+        return log === undefined ? undefined : interruptRemappingFromDmesg(log);
+      },
+      HOST_FACTS_TTL_MS,
+    );
   }
 
   /** The hypervisor's message buffer (`xl dmesg`); undefined, logged with what stays unknown, when it cannot be read. */
@@ -338,25 +426,38 @@ export class XlToolstack implements Toolstack {
   }
 
   flaskMode(opts: CallOptions = {}): Promise<FlaskMode> {
-    return this.cached('getenforce', async () => {
-      const r = await this.exec(this.o.xl, ['getenforce'], opts);
-      if (![0, 1, 255].includes(r.exitCode)) throw mapXlFailure(this.callInfo(['getenforce'], r, {}));
-      return parseGetenforce(r.exitCode, r.stdout);
-    }, HOST_FACTS_TTL_MS);
+    return this.cached(
+      'getenforce',
+      async () => {
+        const r = await this.exec(this.o.xl, ['getenforce'], opts);
+        if (![0, 1, 255].includes(r.exitCode)) throw mapXlFailure(this.callInfo(['getenforce'], r, {}));
+        return parseGetenforce(r.exitCode, r.stdout);
+      },
+      HOST_FACTS_TTL_MS,
+    );
   }
 
   async flaskPolicyTypes(opts: CallOptions = {}): Promise<string[] | undefined> {
     const words = this.o.policyTypesCommand;
     if (!words) {
-      this.log?.debug('the loaded FLASK policy\'s types cannot be listed through xl; label types are not checked against it');
+      this.log?.debug(
+        "the loaded FLASK policy's types cannot be listed through xl; label types are not checked against it",
+      );
       return undefined;
     }
-    return this.cached('flask-types', async () => {
-      const r = await this.exec(this.o.xl, [...words], opts);
-      if (r.exitCode === 255) return undefined;
-      if (r.exitCode !== 0) throw mapXlFailure(this.callInfo([...words], r, {}));
-      return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-    }, HOST_FACTS_TTL_MS);
+    return this.cached(
+      'flask-types',
+      async () => {
+        const r = await this.exec(this.o.xl, [...words], opts);
+        if (r.exitCode === 255) return undefined;
+        if (r.exitCode !== 0) throw mapXlFailure(this.callInfo([...words], r, {}));
+        return r.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '');
+      },
+      HOST_FACTS_TTL_MS,
+    );
   }
 
   async loadPolicy(file: string, opts: CallOptions = {}): Promise<void> {
@@ -386,7 +487,10 @@ export class XlToolstack implements Toolstack {
     }
     const ask = files.filter((f) => !known.has(f));
     if (ask.length > 0) {
-      const kinds = await this.host.fileKinds(ask.map((f) => root + f), { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal });
+      const kinds = await this.host.fileKinds(
+        ask.map((f) => root + f),
+        { timeoutMs: opts.timeoutMs ?? this.timeouts.defaultMs, signal: opts.signal },
+      );
       const until = Date.now() + this.cacheBeforeChangeMs;
       for (const f of ask) {
         const kind = kinds.get(root + f) ?? 'unknown';
@@ -436,7 +540,12 @@ export class XlToolstack implements Toolstack {
   }
 
   /** A listing of one domain; undefined when xl says there is none by that name. */
-  private async oneDomain<T extends { name: string }>(name: string, words: string[], parse: (stdout: string) => T[], opts: CallOptions): Promise<T | undefined> {
+  private async oneDomain<T extends { name: string }>(
+    name: string,
+    words: string[],
+    parse: (stdout: string) => T[],
+    opts: CallOptions,
+  ): Promise<T | undefined> {
     assertName('name', name);
     try {
       return parse((await this.xl([...words, name], { ...opts, domain: name })).stdout).find((d) => d.name === name);
@@ -484,7 +593,11 @@ export class XlToolstack implements Toolstack {
       this.log?.info('creating domain', { domain: spec.name, config: configFile });
       let r: RunResult;
       try {
-        r = await this.change(['create', argPath('config_dir', configFile)], { ...opts, domain: spec.name }, this.timeouts.createMs);
+        r = await this.change(
+          ['create', argPath('config_dir', configFile)],
+          { ...opts, domain: spec.name },
+          this.timeouts.createMs,
+        );
       } finally {
         // xl has parsed the file by the time it exits; libxl keeps its own copy of what it needs. On dom0 (over ssh
         // too), so through the host.
@@ -505,9 +618,16 @@ export class XlToolstack implements Toolstack {
     try {
       const r = await this.xl(['create', '-n', argPath('config_dir', file)], { ...opts, domain: spec.name });
       const config = parseCreateDryRun(r.stdout);
-      return { config, differences: compareSpecWithConfig(spec, config), configText, warnings: this.warnings(r.stderr) };
+      return {
+        config,
+        differences: compareSpecWithConfig(spec, config),
+        configText,
+        warnings: this.warnings(r.stderr),
+      };
     } finally {
-      await this.host.removeFile(file).catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
+      await this.host
+        .removeFile(file)
+        .catch((e: Error) => this.log?.warn('could not remove a dry-run config', { file, error: e.message }));
     }
   }
 
@@ -566,7 +686,9 @@ export class XlToolstack implements Toolstack {
   }
 
   pciAssignableList(opts: CallOptions = {}): Promise<string[]> {
-    return this.cached('pci-assignable', async () => parsePciAssignableList((await this.xl(['pci-assignable-list'], opts)).stdout));
+    return this.cached('pci-assignable', async () =>
+      parsePciAssignableList((await this.xl(['pci-assignable-list'], opts)).stdout),
+    );
   }
 
   async pciAssignableAdd(bdf: string, opts: CallOptions = {}): Promise<void> {
@@ -575,7 +697,11 @@ export class XlToolstack implements Toolstack {
       await this.mutate(() => this.change(['pci-assignable-add', b], { ...opts, device: b }));
     } catch (e) {
       if (!(e instanceof QuarantineDeniedError)) throw e;
-      throw new QuarantineDeniedError({ argv: e.argv, exitCode: e.exitCode, stderr: e.stderr, device: b }, b, await this.lastAvcDenial(/domio_t/, opts));
+      throw new QuarantineDeniedError(
+        { argv: e.argv, exitCode: e.exitCode, stderr: e.stderr, device: b },
+        b,
+        await this.lastAvcDenial(/domio_t/, opts),
+      );
     }
   }
 
@@ -584,7 +710,10 @@ export class XlToolstack implements Toolstack {
     // Read anew, not the cached boot-time read: the denial is the one the failed call just caused.
     const log = await this.dmesg(opts, 'the avc denial is not shown');
     if (log === undefined) return undefined;
-    const lines = log.split('\n').map((l) => l.replace(/^\(XEN\)\s*(\[[^\]]*\]\s*)?/, '').trim()).filter((l) => /^avc:\s+denied/.test(l) && about.test(l));
+    const lines = log
+      .split('\n')
+      .map((l) => l.replace(/^\(XEN\)\s*(\[[^\]]*\]\s*)?/, '').trim())
+      .filter((l) => /^avc:\s+denied/.test(l) && about.test(l));
     return lines.at(-1);
   }
 
@@ -595,12 +724,19 @@ export class XlToolstack implements Toolstack {
     // Labelling changes the hypervisor's policy state: never killed half way (it labels config space, then each BAR).
     const args = [b, label];
     const r = await this.exec(this.o.flaskLabelPci, args, { ...opts, change: true, device: b });
-    if (r.exitCode !== 0) throw new FlaskLabelError({ argv: ['flask-label-pci', ...args], exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, device: b }, b, label);
+    if (r.exitCode !== 0)
+      throw new FlaskLabelError(
+        { argv: ['flask-label-pci', ...args], exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, device: b },
+        b,
+        label,
+      );
   }
 
   async pciAssignableRemove(bdf: string, opts: CallOptions & { rebind?: boolean } = {}): Promise<void> {
     const b = this.bdfArg(bdf);
-    await this.mutate(() => this.change(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }));
+    await this.mutate(() =>
+      this.change(['pci-assignable-remove', ...(opts.rebind ? ['-r'] : []), b], { ...opts, device: b }),
+    );
   }
 
   async pciList(domain: string, opts: CallOptions = {}): Promise<PciListEntry[]> {
@@ -611,7 +747,9 @@ export class XlToolstack implements Toolstack {
   async pciAttach(domain: string, spec: PciSpec, opts: CallOptions = {}): Promise<void> {
     assertName('domain', domain);
     const s = renderPciSpec(spec);
-    await this.mutate(() => this.change(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }));
+    await this.mutate(() =>
+      this.change(['pci-attach', domain, s], { ...opts, domain, device: normalizeBdf(spec.bdf) }),
+    );
   }
 
   async pciDetach(domain: string, bdf: string, opts: CallOptions = {}): Promise<void> {
@@ -631,7 +769,14 @@ export class XlToolstack implements Toolstack {
     assertName('domain', domain);
     const words = networkAttachArgs(vif);
     const devids = async () => (await this.networkList(domain, opts)).map((n) => n.devid);
-    return this.attachAndFind(domain, 'vif', devids, ['network-attach', domain, ...words], { ...opts, domain, device: 'vif' }, vif.devid);
+    return this.attachAndFind(
+      domain,
+      'vif',
+      devids,
+      ['network-attach', domain, ...words],
+      { ...opts, domain, device: 'vif' },
+      vif.devid,
+    );
   }
 
   /**
@@ -641,35 +786,56 @@ export class XlToolstack implements Toolstack {
    * network-list), and a retry would add a second one.
    */
   private attachAndFind<K extends number | string>(
-    domain: string, kind: 'vif' | 'vbd', list: () => Promise<K[]>, args: string[], opts: XlCallOptions, known?: K,
+    domain: string,
+    kind: 'vif' | 'vbd',
+    list: () => Promise<K[]>,
+    args: string[],
+    opts: XlCallOptions,
+    known?: K,
   ): Promise<K> {
-    return this.withDomainLock(domain, () => this.mutate(async () => {
-      const before = new Set(await list());
-      try {
-        await this.change(args, opts);
-      } catch (e) {
-        await this.removeLeftovers(domain, kind, before, list, opts);
-        throw e;
-      }
-      if (known !== undefined) return known;
-      const added = (await list()).filter((d) => !before.has(d));
-      if (added.length !== 1) {
-        const [listing, what] = kind === 'vif' ? ['network-list', 'vif'] : ['block-list', 'disk'];
-        throw new XlOutputError(`xl ${listing}`, `expected one new ${what} on ${domain} after ${args[0]}, found ${added.length}`,
-          `Another tool may be changing this domain's ${what}s at the same time; run \`xl ${listing}\` and re-run apply.`);
-      }
-      return added[0];
-    }));
+    return this.withDomainLock(domain, () =>
+      this.mutate(async () => {
+        const before = new Set(await list());
+        try {
+          await this.change(args, opts);
+        } catch (e) {
+          await this.removeLeftovers(domain, kind, before, list, opts);
+          throw e;
+        }
+        if (known !== undefined) return known;
+        const added = (await list()).filter((d) => !before.has(d));
+        if (added.length !== 1) {
+          const [listing, what] = kind === 'vif' ? ['network-list', 'vif'] : ['block-list', 'disk'];
+          throw new XlOutputError(
+            `xl ${listing}`,
+            `expected one new ${what} on ${domain} after ${args[0]}, found ${added.length}`,
+            `Another tool may be changing this domain's ${what}s at the same time; run \`xl ${listing}\` and re-run apply.`,
+          );
+        }
+        return added[0];
+      }),
+    );
   }
 
   /** Detaches what a failed attach left behind: devices that were not there before it. Best effort. */
-  private async removeLeftovers<K>(domain: string, kind: 'vif' | 'vbd', before: Set<K>, list: () => Promise<K[]>, opts: CallOptions): Promise<void> {
+  private async removeLeftovers<K>(
+    domain: string,
+    kind: 'vif' | 'vbd',
+    before: Set<K>,
+    list: () => Promise<K[]>,
+    opts: CallOptions,
+  ): Promise<void> {
     try {
       this.invalidate();
       for (const devid of (await list()).filter((d) => !before.has(d))) {
         this.log?.warn(`removing the ${kind} a failed attach left behind`, { domain, devid });
-        const r = await this.exec(this.o.xl, [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)], { ...opts, domain, change: true });
-        if (r.exitCode !== 0) this.log?.warn(`could not remove the half-made ${kind}`, { domain, devid, stderr: r.stderr });
+        const r = await this.exec(
+          this.o.xl,
+          [kind === 'vif' ? 'network-detach' : 'block-detach', domain, String(devid)],
+          { ...opts, domain, change: true },
+        );
+        if (r.exitCode !== 0)
+          this.log?.warn(`could not remove the half-made ${kind}`, { domain, devid, stderr: r.stderr });
       }
     } catch (e) {
       this.log?.warn(`could not check for a half-made ${kind}`, { domain, error: (e as Error).message });
@@ -680,8 +846,11 @@ export class XlToolstack implements Toolstack {
     assertName('domain', domain);
     const c = checkInteger(devid, 0, 65535);
     if (c) throw new InvalidSpecError('devid', c);
-    await this.withDomainLock(domain, () => this.mutate(() =>
-      this.change(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` })));
+    await this.withDomainLock(domain, () =>
+      this.mutate(() =>
+        this.change(['network-detach', domain, String(devid)], { ...opts, domain, device: `vif ${devid}` }),
+      ),
+    );
   }
 
   async blockList(domain: string, opts: CallOptions = {}): Promise<BlockListEntry[]> {
@@ -693,15 +862,20 @@ export class XlToolstack implements Toolstack {
     assertName('domain', domain);
     const spec = renderDiskSpec(disk);
     const vdevs = async () => (await this.blockList(domain, opts)).map((b) => b.vdev);
-    return this.attachAndFind(domain, 'vbd', vdevs, ['block-attach', domain, spec], { ...opts, domain, device: disk.vdev });
+    return this.attachAndFind(domain, 'vbd', vdevs, ['block-attach', domain, spec], {
+      ...opts,
+      domain,
+      device: disk.vdev,
+    });
   }
 
   async blockDetach(domain: string, vdev: string, opts: CallOptions = {}): Promise<void> {
     assertName('domain', domain);
     const c = checkVdev(vdev);
     if (c) throw new InvalidSpecError('vdev', c);
-    await this.withDomainLock(domain, () => this.mutate(() =>
-      this.change(['block-detach', domain, vdev], { ...opts, domain, device: vdev })));
+    await this.withDomainLock(domain, () =>
+      this.mutate(() => this.change(['block-detach', domain, vdev], { ...opts, domain, device: vdev })),
+    );
   }
 
   async vtpmList(domain: string, opts: CallOptions = {}): Promise<VtpmListEntry[]> {
@@ -712,7 +886,8 @@ export class XlToolstack implements Toolstack {
   // ---- xenstore ----
 
   private xsPath(p: string): string {
-    if (!/^\/[A-Za-z0-9_/.:-]*$/.test(p) || p.length > 3072) throw new InvalidSpecError('path', `"${p.slice(0, 60)}" is not a xenstore path`);
+    if (!/^\/[A-Za-z0-9_/.:-]*$/.test(p) || p.length > 3072)
+      throw new InvalidSpecError('path', `"${p.slice(0, 60)}" is not a xenstore path`);
     return p;
   }
 
@@ -720,15 +895,26 @@ export class XlToolstack implements Toolstack {
     const r = await this.exec(this.o.xenstoreRead, [this.xsPath(p)], opts);
     if (r.exitCode === 0) return r.stdout.replace(/\n$/, '');
     if (/couldn't read path|No such file|ENOENT/i.test(r.stderr)) return undefined;
-    throw new XlFailed({ argv: [...this.o.xenstoreRead, p], exitCode: r.exitCode, stderr: r.stderr },
-      undefined, 'Check that xenstored is running and that the provider runs as root in dom0.');
+    throw new XlFailed(
+      { argv: [...this.o.xenstoreRead, p], exitCode: r.exitCode, stderr: r.stderr },
+      undefined,
+      'Check that xenstored is running and that the provider runs as root in dom0.',
+    );
   }
 
   backendTree(kind: 'vif' | 'vbd', backendDomid: number, opts: CallOptions = {}): Promise<Record<string, string>> {
-    return this.cached(`backends:${kind}:${backendDomid}`, () => this.xenstoreLs(`/local/domain/${backendDomid}/backend/${kind}`, opts));
+    return this.cached(`backends:${kind}:${backendDomid}`, () =>
+      this.xenstoreLs(`/local/domain/${backendDomid}/backend/${kind}`, opts),
+    );
   }
 
-  async backendView(kind: 'vif' | 'vbd', backendDomid: number, frontendDomid: number, devid: number, opts: CallOptions = {}): Promise<BackendView> {
+  async backendView(
+    kind: 'vif' | 'vbd',
+    backendDomid: number,
+    frontendDomid: number,
+    devid: number,
+    opts: CallOptions = {},
+  ): Promise<BackendView> {
     const base = backendPath(kind, backendDomid, frontendDomid, devid);
     const entries = await this.backendTree(kind, backendDomid, opts);
     const state = entries[`${base}/state`];
@@ -739,8 +925,11 @@ export class XlToolstack implements Toolstack {
     const r = await this.exec(this.o.xenstoreLs, ['-f', this.xsPath(p)], opts);
     if (r.exitCode === 0) return parseXenstoreLs(r.stdout);
     if (/No such file|ENOENT|couldn't/i.test(r.stderr)) return {};
-    throw new XlFailed({ argv: [...this.o.xenstoreLs, '-f', p], exitCode: r.exitCode, stderr: r.stderr },
-      undefined, 'Check that xenstored is running and that the provider runs as root in dom0.');
+    throw new XlFailed(
+      { argv: [...this.o.xenstoreLs, '-f', p], exitCode: r.exitCode, stderr: r.stderr },
+      undefined,
+      'Check that xenstored is running and that the provider runs as root in dom0.',
+    );
   }
 
   waitForBackend(opts: WaitForBackendOptions): Promise<BackendStatus> {

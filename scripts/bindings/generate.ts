@@ -59,9 +59,16 @@ function loadWithoutTerraform<T>(load: () => T): T {
   }
 }
 
-export async function generateBindings(schema: ProvidersSchemaJson, outDir: string, opts: GenerateOptions): Promise<void> {
+export async function generateBindings(
+  schema: ProvidersSchemaJson,
+  outDir: string,
+  opts: GenerateOptions,
+): Promise<void> {
   const generator = opts.generator ?? '@cdktf/provider-generator';
-  const { gen, commons } = loadWithoutTerraform(() => ({ gen: require(generator) as GeneratorModule, commons: loadCommons(generator) }));
+  const { gen, commons } = loadWithoutTerraform(() => ({
+    gen: require(generator) as GeneratorModule,
+    commons: loadCommons(generator),
+  }));
   const fqpn = Object.keys(schema.provider_schemas)[0];
   const withVersion: ProvidersSchemaJson = { ...schema, provider_versions: { [fqpn]: opts.providerVersion } };
   const code = new gen.CodeMaker();
@@ -79,7 +86,8 @@ export async function generateBindings(schema: ProvidersSchemaJson, outDir: stri
  * the bindings through every import of them. Generated code is not ours to fix: it is exempt from checking (its
  * declarations still type the code that uses it).
  */
-const NOCHECK = '// @ts-nocheck: generated code without `override` modifiers; the repository compiles with noImplicitOverride\n';
+const NOCHECK =
+  '// @ts-nocheck: generated code without `override` modifiers; the repository compiles with noImplicitOverride\n';
 
 function markUnchecked(dir: string): void {
   for (const name of readdirSync(dir)) {

@@ -18,19 +18,26 @@ export function loadExamples(root: string): Map<string, string> {
 export function loadGuides(root: string): Array<{ file: string; title: string }> {
   const dir = path.join(root, 'docs/guides');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    // The posture rule pages are listed on the security-posture guide, not one by one on the index.
-    .filter((f) => f.endsWith('.md') && !f.startsWith('posture-'))
-    .sort()
-    .map((file) => {
-      const text = readFileSync(path.join(dir, file), 'utf8');
-      const title = /^page_title:\s*"?(.*?)"?\s*$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1] ?? file;
-      return { file, title };
-    });
+  return (
+    readdirSync(dir)
+      // The posture rule pages are listed on the security-posture guide, not one by one on the index.
+      .filter((f) => f.endsWith('.md') && !f.startsWith('posture-'))
+      .sort()
+      .map((file) => {
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        const title = /^page_title:\s*"?(.*?)"?\s*$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1] ?? file;
+        return { file, title };
+      })
+  );
 }
 
 export function generateDocs(root: string, schema: ProvidersSchemaJson): Map<string, string> {
-  return renderDocs({ providerName: 'xen', schema: schema.provider_schemas[PROVIDER_SOURCE], examples: loadExamples(root), guides: loadGuides(root) });
+  return renderDocs({
+    providerName: 'xen',
+    schema: schema.provider_schemas[PROVIDER_SOURCE],
+    examples: loadExamples(root),
+    guides: loadGuides(root),
+  });
 }
 
 /** The generated pages already in docs/ (index, resources, data sources, functions), for spotting stale ones. */
@@ -41,7 +48,8 @@ export function committedDocs(root: string): Map<string, string> {
   for (const sub of ['resources', 'data-sources', 'functions']) {
     const dir = path.join(docs, sub);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.md'))) out.set(`${sub}/${f}`, readFileSync(path.join(dir, f), 'utf8'));
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.md')))
+      out.set(`${sub}/${f}`, readFileSync(path.join(dir, f), 'utf8'));
   }
   return out;
 }

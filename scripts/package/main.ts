@@ -17,11 +17,18 @@ const execFileAsync = promisify(execFile);
 
 async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout, stderr } = await execFileAsync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const { stdout, stderr } = await execFileAsync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    });
     return stdout + stderr;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed in ${path.relative(root, cwd)}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+    throw new Error(
+      `${path.basename(cmd)} ${args.join(' ')} failed in ${path.relative(root, cwd)}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
+    );
   }
 }
 
@@ -56,12 +63,17 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { python: { type: 'boolean', default: false } } });
   const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const py = values.python ? offlineWheelPython() : undefined;
-  if (values.python && !py) throw new Error('--python: no python3 with setuptools and wheel (Debian: apt-get install python3-setuptools python3-wheel)');
+  if (values.python && !py)
+    throw new Error(
+      '--python: no python3 with setuptools and wheel (Debian: apt-get install python3-setuptools python3-wheel)',
+    );
   const started = Date.now();
   // One jsii process per flavour, side by side.
   const tarballs = await Promise.all(FLAVOURS.map((f) => build(f, version)));
   FLAVOURS.forEach((f, i) => {
-    console.error(`package: ${path.relative(root, tarballs[i])} (${f.packageName}, ${(statSync(tarballs[i]).size / 1024).toFixed(0)} KiB)`);
+    console.error(
+      `package: ${path.relative(root, tarballs[i])} (${f.packageName}, ${(statSync(tarballs[i]).size / 1024).toFixed(0)} KiB)`,
+    );
     if (py) console.error(`package: ${path.relative(root, python(f, py))}`);
   });
   console.error(`package: ${FLAVOURS.length} flavours in ${((Date.now() - started) / 1000).toFixed(1)} s`);

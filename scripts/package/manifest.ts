@@ -4,10 +4,22 @@ import type { Flavour } from './flavours';
 
 export const REPOSITORY = 'https://github.com/xen-project/terraform-provider-xen.git';
 
-const KEYWORDS = ['cdktn', 'cdk', 'cdktf', 'cdk-terrain', 'terraform', 'xen', 'xsm', 'flask', 'driver-domain', 'constructs'];
+const KEYWORDS = [
+  'cdktn',
+  'cdk',
+  'cdktf',
+  'cdk-terrain',
+  'terraform',
+  'xen',
+  'xsm',
+  'flask',
+  'driver-domain',
+  'constructs',
+];
 
 export function manifest(f: Flavour, version: string): Record<string, unknown> {
-  const other = f.cdk === 'cdktn' ? 'CDKTF 0.21 (cdktf): @xen-project/cdktf-xen' : 'CDK Terrain (cdktn): @xen-project/cdktn-xen';
+  const other =
+    f.cdk === 'cdktn' ? 'CDKTF 0.21 (cdktf): @xen-project/cdktf-xen' : 'CDK Terrain (cdktn): @xen-project/cdktn-xen';
   return {
     name: f.packageName,
     version,

@@ -11,7 +11,10 @@ function specifierPattern(cdk: string): RegExp {
 }
 
 export function rewriteCdkImports(source: string, to: string, from = SOURCE_CDK): string {
-  return source.replace(specifierPattern(from), (_m, lead: string, q: string, sub: string) => `${lead}${q}${to}${sub}${q}`);
+  return source.replace(
+    specifierPattern(from),
+    (_m, lead: string, q: string, sub: string) => `${lead}${q}${to}${sub}${q}`,
+  );
 }
 
 export function importsOf(source: string, cdk: string): number {
@@ -22,14 +25,20 @@ export function importsOf(source: string, cdk: string): number {
 export function writeSourceTree(root: string, f: Flavour, dir: string): string[] {
   const src = path.join(dir, 'src');
   mkdirSync(src, { recursive: true });
-  const modules = readdirSync(path.join(root, 'constructs')).filter((n) => n.endsWith('.ts')).sort();
+  const modules = readdirSync(path.join(root, 'constructs'))
+    .filter((n) => n.endsWith('.ts'))
+    .sort();
   for (const name of modules) {
     const text = readFileSync(path.join(root, 'constructs', name), 'utf8');
     const out = rewriteCdkImports(text, f.cdk);
-    if (f.cdk !== SOURCE_CDK && importsOf(out, SOURCE_CDK) > 0) throw new Error(`constructs/${name}: an import of ${SOURCE_CDK} was left in the ${f.id} flavour`);
+    if (f.cdk !== SOURCE_CDK && importsOf(out, SOURCE_CDK) > 0)
+      throw new Error(`constructs/${name}: an import of ${SOURCE_CDK} was left in the ${f.id} flavour`);
     writeFileSync(path.join(src, name), out);
   }
   // lazy-index.ts is the generator's alternative index for prebuilt provider packages; nothing here imports it.
-  cpSync(path.join(root, f.bindingsDir), path.join(src, 'providers'), { recursive: true, filter: (p) => path.basename(p) !== 'lazy-index.ts' });
+  cpSync(path.join(root, f.bindingsDir), path.join(src, 'providers'), {
+    recursive: true,
+    filter: (p) => path.basename(p) !== 'lazy-index.ts',
+  });
   return modules;
 }

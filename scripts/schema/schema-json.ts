@@ -112,7 +112,11 @@ function attributeJson(attr: tfplugin6.Schema.IAttribute): AttributeJson {
   if (attr.type && attr.type.length > 0) out.type = JSON.parse(Buffer.from(attr.type).toString('utf8'));
   if (attr.nestedType) {
     const nested: NestedTypeJson = {};
-    setIf(nested, 'attributes', sortedRecord((attr.nestedType.attributes ?? []).map((a) => [a.name ?? '', attributeJson(a)])));
+    setIf(
+      nested,
+      'attributes',
+      sortedRecord((attr.nestedType.attributes ?? []).map((a) => [a.name ?? '', attributeJson(a)])),
+    );
     setIf(nested, 'nesting_mode', OBJECT_NESTING[attr.nestedType.nesting ?? 0]);
     out.nested_type = nested;
   }
@@ -192,7 +196,11 @@ export function providerSchemaJson(res: tfplugin6.GetProviderSchema.IResponse): 
   const out: ProviderSchemaJson = { provider: schemaJson(res.provider) };
   setIf(out, 'resource_schemas', schemaMap(res.resourceSchemas));
   setIf(out, 'data_source_schemas', schemaMap(res.dataSourceSchemas));
-  setIf(out, 'functions', sortedRecord(Object.entries(res.functions ?? {}).map(([name, f]) => [name, functionJson(f)])));
+  setIf(
+    out,
+    'functions',
+    sortedRecord(Object.entries(res.functions ?? {}).map(([name, f]) => [name, functionJson(f)])),
+  );
   return out;
 }
 

@@ -43,7 +43,7 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
     return built.cdk.Testing.toHaveResourceWithProperties(raw, type, properties);
   }
 
-  test('the library is built on its own CDK: its resources are that CDK\'s TerraformResource', () => {
+  test("the library is built on its own CDK: its resources are that CDK's TerraformResource", () => {
     const { lib, cdk } = built;
     const s = stack();
     const net = new lib.NetworkDriverDomain(s, 'net', { name: 'netdd', nics: [{ bdf: '03:00.0' }] });
@@ -57,11 +57,21 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       const s = stack();
       new lib.NetworkDriverDomain(s, 'net', { name: 'netdd', nics: [{ bdf: '03:00.0' }] });
       const { raw, json } = synth(s);
-      expect(hasResource(raw, 'xen_pci_assignable', { bdf: '03:00.0', strict_reset: true, rebind_on_destroy: true })).toBe(true);
-      expect(hasResource(raw, 'xen_driver_domain', { name: 'netdd', class: 'network', seclabel: 'system_u:system_r:domU_t' })).toBe(true);
+      expect(
+        hasResource(raw, 'xen_pci_assignable', { bdf: '03:00.0', strict_reset: true, rebind_on_destroy: true }),
+      ).toBe(true);
+      expect(
+        hasResource(raw, 'xen_driver_domain', {
+          name: 'netdd',
+          class: 'network',
+          seclabel: 'system_u:system_r:domU_t',
+        }),
+      ).toBe(true);
       const dd = only(json, 'xen_driver_domain');
       // The bdf comes from the assignable resource, so the NIC is labelled and leaves dom0 before the domain starts.
-      expect(dd.pci).toEqual([{ bdf: expect.stringMatching(/^\$\{xen_pci_assignable\.[^.]+\.bdf\}$/), permissive: false }]);
+      expect(dd.pci).toEqual([
+        { bdf: expect.stringMatching(/^\$\{xen_pci_assignable\.[^.]+\.bdf\}$/), permissive: false },
+      ]);
     });
 
     test('the NIC gets the device label nic_dev_t (the bindings are generated from a provider with xen_pci_assignable.seclabel)', () => {
@@ -76,7 +86,11 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
     test('an explicit device label is set, or refused at synth by bindings whose schema cannot carry it', () => {
       const { lib } = built;
       const s = stack();
-      const make = () => new lib.NetworkDriverDomain(s, 'net', { name: 'netdd', nics: [{ bdf: '03:00.0', seclabel: 'system_u:object_r:my_nic_t' }] });
+      const make = () =>
+        new lib.NetworkDriverDomain(s, 'net', {
+          name: 'netdd',
+          nics: [{ bdf: '03:00.0', seclabel: 'system_u:object_r:my_nic_t' }],
+        });
       if (bindingHas(lib.xen.pciAssignable.PciAssignable, 'seclabel')) {
         make();
         expect(only(synth(s).json, 'xen_pci_assignable').seclabel).toBe('system_u:object_r:my_nic_t');
@@ -98,7 +112,9 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       const { lib } = built;
       const s = stack();
       expect(new lib.NetworkDriverDomain(s, 'a', { name: 'a', nics: [{ bdf: '03:00.0' }] }).bridge).toBe('xenbr0');
-      expect(new lib.NetworkDriverDomain(s, 'b', { name: 'b', nics: [{ bdf: '00:19.0' }], bridge: 'br-dmz' }).bridge).toBe('br-dmz');
+      expect(
+        new lib.NetworkDriverDomain(s, 'b', { name: 'b', nics: [{ bdf: '00:19.0' }], bridge: 'br-dmz' }).bridge,
+      ).toBe('br-dmz');
       expect(() => new lib.NetworkDriverDomain(s, 'c', { name: 'c', nics: [] })).toThrow(/at least one NIC/);
     });
   });
@@ -139,7 +155,13 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       // What a plain JavaScript (or Python) user passes: the enum member's value.
       new lib.SecureGuest(s, 'win2', { name: 'win2', type: 'hvm' as never });
       const { raw, json } = synth(s);
-      expect(hasResource(raw, 'xen_domain', { name: 'win', type: 'hvm', device_model: { stubdomain: true, seclabel: lib.Labels.DEVICE_MODEL } })).toBe(true);
+      expect(
+        hasResource(raw, 'xen_domain', {
+          name: 'win',
+          type: 'hvm',
+          device_model: { stubdomain: true, seclabel: lib.Labels.DEVICE_MODEL },
+        }),
+      ).toBe(true);
       for (const d of Object.values(json.resource.xen_domain)) {
         expect(d).not.toHaveProperty('firmware');
         expect(d.device_model).toMatchObject({ stubdomain: true });
@@ -155,8 +177,13 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       const { json } = synth(s);
       const guestKey = Object.keys(json.resource.xen_domain)[0];
       expect(guestKey).toBe(guest.domain.friendlyUniqueId);
-      expect(only(json, 'xen_vif').lifecycle).toEqual({ replace_triggered_by: [`xen_domain.${guestKey}.uuid`, 'xen_driver_domain.netdd.uuid'] });
-      expect(lib.Reattach.whenReplaced(guest.domain, net.domain)).toEqual([`xen_domain.${guestKey}.uuid`, 'xen_driver_domain.netdd.uuid']);
+      expect(only(json, 'xen_vif').lifecycle).toEqual({
+        replace_triggered_by: [`xen_domain.${guestKey}.uuid`, 'xen_driver_domain.netdd.uuid'],
+      });
+      expect(lib.Reattach.whenReplaced(guest.domain, net.domain)).toEqual([
+        `xen_domain.${guestKey}.uuid`,
+        'xen_driver_domain.netdd.uuid',
+      ]);
     });
 
     test('disks are in the domain config with the storage driver domain as backend; re-creating it re-creates the guest', () => {
@@ -166,7 +193,15 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       st.domain.overrideLogicalId('stordd');
       new lib.SecureGuest(s, 'web', { name: 'web', disks: [{ via: st, target: '/dev/vg0/web', vdev: 'xvda' }] });
       const dom = only(synth(s).json, 'xen_domain');
-      expect(dom.disk).toEqual([{ target: '/dev/vg0/web', vdev: 'xvda', format: 'raw', access: 'rw', backend: '${xen_driver_domain.stordd.name}' }]);
+      expect(dom.disk).toEqual([
+        {
+          target: '/dev/vg0/web',
+          vdev: 'xvda',
+          format: 'raw',
+          access: 'rw',
+          backend: '${xen_driver_domain.stordd.name}',
+        },
+      ]);
       expect(dom.lifecycle).toEqual({ replace_triggered_by: ['xen_driver_domain.stordd.uuid'] });
     });
   });
@@ -197,23 +232,45 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
     });
 
     test('a connection is required: none at all is refused at synth with the three choices', () => {
-      expect(() => host({ providerConfig: { connection: '' } })).toThrow(/xl:\/\/\/usr\/sbin\/xl.*ssh:\/\/.*sim:\/\/DIR/);
+      expect(() => host({ providerConfig: { connection: '' } })).toThrow(
+        /xl:\/\/\/usr\/sbin\/xl.*ssh:\/\/.*sim:\/\/DIR/,
+      );
     });
 
     test('provider settings: security policy, timeouts, alias', () => {
       const { lib } = built;
       const { json } = host({
-        providerConfig: { connection: 'xl:///usr/sbin/xl', securityPolicy: lib.SecurityPolicy.WARN, hotplugTimeout: '45s', shutdownTimeout: '10s', configDir: '/srv/xl', alias: 'rack2' },
+        providerConfig: {
+          connection: 'xl:///usr/sbin/xl',
+          securityPolicy: lib.SecurityPolicy.WARN,
+          hotplugTimeout: '45s',
+          shutdownTimeout: '10s',
+          configDir: '/srv/xl',
+          alias: 'rack2',
+        },
       });
       expect(json.provider?.xen).toEqual([
-        { connection: 'xl:///usr/sbin/xl', security_policy: 'warn', hotplug_timeout: '45s', shutdown_timeout: '10s', config_dir: '/srv/xl', alias: 'rack2' },
+        {
+          connection: 'xl:///usr/sbin/xl',
+          security_policy: 'warn',
+          hotplug_timeout: '45s',
+          shutdown_timeout: '10s',
+          config_dir: '/srv/xl',
+          alias: 'rack2',
+        },
       ]);
       for (const r of Object.values(json.resource.xen_domain)) expect(r.provider).toBe('xen.rack2');
     });
 
     test('the ssh block reaches the provider config (snake_case), or is refused by bindings whose schema has none', () => {
       const { lib } = built;
-      const ssh = { knownHosts: 'dom0.example ssh-ed25519 AAAAC3Nza', identityFile: '/ci/id_ed25519', proxyJump: 'ci@bastion:22', configFile: '/ci/ssh_config', sudo: true };
+      const ssh = {
+        knownHosts: 'dom0.example ssh-ed25519 AAAAC3Nza',
+        identityFile: '/ci/id_ed25519',
+        proxyJump: 'ci@bastion:22',
+        configFile: '/ci/ssh_config',
+        sudo: true,
+      };
       const make = () => host({ providerConfig: { connection: 'ssh://xen@dom0.example/usr/sbin/xl', ssh } });
       if (bindingHas(lib.xen.provider.XenProvider, 'ssh')) {
         const block = make().json.provider!.xen[0].ssh as Record<string, unknown> | Array<Record<string, unknown>>;
@@ -233,7 +290,8 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       const { json } = host();
       const policy = Object.keys(json.resource.xen_flask_policy)[0];
       for (const type of ['xen_domain', 'xen_driver_domain']) {
-        for (const r of Object.values(json.resource[type])) expect(r.depends_on).toContain(`xen_flask_policy.${policy}`);
+        for (const r of Object.values(json.resource[type]))
+          expect(r.depends_on).toContain(`xen_flask_policy.${policy}`);
       }
     });
 
@@ -243,14 +301,21 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       expect(vifs).toHaveLength(2);
       for (const v of vifs) expect(v.backend).toMatch(/xen_driver_domain\.host_network_domain_\w+\.name/);
       const web = Object.values(json.resource.xen_domain).find((d) => d.name === 'web')!;
-      expect((web.disk as Array<{ backend: string }>)[0].backend).toMatch(/xen_driver_domain\.host_storage_domain_\w+\.name/);
+      expect((web.disk as Array<{ backend: string }>)[0].backend).toMatch(
+        /xen_driver_domain\.host_storage_domain_\w+\.name/,
+      );
     });
 
     test('a disk without a storage driver domain is refused at synth time', () => {
       const { lib, cdk } = built;
       const s = new cdk.TerraformStack(cdk.Testing.app(), 'h');
-      const h = new lib.SecureHost(s, 'host', { providerConfig: { connection: SIM }, flaskPolicy: { policyFile: '/p' } });
-      expect(() => h.addGuest('g', { name: 'g', disks: [{ target: '/x', vdev: 'xvda' }] })).toThrow(/storage driver domain/);
+      const h = new lib.SecureHost(s, 'host', {
+        providerConfig: { connection: SIM },
+        flaskPolicy: { policyFile: '/p' },
+      });
+      expect(() => h.addGuest('g', { name: 'g', disks: [{ target: '/x', vdev: 'xvda' }] })).toThrow(
+        /storage driver domain/,
+      );
     });
 
     test('posture output: host facts, policy mode, who serves what, and the posture data source read after everything', () => {
@@ -258,10 +323,25 @@ describe.each(EACH_FLAVOUR)('%s flavour', (_id, flavour) => {
       const posture = Object.values(json.data!.xen_security_posture)[0];
       const deps = posture.depends_on as string[];
       expect(deps.every((d) => !d.startsWith('${'))).toBe(true);
-      expect(deps).toEqual(expect.arrayContaining([expect.stringMatching(/^xen_vif\./), expect.stringMatching(/^xen_domain\./), expect.stringMatching(/^xen_driver_domain\./)]));
+      expect(deps).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^xen_vif\./),
+          expect.stringMatching(/^xen_domain\./),
+          expect.stringMatching(/^xen_driver_domain\./),
+        ]),
+      );
       expect(deps.filter((d) => d.startsWith('xen_domain.'))).toHaveLength(2); // guests added after construction count
       const value = json.output!.posture.value as Record<string, unknown>;
-      expect(Object.keys(value).sort()).toEqual(['driver_domains', 'errors', 'findings', 'flask', 'guests', 'host', 'tcb', 'warnings']);
+      expect(Object.keys(value).sort()).toEqual([
+        'driver_domains',
+        'errors',
+        'findings',
+        'flask',
+        'guests',
+        'host',
+        'tcb',
+        'warnings',
+      ]);
       expect(Object.keys(value.guests as object).sort()).toEqual(['web', 'win']);
       expect(value.findings).toMatch(/^\$\{data\.xen_security_posture\.\w+\.findings\}$/);
     });

@@ -21,7 +21,8 @@ export interface BuiltFlavour {
 export function loadFlavour(f: Flavour): BuiltFlavour {
   const dir = flavourDir(ROOT, f);
   const entry = path.join(dir, 'lib/index.js');
-  if (!existsSync(entry)) throw new Error(`${path.relative(ROOT, entry)} is missing: run \`npm run package\` first (npm test does)`);
+  if (!existsSync(entry))
+    throw new Error(`${path.relative(ROOT, entry)} is missing: run \`npm run package\` first (npm test does)`);
   // Resolved from the package's own directory, as the compiled library resolves it.
   const cdk = require(require.resolve(f.cdk, { paths: [dir] })) as CdkLibrary;
   return { flavour: f, dir, lib: require(entry) as ConstructLibrary, cdk };

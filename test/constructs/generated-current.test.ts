@@ -26,7 +26,9 @@ function expectSameTree(fresh: Map<string, string>, committed: Map<string, strin
   const stale = [...committed.keys()].filter((k) => !fresh.has(k));
   const differ = [...fresh.keys()].filter((k) => committed.has(k) && committed.get(k) !== fresh.get(k));
   if (missing.length + stale.length + differ.length > 0) {
-    throw new Error(`${where} is out of date (${HINT}): missing ${JSON.stringify(missing)}, stale ${JSON.stringify(stale)}, differ ${JSON.stringify(differ)}`);
+    throw new Error(
+      `${where} is out of date (${HINT}): missing ${JSON.stringify(missing)}, stale ${JSON.stringify(stale)}, differ ${JSON.stringify(differ)}`,
+    );
   }
 }
 
@@ -61,7 +63,10 @@ test('docs/ pages are the docs generator output for the current schema', () => {
 test('every resource and data source attribute with a description appears on its page', () => {
   const docs = generateDocs(ROOT, schema);
   const p = Object.values(schema.provider_schemas)[0];
-  for (const [kind, map] of [['resources', p.resource_schemas], ['data-sources', p.data_source_schemas]] as const) {
+  for (const [kind, map] of [
+    ['resources', p.resource_schemas],
+    ['data-sources', p.data_source_schemas],
+  ] as const) {
     for (const [type, s] of Object.entries(map ?? {})) {
       const page = docs.get(`${kind}/${type.replace(/^xen_/, '')}.md`)!;
       for (const name of Object.keys(s.block.attributes ?? {})) expect(page).toContain(`- \`${name}\` (`);
@@ -79,8 +84,12 @@ test('no page lists an attribute the schema does not have (the provider page had
   ];
   const pages: Array<[string, string[]]> = [
     ['index.md', names(p.provider.block as never)],
-    ...Object.entries(p.resource_schemas ?? {}).map(([t, s]) => [`resources/${t.replace(/^xen_/, '')}.md`, names(s.block as never)] as [string, string[]]),
-    ...Object.entries(p.data_source_schemas ?? {}).map(([t, s]) => [`data-sources/${t.replace(/^xen_/, '')}.md`, names(s.block as never)] as [string, string[]]),
+    ...Object.entries(p.resource_schemas ?? {}).map(
+      ([t, s]) => [`resources/${t.replace(/^xen_/, '')}.md`, names(s.block as never)] as [string, string[]],
+    ),
+    ...Object.entries(p.data_source_schemas ?? {}).map(
+      ([t, s]) => [`data-sources/${t.replace(/^xen_/, '')}.md`, names(s.block as never)] as [string, string[]],
+    ),
   ];
   for (const [page, known] of pages) {
     const listed = [...docs.get(page)!.matchAll(/^- `([a-z_0-9]+)` \(/gm)].map((m) => m[1]);

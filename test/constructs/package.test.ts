@@ -38,18 +38,23 @@ interface Assembly {
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? walk(path.join(dir, n)) : [path.join(dir, n)]));
+  return readdirSync(dir).flatMap((n) =>
+    statSync(path.join(dir, n)).isDirectory() ? walk(path.join(dir, n)) : [path.join(dir, n)],
+  );
 }
 
 /** What a public API lacks for jsii's other languages: undocumented types and members, optional props without @default. */
 function apiGaps(assembly: Assembly, skipSubmodules: string[]): string[] {
   const gaps: string[] = [];
-  const ours = Object.values(assembly.types).filter((t) => !skipSubmodules.some((s) => t.fqn.startsWith(`${assembly.name}.${s}.`)));
+  const ours = Object.values(assembly.types).filter(
+    (t) => !skipSubmodules.some((s) => t.fqn.startsWith(`${assembly.name}.${s}.`)),
+  );
   for (const t of ours) {
     if (!t.docs?.summary) gaps.push(`${t.fqn}: no doc comment`);
     for (const p of t.properties ?? []) {
       if (!p.docs?.summary) gaps.push(`${t.fqn}.${p.name}: no doc comment`);
-      if (t.kind === 'interface' && p.optional && p.docs?.default === undefined) gaps.push(`${t.fqn}.${p.name}: optional without @default`);
+      if (t.kind === 'interface' && p.optional && p.docs?.default === undefined)
+        gaps.push(`${t.fqn}.${p.name}: optional without @default`);
     }
     for (const m of t.methods ?? []) {
       if (!m.docs?.summary) gaps.push(`${t.fqn}.${m.name}(): no doc comment`);
@@ -62,12 +67,23 @@ function apiGaps(assembly: Assembly, skipSubmodules: string[]): string[] {
 
 describe.each(EACH_FLAVOUR)('%s package', (_id, f) => {
   const tarball = tarballPath(ROOT, f, VERSION);
-  const tarFile = (name: string) => execFileSync('tar', ['-xzOf', tarball, `package/${name}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const tarFile = (name: string) =>
+    execFileSync('tar', ['-xzOf', tarball, `package/${name}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
   test('the tarball holds the compiled library, its types, the jsii assembly, README and LICENSE, and no sources', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
     expect(files).toEqual(
-      expect.arrayContaining(['package/package.json', 'package/.jsii', 'package/README.md', 'package/LICENSE', 'package/lib/index.js', 'package/lib/index.d.ts', 'package/lib/secure-host.js', 'package/lib/providers/xen/vif/index.js', 'package/lib/providers/xen/vif/index.d.ts']),
+      expect.arrayContaining([
+        'package/package.json',
+        'package/.jsii',
+        'package/README.md',
+        'package/LICENSE',
+        'package/lib/index.js',
+        'package/lib/index.d.ts',
+        'package/lib/secure-host.js',
+        'package/lib/providers/xen/vif/index.js',
+        'package/lib/providers/xen/vif/index.d.ts',
+      ]),
     );
     expect(files.filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))).toEqual([]);
     expect(tarFile('LICENSE')).toMatch(/^Mozilla Public License Version 2\.0/);
@@ -93,7 +109,8 @@ describe.each(EACH_FLAVOUR)('%s package', (_id, f) => {
     const { dir } = loadFlavour(f);
     const specifiers = new Set<string>();
     for (const file of walk(path.join(dir, 'lib')).filter((n) => /\.(js|d\.ts)$/.test(n))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/(?:require\(|from\s+|import\()\s*["']([^"'.][^"']*)["']/g)) specifiers.add(m[1].split('/')[0]);
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:require\(|from\s+|import\()\s*["']([^"'.][^"']*)["']/g))
+        specifiers.add(m[1].split('/')[0]);
     }
     expect([...specifiers].sort()).toEqual([f.cdk, 'constructs'].sort());
   });
@@ -103,7 +120,13 @@ describe.each(EACH_FLAVOUR)('%s package', (_id, f) => {
     expect(assembly).toMatchObject({ name: f.packageName, version: VERSION });
     expect(Object.keys(assembly.dependencies).sort()).toEqual([f.cdk, 'constructs'].sort());
     expect(assembly.targets).toMatchObject({ js: { npm: f.packageName }, ...f.targets });
-    expect(Object.keys(assembly.types)).toEqual(expect.arrayContaining([`${f.packageName}.SecureHost`, `${f.packageName}.SshProps`, `${f.packageName}.xen.vif.Vif`]));
+    expect(Object.keys(assembly.types)).toEqual(
+      expect.arrayContaining([
+        `${f.packageName}.SecureHost`,
+        `${f.packageName}.SshProps`,
+        `${f.packageName}.xen.vif.Vif`,
+      ]),
+    );
   });
 
   test('every public type and member of the constructs is documented and every optional prop has its @default', () => {
@@ -120,10 +143,27 @@ test('apiGaps finds a missing doc comment, @param and @default', () => {
     targets: {},
     dependencies: {},
     types: {
-      'p.A': { fqn: 'p.A', kind: 'interface', docs: { summary: 'A.' }, properties: [{ name: 'x', optional: true, docs: { summary: 'X.' } }, { name: 'y', docs: {} }] },
-      'p.B': { fqn: 'p.B', kind: 'class', methods: [{ name: 'm', docs: { summary: 'M.' }, parameters: [{ name: 'a' }] }] },
+      'p.A': {
+        fqn: 'p.A',
+        kind: 'interface',
+        docs: { summary: 'A.' },
+        properties: [
+          { name: 'x', optional: true, docs: { summary: 'X.' } },
+          { name: 'y', docs: {} },
+        ],
+      },
+      'p.B': {
+        fqn: 'p.B',
+        kind: 'class',
+        methods: [{ name: 'm', docs: { summary: 'M.' }, parameters: [{ name: 'a' }] }],
+      },
       'p.xen.C': { fqn: 'p.xen.C', kind: 'class' },
     },
   };
-  expect(apiGaps(assembly, ['xen'])).toEqual(['p.A.x: optional without @default', 'p.A.y: no doc comment', 'p.B: no doc comment', 'p.B.m(a): no @param']);
+  expect(apiGaps(assembly, ['xen'])).toEqual([
+    'p.A.x: optional without @default',
+    'p.A.y: no doc comment',
+    'p.B: no doc comment',
+    'p.B.m(a): no @param',
+  ]);
 });

@@ -16,7 +16,9 @@ const NAME = 'jsii-pacmak generates the Python package of the cdktn flavour and 
 
 if (!python) {
   test.skip(`${NAME} [SKIPPED: no python3 with setuptools and wheel]`, () => undefined);
-  console.warn(`\n*** SKIPPING "${NAME}": no python3 with setuptools and wheel (Debian: python3-setuptools python3-wheel). ***\n`);
+  console.warn(
+    `\n*** SKIPPING "${NAME}": no python3 with setuptools and wheel (Debian: python3-setuptools python3-wheel). ***\n`,
+  );
 } else {
   test(
     NAME,
@@ -26,16 +28,33 @@ if (!python) {
         const source = pythonSource(ROOT, flavourDir(ROOT, cdktn), path.join(out, 'pacmak'));
         const wheel = buildWheel(python, source, path.join(out, 'wheel'));
         expect(path.basename(wheel)).toBe(`xen_project.cdktn_xen-${VERSION}-py3-none-any.whl`);
-        const read = (member: string) => execFileSync(python, ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', wheel, member], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        const read = (member: string) =>
+          execFileSync(
+            python,
+            [
+              '-c',
+              'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())',
+              wheel,
+              member,
+            ],
+            { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+          );
         const init = read('xen_project/cdktn_xen/__init__.py');
-        for (const cls of ['SecureHost', 'NetworkDriverDomain', 'StorageDriverDomain', 'SecureGuest', 'Labels']) expect(init).toMatch(new RegExp(`^class ${cls}\\(`, 'm'));
+        for (const cls of ['SecureHost', 'NetworkDriverDomain', 'StorageDriverDomain', 'SecureGuest', 'Labels'])
+          expect(init).toMatch(new RegExp(`^class ${cls}\\(`, 'm'));
         // Struct props become keyword arguments with their types; the connection is required there too.
-        expect(init).toMatch(/class XenProviderProps:[\s\S]*?def __init__\(\s*self,\s*\*,\s*connection: builtins\.str,/);
+        expect(init).toMatch(
+          /class XenProviderProps:[\s\S]*?def __init__\(\s*self,\s*\*,\s*connection: builtins\.str,/,
+        );
         expect(init).toMatch(/^import cdktn as _cdktn_\w+$/m);
         const metadata = read(`xen_project.cdktn_xen-${VERSION}.dist-info/METADATA`);
         expect(metadata).toMatch(/^Requires-Dist: cdktn \(?<0\.25\.0,>=0\.24\.0\)?$/m);
         // The wheel carries the JS package the jsii runtime loads.
-        const files = execFileSync(python, ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', wheel], { encoding: 'utf8' });
+        const files = execFileSync(
+          python,
+          ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', wheel],
+          { encoding: 'utf8' },
+        );
         expect(files).toMatch(/xen_project\/cdktn_xen\/_jsii\/cdktn-xen@[\d.]+\.jsii\.tgz/);
         expect(files).toMatch(/xen_project\/cdktn_xen\/xen\/vif\/__init__\.py/);
         execFileSync(python, ['-m', 'compileall', '-q', path.join(source, 'src')]);

@@ -17,7 +17,9 @@ const ENV: Record<string, (simDir: string) => NodeJS.ProcessEnv> = {
 };
 
 describe('examples/hcl converge in one apply', () => {
-  const examples = readdirSync(HCL, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const examples = readdirSync(HCL, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 
   test('every example has its environment here (a new one must be added to ENV)', () => {
     expect(examples.sort()).toEqual(Object.keys(ENV).sort());

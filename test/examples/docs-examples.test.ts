@@ -7,7 +7,9 @@ import { testWithTerraform } from '../support/terraform';
 const DIR = path.resolve(__dirname, '../../scripts/docs/examples');
 
 testWithTerraform('the docs examples validate together', async (tf) => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.tf')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.tf'))
+    .sort();
   expect(files).toEqual(expect.arrayContaining(['provider.tf', 'xen_vif.tf', 'data.xen_security_posture.tf']));
   tf.writeFile('main.tf', files.map((f) => readFileSync(path.join(DIR, f), 'utf8')).join('\n'));
   const res = await tf.run(['validate', '-no-color']);

@@ -6,7 +6,10 @@ import { DIST_DIR } from '../support/terraform';
 export const EXAMPLE_POLICY = path.resolve(__dirname, '../../examples/secure-host/policy/xenpolicy-4.17');
 
 export function xlSim(simState: string, args: string[]): string {
-  return execFileSync(path.join(DIST_DIR, 'xl-sim'), args, { env: { ...process.env, XEN_SIM_STATE: simState }, encoding: 'utf8' });
+  return execFileSync(path.join(DIST_DIR, 'xl-sim'), args, {
+    env: { ...process.env, XEN_SIM_STATE: simState },
+    encoding: 'utf8',
+  });
 }
 
 /** domain name -> domid, from `xl list`. */
@@ -39,7 +42,10 @@ export function expectSecureHost(simState: string): void {
     expect(backends(simState, 'block-list', guest)).toEqual([ids.get('stordd')]);
   }
   // xl getenforce exits 1 when enforcing (DESIGN.md): read its output, not its status.
-  const enforce = spawnSync(path.join(DIST_DIR, 'xl-sim'), ['getenforce'], { env: { ...process.env, XEN_SIM_STATE: simState }, encoding: 'utf8' });
+  const enforce = spawnSync(path.join(DIST_DIR, 'xl-sim'), ['getenforce'], {
+    env: { ...process.env, XEN_SIM_STATE: simState },
+    encoding: 'utf8',
+  });
   expect(enforce.stdout.trim()).toBe('Enforcing');
 }
 

@@ -32,20 +32,39 @@ app.synth();
 `;
 
 /** Installs and synthesizes the app in a new directory outside the repo; fn runs Terraform in its stack. */
-async function withPlainApp(f: Flavour, tf: TerraformWorkspace, sim: string, fn: (terraform: (args: string[]) => ReturnType<TerraformWorkspace['run']>) => Promise<void>): Promise<void> {
+async function withPlainApp(
+  f: Flavour,
+  tf: TerraformWorkspace,
+  sim: string,
+  fn: (terraform: (args: string[]) => ReturnType<TerraformWorkspace['run']>) => Promise<void>,
+): Promise<void> {
   const app = appDir(`tfxen-plain-js-${f.id}-`);
   try {
-    const pkg = { name: 'plain-js-xen', version: '1.0.0', private: true, dependencies: { [f.packageName]: `file:${tarball(f.id)}`, [f.cdk]: f.cdkRange, constructs: f.constructsRange } };
+    const pkg = {
+      name: 'plain-js-xen',
+      version: '1.0.0',
+      private: true,
+      dependencies: { [f.packageName]: `file:${tarball(f.id)}`, [f.cdk]: f.cdkRange, constructs: f.constructsRange },
+    };
     writeFileSync(path.join(app, 'package.json'), JSON.stringify(pkg, null, 2));
     writeFileSync(path.join(app, 'main.js'), mainJs(f));
     await npm(app, ['install']);
-    const installed = JSON.parse(readFileSync(path.join(app, 'node_modules', f.packageName, 'package.json'), 'utf8')) as { peerDependencies: object };
+    const installed = JSON.parse(
+      readFileSync(path.join(app, 'node_modules', f.packageName, 'package.json'), 'utf8'),
+    ) as { peerDependencies: object };
     expect(installed.peerDependencies).toEqual({ [f.cdk]: f.cdkRange, constructs: f.constructsRange });
 
-    const env = { ...process.env, XEN_CONNECTION: `sim://${sim}`, POLICY_FILE: EXAMPLE_POLICY, STATE_FILE: path.join(tf.dir, 'terraform.tfstate') };
+    const env = {
+      ...process.env,
+      XEN_CONNECTION: `sim://${sim}`,
+      POLICY_FILE: EXAMPLE_POLICY,
+      STATE_FILE: path.join(tf.dir, 'terraform.tfstate'),
+    };
     await run(process.execPath, ['main.js'], { cwd: app, env });
     const stackDir = path.join(app, 'cdktf.out/stacks/plain');
-    const synthesized = JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { provider: { xen: Array<{ connection: string }> } };
+    const synthesized = JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+      provider: { xen: Array<{ connection: string }> };
+    };
     expect(synthesized.provider.xen[0].connection).toBe(`sim://${sim}`);
 
     const opts = { env: { TF_CLI_CONFIG_FILE: providerMirror(tf.dir) }, timeoutMs: 180_000 };
@@ -71,7 +90,8 @@ testWithTerraform(
       const output = await terraform(['output', '-json', 'posture']);
       expect(JSON.parse(output.stdout)).toMatchObject({ errors: 0, warnings: 0 });
       const plan = await terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color']);
-      if (plan.code !== 0) throw new Error(`the plan after apply is not empty (exit ${plan.code}):\n${plan.stdout}\n${plan.stderr}`);
+      if (plan.code !== 0)
+        throw new Error(`the plan after apply is not empty (exit ${plan.code}):\n${plan.stdout}\n${plan.stderr}`);
     });
   },
   420_000,

@@ -20,7 +20,10 @@ testWithTerraform(
     const app = appDir('tfxen-secure-host-');
     try {
       copyExample(app);
-      const manifest = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+        devDependencies: Record<string, string>;
+      };
       // The example names the package, as built by `npm run package` (in place, the reference resolves to it).
       expect(manifest.dependencies[cdktn.packageName]).toBe(`file:${path.relative(EXAMPLE, tarball('cdktn'))}`);
       expect(manifest.devDependencies[cdktn.cli.name]).toBe(cdktn.cli.version);
@@ -41,21 +44,44 @@ testWithTerraform(
         XEN_CONNECTION: `sim://${sim}`,
       };
       try {
-        await run(path.join(app, 'node_modules/.bin', cdktn.cli.bin), ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputs], { cwd: app, env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
+        await run(
+          path.join(app, 'node_modules/.bin', cdktn.cli.bin),
+          ['deploy', '--auto-approve', '--skip-provider-lock', '--outputs-file', outputs],
+          { cwd: app, env, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+        );
       } catch (err) {
         const e = err as { stdout?: string; stderr?: string; message: string };
         throw new Error(`cdktn deploy failed:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`);
       }
       expectSecureHost(sim);
-      const posture = (JSON.parse(readFileSync(outputs, 'utf8')) as Record<string, { host: { 'posture-output': { errors: number; flask: { mode: string }; tcb: Record<string, Array<{ domain: string }>> } } }>)['secure-host'].host['posture-output'];
+      const posture = (
+        JSON.parse(readFileSync(outputs, 'utf8')) as Record<
+          string,
+          {
+            host: {
+              'posture-output': {
+                errors: number;
+                flask: { mode: string };
+                tcb: Record<string, Array<{ domain: string }>>;
+              };
+            };
+          }
+        >
+      )['secure-host'].host['posture-output'];
       expect(posture.errors).toBe(0);
       expect(posture.flask.mode).toBe('enforcing');
       expect(posture.tcb.web.map((t) => t.domain)).toEqual(expect.arrayContaining(['netdd', 'stordd']));
 
       // cdktn deploy left the stack initialised; its state is the app's terraform.secure-host.tfstate.
       const stackDir = path.join(app, 'cdktf.out/stacks/secure-host');
-      const plan = await tf.run([`-chdir=${stackDir}`, 'plan', '-detailed-exitcode', '-input=false', '-no-color'], { env: { TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE }, timeoutMs: 180_000 });
-      if (plan.code !== 0) throw new Error(`the plan after cdktn deploy is not empty (exit ${plan.code}):\n${plan.stdout}\n${plan.stderr}`);
+      const plan = await tf.run([`-chdir=${stackDir}`, 'plan', '-detailed-exitcode', '-input=false', '-no-color'], {
+        env: { TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE },
+        timeoutMs: 180_000,
+      });
+      if (plan.code !== 0)
+        throw new Error(
+          `the plan after cdktn deploy is not empty (exit ${plan.code}):\n${plan.stdout}\n${plan.stderr}`,
+        );
     } finally {
       rmSync(app, { recursive: true, force: true });
     }

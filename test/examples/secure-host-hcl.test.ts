@@ -15,7 +15,10 @@ testWithTerraform(
     const apply = await tf.run(['apply', '-auto-approve', '-input=false', '-no-color'], opts);
     if (apply.code !== 0) throw new Error(`apply failed:\n${apply.stdout}\n${apply.stderr}`);
     expectSecureHost(sim);
-    const posture = JSON.parse((await tf.run(['output', '-json', 'posture'], opts)).stdout) as { errors: number; guests: { win: { stubdomain_domid: number | null } } };
+    const posture = JSON.parse((await tf.run(['output', '-json', 'posture'], opts)).stdout) as {
+      errors: number;
+      guests: { win: { stubdomain_domid: number | null } };
+    };
     expect(posture.errors).toBe(0);
     expect(posture.guests.win.stubdomain_domid).not.toBeNull();
     const plan = await tf.run(['plan', '-input=false', '-no-color'], opts);

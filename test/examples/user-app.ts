@@ -3,7 +3,16 @@
 // constructs from the npm registry, and Terraform installing the built provider from a filesystem mirror. Used by
 // the example tests and bench/synth.ts.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +22,8 @@ import { DIST_DIR, PROVIDER_SOURCE } from '../support/terraform';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const EXAMPLE = path.join(ROOT, 'examples/secure-host');
-export const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 const run = promisify(execFile);
 
 /** A new empty directory under the system temp dir, checked to be outside the checkout. */
@@ -26,7 +36,8 @@ export function appDir(prefix: string): string {
 /** The built tarball of a flavour; fails with what to run when `npm run package` has not been. */
 export function tarball(id: FlavourId): string {
   const file = tarballPath(ROOT, flavour(id), VERSION);
-  if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run package\` first (npm test does)`);
+  if (!existsSync(file))
+    throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run package\` first (npm test does)`);
   return file;
 }
 
@@ -38,7 +49,11 @@ export function copyExample(dest: string): void {
 
 export async function npm(dir: string, args: string[], timeoutMs = 240_000): Promise<void> {
   try {
-    await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`npm ${args.join(' ')} failed in ${dir}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
@@ -55,11 +70,17 @@ export function providerMirror(dir: string): string {
   mkdirSync(target, { recursive: true });
   copyFileSync(path.join(DIST_DIR, 'terraform-provider-xen'), path.join(target, `terraform-provider-xen_v${VERSION}`));
   const file = path.join(dir, 'mirror.tfrc');
-  writeFileSync(file, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(plugins)}\n  }\n}\n`);
+  writeFileSync(
+    file,
+    `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(plugins)}\n  }\n}\n`,
+  );
   return file;
 }
 
 /** A node >= 22.19 for cdktn-cli (scripts/node22.mjs: this node, or Node 22 from the npm registry). */
 export function nodeForCdktnCli(): string {
-  return execFileSync(process.execPath, [path.join(ROOT, 'scripts/node22.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync(process.execPath, [path.join(ROOT, 'scripts/node22.mjs')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }

@@ -34,14 +34,36 @@ function changes(host: SimHost, pid: number): string[] {
   } catch {
     return [];
   }
-  return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number; argv: string[] })
-    .filter((r) => r.pid === pid).map((r) => r.argv.slice(r.argv.indexOf('__xl-sim') + 1))
-    .filter((a) => ['create', 'destroy', 'network-attach', 'network-detach', 'block-attach', 'block-detach', 'pci-assignable-add'].includes(a[0]) && a[1] !== '-n')
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { pid: number; argv: string[] })
+    .filter((r) => r.pid === pid)
+    .map((r) => r.argv.slice(r.argv.indexOf('__xl-sim') + 1))
+    .filter(
+      (a) =>
+        [
+          'create',
+          'destroy',
+          'network-attach',
+          'network-detach',
+          'block-attach',
+          'block-detach',
+          'pci-assignable-add',
+        ].includes(a[0]) && a[1] !== '-n',
+    )
     .map((a) => `${a[0]} ${a[1] ?? ''}`.trim());
 }
 
 /** Plans and applies a create in a provider that the simulator kills at its xl call; the apply must fail. */
-async function killedCreate(host: SimHost, type: string, partial: Record<string, unknown>, command: string, phase: 'before' | 'during' | 'after'): Promise<void> {
+async function killedCreate(
+  host: SimHost,
+  type: string,
+  partial: Record<string, unknown>,
+  command: string,
+  phase: 'before' | 'during' | 'after',
+): Promise<void> {
   const tf = await open(host);
   const config = tf.config(type, partial);
   const plan = await tf.plan(type, null, config);
@@ -53,7 +75,11 @@ async function killedCreate(host: SimHost, type: string, partial: Record<string,
 }
 
 /** What Terraform does for one resource in the next run: plan (checked), apply. */
-async function nextApply(host: SimHost, type: string, partial: Record<string, unknown>): Promise<{ tf: TerraformSession; state: CtyObject }> {
+async function nextApply(
+  host: SimHost,
+  type: string,
+  partial: Record<string, unknown>,
+): Promise<{ tf: TerraformSession; state: CtyObject }> {
   const tf = await open(host);
   const { state } = await tf.applyConfig(type, null, tf.config(type, partial));
   return { tf, state };
@@ -79,7 +105,10 @@ describe('xen_domain', () => {
     await killedCreate(host, 'xen_domain', guest, 'create', 'during');
     expect(host.xl('list', 'g1')).toMatch(/--p---/);
     const { tf, state } = await nextApply(host, 'xen_domain', guest);
-    expect(changes(host, tf.provider.pid)).toEqual(['destroy g1', `create ${path.join(host.dir, 'state', 'configs', 'g1.cfg')}`]);
+    expect(changes(host, tf.provider.pid)).toEqual([
+      'destroy g1',
+      `create ${path.join(host.dir, 'state', 'configs', 'g1.cfg')}`,
+    ]);
     expect(state.state).toBe('running');
     expect(tf.provider.stderrLines.join('\n')).toMatch(/its xl create never finished/);
   });
@@ -90,7 +119,7 @@ describe('xen_domain', () => {
     expect(host.xl('list')).not.toMatch(/g1/);
     const { tf } = await nextApply(host, 'xen_domain', guest);
     expect(changes(host, tf.provider.pid)).toHaveLength(1);
-    await tf.read('xen_domain', (await tf.importState('xen_domain', 'g1')));
+    await tf.read('xen_domain', await tf.importState('xen_domain', 'g1'));
     expect(readdirSync(path.join(host.dir, 'state', 'configs', 'journal'))).toEqual([]);
   });
 
@@ -124,7 +153,9 @@ describe('xen_domain', () => {
     writeFileSync(cfg, `name = "g1"\nmemory = 128\nkernel = "${KERNEL}"\n`);
     host.xl('create', cfg);
     const applied = await tf.apply('xen_domain', null, plan.planned, config).catch((e: unknown) => e);
-    expect(String((applied as Error).message)).toMatch(/A domain named "g1" already exists.*terraform import ADDRESS g1/s);
+    expect(String((applied as Error).message)).toMatch(
+      /A domain named "g1" already exists.*terraform import ADDRESS g1/s,
+    );
     expect(changes(host, tf.provider.pid)).toEqual([]);
     const next = await open(host);
     const err = await next.plan('xen_domain', null, next.config('xen_domain', guest)).catch((e: unknown) => e);
@@ -142,7 +173,9 @@ describe('xen_domain', () => {
     const next = await open(host);
     // Terraform's plan of a replacement: refresh the old object, then plan the new one as a create (prior null).
     await next.read('xen_domain', state);
-    await expect(next.plan('xen_domain', null, next.config('xen_domain', { ...guest, memory: 256 }))).resolves.toBeDefined();
+    await expect(
+      next.plan('xen_domain', null, next.config('xen_domain', { ...guest, memory: 256 })),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -150,7 +183,17 @@ describe('xen_vif, xen_disk, xen_pci_assignable', () => {
   async function base(host: SimHost): Promise<void> {
     const tf = await open(host);
     await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
-    await tf.applyConfig('xen_driver_domain', null, tf.config('xen_driver_domain', { name: 'netdd', class: 'network', kernel: KERNEL, cmdline: 'iommu=soft', pci: [{ bdf: '03:00.0' }] }));
+    await tf.applyConfig(
+      'xen_driver_domain',
+      null,
+      tf.config('xen_driver_domain', {
+        name: 'netdd',
+        class: 'network',
+        kernel: KERNEL,
+        cmdline: 'iommu=soft',
+        pci: [{ bdf: '03:00.0' }],
+      }),
+    );
     await tf.applyConfig('xen_domain', null, tf.config('xen_domain', guest));
   }
   const vif = { domain: 'g1', backend: 'netdd', bridge: 'xenbr0' };
@@ -211,8 +254,14 @@ describe('xen_vif, xen_disk, xen_pci_assignable', () => {
     expect(changes(host, tf.provider.pid)).toEqual([]);
     host.xl('block-attach', 'g1', 'format=raw,vdev=xvdc,access=rw,target=/dev/vg0/other');
     const other = await open(host);
-    const err = await other.plan('xen_disk', null, other.config('xen_disk', { ...disk, vdev: 'xvdc', target: '/dev/vg0/other' })).catch((e: unknown) => e);
-    expect((err as DiagnosticsError).diags[0]).toMatchObject({ path: 'vdev', summary: 'A disk xvdc on g1 already exists', detail: expect.stringMatching(/terraform import ADDRESS g1\/xvdc/) });
+    const err = await other
+      .plan('xen_disk', null, other.config('xen_disk', { ...disk, vdev: 'xvdc', target: '/dev/vg0/other' }))
+      .catch((e: unknown) => e);
+    expect((err as DiagnosticsError).diags[0]).toMatchObject({
+      path: 'vdev',
+      summary: 'A disk xvdc on g1 already exists',
+      detail: expect.stringMatching(/terraform import ADDRESS g1\/xvdc/),
+    });
   });
 
   test('pci: killed after pci-assignable-add, adopted with the driver it had (recorded before the call)', async () => {
@@ -227,7 +276,12 @@ describe('xen_vif, xen_disk, xen_pci_assignable', () => {
     const host = simHost();
     host.xl('pci-assignable-add', '00:19.0');
     const tf = await open(host);
-    const err = await tf.plan('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:19.0' })).catch((e: unknown) => e);
-    expect((err as DiagnosticsError).diags[0]).toMatchObject({ path: 'bdf', detail: expect.stringMatching(/terraform import ADDRESS 0000:00:19.0/) });
+    const err = await tf
+      .plan('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:19.0' }))
+      .catch((e: unknown) => e);
+    expect((err as DiagnosticsError).diags[0]).toMatchObject({
+      path: 'bdf',
+      detail: expect.stringMatching(/terraform import ADDRESS 0000:00:19.0/),
+    });
   });
 });

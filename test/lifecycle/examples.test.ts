@@ -44,8 +44,12 @@ describe('examples', () => {
     testWithTerraform(`${example} plans cleanly on the demo host`, async (tf) => {
       const host = simHost();
       tf.writeFile('provider.tf', read('provider/provider.tf').replace('sim://.xen-sim', host.connection));
-      [...(NEEDS[example] ?? []), example].forEach((f, i) => tf.writeFile(`${i}-${path.basename(path.dirname(f))}.tf`, read(f)));
-      const args = VALIDATE_ONLY.some((v) => example.includes(v)) ? ['validate', '-no-color'] : ['plan', '-no-color', '-input=false'];
+      [...(NEEDS[example] ?? []), example].forEach((f, i) =>
+        tf.writeFile(`${i}-${path.basename(path.dirname(f))}.tf`, read(f)),
+      );
+      const args = VALIDATE_ONLY.some((v) => example.includes(v))
+        ? ['validate', '-no-color']
+        : ['plan', '-no-color', '-input=false'];
       const r = await tf.run(args);
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/Error/);
       expect(r.code).toBe(0);

@@ -46,7 +46,13 @@ async function run(tf: TerraformWorkspace, ...args: string[]) {
   return { ...r, out: (r.stdout + r.stderr).replace(/│/g, ' ').replace(/\s+/g, ' ') };
 }
 
-const domainNames = (host: SimHost) => host.xl('list').trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+const domainNames = (host: SimHost) =>
+  host
+    .xl('list')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/)[0]);
 const simFlask = (host: SimHost) => (JSON.parse(host.xl('sim-state')) as { flask: { policySha256?: string } }).flask;
 
 describe('real terraform, xen_flask_policy with a compiled policy on the simulated host', () => {
@@ -60,7 +66,9 @@ describe('real terraform, xen_flask_policy with a compiled policy on the simulat
       const apply = await run(tf, 'apply', '-auto-approve');
       expect({ code: apply.code, out: apply.out }).toMatchObject({ code: 0 });
       const out = JSON.parse((await run(tf, 'output', '-json')).stdout) as Record<string, { value: string[] }>;
-      expect(out.domain_types.value).toEqual(expect.arrayContaining(['dom0_t', 'domU_t', 'isolated_domU_t', 'dm_dom_t']));
+      expect(out.domain_types.value).toEqual(
+        expect.arrayContaining(['dom0_t', 'domU_t', 'isolated_domU_t', 'dm_dom_t']),
+      );
       expect(out.domain_types.value).not.toContain('nic_dev_t');
       expect(out.noiommu.value).toContain('domU_t:nic_dev_t');
       expect(simFlask(host).policySha256).toMatch(/^[0-9a-f]{64}$/);
@@ -68,7 +76,15 @@ describe('real terraform, xen_flask_policy with a compiled policy on the simulat
       expect((await run(tf, 'plan', '-detailed-exitcode')).code).toBe(0);
 
       // Another configuration without xen_flask_policy: the labels are checked against the policy loaded above.
-      tf.writeFile('main.tf', config(host, undefined, domain('web', 'system_u:system_r:isolated_domU_t', false) + domain('netdd', 'system_u:system_r:nic_dev_t', false)));
+      tf.writeFile(
+        'main.tf',
+        config(
+          host,
+          undefined,
+          domain('web', 'system_u:system_r:isolated_domU_t', false) +
+            domain('netdd', 'system_u:system_r:nic_dev_t', false),
+        ),
+      );
       const later = await run(tf, 'plan', '-detailed-exitcode');
       expect(later.code).toBe(1);
       expect(later.out).toMatch(/nic_dev_t is a device \(resource\) type/);
@@ -79,7 +95,7 @@ describe('real terraform, xen_flask_policy with a compiled policy on the simulat
   );
 
   testWithTerraform(
-    'the policy\'s use_noiommu grant is shown; on a host with an IOMMU (where Xen never asks for it) the posture data source reports no finding of it',
+    "the policy's use_noiommu grant is shown; on a host with an IOMMU (where Xen never asks for it) the posture data source reports no finding of it",
     async (tf) => {
       const host = simHost();
       const file = path.join(host.dir, 'xenpolicy-4.17');
@@ -133,7 +149,9 @@ output "noiommu_findings" {
       tf.writeFile('main.tf', config(host, file, domain('web', 'system_u:system_r:domU_t', true)));
       const r = await run(tf, 'apply', '-auto-approve');
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a compiled FLASK policy`));
+      expect(r.out).toMatch(
+        new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a compiled FLASK policy`),
+      );
       expect(r.out).toMatch(/It looks like a JSON text/);
       expect(r.out).toMatch(/policy_file = "/);
       expect(domainNames(host)).toEqual(['Domain-0']);

@@ -31,7 +31,10 @@ async function open(host: SimHost, extra: Record<string, unknown> = {}): Promise
 
 /** The error diagnostics a configure (validate, then configure) answers with. */
 async function configureErrors(tf: TerraformSession, config: Record<string, unknown>): Promise<Diag[]> {
-  const err = await tf.configure(config).then(() => undefined, (e: unknown) => e);
+  const err = await tf.configure(config).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof DiagnosticsError)) throw new Error(`configure accepted ${JSON.stringify(config).slice(0, 200)}`);
   return err.diags.filter((d) => d.severity === 'error');
 }
@@ -83,7 +86,10 @@ describe('provider settings', () => {
     writeFileSync(path.join(dir, 'info'), `touch ${marker}\n`);
     symlinkSync('/bin/sh', path.join(dir, 'xl'));
     const linked = await configureErrors(await start(), { connection: `xl://${dir}/xl` });
-    expect(linked[0]).toMatchObject({ path: 'connection', detail: expect.stringMatching(/shell or interpreter, not xl/) });
+    expect(linked[0]).toMatchObject({
+      path: 'connection',
+      detail: expect.stringMatching(/shell or interpreter, not xl/),
+    });
     expect(() => readFileSync(marker)).toThrow();
   });
 
@@ -113,14 +119,24 @@ describe('provider settings', () => {
 });
 
 describe('Domain-0', () => {
-  test.each(['xen_domain', 'xen_driver_domain'])('%s named Domain-0 is refused on name at validate and plan', async (type) => {
-    const host = simHost();
-    const tf = await open(host);
-    const config = tf.config(type, { name: 'Domain-0', kernel: '/var/lib/xen/images/vmlinuz', class: type === 'xen_driver_domain' ? 'network' : undefined });
-    const err = await tf.validate(type, config).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DiagnosticsError);
-    expect((err as DiagnosticsError).diags[0]).toMatchObject({ path: 'name', detail: expect.stringMatching(/Domain-0" is dom0/) });
-  });
+  test.each(['xen_domain', 'xen_driver_domain'])(
+    '%s named Domain-0 is refused on name at validate and plan',
+    async (type) => {
+      const host = simHost();
+      const tf = await open(host);
+      const config = tf.config(type, {
+        name: 'Domain-0',
+        kernel: '/var/lib/xen/images/vmlinuz',
+        class: type === 'xen_driver_domain' ? 'network' : undefined,
+      });
+      const err = await tf.validate(type, config).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DiagnosticsError);
+      expect((err as DiagnosticsError).diags[0]).toMatchObject({
+        path: 'name',
+        detail: expect.stringMatching(/Domain-0" is dom0/),
+      });
+    },
+  );
 
   test('cannot be imported, by name or by domid', async () => {
     const tf = await open(simHost());
@@ -133,7 +149,14 @@ describe('Domain-0', () => {
   test('a state naming Domain-0 (from an older provider) is never destroyed', async () => {
     const host = simHost();
     const tf = await open(host);
-    const prior = tf.config('xen_domain', { id: 'Domain-0', name: 'Domain-0', kernel: '/k', domid: 0, uuid: '00000000-0000-0000-0000-000000000000', state: 'running' });
+    const prior = tf.config('xen_domain', {
+      id: 'Domain-0',
+      name: 'Domain-0',
+      kernel: '/k',
+      domid: 0,
+      uuid: '00000000-0000-0000-0000-000000000000',
+      state: 'running',
+    });
     const err = await tf.destroy('xen_domain', prior).catch((e: unknown) => e);
     expect(String((err as Error).message)).toMatch(/Refusing to destroy Domain-0/);
     expect(host.xl('list')).toMatch(/^Domain-0\s+0\s/m);
@@ -145,15 +168,28 @@ describe('firmware', () => {
     // The plan checks that the file exists on the host: this host has it.
     const host = simHost({ files: [...DEMO_INVENTORY.files, '/usr/lib/xen/boot/ovmf-custom.bin'] });
     const tf = await open(host, { security_policy: 'off' });
-    const { state } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'fw', type: 'hvm', firmware: '/usr/lib/xen/boot/ovmf-custom.bin' }));
+    const { state } = await tf.applyConfig(
+      'xen_domain',
+      null,
+      tf.config('xen_domain', { name: 'fw', type: 'hvm', firmware: '/usr/lib/xen/boot/ovmf-custom.bin' }),
+    );
     expect(state.firmware).toBe('/usr/lib/xen/boot/ovmf-custom.bin');
     expect(host.xl('list', '-l', 'fw')).toContain('"firmware": "/usr/lib/xen/boot/ovmf-custom.bin"');
   });
 
   test('a firmware path for a PV guest is explained at plan: give it as kernel', async () => {
     const tf = await open(simHost());
-    const err = await tf.plan('xen_domain', null, tf.config('xen_domain', { name: 'pvfw', firmware: '/usr/lib/grub-xen/grub-x86_64-xen.bin' })).catch((e: unknown) => e);
-    expect((err as DiagnosticsError).diags[0]).toMatchObject({ path: 'firmware', detail: expect.stringMatching(/give its path as kernel/) });
+    const err = await tf
+      .plan(
+        'xen_domain',
+        null,
+        tf.config('xen_domain', { name: 'pvfw', firmware: '/usr/lib/grub-xen/grub-x86_64-xen.bin' }),
+      )
+      .catch((e: unknown) => e);
+    expect((err as DiagnosticsError).diags[0]).toMatchObject({
+      path: 'firmware',
+      detail: expect.stringMatching(/give its path as kernel/),
+    });
   });
 });
 
@@ -161,12 +197,18 @@ describe('policy_file is read with a bound', () => {
   async function planPolicy(file: string): Promise<Diag | undefined> {
     const host = simHost({ flask: { mode: 'permissive', policy_types: ['dom0_t', 'domU_t'] } });
     const tf = await open(host);
-    const err = await tf.plan('xen_flask_policy', null, tf.config('xen_flask_policy', { policy_file: file })).then(() => undefined, (e: unknown) => e);
+    const err = await tf.plan('xen_flask_policy', null, tf.config('xen_flask_policy', { policy_file: file })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     return err instanceof DiagnosticsError ? err.diags[0] : undefined;
   }
 
   test('/dev/zero: refused at plan, unread (it used to grow the provider without bound)', async () => {
-    expect(await planPolicy('/dev/zero')).toMatchObject({ path: 'policy_file', detail: expect.stringMatching(/character device, not a regular file/) });
+    expect(await planPolicy('/dev/zero')).toMatchObject({
+      path: 'policy_file',
+      detail: expect.stringMatching(/character device, not a regular file/),
+    });
   });
 
   test('a FIFO: refused at plan without blocking', async () => {
@@ -180,7 +222,10 @@ describe('policy_file is read with a bound', () => {
     const big = path.join(tmp(), 'huge.policy');
     writeFileSync(big, '');
     truncateSync(big, 17 * 1024 * 1024);
-    expect(await planPolicy(big)).toMatchObject({ path: 'policy_file', detail: expect.stringMatching(/more than the 16 MiB allowed.*well under 1 MiB/) });
+    expect(await planPolicy(big)).toMatchObject({
+      path: 'policy_file',
+      detail: expect.stringMatching(/more than the 16 MiB allowed.*well under 1 MiB/),
+    });
   });
 });
 
@@ -191,7 +236,10 @@ test('an inventory that is not JSON is reported without quoting the file', async
   // The simulated host reads its inventory on its first command: configure passes, the first read says why not.
   const tf = await start();
   await tf.configure({ connection: `sim://${path.join(dir, 'state')}`, inventory: secret });
-  const message = await tf.readData('xen_host', {}).then(() => 'read', (e: unknown) => (e as Error).message);
+  const message = await tf.readData('xen_host', {}).then(
+    () => 'read',
+    (e: unknown) => (e as Error).message,
+  );
   expect(message).toMatch(/not valid JSON/);
   expect(message).not.toMatch(/topsecret|root:/);
 });
@@ -201,10 +249,23 @@ describe('a vif whose driver domain restarts during the attach', () => {
     const host = simHost();
     const tf = await open(host, { hotplug_timeout: '6s' });
     await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
-    await tf.applyConfig('xen_driver_domain', null, tf.config('xen_driver_domain', {
-      name: 'netdd', class: 'network', kernel: '/var/lib/xen/images/vmlinuz', cmdline: 'iommu=soft', seclabel: 'system_u:system_r:domU_t', pci: [{ bdf: '03:00.0' }],
-    }));
-    await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }));
+    await tf.applyConfig(
+      'xen_driver_domain',
+      null,
+      tf.config('xen_driver_domain', {
+        name: 'netdd',
+        class: 'network',
+        kernel: '/var/lib/xen/images/vmlinuz',
+        cmdline: 'iommu=soft',
+        seclabel: 'system_u:system_r:domU_t',
+        pci: [{ bdf: '03:00.0' }],
+      }),
+    );
+    await tf.applyConfig(
+      'xen_domain',
+      null,
+      tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }),
+    );
     const before = Number(host.xl('domid', 'netdd').trim());
 
     host.xl('sim-devd', 'netdd', 'stop'); // the backend will not connect in time ...
@@ -212,13 +273,16 @@ describe('a vif whose driver domain restarts during the attach', () => {
     const plan = await tf.plan('xen_vif', null, config);
     const applying = tf.apply('xen_vif', null, plan.planned, config).catch((e: unknown) => e);
     // ... and once the vif is attached, the driver domain crashes and comes back under a new domid.
-    for (let i = 0; i < 200 && host.xl('network-list', 'web').trim().split('\n').length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && host.xl('network-list', 'web').trim().split('\n').length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
     host.xl('sim-crash', 'netdd');
     const after = Number(host.xl('domid', 'netdd').trim());
     const err = (await applying) as DiagnosticsError;
     expect(err).toBeInstanceOf(DiagnosticsError);
     const detail = err.diags[0].detail;
-    expect(detail).toMatch(new RegExp(`netdd restarted while the device was being attached: it is domid ${after} now, not ${before}`));
+    expect(detail).toMatch(
+      new RegExp(`netdd restarted while the device was being attached: it is domid ${after} now, not ${before}`),
+    );
     expect(detail).toMatch(new RegExp(`xl devd\` is running in the driver domain netdd \\(domid ${after}\\)`));
     expect(detail).not.toMatch(new RegExp(`in the driver domain[^.]*\\(domid ${before}\\)`));
   }, 120_000);

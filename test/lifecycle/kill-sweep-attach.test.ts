@@ -9,17 +9,45 @@ import { simHost } from '../support/sim';
 import { killAndConverge } from '../support/kill-sweep';
 
 describe('kill sweep: provider killed during an attach', () => {
-  testWithTerraform('during the first network-attach: the next apply converges and the plan after is empty', async (ws) => {
-    const outcome = await killAndConverge(simHost(), ws, { who: 'provider', phase: 'during', skip: 0, commands: 'network-attach' });
-    expect(outcome.failure).toBeUndefined();
-    expect(outcome.cutOff.some((a) => a.startsWith('xen_vif.'))).toBe(true);
-    expect(outcome).toMatchObject({ interrupted: true, converged: true, planEmpty: true, audit: { orphans: [], duplicates: [], missing: [] } });
-  }, 600_000);
+  testWithTerraform(
+    'during the first network-attach: the next apply converges and the plan after is empty',
+    async (ws) => {
+      const outcome = await killAndConverge(simHost(), ws, {
+        who: 'provider',
+        phase: 'during',
+        skip: 0,
+        commands: 'network-attach',
+      });
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.cutOff.some((a) => a.startsWith('xen_vif.'))).toBe(true);
+      expect(outcome).toMatchObject({
+        interrupted: true,
+        converged: true,
+        planEmpty: true,
+        audit: { orphans: [], duplicates: [], missing: [] },
+      });
+    },
+    600_000,
+  );
 
-  testWithTerraform('during the block-attach: the next apply converges and the plan after is empty', async (ws) => {
-    const outcome = await killAndConverge(simHost(), ws, { who: 'provider', phase: 'during', skip: 0, commands: 'block-attach' });
-    expect(outcome.failure).toBeUndefined();
-    expect(outcome.cutOff).toContain('xen_disk.data');
-    expect(outcome).toMatchObject({ interrupted: true, converged: true, planEmpty: true, audit: { orphans: [], duplicates: [], missing: [] } });
-  }, 600_000);
+  testWithTerraform(
+    'during the block-attach: the next apply converges and the plan after is empty',
+    async (ws) => {
+      const outcome = await killAndConverge(simHost(), ws, {
+        who: 'provider',
+        phase: 'during',
+        skip: 0,
+        commands: 'block-attach',
+      });
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.cutOff).toContain('xen_disk.data');
+      expect(outcome).toMatchObject({
+        interrupted: true,
+        converged: true,
+        planEmpty: true,
+        audit: { orphans: [], duplicates: [], missing: [] },
+      });
+    },
+    600_000,
+  );
 });

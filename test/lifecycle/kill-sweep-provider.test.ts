@@ -11,11 +11,21 @@ import { simHost } from '../support/sim';
 import { SWEEP_ADDRESSES, killChain } from '../support/kill-sweep';
 
 describe('kill sweep: provider killed', () => {
-  testWithTerraform('SIGKILLed at its creates, apply after apply: each apply finishes or adopts what the last left', async (ws) => {
-    const outcome = await killChain(simHost(), ws, ['after', 'during', 'before']);
-    expect(outcome.failure).toBeUndefined();
-    expect(outcome.interrupted).toEqual(SWEEP_ADDRESSES);
-    expect(new Set(outcome.steps.filter((s) => s.code !== 0).map((s) => s.phase))).toEqual(new Set(['after', 'during', 'before']));
-    expect(outcome).toMatchObject({ converged: true, planEmpty: true, audit: { orphans: [], duplicates: [], missing: [] } });
-  }, 600_000);
+  testWithTerraform(
+    'SIGKILLed at its creates, apply after apply: each apply finishes or adopts what the last left',
+    async (ws) => {
+      const outcome = await killChain(simHost(), ws, ['after', 'during', 'before']);
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.interrupted).toEqual(SWEEP_ADDRESSES);
+      expect(new Set(outcome.steps.filter((s) => s.code !== 0).map((s) => s.phase))).toEqual(
+        new Set(['after', 'during', 'before']),
+      );
+      expect(outcome).toMatchObject({
+        converged: true,
+        planEmpty: true,
+        audit: { orphans: [], duplicates: [], missing: [] },
+      });
+    },
+    600_000,
+  );
 });

@@ -14,13 +14,21 @@ const kills: Kill[] = [1, 4, 7].map((n) => ({ who: 'terraform', afterCompletions
 
 describe('kill sweep: Terraform killed', () => {
   for (const kill of kills) {
-    testWithTerraform(`${describeKill(kill)}: the next apply converges, nothing orphaned or doubled`, async (ws) => {
-      const outcome = await killAndConverge(simHost(), ws, kill);
-      expect(outcome.failure).toBeUndefined();
-      expect(outcome.interrupted).toBe(true);
-      // Its providers did not outlive it (they used to live on, finishing creates nobody would record).
-      expect(outcome.providersExitedMs).toBeDefined();
-      expect(outcome).toMatchObject({ converged: true, planEmpty: true, audit: { orphans: [], duplicates: [], missing: [] } });
-    }, 300_000);
+    testWithTerraform(
+      `${describeKill(kill)}: the next apply converges, nothing orphaned or doubled`,
+      async (ws) => {
+        const outcome = await killAndConverge(simHost(), ws, kill);
+        expect(outcome.failure).toBeUndefined();
+        expect(outcome.interrupted).toBe(true);
+        // Its providers did not outlive it (they used to live on, finishing creates nobody would record).
+        expect(outcome.providersExitedMs).toBeDefined();
+        expect(outcome).toMatchObject({
+          converged: true,
+          planEmpty: true,
+          audit: { orphans: [], duplicates: [], missing: [] },
+        });
+      },
+      300_000,
+    );
   }
 });

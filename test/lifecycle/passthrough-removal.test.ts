@@ -18,11 +18,15 @@ provider "xen" {
   ${connection}
   hotplug_timeout = "20s"
 }
-${withNic ? `
+${
+  withNic
+    ? `
 resource "xen_pci_assignable" "nic" {
   bdf = "03:00.0"
 }
-` : ''}
+`
+    : ''
+}
 resource "xen_driver_domain" "net" {
   name    = "netdd"
   class   = "network"

@@ -45,7 +45,10 @@ async function startUnderParent(host: SimHost): Promise<Orphanable> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tfxen-orphan-'));
   const pidFile = path.join(dir, 'pid');
   const record = path.join(dir, 'record.jsonl');
-  const tf = await TerraformSession.start({ binary: PARENT, env: { PROVIDER_PID_FILE: pidFile, XEN_PROVIDER_RECORD: record } });
+  const tf = await TerraformSession.start({
+    binary: PARENT,
+    env: { PROVIDER_PID_FILE: pidFile, XEN_PROVIDER_RECORD: record },
+  });
   await tf.configure(providerConfig(host));
   return { tf, pid: Number(readFileSync(pidFile, 'utf8')), record };
 }
@@ -83,24 +86,38 @@ test('with an xl create in flight when the parent dies: that create finishes, no
 
   // The create ran to its end (xl was not killed half way): the domain runs, not paused.
   expect(host.xl('list', 'inflight')).toMatch(/^inflight\s+\d+\s+\d+\s+\d+\s+-b----/m);
-  const records = readFileSync(o.record, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pid: number; start: number; end: number; argv: string[] });
+  const records = readFileSync(o.record, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { pid: number; start: number; end: number; argv: string[] });
   const create = records.find((r) => r.pid === o.pid && r.argv.includes('create') && !r.argv.includes('-n'));
   expect(create).toBeDefined();
   expect(create!.end).toBeGreaterThan(killedAt);
   // Nothing started once the provider knew (its parent watch looks twice a second): not even `xl domid`.
-  expect(records.filter((r) => r.pid === o.pid && r.start > killedAt + 1000).map((r) => r.argv.slice(-2).join(' '))).toEqual([]);
+  expect(
+    records.filter((r) => r.pid === o.pid && r.start > killedAt + 1000).map((r) => r.argv.slice(-2).join(' ')),
+  ).toEqual([]);
   // The journal still says so, for the next apply to adopt the domain.
-  expect(readdirSync(path.join(host.dir, 'state', 'configs', 'journal')).filter((f) => f.startsWith('domain.'))).toHaveLength(1);
+  expect(
+    readdirSync(path.join(host.dir, 'state', 'configs', 'journal')).filter((f) => f.startsWith('domain.')),
+  ).toHaveLength(1);
 }, 60_000);
 
 /** The provider started like go-plugin starts it (plaintext: no client certificate), with its handshake. */
 async function bareProvider(): Promise<{ pid: number; address: string; exited: Promise<number | null> }> {
   const child = spawn(DEFAULT_BINARY, [], {
-    env: { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_UNIX_SOCKET_DIR: mkdtempSync(path.join(tmpdir(), 'tfxen-sock-')) },
+    env: {
+      ...process.env,
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: '6',
+      PLUGIN_UNIX_SOCKET_DIR: mkdtempSync(path.join(tmpdir(), 'tfxen-sock-')),
+    },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+  const line = await new Promise<string>((resolve) =>
+    readline.createInterface({ input: child.stdout! }).once('line', resolve),
+  );
   return { pid: child.pid!, address: parseHandshake(line).address, exited };
 }
 

@@ -57,7 +57,12 @@ describe('xen_pci_assignable', () => {
     const tf = await open(host);
     const config = tf.config('xen_pci_assignable', { bdf: '03:00.0' });
     const { state } = await tf.applyConfig('xen_pci_assignable', null, config);
-    expect(state).toMatchObject({ id: '0000:03:00.0', bdf: '03:00.0', original_driver: 'igb', class: expect.stringMatching(/0200/) });
+    expect(state).toMatchObject({
+      id: '0000:03:00.0',
+      bdf: '03:00.0',
+      original_driver: 'igb',
+      class: expect.stringMatching(/0200/),
+    });
     expect(host.xl('pci-assignable-list')).toContain('0000:03:00.0');
     expect((await tf.isNoop('xen_pci_assignable', state, config)).noop).toBe(true);
 
@@ -65,7 +70,12 @@ describe('xen_pci_assignable', () => {
     expect(imported.id).toBe('0000:03:00.0');
 
     host.xl('pci-assignable-remove', '-r', '0000:03:00.0'); // drift by hand
-    expect(await eventually(() => tf.read('xen_pci_assignable', state), (v) => v === null)).toBeNull();
+    expect(
+      await eventually(
+        () => tf.read('xen_pci_assignable', state),
+        (v) => v === null,
+      ),
+    ).toBeNull();
     const { state: again } = await tf.applyConfig('xen_pci_assignable', null, config);
 
     await tf.destroy('xen_pci_assignable', again);
@@ -78,11 +88,17 @@ describe('xen_pci_assignable', () => {
   test('a device without a reset method is refused before anything changes, unless strict_reset = false', async () => {
     const host = simHost();
     const tf = await open(host);
-    const refused = await tf.plan('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2' })).catch((e) => e);
+    const refused = await tf
+      .plan('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2' }))
+      .catch((e) => e);
     expect(refused).toBeInstanceOf(DiagnosticsError);
     expect(refused.diags[0]).toMatchObject({ path: 'bdf', summary: expect.stringMatching(/no reset method/) });
     expect(host.xl('pci-assignable-list')).not.toContain('0000:00:1f.2');
-    const { state } = await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }));
+    const { state } = await tf.applyConfig(
+      'xen_pci_assignable',
+      null,
+      tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }),
+    );
     expect(state.id).toBe('0000:00:1f.2');
   });
 
@@ -96,22 +112,44 @@ describe('xen_pci_assignable', () => {
     const sim = JSON.parse(record);
     expect(sim.pci['0000:03:00.0']).toMatchObject({ driver: 'pciback', label: 'system_u:object_r:nic_dev_t' });
     expect((await tf.isNoop('xen_pci_assignable', state, config)).noop).toBe(true);
-    const other = await tf.plan('xen_pci_assignable', state, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:device_t' }));
+    const other = await tf.plan(
+      'xen_pci_assignable',
+      state,
+      tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:device_t' }),
+    );
     expect(other.requiresReplace).toContain('seclabel');
 
-    const asDomain = await tf.validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '00:19.0', seclabel: 'system_u:system_r:domU_t' })).catch((e) => e);
+    const asDomain = await tf
+      .validate(
+        'xen_pci_assignable',
+        tf.config('xen_pci_assignable', { bdf: '00:19.0', seclabel: 'system_u:system_r:domU_t' }),
+      )
+      .catch((e) => e);
     expect(asDomain).toBeInstanceOf(DiagnosticsError);
-    expect(asDomain.diags[0]).toMatchObject({ path: 'seclabel', detail: expect.stringMatching(/role system_r: a device is an object, so its label has role object_r \(e\.g\. system_u:object_r:nic_dev_t\)/) });
+    expect(asDomain.diags[0]).toMatchObject({
+      path: 'seclabel',
+      detail: expect.stringMatching(
+        /role system_r: a device is an object, so its label has role object_r \(e\.g\. system_u:object_r:nic_dev_t\)/,
+      ),
+    });
   });
 
-  test('seclabel the policy does not know: flask-label-pci\'s refusal is explained and the device is left with dom0', async () => {
+  test("seclabel the policy does not know: flask-label-pci's refusal is explained and the device is left with dom0", async () => {
     const host = simHost();
     const tf = await open(host);
-    const err = await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:no_such_t' })).catch((e) => e);
+    const err = await tf
+      .applyConfig(
+        'xen_pci_assignable',
+        null,
+        tf.config('xen_pci_assignable', { bdf: '03:00.0', seclabel: 'system_u:object_r:no_such_t' }),
+      )
+      .catch((e) => e);
     expect(err).toBeInstanceOf(DiagnosticsError);
     expect(err.diags[0]).toMatchObject({
       path: 'seclabel',
-      summary: expect.stringMatching(/flask-label-pci could not label PCI device 0000:03:00\.0 system_u:object_r:no_such_t: xc_flask_add_device: Unable to set context/),
+      summary: expect.stringMatching(
+        /flask-label-pci could not label PCI device 0000:03:00\.0 system_u:object_r:no_such_t: xc_flask_add_device: Unable to set context/,
+      ),
       detail: expect.stringMatching(/user:object_r:TYPE with a device type.*The device was not changed\./s),
     });
     expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
@@ -125,8 +163,12 @@ describe('xen_pci_assignable', () => {
     expect(err).toBeInstanceOf(DiagnosticsError);
     expect(err.diags[0]).toMatchObject({
       path: 'bdf',
-      summary: expect.stringMatching(/^Xen refused to quarantine PCI device 0000:03:00\.0: the FLASK policy does not allow dom0 to hand devices to dom_io \(xl dmesg: avc: +denied +\{ add \} for source=d0 target=d\[IO\].*tcontext=system_u:system_r:domio_t tclass=resource\)/),
-      detail: expect.stringMatching(/allow dom0_t domio_t:resource \{ add remove \};.*allow domio_t nic_dev_t:resource use_iommu;.*`iommu=no-quarantine` does not avoid it.*pciback still holds the device.*Apply again/s),
+      summary: expect.stringMatching(
+        /^Xen refused to quarantine PCI device 0000:03:00\.0: the FLASK policy does not allow dom0 to hand devices to dom_io \(xl dmesg: avc: +denied +\{ add \} for source=d0 target=d\[IO\].*tcontext=system_u:system_r:domio_t tclass=resource\)/,
+      ),
+      detail: expect.stringMatching(
+        /allow dom0_t domio_t:resource \{ add remove \};.*allow domio_t nic_dev_t:resource use_iommu;.*`iommu=no-quarantine` does not avoid it.*pciback still holds the device.*Apply again/s,
+      ),
     });
     // As on real Xen: libxl cannot give it back either (de-quarantine is denied too), so pciback keeps it.
     expect(host.xl('pci-assignable-list')).toContain('0000:03:00.0');
@@ -136,7 +178,11 @@ describe('xen_pci_assignable', () => {
     const tf2 = await open(host);
     expect((await tf2.plan('xen_pci_assignable', null, config)).requiresReplace).toEqual([]);
     const { state } = await tf2.applyConfig('xen_pci_assignable', null, config);
-    expect(state).toMatchObject({ id: '0000:03:00.0', original_driver: 'igb', seclabel: 'system_u:object_r:nic_dev_t' });
+    expect(state).toMatchObject({
+      id: '0000:03:00.0',
+      original_driver: 'igb',
+      seclabel: 'system_u:object_r:nic_dev_t',
+    });
     expect(host.xl('dmesg')).toMatch(/avc: +denied +\{ add \}[^\n]*\n(?:.*\n)*.*avc: +denied +\{ add \}/);
     await tf2.destroy('xen_pci_assignable', state);
     expect(host.xl('pci-assignable-list')).not.toContain('0000:03:00.0');
@@ -144,7 +190,9 @@ describe('xen_pci_assignable', () => {
 
   test('an address that is not a PCI address is a diagnostic on bdf saying what is valid', async () => {
     const tf = await open(simHost());
-    const err = await tf.validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '03:00.0\npci=["x"]' })).catch((e) => e);
+    const err = await tf
+      .validate('xen_pci_assignable', tf.config('xen_pci_assignable', { bdf: '03:00.0\npci=["x"]' }))
+      .catch((e) => e);
     expect(err.diags[0].path).toBe('bdf');
     expect(err.diags[0].detail).toMatch(/BB:SS.F or DDDD:BB:SS.F/);
   });
@@ -167,7 +215,10 @@ describe('xen_driver_domain and xen_domain', () => {
     expect((await tf.isNoop('xen_driver_domain', state, config)).noop).toBe(true);
 
     // Memory within maxmem and a second NIC: in place, same domid.
-    const grown = driverDomain(tf, { memory: 384, pci: [{ bdf: '03:00.0' }, { bdf: '0000:00:19.0', permissive: true }] });
+    const grown = driverDomain(tf, {
+      memory: 384,
+      pci: [{ bdf: '03:00.0' }, { bdf: '0000:00:19.0', permissive: true }],
+    });
     const plan = await tf.plan('xen_driver_domain', state, grown);
     expect(plan.requiresReplace).toEqual([]);
     const { state: s2 } = await tf.applyConfig('xen_driver_domain', state, grown);
@@ -177,9 +228,15 @@ describe('xen_driver_domain and xen_domain', () => {
     expect((await tf.isNoop('xen_driver_domain', s2, grown)).noop).toBe(true);
 
     // Above maxmem is refused at plan time with the reason; raising maxmem replaces the domain.
-    const tooBig = await tf.plan('xen_driver_domain', s2, driverDomain(tf, { memory: 1024, pci: [{ bdf: '03:00.0' }] })).catch((e) => e);
+    const tooBig = await tf
+      .plan('xen_driver_domain', s2, driverDomain(tf, { memory: 1024, pci: [{ bdf: '03:00.0' }] }))
+      .catch((e) => e);
     expect(tooBig.diags[0]).toMatchObject({ path: 'memory', summary: 'memory exceeds maxmem' });
-    const replace = await tf.plan('xen_driver_domain', s2, driverDomain(tf, { memory: 384, maxmem: 1024, pci: [{ bdf: '03:00.0' }] }));
+    const replace = await tf.plan(
+      'xen_driver_domain',
+      s2,
+      driverDomain(tf, { memory: 384, maxmem: 1024, pci: [{ bdf: '03:00.0' }] }),
+    );
     expect(replace.requiresReplace).toContain('maxmem');
 
     // Import of what exists gives the same state, and no change.
@@ -190,13 +247,21 @@ describe('xen_driver_domain and xen_domain', () => {
     // The hypervisor's label (xl list -Z) is the one compared: relabelled, the domain drifts and is replaced.
     expect(host.xl('list', '-Z')).toMatch(/netdd\s.*system_u:system_r:domU_t/);
     host.xl('sim-relabel', 'netdd', 'system_u:system_r:isolated_domU_t');
-    const relabelled = await eventually(() => tf.read('xen_driver_domain', s2), (v) => v?.seclabel !== 'system_u:system_r:domU_t');
+    const relabelled = await eventually(
+      () => tf.read('xen_driver_domain', s2),
+      (v) => v?.seclabel !== 'system_u:system_r:domU_t',
+    );
     expect(relabelled!.seclabel).toBe('system_u:system_r:isolated_domU_t');
     expect((await tf.plan('xen_driver_domain', relabelled, grown)).requiresReplace).toContain('seclabel');
 
     // Destroyed behind Terraform's back: read says gone, so the next plan creates it.
     host.xl('destroy', 'netdd');
-    expect(await eventually(() => tf.read('xen_driver_domain', s2), (v) => v === null)).toBeNull();
+    expect(
+      await eventually(
+        () => tf.read('xen_driver_domain', s2),
+        (v) => v === null,
+      ),
+    ).toBeNull();
   });
 
   test('autostart links the rendered config into the auto directory; removing the link by hand is drift', async () => {
@@ -221,14 +286,26 @@ describe('xen_driver_domain and xen_domain', () => {
   test('PV guest with pvgrub and a label; HVM guest with its device model in a labelled stub domain', async () => {
     const host = simHost();
     const tf = await open(host);
-    const pv = tf.config('xen_domain', { name: 'web', memory: 512, firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
+    const pv = tf.config('xen_domain', {
+      name: 'web',
+      memory: 512,
+      firmware: 'pvgrub64',
+      seclabel: 'system_u:system_r:domU_t',
+    });
     const { state } = await tf.applyConfig('xen_domain', null, pv);
     expect(state).toMatchObject({ firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t', stubdomain_domid: null });
     expect(host.xl('list', '-Z')).toMatch(/web.*domU_t/);
     expect((await tf.isNoop('xen_domain', state, pv)).noop).toBe(true);
 
     // vcpus up to maxvcpus in place.
-    const more = tf.config('xen_domain', { name: 'web', memory: 512, firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t', vcpus: 2, maxvcpus: 2 });
+    const more = tf.config('xen_domain', {
+      name: 'web',
+      memory: 512,
+      firmware: 'pvgrub64',
+      seclabel: 'system_u:system_r:domU_t',
+      vcpus: 2,
+      maxvcpus: 2,
+    });
     const p = await tf.plan('xen_domain', state, more);
     expect(p.requiresReplace).toEqual(['maxvcpus']);
 
@@ -252,7 +329,11 @@ describe('xen_driver_domain and xen_domain', () => {
   test('a domain that ignores the shutdown request is destroyed after shutdown_timeout', async () => {
     const host = simHost();
     const tf = await open(host, { shutdown_timeout: '1s' });
-    const { state } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'stubborn', firmware: 'pvgrub64' }));
+    const { state } = await tf.applyConfig(
+      'xen_domain',
+      null,
+      tf.config('xen_domain', { name: 'stubborn', firmware: 'pvgrub64' }),
+    );
     host.xl('sim-fault', 'hang', 'shutdown', '30');
     const started = Date.now();
     await tf.destroy('xen_domain', state);
@@ -267,7 +348,9 @@ describe('xen_driver_domain and xen_domain', () => {
     await tf.plan('xen_domain', null, tf.config('xen_domain', { name: 'good', kernel: KERNEL }));
     const argvs = tf.provider.stderrLines.filter((l) => l.includes('"create"') && l.includes('"-n"'));
     expect(argvs.length).toBeGreaterThan(0);
-    const err = await tf.plan('xen_domain', null, tf.config('xen_domain', { name: 'bad', kernel: '/boot/nope' })).catch((e) => e);
+    const err = await tf
+      .plan('xen_domain', null, tf.config('xen_domain', { name: 'bad', kernel: '/boot/nope' }))
+      .catch((e) => e);
     expect(err).toBeInstanceOf(DiagnosticsError);
     expect(err.diags[0]).toMatchObject({ path: 'kernel', summary: 'The kernel file does not exist on the host' });
     expect(err.diags[0].detail).toMatch(/\/boot\/nope does not exist/);
@@ -277,14 +360,22 @@ describe('xen_driver_domain and xen_domain', () => {
   test('labels on a Xen without FLASK: an explained error under enforce, accepted under off', async () => {
     const host = simHost({ flask: { mode: 'disabled', policy_types: [] } });
     const enforce = await open(host);
-    const cfg = enforce.config('xen_domain', { name: 'lab', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' });
+    const cfg = enforce.config('xen_domain', {
+      name: 'lab',
+      firmware: 'pvgrub64',
+      seclabel: 'system_u:system_r:domU_t',
+    });
     const err = await enforce.plan('xen_domain', null, cfg).catch((e) => e);
     expect(err.diags[0]).toMatchObject({ path: 'seclabel', summary: 'FLASK label would be ignored: lab' });
     expect(err.diags[0].detail).toMatch(/Flask XSM Disabled/);
     expect(host.xl('list')).not.toMatch(/lab/);
 
     const off = await open(host, { security_policy: 'off' });
-    const { state } = await off.applyConfig('xen_domain', null, off.config('xen_domain', { name: 'lab', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }));
+    const { state } = await off.applyConfig(
+      'xen_domain',
+      null,
+      off.config('xen_domain', { name: 'lab', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }),
+    );
     expect(state.seclabel).toBe('system_u:system_r:domU_t');
   });
 
@@ -296,7 +387,9 @@ describe('xen_driver_domain and xen_domain', () => {
       ['seclabel', 'a:b:c,d'],
       ['kernel', 'relative/path'],
     ] as const) {
-      const err = await tf.validate('xen_domain', tf.config('xen_domain', { name: 'ok', [attr]: value })).catch((e) => e);
+      const err = await tf
+        .validate('xen_domain', tf.config('xen_domain', { name: 'ok', [attr]: value }))
+        .catch((e) => e);
       expect(err).toBeInstanceOf(DiagnosticsError);
       expect(err.diags.map((d: any) => d.path)).toContain(attr);
     }
@@ -307,7 +400,11 @@ describe('xen_vif and xen_disk', () => {
   async function base(tf: TerraformSession) {
     await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '03:00.0' }));
     await tf.applyConfig('xen_driver_domain', null, driverDomain(tf));
-    const { state: guest } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }));
+    const { state: guest } = await tf.applyConfig(
+      'xen_domain',
+      null,
+      tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: 'system_u:system_r:domU_t' }),
+    );
     return guest;
   }
 
@@ -317,18 +414,33 @@ describe('xen_vif and xen_disk', () => {
     await base(tf);
     const config = tf.config('xen_vif', { domain: 'web', backend: 'netdd', bridge: 'xenbr0', rate: '10Mb/s' });
     const { state } = await tf.applyConfig('xen_vif', null, config);
-    expect(state).toMatchObject({ id: 'web/0', devid: 0, state: 4, hotplug_status: 'connected', rate: '10Mb/s', mac: expect.stringMatching(/^00:16:3e:/) });
+    expect(state).toMatchObject({
+      id: 'web/0',
+      devid: 0,
+      state: 4,
+      hotplug_status: 'connected',
+      rate: '10Mb/s',
+      mac: expect.stringMatching(/^00:16:3e:/),
+    });
     expect((await tf.isNoop('xen_vif', state, config)).noop).toBe(true);
     const imported = await tf.importState('xen_vif', 'web/0');
     expect((await tf.isNoop('xen_vif', imported, config)).noop).toBe(true);
 
     host.xl('network-detach', 'web', '0');
-    expect(await eventually(() => tf.read('xen_vif', state), (v) => v === null)).toBeNull();
+    expect(
+      await eventually(
+        () => tf.read('xen_vif', state),
+        (v) => v === null,
+      ),
+    ).toBeNull();
     const { state: again } = await tf.applyConfig('xen_vif', null, config);
     expect(again.hotplug_status).toBe('connected');
 
     host.xl('sim-crash', 'netdd');
-    const after = await eventually(() => tf.isNoop('xen_vif', again, config), (r) => !r.noop);
+    const after = await eventually(
+      () => tf.isNoop('xen_vif', again, config),
+      (r) => !r.noop,
+    );
     expect(after.noop).toBe(false);
     expect(after.requiresReplace).toEqual(['backend_domid']);
     const { state: repaired } = await tf.applyConfig('xen_vif', after.refreshed, config);
@@ -357,10 +469,15 @@ describe('xen_vif and xen_disk', () => {
     const host = simHost();
     const tf = await open(host);
     await base(tf);
-    const msg = 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 1:unable to add device with path /local/domain/2/backend/vif/1/0';
+    const msg =
+      'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 1:unable to add device with path /local/domain/2/backend/vif/1/0';
     host.xl('sim-fault', 'fail-once', 'network-attach', '1', msg);
     host.xl('sim-fault', 'fail-once', 'network-attach', '1', msg);
-    const { state } = await tf.applyConfig('xen_vif', null, tf.config('xen_vif', { domain: 'web', backend: 'netdd', bridge: 'xenbr0' }));
+    const { state } = await tf.applyConfig(
+      'xen_vif',
+      null,
+      tf.config('xen_vif', { domain: 'web', backend: 'netdd', bridge: 'xenbr0' }),
+    );
     expect(state.hotplug_status).toBe('connected');
     expect(tf.provider.stderrLines.filter((l) => l.includes('did not answer for the vif yet'))).toHaveLength(2);
     expect(host.xl('network-list', 'web').trim().split('\n')).toHaveLength(2); // header + the one vif
@@ -369,11 +486,22 @@ describe('xen_vif and xen_disk', () => {
   test('disk: served by a storage driver domain, no-op, import, destroy', async () => {
     const host = simHost();
     const tf = await open(host);
-    await tf.applyConfig('xen_pci_assignable', null, tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }));
+    await tf.applyConfig(
+      'xen_pci_assignable',
+      null,
+      tf.config('xen_pci_assignable', { bdf: '00:1f.2', strict_reset: false }),
+    );
     await tf.applyConfig(
       'xen_driver_domain',
       null,
-      tf.config('xen_driver_domain', { name: 'stordd', class: 'storage', kernel: KERNEL, ramdisk: RAMDISK, cmdline: 'iommu=soft', pci: [{ bdf: '00:1f.2' }] }),
+      tf.config('xen_driver_domain', {
+        name: 'stordd',
+        class: 'storage',
+        kernel: KERNEL,
+        ramdisk: RAMDISK,
+        cmdline: 'iommu=soft',
+        pci: [{ bdf: '00:1f.2' }],
+      }),
     );
     const dbConfig = tf.config('xen_domain', { name: 'db', firmware: 'pvgrub64' });
     const { state: db } = await tf.applyConfig('xen_domain', null, dbConfig);
@@ -408,7 +536,11 @@ describe('xen_flask_policy', () => {
     writeFileSync(file, readFileSync(EXAMPLE_POLICY_FIXTURE));
     const config = tf.config('xen_flask_policy', { policy_file: file });
     const { state } = await tf.applyConfig('xen_flask_policy', null, config);
-    expect(state).toMatchObject({ mode: 'enforcing', enforcing: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(state).toMatchObject({
+      mode: 'enforcing',
+      enforcing: true,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(state.domain_types).toEqual(expect.arrayContaining(['dom0_t', 'domU_t', 'isolated_domU_t', 'dm_dom_t']));
     expect(state.domain_types).not.toContain('nic_dev_t');
     expect(state.resource_types).toContain('nic_dev_t');
@@ -450,8 +582,14 @@ describe('xen_flask_policy: what is not a compiled policy is refused at plan, sa
     const tf = await open(host);
     const file = path.join(host.dir, 'policy');
     writeFileSync(file, content === 'CUT' ? readFileSync(EXAMPLE_POLICY_FIXTURE).subarray(0, 5000) : content);
-    const err = await tf.plan('xen_flask_policy', null, tf.config('xen_flask_policy', { policy_file: file })).catch((e) => e);
-    expect(err.diags[0]).toMatchObject({ summary: `${file} is not a compiled FLASK policy`, path: 'policy_file', detail: expect.stringMatching(detail) });
+    const err = await tf
+      .plan('xen_flask_policy', null, tf.config('xen_flask_policy', { policy_file: file }))
+      .catch((e) => e);
+    expect(err.diags[0]).toMatchObject({
+      summary: `${file} is not a compiled FLASK policy`,
+      path: 'policy_file',
+      detail: expect.stringMatching(detail),
+    });
   });
 });
 
@@ -460,10 +598,23 @@ describe('data sources', () => {
     const host = simHost();
     const tf = await open(host);
     const h = await tf.readData('xen_host', {});
-    expect(h).toMatchObject({ xen_version: '4.17.7', iommu: true, interrupt_remapping: true, nr_cpus: 8, total_memory: 16384, flask_mode: 'enforcing' });
+    expect(h).toMatchObject({
+      xen_version: '4.17.7',
+      iommu: true,
+      interrupt_remapping: true,
+      nr_cpus: 8,
+      total_memory: 16384,
+      flask_mode: 'enforcing',
+    });
     expect(h.virt_caps).toEqual(expect.arrayContaining(['hvm_directio', 'pv_directio']));
     const pci = await tf.readData('xen_pci_devices', {});
-    expect((pci.devices as CtyObject[]).map((d) => d.bdf)).toEqual(['0000:00:14.0', '0000:00:19.0', '0000:00:1f.2', '0000:01:00.0', '0000:03:00.0']);
+    expect((pci.devices as CtyObject[]).map((d) => d.bdf)).toEqual([
+      '0000:00:14.0',
+      '0000:00:19.0',
+      '0000:00:1f.2',
+      '0000:01:00.0',
+      '0000:03:00.0',
+    ]);
     const ahci = (pci.devices as CtyObject[]).find((d) => d.bdf === '0000:00:1f.2')!;
     expect(ahci.reset_method).toBeNull();
     const d0 = await tf.readData('xen_domain', { name: 'Domain-0' });

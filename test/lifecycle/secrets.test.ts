@@ -35,14 +35,24 @@ interface Setup {
 }
 
 const HOSTS: Array<[string, () => Setup]> = [
-  ['on this machine (sim://)', () => {
-    const host = simHost();
-    return { host, configs: path.join(host.state, 'configs'), record: path.join(host.dir, 'record.jsonl') };
-  }],
-  ['over ssh through the restricted dom0 command', () => {
-    const host = sshSimHost(server());
-    return { host, configs: host.provider!.config_dir as string, record: path.join(mkdtempSync(path.join(tmpdir(), 'tfxen-record-')), 'record.jsonl') };
-  }],
+  [
+    'on this machine (sim://)',
+    () => {
+      const host = simHost();
+      return { host, configs: path.join(host.state, 'configs'), record: path.join(host.dir, 'record.jsonl') };
+    },
+  ],
+  [
+    'over ssh through the restricted dom0 command',
+    () => {
+      const host = sshSimHost(server());
+      return {
+        host,
+        configs: host.provider!.config_dir as string,
+        record: path.join(mkdtempSync(path.join(tmpdir(), 'tfxen-record-')), 'record.jsonl'),
+      };
+    },
+  ],
 ];
 
 async function open(s: Setup): Promise<TerraformSession> {
@@ -55,7 +65,10 @@ async function open(s: Setup): Promise<TerraformSession> {
 
 const desk = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
   tf.config('xen_domain', {
-    name: 'desk', type: 'hvm', memory: 512, seclabel: label('domU_t'),
+    name: 'desk',
+    type: 'hvm',
+    memory: 512,
+    seclabel: label('domU_t'),
     device_model: { stubdomain: true, seclabel: label('dm_dom_t') },
     vnc: { listen: '127.0.0.1', password_wo: VNC_PW, password_wo_version: 1 },
     spice: { port: 5901, host: '127.0.0.1', password_wo: SPICE_PW },
@@ -70,7 +83,11 @@ function configFiles(configs: string, prefix = ''): Array<{ name: string; mode: 
   return readdirSync(configs).flatMap((name) => {
     const f = path.join(configs, name);
     const st = statSync(f);
-    if (st.isDirectory()) return [{ name: `${prefix}${name}/`, mode: st.mode & 0o777, secret: false }, ...configFiles(f, `${prefix}${name}/`)];
+    if (st.isDirectory())
+      return [
+        { name: `${prefix}${name}/`, mode: st.mode & 0o777, secret: false },
+        ...configFiles(f, `${prefix}${name}/`),
+      ];
     return [{ name: `${prefix}${name}`, mode: st.mode & 0o777, secret: SECRETS.test(readFileSync(f, 'utf8')) }];
   });
 }
@@ -98,14 +115,24 @@ describe.each(HOSTS)('display passwords %s', (_where, setup) => {
     const noop = await tf.isNoop('xen_domain', state!, desk(tf));
     expect(noop.noop).toBe(true);
     // A new password: the replacement is planned with libxl's dry run (`xl create -n`) on a placeholder.
-    const bump = await tf.plan('xen_domain', state!, desk(tf, { vnc: { listen: '127.0.0.1', password_wo: NEW_PW, password_wo_version: 2 } }));
+    const bump = await tf.plan(
+      'xen_domain',
+      state!,
+      desk(tf, { vnc: { listen: '127.0.0.1', password_wo: NEW_PW, password_wo_version: 2 } }),
+    );
     expect(bump.requiresReplace).toEqual(['vnc']);
     answers.push(read, imported, noop, bump.planned, bump.diags);
 
     // A create that libxl refuses: the config that held the passwords goes all the same.
     const other = desk(tf, { name: 'desk2', spice: null });
     const plan2 = await tf.plan('xen_domain', null, other);
-    s.host.xl('sim-fault', 'fail-once', 'create', '3', 'libxl: error: libxl_create.c:1296:initiate_domain_create: Domain 9:cannot make domain: -6');
+    s.host.xl(
+      'sim-fault',
+      'fail-once',
+      'create',
+      '3',
+      'libxl: error: libxl_create.c:1296:initiate_domain_create: Domain 9:cannot make domain: -6',
+    );
     const failed = await tf.apply('xen_domain', null, plan2.planned, other).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(DiagnosticsError);
     answers.push((failed as DiagnosticsError).diags);
@@ -115,7 +142,9 @@ describe.each(HOSTS)('display passwords %s', (_where, setup) => {
 
     expect(JSON.stringify(answers)).not.toMatch(SECRETS);
     // Nothing in config_dir holds a password or is readable by others (the directory itself is 0700).
-    expect(configFiles(s.configs).filter((f) => f.secret || f.mode !== (f.name.endsWith('/') ? 0o700 : 0o600))).toEqual([]);
+    expect(configFiles(s.configs).filter((f) => f.secret || f.mode !== (f.name.endsWith('/') ? 0o700 : 0o600))).toEqual(
+      [],
+    );
     expect(configFiles(s.configs).map((f) => f.name)).not.toContain('desk.cfg');
     expect(statSync(s.configs).mode & 0o777).toBe(0o700);
 
@@ -128,10 +157,18 @@ describe.each(HOSTS)('display passwords %s', (_where, setup) => {
     // The command record has every command, with the config files it named, and no password.
     expect(existsSync(s.record)).toBe(true);
     const record = readFileSync(s.record, 'utf8');
-    const rows = record.trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; files: Record<string, string>; stdout: string });
+    const rows = record
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[]; files: Record<string, string>; stdout: string });
     const creates = rows.filter((r) => r.argv.includes('create') && !r.argv.includes('-n'));
     expect(creates.length).toBeGreaterThanOrEqual(2);
-    expect(Object.entries(creates[0].files).filter(([f]) => f.endsWith('.cfg')).map(([, t]) => t).join('\n')).toMatch(/^vncpasswd = "redacted"$/m);
+    expect(
+      Object.entries(creates[0].files)
+        .filter(([f]) => f.endsWith('.cfg'))
+        .map(([, t]) => t)
+        .join('\n'),
+    ).toMatch(/^vncpasswd = "redacted"$/m);
     expect(rows.some((r) => r.argv.includes('-l') && /"passwd": "redacted"/.test(r.stdout))).toBe(true);
     expect(record).not.toMatch(SECRETS);
   });
@@ -140,7 +177,9 @@ describe.each(HOSTS)('display passwords %s', (_where, setup) => {
     const s = setup();
     const tf = await open(s);
     const bad = 'pw,disable-ticketing=on';
-    const err = await tf.validate('xen_domain', desk(tf, { spice: { port: 5901, password_wo: bad } })).catch((e: unknown) => e);
+    const err = await tf
+      .validate('xen_domain', desk(tf, { spice: { port: 5901, password_wo: bad } }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiagnosticsError);
     const diags = (err as DiagnosticsError).diags;
     expect(diags).toEqual([expect.objectContaining({ severity: 'error', path: 'spice.password_wo' })]);

@@ -103,11 +103,24 @@ describe.each(HOSTS)('real terraform against %s', (_name, newHost) => {
       expect(restart.out).toMatch(/xen_vif\.client must be replaced/);
       expect(restart.out).toMatch(/backend_domid.*# forces replacement/);
       await applyOk(tf);
-      expect(host.xl('xenstore-read', `/local/domain/${host.xl('domid', 'netdd').trim()}/backend/vif/${host.xl('domid', 'client').trim()}/0/hotplug-status`).trim()).toBe('connected');
+      expect(
+        host
+          .xl(
+            'xenstore-read',
+            `/local/domain/${host.xl('domid', 'netdd').trim()}/backend/vif/${host.xl('domid', 'client').trim()}/0/hotplug-status`,
+          )
+          .trim(),
+      ).toBe('connected');
       expect((await planExit(tf)).code).toBe(0);
 
       // In place: memory within maxmem.
-      tf.writeFile('main.tf', seed(host).replace('name     = "client"\n  memory   = 256', 'name     = "client"\n  memory   = 200\n  maxmem   = 256'));
+      tf.writeFile(
+        'main.tf',
+        seed(host).replace(
+          'name     = "client"\n  memory   = 256',
+          'name     = "client"\n  memory   = 200\n  maxmem   = 256',
+        ),
+      );
       const inPlace = await planExit(tf);
       expect(inPlace.out).toMatch(/xen_domain\.client will be updated in-place/);
       await applyOk(tf);
@@ -126,7 +139,10 @@ describe.each(HOSTS)('real terraform against %s', (_name, newHost) => {
     async (tf) => {
       const host = newHost();
       const cfg = path.join(host.dir, 'byhand.cfg');
-      writeFileSync(cfg, 'name = "byhand"\ntype = "pv"\nmemory = 384\nvcpus = 2\nkernel = "/var/lib/xen/images/vmlinuz"\nextra = "console=hvc0"\n');
+      writeFileSync(
+        cfg,
+        'name = "byhand"\ntype = "pv"\nmemory = 384\nvcpus = 2\nkernel = "/var/lib/xen/images/vmlinuz"\nextra = "console=hvc0"\n',
+      );
       host.xl('create', cfg);
       tf.writeFile(
         'main.tf',

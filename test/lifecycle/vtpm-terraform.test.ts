@@ -14,13 +14,19 @@ const EXAMPLE = path.resolve(__dirname, '../../examples/hcl/vtpm-guest');
 const PASSWORD = 'Vnc-8chr';
 
 async function run(tf: TerraformWorkspace, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = await tf.run([...args, '-no-color'], { timeoutMs: 300_000, env: { TF_VAR_desk_vnc_password: PASSWORD, ...env } });
+  const r = await tf.run([...args, '-no-color'], {
+    timeoutMs: 300_000,
+    env: { TF_VAR_desk_vnc_password: PASSWORD, ...env },
+  });
   // Terraform wraps diagnostics at 80 columns: compare with whitespace collapsed.
   return { ...r, out: r.stdout + r.stderr, flat: (r.stdout + r.stderr).replace(/\s+/g, ' ') };
 }
 
 function xl(tf: TerraformWorkspace, ...args: string[]): string {
-  return execFileSync(XL_SIM, args, { env: { ...process.env, XEN_SIM_STATE: path.join(tf.dir, '.xen-sim') }, encoding: 'utf8' });
+  return execFileSync(XL_SIM, args, {
+    env: { ...process.env, XEN_SIM_STATE: path.join(tf.dir, '.xen-sim') },
+    encoding: 'utf8',
+  });
 }
 
 function setUp(tf: TerraformWorkspace): void {
@@ -60,8 +66,12 @@ describe('examples/hcl/vtpm-guest with terraform', () => {
       const configs = readdirSync(path.join(tf.dir, '.xen-sim', 'configs'));
       expect(configs).not.toContain('desk.cfg');
       // The rendered configs and the crash journal (configs/journal/) alike.
-      const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]));
-      for (const f of files(path.join(tf.dir, '.xen-sim', 'configs'))) expect(readFileSync(f, 'utf8')).not.toContain(PASSWORD);
+      const files = (dir: string): string[] =>
+        readdirSync(dir).flatMap((f) =>
+          statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)],
+        );
+      for (const f of files(path.join(tf.dir, '.xen-sim', 'configs')))
+        expect(readFileSync(f, 'utf8')).not.toContain(PASSWORD);
 
       const outputs = JSON.parse((await run(tf, ['output', '-json'])).stdout);
       expect(outputs.web_tcb.value).toEqual(['Xen', 'Domain-0', 'netdd', 'vtpmmgr', 'web-vtpm']);
@@ -83,26 +93,41 @@ describe('examples/hcl/vtpm-guest with terraform', () => {
 
       const destroy = await run(tf, ['destroy', '-auto-approve']);
       if (destroy.code !== 0) throw new Error(destroy.out);
-      expect(xl(tf, 'list').trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['Domain-0']);
+      expect(
+        xl(tf, 'list')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(/\s+/)[0]),
+      ).toEqual(['Domain-0']);
     },
     600_000,
   );
 
-  testWithTerraform('bad input: function arguments and write-only misuse are diagnostics naming the argument or attribute', async (tf) => {
-    setUp(tf);
-    tf.writeFile('bad.tf', `
+  testWithTerraform(
+    'bad input: function arguments and write-only misuse are diagnostics naming the argument or attribute',
+    async (tf) => {
+      setUp(tf);
+      tf.writeFile(
+        'bad.tf',
+        `
 output "bad_bdf" { value = provider::xen::bdf("3:0.9") }
 output "bad_mac" { value = provider::xen::mac("") }
 output "bad_label" { value = provider::xen::seclabel("system_u:system_r:domU_t") }
-`);
-    const r = await run(tf, ['plan']);
-    expect(r.code).toBe(1);
-    expect(r.flat).toContain('Invalid value for "address" parameter: "3:0.9" is not a PCI address');
-    expect(r.flat).toContain('Invalid value for "seed" parameter: seed must not be empty');
-    expect(r.flat).toContain('Invalid value for "type" parameter: "system_u:system_r:domU_t" already looks like a full context');
-    expect(r.out).not.toMatch(/panic|crash|Plugin did not respond/i);
+`,
+      );
+      const r = await run(tf, ['plan']);
+      expect(r.code).toBe(1);
+      expect(r.flat).toContain('Invalid value for "address" parameter: "3:0.9" is not a PCI address');
+      expect(r.flat).toContain('Invalid value for "seed" parameter: seed must not be empty');
+      expect(r.flat).toContain(
+        'Invalid value for "type" parameter: "system_u:system_r:domU_t" already looks like a full context',
+      );
+      expect(r.out).not.toMatch(/panic|crash|Plugin did not respond/i);
 
-    tf.writeFile('bad.tf', `
+      tf.writeFile(
+        'bad.tf',
+        `
 resource "xen_domain" "pvdesk" {
   name     = "pvdesk"
   firmware = "pvgrub64"
@@ -111,21 +136,29 @@ resource "xen_domain" "pvdesk" {
     password_wo = var.desk_vnc_password
   }
 }
-`);
-    const v = await run(tf, ['validate']);
-    expect(v.code).toBe(1);
-    expect(v.flat).toMatch(/Error: vnc applies to HVM guests only .*resource "xen_domain" "pvdesk"/);
+`,
+      );
+      const v = await run(tf, ['validate']);
+      expect(v.code).toBe(1);
+      expect(v.flat).toMatch(/Error: vnc applies to HVM guests only .*resource "xen_domain" "pvdesk"/);
 
-    // An ephemeral value may go only to a write-only attribute: Terraform itself checks the schema says so.
-    tf.writeFile('bad.tf', `
+      // An ephemeral value may go only to a write-only attribute: Terraform itself checks the schema says so.
+      tf.writeFile(
+        'bad.tf',
+        `
 resource "xen_vtpm" "leak" {
   name    = "leak"
   manager = "vtpmmgr"
   storage = "/var/lib/xen/vtpm/\${var.desk_vnc_password}.img"
 }
-`);
-    const e = await run(tf, ['validate']);
-    expect(e.code).toBe(1);
-    expect(e.flat).toContain('Ephemeral values are not valid for "storage", because it is not a write-only attribute');
-  }, 300_000);
+`,
+      );
+      const e = await run(tf, ['validate']);
+      expect(e.code).toBe(1);
+      expect(e.flat).toContain(
+        'Ephemeral values are not valid for "storage", because it is not a write-only attribute',
+      );
+    },
+    300_000,
+  );
 });

@@ -17,7 +17,9 @@ import type { SimHost } from '../support/sim';
 jest.setTimeout(180_000);
 
 /** The demo host with a FLASK policy module for the vTPM domains, as a real vTPM host needs. */
-const VTPM_POLICY = { flask: { mode: 'enforcing', policy_types: [...DEMO_INVENTORY.flask.policy_types, 'vtpmmgr_t', 'vtpm_t'] } };
+const VTPM_POLICY = {
+  flask: { mode: 'enforcing', policy_types: [...DEMO_INVENTORY.flask.policy_types, 'vtpmmgr_t', 'vtpm_t'] },
+};
 const label = (t: string) => `system_u:system_r:${t}`;
 
 const sessions: TerraformSession[] = [];
@@ -32,11 +34,29 @@ afterEach(async () => {
 });
 
 const manager = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
-  tf.config('xen_vtpm_manager', { name: 'vtpmmgr', storage: '/var/lib/xen/vtpm/mgr.img', tpm_version: '2.0', seclabel: label('vtpmmgr_t'), ...over });
+  tf.config('xen_vtpm_manager', {
+    name: 'vtpmmgr',
+    storage: '/var/lib/xen/vtpm/mgr.img',
+    tpm_version: '2.0',
+    seclabel: label('vtpmmgr_t'),
+    ...over,
+  });
 const vtpm = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
-  tf.config('xen_vtpm', { name: 'web-vtpm', manager: 'vtpmmgr', storage: '/var/lib/xen/vtpm/web.img', seclabel: label('vtpm_t'), ...over });
+  tf.config('xen_vtpm', {
+    name: 'web-vtpm',
+    manager: 'vtpmmgr',
+    storage: '/var/lib/xen/vtpm/web.img',
+    seclabel: label('vtpm_t'),
+    ...over,
+  });
 const guest = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
-  tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: label('domU_t'), vtpm: { backend: 'web-vtpm' }, ...over });
+  tf.config('xen_domain', {
+    name: 'web',
+    firmware: 'pvgrub64',
+    seclabel: label('domU_t'),
+    vtpm: { backend: 'web-vtpm' },
+    ...over,
+  });
 
 describe('vTPM manager, vTPM and guest', () => {
   test('create the chain, read it back unchanged, import each, drift repaired, destroy', async () => {
@@ -44,25 +64,51 @@ describe('vTPM manager, vTPM and guest', () => {
     const tf = await open(host);
 
     const plan = await tf.plan('xen_vtpm_manager', null, manager(tf));
-    expect(plan.planned).toMatchObject({ kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz', memory: 16, tpm_locality: 2, storage_backend: 'Domain-0' });
+    expect(plan.planned).toMatchObject({
+      kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz',
+      memory: 16,
+      tpm_locality: 2,
+      storage_backend: 'Domain-0',
+    });
     const { state: mgr } = await tf.applyConfig('xen_vtpm_manager', null, manager(tf));
-    expect(mgr).toMatchObject({ id: 'vtpmmgr', tpm_version: '2.0', tpm_locality: 2, state: 'running', autostart: false });
+    expect(mgr).toMatchObject({
+      id: 'vtpmmgr',
+      tpm_version: '2.0',
+      tpm_locality: 2,
+      state: 'running',
+      autostart: false,
+    });
     // What the manager was given: its TPM page (locality 2) and the command line telling it so.
     const mgrJson = JSON.parse(host.xl('list', '-l', 'vtpmmgr'))[0].config;
-    expect(mgrJson.b_info).toMatchObject({ cmdline: 'tpmlocality=2 tpm2=1', iomem: [{ start: 0xfed42, number: 1 }], kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz' });
+    expect(mgrJson.b_info).toMatchObject({
+      cmdline: 'tpmlocality=2 tpm2=1',
+      iomem: [{ start: 0xfed42, number: 1 }],
+      kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz',
+    });
     expect(mgrJson.disks).toEqual([expect.objectContaining({ vdev: 'hda', pdev_path: '/var/lib/xen/vtpm/mgr.img' })]);
 
     const { state: vt } = await tf.applyConfig('xen_vtpm', null, vtpm(tf));
-    expect(vt).toMatchObject({ manager: 'vtpmmgr', manager_domid: mgr.domid, connected: true, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(vt).toMatchObject({
+      manager: 'vtpmmgr',
+      manager_domid: mgr.domid,
+      connected: true,
+      uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(host.xl('vtpm-list', 'web-vtpm')).toContain(`${vt.uuid}      0     4`);
 
     const gPlan = await tf.plan('xen_domain', null, guest(tf));
     expect((gPlan.planned!.vtpm as CtyObject).backend_domid).toBeInstanceOf(Unknown);
     const { state: web } = await tf.applyConfig('xen_domain', null, guest(tf));
     expect(web.vtpm).toEqual({ backend: 'web-vtpm', backend_domid: vt.domid });
-    expect(JSON.parse(host.xl('list', '-l', 'web'))[0].config.vtpms).toEqual([{ backend_domname: 'web-vtpm', devid: 0, uuid: expect.any(String) }]);
+    expect(JSON.parse(host.xl('list', '-l', 'web'))[0].config.vtpms).toEqual([
+      { backend_domname: 'web-vtpm', devid: 0, uuid: expect.any(String) },
+    ]);
 
-    for (const [type, state, config] of [['xen_vtpm_manager', mgr, manager(tf)], ['xen_vtpm', vt, vtpm(tf)], ['xen_domain', web, guest(tf)]] as const) {
+    for (const [type, state, config] of [
+      ['xen_vtpm_manager', mgr, manager(tf)],
+      ['xen_vtpm', vt, vtpm(tf)],
+      ['xen_domain', web, guest(tf)],
+    ] as const) {
       expect(await tf.isNoop(type, state, config)).toMatchObject({ noop: true });
       const imported = await tf.importState(type, state.id as string);
       expect(await tf.isNoop(type, imported, config)).toMatchObject({ noop: true });
@@ -71,7 +117,10 @@ describe('vTPM manager, vTPM and guest', () => {
     // The manager destroyed and re-created by hand: the vTPM's link is dead; the plan replaces it, and once the
     // vTPM is re-created, the guest (whose TPM frontend points at the old vTPM domain).
     host.xl('destroy', 'vtpmmgr');
-    const mgr2 = await eventually(() => tf.read('xen_vtpm_manager', mgr), (s) => s === null);
+    const mgr2 = await eventually(
+      () => tf.read('xen_vtpm_manager', mgr),
+      (s) => s === null,
+    );
     expect(mgr2).toBeNull();
     const { state: mgrAgain } = await tf.applyConfig('xen_vtpm_manager', null, manager(tf));
     const vtRead = (await tf.read('xen_vtpm', vt))!;
@@ -89,7 +138,14 @@ describe('vTPM manager, vTPM and guest', () => {
     await tf.destroy('xen_domain', web2);
     await tf.destroy('xen_vtpm', vt2);
     await tf.destroy('xen_vtpm_manager', mgrAgain);
-    expect(host.xl('list').trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['Domain-0']);
+    expect(
+      host
+        .xl('list')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['Domain-0']);
   });
 
   test('a vTPM whose manager cannot reach a TPM: explained error, the domain handed to Terraform (tainted), not orphaned', async () => {
@@ -101,7 +157,9 @@ describe('vTPM manager, vTPM and guest', () => {
     expect(err).toBeInstanceOf(DiagnosticsError);
     const d = (err as DiagnosticsError).diags[0];
     expect(d.summary).toBe('vTPM web-vtpm did not connect to its manager vtpmmgr');
-    expect(d.detail).toMatch(/shows state 1 \(Initialising\), not 4.*xl console vtpmmgr.*Waiting for commands from vTPM's.*tpm_version/s);
+    expect(d.detail).toMatch(
+      /shows state 1 \(Initialising\), not 4.*xl console vtpmmgr.*Waiting for commands from vTPM's.*tpm_version/s,
+    );
     expect((err as any).state).toMatchObject({ name: 'web-vtpm', connected: false });
     expect(host.xl('list')).toMatch(/^web-vtpm /m);
   });
@@ -114,7 +172,12 @@ describe('vTPM manager, vTPM and guest', () => {
     host.xl('sim-fault', 'fail-once', 'vtpm-list', '1', 'libxl: error: the connection to dom0 went away');
     const err = await tf.apply('xen_vtpm', null, plan.planned, vtpm(tf)).catch((e) => e);
     expect(err).toBeInstanceOf(DiagnosticsError);
-    expect((err as any).state).toMatchObject({ id: 'web-vtpm', name: 'web-vtpm', manager: 'vtpmmgr', domid: expect.any(Number) });
+    expect((err as any).state).toMatchObject({
+      id: 'web-vtpm',
+      name: 'web-vtpm',
+      manager: 'vtpmmgr',
+      domid: expect.any(Number),
+    });
     expect(host.xl('list')).toMatch(/^web-vtpm /m);
     host.xl('sim-fault', 'clear');
   });
@@ -135,25 +198,49 @@ describe('vTPM manager, vTPM and guest', () => {
   test('bad input is a diagnostic naming the attribute', async () => {
     const host = simHost(VTPM_POLICY);
     const tf = await open(host);
-    const paths = async (type: string, config: CtyObject) => ((await tf.validate(type, config).catch((e) => e)) as DiagnosticsError).diags.filter((x) => x.severity === "error").map((x) => `${x.path}: ${x.summary}`).sort();
-    expect(await paths('xen_vtpm_manager', manager(tf, { tpm_version: '3.0', tpm_locality: 5, storage: 'relative.img' }))).toEqual([
+    const paths = async (type: string, config: CtyObject) =>
+      ((await tf.validate(type, config).catch((e) => e)) as DiagnosticsError).diags
+        .filter((x) => x.severity === 'error')
+        .map((x) => `${x.path}: ${x.summary}`)
+        .sort();
+    expect(
+      await paths('xen_vtpm_manager', manager(tf, { tpm_version: '3.0', tpm_locality: 5, storage: 'relative.img' })),
+    ).toEqual([
       'storage: Invalid value for storage',
       'tpm_locality: Invalid value for tpm_locality',
       'tpm_version: Invalid value for tpm_version',
     ]);
-    expect(await paths('xen_vtpm', vtpm(tf, { uuid: 'not-a-uuid', manager: 'bad name' }))).toEqual(['manager: Invalid value for manager', 'uuid: Invalid value for uuid']);
-    expect(await paths('xen_vtpm', vtpm(tf, { manager: 'Domain-0' }))).toEqual(['manager: dom0 cannot be the vTPM manager']);
-    expect(await paths('xen_domain', guest(tf, { vtpm: { backend: 'Domain-0' } }))).toEqual(['vtpm.backend: dom0 cannot serve a vTPM']);
-    expect(await paths('xen_domain', guest(tf, { vtpm: { backend: 'a,b' } }))).toEqual(['vtpm.backend: Invalid value for backend']);
-    expect(await paths('xen_domain', guest(tf, { vnc: { password_wo: 'pw' } }))).toEqual(['vnc: vnc applies to HVM guests only']);
-    expect(await paths('xen_domain', tf.config('xen_domain', { name: 'd', type: 'hvm', spice: { port: 5901 } }))).toEqual(['spice.password_wo: SPICE needs a password']);
-    const pw = await paths('xen_domain', tf.config('xen_domain', { name: 'd', type: 'hvm', spice: { port: 5901, password_wo: 'a,b"c' } }));
+    expect(await paths('xen_vtpm', vtpm(tf, { uuid: 'not-a-uuid', manager: 'bad name' }))).toEqual([
+      'manager: Invalid value for manager',
+      'uuid: Invalid value for uuid',
+    ]);
+    expect(await paths('xen_vtpm', vtpm(tf, { manager: 'Domain-0' }))).toEqual([
+      'manager: dom0 cannot be the vTPM manager',
+    ]);
+    expect(await paths('xen_domain', guest(tf, { vtpm: { backend: 'Domain-0' } }))).toEqual([
+      'vtpm.backend: dom0 cannot serve a vTPM',
+    ]);
+    expect(await paths('xen_domain', guest(tf, { vtpm: { backend: 'a,b' } }))).toEqual([
+      'vtpm.backend: Invalid value for backend',
+    ]);
+    expect(await paths('xen_domain', guest(tf, { vnc: { password_wo: 'pw' } }))).toEqual([
+      'vnc: vnc applies to HVM guests only',
+    ]);
+    expect(
+      await paths('xen_domain', tf.config('xen_domain', { name: 'd', type: 'hvm', spice: { port: 5901 } })),
+    ).toEqual(['spice.password_wo: SPICE needs a password']);
+    const pw = await paths(
+      'xen_domain',
+      tf.config('xen_domain', { name: 'd', type: 'hvm', spice: { port: 5901, password_wo: 'a,b"c' } }),
+    );
     expect(pw).toEqual(['spice.password_wo: Invalid value for password_wo']);
 
     // A vTPM domain the plan cannot find at apply: explained in the user's terms.
     const { state: mgr } = await tf.applyConfig('xen_vtpm_manager', null, manager(tf));
     const plan = await tf.plan('xen_domain', null, guest(tf, { vtpm: { backend: 'nosuch-vtpm' } }));
-    const err = await tf.apply('xen_domain', null, plan.planned, guest(tf, { vtpm: { backend: 'nosuch-vtpm' } })).catch((e) => e);
+    const err = await tf
+      .apply('xen_domain', null, plan.planned, guest(tf, { vtpm: { backend: 'nosuch-vtpm' } }))
+      .catch((e) => e);
     expect((err as DiagnosticsError).message).toMatch(/unable to add vtpm devices/);
     await tf.destroy('xen_vtpm_manager', mgr);
   });
@@ -163,12 +250,20 @@ describe('vTPM manager, vTPM and guest', () => {
     const tf = await open(host, { security_policy: 'enforce' });
     await tf.applyConfig('xen_vtpm_manager', null, manager(tf));
     const direct = await tf.plan('xen_domain', null, guest(tf, { vtpm: { backend: 'vtpmmgr' } }));
-    expect(direct.diags).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Virtual TPM manager not isolated: web', path: 'vtpm.backend' })]);
+    expect(direct.diags).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        summary: 'Virtual TPM manager not isolated: web',
+        path: 'vtpm.backend',
+      }),
+    ]);
     await tf.applyConfig('xen_vtpm', null, vtpm(tf));
     await tf.applyConfig('xen_domain', null, guest(tf));
     const second = await tf.plan('xen_domain', null, guest(tf, { name: 'web2' })).catch((e) => e);
     expect(second).toBeInstanceOf(DiagnosticsError);
-    expect((second as DiagnosticsError).diags).toEqual([expect.objectContaining({ summary: 'Virtual TPM shared by several domains: web2', path: 'vtpm.backend' })]);
+    expect((second as DiagnosticsError).diags).toEqual([
+      expect.objectContaining({ summary: 'Virtual TPM shared by several domains: web2', path: 'vtpm.backend' }),
+    ]);
 
     const posture = await tf.readData('xen_security_posture', {});
     const tcb = (posture.tcb as CtyObject).web as CtyObject[];
@@ -179,7 +274,9 @@ describe('vTPM manager, vTPM and guest', () => {
 describe('write-only display passwords', () => {
   const desk = (tf: TerraformSession, over: Record<string, unknown> = {}) =>
     tf.config('xen_domain', {
-      name: 'desk', type: 'hvm', seclabel: label('domU_t'),
+      name: 'desk',
+      type: 'hvm',
+      seclabel: label('domU_t'),
       device_model: { stubdomain: true, seclabel: label('dm_dom_t') },
       vnc: { listen: '127.0.0.1', password_wo: 'vncpw123', password_wo_version: 1 },
       spice: { port: 5901, host: '127.0.0.1', password_wo: 'spice-pw' },
@@ -201,7 +298,10 @@ describe('write-only display passwords', () => {
     expect(libxl.spice.passwd).toBe('spice-pw');
     const configs = path.join(host.dir, 'state', 'configs');
     expect(readdirSync(configs).filter((f) => f.includes('desk'))).toEqual([]);
-    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f)) : [path.join(dir, f)]));
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) =>
+        statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f)) : [path.join(dir, f)],
+      );
     for (const f of walk(configs)) {
       expect(statSync(f).mode & 0o777).toBe(0o600);
       expect(readFileSync(f, 'utf8')).not.toMatch(/vncpw123|spice-pw/);
@@ -210,7 +310,11 @@ describe('write-only display passwords', () => {
     expect(statSync(configs).mode & 0o777).toBe(0o700);
     expect(await tf.isNoop('xen_domain', state, desk(tf))).toMatchObject({ noop: true });
     // A new password is applied by bumping its version: that replaces the domain.
-    const bump = await tf.plan('xen_domain', state, desk(tf, { vnc: { listen: '127.0.0.1', password_wo: 'newpw', password_wo_version: 2 } }));
+    const bump = await tf.plan(
+      'xen_domain',
+      state,
+      desk(tf, { vnc: { listen: '127.0.0.1', password_wo: 'newpw', password_wo_version: 2 } }),
+    );
     expect(bump.requiresReplace).toEqual(['vnc']);
     await tf.destroy('xen_domain', state);
   });
@@ -219,15 +323,23 @@ describe('write-only display passwords', () => {
     const host = simHost();
     const tf = await open(host);
     const config = desk(tf);
-    const res: any = await tf.provider.call('ValidateResourceConfig', { typeName: 'xen_domain', config: { msgpack: encodeMsgpack(config, tf.typeOf('xen_domain')) } } as any);
-    const diags = (res.diagnostics ?? []).map((d: any) => [d.summary, d.attribute.steps.map((s: any) => s.attributeName).join('.')]).sort();
+    const res: any = await tf.provider.call('ValidateResourceConfig', {
+      typeName: 'xen_domain',
+      config: { msgpack: encodeMsgpack(config, tf.typeOf('xen_domain')) },
+    } as any);
+    const diags = (res.diagnostics ?? [])
+      .map((d: any) => [d.summary, d.attribute.steps.map((s: any) => s.attributeName).join('.')])
+      .sort();
     expect(diags).toEqual([
       ['Write-only attribute needs Terraform 1.11 or later', 'spice.password_wo'],
       ['Write-only attribute needs Terraform 1.11 or later', 'vnc.password_wo'],
     ]);
     // leaving them unset is accepted by any Terraform
     const none = desk(tf, { vnc: null, spice: null });
-    const ok: any = await tf.provider.call('ValidateResourceConfig', { typeName: 'xen_domain', config: { msgpack: encodeMsgpack(none, tf.typeOf('xen_domain')) } } as any);
+    const ok: any = await tf.provider.call('ValidateResourceConfig', {
+      typeName: 'xen_domain',
+      config: { msgpack: encodeMsgpack(none, tf.typeOf('xen_domain')) },
+    } as any);
     expect(ok.diagnostics ?? []).toEqual([]);
   });
 });
@@ -238,7 +350,11 @@ describe('provider functions over the protocol', () => {
     sessions.push(tf);
     const schema: any = await tf.provider.call('GetProviderSchema', {});
     expect(Object.keys(schema.functions).sort()).toEqual(['bdf', 'mac', 'seclabel']);
-    const call = (name: string, v: string) => tf.provider.call('CallFunction', { name, arguments: [{ msgpack: encodeMsgpack(v, 'string') }] } as any) as Promise<any>;
+    const call = (name: string, v: string) =>
+      tf.provider.call('CallFunction', {
+        name,
+        arguments: [{ msgpack: encodeMsgpack(v, 'string') }],
+      } as any) as Promise<any>;
     const ok = await call('bdf', '3:0.0');
     expect(Buffer.from(ok.result.msgpack).toString('latin1')).toContain('0000:03:00.0');
     const bad = await call('bdf', '3:0.9');

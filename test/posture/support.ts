@@ -51,7 +51,11 @@ export const postureOnly = (d: PostureDiag[]) => d.filter((x) => x.rule !== unde
 /** Runs dist/xl-sim on the workspace's simulated host (the state terraform will find). */
 export function xlSim(ws: TerraformWorkspace, ...args: string[]): string {
   return execFileSync(path.join(DIST_DIR, 'xl-sim'), args, {
-    env: { ...process.env, XEN_SIM_STATE: path.join(ws.dir, '.xen-sim'), XEN_SIM_INVENTORY: path.join(ws.dir, 'host.json') },
+    env: {
+      ...process.env,
+      XEN_SIM_STATE: path.join(ws.dir, '.xen-sim'),
+      XEN_SIM_INVENTORY: path.join(ws.dir, 'host.json'),
+    },
     encoding: 'utf8',
   });
 }
@@ -63,23 +67,80 @@ export function createLive(ws: TerraformWorkspace, name: string, cfg: string): v
   xlSim(ws, 'create', file);
 }
 
-export const DEMO_TYPES = ['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t'];
+export const DEMO_TYPES = [
+  'dom0_t',
+  'domU_t',
+  'isolated_domU_t',
+  'prot_domU_t',
+  'nomigrate_t',
+  'dm_dom_t',
+  'nic_dev_t',
+];
 
-export function inventory(over: { iommu?: string; flask?: { mode: string; policy_types?: string[] }; drivers?: Record<string, string | null>; xen_commandline?: string } = {}): string {
+export function inventory(
+  over: {
+    iommu?: string;
+    flask?: { mode: string; policy_types?: string[] };
+    drivers?: Record<string, string | null>;
+    xen_commandline?: string;
+  } = {},
+): string {
   const drv = (bdf: string, d: string | null) => (over.drivers && bdf in over.drivers ? over.drivers[bdf] : d);
   return JSON.stringify({
-    xen_version: '4.17.7', memory_mib: 16384, xen_reserved_mib: 34, cpus: 8,
+    xen_version: '4.17.7',
+    memory_mib: 16384,
+    xen_reserved_mib: 34,
+    cpus: 8,
     iommu: over.iommu ?? 'interrupt_remapping',
     flask: over.flask ?? { mode: 'enforcing', policy_types: DEMO_TYPES },
     dom0: { memory_mib: 2048, vcpus: 2 },
     ...(over.xen_commandline !== undefined ? { xen_commandline: over.xen_commandline } : {}),
     pci: [
-      { bdf: '0000:00:19.0', vendor: '8086', device: '1502', class: '0200', description: 'Intel 82579LM', driver: drv('0000:00:19.0', 'e1000e'), reset_method: 'flr' },
-      { bdf: '0000:03:00.0', vendor: '8086', device: '1521', class: '0200', description: 'Intel I350', driver: drv('0000:03:00.0', 'igb'), reset_method: 'flr' },
-      { bdf: '0000:00:1f.2', vendor: '8086', device: '1c02', class: '0106', description: 'SATA AHCI', driver: drv('0000:00:1f.2', 'ahci'), reset_method: 'none' },
-      { bdf: '0000:01:00.0', vendor: '10de', device: '1c82', class: '0300', description: 'NVIDIA GPU', driver: drv('0000:01:00.0', 'nouveau'), reset_method: 'flr' },
+      {
+        bdf: '0000:00:19.0',
+        vendor: '8086',
+        device: '1502',
+        class: '0200',
+        description: 'Intel 82579LM',
+        driver: drv('0000:00:19.0', 'e1000e'),
+        reset_method: 'flr',
+      },
+      {
+        bdf: '0000:03:00.0',
+        vendor: '8086',
+        device: '1521',
+        class: '0200',
+        description: 'Intel I350',
+        driver: drv('0000:03:00.0', 'igb'),
+        reset_method: 'flr',
+      },
+      {
+        bdf: '0000:00:1f.2',
+        vendor: '8086',
+        device: '1c02',
+        class: '0106',
+        description: 'SATA AHCI',
+        driver: drv('0000:00:1f.2', 'ahci'),
+        reset_method: 'none',
+      },
+      {
+        bdf: '0000:01:00.0',
+        vendor: '10de',
+        device: '1c82',
+        class: '0300',
+        description: 'NVIDIA GPU',
+        driver: drv('0000:01:00.0', 'nouveau'),
+        reset_method: 'flr',
+      },
     ],
-    files: ['/var/lib/xen/images/vmlinuz', '/var/lib/xen/images/initrd.img', '/usr/lib/xen-4.17/boot/pvgrub64.bin', '/usr/lib/xen-4.17/boot/hvmloader',
-      '/usr/lib/xen-4.17/boot/qemu-stubdom-linux-kernel', '/usr/lib/xen-4.17/boot/qemu-stubdom-linux-rootfs', '/usr/lib/xen-4.17/bin/qemu-system-i386'],
+    files: [
+      '/var/lib/xen/images/vmlinuz',
+      '/var/lib/xen/images/initrd.img',
+      '/usr/lib/xen-4.17/boot/pvgrub64.bin',
+      '/usr/lib/xen-4.17/boot/hvmloader',
+      '/usr/lib/xen-4.17/boot/qemu-stubdom-linux-kernel',
+      '/usr/lib/xen-4.17/boot/qemu-stubdom-linux-rootfs',
+      '/usr/lib/xen-4.17/bin/qemu-system-i386',
+    ],
   });
 }

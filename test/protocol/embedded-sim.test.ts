@@ -13,11 +13,18 @@ test('a large xl list -l comes through the embedded simulator whole', () => {
   const long = 'x'.repeat(3000);
   for (let i = 0; i < 40; i++) {
     const cfg = path.join(dir, `g${i}.cfg`);
-    writeFileSync(cfg, `name = "g${i}"\ntype = "pv"\nmemory = 64\nkernel = "/var/lib/xen/images/vmlinuz"\nextra = "${long}"\n`);
+    writeFileSync(
+      cfg,
+      `name = "g${i}"\ntype = "pv"\nmemory = 64\nkernel = "/var/lib/xen/images/vmlinuz"\nextra = "${long}"\n`,
+    );
     execFileSync(XL_SIM, ['create', cfg], { env, stdio: 'ignore' });
   }
   const direct = execFileSync(XL_SIM, ['list', '-l'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const embedded = execFileSync(process.execPath, [DEFAULT_BINARY, '__xl-sim', 'list', '-l'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const embedded = execFileSync(process.execPath, [DEFAULT_BINARY, '__xl-sim', 'list', '-l'], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   expect(direct.length).toBeGreaterThan(120_000);
   expect(embedded).toBe(direct);
   expect(JSON.parse(embedded)).toHaveLength(41);

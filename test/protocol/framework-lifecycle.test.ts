@@ -28,7 +28,14 @@ const T = 'fixture_thing';
 
 test('create -> read -> no-op plan -> update in place -> replace -> import -> destroy', async () => {
   // Terraform sends 0.1 as the msgpack string "0.1" (not exact in float64); it must come back as that string.
-  const config1 = tf.config(T, { name: 'a', size: new BigNumber('0.1'), tags: { env: 'dev', __proto__x: 'p' }, aliases: ['x', 'y'], settings: { level: 3 }, rule: [{ port: 80 }, { port: 443, protocol: 'udp' }] });
+  const config1 = tf.config(T, {
+    name: 'a',
+    size: new BigNumber('0.1'),
+    tags: { env: 'dev', __proto__x: 'p' },
+    aliases: ['x', 'y'],
+    settings: { level: 3 },
+    rule: [{ port: 80 }, { port: 443, protocol: 'udp' }],
+  });
   const plan1 = await tf.plan(T, null, config1);
   expect(plan1.planned!.id).toBeInstanceOf(Unknown);
   expect(plan1.planned!.mode).toBe('fast');
@@ -93,7 +100,8 @@ test('a create that fails half way returns the partial state with the error (not
 });
 
 test('UpgradeResourceState: pretty-printed state JSON of an older schema version is upgraded', async () => {
-  const json = '{\n            "id": "thing-old",\n            "name": "old",\n            "volume": 5,\n            "gone_attr": true\n          }';
+  const json =
+    '{\n            "id": "thing-old",\n            "name": "old",\n            "volume": 5,\n            "gone_attr": true\n          }';
   const upgraded = (await tf.upgrade(T, json, 0)) as CtyObject;
   expect(upgraded.size).toBe(5);
   expect(upgraded.name).toBe('old');
@@ -105,9 +113,15 @@ test('UpgradeResourceState: pretty-printed state JSON of an older schema version
 });
 
 test('unknown resource types and undecodable values are diagnostics, and the process lives on', async () => {
-  const res: any = await tf.provider.call('ReadResource', { typeName: 'fixture_nope', currentState: { msgpack: new Uint8Array([0xc0]) } } as any);
+  const res: any = await tf.provider.call('ReadResource', {
+    typeName: 'fixture_nope',
+    currentState: { msgpack: new Uint8Array([0xc0]) },
+  } as any);
   expect(res.diagnostics[0].detail).toMatch(/no resource type "fixture_nope"/);
-  const bad: any = await tf.provider.call('PlanResourceChange', { typeName: T, config: { msgpack: new Uint8Array([0x93, 0x01]) } } as any);
+  const bad: any = await tf.provider.call('PlanResourceChange', {
+    typeName: T,
+    config: { msgpack: new Uint8Array([0x93, 0x01]) },
+  } as any);
   expect(bad.diagnostics.length).toBeGreaterThan(0);
   expect(await tf.provider.health()).toBe(1);
 });

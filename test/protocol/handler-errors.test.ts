@@ -75,12 +75,16 @@ test('a throwing handler whose response has diagnostics answers with an error di
 });
 
 test('a throwing handler whose response has no diagnostics answers INTERNAL', async () => {
-  const err = await unary(client, providerPath('StopProvider'), providerMethods.StopProvider, {}).catch((e: unknown) => e);
+  const err = await unary(client, providerPath('StopProvider'), providerMethods.StopProvider, {}).catch(
+    (e: unknown) => e,
+  );
   expect(grpcError(err)).toMatchObject({ code: 13, details: expect.stringContaining('stop exploded') });
 });
 
 test('a malformed handler response is INTERNAL, not a crash', async () => {
-  const err = await unary(client, providerPath('ReadResource'), providerMethods.ReadResource, {}).catch((e: unknown) => e);
+  const err = await unary(client, providerPath('ReadResource'), providerMethods.ReadResource, {}).catch(
+    (e: unknown) => e,
+  );
   expect(grpcError(err).code).toBe(13);
 });
 
@@ -90,12 +94,20 @@ test('enum names in handler responses are encoded (fromObject)', async () => {
 });
 
 test('a missing handler is UNIMPLEMENTED', async () => {
-  const err = await unary(client, providerPath('GetFunctions'), providerMethods.GetFunctions, {}).catch((e: unknown) => e);
+  const err = await unary(client, providerPath('GetFunctions'), providerMethods.GetFunctions, {}).catch(
+    (e: unknown) => e,
+  );
   expect(grpcError(err).code).toBe(12);
 });
 
 test("the handler's signal aborts when the client's deadline passes, and the server keeps serving", async () => {
-  const err = await unary(client, providerPath('ValidateProviderConfig'), providerMethods.ValidateProviderConfig, {}, 200).catch((e: unknown) => e);
+  const err = await unary(
+    client,
+    providerPath('ValidateProviderConfig'),
+    providerMethods.ValidateProviderConfig,
+    {},
+    200,
+  ).catch((e: unknown) => e);
   expect(grpcError(err).code).toBe(4); // DEADLINE_EXCEEDED
   await new Promise((r) => setTimeout(r, 50));
   expect(seenSignals.at(-1)?.aborted).toBe(true);

@@ -19,7 +19,10 @@ beforeAll(() => {
   if (!existsSync(DEFAULT_BINARY)) throw new Error(`${DEFAULT_BINARY} is missing: run npm run build first`);
 });
 
-function runToExit(env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runToExit(
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(DEFAULT_BINARY, args, { env });
     let stdout = '';
@@ -53,7 +56,12 @@ describe('refusing to start', () => {
   });
 
   test('when PLUGIN_CLIENT_CERT is not a PEM certificate: nothing listens, stderr says why', async () => {
-    const r = await runToExit({ ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: 'not a certificate' });
+    const r = await runToExit({
+      ...baseEnv(),
+      [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+      PLUGIN_PROTOCOL_VERSIONS: '6',
+      PLUGIN_CLIENT_CERT: 'not a certificate',
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('PLUGIN_CLIENT_CERT is not a PEM certificate');
@@ -61,7 +69,9 @@ describe('refusing to start', () => {
 
   /** Starts BINARY like Terraform and returns what its "starting" log line says about the code cache. */
   async function codeCacheStatus(binary: string): Promise<unknown> {
-    const child = spawn(binary, [], { env: { ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', TF_LOG: 'debug' } });
+    const child = spawn(binary, [], {
+      env: { ...baseEnv(), [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', TF_LOG: 'debug' },
+    });
     const lines = readline.createInterface({ input: child.stderr });
     const handshake = readline.createInterface({ input: child.stdout });
     try {
@@ -127,7 +137,9 @@ describe('a provider started like Terraform starts it', () => {
     const san = cert.getExtension(x509.SubjectAlternativeNameExtension)!;
     expect(san.names.items.map((n) => [n.type, n.value])).toEqual([['dns', 'localhost']]);
     const eku = cert.getExtension(x509.ExtendedKeyUsageExtension)!;
-    expect(eku.usages).toEqual(expect.arrayContaining([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]));
+    expect(eku.usages).toEqual(
+      expect.arrayContaining([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    );
     expect(cert.getExtension(x509.BasicConstraintsExtension)!.ca).toBe(true);
     expect(cert.notBefore.getTime()).toBeLessThan(Date.now());
     expect(cert.notAfter.getTime()).toBeGreaterThan(Date.now() + 365 * 86_400_000);
@@ -157,7 +169,9 @@ describe('a provider started like Terraform starts it', () => {
   });
 
   test('an unknown method is UNIMPLEMENTED', async () => {
-    await expect(p.callRaw('/tfplugin6.Provider/NoSuchRpc', new Uint8Array())).rejects.toMatchObject({ code: GRPC.UNIMPLEMENTED });
+    await expect(p.callRaw('/tfplugin6.Provider/NoSuchRpc', new Uint8Array())).rejects.toMatchObject({
+      code: GRPC.UNIMPLEMENTED,
+    });
   });
 
   test('garbage request bytes are INVALID_ARGUMENT and the process lives on', async () => {
@@ -179,7 +193,9 @@ describe('a provider started like Terraform starts it', () => {
     expect(r).toMatchObject({ accepted: false });
     const intruder = connect(p.handshake.address, { serverCertPem: p.serverCertPem, clientCert: other });
     try {
-      await expect(unary(intruder, pluginMethods.healthCheck.path, pluginMethods.healthCheck, { service: 'plugin' }, 5000)).rejects.toMatchObject({
+      await expect(
+        unary(intruder, pluginMethods.healthCheck.path, pluginMethods.healthCheck, { service: 'plugin' }, 5000),
+      ).rejects.toMatchObject({
         code: GRPC.UNAVAILABLE,
       });
     } finally {
@@ -245,9 +261,24 @@ test('--debug serves plaintext without the cookie and prints TF_REATTACH_PROVIDE
         }
       });
     });
-    const parsed = JSON.parse(reattach) as Record<string, { Protocol: string; ProtocolVersion: number; Pid: number; Test: boolean; Addr: { Network: string; String: string } }>;
+    const parsed = JSON.parse(reattach) as Record<
+      string,
+      {
+        Protocol: string;
+        ProtocolVersion: number;
+        Pid: number;
+        Test: boolean;
+        Addr: { Network: string; String: string };
+      }
+    >;
     const entry = parsed['registry.terraform.io/xen-project/xen'];
-    expect(entry).toMatchObject({ Protocol: 'grpc', ProtocolVersion: 6, Pid: child.pid, Test: true, Addr: { Network: 'unix' } });
+    expect(entry).toMatchObject({
+      Protocol: 'grpc',
+      ProtocolVersion: 6,
+      Pid: child.pid,
+      Test: true,
+      Addr: { Network: 'unix' },
+    });
     const client = connect(entry.Addr.String);
     try {
       const res = await unary(client, pluginMethods.healthCheck.path, pluginMethods.healthCheck, { service: 'plugin' });
@@ -264,10 +295,14 @@ test('--debug serves plaintext without the cookie and prints TF_REATTACH_PROVIDE
 });
 
 test('TF_XEN_PROVIDER_ADDR changes the reattach address', async () => {
-  const child = spawn(DEFAULT_BINARY, ['--debug'], { env: { ...baseEnv(), TF_XEN_PROVIDER_ADDR: 'example.com/me/xen' } });
+  const child = spawn(DEFAULT_BINARY, ['--debug'], {
+    env: { ...baseEnv(), TF_XEN_PROVIDER_ADDR: 'example.com/me/xen' },
+  });
   try {
     const line = await new Promise<string>((resolve) => {
-      readline.createInterface({ input: child.stdout }).on('line', (l) => l.includes("TF_REATTACH_PROVIDERS='") && resolve(l));
+      readline
+        .createInterface({ input: child.stdout })
+        .on('line', (l) => l.includes("TF_REATTACH_PROVIDERS='") && resolve(l));
     });
     expect(line).toContain('"example.com/me/xen"');
   } finally {

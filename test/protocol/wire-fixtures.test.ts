@@ -26,7 +26,10 @@ test('the fixture set is there (446 messages, requests and responses)', () => {
 describe.each(files.map((f) => [path.relative(FIXTURES, f), f]))('%s', (_name, file) => {
   const m = /\d+-(\w+)\.(request|response)\.bin$/.exec(file)!;
   const rpc = m[1] as ProviderRpcName;
-  const def = providerMethods[rpc] as unknown as { request: MessageType<object, unknown>; response: MessageType<object, unknown> };
+  const def = providerMethods[rpc] as unknown as {
+    request: MessageType<object, unknown>;
+    response: MessageType<object, unknown>;
+  };
   const type = m[2] === 'request' ? def.request : def.response;
 
   test('decodes to the same fields as Go protojson', () => {

@@ -36,7 +36,11 @@ async function configureErrors(tf: TerraformSession, config: Record<string, unkn
   }
 }
 
-function withSsh(host: SimHost, ssh: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function withSsh(
+  host: SimHost,
+  ssh: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const base = providerConfig(host, extra);
   return { ...base, ssh: { ...(base.ssh as Record<string, unknown>), ...ssh } };
 }
@@ -68,7 +72,10 @@ describe('host keys', () => {
     const host = sshSimHost(server());
     const tf = await start();
     const before = server().logins();
-    const [d] = await configureErrors(tf, withSsh(host, { known_hosts: `[127.0.0.1]:1 ${server().knownHostsLine.split(' ').slice(1).join(' ')}` }));
+    const [d] = await configureErrors(
+      tf,
+      withSsh(host, { known_hosts: `[127.0.0.1]:1 ${server().knownHostsLine.split(' ').slice(1).join(' ')}` }),
+    );
     expect(d.summary).toBe('Unknown dom0 host key');
     expect(d.path).toBe('ssh.known_hosts');
     expect(d.detail).toContain(fingerprint(path.join(server().dir, 'host_ed25519.pub')));
@@ -116,7 +123,10 @@ describe('login and reachability', () => {
   test('nothing listening: cannot reach dom0, with what to check', async () => {
     const host = sshSimHost(server());
     const tf = await start();
-    const [d] = await configureErrors(tf, withSsh(host, {}, { connection: host.connection.replace(`:${server().port}/`, ':1/') }));
+    const [d] = await configureErrors(
+      tf,
+      withSsh(host, {}, { connection: host.connection.replace(`:${server().port}/`, ':1/') }),
+    );
     expect(d.summary).toBe('Cannot reach dom0');
     expect(d.path).toBe('connection');
     expect(d.detail).toMatch(/Connection refused/);
@@ -136,7 +146,10 @@ describe('xl on dom0', () => {
   test('xl missing at the path the connection names', async () => {
     const host = sshSimHost(server(), { login: 'shell' });
     const tf = await start();
-    const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, '$1/nonexistent/xl') });
+    const [d] = await configureErrors(tf, {
+      ...providerConfig(host),
+      connection: host.connection.replace(/(:\d+)\/.*$/, '$1/nonexistent/xl'),
+    });
     expect(d.summary).toBe('xl not found');
     expect(d.detail).toMatch(/xl is not at \/nonexistent\/xl on \S+@127\.0\.0\.1:\d+: .*not found/);
   });
@@ -148,7 +161,10 @@ describe('xl on dom0', () => {
     const fake = path.join(userDir(server(), path.join(server().dir, 'notxl')), 'xl');
     writeFileSync(fake, '#!/bin/sh\necho "hello from a script"\n');
     chmodSync(fake, 0o755);
-    const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, `$1${fake}`) });
+    const [d] = await configureErrors(tf, {
+      ...providerConfig(host),
+      connection: host.connection.replace(/(:\d+)\/.*$/, `$1${fake}`),
+    });
     expect(d.summary).toBe('Not xl');
     expect(d.detail).toMatch(/notxl\/xl on .* does not behave like xl/);
   });
@@ -157,7 +173,10 @@ describe('xl on dom0', () => {
     const host = sshSimHost(server(), { login: 'shell' });
     const tf = await start();
     const logins = server().logins();
-    const [d] = await configureErrors(tf, { ...providerConfig(host), connection: host.connection.replace(/(:\d+)\/.*$/, '$1/bin/true') });
+    const [d] = await configureErrors(tf, {
+      ...providerConfig(host),
+      connection: host.connection.replace(/(:\d+)\/.*$/, '$1/bin/true'),
+    });
     expect(d.path).toBe('connection');
     expect(d.detail).toMatch(/"\/bin\/true" is not xl/);
     expect(server().logins()).toBe(logins);
@@ -174,7 +193,9 @@ describe('xl on dom0', () => {
       const vendor = readFileSync(`/sys/bus/pci/devices/${dev.bdf}/vendor`, 'utf8').trim();
       expect(dev.vendor).toBe(vendor);
       const link = `/sys/bus/pci/devices/${dev.bdf}/driver`;
-      expect(dev.driver).toBe(existsSync(link) ? path.basename(execFileSync('readlink', [link], { encoding: 'utf8' }).trim()) : null);
+      expect(dev.driver).toBe(
+        existsSync(link) ? path.basename(execFileSync('readlink', [link], { encoding: 'utf8' }).trim()) : null,
+      );
     }
     // PV-GRUB by name: without the forced command the plan would look for a kernel file on this machine itself.
     const config = tf.config('xen_domain', { name: 'plain', memory: 128, firmware: 'pvgrub64' });
@@ -206,7 +227,9 @@ describe('the restricted command', () => {
     await tf.applyConfig('xen_domain', null, config);
     expect(host.xl('list')).toMatch(/^viasudo /m);
     // The state of this simulated host belongs to root: the commands ran as root, not as the login user.
-    expect(execFileSync('stat', ['-c', '%U', path.join(host.state, 'state.json')], { encoding: 'utf8' }).trim()).toBe('root');
+    expect(execFileSync('stat', ['-c', '%U', path.join(host.state, 'state.json')], { encoding: 'utf8' }).trim()).toBe(
+      'root',
+    );
   });
 
   test('sudo = true where sudo does not allow the command: sudo refused, on ssh.sudo', async () => {
@@ -226,7 +249,10 @@ describe('hostile connection values never reach ssh as options', () => {
   beforeAll(() => {
     argvLog = path.join(server().dir, 'fake-ssh.log');
     fake = path.join(server().dir, 'fake-ssh');
-    writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > ${argvLog}.$$\ncat "$2" > ${argvLog}-config 2>/dev/null\necho "ssh: connect to host x port 22: Connection refused" >&2\nexit 255\n`);
+    writeFileSync(
+      fake,
+      `#!/bin/sh\nprintf '%s\\n' "$@" > ${argvLog}.$$\ncat "$2" > ${argvLog}-config 2>/dev/null\necho "ssh: connect to host x port 22: Connection refused" >&2\nexit 255\n`,
+    );
     chmodSync(fake, 0o755);
   });
   const calls = () => execFileSync('sh', ['-c', `cat ${argvLog}.* 2>/dev/null || true`], { encoding: 'utf8' });
@@ -248,25 +274,50 @@ describe('hostile connection values never reach ssh as options', () => {
   });
 
   test.each([
-    ['a directive after known_hosts lines', { known_hosts: 'dom0 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIS5nfv69BIppeEJ\nProxyCommand sh -c id' }, 'ssh.known_hosts'],
+    [
+      'a directive after known_hosts lines',
+      { known_hosts: 'dom0 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIS5nfv69BIppeEJ\nProxyCommand sh -c id' },
+      'ssh.known_hosts',
+    ],
     ['a directive in identity_file', { identity_file: '/k\n  ProxyCommand sh' }, 'ssh.identity_file'],
     ['an option as proxy_jump', { proxy_jump: '-oProxyCommand=sh' }, 'ssh.proxy_jump'],
     ['a %-token in config_file', { config_file: '/etc/%d' }, 'ssh.config_file'],
   ])('ssh block with %s: a diagnostic on it, and ssh is never started', async (_label, ssh, attr) => {
     const tf = await start({ XEN_SSH_PROGRAM: fake });
-    const diags = await configureErrors(tf, { connection: 'ssh://root@dom0.example.com/usr/sbin/xl', ssh: { known_hosts: null, identity_file: null, proxy_jump: null, config_file: null, sudo: null, ...ssh } });
+    const diags = await configureErrors(tf, {
+      connection: 'ssh://root@dom0.example.com/usr/sbin/xl',
+      ssh: { known_hosts: null, identity_file: null, proxy_jump: null, config_file: null, sudo: null, ...ssh },
+    });
     expect(diags.map((d) => d.path)).toContain(attr);
     expect(calls()).toBe('');
   });
 
   test('a good connection: every option comes before `--`, then only the host', async () => {
     const tf = await start({ XEN_SSH_PROGRAM: fake });
-    const diags = await configureErrors(tf, { connection: 'ssh://ci@dom0.example.com:2200/usr/sbin/xl', ssh: { known_hosts: null, identity_file: null, proxy_jump: 'jump@bastion:22', config_file: null, sudo: null } });
+    const diags = await configureErrors(tf, {
+      connection: 'ssh://ci@dom0.example.com:2200/usr/sbin/xl',
+      ssh: { known_hosts: null, identity_file: null, proxy_jump: 'jump@bastion:22', config_file: null, sudo: null },
+    });
     expect(diags[0].summary).toBe('Cannot reach dom0');
     const argv = calls().trim().split('\n');
     const dd = argv.indexOf('--');
     expect(argv.slice(dd + 1)).toEqual(['dom0.example.com']);
-    expect(argv.slice(0, dd)).toEqual(['-F', expect.stringMatching(/\/ssh_config$/), '-J', 'jump@bastion:22', '-l', 'ci', '-p', '2200', '-M', '-S', expect.stringMatching(/\/m$/), '-o', 'ControlPersist=120', '-N']);
+    expect(argv.slice(0, dd)).toEqual([
+      '-F',
+      expect.stringMatching(/\/ssh_config$/),
+      '-J',
+      'jump@bastion:22',
+      '-l',
+      'ci',
+      '-p',
+      '2200',
+      '-M',
+      '-S',
+      expect.stringMatching(/\/m$/),
+      '-o',
+      'ControlPersist=120',
+      '-N',
+    ]);
     const config = readFileSync(`${argvLog}-config`, 'utf8');
     expect(config).toMatch(/^  BatchMode yes$/m);
     expect(config).toMatch(/^  StrictHostKeyChecking yes$/m);

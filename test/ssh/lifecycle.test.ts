@@ -55,8 +55,14 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
   expect(nic).toMatchObject({ id: '0000:03:00.0', original_driver: 'igb', vendor: '0x8086' });
 
   const ddCfg = tf.config('xen_driver_domain', {
-    name: 'netdd', class: 'network', memory: 256, kernel: KERNEL, ramdisk: RAMDISK, cmdline: 'console=hvc0 iommu=soft',
-    autostart: true, pci: [{ bdf: '03:00.0' }],
+    name: 'netdd',
+    class: 'network',
+    memory: 256,
+    kernel: KERNEL,
+    ramdisk: RAMDISK,
+    cmdline: 'console=hvc0 iommu=soft',
+    autostart: true,
+    pci: [{ bdf: '03:00.0' }],
   });
   const ddPlan = await tf.plan('xen_driver_domain', null, ddCfg);
   // The plan's dry run ran `xl create -n` on dom0 and removed its file there.
@@ -70,20 +76,34 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
 
   const clientCfg = tf.config('xen_domain', { name: 'client', memory: 256, firmware: 'pvgrub64' });
   const { state: client } = await tf.applyConfig('xen_domain', null, clientCfg);
-  const vifCfg = tf.config('xen_vif', { domain: 'client', backend: 'netdd', mac: '00:16:3e:00:00:01', bridge: 'xenbr0', ip: '10.0.0.2 10.0.0.3' });
+  const vifCfg = tf.config('xen_vif', {
+    domain: 'client',
+    backend: 'netdd',
+    mac: '00:16:3e:00:00:01',
+    bridge: 'xenbr0',
+    ip: '10.0.0.2 10.0.0.3',
+  });
   const { state: vif } = await tf.applyConfig('xen_vif', null, vifCfg);
   expect(vif).toMatchObject({ state: 4, hotplug_status: 'connected' });
 
   userDir(server(), path.join(host.dir, 'policies'));
   // The compiled example policy, read at plan through the restricted command (base64 of a --policy-dir file).
   const policy = path.join(host.dir, 'policies', 'xenpolicy-4.17');
-  writeFileSync(policy, readFileSync(path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-4.17')), { mode: 0o644 });
+  writeFileSync(policy, readFileSync(path.join(__dirname, '..', 'fixtures', 'flask', 'xenpolicy-4.17')), {
+    mode: 0o644,
+  });
   const flaskCfg = tf.config('xen_flask_policy', { policy_file: policy });
   const { state: flask } = await tf.applyConfig('xen_flask_policy', null, flaskCfg);
   expect(flask.sha256).toBe(require('node:crypto').createHash('sha256').update(readFileSync(policy)).digest('hex'));
   expect(flask.domain_types).toEqual(expect.arrayContaining(['dom0_t', 'domU_t']));
 
-  for (const [type, state, config] of [['xen_pci_assignable', nic, nicCfg], ['xen_driver_domain', dd, ddCfg], ['xen_domain', client, clientCfg], ['xen_vif', vif, vifCfg], ['xen_flask_policy', flask, flaskCfg]] as Array<[string, CtyObject, CtyObject]>) {
+  for (const [type, state, config] of [
+    ['xen_pci_assignable', nic, nicCfg],
+    ['xen_driver_domain', dd, ddCfg],
+    ['xen_domain', client, clientCfg],
+    ['xen_vif', vif, vifCfg],
+    ['xen_flask_policy', flask, flaskCfg],
+  ] as Array<[string, CtyObject, CtyObject]>) {
     expect({ type, noop: (await tf.isNoop(type, state, config)).noop }).toEqual({ type, noop: true });
   }
   const devices = (await tf.readData('xen_pci_devices', {})).devices as CtyObject[];
@@ -92,7 +112,12 @@ test('seed over ssh: NIC, driver domain (auto-started), client and its vif, FLAS
 
   // Drift by hand on dom0: the vif detached; the next read sees it gone and apply puts it back.
   host.xl('network-detach', 'client', '0');
-  expect(await eventually(() => tf.read('xen_vif', vif), (v) => v === null)).toBeNull();
+  expect(
+    await eventually(
+      () => tf.read('xen_vif', vif),
+      (v) => v === null,
+    ),
+  ).toBeNull();
   const { state: vif2 } = await tf.applyConfig('xen_vif', null, vifCfg);
   // The auto-start link removed by hand is drift too.
   host.xl('list');
@@ -125,9 +150,25 @@ test('vTPM over ssh: manager, vTPM and guest created through the restricted dom0
   const host = sshSimHost(server(), { changes: { flask: { mode: 'enforcing', policy_types: types } } });
   const tf = await open(host);
   const label = (t: string) => `system_u:system_r:${t}`;
-  const mgrCfg = tf.config('xen_vtpm_manager', { name: 'vtpmmgr', storage: '/var/lib/xen/vtpm/mgr.img', tpm_version: '2.0', seclabel: label('vtpmmgr_t') });
-  const vtCfg = tf.config('xen_vtpm', { name: 'web-vtpm', manager: 'vtpmmgr', storage: '/var/lib/xen/vtpm/web.img', seclabel: label('vtpm_t'), uuid: 'a1b2c3d4-0000-4000-8000-00000000000f' });
-  const webCfg = tf.config('xen_domain', { name: 'web', firmware: 'pvgrub64', seclabel: label('domU_t'), vtpm: { backend: 'web-vtpm' } });
+  const mgrCfg = tf.config('xen_vtpm_manager', {
+    name: 'vtpmmgr',
+    storage: '/var/lib/xen/vtpm/mgr.img',
+    tpm_version: '2.0',
+    seclabel: label('vtpmmgr_t'),
+  });
+  const vtCfg = tf.config('xen_vtpm', {
+    name: 'web-vtpm',
+    manager: 'vtpmmgr',
+    storage: '/var/lib/xen/vtpm/web.img',
+    seclabel: label('vtpm_t'),
+    uuid: 'a1b2c3d4-0000-4000-8000-00000000000f',
+  });
+  const webCfg = tf.config('xen_domain', {
+    name: 'web',
+    firmware: 'pvgrub64',
+    seclabel: label('domU_t'),
+    vtpm: { backend: 'web-vtpm' },
+  });
 
   const { state: mgr } = await tf.applyConfig('xen_vtpm_manager', null, mgrCfg);
   // xen_vtpm waits on `xl vtpm-list` over ssh until the link to the manager is connected.
@@ -138,10 +179,16 @@ test('vTPM over ssh: manager, vTPM and guest created through the restricted dom0
   // Rendered and checked on dom0 (the restricted command's content check of vtpm and iomem lines).
   const configs = path.join(host.state, 'configs');
   expect(readFileSync(path.join(configs, 'vtpmmgr.cfg'), 'utf8')).toMatch(/^iomem = \[ "fed42,1" \]$/m);
-  expect(readFileSync(path.join(configs, 'web-vtpm.cfg'), 'utf8')).toContain('vtpm = [ "backend=vtpmmgr,uuid=a1b2c3d4-0000-4000-8000-00000000000f" ]');
+  expect(readFileSync(path.join(configs, 'web-vtpm.cfg'), 'utf8')).toContain(
+    'vtpm = [ "backend=vtpmmgr,uuid=a1b2c3d4-0000-4000-8000-00000000000f" ]',
+  );
   expect(host.xl('vtpm-list', 'web')).toMatch(new RegExp(`^0\\s+${vt.domid}\\s`, 'm'));
 
-  for (const [type, state, config] of [['xen_vtpm_manager', mgr, mgrCfg], ['xen_vtpm', vt, vtCfg], ['xen_domain', web, webCfg]] as Array<[string, CtyObject, CtyObject]>) {
+  for (const [type, state, config] of [
+    ['xen_vtpm_manager', mgr, mgrCfg],
+    ['xen_vtpm', vt, vtCfg],
+    ['xen_domain', web, webCfg],
+  ] as Array<[string, CtyObject, CtyObject]>) {
     expect({ type, noop: (await tf.isNoop(type, state, config)).noop }).toEqual({ type, noop: true });
   }
   const imported = await tf.importState('xen_vtpm', 'web-vtpm');
@@ -150,7 +197,14 @@ test('vTPM over ssh: manager, vTPM and guest created through the restricted dom0
   await tf.destroy('xen_domain', web);
   await tf.destroy('xen_vtpm', vt);
   await tf.destroy('xen_vtpm_manager', mgr);
-  expect(host.xl('list').trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['Domain-0']);
+  expect(
+    host
+      .xl('list')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/)[0]),
+  ).toEqual(['Domain-0']);
   expect(connections(tf)).toBe(1);
 });
 
@@ -169,7 +223,9 @@ test('the connection lost while xl runs: the change is reported as lost, the pro
   for (const pid of server().connectionPids()) process.kill(pid, 'SIGKILL');
   const err = await destroying;
   expect(err).toBeInstanceOf(DiagnosticsError);
-  expect((err as Error).message).toMatch(/the ssh connection to \S+ was lost while `\/usr\/sbin\/xl (shutdown -w|destroy) victim` ran on dom0/);
+  expect((err as Error).message).toMatch(
+    /the ssh connection to \S+ was lost while `\/usr\/sbin\/xl (shutdown -w|destroy) victim` ran on dom0/,
+  );
   expect((err as Error).message).toMatch(/Nothing Terraform recorded is lost: run `terraform plan` again/);
   host.xl('sim-fault', 'clear');
 
@@ -187,7 +243,11 @@ test('over ssh, a domain that ignores the shutdown request is destroyed after sh
   // goes on: the provider must not wait for them once it has given up on the command.
   const host = sshSimHost(server());
   const tf = await open(host);
-  const { state } = await tf.applyConfig('xen_domain', null, tf.config('xen_domain', { name: 'stubborn', memory: 128, kernel: KERNEL }));
+  const { state } = await tf.applyConfig(
+    'xen_domain',
+    null,
+    tf.config('xen_domain', { name: 'stubborn', memory: 128, kernel: KERNEL }),
+  );
   host.xl('sim-fault', 'hang', 'shutdown', '600');
   await tf.destroy('xen_domain', state);
   expect(host.xl('list')).not.toMatch(/stubborn/);
@@ -209,12 +269,25 @@ test('over ssh, a provider killed while dom0 still runs its xl create: the next 
   host.xl('sim-fault', 'clear');
 
   const next = await open(host);
-  const { state } = await next.applyConfig('xen_domain', null, next.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL }));
+  const { state } = await next.applyConfig(
+    'xen_domain',
+    null,
+    next.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL }),
+  );
   const log = next.provider.stderrLines.join('\n');
   expect(log).not.toMatch(/"creating domain"/);
   expect(log).toMatch(/interrupted/);
   expect(state.state).toBe('running');
-  expect(host.xl('list').trim().split('\n').filter((l) => /^g1 /.test(l))).toHaveLength(1);
+  expect(
+    host
+      .xl('list')
+      .trim()
+      .split('\n')
+      .filter((l) => /^g1 /.test(l)),
+  ).toHaveLength(1);
   expect(log).not.toMatch(/refused/);
-  expect((await next.isNoop('xen_domain', state, next.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL }))).noop).toBe(true);
+  expect(
+    (await next.isNoop('xen_domain', state, next.config('xen_domain', { name: 'g1', memory: 128, kernel: KERNEL })))
+      .noop,
+  ).toBe(true);
 });

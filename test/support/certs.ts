@@ -18,7 +18,9 @@ export async function generateClientCertificate(commonName = 'localhost'): Promi
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${commonName}, O=HashiCorp`,
     notBefore: new Date(now - 30_000),
     notAfter: new Date(now + 24 * 3_600_000),
@@ -35,7 +37,10 @@ export async function generateClientCertificate(commonName = 'localhost'): Promi
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  const b64 = Buffer.from(pkcs8).toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b64 = Buffer.from(pkcs8)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return { certPem: cert.toString('pem'), keyPem: `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n` };
 }
 

@@ -59,7 +59,11 @@ export interface ProviderProcess {
   stdoutLines: string[];
   exited: Promise<Exit>;
   /** One tfplugin6.Provider unary RPC, typed from the generated code. */
-  call<K extends ProviderRpcName>(rpc: K, request: RequestInit<K>, options?: { deadlineMs?: number }): Promise<ResponseOf<K>>;
+  call<K extends ProviderRpcName>(
+    rpc: K,
+    request: RequestInit<K>,
+    options?: { deadlineMs?: number },
+  ): Promise<ResponseOf<K>>;
   /** Arbitrary bytes to any method path: for malformed-request tests. */
   callRaw(methodPath: string, body: Uint8Array): Promise<Buffer>;
   /** grpc.health.v1 Check; returns the ServingStatus number. */
@@ -80,7 +84,10 @@ export function parseHandshake(line: string): Handshake {
 
 export function derBase64ToPem(rawBase64: string): string {
   const der = Buffer.from(rawBase64, 'base64');
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 export function grpcError(err: unknown): { code: number; details: string } {
@@ -89,7 +96,10 @@ export function grpcError(err: unknown): { code: number; details: string } {
 }
 
 /** A grpc-js client for the provider's socket, as Terraform (or anyone else on the host) would connect. */
-export function connect(socketPath: string, tlsOptions?: { serverCertPem: string; clientCert?: ClientCertificate }): grpc.Client {
+export function connect(
+  socketPath: string,
+  tlsOptions?: { serverCertPem: string; clientCert?: ClientCertificate },
+): grpc.Client {
   const credentials = tlsOptions
     ? grpc.credentials.createSsl(
         Buffer.from(tlsOptions.serverCertPem),
@@ -149,7 +159,13 @@ export async function launchProvider(opts: LaunchOptions = {}): Promise<Provider
   const handshakeLine = await new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });
     let first: string | undefined;
-    const timer = setTimeout(() => reject(new Error(`no handshake within ${opts.handshakeTimeoutMs ?? 10_000} ms; stderr:\n${stderrLines.join('\n')}`)), opts.handshakeTimeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`no handshake within ${opts.handshakeTimeoutMs ?? 10_000} ms; stderr:\n${stderrLines.join('\n')}`),
+        ),
+      opts.handshakeTimeoutMs ?? 10_000,
+    );
     rl.on('line', (line) => {
       if (first === undefined) {
         first = line;
@@ -159,7 +175,10 @@ export async function launchProvider(opts: LaunchOptions = {}): Promise<Provider
     });
     void exited.then((e) => {
       clearTimeout(timer);
-      if (first === undefined) reject(new Error(`provider exited (${e.code ?? e.signal}) before the handshake; stderr:\n${stderrLines.join('\n')}`));
+      if (first === undefined)
+        reject(
+          new Error(`provider exited (${e.code ?? e.signal}) before the handshake; stderr:\n${stderrLines.join('\n')}`),
+        );
     });
   });
   const handshake = parseHandshake(handshakeLine);
@@ -178,8 +197,13 @@ export async function launchProvider(opts: LaunchOptions = {}): Promise<Provider
     stdoutLines,
     exited,
     call(rpc, request, options) {
-      const def = providerMethods[rpc] as unknown as { kind: string; request: MessageType<unknown, unknown>; response: MessageType<unknown, unknown> };
-      if (def.kind !== 'unary') return Promise.reject(new Error(`${rpc} is a ${def.kind} RPC; call() handles unary RPCs`));
+      const def = providerMethods[rpc] as unknown as {
+        kind: string;
+        request: MessageType<unknown, unknown>;
+        response: MessageType<unknown, unknown>;
+      };
+      if (def.kind !== 'unary')
+        return Promise.reject(new Error(`${rpc} is a ${def.kind} RPC; call() handles unary RPCs`));
       return unary(client, providerPath(rpc), def, request, options?.deadlineMs) as Promise<ResponseOf<typeof rpc>>;
     },
     callRaw(methodPath, body) {
@@ -247,10 +271,15 @@ export function attemptTls(
       socket.destroy();
       resolve({ accepted, reason });
     };
-    const timer = setTimeout(() => done(false, 'timeout without any HTTP/2 frame from the server'), opts.timeoutMs ?? 5000);
+    const timer = setTimeout(
+      () => done(false, 'timeout without any HTTP/2 frame from the server'),
+      opts.timeoutMs ?? 5000,
+    );
     socket.on('secureConnect', () => {
       // HTTP/2 connection preface and an empty SETTINGS frame.
-      socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+      socket.write(
+        Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]),
+      );
     });
     socket.on('data', () => done(true, 'server sent HTTP/2 frames'));
     socket.on('error', (err) => done(false, err.message));

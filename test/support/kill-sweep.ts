@@ -17,7 +17,8 @@ export const GUESTS = ['g1', 'g2', 'g3'];
  * never claim one vif), and a disk on g1 served by dom0.
  */
 export function sweepConfig(host: SimHost): string {
-  const guests = GUESTS.map((g) => `
+  const guests = GUESTS.map(
+    (g) => `
 resource "xen_domain" "${g}" {
   name     = "${g}"
   memory   = 128
@@ -30,7 +31,8 @@ resource "xen_vif" "${g}" {
   backend = xen_driver_domain.net.name
   bridge  = "xenbr0"
 }
-`).join('');
+`,
+  ).join('');
   return `
 terraform {
   required_providers {
@@ -95,7 +97,11 @@ export interface RunResult {
  * printed that many "Creation complete" lines, which is after it got the provider's answer and (for most of them)
  * before it saved the state.
  */
-export function terraform(ws: TerraformWorkspace, args: string[], opts: { killAfter?: number; timeoutMs?: number } = {}): Promise<RunResult> {
+export function terraform(
+  ws: TerraformWorkspace,
+  args: string[],
+  opts: { killAfter?: number; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const cliConfig = path.join(ws.dir, '.terraformrc');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -112,7 +118,8 @@ export function terraform(ws: TerraformWorkspace, args: string[], opts: { killAf
     const onData = (b: Buffer) => {
       out += b.toString();
       completions = (out.match(/Creation complete after/g) ?? []).length;
-      if (opts.killAfter !== undefined && completions >= opts.killAfter && child.exitCode === null) child.kill('SIGKILL');
+      if (opts.killAfter !== undefined && completions >= opts.killAfter && child.exitCode === null)
+        child.kill('SIGKILL');
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -170,30 +177,53 @@ interface SimDomainState {
 
 /** What the simulated host holds, from its own state document. */
 export function hostInventory(host: SimHost): Inventory {
-  const s = JSON.parse(host.xl('sim-state')) as { domains: SimDomainState[]; pci: Record<string, { driver: string | null }> };
+  const s = JSON.parse(host.xl('sim-state')) as {
+    domains: SimDomainState[];
+    pci: Record<string, { driver: string | null }>;
+  };
   const doms = s.domains.filter((d) => d.domid !== 0 && d.stubdomFor === undefined);
   return {
     domains: doms.map((d) => d.name).sort(),
     vifs: doms.flatMap((d) => d.nics.map((n) => `${d.name} ${n.mac.toLowerCase()}`)).sort(),
-    disks: doms.flatMap((d) => d.disks.filter((x) => !d.spec.disks.some((o) => o.vdev === x.vdev)).map((x) => `${d.name} ${x.vdev}`)).sort(),
-    assignable: Object.entries(s.pci).filter(([, p]) => p.driver === 'pciback').map(([bdf]) => bdf).sort(),
+    disks: doms
+      .flatMap((d) =>
+        d.disks.filter((x) => !d.spec.disks.some((o) => o.vdev === x.vdev)).map((x) => `${d.name} ${x.vdev}`),
+      )
+      .sort(),
+    assignable: Object.entries(s.pci)
+      .filter(([, p]) => p.driver === 'pciback')
+      .map(([bdf]) => bdf)
+      .sort(),
   };
 }
 
 interface StateFile {
-  resources?: Array<{ mode: string; type: string; instances: Array<{ attributes: Record<string, unknown>; status?: string }> }>;
+  resources?: Array<{
+    mode: string;
+    type: string;
+    instances: Array<{ attributes: Record<string, unknown>; status?: string }>;
+  }>;
 }
 
 /** What Terraform's state holds (the local backend's terraform.tfstate). */
 export function stateInventory(ws: TerraformWorkspace): Inventory {
   const file = path.join(ws.dir, 'terraform.tfstate');
   const st: StateFile = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const inst = (type: string) => (st.resources ?? []).filter((r) => r.mode === 'managed' && r.type === type).flatMap((r) => r.instances.map((i) => i.attributes));
+  const inst = (type: string) =>
+    (st.resources ?? [])
+      .filter((r) => r.mode === 'managed' && r.type === type)
+      .flatMap((r) => r.instances.map((i) => i.attributes));
   return {
     domains: [...inst('xen_domain'), ...inst('xen_driver_domain')].map((a) => String(a.name)).sort(),
-    vifs: inst('xen_vif').map((a) => `${a.domain} ${String(a.mac).toLowerCase()}`).sort(),
-    disks: inst('xen_disk').map((a) => `${a.domain} ${a.vdev}`).sort(),
-    assignable: inst('xen_pci_assignable').map((a) => String(a.id)).sort(),
+    vifs: inst('xen_vif')
+      .map((a) => `${a.domain} ${String(a.mac).toLowerCase()}`)
+      .sort(),
+    disks: inst('xen_disk')
+      .map((a) => `${a.domain} ${a.vdev}`)
+      .sort(),
+    assignable: inst('xen_pci_assignable')
+      .map((a) => String(a.id))
+      .sort(),
   };
 }
 
@@ -215,7 +245,10 @@ export function audit(host: Inventory, state: Inventory): Audit {
     for (const x of h) {
       if (s.includes(x)) continue;
       // A vif nobody holds on a domain whose vifs the state has in full is a second copy of one of them.
-      const extraVif = kind === 'vifs' && h.filter((y) => y.split(' ')[0] === x.split(' ')[0]).length > s.filter((y) => y.split(' ')[0] === x.split(' ')[0]).length;
+      const extraVif =
+        kind === 'vifs' &&
+        h.filter((y) => y.split(' ')[0] === x.split(' ')[0]).length >
+          s.filter((y) => y.split(' ')[0] === x.split(' ')[0]).length;
       (extraVif ? out.duplicates : out.orphans).push(`${kind}: ${x}`);
     }
     for (const x of s) if (!h.includes(x)) out.missing.push(`${kind}: ${x}`);
@@ -252,20 +285,37 @@ export interface KillOutcome {
 /** Runs one kill on a fresh host and workspace, then the converging apply, the empty-plan check and the audit. */
 export async function killAndConverge(host: SimHost, ws: TerraformWorkspace, kill: Kill): Promise<KillOutcome> {
   ws.writeFile('main.tf', sweepConfig(host));
-  if (kill.who === 'provider') host.xl('sim-fault', 'kill-caller', kill.commands ?? CREATE_COMMANDS, kill.phase, String(kill.skip));
-  const first = await terraform(ws, ['apply', '-auto-approve'], kill.who === 'terraform' ? { killAfter: kill.afterCompletions } : {});
-  const outcome: KillOutcome = { kill, interrupted: false, cutOff: kill.who === 'provider' ? cutOff(first.out) : [], converged: false, planEmpty: false, audit: { orphans: [], duplicates: [], missing: [] } };
+  if (kill.who === 'provider')
+    host.xl('sim-fault', 'kill-caller', kill.commands ?? CREATE_COMMANDS, kill.phase, String(kill.skip));
+  const first = await terraform(
+    ws,
+    ['apply', '-auto-approve'],
+    kill.who === 'terraform' ? { killAfter: kill.afterCompletions } : {},
+  );
+  const outcome: KillOutcome = {
+    kill,
+    interrupted: false,
+    cutOff: kill.who === 'provider' ? cutOff(first.out) : [],
+    converged: false,
+    planEmpty: false,
+    audit: { orphans: [], duplicates: [], missing: [] },
+  };
   if (kill.who === 'terraform') {
     outcome.interrupted = first.signal === 'SIGKILL';
     outcome.providersExitedMs = await providersGone(ws, 20_000);
   } else {
-    outcome.interrupted = first.code !== 0 && /Plugin did not respond|Request cancelled/.test(first.out) && host.xl('sim-fault', 'list').trim() === '';
+    outcome.interrupted =
+      first.code !== 0 &&
+      /Plugin did not respond|Request cancelled/.test(first.out) &&
+      host.xl('sim-fault', 'list').trim() === '';
     host.xl('sim-fault', 'clear');
   }
-  if (!outcome.interrupted) outcome.failure = `the first apply was not interrupted (${first.code ?? first.signal}):\n${first.out}`;
+  if (!outcome.interrupted)
+    outcome.failure = `the first apply was not interrupted (${first.code ?? first.signal}):\n${first.out}`;
   const second = await terraform(ws, ['apply', '-auto-approve']);
   outcome.converged = second.code === 0;
-  if (!outcome.converged) outcome.failure ??= `the converging apply failed (${second.code ?? second.signal}):\n${second.out}`;
+  if (!outcome.converged)
+    outcome.failure ??= `the converging apply failed (${second.code ?? second.signal}):\n${second.out}`;
   const plan = await terraform(ws, ['plan', '-detailed-exitcode']);
   outcome.planEmpty = plan.code === 0;
   if (!outcome.planEmpty) outcome.failure ??= `the plan after it is not empty (${plan.code}):\n${plan.out}`;
@@ -308,9 +358,20 @@ export interface ChainOutcome {
  * phases cycle: before the call, half way through it, after it), until an apply finds nothing left to create. Every
  * create in flight when the provider dies is cut off, and the next apply must finish or adopt it.
  */
-export async function killChain(host: SimHost, ws: TerraformWorkspace, phases: Array<'before' | 'during' | 'after'>, maxApplies = 40): Promise<ChainOutcome> {
+export async function killChain(
+  host: SimHost,
+  ws: TerraformWorkspace,
+  phases: Array<'before' | 'during' | 'after'>,
+  maxApplies = 40,
+): Promise<ChainOutcome> {
   ws.writeFile('main.tf', sweepConfig(host));
-  const outcome: ChainOutcome = { steps: [], interrupted: [], converged: false, planEmpty: false, audit: { orphans: [], duplicates: [], missing: [] } };
+  const outcome: ChainOutcome = {
+    steps: [],
+    interrupted: [],
+    converged: false,
+    planEmpty: false,
+    audit: { orphans: [], duplicates: [], missing: [] },
+  };
   for (let i = 0; i < maxApplies; i++) {
     const phase = phases[i % phases.length];
     host.xl('sim-fault', 'clear');
@@ -342,5 +403,9 @@ export async function killChain(host: SimHost, ws: TerraformWorkspace, phases: A
 
 /** Every resource address of sweepConfig. */
 export const SWEEP_ADDRESSES = [
-  'xen_pci_assignable.nic', 'xen_driver_domain.net', ...GUESTS.flatMap((g) => [`xen_domain.${g}`, `xen_vif.${g}`]), 'xen_vif.g1_twin', 'xen_disk.data',
+  'xen_pci_assignable.nic',
+  'xen_driver_domain.net',
+  ...GUESTS.flatMap((g) => [`xen_domain.${g}`, `xen_vif.${g}`]),
+  'xen_vif.g1_twin',
+  'xen_disk.data',
 ].sort();

@@ -9,7 +9,15 @@ import type { CtyObject, CtyType, CtyValue } from '../../provider/protocol/cty/t
 import { valueEquals } from '../../provider/protocol/cty/values';
 import { launchProvider } from './client';
 import type { LaunchOptions, ProviderProcess } from './client';
-import { assertObjectCompatible, assertPlanValid, containsUnknownDeep, proposedNew, wireBlock, wireBlockType, writeOnlyViolations } from './tfcore';
+import {
+  assertObjectCompatible,
+  assertPlanValid,
+  containsUnknownDeep,
+  proposedNew,
+  wireBlock,
+  wireBlockType,
+  writeOnlyViolations,
+} from './tfcore';
 import type { WireBlock } from './tfcore';
 
 /** Terraform sets no deadline on ApplyResourceChange; an adoption that waits out a journal entry over ssh can pass
@@ -24,8 +32,16 @@ export interface Diag {
 }
 
 export class DiagnosticsError extends Error {
-  constructor(readonly rpc: string, readonly diags: Diag[]) {
-    super(`${rpc}: ${diags.filter((d) => d.severity === 'error').map((d) => `${d.path ? d.path + ': ' : ''}${d.summary}: ${d.detail}`).join('; ')}`);
+  constructor(
+    readonly rpc: string,
+    readonly diags: Diag[],
+  ) {
+    super(
+      `${rpc}: ${diags
+        .filter((d) => d.severity === 'error')
+        .map((d) => `${d.path ? d.path + ': ' : ''}${d.summary}: ${d.detail}`)
+        .join('; ')}`,
+    );
   }
 }
 
@@ -44,7 +60,13 @@ function diagsOf(msg: any): Diag[] {
     summary: d.summary ?? '',
     detail: d.detail ?? '',
     path: (d.attribute?.steps ?? [])
-      .map((s: any) => (typeof s.attributeName === 'string' && s.attributeName ? `.${s.attributeName}` : typeof s.elementKeyString === 'string' ? `["${s.elementKeyString}"]` : `[${s.elementKeyInt}]`))
+      .map((s: any) =>
+        typeof s.attributeName === 'string' && s.attributeName
+          ? `.${s.attributeName}`
+          : typeof s.elementKeyString === 'string'
+            ? `["${s.elementKeyString}"]`
+            : `[${s.elementKeyInt}]`,
+      )
       .join('')
       .replace(/^\./, ''),
   }));
@@ -67,7 +89,8 @@ export function shape(block: WireBlock, partial: Record<string, unknown>): CtyOb
       else if (Array.isArray(v)) out[a.name] = v.map((el) => shape(inner, el as Record<string, unknown>));
       else {
         const m = record();
-        for (const [k, el] of Object.entries(v as Record<string, unknown>)) m[k] = shape(inner, el as Record<string, unknown>);
+        for (const [k, el] of Object.entries(v as Record<string, unknown>))
+          m[k] = shape(inner, el as Record<string, unknown>);
         out[a.name] = m;
       }
     } else {
@@ -76,7 +99,8 @@ export function shape(block: WireBlock, partial: Record<string, unknown>): CtyOb
   }
   for (const b of block.blockTypes) {
     const v = partial[b.typeName];
-    if (b.nesting === 2 || b.nesting === 3) out[b.typeName] = Array.isArray(v) ? v.map((el) => shape(b.block, el as Record<string, unknown>)) : [];
+    if (b.nesting === 2 || b.nesting === 3)
+      out[b.typeName] = Array.isArray(v) ? v.map((el) => shape(b.block, el as Record<string, unknown>)) : [];
     else out[b.typeName] = v === undefined || v === null ? null : shape(b.block, v as Record<string, unknown>);
   }
   return out;
@@ -102,7 +126,10 @@ export interface PlanResult {
 }
 
 export class TerraformSession {
-  private constructor(readonly provider: ProviderProcess, readonly schemas: Schemas) {}
+  private constructor(
+    readonly provider: ProviderProcess,
+    readonly schemas: Schemas,
+  ) {}
 
   static async start(opts: LaunchOptions = {}): Promise<TerraformSession> {
     const provider = await launchProvider(opts);
@@ -136,18 +163,34 @@ export class TerraformSession {
     const type = wireBlockType(this.schemas.provider);
     const bytes = encodeMsgpack(cfg, type);
     check('ValidateProviderConfig', await this.provider.call('ValidateProviderConfig', { config: { msgpack: bytes } }));
-    return check('ConfigureProvider', await this.provider.call('ConfigureProvider', { terraformVersion: '1.11.4', config: { msgpack: bytes }, clientCapabilities: { deferralAllowed: false, writeOnlyAttributesAllowed: true } } as any));
+    return check(
+      'ConfigureProvider',
+      await this.provider.call('ConfigureProvider', {
+        terraformVersion: '1.11.4',
+        config: { msgpack: bytes },
+        clientCapabilities: { deferralAllowed: false, writeOnlyAttributesAllowed: true },
+      } as any),
+    );
   }
 
   async validate(type: string, config: CtyObject): Promise<Diag[]> {
     const r = this.resource(type);
     // As Terraform >= 1.11 sends it: it keeps write-only values out of plan and state.
-    const res = await this.provider.call('ValidateResourceConfig', { typeName: type, config: { msgpack: encodeMsgpack(config, r.type) }, clientCapabilities: { writeOnlyAttributesAllowed: true } } as any);
+    const res = await this.provider.call('ValidateResourceConfig', {
+      typeName: type,
+      config: { msgpack: encodeMsgpack(config, r.type) },
+      clientCapabilities: { writeOnlyAttributesAllowed: true },
+    } as any);
     return check('ValidateResourceConfig', res);
   }
 
   /** PlanResourceChange with Terraform's proposed new state, checked with AssertPlanValid. */
-  async plan(type: string, prior: CtyObject | null, config: CtyObject | null, priorPrivate?: Uint8Array): Promise<PlanResult> {
+  async plan(
+    type: string,
+    prior: CtyObject | null,
+    config: CtyObject | null,
+    priorPrivate?: Uint8Array,
+  ): Promise<PlanResult> {
     const r = this.resource(type);
     const proposed = config === null ? null : proposedNew(r.block, prior, config);
     const res: any = await this.provider.call('PlanResourceChange', {
@@ -168,20 +211,36 @@ export class TerraformSession {
       if (errs.length) throw new ContractViolation(`${type}: Provider produced invalid plan:\n  ${errs.join('\n  ')}`);
     }
     const requiresReplace = (res.requiresReplace ?? []).map((p: any) =>
-      (p.steps ?? []).map((s: any) => (typeof s.attributeName === 'string' && s.attributeName ? s.attributeName : `[${typeof s.elementKeyString === 'string' ? s.elementKeyString : s.elementKeyInt}]`)).join('.'),
+      (p.steps ?? [])
+        .map((s: any) =>
+          typeof s.attributeName === 'string' && s.attributeName
+            ? s.attributeName
+            : `[${typeof s.elementKeyString === 'string' ? s.elementKeyString : s.elementKeyInt}]`,
+        )
+        .join('.'),
     );
     return { planned, requiresReplace, diags, private: res.plannedPrivate ?? new Uint8Array() };
   }
 
-  async apply(type: string, prior: CtyObject | null, planned: CtyObject | null, config: CtyObject | null, plannedPrivate?: Uint8Array): Promise<{ state: CtyObject | null; diags: Diag[] }> {
+  async apply(
+    type: string,
+    prior: CtyObject | null,
+    planned: CtyObject | null,
+    config: CtyObject | null,
+    plannedPrivate?: Uint8Array,
+  ): Promise<{ state: CtyObject | null; diags: Diag[] }> {
     const r = this.resource(type);
-    const res: any = await this.provider.call('ApplyResourceChange', {
-      typeName: type,
-      priorState: { msgpack: encodeMsgpack(prior, r.type) },
-      plannedState: { msgpack: encodeMsgpack(planned, r.type) },
-      config: { msgpack: encodeMsgpack(config, r.type) },
-      plannedPrivate: plannedPrivate ?? new Uint8Array(),
-    } as any, { deadlineMs: APPLY_DEADLINE_MS });
+    const res: any = await this.provider.call(
+      'ApplyResourceChange',
+      {
+        typeName: type,
+        priorState: { msgpack: encodeMsgpack(prior, r.type) },
+        plannedState: { msgpack: encodeMsgpack(planned, r.type) },
+        config: { msgpack: encodeMsgpack(config, r.type) },
+        plannedPrivate: plannedPrivate ?? new Uint8Array(),
+      } as any,
+      { deadlineMs: APPLY_DEADLINE_MS },
+    );
     const state = decodeMsgpack(res.newState?.msgpack ?? new Uint8Array([0xc0]), r.type) as CtyObject | null;
     const diags = diagsOf(res);
     if (diags.some((d) => d.severity === 'error')) {
@@ -196,12 +255,19 @@ export class TerraformSession {
     if (state === null) throw new ContractViolation(`${type}: apply returned null for a create/update`);
     if (containsUnknownDeep(state)) throw new ContractViolation(`${type}: apply returned unknown values`);
     const errs = [...assertObjectCompatible(r.type, planned, state), ...writeOnlyViolations(r.block, state)];
-    if (errs.length) throw new ContractViolation(`${type}: Provider produced inconsistent result after apply:\n  ${errs.join('\n  ')}`);
+    if (errs.length)
+      throw new ContractViolation(
+        `${type}: Provider produced inconsistent result after apply:\n  ${errs.join('\n  ')}`,
+      );
     return { state, diags };
   }
 
   /** What `terraform apply` does for one resource: plan, then the final plan with the same config, then apply. */
-  async applyConfig(type: string, prior: CtyObject | null, config: CtyObject): Promise<{ state: CtyObject; plan: PlanResult }> {
+  async applyConfig(
+    type: string,
+    prior: CtyObject | null,
+    config: CtyObject,
+  ): Promise<{ state: CtyObject; plan: PlanResult }> {
     await this.validate(type, config);
     const first = await this.plan(type, prior, config);
     const final = await this.plan(type, prior, config);
@@ -222,17 +288,26 @@ export class TerraformSession {
 
   async read(type: string, state: CtyObject): Promise<CtyObject | null> {
     const r = this.resource(type);
-    const res: any = await this.provider.call('ReadResource', { typeName: type, currentState: { msgpack: encodeMsgpack(state, r.type) } } as any);
+    const res: any = await this.provider.call('ReadResource', {
+      typeName: type,
+      currentState: { msgpack: encodeMsgpack(state, r.type) },
+    } as any);
     check('ReadResource', res);
     const next = decodeMsgpack(res.newState?.msgpack ?? new Uint8Array([0xc0]), r.type) as CtyObject | null;
-    if (next !== null && containsUnknownDeep(next)) throw new ContractViolation(`${type}: ReadResource returned unknown values`);
+    if (next !== null && containsUnknownDeep(next))
+      throw new ContractViolation(`${type}: ReadResource returned unknown values`);
     const wo = writeOnlyViolations(r.block, next);
-    if (wo.length) throw new ContractViolation(`${type}: ReadResource returned write-only values:\n  ${wo.join('\n  ')}`);
+    if (wo.length)
+      throw new ContractViolation(`${type}: ReadResource returned write-only values:\n  ${wo.join('\n  ')}`);
     return next;
   }
 
   /** A plan after refresh: true when Terraform would show no change for this resource. */
-  async isNoop(type: string, state: CtyObject, config: CtyObject): Promise<{ noop: boolean; planned: CtyObject | null; refreshed: CtyObject | null; requiresReplace: string[] }> {
+  async isNoop(
+    type: string,
+    state: CtyObject,
+    config: CtyObject,
+  ): Promise<{ noop: boolean; planned: CtyObject | null; refreshed: CtyObject | null; requiresReplace: string[] }> {
     const refreshed = await this.read(type, state);
     const p = await this.plan(type, refreshed, config);
     const noop = refreshed !== null && valueEquals(refreshed, p.planned, this.resource(type).type);
@@ -241,7 +316,11 @@ export class TerraformSession {
 
   async importState(type: string, id: string): Promise<CtyObject> {
     const r = this.resource(type);
-    const res: any = await this.provider.call('ImportResourceState', { typeName: type, id, clientCapabilities: { deferralAllowed: false } } as any);
+    const res: any = await this.provider.call('ImportResourceState', {
+      typeName: type,
+      id,
+      clientCapabilities: { deferralAllowed: false },
+    } as any);
     check('ImportResourceState', res);
     const imported = res.importedResources ?? [];
     if (imported.length !== 1) throw new ContractViolation(`${type}: import returned ${imported.length} objects`);
@@ -254,7 +333,11 @@ export class TerraformSession {
   /** UpgradeResourceState with the state file's JSON (as Terraform sends raw_state). */
   async upgrade(type: string, json: string, version: number): Promise<CtyObject | null> {
     const r = this.resource(type);
-    const res: any = await this.provider.call('UpgradeResourceState', { typeName: type, version, rawState: { json: Buffer.from(json) } } as any);
+    const res: any = await this.provider.call('UpgradeResourceState', {
+      typeName: type,
+      version,
+      rawState: { json: Buffer.from(json) },
+    } as any);
     check('UpgradeResourceState', res);
     return decodeMsgpack(res.upgradedState.msgpack, r.type) as CtyObject | null;
   }
@@ -268,8 +351,17 @@ export class TerraformSession {
     const d = this.schemas.dataSources.get(type);
     if (!d) throw new Error(`no data source ${type}`);
     const config = shape(d.block, partial);
-    check('ValidateDataResourceConfig', await this.provider.call('ValidateDataResourceConfig', { typeName: type, config: { msgpack: encodeMsgpack(config, d.type) } } as any));
-    const res: any = await this.provider.call('ReadDataSource', { typeName: type, config: { msgpack: encodeMsgpack(config, d.type) } } as any);
+    check(
+      'ValidateDataResourceConfig',
+      await this.provider.call('ValidateDataResourceConfig', {
+        typeName: type,
+        config: { msgpack: encodeMsgpack(config, d.type) },
+      } as any),
+    );
+    const res: any = await this.provider.call('ReadDataSource', {
+      typeName: type,
+      config: { msgpack: encodeMsgpack(config, d.type) },
+    } as any);
     check('ReadDataSource', res);
     return decodeMsgpack(res.state.msgpack, d.type) as CtyObject;
   }
@@ -281,9 +373,13 @@ export class TerraformSession {
   /** As Terraform ends a provider: GRPCController/Shutdown (the provider closes its ssh connection), then kill. */
   async close(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.provider.shutdown().catch(() => undefined), new Promise((r) => { timer = setTimeout(r, 3000); })]);
+    await Promise.race([
+      this.provider.shutdown().catch(() => undefined),
+      new Promise((r) => {
+        timer = setTimeout(r, 3000);
+      }),
+    ]);
     clearTimeout(timer);
     await this.provider.close();
   }
 }
-

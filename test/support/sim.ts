@@ -28,7 +28,9 @@ export interface SimHost {
 function writeInventory(dir: string, changes?: Record<string, unknown>): string | undefined {
   if (!changes) return undefined;
   const inventory = path.join(dir, 'inventory.json');
-  writeFileSync(inventory, JSON.stringify({ ...JSON.parse(JSON.stringify(DEMO_INVENTORY)), ...changes }, null, 2), { mode: 0o644 });
+  writeFileSync(inventory, JSON.stringify({ ...JSON.parse(JSON.stringify(DEMO_INVENTORY)), ...changes }, null, 2), {
+    mode: 0o644,
+  });
   return inventory;
 }
 
@@ -88,7 +90,9 @@ export function sshSimHost(sshd: Sshd, opts: SshSimOptions = {}): SimHost {
   const state = login === 'sudo' ? path.join(dir, 'state') : userDir(sshd, path.join(dir, 'state'));
   const simEnv = `XEN_SIM_STATE=${state}; export XEN_SIM_STATE\n${inventory ? `XEN_SIM_INVENTORY=${inventory}; export XEN_SIM_INVENTORY\n` : ''}`;
   const wrapper = (file: string, pre: string) => {
-    writeFileSync(path.join(dir, file), `#!/bin/sh\n${simEnv}exec ${process.execPath} ${sshd.xlSim} ${pre}"$@"\n`, { mode: 0o755 });
+    writeFileSync(path.join(dir, file), `#!/bin/sh\n${simEnv}exec ${process.execPath} ${sshd.xlSim} ${pre}"$@"\n`, {
+      mode: 0o755,
+    });
     return path.join(dir, file);
   };
   const xl = wrapper('xl', '');
@@ -96,30 +100,46 @@ export function sshSimHost(sshd: Sshd, opts: SshSimOptions = {}): SimHost {
   const xsLs = wrapper('xenstore-ls', 'xenstore-ls ');
   const labelPci = wrapper('flask-label-pci', 'flask-label-pci ');
   const configDir = path.join(state, 'configs');
-  const forced = `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --flask-label-pci ${labelPci} --sysfs-root ${path.join(state, 'sys')} --files-root ${path.join(state, 'root')} ` +
+  const forced =
+    `${sshd.dom0Script} --xl ${xl} --xenstore-read ${xsRead} --xenstore-ls ${xsLs} --flask-label-pci ${labelPci} --sysfs-root ${path.join(state, 'sys')} --files-root ${path.join(state, 'root')} ` +
     `--config-dir ${configDir} --autostart-dir ${path.join(state, 'auto')} --policy-dir ${path.join(dir, 'policies')}`;
   const options = login === 'shell' ? 'restrict' : `command="${forced}",restrict`;
   const { identityFile } = sshd.addKey(name, options);
   if (login === 'sudo') sshd.allowSudo(forced);
   userDir(sshd, path.join(dir, 'policies'));
   const env = { XEN_SIM_STATE: state, ...(inventory ? { XEN_SIM_INVENTORY: inventory } : {}) };
-  const xlRaw = (...args: string[]) => (login === 'sudo'
-    ? (() => {
-      try {
-        return { code: 0, stdout: execFileSync(sshd.xlSim, args, { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), stderr: '' };
-      } catch (e) {
-        const err = e as { status?: number; stdout?: string; stderr?: string };
-        return { code: err.status ?? 1, stdout: String(err.stdout ?? ''), stderr: String(err.stderr ?? '') };
-      }
-    })()
-    : sshd.asUser([process.execPath, sshd.xlSim, ...args], env));
+  const xlRaw = (...args: string[]) =>
+    login === 'sudo'
+      ? (() => {
+          try {
+            return {
+              code: 0,
+              stdout: execFileSync(sshd.xlSim, args, {
+                env: { ...process.env, ...env },
+                encoding: 'utf8',
+                stdio: ['ignore', 'pipe', 'pipe'],
+              }),
+              stderr: '',
+            };
+          } catch (e) {
+            const err = e as { status?: number; stdout?: string; stderr?: string };
+            return { code: err.status ?? 1, stdout: String(err.stdout ?? ''), stderr: String(err.stderr ?? '') };
+          }
+        })()
+      : sshd.asUser([process.execPath, sshd.xlSim, ...args], env);
   return {
     dir,
     state,
     connection: `ssh://${sshd.user.name}@127.0.0.1:${sshd.port}${login === 'shell' ? xl : '/usr/sbin/xl'}`,
     provider: {
       config_dir: configDir,
-      ssh: { known_hosts: sshd.knownHostsLine, identity_file: identityFile, proxy_jump: null, config_file: null, sudo: login === 'sudo' ? true : null },
+      ssh: {
+        known_hosts: sshd.knownHostsLine,
+        identity_file: identityFile,
+        proxy_jump: null,
+        config_file: null,
+        sudo: login === 'sudo' ? true : null,
+      },
     },
     xlRaw,
     xl(...args: string[]) {
@@ -132,7 +152,12 @@ export function sshSimHost(sshd: Sshd, opts: SshSimOptions = {}): SimHost {
 
 /** The provider block for a host. */
 export function providerConfig(host: SimHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { connection: host.connection, inventory: host.inventory && !host.provider ? host.inventory : null, ...host.provider, ...extra };
+  return {
+    connection: host.connection,
+    inventory: host.inventory && !host.provider ? host.inventory : null,
+    ...host.provider,
+    ...extra,
+  };
 }
 
 /** The same as HCL: the body of `provider "xen" { ... }`. */

@@ -5,7 +5,18 @@
 // No sshd is a failure, not a skip (set XEN_TEST_SKIP_SSHD=1 to skip knowingly): the ssh transport is what users run.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -66,11 +77,14 @@ function freePort(): Promise<number> {
 function loginUser(): LoginUser {
   const me = userInfo();
   if (me.uid !== 0) return { name: me.username, uid: me.uid, gid: me.gid };
-  const id = (flag: string) => Number(execFileSync('id', [flag, TEST_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+  const id = (flag: string) =>
+    Number(execFileSync('id', [flag, TEST_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
   try {
     id('-u');
   } catch {
-    execFileSync('useradd', ['--system', '--home-dir', '/', '--no-create-home', '--shell', '/bin/sh', TEST_USER], { stdio: 'pipe' });
+    execFileSync('useradd', ['--system', '--home-dir', '/', '--no-create-home', '--shell', '/bin/sh', TEST_USER], {
+      stdio: 'pipe',
+    });
   }
   // No password, but not locked ("!"): sshd without PAM refuses locked accounts even for keys.
   execFileSync('usermod', ['-p', '*', TEST_USER], { stdio: 'pipe' });
@@ -80,13 +94,22 @@ function loginUser(): LoginUser {
 async function waitListening(port: number, child: ChildProcess, logFile: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited ${child.exitCode} at start:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `sshd exited ${child.exitCode} at start:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`,
+      );
     const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1', () => { c.end(); resolve(true); });
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.end();
+        resolve(true);
+      });
       c.on('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port} within 15 s:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `sshd did not listen on 127.0.0.1:${port} within 15 s:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -98,10 +121,13 @@ export function sshdMissing(): string | undefined {
 
 export async function startSshd(): Promise<Sshd> {
   if (!existsSync(SSHD)) {
-    throw new Error(`${SSHD} is missing: the ssh transport tests need Debian's openssh-server (apt-get install -y openssh-server; .ci/run installs it). ` +
-      'Set XEN_TEST_SKIP_SSHD=1 to skip them knowingly.');
+    throw new Error(
+      `${SSHD} is missing: the ssh transport tests need Debian's openssh-server (apt-get install -y openssh-server; .ci/run installs it). ` +
+        'Set XEN_TEST_SKIP_SSHD=1 to skip them knowingly.',
+    );
   }
-  if (!existsSync(DOM0_SCRIPT_SOURCE) || !existsSync(XL_SIM_SOURCE)) throw new Error('run `npm run build` first: dist/ has no dom0 script or xl-sim');
+  if (!existsSync(DOM0_SCRIPT_SOURCE) || !existsSync(XL_SIM_SOURCE))
+    throw new Error('run `npm run build` first: dist/ has no dom0 script or xl-sim');
   const user = loginUser();
   const root = userInfo().uid === 0;
   const dir = mkdtempSync(path.join(tmpdir(), 'tfxen-sshd-'));
@@ -120,28 +146,31 @@ export async function startSshd(): Promise<Sshd> {
   mkdirSync(path.join(dir, 'keys'), { mode: 0o700 });
   const logFile = path.join(dir, 'sshd.log');
   const config = path.join(dir, 'sshd_config');
-  writeFileSync(config, [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${hostKey}`,
-    `AuthorizedKeysFile ${authorized}`,
-    // The temporary directory is not a home directory sshd could vouch for.
-    'StrictModes no',
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    `AllowUsers ${user.name}`,
-    'PermitRootLogin prohibit-password',
-    'PermitUserEnvironment no',
-    'PrintMotd no',
-    'PrintLastLog no',
-    'MaxStartups 100:30:200',
-    'MaxSessions 20',
-    'LogLevel VERBOSE',
-    `PidFile ${path.join(dir, 'sshd.pid')}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `AuthorizedKeysFile ${authorized}`,
+      // The temporary directory is not a home directory sshd could vouch for.
+      'StrictModes no',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      `AllowUsers ${user.name}`,
+      'PermitRootLogin prohibit-password',
+      'PermitUserEnvironment no',
+      'PrintMotd no',
+      'PrintLastLog no',
+      'MaxStartups 100:30:200',
+      'MaxSessions 20',
+      'LogLevel VERBOSE',
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      '',
+    ].join('\n'),
+  );
   if (root) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const child = spawn(SSHD, ['-D', '-E', logFile, '-f', config], { stdio: 'ignore' });
   child.on('error', () => undefined);
@@ -150,7 +179,11 @@ export async function startSshd(): Promise<Sshd> {
   const sudoers: string[] = [];
 
   const sshd: Sshd = {
-    port, user, dir, dom0Script, xlSim,
+    port,
+    user,
+    dir,
+    dom0Script,
+    xlSim,
     knownHostsLine: `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}`,
     addKey(name, options) {
       const key = path.join(dir, 'keys', name);
@@ -162,9 +195,16 @@ export async function startSshd(): Promise<Sshd> {
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     logins: () => (sshd.log().match(/Accepted publickey for /g) ?? []).length,
     asUser(argv, env) {
-      const run = root && user.uid !== 0 ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', ...argv] : [...argv];
+      const run =
+        root && user.uid !== 0
+          ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', ...argv]
+          : [...argv];
       try {
-        const stdout = execFileSync(run[0], run.slice(1), { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const stdout = execFileSync(run[0], run.slice(1), {
+          env: { ...process.env, ...env },
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         return { code: 0, stdout, stderr: '' };
       } catch (e) {
         const err = e as { status?: number; stdout?: string; stderr?: string };
@@ -176,8 +216,10 @@ export async function startSshd(): Promise<Sshd> {
       try {
         // The whole tree under the listener: killing only the monitor leaves its unprivileged child holding the
         // TCP connection until it next asks the monitor for something.
-        const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).split('\n')
-          .map((l) => l.trim().split(/\s+/).map(Number)).filter((r) => r.length === 2 && r[0] > 0);
+        const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/).map(Number))
+          .filter((r) => r.length === 2 && r[0] > 0);
         const tree: number[] = [];
         let frontier = [child.pid];
         while (frontier.length > 0) {
@@ -192,7 +234,8 @@ export async function startSshd(): Promise<Sshd> {
     },
     allowSudo(command) {
       if (!root) throw new Error('allowSudo needs root');
-      if (!existsSync('/usr/bin/sudo')) throw new Error('sudo is missing (apt-get install -y sudo; .ci/run installs it)');
+      if (!existsSync('/usr/bin/sudo'))
+        throw new Error('sudo is missing (apt-get install -y sudo; .ci/run installs it)');
       const script = command.split(' ')[0];
       const file = `/etc/sudoers.d/tfxen-test-${port}`;
       const text = `Defaults!${script} env_keep += "SSH_ORIGINAL_COMMAND"\n${user.name} ALL=(root) NOPASSWD: ${command}\n`;
@@ -223,8 +266,12 @@ export function userDir(sshd: Sshd, p: string): string {
 /** A server for the test file: started before its tests, stopped after; the getter returns it. */
 export function sshdForSuite(): () => Sshd {
   let sshd: Sshd | undefined;
-  beforeAll(async () => { sshd = await startSshd(); });
-  afterAll(async () => { await sshd?.stop(); });
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
   return () => {
     if (!sshd) throw new Error('the test sshd is not running (did beforeAll fail?)');
     return sshd;

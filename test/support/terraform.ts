@@ -68,10 +68,19 @@ export function createWorkspace(binary: string, distDir = DIST_DIR): TerraformWo
         ...options.env,
       };
       return new Promise((resolve) => {
-        execFile(binary, args, { cwd: dir, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-        });
+        execFile(
+          binary,
+          args,
+          { cwd: dir, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+          (err, stdout, stderr) => {
+            const code = err
+              ? typeof (err as { code?: unknown }).code === 'number'
+                ? (err as { code: number }).code
+                : 1
+              : 0;
+            resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+          },
+        );
       });
     },
     dispose() {
@@ -84,7 +93,11 @@ export function createWorkspace(binary: string, distDir = DIST_DIR): TerraformWo
  * Declares a jest test that runs fn with a fresh Terraform workspace, or, with no terraform binary, a skipped test
  * and a console warning (a silent pass would hide that the real-Terraform check never ran).
  */
-export function testWithTerraform(name: string, fn: (tf: TerraformWorkspace) => Promise<void>, timeoutMs = 120_000): void {
+export function testWithTerraform(
+  name: string,
+  fn: (tf: TerraformWorkspace) => Promise<void>,
+  timeoutMs = 120_000,
+): void {
   const binary = findTerraform();
   if (!binary) {
     test.skip(`${name} [SKIPPED: no terraform binary found]`, () => undefined);

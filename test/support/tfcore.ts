@@ -34,7 +34,9 @@ export function wireBlock(msg: any): WireBlock {
   const attr = (a: any): WireAttribute => ({
     name: a.name,
     type: a.type && a.type.length ? (JSON.parse(Buffer.from(a.type).toString('utf8')) as CtyType) : null,
-    nested: a.nestedType ? { nesting: a.nestedType.nesting, attributes: (a.nestedType.attributes ?? []).map(attr) } : null,
+    nested: a.nestedType
+      ? { nesting: a.nestedType.nesting, attributes: (a.nestedType.attributes ?? []).map(attr) }
+      : null,
     required: !!a.required,
     optional: !!a.optional,
     computed: !!a.computed,
@@ -42,7 +44,11 @@ export function wireBlock(msg: any): WireBlock {
   });
   return {
     attributes: (msg?.attributes ?? []).map(attr),
-    blockTypes: (msg?.blockTypes ?? []).map((b: any) => ({ typeName: b.typeName, nesting: b.nesting, block: wireBlock(b.block) })),
+    blockTypes: (msg?.blockTypes ?? []).map((b: any) => ({
+      typeName: b.typeName,
+      nesting: b.nesting,
+      block: wireBlock(b.block),
+    })),
   };
 }
 
@@ -80,11 +86,14 @@ function proposedNested(nesting: number, inner: WireBlock, prior: CtyValue, conf
     return proposedNew(inner, isObj(prior) ? prior : null, config as CtyObject);
   }
   if (nesting === NEST_LIST && Array.isArray(config)) {
-    return config.map((el, i) => proposedNew(inner, Array.isArray(prior) && isObj(prior[i]) ? (prior[i] as CtyObject) : null, el as CtyObject));
+    return config.map((el, i) =>
+      proposedNew(inner, Array.isArray(prior) && isObj(prior[i]) ? (prior[i] as CtyObject) : null, el as CtyObject),
+    );
   }
   if (nesting === NEST_MAP && isObj(config)) {
     const out = record();
-    for (const k of Object.keys(config)) out[k] = proposedNew(inner, isObj(prior) && isObj(prior[k]) ? prior[k] : null, config[k] as CtyObject);
+    for (const k of Object.keys(config))
+      out[k] = proposedNew(inner, isObj(prior) && isObj(prior[k]) ? prior[k] : null, config[k] as CtyObject);
     return out;
   }
   // Sets: Terraform matches prior elements by their non-computed values; for our tests config elements suffice.
@@ -107,7 +116,12 @@ export function proposedNew(block: WireBlock, prior: CtyObject | null, config: C
     }
   }
   for (const b of block.blockTypes) {
-    out[b.typeName] = proposedNested(b.nesting, b.block, prior ? (prior[b.typeName] ?? null) : null, config[b.typeName] ?? null);
+    out[b.typeName] = proposedNested(
+      b.nesting,
+      b.block,
+      prior ? (prior[b.typeName] ?? null) : null,
+      config[b.typeName] ?? null,
+    );
   }
   return out;
 }
@@ -117,7 +131,13 @@ function fmt(path: string[]): string {
 }
 
 /** AssertPlanValid: returns Terraform's complaints, empty when the plan would be accepted. */
-export function assertPlanValid(block: WireBlock, prior: CtyObject | null, config: CtyObject, planned: CtyObject, path: string[] = []): string[] {
+export function assertPlanValid(
+  block: WireBlock,
+  prior: CtyObject | null,
+  config: CtyObject,
+  planned: CtyObject,
+  path: string[] = [],
+): string[] {
   const errs: string[] = [];
   for (const a of block.attributes) {
     const p = [...path, `.${a.name}`];
@@ -143,7 +163,17 @@ export function assertPlanValid(block: WireBlock, prior: CtyObject | null, confi
     }
     if (a.nested && Array.isArray(c) && Array.isArray(pl) && c.length === pl.length) {
       const inner: WireBlock = { attributes: a.nested.attributes, blockTypes: [] };
-      c.forEach((el, i) => errs.push(...assertPlanValid(inner, Array.isArray(pr) && isObj(pr[i]) ? (pr[i] as CtyObject) : null, el as CtyObject, pl[i] as CtyObject, [...p, `[${i}]`])));
+      c.forEach((el, i) =>
+        errs.push(
+          ...assertPlanValid(
+            inner,
+            Array.isArray(pr) && isObj(pr[i]) ? (pr[i] as CtyObject) : null,
+            el as CtyObject,
+            pl[i] as CtyObject,
+            [...p, `[${i}]`],
+          ),
+        ),
+      );
       continue;
     }
     if (a.nested && isObj(c) && isObj(pl) && a.nested.nesting === NEST_SINGLE) {
@@ -151,7 +181,9 @@ export function assertPlanValid(block: WireBlock, prior: CtyObject | null, confi
       errs.push(...assertPlanValid(inner, isObj(pr) ? pr : null, c, pl, p));
       continue;
     }
-    errs.push(`${fmt(p)}: planned value ${show(pl)} does not match config value ${show(c)}${pr !== null ? ` nor prior value ${show(pr)}` : ''}`);
+    errs.push(
+      `${fmt(p)}: planned value ${show(pl)} does not match config value ${show(c)}${pr !== null ? ` nor prior value ${show(pr)}` : ''}`,
+    );
   }
   for (const b of block.blockTypes) {
     const p = [...path, `.${b.typeName}`];
@@ -164,7 +196,18 @@ export function assertPlanValid(block: WireBlock, prior: CtyObject | null, confi
     }
     if (b.nesting === NEST_LIST && Array.isArray(c) && Array.isArray(pl)) {
       if (c.length !== pl.length) errs.push(`${fmt(p)}: block count changed from ${c.length} to ${pl.length}`);
-      else c.forEach((el, i) => errs.push(...assertPlanValid(b.block, Array.isArray(pr) && isObj(pr[i]) ? (pr[i] as CtyObject) : null, el as CtyObject, pl[i] as CtyObject, [...p, `[${i}]`])));
+      else
+        c.forEach((el, i) =>
+          errs.push(
+            ...assertPlanValid(
+              b.block,
+              Array.isArray(pr) && isObj(pr[i]) ? (pr[i] as CtyObject) : null,
+              el as CtyObject,
+              pl[i] as CtyObject,
+              [...p, `[${i}]`],
+            ),
+          ),
+        );
     } else if ((b.nesting === NEST_SINGLE || b.nesting === NEST_GROUP) && isObj(c) && isObj(pl)) {
       errs.push(...assertPlanValid(b.block, isObj(pr) ? pr : null, c, pl, p));
     }
@@ -178,9 +221,15 @@ export function writeOnlyViolations(block: WireBlock, v: CtyObject | null, path:
   const errs: string[] = [];
   const walk = (nesting: number, inner: WireBlock, x: CtyValue, p: string[]) => {
     if (x === null || x instanceof Unknown) return;
-    if (nesting === NEST_SINGLE || nesting === NEST_GROUP) { if (isObj(x)) errs.push(...writeOnlyViolations(inner, x, p)); return; }
-    if (Array.isArray(x)) x.forEach((el, i) => isObj(el) && errs.push(...writeOnlyViolations(inner, el, [...p, `[${i}]`])));
-    else if (isObj(x)) for (const k of Object.keys(x)) if (isObj(x[k])) errs.push(...writeOnlyViolations(inner, x[k] as CtyObject, [...p, `["${k}"]`]));
+    if (nesting === NEST_SINGLE || nesting === NEST_GROUP) {
+      if (isObj(x)) errs.push(...writeOnlyViolations(inner, x, p));
+      return;
+    }
+    if (Array.isArray(x))
+      x.forEach((el, i) => isObj(el) && errs.push(...writeOnlyViolations(inner, el, [...p, `[${i}]`])));
+    else if (isObj(x))
+      for (const k of Object.keys(x))
+        if (isObj(x[k])) errs.push(...writeOnlyViolations(inner, x[k] as CtyObject, [...p, `["${k}"]`]));
   };
   for (const a of block.attributes) {
     const p = [...path, `.${a.name}`];
@@ -192,11 +241,18 @@ export function writeOnlyViolations(block: WireBlock, v: CtyObject | null, path:
 }
 
 /** AssertObjectCompatible: every value known in the plan must come back identical; the result must be wholly known. */
-export function assertObjectCompatible(type: CtyType, planned: CtyValue, actual: CtyValue, path: string[] = [], finalPlan = false): string[] {
+export function assertObjectCompatible(
+  type: CtyType,
+  planned: CtyValue,
+  actual: CtyValue,
+  path: string[] = [],
+  finalPlan = false,
+): string[] {
   // For the final plan (finalPlan = true) a value unknown in the first plan may stay unknown.
   if (planned instanceof Unknown && finalPlan) return [];
   if (actual instanceof Unknown) return [`${fmt(path)}: provider returned an unknown value after apply`];
-  if (planned instanceof Unknown) return containsUnknownDeep(actual) ? [`${fmt(path)}: unknown inside the applied value`] : [];
+  if (planned instanceof Unknown)
+    return containsUnknownDeep(actual) ? [`${fmt(path)}: unknown inside the applied value`] : [];
   if (planned === null || actual === null) {
     return planned === actual ? [] : [`${fmt(path)}: was ${show(planned)}, but now ${show(actual)}`];
   }
@@ -204,19 +260,41 @@ export function assertObjectCompatible(type: CtyType, planned: CtyValue, actual:
     const attrs = type[1];
     const errs: string[] = [];
     for (const k of Object.keys(attrs)) {
-      errs.push(...assertObjectCompatible(attrs[k], (planned as CtyObject)[k] ?? null, (actual as CtyObject)[k] ?? null, [...path, `.${k}`], finalPlan));
+      errs.push(
+        ...assertObjectCompatible(
+          attrs[k],
+          (planned as CtyObject)[k] ?? null,
+          (actual as CtyObject)[k] ?? null,
+          [...path, `.${k}`],
+          finalPlan,
+        ),
+      );
     }
     return errs;
   }
-  if (Array.isArray(type) && (type[0] === 'list' || type[0] === 'tuple') && Array.isArray(planned) && Array.isArray(actual)) {
-    if (planned.length !== actual.length) return [`${fmt(path)}: length changed from ${planned.length} to ${actual.length}`];
+  if (
+    Array.isArray(type) &&
+    (type[0] === 'list' || type[0] === 'tuple') &&
+    Array.isArray(planned) &&
+    Array.isArray(actual)
+  ) {
+    if (planned.length !== actual.length)
+      return [`${fmt(path)}: length changed from ${planned.length} to ${actual.length}`];
     return planned.flatMap((el, i) =>
-      assertObjectCompatible(type[0] === 'list' ? (type[1] as CtyType) : (type[1] as CtyType[])[i], el, actual[i], [...path, `[${i}]`], finalPlan),
+      assertObjectCompatible(
+        type[0] === 'list' ? (type[1] as CtyType) : (type[1] as CtyType[])[i],
+        el,
+        actual[i],
+        [...path, `[${i}]`],
+        finalPlan,
+      ),
     );
   }
   if (Array.isArray(type) && type[0] === 'map' && isObj(planned) && isObj(actual)) {
     const keys = new Set([...Object.keys(planned), ...Object.keys(actual)]);
-    return [...keys].flatMap((k) => assertObjectCompatible(type[1], planned[k] ?? null, actual[k] ?? null, [...path, `["${k}"]`], finalPlan));
+    return [...keys].flatMap((k) =>
+      assertObjectCompatible(type[1], planned[k] ?? null, actual[k] ?? null, [...path, `["${k}"]`], finalPlan),
+    );
   }
   if (containsUnknownDeep(planned)) return containsUnknownDeep(actual) ? [`${fmt(path)}: unknown after apply`] : [];
   return valueEquals(planned, actual, type) ? [] : [`${fmt(path)}: was ${show(planned)}, but now ${show(actual)}`];

@@ -33,11 +33,23 @@ export class InDom0 implements Driver {
   tf(dir: string, args: string[], timeoutMs = 600_000): Promise<CmdResult> {
     this.logNo += 1;
     const log = `${REMOTE}/logs/dom0-${String(this.logNo).padStart(2, '0')}-${dir}-${args[0]}.log`;
-    return this.lab.exec([
-      'env', `TF_CLI_CONFIG_FILE=${REMOTE}/cli.tfrc`, 'CHECKPOINT_DISABLE=1', 'TF_IN_AUTOMATION=1', 'TF_INPUT=0',
-      `XEN_PROVIDER_RECORD=${DOM0_RECORD}`, 'TF_LOG_PROVIDER=DEBUG', `TF_LOG_PATH=${log}`,
-      'terraform', `-chdir=${REMOTE}/tf/${dir}`, ...args, '-no-color',
-    ], timeoutMs);
+    return this.lab.exec(
+      [
+        'env',
+        `TF_CLI_CONFIG_FILE=${REMOTE}/cli.tfrc`,
+        'CHECKPOINT_DISABLE=1',
+        'TF_IN_AUTOMATION=1',
+        'TF_INPUT=0',
+        `XEN_PROVIDER_RECORD=${DOM0_RECORD}`,
+        'TF_LOG_PROVIDER=DEBUG',
+        `TF_LOG_PATH=${log}`,
+        'terraform',
+        `-chdir=${REMOTE}/tf/${dir}`,
+        ...args,
+        '-no-color',
+      ],
+      timeoutMs,
+    );
   }
 
   hand(argv: string[], timeoutMs = 180_000): Promise<CmdResult> {
@@ -81,13 +93,24 @@ export class OverSsh implements Driver {
 
   tf(dir: string, args: string[], timeoutMs = 600_000): Promise<CmdResult> {
     this.logNo += 1;
-    const log = path.join(this.logDir, `ssh-${path.basename(this.record, '.jsonl')}-${String(this.logNo).padStart(2, '0')}-${dir}-${args[0]}.log`);
+    const log = path.join(
+      this.logDir,
+      `ssh-${path.basename(this.record, '.jsonl')}-${String(this.logNo).padStart(2, '0')}-${dir}-${args[0]}.log`,
+    );
     return runGroup(['terraform', `-chdir=${path.join(this.tfRoot, dir)}`, ...args, '-no-color'], {
       timeoutMs,
       env: {
-        ...process.env, TF_CLI_CONFIG_FILE: this.cliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0',
-        XEN_PROVIDER_RECORD: this.record, TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: log,
-        TF_VAR_connection: this.login.connection, TF_VAR_known_hosts: this.login.knownHosts, TF_VAR_identity_file: this.login.identityFile,
+        ...process.env,
+        TF_CLI_CONFIG_FILE: this.cliConfig,
+        CHECKPOINT_DISABLE: '1',
+        TF_IN_AUTOMATION: '1',
+        TF_INPUT: '0',
+        XEN_PROVIDER_RECORD: this.record,
+        TF_LOG_PROVIDER: 'DEBUG',
+        TF_LOG_PATH: log,
+        TF_VAR_connection: this.login.connection,
+        TF_VAR_known_hosts: this.login.knownHosts,
+        TF_VAR_identity_file: this.login.identityFile,
       },
     });
   }
@@ -102,13 +125,25 @@ export class OverSsh implements Driver {
     }
     const start = Date.now();
     const r = await this.lab.exec(argv, timeoutMs);
-    const rec: CommandRecord = { source: 'hand', pid: process.pid, start, end: Date.now(), argv, exitCode: r.code, stdout: r.stdout, stderr: r.stderr, files };
+    const rec: CommandRecord = {
+      source: 'hand',
+      pid: process.pid,
+      start,
+      end: Date.now(),
+      argv,
+      exitCode: r.code,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      files,
+    };
     appendFileSync(this.record, JSON.stringify(rec) + '\n');
     return r;
   }
 
   async recorded(pattern: string): Promise<number> {
-    return readFileSync(this.record, 'utf8').split('\n').filter((l) => l.includes(pattern)).length;
+    return readFileSync(this.record, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(pattern)).length;
   }
 }
 
@@ -119,9 +154,11 @@ export class OverSsh implements Driver {
 export function dropbearEd25519Public(file: Buffer): string {
   const type = 'ssh-ed25519';
   const tlen = file.readUInt32BE(0);
-  if (tlen !== type.length || file.subarray(4, 4 + tlen).toString('latin1') !== type) throw new Error('not a dropbear ed25519 host key');
+  if (tlen !== type.length || file.subarray(4, 4 + tlen).toString('latin1') !== type)
+    throw new Error('not a dropbear ed25519 host key');
   const klen = file.readUInt32BE(4 + tlen);
-  if (klen !== 64 || file.length < 8 + tlen + klen) throw new Error(`dropbear ed25519 key has ${klen} key bytes, want 64`);
+  if (klen !== 64 || file.length < 8 + tlen + klen)
+    throw new Error(`dropbear ed25519 key has ${klen} key bytes, want 64`);
   const pub = file.subarray(8 + tlen + 32, 8 + tlen + 64);
   const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
   return Buffer.concat([str(Buffer.from(type)), str(pub)]).toString('base64');

@@ -26,8 +26,21 @@ export interface Outcome {
 }
 
 const MUTATIONS = new Set([
-  'create', 'destroy', 'shutdown', 'mem-set', 'vcpu-set', 'pci-assignable-add', 'pci-assignable-remove', 'pci-attach',
-  'pci-detach', 'network-attach', 'network-detach', 'block-attach', 'block-detach', 'setenforce', 'loadpolicy',
+  'create',
+  'destroy',
+  'shutdown',
+  'mem-set',
+  'vcpu-set',
+  'pci-assignable-add',
+  'pci-assignable-remove',
+  'pci-attach',
+  'pci-detach',
+  'network-attach',
+  'network-detach',
+  'block-attach',
+  'block-detach',
+  'setenforce',
+  'loadpolicy',
   'flask-label-pci',
 ]);
 
@@ -52,7 +65,10 @@ export function classify(argv: readonly string[]): Command | undefined {
 }
 
 export function parseRecords(text: string): CommandRecord[] {
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as CommandRecord)
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as CommandRecord)
     .sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
@@ -60,7 +76,10 @@ export function parseRecords(text: string): CommandRecord[] {
 export function comparable(records: readonly CommandRecord[]): Set<number> {
   const keep = new Set<number>();
   const lastRead = new Map<string, number>();
-  const flush = () => { for (const i of lastRead.values()) keep.add(i); lastRead.clear(); };
+  const flush = () => {
+    for (const i of lastRead.values()) keep.add(i);
+    lastRead.clear();
+  };
   records.forEach((r, i) => {
     const c = classify(r.argv);
     if (!c || r.exitCode === null) return;
@@ -92,7 +111,8 @@ export function jsonDiff(real: unknown, sim: unknown, at = '$'): string[] {
   if (typeof real === 'string' && typeof sim === 'string' && IS_UUID.test(real) && IS_UUID.test(sim)) return [];
   if (Array.isArray(real) && Array.isArray(sim)) {
     const out: string[] = [];
-    if (real.length !== sim.length) out.push(`${at}: ${real.length} elements in real xl, ${sim.length} in the simulator`);
+    if (real.length !== sim.length)
+      out.push(`${at}: ${real.length} elements in real xl, ${sim.length} in the simulator`);
     for (let i = 0; i < Math.min(real.length, sim.length); i++) out.push(...jsonDiff(real[i], sim[i], `${at}[${i}]`));
     return out;
   }
@@ -106,7 +126,9 @@ export function jsonDiff(real: unknown, sim: unknown, at = '$'): string[] {
     }
     return out;
   }
-  return JSON.stringify(real) === JSON.stringify(sim) ? [] : [`${at}: real ${JSON.stringify(real)}, simulator ${JSON.stringify(sim)}`];
+  return JSON.stringify(real) === JSON.stringify(sim)
+    ? []
+    : [`${at}: real ${JSON.stringify(real)}, simulator ${JSON.stringify(sim)}`];
 }
 
 function textDiff(what: string, real: string, sim: string): string[] {
@@ -129,7 +151,16 @@ function tryJson(t: string): unknown {
  * Debian's source package on the day (4.17.5 with a fresh build id and compile date, no Debian packager, shadow
  * paging built in), where the simulator models Debian's packaged 4.17.7.
  */
-const BUILD_FIELDS = ['xen_extra', 'xen_version', 'cc_compiler', 'cc_compile_by', 'cc_compile_domain', 'cc_compile_date', 'build_id', 'virt_caps'];
+const BUILD_FIELDS = [
+  'xen_extra',
+  'xen_version',
+  'cc_compiler',
+  'cc_compile_by',
+  'cc_compile_domain',
+  'cc_compile_date',
+  'build_id',
+  'virt_caps',
+];
 
 export interface CompareOptions {
   /** The real host runs a self-built Xen (the FLASK lab): BUILD_FIELDS of `xl info` are not compared. */
@@ -154,13 +185,18 @@ export function compareOutcome(c: Command, real: Outcome, sim: Outcome, opts: Co
   } else if (c.kind === 'xl info') {
     const free = (t: string) => Number(/^free_memory\s+:\s+(\d+)/m.exec(t)?.[1] ?? NaN);
     const [a, b] = [free(real.stdout), free(sim.stdout)];
-    if (!(Math.abs(a - b) <= FREE_SLACK_MIB)) out.push(`free_memory: real ${a}, simulator ${b} (more than ${FREE_SLACK_MIB} MiB apart)`);
+    if (!(Math.abs(a - b) <= FREE_SLACK_MIB))
+      out.push(`free_memory: real ${a}, simulator ${b} (more than ${FREE_SLACK_MIB} MiB apart)`);
     // dom0's kernel (release, version) is whatever Debian's archive ships on the day the lab is built, and the lab's
     // boot line may end in extra blanks: neither is something the provider reads or the simulator models.
-    const norm = (t: string) => t.replace(/^(cpu_mhz\s+:).*$/m, '$1 MHZ').replace(/^(free_memory\s+:).*$/m, '$1 FREE')
-      .replace(/^(release\s+:).*$/m, '$1 KERNEL').replace(/^(version\s+:).*$/m, '$1 KERNEL')
-      .replace(/^(xen_commandline\s+:.*?)\s*$/m, '$1')
-      .replace(new RegExp(`^(${opts.selfBuiltXen ? BUILD_FIELDS.join('|') : '(?!)'})(\\s+:).*$`, 'gm'), '$1$2 BUILD');
+    const norm = (t: string) =>
+      t
+        .replace(/^(cpu_mhz\s+:).*$/m, '$1 MHZ')
+        .replace(/^(free_memory\s+:).*$/m, '$1 FREE')
+        .replace(/^(release\s+:).*$/m, '$1 KERNEL')
+        .replace(/^(version\s+:).*$/m, '$1 KERNEL')
+        .replace(/^(xen_commandline\s+:.*?)\s*$/m, '$1')
+        .replace(new RegExp(`^(${opts.selfBuiltXen ? BUILD_FIELDS.join('|') : '(?!)'})(\\s+:).*$`, 'gm'), '$1$2 BUILD');
     out.push(...textDiff('stdout', norm(real.stdout), norm(sim.stdout)));
   } else if (c.kind === 'xl network-list') {
     // Ring refs are grant references the guest picks; their digits, and so the padding after them, vary per run.
@@ -177,7 +213,11 @@ function runSim(argv: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   return new Promise((resolve) => {
     execFile(argv[0], argv.slice(1), { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-      resolve({ exitCode: e ? (typeof e.code === 'number' ? e.code : 125) : 0, stdout: String(stdout), stderr: String(stderr) });
+      resolve({
+        exitCode: e ? (typeof e.code === 'number' ? e.code : 125) : 0,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      });
     });
   });
 }
@@ -215,8 +255,16 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
   let n = 0;
   for (const [i, r] of records.entries()) {
     const c = classify(r.argv);
-    if (!c) { lines.push(`skip  ${r.argv.join(' ')}: not a toolstack command`); continue; }
-    if (r.exitCode === null) { lines.push(`skip  ${r.argv.join(' ')}: did not finish in dom0 (${r.error ?? 'killed'}); effect unknown, not replayed`); continue; }
+    if (!c) {
+      lines.push(`skip  ${r.argv.join(' ')}: not a toolstack command`);
+      continue;
+    }
+    if (r.exitCode === null) {
+      lines.push(
+        `skip  ${r.argv.join(' ')}: did not finish in dom0 (${r.error ?? 'killed'}); effect unknown, not replayed`,
+      );
+      continue;
+    }
     // A read changes nothing in the simulator (its xenstore is a function of state and time), so one superseded
     // by a later identical read need not be replayed at all.
     if (!keep.has(i)) continue;
@@ -255,7 +303,9 @@ export async function runFidelity(o: FidelityOptions): Promise<FidelityResult> {
     }
     perKind.set(c.kind, k);
   }
-  const table = [...perKind.entries()].sort().map(([kind, v]) => `  ${kind.padEnd(24)} ${String(v.n).padStart(4)} compared, ${v.bad} differ`);
+  const table = [...perKind.entries()]
+    .sort()
+    .map(([kind, v]) => `  ${kind.padEnd(24)} ${String(v.n).padStart(4)} compared, ${v.bad} differ`);
   const summary = `fidelity: ${compared} of ${records.length} recorded commands compared, ${failures} differ`;
   return { failures, compared, summary, report: `${summary}\n${table.join('\n')}\n\n${lines.join('\n')}\n` };
 }

@@ -12,11 +12,19 @@ const INVENTORY = path.join(__dirname, '..', 'unit', 'sim', 'lab-flask-inventory
 const XL_SIM = path.join(__dirname, '..', '..', 'dist', 'xl-sim');
 
 let work: string;
-beforeAll(() => { work = mkdtempSync(path.join(tmpdir(), 'tfxen-flaskfid-')); });
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'tfxen-flaskfid-'));
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 test('every command of the FLASK lab session gives the same exit code and output on the simulator', async () => {
-  const r = await runFidelity({ records: [FIXTURE], xlSim: XL_SIM, inventory: INVENTORY, workDir: work, compare: { selfBuiltXen: true } });
+  const r = await runFidelity({
+    records: [FIXTURE],
+    xlSim: XL_SIM,
+    inventory: INVENTORY,
+    workDir: work,
+    compare: { selfBuiltXen: true },
+  });
   expect(r.report).toMatch(/fidelity: 21 of 21 recorded commands compared, 0 differ/);
   expect(r.report).toMatch(/flask-label-pci +7 compared, 0 differ/);
 });

@@ -18,7 +18,18 @@ const FIX = path.resolve(__dirname, '../../../shared/fixtures/xl-4.17');
 const fixture = (name: string) => readFileSync(path.join(FIX, name), 'utf8');
 
 function rec(argv: string[], extra: Partial<CommandRecord> = {}): CommandRecord {
-  return { source: 'provider', pid: 1, start: 0, end: 0, argv, exitCode: 0, stdout: '', stderr: '', files: {}, ...extra };
+  return {
+    source: 'provider',
+    pid: 1,
+    start: 0,
+    end: 0,
+    argv,
+    exitCode: 0,
+    stdout: '',
+    stderr: '',
+    files: {},
+    ...extra,
+  };
 }
 
 describe('parsePlan', () => {
@@ -31,12 +42,27 @@ describe('parsePlan', () => {
       'Plan: 2 to add, 1 to change, 1 to destroy.',
     ].join('\n');
     const p = parsePlan(out);
-    expect(p).toEqual({ changes: true, add: 2, change: 1, destroy: 1, actions: { 'xen_vif.client0': 'replace', 'xen_domain.labelled[0]': 'create', 'xen_domain.client': 'update' } });
+    expect(p).toEqual({
+      changes: true,
+      add: 2,
+      change: 1,
+      destroy: 1,
+      actions: { 'xen_vif.client0': 'replace', 'xen_domain.labelled[0]': 'create', 'xen_domain.client': 'update' },
+    });
     expect(planMismatch(p, { 'xen_vif.client0': 'replace' })).toMatch(/expected/);
-    expect(planMismatch(p, { 'xen_vif.client0': 'replace', 'xen_domain.labelled[0]': 'create', 'xen_domain.client': 'update' })).toBeUndefined();
+    expect(
+      planMismatch(p, {
+        'xen_vif.client0': 'replace',
+        'xen_domain.labelled[0]': 'create',
+        'xen_domain.client': 'update',
+      }),
+    ).toBeUndefined();
   });
   it('reads "No changes." and refuses output without a summary', () => {
-    expect(parsePlan('No changes. Your infrastructure matches the configuration.')).toMatchObject({ changes: false, actions: {} });
+    expect(parsePlan('No changes. Your infrastructure matches the configuration.')).toMatchObject({
+      changes: false,
+      actions: {},
+    });
     expect(() => parsePlan('Error: boom')).toThrow(/no plan summary/);
   });
 });
@@ -44,9 +70,15 @@ describe('parsePlan', () => {
 describe('classify', () => {
   it('tells mutations from reads, dry runs included', () => {
     expect(classify(['/usr/sbin/xl', 'create', '/x.cfg'])).toMatchObject({ kind: 'xl create', mutation: true });
-    expect(classify(['/usr/sbin/xl', 'create', '-n', '/x.cfg'])).toMatchObject({ kind: 'xl create -n', mutation: false });
+    expect(classify(['/usr/sbin/xl', 'create', '-n', '/x.cfg'])).toMatchObject({
+      kind: 'xl create -n',
+      mutation: false,
+    });
     expect(classify(['/usr/sbin/xl', 'list', '-l'])).toMatchObject({ kind: 'xl list -l', mutation: false });
-    expect(classify(['/usr/bin/xenstore-read', '/local/domain/1/data/devd'])).toMatchObject({ tool: 'xenstore-read', mutation: false });
+    expect(classify(['/usr/bin/xenstore-read', '/local/domain/1/data/devd'])).toMatchObject({
+      tool: 'xenstore-read',
+      mutation: false,
+    });
     expect(classify(['/bin/true'])).toBeUndefined();
   });
 });
@@ -55,7 +87,8 @@ describe('comparable', () => {
   it('keeps only the last of a poll between changes, every change, and skips killed commands', () => {
     const st = ['/usr/bin/xenstore-read', '/local/domain/1/backend/vif/2/0/state'];
     const rs = [
-      rec(st, { stdout: '2\n' }), rec(st, { stdout: '4\n' }),
+      rec(st, { stdout: '2\n' }),
+      rec(st, { stdout: '4\n' }),
       rec(['/usr/sbin/xl', 'network-detach', 'client', '0']),
       rec(st, { stdout: '5\n' }),
       rec(['/usr/sbin/xl', 'shutdown', '-w', 'client'], { exitCode: null }),
@@ -63,7 +96,9 @@ describe('comparable', () => {
     expect([...comparable(rs)].sort()).toEqual([1, 2, 3]);
   });
   it('orders records by start time', () => {
-    const rs = parseRecords([JSON.stringify(rec(['b'], { start: 2 })), JSON.stringify(rec(['a'], { start: 1 })), ''].join('\n'));
+    const rs = parseRecords(
+      [JSON.stringify(rec(['b'], { start: 2 })), JSON.stringify(rec(['a'], { start: 1 })), ''].join('\n'),
+    );
     expect(rs.map((r) => r.argv[0])).toEqual(['a', 'b']);
   });
 });
@@ -73,38 +108,62 @@ describe('compareOutcome', () => {
   const real = fixture('xl-list-l.drv.json');
 
   it('finds no difference between a real xl list -l and itself', () => {
-    expect(compareOutcome(listL, { exitCode: 0, stdout: real, stderr: '' }, { exitCode: 0, stdout: real, stderr: '' })).toEqual([]);
+    expect(
+      compareOutcome(listL, { exitCode: 0, stdout: real, stderr: '' }, { exitCode: 0, stdout: real, stderr: '' }),
+    ).toEqual([]);
   });
 
   it('reports any changed, missing or extra field of xl list -l by path', () => {
     const base = JSON.parse(real) as Array<{ config: { b_info: Record<string, unknown> } }>;
-    fc.assert(fc.property(fc.constantFrom(...Object.keys(base[0].config.b_info)), fc.constantFrom('change', 'drop', 'add'), (key, how) => {
-      const sim = JSON.parse(real) as typeof base;
-      if (how === 'change') sim[0].config.b_info[key] = '__changed__';
-      else if (how === 'drop') delete sim[0].config.b_info[key];
-      else sim[0].config.b_info[`${key}_extra`] = 1;
-      const diffs = compareOutcome(listL, { exitCode: 0, stdout: real, stderr: '' }, { exitCode: 0, stdout: JSON.stringify(sim), stderr: '' });
-      expect(diffs.length).toBe(1);
-      expect(diffs[0]).toContain(`$[0].config.b_info.${how === 'add' ? `${key}_extra` : key}`);
-    }));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(base[0].config.b_info)),
+        fc.constantFrom('change', 'drop', 'add'),
+        (key, how) => {
+          const sim = JSON.parse(real) as typeof base;
+          if (how === 'change') sim[0].config.b_info[key] = '__changed__';
+          else if (how === 'drop') delete sim[0].config.b_info[key];
+          else sim[0].config.b_info[`${key}_extra`] = 1;
+          const diffs = compareOutcome(
+            listL,
+            { exitCode: 0, stdout: real, stderr: '' },
+            { exitCode: 0, stdout: JSON.stringify(sim), stderr: '' },
+          );
+          expect(diffs.length).toBe(1);
+          expect(diffs[0]).toContain(`$[0].config.b_info.${how === 'add' ? `${key}_extra` : key}`);
+        },
+      ),
+    );
   });
 
   it('ignores only uuids, state letters and CPU times', () => {
     const list = classify(['/usr/sbin/xl', 'list'])!;
     const a = fixture('xl-list.all.txt');
-    const b = a.replace(/r-----|-b----/g, (m) => (m === 'r-----' ? '-b----' : 'r-----')).replace(/ (\d+)\.(\d)/g, ' 9$1.$2');
-    expect(compareOutcome(list, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: b, stderr: '' })).toEqual([]);
+    const b = a
+      .replace(/r-----|-b----/g, (m) => (m === 'r-----' ? '-b----' : 'r-----'))
+      .replace(/ (\d+)\.(\d)/g, ' 9$1.$2');
+    expect(
+      compareOutcome(list, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: b, stderr: '' }),
+    ).toEqual([]);
     const c = a.replace('client', 'klient');
-    expect(compareOutcome(list, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: c, stderr: '' })).toHaveLength(1);
+    expect(
+      compareOutcome(list, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: c, stderr: '' }),
+    ).toHaveLength(1);
     expect(normaliseText('c0ffee00-1234-5678-9abc-def012345678')).toBe('UUID');
-    expect(jsonDiff({ uuid: 'c0ffee00-1234-5678-9abc-def012345678' }, { uuid: '00000000-1234-5678-9abc-def012345678' })).toEqual([]);
+    expect(
+      jsonDiff({ uuid: 'c0ffee00-1234-5678-9abc-def012345678' }, { uuid: '00000000-1234-5678-9abc-def012345678' }),
+    ).toEqual([]);
   });
 
   it('compares exit codes and stderr', () => {
     const c = classify(['/usr/sbin/xl', 'getenforce'])!;
     const out = fixture('xl-getenforce.txt');
-    expect(compareOutcome(c, { exitCode: 255, stdout: out, stderr: '' }, { exitCode: 1, stdout: out, stderr: '' })).toEqual(['exit code: real 255, simulator 1']);
-    expect(compareOutcome(c, { exitCode: 255, stdout: out, stderr: '' }, { exitCode: 255, stdout: out, stderr: 'x' })).toHaveLength(1);
+    expect(
+      compareOutcome(c, { exitCode: 255, stdout: out, stderr: '' }, { exitCode: 1, stdout: out, stderr: '' }),
+    ).toEqual(['exit code: real 255, simulator 1']);
+    expect(
+      compareOutcome(c, { exitCode: 255, stdout: out, stderr: '' }, { exitCode: 255, stdout: out, stderr: 'x' }),
+    ).toHaveLength(1);
   });
 
   it('compares xenstore-ls as a map', () => {
@@ -112,9 +171,13 @@ describe('compareOutcome', () => {
     const a = fixture('xenstore-ls-f.drv-backend.txt');
     const lines = a.split('\n');
     const b = [...lines.slice(1), lines[0]].join('\n');
-    expect(compareOutcome(c, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: b, stderr: '' })).toEqual([]);
+    expect(compareOutcome(c, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: b, stderr: '' })).toEqual(
+      [],
+    );
     const d = a.replace('= "4"', '= "2"');
-    expect(compareOutcome(c, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: d, stderr: '' }).length).toBeGreaterThan(0);
+    expect(
+      compareOutcome(c, { exitCode: 0, stdout: a, stderr: '' }, { exitCode: 0, stdout: d, stderr: '' }).length,
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -125,10 +188,16 @@ describe('dropbearEd25519Public', () => {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
       const blob = readFileSync(path.join(dir, 'k.pub'), 'utf8').split(' ')[1];
       const pub = Buffer.from(blob, 'base64').subarray(-32);
-      const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+      const u32 = (n: number) => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32BE(n);
+        return b;
+      };
       const dropbear = Buffer.concat([u32(11), Buffer.from('ssh-ed25519'), u32(64), randomBytes(32), pub]);
       expect(dropbearEd25519Public(dropbear)).toBe(blob);
-      expect(() => dropbearEd25519Public(Buffer.concat([u32(7), Buffer.from('ssh-rsa'), u32(3)]))).toThrow(/not a dropbear ed25519/);
+      expect(() => dropbearEd25519Public(Buffer.concat([u32(7), Buffer.from('ssh-rsa'), u32(3)]))).toThrow(
+        /not a dropbear ed25519/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -151,7 +220,7 @@ describe('lddLibraries', () => {
   });
 });
 
-describe('the HVM step\'s boot sector', () => {
+describe("the HVM step's boot sector", () => {
   const img = bootSectorImage();
   const rel8 = (at: number) => at + 2 + ((img[at + 1] << 24) >> 24);
 

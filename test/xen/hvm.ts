@@ -23,11 +23,33 @@ const DM = '/usr/libexec/xen-qemu-system-i386';
 
 /** The binary packages: the device model, its firmware and data, and the libraries of its closure dom0 may lack. */
 export const HVM_PACKAGES = [
-  'qemu-system-xen', 'seabios', 'qemu-system-data',
-  'libpixman-1-0', 'libspice-server1', 'libjpeg62-turbo', 'libusb-1.0-0', 'libfdt1', 'libglib2.0-0', 'libopus0',
-  'libgstreamer1.0-0', 'libgstreamer-plugins-base1.0-0', 'liborc-0.4-0', 'liblz4-1', 'libsasl2-2', 'libudev1',
-  'libpcre2-8-0', 'libunwind8', 'libdw1', 'libffi8', 'liblzma5', 'libelf1', 'libbz2-1.0', 'libssl3', 'zlib1g',
-  'libgcc-s1', 'libstdc++6',
+  'qemu-system-xen',
+  'seabios',
+  'qemu-system-data',
+  'libpixman-1-0',
+  'libspice-server1',
+  'libjpeg62-turbo',
+  'libusb-1.0-0',
+  'libfdt1',
+  'libglib2.0-0',
+  'libopus0',
+  'libgstreamer1.0-0',
+  'libgstreamer-plugins-base1.0-0',
+  'liborc-0.4-0',
+  'liblz4-1',
+  'libsasl2-2',
+  'libudev1',
+  'libpcre2-8-0',
+  'libunwind8',
+  'libdw1',
+  'libffi8',
+  'liblzma5',
+  'libelf1',
+  'libbz2-1.0',
+  'libssl3',
+  'zlib1g',
+  'libgcc-s1',
+  'libstdc++6',
 ];
 
 /**
@@ -37,9 +59,11 @@ export const HVM_PACKAGES = [
  */
 const DATA_FILES = [
   'usr/share/seabios/bios-256k.bin',
-  'usr/share/seabios/vgabios-cirrus.bin', 'usr/share/seabios/vgabios-stdvga.bin',
+  'usr/share/seabios/vgabios-cirrus.bin',
+  'usr/share/seabios/vgabios-stdvga.bin',
   'usr/share/qemu/keymaps/en-us',
-  'usr/share/qemu/linuxboot.bin', 'usr/share/qemu/linuxboot_dma.bin',
+  'usr/share/qemu/linuxboot.bin',
+  'usr/share/qemu/linuxboot_dma.bin',
 ];
 
 /** `ldd` lines of resolved libraries as [soname, path]; a library ldd could not find is an error. */
@@ -73,13 +97,16 @@ export async function buildDeviceModelBundle(dir: string, labWork: string): Prom
     if (x.code !== 0) fail(`dpkg -x ${deb} failed`, x);
   }
   const labLibs = path.join(labWork, 'root', 'usr', 'lib', 'x86_64-linux-gnu');
-  const libPath = [path.join(root, 'usr/lib/x86_64-linux-gnu'), path.join(root, 'lib/x86_64-linux-gnu'), labLibs].join(':');
+  const libPath = [path.join(root, 'usr/lib/x86_64-linux-gnu'), path.join(root, 'lib/x86_64-linux-gnu'), labLibs].join(
+    ':',
+  );
   const ldd = await run(['ldd', path.join(root, DM)], { env: { ...process.env, LD_LIBRARY_PATH: libPath } });
   if (ldd.code !== 0) fail('ldd of the device model failed', ldd);
   const libDir = path.join(stage, 'usr/lib/x86_64-linux-gnu');
   mkdirSync(libDir, { recursive: true });
   // Xen's libraries are dom0's own (the lab's); everything else goes in, and dom0 keeps what it already has.
-  for (const [name, lib] of lddLibraries(ldd.stdout)) if (!lib.startsWith(labLibs)) cpSync(lib, path.join(libDir, name), { dereference: true });
+  for (const [name, lib] of lddLibraries(ldd.stdout))
+    if (!lib.startsWith(labLibs)) cpSync(lib, path.join(libDir, name), { dereference: true });
   for (const f of [DM.slice(1), ...DATA_FILES]) {
     if (!existsSync(path.join(root, f))) fail(`${f} is not in the unpacked packages`);
     mkdirSync(path.dirname(path.join(stage, f)), { recursive: true });
@@ -92,7 +119,8 @@ export async function buildDeviceModelBundle(dir: string, labWork: string): Prom
 }
 
 // busybox tar has no --skip-old-files: unpack aside, then move in only the names dom0 does not have.
-const INSTALL = 'set -e; rm -rf /tmp/.hvm-dm; mkdir -p /tmp/.hvm-dm; tar -C /tmp/.hvm-dm -xzf /tmp/hvm-dm.tar.gz; ' +
+const INSTALL =
+  'set -e; rm -rf /tmp/.hvm-dm; mkdir -p /tmp/.hvm-dm; tar -C /tmp/.hvm-dm -xzf /tmp/hvm-dm.tar.gz; ' +
   'cd /tmp/.hvm-dm; find . -type f | while read -r f; do t="${f#.}"; [ -e "$t" ] && continue; mkdir -p "${t%/*}"; mv "$f" "$t"; done; ' +
   'cd /; rm -rf /tmp/.hvm-dm /tmp/hvm-dm.tar.gz';
 
@@ -108,7 +136,32 @@ export const BOOT_LINE = 'XENLAB-HVM: boot sector ran under the device model';
  */
 export function bootSectorImage(): Buffer {
   const msgAt = 24;
-  const code = [0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0xfc, 0xbe, msgAt, 0x7c, 0xba, 0xe9, 0x00, 0xac, 0x84, 0xc0, 0x74, 0x03, 0xee, 0xeb, 0xf8, 0xfb, 0xf4, 0xeb, 0xfc];
+  const code = [
+    0xfa,
+    0x31,
+    0xc0,
+    0x8e,
+    0xd8,
+    0xfc,
+    0xbe,
+    msgAt,
+    0x7c,
+    0xba,
+    0xe9,
+    0x00,
+    0xac,
+    0x84,
+    0xc0,
+    0x74,
+    0x03,
+    0xee,
+    0xeb,
+    0xf8,
+    0xfb,
+    0xf4,
+    0xeb,
+    0xfc,
+  ];
   const img = Buffer.alloc(1024 * 1024);
   Buffer.from(code).copy(img, 0);
   img.write(`${BOOT_LINE}\n\0`, msgAt, 'latin1');
@@ -136,20 +189,28 @@ export async function installDeviceModel(lab: Lab, bundle: string): Promise<void
 async function deviceModels(look: Look, domid?: number): Promise<string[]> {
   const r = await look.exec(['ps', '-o', 'pid,args']);
   if (r.code !== 0) fail('ps in dom0 failed', r);
-  return r.stdout.split('\n').filter((l) => l.includes(DM) && (domid === undefined || l.includes(`-xen-domid ${domid} `)));
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.includes(DM) && (domid === undefined || l.includes(`-xen-domid ${domid} `)));
 }
 
 export async function runHvm(s: Steps, d: Driver, look: Look, work: string, labWork: string): Promise<void> {
-  await s.step('hvm: device model (Debian qemu-system-xen, seabios, qemu-system-data, their libraries) and a boot sector disk into dom0', async () => {
-    await installDeviceModel(look.lab, await buildDeviceModelBundle(path.join(work, 'hvm-dm'), labWork));
-    await installBootImage(look.lab, work);
-  });
+  await s.step(
+    'hvm: device model (Debian qemu-system-xen, seabios, qemu-system-data, their libraries) and a boot sector disk into dom0',
+    async () => {
+      await installDeviceModel(look.lab, await buildDeviceModelBundle(path.join(work, 'hvm-dm'), labWork));
+      await installBootImage(look.lab, work);
+    },
+  );
   await s.step(`hvm ${d.where}: the plan warns that the HVM guest's device model (QEMU) runs in dom0`, async () => {
     const r = await d.tf('hvm', ['plan', '-parallelism=1']);
     expectCode(r, [0], 'plan of the HVM guest');
     const text = r.stdout + r.stderr;
-    if (!/Warning: HVM device model runs in dom0: hvm\b/.test(text) || !/hvm is HVM and its device model \(QEMU\) would run\s+in\s+dom0/.test(text)) {
-      fail('the plan does not warn that the HVM guest\'s QEMU runs in dom0', r);
+    if (
+      !/Warning: HVM device model runs in dom0: hvm\b/.test(text) ||
+      !/hvm is HVM and its device model \(QEMU\) would run\s+in\s+dom0/.test(text)
+    ) {
+      fail("the plan does not warn that the HVM guest's QEMU runs in dom0", r);
     }
   });
   await s.step(`hvm ${d.where}: apply, SeaBIOS boots the guest's dom0 disk through its QEMU in dom0`, async () => {
@@ -157,11 +218,16 @@ export async function runHvm(s: Steps, d: Driver, look: Look, work: string, labW
     const domid = await look.domid('hvm');
     // hvmloader and SeaBIOS took about a minute under TCG by hand on a quiet machine; the limit is for a busy one.
     const limit = 600;
-    const wait = await look.lab.sh(`t=0; while [ $t -lt ${limit} ]; do xl dmesg | grep -qF '(d${domid}) ${BOOT_LINE}' && { echo $t; exit 0; }; ` +
-      `sleep 3; t=$((t+3)); done; xl dmesg | grep -F '(d${domid})' | tail -n 30; exit 1`, (limit + 120) * 1000);
-    if (wait.code !== 0) fail(`domain ${domid} did not run the boot sector of its disk within ${limit}s (SeaBIOS found no drive?)`, wait);
+    const wait = await look.lab.sh(
+      `t=0; while [ $t -lt ${limit} ]; do xl dmesg | grep -qF '(d${domid}) ${BOOT_LINE}' && { echo $t; exit 0; }; ` +
+        `sleep 3; t=$((t+3)); done; xl dmesg | grep -F '(d${domid})' | tail -n 30; exit 1`,
+      (limit + 120) * 1000,
+    );
+    if (wait.code !== 0)
+      fail(`domain ${domid} did not run the boot sector of its disk within ${limit}s (SeaBIOS found no drive?)`, wait);
     s.line(`     the boot sector ran about ${wait.stdout.trim()}s after apply returned`);
-    if ((await deviceModels(look, domid)).length !== 1) fail(`no device model process for domain ${domid} in dom0`, await look.exec(['ps', '-o', 'pid,args']));
+    if ((await deviceModels(look, domid)).length !== 1)
+      fail(`no device model process for domain ${domid} in dom0`, await look.exec(['ps', '-o', 'pid,args']));
   });
   await s.step(`hvm ${d.where}: destroy, the guest and its QEMU are gone`, async () => {
     expectCode(await d.tf('hvm', ['destroy', '-auto-approve', '-parallelism=1']), [0], 'destroy of the HVM guest');

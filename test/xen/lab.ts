@@ -25,9 +25,17 @@ export function defaultLabScript(checkout: string): string {
  * Runs argv in a process group of its own and collects its output; `timeoutMs` kills the whole group (code 124, as
  * timeout(1) reports), so a Terraform killed on timeout takes the provider processes it started with it.
  */
-export function runGroup(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CmdResult> {
+export function runGroup(
+  argv: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<CmdResult> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { env: opts.env ?? process.env, cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -35,35 +43,59 @@ export function runGroup(argv: readonly string[], opts: { env?: NodeJS.ProcessEn
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, opts.timeoutMs ?? 600_000);
     child.on('error', (e) => err.push(Buffer.from(`\ncould not start ${argv[0]}: ${e.message}`)));
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: timedOut ? 124 : code ?? 127, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        code: timedOut ? 124 : (code ?? 127),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
 
 /** Runs argv and collects its output; `timeoutMs` kills it (code 124, as timeout(1) reports). */
-export function run(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CmdResult> {
+export function run(
+  argv: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<CmdResult> {
   return new Promise((resolve) => {
-    execFile(argv[0], argv.slice(1), {
-      env: opts.env ?? process.env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 600_000, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 * 1024,
-    }, (err, stdout, stderr) => {
-      let code = 0;
-      if (err) {
-        const e = err as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-        code = typeof e.code === 'number' ? e.code : e.killed ? 124 : 127;
-        if (code === 127 && typeof e.code === 'string') stderr = `${stderr}\n${e.message}`;
-      }
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      argv[0],
+      argv.slice(1),
+      {
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+        timeout: opts.timeoutMs ?? 600_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 256 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        let code = 0;
+        if (err) {
+          const e = err as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
+          code = typeof e.code === 'number' ? e.code : e.killed ? 124 : 127;
+          if (code === 127 && typeof e.code === 'string') stderr = `${stderr}\n${e.message}`;
+        }
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 
 /** Runs argv with its output streamed into `log` lines (long lab operations), resolving to the exit code. */
-export function runStreaming(argv: readonly string[], onLine: (line: string) => void, opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<number> {
+export function runStreaming(
+  argv: readonly string[],
+  onLine: (line: string) => void,
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 1_800_000);
@@ -76,7 +108,9 @@ export function runStreaming(argv: readonly string[], onLine: (line: string) => 
     };
     child.stdout.on('data', feed);
     child.stderr.on('data', feed);
-    child.on('error', (e) => { onLine(`could not start ${argv[0]}: ${e.message}`); });
+    child.on('error', (e) => {
+      onLine(`could not start ${argv[0]}: ${e.message}`);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       if (buf) onLine(buf);
@@ -87,7 +121,8 @@ export function runStreaming(argv: readonly string[], onLine: (line: string) => 
 
 export class Lab {
   constructor(private readonly o: LabOptions) {
-    if (!existsSync(o.script)) throw new Error(`xen-lab not found at ${o.script} (CI expects ../shared beside the checkout)`);
+    if (!existsSync(o.script))
+      throw new Error(`xen-lab not found at ${o.script} (CI expects ../shared beside the checkout)`);
   }
 
   get env(): NodeJS.ProcessEnv {

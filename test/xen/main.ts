@@ -70,7 +70,9 @@ async function main(): Promise<number> {
     await bootLab(s, lab);
     labUp = true;
     const look = new Look(lab);
-    const knownHosts = await s.step('dom0: read its host key (new at every boot) to pin it', () => pinnedHostKey(lab, WHERE));
+    const knownHosts = await s.step('dom0: read its host key (new at every boot) to pin it', () =>
+      pinnedHostKey(lab, WHERE),
+    );
     const key = await restrictedLogin(s, lab, WHERE);
     const { tfRoot, cli } = stageLocal(WHERE);
     const connection = `ssh://root@127.0.0.1:${WHERE.labPort}/usr/sbin/xl`;
@@ -85,28 +87,39 @@ async function main(): Promise<number> {
       const r = await overSsh.with({ knownHosts: wrong }, record).tf('seed', ['plan', '-parallelism=1']);
       expectCode(r, [1], 'plan with a wrong pinned host key');
       const text = r.stdout + r.stderr;
-      if (!/dom0 host key mismatch/.test(text) || !text.includes(knownHosts)) fail('the refusal does not show the key dom0 presented and the line to pin', r);
+      if (!/dom0 host key mismatch/.test(text) || !text.includes(knownHosts))
+        fail('the refusal does not show the key dom0 presented and the line to pin', r);
       // The provider records what it tried; none of it may have run (a command that ran has an exit code).
-      const ran = readFileSync(record, 'utf8').split('\n').filter((l) => l.trim() !== '' && JSON.parse(l).exitCode !== null);
+      const ran = readFileSync(record, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && JSON.parse(l).exitCode !== null);
       if (ran.length > 0) fail(`commands ran on dom0 despite the wrong key:\n${ran.join('\n')}`);
     });
     await runSeed(s, overSsh, look);
 
     await prepareDom0(s, lab, WHERE);
     const inDom0 = new InDom0(lab);
-    await s.step('in dom0: the state applied over ssh, planned inside dom0 with xl:///usr/sbin/xl, shows no changes', async () => {
-      const put = await lab.put(path.join(tfRoot, 'seed', 'terraform.tfstate'), `${REMOTE}/tf/seed/terraform.tfstate`);
-      if (put.code !== 0) fail('copying the state into dom0 failed', put);
-      await planExpect(inDom0, 'seed', {}, MEM);
-    });
+    await s.step(
+      'in dom0: the state applied over ssh, planned inside dom0 with xl:///usr/sbin/xl, shows no changes',
+      async () => {
+        const put = await lab.put(
+          path.join(tfRoot, 'seed', 'terraform.tfstate'),
+          `${REMOTE}/tf/seed/terraform.tfstate`,
+        );
+        if (put.code !== 0) fail('copying the state into dom0 failed', put);
+        await planExpect(inDom0, 'seed', {}, MEM);
+      },
+    );
     await runExtra(s, inDom0, look);
 
     const plain = overSsh.with({ identityFile: path.join(WHERE.labWork, 'ssh', 'id_ed25519') }, RECORDS[2]);
-    if (!existsSync(plain.login.identityFile)) fail(`the lab's key ${plain.login.identityFile} is missing (WORK=${WHERE.labWork})`);
+    if (!existsSync(plain.login.identityFile))
+      fail(`the lab's key ${plain.login.identityFile} is missing (WORK=${WHERE.labWork})`);
     await runSeedDestroy(s, plain, look);
     // The HVM guest needs the device model copied into dom0 and about a minute of firmware under TCG. Its commands go
     // to a record of their own, outside the fidelity comparison (the simulator has no HVM boot to replay).
-    if (process.env.XEN_TEST_HVM !== '0') await runHvm(s, overSsh.with({}, path.join(ARTIFACTS, 'record-hvm-ssh.jsonl')), look, ARTIFACTS, WHERE.labWork);
+    if (process.env.XEN_TEST_HVM !== '0')
+      await runHvm(s, overSsh.with({}, path.join(ARTIFACTS, 'record-hvm-ssh.jsonl')), look, ARTIFACTS, WHERE.labWork);
   } catch (e) {
     failed = e instanceof StepFailed ? e : new StepFailed('harness', (e as Error).stack ?? String(e));
   }
@@ -124,7 +137,8 @@ async function main(): Promise<number> {
         });
         writeFileSync(path.join(ARTIFACTS, 'fidelity.txt'), r.report);
         s.line(`     ${r.summary}`);
-        if (r.failures > 0) throw new Error(`${r.failures} command(s) differ between real xl and the simulator:\n${r.report}`);
+        if (r.failures > 0)
+          throw new Error(`${r.failures} command(s) differ between real xl and the simulator:\n${r.report}`);
       });
     } catch (e) {
       failed = e as StepFailed;
@@ -133,4 +147,10 @@ async function main(): Promise<number> {
   return finishStage(s, { artifacts: ARTIFACTS, stopLab: labUp ? () => lab.stop() : undefined, failed });
 }
 
-main().then((c) => process.exit(c), (e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
+main().then(
+  (c) => process.exit(c),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  },
+);

@@ -11,7 +11,8 @@ export interface PlanSummary {
   actions: Record<string, PlanAction>;
 }
 
-const ACTION_LINE = /^\s*# (\S+) (will be created|will be updated in-place|must be replaced|will be destroyed|will be read during apply)/;
+const ACTION_LINE =
+  /^\s*# (\S+) (will be created|will be updated in-place|must be replaced|will be destroyed|will be read during apply)/;
 
 const ACTIONS: Record<string, PlanAction> = {
   'will be created': 'create',

@@ -31,13 +31,20 @@ export class Look {
   async domains(): Promise<string[]> {
     const r = await this.lab.exec(['xl', 'list']);
     if (r.code !== 0) fail('xl list failed', r);
-    return r.stdout.split('\n').slice(1).map((l) => l.split(/\s+/)[0]).filter(Boolean);
+    return r.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/)[0])
+      .filter(Boolean);
   }
 
   async assignable(): Promise<string[]> {
     const r = await this.lab.exec(['xl', 'pci-assignable-list']);
     if (r.code !== 0) fail('xl pci-assignable-list failed', r);
-    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    return r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   exec(argv: string[]): Promise<CmdResult> {
@@ -46,8 +53,11 @@ export class Look {
 
   /** Polls in dom0 (one ssh round trip) until every xenstore PATH=VALUE holds, or fails after `limitS`. */
   async waitXenstore(want: Record<string, string>, limitS: number): Promise<number> {
-    const conds = Object.entries(want).map(([p, v]) => `[ "$(xenstore-read ${p} 2>/dev/null)" = "${v}" ]`).join(' && ');
-    const script = `t=0; while [ $t -lt ${limitS} ]; do if ${conds}; then echo $t; exit 0; fi; sleep 1; t=$((t+1)); done; ` +
+    const conds = Object.entries(want)
+      .map(([p, v]) => `[ "$(xenstore-read ${p} 2>/dev/null)" = "${v}" ]`)
+      .join(' && ');
+    const script =
+      `t=0; while [ $t -lt ${limitS} ]; do if ${conds}; then echo $t; exit 0; fi; sleep 1; t=$((t+1)); done; ` +
       `for p in ${Object.keys(want).join(' ')}; do echo "$p=$(xenstore-read $p 2>&1)"; done; exit 1`;
     const r = await this.lab.sh(script, (limitS + 60) * 1000);
     if (r.code !== 0) fail(`xenstore did not reach ${JSON.stringify(want)} within ${limitS}s`, r);
@@ -65,7 +75,12 @@ function expectCode(r: CmdResult, codes: number[], what: string): void {
   if (!codes.includes(r.code)) fail(`${what}: exit ${r.code}, expected ${codes.join(' or ')}`, r);
 }
 
-export async function planExpect(d: Driver, dir: string, want: Record<string, PlanAction>, vars: string[] = []): Promise<void> {
+export async function planExpect(
+  d: Driver,
+  dir: string,
+  want: Record<string, PlanAction>,
+  vars: string[] = [],
+): Promise<void> {
   const r = await d.tf(dir, ['plan', '-detailed-exitcode', '-parallelism=1', ...vars]);
   const empty = Object.keys(want).length === 0;
   expectCode(r, [empty ? 0 : 2], `plan in ${dir}`);
@@ -74,7 +89,12 @@ export async function planExpect(d: Driver, dir: string, want: Record<string, Pl
 }
 
 /** apply -auto-approve prints the plan it carries out: that plan must be exactly `want`. */
-async function applyExpect(d: Driver, dir: string, want: Record<string, PlanAction>, vars: string[] = []): Promise<CmdResult> {
+async function applyExpect(
+  d: Driver,
+  dir: string,
+  want: Record<string, PlanAction>,
+  vars: string[] = [],
+): Promise<CmdResult> {
   const r = await d.tf(dir, ['apply', '-auto-approve', '-parallelism=1', ...vars]);
   expectCode(r, [0], `apply in ${dir}`);
   const m = planMismatch(parsePlan(r.stdout), want);
@@ -83,7 +103,10 @@ async function applyExpect(d: Driver, dir: string, want: Record<string, PlanActi
 }
 
 const SEED_ALL: Record<string, PlanAction> = {
-  'xen_pci_assignable.nic': 'create', 'xen_driver_domain.net': 'create', 'xen_domain.client': 'create', 'xen_vif.client0': 'create',
+  'xen_pci_assignable.nic': 'create',
+  'xen_driver_domain.net': 'create',
+  'xen_domain.client': 'create',
+  'xen_vif.client0': 'create',
 };
 
 /** Client memory after the in-place step: later plans of the seed pass it, or they would plan it back. */
@@ -91,34 +114,45 @@ export const MEM = ['-var', 'client_memory=200'];
 
 /** The seed: apply, empty plan, both drifts repaired, memory in place, PCI detach and attach on the running driver domain. */
 export async function runSeed(s: Steps, d: Driver, look: Look): Promise<void> {
-  await s.step(`seed ${d.where}: apply (NIC assignable, driver domain with it, client, vif served by the driver domain)`, async () => {
-    await applyExpect(d, 'seed', SEED_ALL);
-    const doms = await look.domains();
-    for (const n of ['Domain-0', 'netdd', 'client']) if (!doms.includes(n)) fail(`${n} not running after apply: ${doms.join(', ')}`);
-    const pci = await look.exec(['xl', 'pci-list', 'netdd']);
-    if (!pci.stdout.includes(NIC)) fail(`${NIC} not passed through to netdd`, pci);
-    await look.vifConnected('client', 'netdd', 0, 30);
-    if ((await d.recorded('"create","-n"')) < 3) fail('the plan did not run xl create -n for the new domains');
-    const mode = await look.exec(['stat', '-c', '%a', RENDERED, `${RENDERED}/netdd.cfg`]);
-    if (mode.stdout.trim().split('\n').join(' ') !== '700 600') fail(`rendered configs are not private on dom0 (want 700 600)`, mode);
-  });
+  await s.step(
+    `seed ${d.where}: apply (NIC assignable, driver domain with it, client, vif served by the driver domain)`,
+    async () => {
+      await applyExpect(d, 'seed', SEED_ALL);
+      const doms = await look.domains();
+      for (const n of ['Domain-0', 'netdd', 'client'])
+        if (!doms.includes(n)) fail(`${n} not running after apply: ${doms.join(', ')}`);
+      const pci = await look.exec(['xl', 'pci-list', 'netdd']);
+      if (!pci.stdout.includes(NIC)) fail(`${NIC} not passed through to netdd`, pci);
+      await look.vifConnected('client', 'netdd', 0, 30);
+      if ((await d.recorded('"create","-n"')) < 3) fail('the plan did not run xl create -n for the new domains');
+      const mode = await look.exec(['stat', '-c', '%a', RENDERED, `${RENDERED}/netdd.cfg`]);
+      if (mode.stdout.trim().split('\n').join(' ') !== '700 600')
+        fail(`rendered configs are not private on dom0 (want 700 600)`, mode);
+    },
+  );
   await s.step(`seed ${d.where}: plan -detailed-exitcode shows no changes`, () => planExpect(d, 'seed', {}));
 
-  await s.step(`drift ${d.where}: xl network-detach by hand -> the plan re-creates exactly the vif -> connected again`, async () => {
-    expectCode(await d.hand(['xl', 'network-detach', 'client', '0']), [0], 'xl network-detach');
-    await applyExpect(d, 'seed', { 'xen_vif.client0': 'create' });
-    await look.vifConnected('client', 'netdd', 0, 30);
-  });
+  await s.step(
+    `drift ${d.where}: xl network-detach by hand -> the plan re-creates exactly the vif -> connected again`,
+    async () => {
+      expectCode(await d.hand(['xl', 'network-detach', 'client', '0']), [0], 'xl network-detach');
+      await applyExpect(d, 'seed', { 'xen_vif.client0': 'create' });
+      await look.vifConnected('client', 'netdd', 0, 30);
+    },
+  );
 
-  await s.step(`drift ${d.where}: driver domain destroyed and re-created by hand without its frontends -> the plan replaces exactly the vif -> connected`, async () => {
-    const old = await look.domid('netdd');
-    expectCode(await d.hand(['xl', 'destroy', 'netdd']), [0], 'xl destroy netdd');
-    expectCode(await d.hand(['xl', 'create', `${RENDERED}/netdd.cfg`], 180_000), [0], 'xl create netdd.cfg');
-    const now = await look.domid('netdd');
-    if (now === old) fail(`netdd kept domid ${old} across destroy/create`);
-    await applyExpect(d, 'seed', { 'xen_vif.client0': 'replace' });
-    await look.vifConnected('client', 'netdd', 0, 30);
-  });
+  await s.step(
+    `drift ${d.where}: driver domain destroyed and re-created by hand without its frontends -> the plan replaces exactly the vif -> connected`,
+    async () => {
+      const old = await look.domid('netdd');
+      expectCode(await d.hand(['xl', 'destroy', 'netdd']), [0], 'xl destroy netdd');
+      expectCode(await d.hand(['xl', 'create', `${RENDERED}/netdd.cfg`], 180_000), [0], 'xl create netdd.cfg');
+      const now = await look.domid('netdd');
+      if (now === old) fail(`netdd kept domid ${old} across destroy/create`);
+      await applyExpect(d, 'seed', { 'xen_vif.client0': 'replace' });
+      await look.vifConnected('client', 'netdd', 0, 30);
+    },
+  );
 
   await s.step(`in place ${d.where}: client memory 256 -> 200 (xl mem-set)`, async () => {
     const before = await look.domid('client');
@@ -156,17 +190,34 @@ export async function runExtra(s: Steps, d: Driver, look: Look): Promise<void> {
     const r = await d.tf('extra', ['plan', '-parallelism=1', '-var', 'with_label=true']);
     expectCode(r, [1], 'plan with a label under enforce');
     const text = r.stdout + r.stderr;
-    if (!/FLASK label would be ignored/.test(text) || !/Flask XSM Disabled/.test(text)) fail('the error does not explain the missing XSM', r);
+    if (!/FLASK label would be ignored/.test(text) || !/Flask XSM Disabled/.test(text))
+      fail('the error does not explain the missing XSM', r);
     if ((await look.domains()).includes('labelled')) fail('a domain was created by a failed plan');
   });
-  await s.step(`label without FLASK ${d.where}: accepted under security_policy = "off" (plan ran xl create -n)`, async () => {
-    const before = await d.recorded('"create","-n"');
-    await applyExpect(d, 'extra', { 'xen_domain.labelled[0]': 'create' }, ['-var', 'with_label=true', '-var', 'policy=off']);
-    if (!(await look.domains()).includes('labelled')) fail('labelled not running');
-    if ((await d.recorded('"create","-n"')) <= before) fail('no xl create -n ran while planning the new domain');
-  });
+  await s.step(
+    `label without FLASK ${d.where}: accepted under security_policy = "off" (plan ran xl create -n)`,
+    async () => {
+      const before = await d.recorded('"create","-n"');
+      await applyExpect(d, 'extra', { 'xen_domain.labelled[0]': 'create' }, [
+        '-var',
+        'with_label=true',
+        '-var',
+        'policy=off',
+      ]);
+      if (!(await look.domains()).includes('labelled')) fail('labelled not running');
+      if ((await d.recorded('"create","-n"')) <= before) fail('no xl create -n ran while planning the new domain');
+    },
+  );
   await s.step(`extra ${d.where}: destroy the imported and the labelled domain`, async () => {
-    const r = await d.tf('extra', ['destroy', '-auto-approve', '-parallelism=1', '-var', 'with_label=true', '-var', 'policy=off']);
+    const r = await d.tf('extra', [
+      'destroy',
+      '-auto-approve',
+      '-parallelism=1',
+      '-var',
+      'with_label=true',
+      '-var',
+      'policy=off',
+    ]);
     expectCode(r, [0], 'destroy extra');
     const doms = await look.domains();
     if (doms.includes('handmade') || doms.includes('labelled')) fail(`still running: ${doms.join(', ')}`);
@@ -182,7 +233,8 @@ export async function runSeedDestroy(s: Steps, d: Driver, look: Look): Promise<v
     const a = await look.assignable();
     if (a.length !== 0) fail(`still assignable: ${a.join(', ')}`);
     const left = await look.exec(['ls', '-A', RENDERED]);
-    if (left.stdout.trim() !== '' && /^\./m.test(left.stdout)) fail('temporary or dry-run files left in the config dir', left);
+    if (left.stdout.trim() !== '' && /^\./m.test(left.stdout))
+      fail('temporary or dry-run files left in the config dir', left);
   });
 }
 

@@ -16,7 +16,8 @@ it('after network-detach, xl list -l warns about the vif libxl keeps in its JSON
   await host.ok('network-detach', 'client', '0');
   // Real xl 4.17.7 in the lab, after `xl network-detach client 0` (client was domid 1):
   expect((await host.ok('list', '-l')).stderr).toBe(
-    'libxl: warning: libxl_domain.c:2603:retrieve_domain_configuration_end: Domain 1:Device present in JSON but not in xenstore, ignored\n');
+    'libxl: warning: libxl_domain.c:2603:retrieve_domain_configuration_end: Domain 1:Device present in JSON but not in xenstore, ignored\n',
+  );
   await host.ok('network-attach', 'client', 'bridge=xenbr0');
   expect((await host.ok('list', '-l')).stderr).toBe('');
 });

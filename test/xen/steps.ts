@@ -5,7 +5,10 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export class StepFailed extends Error {
-  constructor(readonly step: string, message: string) {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -73,7 +76,9 @@ export async function finishStage(s: Steps, end: StageEnd): Promise<number> {
   const soft = end.soft ?? [];
   const first = end.failed ?? soft[0];
   if (first) {
-    s.line(`FAILED in step "${first.step}" after ${s.elapsed()}${soft.length && !end.failed ? ' (the other steps passed)' : ''}:`);
+    s.line(
+      `FAILED in step "${first.step}" after ${s.elapsed()}${soft.length && !end.failed ? ' (the other steps passed)' : ''}:`,
+    );
     process.stdout.write(first.message + '\n');
     return 1;
   }

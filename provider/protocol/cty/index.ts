@@ -3,7 +3,15 @@
 export * from './types';
 export { CodecError } from './errors';
 export { formatPath, type Path, type PathStep } from './path';
-export { parseTypeJson, typeFromJsonNode, typeToJson, typeToJsonBytes, typeEquals, isPrimitiveType, type ObjectAttrs } from './typejson';
+export {
+  parseTypeJson,
+  typeFromJsonNode,
+  typeToJson,
+  typeToJsonBytes,
+  typeEquals,
+  isPrimitiveType,
+  type ObjectAttrs,
+} from './typejson';
 export { encodeMsgpack, decodeMsgpack, REFINED_UNKNOWN_EXT } from './msgpack';
 export { decodeJson, encodeJson, valueFromJsonNode, type DecodeJsonOptions } from './json';
 export { parseJsonText, type JsonNode } from './jsontext';

@@ -49,7 +49,8 @@ function fromNode(node: JsonNode, t: CtyType, path: Path, opts: DecodeJsonOption
       if (node.kind !== 'object') throw nodeMismatch(t, node, path);
       const out = record();
       for (const [k, n] of node.members) {
-        if (Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`duplicate map key ${JSON.stringify(k)}`, path);
+        if (Object.prototype.hasOwnProperty.call(out, k))
+          throw new CodecError(`duplicate map key ${JSON.stringify(k)}`, path);
         out[k] = fromNode(n, t[1], [...path, { key: k }], opts);
       }
       return out;
@@ -63,7 +64,8 @@ function fromNode(node: JsonNode, t: CtyType, path: Path, opts: DecodeJsonOption
           if (opts.dropUnknownAttributes) continue;
           throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
         }
-        if (Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`duplicate attribute ${JSON.stringify(k)}`, path);
+        if (Object.prototype.hasOwnProperty.call(out, k))
+          throw new CodecError(`duplicate attribute ${JSON.stringify(k)}`, path);
         out[k] = fromNode(n, attrs[k], [...path, { attr: k }], opts);
       }
       // State omits nothing in practice, but go-cty reads a missing attribute as null, and so do we.
@@ -103,7 +105,8 @@ function primitiveFromNode(node: JsonNode, t: CtyType & string, path: Path): Cty
 }
 
 function dynamicFromNode(node: JsonNode, path: Path, opts: DecodeJsonOptions): CtyValue {
-  if (node.kind !== 'object') throw new CodecError(`expected a dynamic value {"value":...,"type":...}, got JSON ${node.kind}`, path);
+  if (node.kind !== 'object')
+    throw new CodecError(`expected a dynamic value {"value":...,"type":...}, got JSON ${node.kind}`, path);
   let valueNode: JsonNode | undefined;
   let typeNode: JsonNode | undefined;
   for (const [k, n] of node.members) {
@@ -141,14 +144,20 @@ export function encodeJson(value: CtyValue, type: CtyType): string {
 function toJson(out: string[], v: CtyValue, t: CtyType, path: Path): void {
   if (v instanceof Unknown) throw new CodecError('unknown values cannot be written as JSON', path);
   if (t === 'dynamic') {
-    if (v === null) { out.push('{"value":null,"type":"dynamic"}'); return; }
+    if (v === null) {
+      out.push('{"value":null,"type":"dynamic"}');
+      return;
+    }
     if (!(v instanceof Dynamic)) throw new CodecError(`expected a Dynamic value, got ${describeValue(v)}`, path);
     out.push('{"value":');
     toJson(out, v.value, v.type, path);
     out.push(`,"type":${typeToJson(v.type)}}`);
     return;
   }
-  if (v === null) { out.push('null'); return; }
+  if (v === null) {
+    out.push('null');
+    return;
+  }
   if (typeof t === 'string') {
     switch (t) {
       case 'string':
@@ -191,10 +200,12 @@ function toJson(out: string[], v: CtyValue, t: CtyType, path: Path): void {
     case 'map': {
       if (!isCtyRecord(v)) throw mismatch(t, v, path);
       out.push('{');
-      Object.keys(v).sort(compareCodePoints).forEach((k, i) => {
-        out.push(`${i ? ',' : ''}${jsonString(k, path)}:`);
-        toJson(out, v[k], t[1], [...path, { key: k }]);
-      });
+      Object.keys(v)
+        .sort(compareCodePoints)
+        .forEach((k, i) => {
+          out.push(`${i ? ',' : ''}${jsonString(k, path)}:`);
+          toJson(out, v[k], t[1], [...path, { key: k }]);
+        });
       out.push('}');
       return;
     }
@@ -202,14 +213,18 @@ function toJson(out: string[], v: CtyValue, t: CtyType, path: Path): void {
       if (!isCtyRecord(v)) throw mismatch(t, v, path);
       const attrs = t[1];
       for (const k of Object.keys(v)) {
-        if (!Object.prototype.hasOwnProperty.call(attrs, k)) throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
+        if (!Object.prototype.hasOwnProperty.call(attrs, k))
+          throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
       }
       out.push('{');
-      Object.keys(attrs).sort(compareCodePoints).forEach((k, i) => {
-        if (!Object.prototype.hasOwnProperty.call(v, k)) throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
-        out.push(`${i ? ',' : ''}${jsonString(k, path)}:`);
-        toJson(out, v[k], attrs[k], [...path, { attr: k }]);
-      });
+      Object.keys(attrs)
+        .sort(compareCodePoints)
+        .forEach((k, i) => {
+          if (!Object.prototype.hasOwnProperty.call(v, k))
+            throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
+          out.push(`${i ? ',' : ''}${jsonString(k, path)}:`);
+          toJson(out, v[k], attrs[k], [...path, { attr: k }]);
+        });
       out.push('}');
       return;
     }

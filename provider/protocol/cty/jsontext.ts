@@ -58,12 +58,18 @@ class JsonParser {
     if (depth > MAX_JSON_DEPTH) this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels`);
     const c = this.text[this.pos];
     switch (c) {
-      case '{': return this.object(depth);
-      case '[': return this.array(depth);
-      case '"': return { kind: 'string', value: this.string() };
-      case 't': return this.literal('true', { kind: 'bool', value: true });
-      case 'f': return this.literal('false', { kind: 'bool', value: false });
-      case 'n': return this.literal('null', { kind: 'null' });
+      case '{':
+        return this.object(depth);
+      case '[':
+        return this.array(depth);
+      case '"':
+        return { kind: 'string', value: this.string() };
+      case 't':
+        return this.literal('true', { kind: 'bool', value: true });
+      case 'f':
+        return this.literal('false', { kind: 'bool', value: false });
+      case 'n':
+        return this.literal('null', { kind: 'null' });
       default: {
         NUMBER_RE.lastIndex = this.pos;
         const m = NUMBER_RE.exec(this.text);
@@ -84,14 +90,20 @@ class JsonParser {
     this.pos++;
     const items: JsonNode[] = [];
     this.skipSpace();
-    if (this.text[this.pos] === ']') { this.pos++; return { kind: 'array', items }; }
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return { kind: 'array', items };
+    }
     for (;;) {
       this.skipSpace();
       items.push(this.value(depth + 1));
       this.skipSpace();
       const c = this.text[this.pos++];
       if (c === ']') return { kind: 'array', items };
-      if (c !== ',') { this.pos--; this.fail('expected , or ] in array'); }
+      if (c !== ',') {
+        this.pos--;
+        this.fail('expected , or ] in array');
+      }
     }
   }
 
@@ -99,7 +111,10 @@ class JsonParser {
     this.pos++;
     const members: [string, JsonNode][] = [];
     this.skipSpace();
-    if (this.text[this.pos] === '}') { this.pos++; return { kind: 'object', members }; }
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return { kind: 'object', members };
+    }
     for (;;) {
       this.skipSpace();
       if (this.text[this.pos] !== '"') this.fail('expected a string key');
@@ -112,7 +127,10 @@ class JsonParser {
       this.skipSpace();
       const c = this.text[this.pos++];
       if (c === '}') return { kind: 'object', members };
-      if (c !== ',') { this.pos--; this.fail('expected , or } in object'); }
+      if (c !== ',') {
+        this.pos--;
+        this.fail('expected , or } in object');
+      }
     }
   }
 
@@ -130,19 +148,38 @@ class JsonParser {
         return wellFormed(out);
       }
       if (c < 0x20) this.fail('control character in string');
-      if (c !== 0x5c) { this.pos++; continue; }
+      if (c !== 0x5c) {
+        this.pos++;
+        continue;
+      }
       out += t.slice(runStart, this.pos);
       const e = t[this.pos + 1];
       this.pos += 2;
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           const hex = t.slice(this.pos, this.pos + 4);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
@@ -150,7 +187,9 @@ class JsonParser {
           this.pos += 4;
           break;
         }
-        default: this.pos -= 2; this.fail('bad escape in string');
+        default:
+          this.pos -= 2;
+          this.fail('bad escape in string');
       }
       runStart = this.pos;
     }

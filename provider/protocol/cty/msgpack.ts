@@ -8,7 +8,16 @@ import { numberFromInteger, numberFromText, wireNumber, isCtyNumber } from './nu
 import type { PathStep } from './path';
 import { parseTypeJson, typeToJsonBytes } from './typejson';
 import { compareCodePoints, LONE_SURROGATE } from './jsontext';
-import { Dynamic, record, UNKNOWN, Unknown, type CtyObject, type CtyType, type CtyValue, type Refinements } from './types';
+import {
+  Dynamic,
+  record,
+  UNKNOWN,
+  Unknown,
+  type CtyObject,
+  type CtyType,
+  type CtyValue,
+  type Refinements,
+} from './types';
 import { describeValue, expectedName, isCtyRecord } from './describe';
 
 /** The walk's one path (see encodeValue). */
@@ -74,7 +83,8 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
     }
     case 'tuple': {
       if (!Array.isArray(v)) throw mismatch(t, v, path);
-      if (v.length !== t[1].length) throw new CodecError(`expected a tuple of ${t[1].length} elements, got ${v.length}`, path);
+      if (v.length !== t[1].length)
+        throw new CodecError(`expected a tuple of ${t[1].length} elements, got ${v.length}`, path);
       w.arrayHeader(v.length);
       for (let i = 0; i < v.length; i++) {
         path.push({ index: i });
@@ -99,12 +109,14 @@ function encodeValue(w: MsgpackWriter, v: CtyValue, t: CtyType, path: Path, dept
       if (!isCtyRecord(v)) throw mismatch(t, v, path);
       const attrs = t[1];
       for (const k of Object.keys(v)) {
-        if (!Object.prototype.hasOwnProperty.call(attrs, k)) throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
+        if (!Object.prototype.hasOwnProperty.call(attrs, k))
+          throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
       }
       const names = sortedNames(attrs);
       w.mapHeader(names.length);
       for (const k of names) {
-        if (!Object.prototype.hasOwnProperty.call(v, k)) throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
+        if (!Object.prototype.hasOwnProperty.call(v, k))
+          throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
         encodeString(w, k, path);
         path.push({ attr: k });
         encodeValue(w, v[k], attrs[k], path, depth + 1);
@@ -157,21 +169,41 @@ function encodeUnknown(w: MsgpackWriter, u: Unknown, t: CtyType, path: Path): vo
   const body = new MsgpackWriter();
   let count = 0;
   if (r) {
-    if (r.nullness !== undefined) { count++; body.int(BigInt(RefinementKey.Nullness)); body.bool(r.nullness); }
+    if (r.nullness !== undefined) {
+      count++;
+      body.int(BigInt(RefinementKey.Nullness));
+      body.bool(r.nullness);
+    }
     if (t === 'number') {
       const lower = r.numberLowerBound;
       const upper = r.numberUpperBound;
       if (lower && lower[0] !== -Infinity) {
-        count++; body.int(BigInt(RefinementKey.NumberMin)); encodeValue(body, lower, BOUND_TYPE, path, 0);
+        count++;
+        body.int(BigInt(RefinementKey.NumberMin));
+        encodeValue(body, lower, BOUND_TYPE, path, 0);
       }
       if (upper && upper[0] !== Infinity) {
-        count++; body.int(BigInt(RefinementKey.NumberMax)); encodeValue(body, upper, BOUND_TYPE, path, 0);
+        count++;
+        body.int(BigInt(RefinementKey.NumberMax));
+        encodeValue(body, upper, BOUND_TYPE, path, 0);
       }
     } else if (t === 'string') {
-      if (r.stringPrefix) { count++; body.int(BigInt(RefinementKey.StringPrefix)); encodeString(body, r.stringPrefix, path); }
+      if (r.stringPrefix) {
+        count++;
+        body.int(BigInt(RefinementKey.StringPrefix));
+        encodeString(body, r.stringPrefix, path);
+      }
     } else if (isCollection(t)) {
-      if (r.lengthLowerBound) { count++; body.int(BigInt(RefinementKey.LengthMin)); body.int(lengthBound(r.lengthLowerBound, path)); }
-      if (r.lengthUpperBound !== undefined) { count++; body.int(BigInt(RefinementKey.LengthMax)); body.int(lengthBound(r.lengthUpperBound, path)); }
+      if (r.lengthLowerBound) {
+        count++;
+        body.int(BigInt(RefinementKey.LengthMin));
+        body.int(lengthBound(r.lengthLowerBound, path));
+      }
+      if (r.lengthUpperBound !== undefined) {
+        count++;
+        body.int(BigInt(RefinementKey.LengthMax));
+        body.int(lengthBound(r.lengthUpperBound, path));
+      }
     }
   }
   if (count === 0) return w.ext(0, new Uint8Array(1));
@@ -209,7 +241,8 @@ function decodeValue(r: MsgpackReader, t: CtyType, path: Path, depth: number): C
     }
     case 'tuple': {
       if (h.t !== 'array') throw headerMismatch(t, h, path);
-      if (h.length !== t[1].length) throw new CodecError(`expected a tuple of ${t[1].length} elements, got ${h.length}`, path);
+      if (h.length !== t[1].length)
+        throw new CodecError(`expected a tuple of ${t[1].length} elements, got ${h.length}`, path);
       const out: CtyValue[] = [];
       for (let i = 0; i < t[1].length; i++) {
         path.push({ index: i });
@@ -223,7 +256,8 @@ function decodeValue(r: MsgpackReader, t: CtyType, path: Path, depth: number): C
       const out = record();
       for (let i = 0; i < h.length; i++) {
         const k = decodeKey(r, path);
-        if (Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`duplicate map key ${JSON.stringify(k)}`, path);
+        if (Object.prototype.hasOwnProperty.call(out, k))
+          throw new CodecError(`duplicate map key ${JSON.stringify(k)}`, path);
         path.push({ key: k });
         out[k] = decodeValue(r, t[1], path, depth + 1);
         path.pop();
@@ -236,14 +270,17 @@ function decodeValue(r: MsgpackReader, t: CtyType, path: Path, depth: number): C
       const out: CtyObject = record();
       for (let i = 0; i < h.length; i++) {
         const k = decodeKey(r, path);
-        if (!Object.prototype.hasOwnProperty.call(attrs, k)) throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
-        if (Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`duplicate attribute ${JSON.stringify(k)}`, path);
+        if (!Object.prototype.hasOwnProperty.call(attrs, k))
+          throw new CodecError(`unsupported attribute ${JSON.stringify(k)}`, path);
+        if (Object.prototype.hasOwnProperty.call(out, k))
+          throw new CodecError(`duplicate attribute ${JSON.stringify(k)}`, path);
         path.push({ attr: k });
         out[k] = decodeValue(r, attrs[k], path, depth + 1);
         path.pop();
       }
       for (const k of Object.keys(attrs)) {
-        if (!Object.prototype.hasOwnProperty.call(out, k)) throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
+        if (!Object.prototype.hasOwnProperty.call(out, k))
+          throw new CodecError(`missing attribute ${JSON.stringify(k)}`, path);
       }
       return out;
     }
@@ -287,7 +324,8 @@ function decodeDynamic(r: MsgpackReader, h: Header, path: Path, depth: number): 
     throw new CodecError(`expected a dynamic value ([type, value] pair), got ${describeHeader(h)}`, path);
   }
   const th = r.header(path);
-  if (th.t !== 'str' && th.t !== 'bin') throw new CodecError(`expected dynamic value type JSON, got ${describeHeader(th)}`, path);
+  if (th.t !== 'str' && th.t !== 'bin')
+    throw new CodecError(`expected dynamic value type JSON, got ${describeHeader(th)}`, path);
   const typeBytes = r.raw(th.length, path);
   const type = wrap(path, () => parseTypeJson(typeBytes));
   return new Dynamic(type, decodeValue(r, type, path, depth + 1));

@@ -19,15 +19,23 @@ export type Header =
 
 export function describeHeader(h: Header): string {
   switch (h.t) {
-    case 'nil': return 'nil';
-    case 'bool': return 'bool';
+    case 'nil':
+      return 'nil';
+    case 'bool':
+      return 'bool';
     case 'int':
-    case 'float': return 'number';
-    case 'str': return 'string';
-    case 'bin': return 'binary';
-    case 'array': return 'array';
-    case 'map': return 'map';
-    case 'ext': return `extension ${h.type}`;
+    case 'float':
+      return 'number';
+    case 'str':
+      return 'string';
+    case 'bin':
+      return 'binary';
+    case 'array':
+      return 'array';
+    case 'map':
+      return 'map';
+    case 'ext':
+      return `extension ${h.type}`;
   }
 }
 
@@ -41,15 +49,30 @@ export class MsgpackReader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  get remaining(): number { return this.bytes.length - this.pos; }
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
 
   private need(n: number, path: Path): void {
     if (n > this.remaining) throw new CodecError('unexpected end of msgpack data', path);
   }
 
-  private u8(path: Path): number { this.need(1, path); return this.bytes[this.pos++]; }
-  private u16(path: Path): number { this.need(2, path); const v = this.view.getUint16(this.pos); this.pos += 2; return v; }
-  private u32(path: Path): number { this.need(4, path); const v = this.view.getUint32(this.pos); this.pos += 4; return v; }
+  private u8(path: Path): number {
+    this.need(1, path);
+    return this.bytes[this.pos++];
+  }
+  private u16(path: Path): number {
+    this.need(2, path);
+    const v = this.view.getUint16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  private u32(path: Path): number {
+    this.need(4, path);
+    const v = this.view.getUint32(this.pos);
+    this.pos += 4;
+    return v;
+  }
 
   header(path: Path): Header {
     const b = this.u8(path);
@@ -60,38 +83,98 @@ export class MsgpackReader {
     if (b >= 0x80 && b <= 0x8f) return this.sized('map', b & 0x0f, path);
     const v = this.view;
     switch (b) {
-      case 0xc0: return { t: 'nil' };
-      case 0xc2: return { t: 'bool', value: false };
-      case 0xc3: return { t: 'bool', value: true };
-      case 0xc4: return this.sized('bin', this.u8(path), path);
-      case 0xc5: return this.sized('bin', this.u16(path), path);
-      case 0xc6: return this.sized('bin', this.u32(path), path);
-      case 0xc7: return this.ext(this.u8(path), path);
-      case 0xc8: return this.ext(this.u16(path), path);
-      case 0xc9: return this.ext(this.u32(path), path);
-      case 0xca: { this.need(4, path); const f = v.getFloat32(this.pos); this.pos += 4; return { t: 'float', value: f }; }
-      case 0xcb: { this.need(8, path); const f = v.getFloat64(this.pos); this.pos += 8; return { t: 'float', value: f }; }
-      case 0xcc: return { t: 'int', value: BigInt(this.u8(path)) };
-      case 0xcd: return { t: 'int', value: BigInt(this.u16(path)) };
-      case 0xce: return { t: 'int', value: BigInt(this.u32(path)) };
-      case 0xcf: { this.need(8, path); const i = v.getBigUint64(this.pos); this.pos += 8; return { t: 'int', value: i }; }
-      case 0xd0: { this.need(1, path); const i = v.getInt8(this.pos); this.pos += 1; return { t: 'int', value: BigInt(i) }; }
-      case 0xd1: { this.need(2, path); const i = v.getInt16(this.pos); this.pos += 2; return { t: 'int', value: BigInt(i) }; }
-      case 0xd2: { this.need(4, path); const i = v.getInt32(this.pos); this.pos += 4; return { t: 'int', value: BigInt(i) }; }
-      case 0xd3: { this.need(8, path); const i = v.getBigInt64(this.pos); this.pos += 8; return { t: 'int', value: i }; }
-      case 0xd4: return this.ext(1, path);
-      case 0xd5: return this.ext(2, path);
-      case 0xd6: return this.ext(4, path);
-      case 0xd7: return this.ext(8, path);
-      case 0xd8: return this.ext(16, path);
-      case 0xd9: return this.sized('str', this.u8(path), path);
-      case 0xda: return this.sized('str', this.u16(path), path);
-      case 0xdb: return this.sized('str', this.u32(path), path);
-      case 0xdc: return this.sized('array', this.u16(path), path);
-      case 0xdd: return this.sized('array', this.u32(path), path);
-      case 0xde: return this.sized('map', this.u16(path), path);
-      case 0xdf: return this.sized('map', this.u32(path), path);
-      default: throw new CodecError(`invalid msgpack byte 0x${b.toString(16)}`, path);
+      case 0xc0:
+        return { t: 'nil' };
+      case 0xc2:
+        return { t: 'bool', value: false };
+      case 0xc3:
+        return { t: 'bool', value: true };
+      case 0xc4:
+        return this.sized('bin', this.u8(path), path);
+      case 0xc5:
+        return this.sized('bin', this.u16(path), path);
+      case 0xc6:
+        return this.sized('bin', this.u32(path), path);
+      case 0xc7:
+        return this.ext(this.u8(path), path);
+      case 0xc8:
+        return this.ext(this.u16(path), path);
+      case 0xc9:
+        return this.ext(this.u32(path), path);
+      case 0xca: {
+        this.need(4, path);
+        const f = v.getFloat32(this.pos);
+        this.pos += 4;
+        return { t: 'float', value: f };
+      }
+      case 0xcb: {
+        this.need(8, path);
+        const f = v.getFloat64(this.pos);
+        this.pos += 8;
+        return { t: 'float', value: f };
+      }
+      case 0xcc:
+        return { t: 'int', value: BigInt(this.u8(path)) };
+      case 0xcd:
+        return { t: 'int', value: BigInt(this.u16(path)) };
+      case 0xce:
+        return { t: 'int', value: BigInt(this.u32(path)) };
+      case 0xcf: {
+        this.need(8, path);
+        const i = v.getBigUint64(this.pos);
+        this.pos += 8;
+        return { t: 'int', value: i };
+      }
+      case 0xd0: {
+        this.need(1, path);
+        const i = v.getInt8(this.pos);
+        this.pos += 1;
+        return { t: 'int', value: BigInt(i) };
+      }
+      case 0xd1: {
+        this.need(2, path);
+        const i = v.getInt16(this.pos);
+        this.pos += 2;
+        return { t: 'int', value: BigInt(i) };
+      }
+      case 0xd2: {
+        this.need(4, path);
+        const i = v.getInt32(this.pos);
+        this.pos += 4;
+        return { t: 'int', value: BigInt(i) };
+      }
+      case 0xd3: {
+        this.need(8, path);
+        const i = v.getBigInt64(this.pos);
+        this.pos += 8;
+        return { t: 'int', value: i };
+      }
+      case 0xd4:
+        return this.ext(1, path);
+      case 0xd5:
+        return this.ext(2, path);
+      case 0xd6:
+        return this.ext(4, path);
+      case 0xd7:
+        return this.ext(8, path);
+      case 0xd8:
+        return this.ext(16, path);
+      case 0xd9:
+        return this.sized('str', this.u8(path), path);
+      case 0xda:
+        return this.sized('str', this.u16(path), path);
+      case 0xdb:
+        return this.sized('str', this.u32(path), path);
+      case 0xdc:
+        return this.sized('array', this.u16(path), path);
+      case 0xdd:
+        return this.sized('array', this.u32(path), path);
+      case 0xde:
+        return this.sized('map', this.u16(path), path);
+      case 0xdf:
+        return this.sized('map', this.u32(path), path);
+      default:
+        throw new CodecError(`invalid msgpack byte 0x${b.toString(16)}`, path);
     }
   }
 
@@ -130,17 +213,33 @@ export class MsgpackReader {
     if (depth > 100) throw new CodecError('msgpack nested too deeply', path);
     const h = this.header(path);
     switch (h.t) {
-      case 'str': case 'bin': this.raw(h.length, path); break;
-      case 'ext': this.raw(h.length, path); break;
-      case 'array': for (let i = 0; i < h.length; i++) this.skip(path, depth + 1); break;
-      case 'map': for (let i = 0; i < 2 * h.length; i++) this.skip(path, depth + 1); break;
-      default: break;
+      case 'str':
+      case 'bin':
+        this.raw(h.length, path);
+        break;
+      case 'ext':
+        this.raw(h.length, path);
+        break;
+      case 'array':
+        for (let i = 0; i < h.length; i++) this.skip(path, depth + 1);
+        break;
+      case 'map':
+        for (let i = 0; i < 2 * h.length; i++) this.skip(path, depth + 1);
+        break;
+      default:
+        break;
     }
   }
 }
 
 const encoder = new TextEncoder();
-const FIXEXT_TAG = new Map([[1, 0xd4], [2, 0xd5], [4, 0xd6], [8, 0xd7], [16, 0xd8]]);
+const FIXEXT_TAG = new Map([
+  [1, 0xd4],
+  [2, 0xd5],
+  [4, 0xd6],
+  [8, 0xd7],
+  [16, 0xd8],
+]);
 
 export class MsgpackWriter {
   private buf = new Uint8Array(256);
@@ -161,16 +260,40 @@ export class MsgpackWriter {
     return at;
   }
 
-  bytes(): Uint8Array { return this.buf.slice(0, this.len); }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
 
-  byte(b: number): void { const at = this.reserve(1); this.buf[at] = b; }
-  raw(data: Uint8Array): void { const at = this.reserve(data.length); this.buf.set(data, at); }
-  private u8(tag: number, v: number): void { const at = this.reserve(2); this.buf[at] = tag; this.buf[at + 1] = v; }
-  private u16(tag: number, v: number): void { const at = this.reserve(3); this.buf[at] = tag; this.view.setUint16(at + 1, v); }
-  private u32(tag: number, v: number): void { const at = this.reserve(5); this.buf[at] = tag; this.view.setUint32(at + 1, v); }
+  byte(b: number): void {
+    const at = this.reserve(1);
+    this.buf[at] = b;
+  }
+  raw(data: Uint8Array): void {
+    const at = this.reserve(data.length);
+    this.buf.set(data, at);
+  }
+  private u8(tag: number, v: number): void {
+    const at = this.reserve(2);
+    this.buf[at] = tag;
+    this.buf[at + 1] = v;
+  }
+  private u16(tag: number, v: number): void {
+    const at = this.reserve(3);
+    this.buf[at] = tag;
+    this.view.setUint16(at + 1, v);
+  }
+  private u32(tag: number, v: number): void {
+    const at = this.reserve(5);
+    this.buf[at] = tag;
+    this.view.setUint32(at + 1, v);
+  }
 
-  nil(): void { this.byte(0xc0); }
-  bool(v: boolean): void { this.byte(v ? 0xc3 : 0xc2); }
+  nil(): void {
+    this.byte(0xc0);
+  }
+  bool(v: boolean): void {
+    this.byte(v ? 0xc3 : 0xc2);
+  }
 
   /** The smallest form, unsigned forms for non-negative values, as vmihailenco's EncodeInt. */
   int(v: bigint): void {
@@ -179,17 +302,38 @@ export class MsgpackWriter {
       else if (v <= 0xffn) this.u8(0xcc, Number(v));
       else if (v <= 0xffffn) this.u16(0xcd, Number(v));
       else if (v <= 0xffffffffn) this.u32(0xce, Number(v));
-      else { const at = this.reserve(9); this.buf[at] = 0xcf; this.view.setBigUint64(at + 1, v); }
+      else {
+        const at = this.reserve(9);
+        this.buf[at] = 0xcf;
+        this.view.setBigUint64(at + 1, v);
+      }
       return;
     }
     if (v >= -32n) this.byte(Number(v) & 0xff);
-    else if (v >= -128n) { const at = this.reserve(2); this.buf[at] = 0xd0; this.view.setInt8(at + 1, Number(v)); }
-    else if (v >= -32768n) { const at = this.reserve(3); this.buf[at] = 0xd1; this.view.setInt16(at + 1, Number(v)); }
-    else if (v >= -2147483648n) { const at = this.reserve(5); this.buf[at] = 0xd2; this.view.setInt32(at + 1, Number(v)); }
-    else { const at = this.reserve(9); this.buf[at] = 0xd3; this.view.setBigInt64(at + 1, v); }
+    else if (v >= -128n) {
+      const at = this.reserve(2);
+      this.buf[at] = 0xd0;
+      this.view.setInt8(at + 1, Number(v));
+    } else if (v >= -32768n) {
+      const at = this.reserve(3);
+      this.buf[at] = 0xd1;
+      this.view.setInt16(at + 1, Number(v));
+    } else if (v >= -2147483648n) {
+      const at = this.reserve(5);
+      this.buf[at] = 0xd2;
+      this.view.setInt32(at + 1, Number(v));
+    } else {
+      const at = this.reserve(9);
+      this.buf[at] = 0xd3;
+      this.view.setBigInt64(at + 1, v);
+    }
   }
 
-  float64(v: number): void { const at = this.reserve(9); this.buf[at] = 0xcb; this.view.setFloat64(at + 1, v); }
+  float64(v: number): void {
+    const at = this.reserve(9);
+    this.buf[at] = 0xcb;
+    this.view.setFloat64(at + 1, v);
+  }
 
   str(s: string): void {
     // Nearly every string in a state (attribute names, names, paths) is short ASCII: written in place, without the
@@ -197,13 +341,20 @@ export class MsgpackWriter {
     const len = s.length;
     if (len <= 0xff) {
       let ascii = true;
-      for (let i = 0; i < len; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+      for (let i = 0; i < len; i++)
+        if (s.charCodeAt(i) > 0x7f) {
+          ascii = false;
+          break;
+        }
       if (ascii) {
         const head = len < 32 ? 1 : 2;
         const at = this.reserve(head + len);
         const buf = this.buf;
         if (head === 1) buf[at] = 0xa0 | len;
-        else { buf[at] = 0xd9; buf[at + 1] = len; }
+        else {
+          buf[at] = 0xd9;
+          buf[at + 1] = len;
+        }
         for (let i = 0; i < len; i++) buf[at + head + i] = s.charCodeAt(i);
         return;
       }

@@ -34,14 +34,20 @@ export function parseDecimal(text: string): Decimal | undefined {
   const expText = m[5] ?? '0';
   if (expText.replace(/^[+-]?0*/, '').length > 9) return undefined;
   const exp10 = parseInt(expText, 10);
-  return normalize(m[1] === '-', BigInt((intPart + fracPart) || '0'), exp10 - fracPart.length);
+  return normalize(m[1] === '-', BigInt(intPart + fracPart || '0'), exp10 - fracPart.length);
 }
 
 function normalize(neg: boolean, digits: bigint, exp: number): Decimal {
   if (digits === 0n) return { neg: false, digits: 0n, exp: 0 };
   // Strip trailing zeros a chunk at a time: texts like 1000...0 (100 zeros) are common (1e100 as digits).
-  while (digits % 10_000_000_000n === 0n) { digits /= 10_000_000_000n; exp += 10; }
-  while (digits % 10n === 0n) { digits /= 10n; exp += 1; }
+  while (digits % 10_000_000_000n === 0n) {
+    digits /= 10_000_000_000n;
+    exp += 10;
+  }
+  while (digits % 10n === 0n) {
+    digits /= 10n;
+    exp += 1;
+  }
   return { neg, digits, exp };
 }
 
@@ -63,8 +69,14 @@ export function floatToDecimal(f: number): Decimal {
   let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   let e2: number;
   if (biased === 0) e2 = -1074;
-  else { mant |= 1n << 52n; e2 = biased - 1075; }
-  while ((mant & 1n) === 0n) { mant >>= 1n; e2++; }
+  else {
+    mant |= 1n << 52n;
+    e2 = biased - 1075;
+  }
+  while ((mant & 1n) === 0n) {
+    mant >>= 1n;
+    e2++;
+  }
   if (e2 >= 0) return normalize(neg, mant << BigInt(e2), 0);
   // m / 2^k = m * 5^k / 10^k; m is odd so the product has no trailing zeros.
   return { neg, digits: mant * 5n ** BigInt(-e2), exp: e2 };
@@ -118,7 +130,8 @@ function decimalToExactFloat(d: Decimal): number | undefined {
 }
 
 /** How go-cty puts a number on the wire: an int64 if exact, else a float64 if exact, else its decimal text. */
-export type WireNumber = { kind: 'int'; value: bigint } | { kind: 'float'; value: number } | { kind: 'text'; text: string };
+export type WireNumber =
+  { kind: 'int'; value: bigint } | { kind: 'float'; value: number } | { kind: 'text'; text: string };
 
 export function wireNumber(n: CtyNumber): WireNumber {
   if (typeof n === 'number') {

@@ -15,6 +15,12 @@ export function formatPath(steps: Path): string {
   return out;
 }
 
-export function attrStep(attr: string): PathStep { return { attr }; }
-export function keyStep(key: string): PathStep { return { key }; }
-export function indexStep(index: number): PathStep { return { index }; }
+export function attrStep(attr: string): PathStep {
+  return { attr };
+}
+export function keyStep(key: string): PathStep {
+  return { key };
+}
+export function indexStep(index: number): PathStep {
+  return { index };
+}

@@ -38,7 +38,8 @@ function compositeType(items: JsonNode[]): CtyType {
       return [kind, typeFromJsonNode(items[1])];
     case 'tuple': {
       const elems = items[1];
-      if (items.length !== 2 || elems.kind !== 'array') throw new CodecError('invalid type: tuple needs an array of element types');
+      if (items.length !== 2 || elems.kind !== 'array')
+        throw new CodecError('invalid type: tuple needs an array of element types');
       return ['tuple', elems.items.map(typeFromJsonNode)];
     }
     case 'object':
@@ -69,7 +70,8 @@ function objectType(items: JsonNode[]): CtyType {
     if (!Object.prototype.hasOwnProperty.call(attrs, n.value)) {
       throw new CodecError(`invalid type: optional attribute ${JSON.stringify(n.value)} is not an attribute`);
     }
-    if (optional.includes(n.value)) throw new CodecError(`invalid type: optional attribute ${JSON.stringify(n.value)} listed twice`);
+    if (optional.includes(n.value))
+      throw new CodecError(`invalid type: optional attribute ${JSON.stringify(n.value)} listed twice`);
     optional.push(n.value);
   }
   return optional.length ? ['object', attrs, optional] : ['object', attrs];
@@ -92,7 +94,9 @@ export function typeToJson(type: CtyType): string {
       return `["tuple",[${type[1].map(typeToJson).join(',')}]]`;
     case 'object': {
       const attrs = type[1];
-      const body = sortedKeys(attrs).map((k) => `${goJsonString(k)}:${typeToJson(attrs[k])}`).join(',');
+      const body = sortedKeys(attrs)
+        .map((k) => `${goJsonString(k)}:${typeToJson(attrs[k])}`)
+        .join(',');
       const optional = type.length === 3 ? [...type[2]].sort(compareCodePoints) : [];
       return optional.length
         ? `["object",{${body}},[${optional.map(goJsonString).join(',')}]]`

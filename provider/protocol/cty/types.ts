@@ -36,13 +36,20 @@ export const UNKNOWN = new Unknown();
  */
 export class BigNumber {
   constructor(readonly text: string) {}
-  toNumber(): number { return Number(this.text); }
-  toString(): string { return this.text; }
+  toNumber(): number {
+    return Number(this.text);
+  }
+  toString(): string {
+    return this.text;
+  }
 }
 
 /** A value whose type is only known at run time (schema type "dynamic"): carries its concrete type. */
 export class Dynamic {
-  constructor(readonly type: CtyType, readonly value: CtyValue) {}
+  constructor(
+    readonly type: CtyType,
+    readonly value: CtyValue,
+  ) {}
 }
 
 /**
@@ -51,17 +58,10 @@ export class Dynamic {
  * null-prototype records (so a "__proto__" key is an ordinary key); dynamic-typed slots hold Dynamic.
  */
 export type CtyValue =
-  | null
-  | Unknown
-  | string
-  | boolean
-  | number
-  | bigint
-  | BigNumber
-  | Dynamic
-  | CtyValue[]
-  | CtyObject;
-export interface CtyObject { [key: string]: CtyValue }
+  null | Unknown | string | boolean | number | bigint | BigNumber | Dynamic | CtyValue[] | CtyObject;
+export interface CtyObject {
+  [key: string]: CtyValue;
+}
 
 export function isUnknown(v: unknown): v is Unknown {
   return v instanceof Unknown;

@@ -21,7 +21,12 @@ export function valueEquals(a: CtyValue, b: CtyValue, type: CtyType): boolean {
     return a instanceof Unknown && b instanceof Unknown && refinementsEqual(a.refinements, b.refinements);
   }
   if (type === 'dynamic') {
-    return a instanceof Dynamic && b instanceof Dynamic && typeEquals(a.type, b.type) && valueEquals(a.value, b.value, a.type);
+    return (
+      a instanceof Dynamic &&
+      b instanceof Dynamic &&
+      typeEquals(a.type, b.type) &&
+      valueEquals(a.value, b.value, a.type)
+    );
   }
   if (typeof type === 'string') {
     if (type === 'number') return isCtyNumber(a) && isCtyNumber(b) && safeNumbersEqual(a, b);
@@ -122,7 +127,9 @@ export function conformsTo(v: CtyValue, type: CtyType): string | undefined {
 
 function check(v: CtyValue, t: CtyType, path: PathStep[]): void {
   if (v === null || v instanceof Unknown) return;
-  const fail = (detail: string): never => { throw new CodecError(detail, path); };
+  const fail = (detail: string): never => {
+    throw new CodecError(detail, path);
+  };
   const mismatch = (): never => fail(`expected ${expectedName(t)}, got ${describeValue(v)}`);
   if (t === 'dynamic') {
     if (!(v instanceof Dynamic)) return mismatch();
@@ -227,7 +234,11 @@ function mapAt(path: PathStep[], v: CtyValue, t: CtyType, fn: Mapper): CtyValue 
   return fn(path, rebuilt, t);
 }
 
-function forEachChild(v: CtyValue, t: CtyType, f: (step: PathStep | undefined, child: CtyValue, type: CtyType) => void): void {
+function forEachChild(
+  v: CtyValue,
+  t: CtyType,
+  f: (step: PathStep | undefined, child: CtyValue, type: CtyType) => void,
+): void {
   if (v instanceof Dynamic) return f(undefined, v.value, v.type);
   if (Array.isArray(v) && Array.isArray(t)) {
     v.forEach((e, i) => f({ index: i }, e, childType(t, i)));

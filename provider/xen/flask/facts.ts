@@ -88,7 +88,8 @@ export function typesOnlyFacts(names: readonly string[]): PolicyFacts {
   return { users: {}, roles: {}, types, aliases: {}, noiommu: [] };
 }
 
-const has = (facts: PolicyFacts, type: string, attr: string) => (facts.types[resolve(facts, type)] ?? []).includes(attr);
+const has = (facts: PolicyFacts, type: string, attr: string) =>
+  (facts.types[resolve(facts, type)] ?? []).includes(attr);
 const resolve = (facts: PolicyFacts, type: string) => facts.aliases[type] ?? type;
 /** Whether the facts hold users and roles (a types-only description does not). */
 const knowsUsers = (facts: PolicyFacts) => Object.keys(facts.users).length > 0;
@@ -103,7 +104,9 @@ export function domainTypes(facts: PolicyFacts): string[] {
 
 /** Types a device may be labelled with (resource_type members). */
 export function resourceTypes(facts: PolicyFacts): string[] {
-  return Object.keys(facts.types).filter((t) => has(facts, t, RESOURCE_ATTRIBUTE)).sort();
+  return Object.keys(facts.types)
+    .filter((t) => has(facts, t, RESOURCE_ATTRIBUTE))
+    .sort();
 }
 
 export interface ParsedLabel {
@@ -127,26 +130,51 @@ export interface LabelProblem {
   detail: string;
 }
 
-const list = (xs: readonly string[], max = 12) => (xs.length === 0 ? '(none)' : xs.length > max ? `${xs.slice(0, max).join(', ')}, ... (${xs.length} in all)` : xs.join(', '));
+const list = (xs: readonly string[], max = 12) =>
+  xs.length === 0
+    ? '(none)'
+    : xs.length > max
+      ? `${xs.slice(0, max).join(', ')}, ... (${xs.length} in all)`
+      : xs.join(', ');
 
 /** The context checks Xen makes (context_isvalid): user, role and type defined, user may take role, role may have type. */
-function contextProblem(facts: PolicyFacts, l: ParsedLabel, label: string, wantType: string, validTypes: string[]): LabelProblem | undefined {
+function contextProblem(
+  facts: PolicyFacts,
+  l: ParsedLabel,
+  label: string,
+  wantType: string,
+  validTypes: string[],
+): LabelProblem | undefined {
   const q = JSON.stringify(label);
   const type = resolve(facts, l.type);
   if (facts.types[type] === undefined) {
-    const what = Object.values(facts.types).some((a) => a.includes(l.type)) ? `${l.type} is an attribute, not a type` : `the policy has no type ${l.type}`;
-    return { summary: `FLASK label ${q}: unknown type`, detail: `${what}. Valid ${wantType} types in this policy: ${list(validTypes)}.` };
+    const what = Object.values(facts.types).some((a) => a.includes(l.type))
+      ? `${l.type} is an attribute, not a type`
+      : `the policy has no type ${l.type}`;
+    return {
+      summary: `FLASK label ${q}: unknown type`,
+      detail: `${what}. Valid ${wantType} types in this policy: ${list(validTypes)}.`,
+    };
   }
   if (!knowsUsers(facts)) return undefined;
   if (!facts.users[l.user]) {
-    return { summary: `FLASK label ${q}: unknown user`, detail: `The policy has no user ${l.user}; its users are ${list(Object.keys(facts.users).sort())}.` };
+    return {
+      summary: `FLASK label ${q}: unknown user`,
+      detail: `The policy has no user ${l.user}; its users are ${list(Object.keys(facts.users).sort())}.`,
+    };
   }
   if (!facts.roles[l.role]) {
-    return { summary: `FLASK label ${q}: unknown role`, detail: `The policy has no role ${l.role}; its roles are ${list(Object.keys(facts.roles).sort())}.` };
+    return {
+      summary: `FLASK label ${q}: unknown role`,
+      detail: `The policy has no role ${l.role}; its roles are ${list(Object.keys(facts.roles).sort())}.`,
+    };
   }
   if (l.role === 'object_r') return undefined;
   if (!facts.users[l.user].includes(l.role)) {
-    return { summary: `FLASK label ${q}: user ${l.user} may not take role ${l.role}`, detail: `In this policy ${l.user} has the roles ${list(facts.users[l.user])}.` };
+    return {
+      summary: `FLASK label ${q}: user ${l.user} may not take role ${l.role}`,
+      detail: `In this policy ${l.user} has the roles ${list(facts.users[l.user])}.`,
+    };
   }
   if (!facts.roles[l.role].includes(type)) {
     return {
@@ -161,15 +189,25 @@ function contextProblem(facts: PolicyFacts, l: ParsedLabel, label: string, wantT
 export function checkDomainLabel(facts: PolicyFacts, label: string): LabelProblem | undefined {
   const l = parseLabel(label);
   const valid = domainTypes(facts);
-  if (!l) return { summary: `FLASK label ${JSON.stringify(label)} is not USER:ROLE:TYPE`, detail: `A domain label looks like system_u:system_r:domU_t. Valid domain types in this policy: ${list(valid)}.` };
-  if (knowsAttributes(facts, DOMAIN_ATTRIBUTE) && facts.types[resolve(facts, l.type)] !== undefined && !has(facts, l.type, DOMAIN_ATTRIBUTE)) {
+  if (!l)
+    return {
+      summary: `FLASK label ${JSON.stringify(label)} is not USER:ROLE:TYPE`,
+      detail: `A domain label looks like system_u:system_r:domU_t. Valid domain types in this policy: ${list(valid)}.`,
+    };
+  if (
+    knowsAttributes(facts, DOMAIN_ATTRIBUTE) &&
+    facts.types[resolve(facts, l.type)] !== undefined &&
+    !has(facts, l.type, DOMAIN_ATTRIBUTE)
+  ) {
     const device = has(facts, l.type, RESOURCE_ATTRIBUTE);
     return {
       summary: `FLASK label ${JSON.stringify(label)}: ${l.type} is ${device ? 'a device (resource) type' : 'not a domain type'}`,
       detail:
         `A domain must be labelled with a domain type (one with the attribute ${DOMAIN_ATTRIBUTE}); Xen refuses this one (libxl: "Invalid init_seclabel"). ` +
         `Valid domain types in this policy: ${list(valid)}.` +
-        (device ? ` A device type labels a passed-through device (system_u:object_r:${l.type}), set with flask-label-pci.` : ''),
+        (device
+          ? ` A device type labels a passed-through device (system_u:object_r:${l.type}), set with flask-label-pci.`
+          : ''),
     };
   }
   if (l.role === 'object_r' && knowsUsers(facts)) {
@@ -188,11 +226,22 @@ export function checkDeviceLabel(facts: PolicyFacts, label: string): LabelProble
   const l = parseLabel(label);
   const valid = resourceTypes(facts);
   const q = JSON.stringify(label);
-  if (!l) return { summary: `FLASK label ${q} is not USER:ROLE:TYPE`, detail: `A device label looks like system_u:object_r:nic_dev_t. Valid device types in this policy: ${list(valid)}.` };
+  if (!l)
+    return {
+      summary: `FLASK label ${q} is not USER:ROLE:TYPE`,
+      detail: `A device label looks like system_u:object_r:nic_dev_t. Valid device types in this policy: ${list(valid)}.`,
+    };
   if (l.role !== 'object_r') {
-    return { summary: `FLASK device label ${q}: the role must be object_r`, detail: `Devices are objects: label it ${l.user}:object_r:${l.type}. Valid device types in this policy: ${list(valid)}.` };
+    return {
+      summary: `FLASK device label ${q}: the role must be object_r`,
+      detail: `Devices are objects: label it ${l.user}:object_r:${l.type}. Valid device types in this policy: ${list(valid)}.`,
+    };
   }
-  if (knowsAttributes(facts, RESOURCE_ATTRIBUTE) && facts.types[resolve(facts, l.type)] !== undefined && !has(facts, l.type, RESOURCE_ATTRIBUTE)) {
+  if (
+    knowsAttributes(facts, RESOURCE_ATTRIBUTE) &&
+    facts.types[resolve(facts, l.type)] !== undefined &&
+    !has(facts, l.type, RESOURCE_ATTRIBUTE)
+  ) {
     return {
       summary: `FLASK device label ${q}: ${l.type} is ${has(facts, l.type, DOMAIN_ATTRIBUTE) ? 'a domain type' : 'not a device type'}`,
       detail: `A device is labelled with a device type (one with the attribute ${RESOURCE_ATTRIBUTE}). Valid device types in this policy: ${list(valid)}.`,

@@ -21,8 +21,19 @@ const MAX_RECORD_BYTES = 64 * 1024;
 
 function validFacts(f: unknown): f is PolicyFacts {
   const o = f as PolicyFacts;
-  const strArrays = (r: unknown) => typeof r === 'object' && r !== null && Object.values(r).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'));
-  return typeof o === 'object' && o !== null && strArrays(o.users) && strArrays(o.roles) && strArrays(o.types) && typeof o.aliases === 'object' && Array.isArray(o.noiommu);
+  const strArrays = (r: unknown) =>
+    typeof r === 'object' &&
+    r !== null &&
+    Object.values(r).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    strArrays(o.users) &&
+    strArrays(o.roles) &&
+    strArrays(o.types) &&
+    typeof o.aliases === 'object' &&
+    Array.isArray(o.noiommu)
+  );
 }
 
 export class FlaskKnowledge {
@@ -59,7 +70,14 @@ export class FlaskKnowledge {
     if (!text) return undefined;
     try {
       const r = JSON.parse(text) as { v?: number; kind?: string; file?: unknown; sha256?: unknown; facts?: unknown };
-      if (r.v !== 1 || r.kind !== 'flask' || typeof r.file !== 'string' || typeof r.sha256 !== 'string' || !validFacts(r.facts)) return undefined;
+      if (
+        r.v !== 1 ||
+        r.kind !== 'flask' ||
+        typeof r.file !== 'string' ||
+        typeof r.sha256 !== 'string' ||
+        !validFacts(r.facts)
+      )
+        return undefined;
       return { file: r.file, sha256: r.sha256, facts: r.facts, source: 'loaded' };
     } catch {
       return undefined;

@@ -120,7 +120,8 @@ class Reader {
   }
 
   need(n: number, what: string): void {
-    if (n > this.remaining) this.fail(`${what} needs ${n} bytes but only ${this.remaining} remain: the file is truncated or not a policy`);
+    if (n > this.remaining)
+      this.fail(`${what} needs ${n} bytes but only ${this.remaining} remain: the file is truncated or not a policy`);
   }
 
   u16(what: string): number {
@@ -146,7 +147,8 @@ class Reader {
   count(what: string, minBytes: number): number {
     const at = this.off;
     const n = this.u32(what);
-    if (n * minBytes > this.remaining) this.fail(`${what} is ${n}, more than the ${this.remaining} bytes left can hold`, at);
+    if (n * minBytes > this.remaining)
+      this.fail(`${what} is ${n}, more than the ${this.remaining} bytes left can hold`, at);
     return n;
   }
 
@@ -154,7 +156,8 @@ class Reader {
     if (len === 0 || len > MAX_NAME) this.fail(`${what} has length ${len}`, this.off - 4);
     this.need(len, what);
     const bytes = this.buf.subarray(this.off, this.off + len);
-    for (const b of bytes) if (b < 0x21 || b > 0x7e) this.fail(`${what} has a byte 0x${b.toString(16)} no policy name has`);
+    for (const b of bytes)
+      if (b < 0x21 || b > 0x7e) this.fail(`${what} has a byte 0x${b.toString(16)} no policy name has`);
     this.off += len;
     return Buffer.from(bytes).toString('latin1');
   }
@@ -174,7 +177,8 @@ function ebitmap(r: Reader, what: string): number[] {
   for (let i = 0; i < n; i++) {
     const nodeAt = r.off;
     const start = r.u32(what);
-    if (start % 64 !== 0 || start > highbit - 64) r.fail(`${what}: bitmap node at bit ${start} is outside 0..${highbit}`, nodeAt);
+    if (start % 64 !== 0 || start > highbit - 64)
+      r.fail(`${what}: bitmap node at bit ${start} is outside 0..${highbit}`, nodeAt);
     if (start <= last) r.fail(`${what}: bitmap nodes out of order`, nodeAt);
     last = start;
     const lo = r.u32(what);
@@ -381,11 +385,18 @@ function avItem(r: Reader, n: Names, conditional?: boolean): AvRule {
   const cls = r.u16('rule');
   const specified = r.u16('rule') & ~AVTAB_ENABLED;
   const data = r.u32('rule');
-  if (source < 1 || source > n.nTypes || target < 1 || target > n.nTypes) r.fail(`a rule names type ${source} or ${target}, outside 1..${n.nTypes}`, at);
+  if (source < 1 || source > n.nTypes || target < 1 || target > n.nTypes)
+    r.fail(`a rule names type ${source} or ${target}, outside 1..${n.nTypes}`, at);
   if (cls < 1 || cls > n.nClasses) r.fail(`a rule names class ${cls}, outside 1..${n.nClasses}`, at);
   const kinds = AVTAB_KINDS.filter((k) => specified & k);
   if (kinds.length !== 1 || specified & ~0x77) r.fail(`a rule has kind bits 0x${specified.toString(16)}`, at);
-  const rule: AvRule = { source: n.types[source - 1] ?? `#${source}`, target: n.types[target - 1] ?? `#${target}`, cls: n.classes[cls - 1] ?? `#${cls}`, kind: kinds[0], data };
+  const rule: AvRule = {
+    source: n.types[source - 1] ?? `#${source}`,
+    target: n.types[target - 1] ?? `#${target}`,
+    cls: n.classes[cls - 1] ?? `#${cls}`,
+    kind: kinds[0],
+    data,
+  };
   if (conditional !== undefined) rule.conditional = conditional;
   return rule;
 }
@@ -395,17 +406,29 @@ function context(r: Reader, n: Names, mls: boolean, what: string): PolicyContext
   const user = r.u32(what);
   const role = r.u32(what);
   const type = r.u32(what);
-  if (user < 1 || user > n.nUsers || role < 1 || role > n.nRoles || type < 1 || type > n.nTypes) r.fail(`${what}: a context names a user, role or type the policy does not have`, at);
+  if (user < 1 || user > n.nUsers || role < 1 || role > n.nRoles || type < 1 || type > n.nTypes)
+    r.fail(`${what}: a context names a user, role or type the policy does not have`, at);
   if (mls) mlsRange(r, what);
-  return { user: n.users[user - 1] ?? `#${user}`, role: n.roles[role - 1] ?? `#${role}`, type: n.types[type - 1] ?? `#${type}` };
+  return {
+    user: n.users[user - 1] ?? `#${user}`,
+    role: n.roles[role - 1] ?? `#${role}`,
+    type: n.types[type - 1] ?? `#${type}`,
+  };
 }
 
 /** Array index by value (1-based values), refusing duplicates and values past the declared count. */
-function byValue(r: Reader, what: string, nprim: number, items: Array<{ name: string; value: number }>, at: number): string[] {
+function byValue(
+  r: Reader,
+  what: string,
+  nprim: number,
+  items: Array<{ name: string; value: number }>,
+  at: number,
+): string[] {
   const out: string[] = [];
   for (const it of items) {
     if (it.value < 1 || it.value > nprim) r.fail(`${what} ${it.name} has value ${it.value}, outside 1..${nprim}`, at);
-    if (out[it.value - 1] !== undefined) r.fail(`${what} ${it.name} and ${out[it.value - 1]} share the value ${it.value}`, at);
+    if (out[it.value - 1] !== undefined)
+      r.fail(`${what} ${it.name} and ${out[it.value - 1]} share the value ${it.value}`, at);
     out[it.value - 1] = it.name;
   }
   return out;
@@ -413,23 +436,34 @@ function byValue(r: Reader, what: string, nprim: number, items: Array<{ name: st
 
 /** Reads a compiled FLASK policy; throws PolicyFormatError (with the byte offset) for anything Xen would not load. */
 export function parsePolicy(data: Uint8Array): FlaskPolicy {
-  if (data.length > MAX_POLICY_BYTES) throw new PolicyFormatError(0, `${data.length} bytes is more than the ${MAX_POLICY_BYTES} a compiled policy may have`);
+  if (data.length > MAX_POLICY_BYTES)
+    throw new PolicyFormatError(
+      0,
+      `${data.length} bytes is more than the ${MAX_POLICY_BYTES} a compiled policy may have`,
+    );
   const r = new Reader(data);
   const magic = r.u32('magic number');
-  if (magic !== POLICYDB_MAGIC) r.fail(`magic number 0x${magic.toString(16).padStart(8, '0')} is not a FLASK policy's (0x${POLICYDB_MAGIC.toString(16)})`, 0);
+  if (magic !== POLICYDB_MAGIC)
+    r.fail(
+      `magic number 0x${magic.toString(16).padStart(8, '0')} is not a FLASK policy's (0x${POLICYDB_MAGIC.toString(16)})`,
+      0,
+    );
   const tlen = r.u32('target');
   if (tlen !== XEN_TARGET.length) r.fail(`target name length ${tlen}: a Xen policy's target is "${XEN_TARGET}"`, 4);
   r.need(tlen, 'target');
   const target = Buffer.from(data.subarray(r.off, r.off + tlen)).toString('latin1');
   r.off += tlen;
-  if (target !== XEN_TARGET && target !== OLD_XEN_TARGET) r.fail(`target ${JSON.stringify(target)} is not "${XEN_TARGET}" (compile it with checkpolicy -t xen)`, 8);
+  if (target !== XEN_TARGET && target !== OLD_XEN_TARGET)
+    r.fail(`target ${JSON.stringify(target)} is not "${XEN_TARGET}" (compile it with checkpolicy -t xen)`, 8);
   const version = r.u32('version');
-  if (version < VERSION_MIN || version > VERSION_MAX) r.fail(`policy version ${version} is outside the ${VERSION_MIN}..${VERSION_MAX} Xen loads`, r.off - 4);
+  if (version < VERSION_MIN || version > VERSION_MAX)
+    r.fail(`policy version ${version} is outside the ${VERSION_MIN}..${VERSION_MAX} Xen loads`, r.off - 4);
   const config = r.u32('config');
   const mls = (config & CONFIG_MLS) !== 0;
   const symNum = r.u32('symbol table count');
   const oconNum = r.u32('object context count');
-  if (symNum !== SYM_NUM || oconNum !== OCON_NUM) r.fail(`table counts ${symNum}/${oconNum} are not a Xen policy's ${SYM_NUM}/${OCON_NUM}`, r.off - 8);
+  if (symNum !== SYM_NUM || oconNum !== OCON_NUM)
+    r.fail(`table counts ${symNum}/${oconNum} are not a Xen policy's ${SYM_NUM}/${OCON_NUM}`, r.off - 8);
   if (version >= V.POLCAP) ebitmap(r, 'policy capabilities');
   if (version >= V.PERMISSIVE) ebitmap(r, 'permissive types');
 
@@ -444,20 +478,37 @@ export function parsePolicy(data: Uint8Array): FlaskPolicy {
     for (let i = 0; i < nel; i++) symbols(r, raw, t);
   }
   const [, nClasses, nRoles, nTypes, nUsers, nBools] = nprims;
-  const classNames = byValue(r, 'class', nClasses, raw.classes.map(([name, c]) => ({ name, value: c.value })), tableAt[1]);
+  const classNames = byValue(
+    r,
+    'class',
+    nClasses,
+    raw.classes.map(([name, c]) => ({ name, value: c.value })),
+    tableAt[1],
+  );
   const roleNames = byValue(r, 'role', nRoles, raw.roles, tableAt[2]);
   const userNames = byValue(r, 'user', nUsers, raw.users, tableAt[4]);
   byValue(r, 'boolean', nBools, raw.booleans, tableAt[5]);
   // Aliases share their type's value; the primary name is the one the value stands for.
   const typeNames: string[] = [];
   for (const t of raw.types) {
-    if (t.value < 1 || t.value > nTypes) r.fail(`type ${t.name} has value ${t.value}, outside 1..${nTypes}`, tableAt[3]);
+    if (t.value < 1 || t.value > nTypes)
+      r.fail(`type ${t.name} has value ${t.value}, outside 1..${nTypes}`, tableAt[3]);
     if (t.props & PROPERTY_PRIMARY || t.props & PROPERTY_ATTRIBUTE) {
-      if (typeNames[t.value - 1] !== undefined) r.fail(`types ${t.name} and ${typeNames[t.value - 1]} share the value ${t.value}`, tableAt[3]);
+      if (typeNames[t.value - 1] !== undefined)
+        r.fail(`types ${t.name} and ${typeNames[t.value - 1]} share the value ${t.value}`, tableAt[3]);
       typeNames[t.value - 1] = t.name;
     }
   }
-  const names: Names = { types: typeNames, classes: classNames, roles: roleNames, users: userNames, nTypes, nClasses, nRoles, nUsers };
+  const names: Names = {
+    types: typeNames,
+    classes: classNames,
+    roles: roleNames,
+    users: userNames,
+    nTypes,
+    nClasses,
+    nRoles,
+    nUsers,
+  };
 
   const rules: AvRule[] = [];
   const nrules = r.count('rule count', 12);
@@ -499,7 +550,8 @@ export function parsePolicy(data: Uint8Array): FlaskPolicy {
   r.skip(roleTrans * (version >= V.ROLETRANS ? 16 : 12), 'role transitions');
   const roleAllow = r.count('role allow count', 8);
   r.skip(roleAllow * 8, 'role allows');
-  if (version >= V.FILENAME_TRANS && r.u32('filename transitions') !== 0) r.fail('filename transitions are not part of a Xen policy', r.off - 4);
+  if (version >= V.FILENAME_TRANS && r.u32('filename transitions') !== 0)
+    r.fail('filename transitions are not part of a Xen policy', r.off - 4);
 
   const pciContexts: FlaskPolicy['pciContexts'] = [];
   // Xen reads a context's MLS range whenever the version has them, MLS policy or not.
@@ -527,7 +579,8 @@ export function parsePolicy(data: Uint8Array): FlaskPolicy {
   }
   const typeAttrBits: number[][] = [];
   if (version >= V.AVTAB) {
-    if (nTypes * 12 > r.remaining) r.fail(`${nTypes} types' attribute maps cannot fit in the ${r.remaining} bytes left`);
+    if (nTypes * 12 > r.remaining)
+      r.fail(`${nTypes} types' attribute maps cannot fit in the ${r.remaining} bytes left`);
     for (let i = 0; i < nTypes; i++) typeAttrBits.push(ebitmap(r, `type ${typeNames[i] ?? i + 1}'s attributes`));
   }
   if (r.remaining !== 0) r.fail(`${r.remaining} bytes follow the end of the policy`);
@@ -550,11 +603,14 @@ export function parsePolicy(data: Uint8Array): FlaskPolicy {
     }
     typeAttributes.set(name, attrs);
   });
-  for (const [name, t] of types) if (t.kind === 'type' && !typeAttributes.has(name)) typeAttributes.set(name, new Set());
+  for (const [name, t] of types)
+    if (t.kind === 'type' && !typeAttributes.has(name)) typeAttributes.set(name, new Set());
 
-  const named = (bits: number[], ns: string[]) => new Set(bits.map((b) => ns[b]).filter((x): x is string => x !== undefined));
+  const named = (bits: number[], ns: string[]) =>
+    new Set(bits.map((b) => ns[b]).filter((x): x is string => x !== undefined));
   const roles = new Map<string, Set<string>>();
-  for (const role of raw.roles) roles.set(role.name, new Set([...named(role.types, typeNames)].filter((t) => types.get(t)?.kind === 'type')));
+  for (const role of raw.roles)
+    roles.set(role.name, new Set([...named(role.types, typeNames)].filter((t) => types.get(t)?.kind === 'type')));
   const users = new Map<string, Set<string>>();
   for (const u of raw.users) users.set(u.name, named(u.roles, roleNames));
   const classes = new Map(raw.classes);

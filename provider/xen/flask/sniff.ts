@@ -8,7 +8,8 @@ export function describeBytes(b: Uint8Array): string {
   const u32 = b.length >= 4 ? new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0, true) : -1;
   const latin = Buffer.from(b.subarray(0, 64)).toString('latin1');
   if (u32 === POLICYDB_MAGIC) {
-    if (latin.slice(8, 15) === 'SELinux') return 'a compiled SELinux (Linux) policy, not one for Xen: compile with checkpolicy -t xen';
+    if (latin.slice(8, 15) === 'SELinux')
+      return 'a compiled SELinux (Linux) policy, not one for Xen: compile with checkpolicy -t xen';
     return 'a compiled FLASK policy that Xen would not load';
   }
   if (b[0] === 0x7f && latin.slice(1, 4) === 'ELF') return 'an ELF executable or object (the hypervisor itself?)';
@@ -18,6 +19,7 @@ export function describeBytes(b: Uint8Array): string {
   if (!text) return `a binary file (${b.length} bytes) of some other kind`;
   const t = head.trimStart();
   if (t.startsWith('{') || t.startsWith('[')) return 'a JSON text, not a compiled policy';
-  if (/^\s*(class|allow|type|attribute|role|user|sid|policycap)\s/m.test(head)) return 'a policy source text (policy.conf); compile it with checkpolicy -t xen';
+  if (/^\s*(class|allow|type|attribute|role|user|sid|policycap)\s/m.test(head))
+    return 'a policy source text (policy.conf); compile it with checkpolicy -t xen';
   return `a text file (${b.length} bytes)`;
 }

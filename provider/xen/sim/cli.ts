@@ -1,10 +1,25 @@
 // The simulated host's command line: xl's subcommands plus the xenstore tools, on the state in XEN_SIM_STATE.
 // dist/xl-sim and `terraform-provider-xen __xl-sim` both land here; output formats and exit codes are xl 4.17's.
 
-import { cmdBlockAttach, cmdBlockDetach, cmdBlockList, cmdNetworkAttach, cmdNetworkDetach, cmdNetworkList } from './cmd-device';
+import {
+  cmdBlockAttach,
+  cmdBlockDetach,
+  cmdBlockList,
+  cmdNetworkAttach,
+  cmdNetworkDetach,
+  cmdNetworkList,
+} from './cmd-device';
 import { cmdCreate, cmdDestroy, cmdDomid, cmdList, cmdMemSet, cmdShutdown, cmdVcpuSet } from './cmd-domain';
 import { cmdDmesg, cmdGetenforce, cmdInfo, cmdLoadpolicy, cmdSetenforce } from './cmd-host';
-import { cmdFlaskLabelPci, cmdPciAssignableAdd, cmdPciAssignableList, cmdPciAssignableRemove, cmdPciAttach, cmdPciDetach, cmdPciList } from './cmd-pci';
+import {
+  cmdFlaskLabelPci,
+  cmdPciAssignableAdd,
+  cmdPciAssignableList,
+  cmdPciAssignableRemove,
+  cmdPciAttach,
+  cmdPciDetach,
+  cmdPciList,
+} from './cmd-pci';
 import { cmdSimCrash, cmdSimDevd, cmdSimFault, cmdSimFlaskTypes, cmdSimRelabel, cmdSimState } from './cmd-sim';
 import { cmdXenstore } from './cmd-xenstore';
 import { readFileSync } from 'node:fs';
@@ -93,7 +108,8 @@ function changesHost(sub: string, args: string[]): boolean {
 async function takeKillFault(ctx: Ctx, sub: string, args: string[]): Promise<KillPhase | undefined> {
   const s = await ctx.load();
   const matches = (subs: string) => subs.split(',').includes(sub);
-  if (!changesHost(sub, args) || !s.faults.some((f) => f.kind === 'kill-caller' && matches(f.subcommand))) return undefined;
+  if (!changesHost(sub, args) || !s.faults.some((f) => f.kind === 'kill-caller' && matches(f.subcommand)))
+    return undefined;
   return ctx.mutate((st) => {
     const i = st.faults.findIndex((f) => f.kind === 'kill-caller' && matches(f.subcommand));
     if (i < 0) return undefined;
@@ -146,15 +162,24 @@ export interface RunXlSimOptions {
 
 /** A fault that would strike this command: the same tests applyFaults and takeKillFault make, with nothing used up. */
 function faultArmed(s: SimState, sub: string, args: string[], isXenstore: boolean): boolean {
-  return s.faults.some((f) => f.kind === 'kill-caller'
-    ? !isXenstore && changesHost(sub, args) && f.subcommand.split(',').includes(sub)
-    : f.subcommand === sub);
+  return s.faults.some((f) =>
+    f.kind === 'kill-caller'
+      ? !isXenstore && changesHost(sub, args) && f.subcommand.split(',').includes(sub)
+      : f.subcommand === sub,
+  );
 }
 
-export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.env, io: SimIo = defaultIo, opts: RunXlSimOptions = {}): Promise<number> {
+export async function runXlSim(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: SimIo = defaultIo,
+  opts: RunXlSimOptions = {},
+): Promise<number> {
   const dir = env.XEN_SIM_STATE;
   if (!dir) {
-    io.stderr('xl-sim: XEN_SIM_STATE is not set: point it at the simulated host\'s state directory (created on first use)\n');
+    io.stderr(
+      "xl-sim: XEN_SIM_STATE is not set: point it at the simulated host's state directory (created on first use)\n",
+    );
     return 1;
   }
   const { sub, args } = optionsThenCommand(argv);
@@ -164,7 +189,11 @@ export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.
   const name = isXenstore || isFlaskTool ? argv[0] : sub;
   const command: Command | undefined = isXenstore
     ? (ctx, a) => cmdXenstore(ctx, argv[0], a)
-    : isFlaskTool ? (ctx) => cmdFlaskLabelPci(ctx, argv.slice(1)) : name ? COMMANDS[name] : undefined;
+    : isFlaskTool
+      ? (ctx) => cmdFlaskLabelPci(ctx, argv.slice(1))
+      : name
+        ? COMMANDS[name]
+        : undefined;
   if (!command) {
     if (!name) {
       io.stderr('Usage xl [-vfNtT] <subcommand> [args]\n');
@@ -177,7 +206,8 @@ export async function runXlSim(argv: string[], env: NodeJS.ProcessEnv = process.
   try {
     let kill: KillPhase | undefined;
     // In process, a command with no fault armed skips the fault steps below: they would find none in the same state.
-    if (opts.inProcess && !name!.startsWith('sim-') && faultArmed(await ctx.load(), name!, args, isXenstore)) return NEEDS_OWN_PROCESS;
+    if (opts.inProcess && !name!.startsWith('sim-') && faultArmed(await ctx.load(), name!, args, isXenstore))
+      return NEEDS_OWN_PROCESS;
     if (!opts.inProcess && !name!.startsWith('sim-')) {
       const failed = await applyFaults(ctx, name!);
       if (failed !== null) return failed;

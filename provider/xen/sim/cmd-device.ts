@@ -6,10 +6,28 @@ import { randomMac } from './lifecycle';
 import { backendStatus, ringRefs } from './xenstore';
 import { DiskDevice, SimDomain, SimState } from './state';
 
-const VIF_KEYS = ['mac', 'bridge', 'ip', 'script', 'backend', 'vifname', 'model', 'rate', 'type', 'mtu', 'gatewaydev', 'netdev'];
+const VIF_KEYS = [
+  'mac',
+  'bridge',
+  'ip',
+  'script',
+  'backend',
+  'vifname',
+  'model',
+  'rate',
+  'type',
+  'mtu',
+  'gatewaydev',
+  'netdev',
+];
 
 export async function cmdNetworkAttach(ctx: Ctx, args: string[]): Promise<number> {
-  if (args.length < 1) throw usage('network-attach', 1, '<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] [backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>]');
+  if (args.length < 1)
+    throw usage(
+      'network-attach',
+      1,
+      '<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] [backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>]',
+    );
   const [q, ...tokens] = args;
   for (const t of tokens) {
     if (!VIF_KEYS.includes(t.split('=')[0])) throw new XlExit(1, `unrecognized argument \`${t}'\n`);
@@ -27,10 +45,20 @@ export async function cmdNetworkAttach(ctx: Ctx, args: string[]): Promise<number
     const d = findDomain(s, q);
     const be = spec.backend === undefined ? s.domains[0] : lookupDomain(s, spec.backend);
     if (!be) {
-      throw new XlExit(1, 'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_nic_add failed.\n');
+      throw new XlExit(
+        1,
+        'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_nic_add failed.\n',
+      );
     }
     const devid = d.nics.reduce((m, n) => Math.max(m, n.devid + 1), 0);
-    d.nics.push({ ...spec, devid, mac: spec.mac ?? randomMac(), backendDomid: be.domid, attachedAt: now, ...(ctx.killedHalfway ? { hotplugStalled: true } : {}) });
+    d.nics.push({
+      ...spec,
+      devid,
+      mac: spec.mac ?? randomMac(),
+      backendDomid: be.domid,
+      attachedAt: now,
+      ...(ctx.killedHalfway ? { hotplugStalled: true } : {}),
+    });
     if (d.staleJsonVifs) {
       d.staleJsonVifs = d.staleJsonVifs.filter((x) => x !== devid);
       if (d.staleJsonVifs.length === 0) delete d.staleJsonVifs;
@@ -107,7 +135,11 @@ export async function cmdBlockAttach(ctx: Ctx, args: string[]): Promise<number> 
     const d = findDomain(s, q);
     const devid = vdevToDevid(spec.vdev)!;
     const be = spec.backend === undefined ? s.domains[0] : lookupDomain(s, spec.backend);
-    if (!be) throw new XlExit(1, 'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_disk_add failed.\n');
+    if (!be)
+      throw new XlExit(
+        1,
+        'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_disk_add failed.\n',
+      );
     if (d.disks.some((x) => x.devid === devid)) {
       throw new XlExit(
         1,
@@ -115,7 +147,13 @@ export async function cmdBlockAttach(ctx: Ctx, args: string[]): Promise<number> 
           'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_disk_add failed.\n',
       );
     }
-    const disk: DiskDevice = { ...spec, devid, backendDomid: be.domid, attachedAt: now, ...(ctx.killedHalfway ? { hotplugStalled: true } : {}) };
+    const disk: DiskDevice = {
+      ...spec,
+      devid,
+      backendDomid: be.domid,
+      attachedAt: now,
+      ...(ctx.killedHalfway ? { hotplugStalled: true } : {}),
+    };
     d.disks.push(disk);
   });
   return 0;

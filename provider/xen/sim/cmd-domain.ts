@@ -58,7 +58,9 @@ export async function cmdShutdown(ctx: Ctx, args: string[]): Promise<number> {
   const all = opts.has('a');
   if (!all && rest.length < 1) throw usage('shutdown', 1, '[options] <-a|Domain>');
   const ids = await ctx.mutate((s) => {
-    const targets = all ? s.domains.filter((d) => d.domid !== 0 && d.stubdomFor === undefined) : [findDomain(s, rest[0])];
+    const targets = all
+      ? s.domains.filter((d) => d.domid !== 0 && d.stubdomFor === undefined)
+      : [findDomain(s, rest[0])];
     for (const d of targets) {
       if (d.domid === 0) throw new XlExit(1, 'Shutting down domid 0 is not permitted.\n');
     }
@@ -115,7 +117,18 @@ export function domainJson(s: SimState, d: SimDomain): Json {
     maxVcpus: d.maxVcpus,
     onlineVcpus: d.onlineVcpus,
     nics: d.nics.map(({ devid, mac, backend, bridge, ip, script, vifname, model, rate, type, mtu, gatewaydev }) => ({
-      devid, mac, backend, bridge, ip, script, vifname, model, rate, type, mtu, gatewaydev,
+      devid,
+      mac,
+      backend,
+      bridge,
+      ip,
+      script,
+      vifname,
+      model,
+      rate,
+      type,
+      mtu,
+      gatewaydev,
     })),
     disks: d.disks,
     pcis: d.pcis,
@@ -130,10 +143,14 @@ export async function cmdList(ctx: Ctx, args: string[]): Promise<number> {
   const doms = rest.length ? rest.map((q) => findDomain(s, q)) : byDomid;
   if (opts.has('l') || opts.has('-long')) {
     // libxl keeps no configuration for stub domains, and xl list -l skips domains without one.
-    const entries: Json[] = doms.filter((d) => d.stubdomFor === undefined).map((d) => ({ domid: d.domid, config: domainJson(s, d) }));
+    const entries: Json[] = doms
+      .filter((d) => d.stubdomFor === undefined)
+      .map((d) => ({ domid: d.domid, config: domainJson(s, d) }));
     for (const d of doms) {
       for (const _ of [...(d.staleJsonVifs ?? []), ...(d.staleJsonPcis ?? [])]) {
-        ctx.err(`libxl: warning: libxl_domain.c:2603:retrieve_domain_configuration_end: Domain ${d.domid}:Device present in JSON but not in xenstore, ignored\n`);
+        ctx.err(
+          `libxl: warning: libxl_domain.c:2603:retrieve_domain_configuration_end: Domain ${d.domid}:Device present in JSON but not in xenstore, ignored\n`,
+        );
       }
     }
     ctx.out(yajlFormat(entries) + '\n\n');
@@ -149,7 +166,9 @@ export function parseMemSizeKb(text: string): number | null {
   if (!m) return null;
   const n = Number(m[1]);
   const unit = m[2].toLowerCase() || 'm';
-  const kb = { b: n / 1024, k: n, m: n * 1024, g: n * 1024 * 1024, t: n * 1024 * 1024 * 1024 }[unit as 'b' | 'k' | 'm' | 'g' | 't'];
+  const kb = { b: n / 1024, k: n, m: n * 1024, g: n * 1024 * 1024, t: n * 1024 * 1024 * 1024 }[
+    unit as 'b' | 'k' | 'm' | 'g' | 't'
+  ];
   return Math.floor(kb);
 }
 

@@ -21,7 +21,15 @@ export function infoText(s: SimState): string {
   const [major, minor, ...rest] = inv.xen_version.split('.');
   const extra = rest.length ? `.${rest.join('.')}` : '';
   const iommu = inv.iommu !== 'none';
-  const caps = ['pv', 'hvm', ...(iommu ? ['hvm_directio', 'pv_directio'] : []), 'hap', ...(iommu ? ['iommu_hap_pt_share'] : []), 'gnttab-v1', 'gnttab-v2'];
+  const caps = [
+    'pv',
+    'hvm',
+    ...(iommu ? ['hvm_directio', 'pv_directio'] : []),
+    'hap',
+    ...(iommu ? ['iommu_hap_pt_share'] : []),
+    'gnttab-v1',
+    'gnttab-v2',
+  ];
   const rows: Array<[string, string]> = [
     ['host', inv.hostname],
     ['release', '6.1.0-56-amd64'],
@@ -114,7 +122,12 @@ export async function cmdGetenforce(ctx: Ctx): Promise<number> {
 export async function cmdSetenforce(ctx: Ctx, args: string[]): Promise<number> {
   if (args.length < 1) throw usage('setenforce', 1, '<1|0|Enforcing|Permissive>');
   const a = args[0];
-  const mode = a === '1' || a.toLowerCase() === 'enforcing' ? 'enforcing' : a === '0' || a.toLowerCase() === 'permissive' ? 'permissive' : null;
+  const mode =
+    a === '1' || a.toLowerCase() === 'enforcing'
+      ? 'enforcing'
+      : a === '0' || a.toLowerCase() === 'permissive'
+        ? 'permissive'
+        : null;
   if (!mode) throw new XlExit(1, 'Valid options are 1|0|Enforcing|Permissive\n');
   await ctx.mutate((s) => {
     if (s.flask.mode === 'disabled') throw new XlExit(255, 'Flask XSM disabled\n');

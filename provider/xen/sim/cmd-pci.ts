@@ -20,7 +20,10 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
   const err = await ctx.mutate((s) => {
     const st = s.pci[bdf];
     if (!st) {
-      throw new XlExit(1, `libxl: error: libxl_pci.c:792:libxl__device_pci_assignable_add: Couldn't lstat /sys/bus/pci/devices/${bdf}: No such file or directory\n`);
+      throw new XlExit(
+        1,
+        `libxl: error: libxl_pci.c:792:libxl__device_pci_assignable_add: Couldn't lstat /sys/bus/pci/devices/${bdf}: No such file or directory\n`,
+      );
     }
     let warn: string;
     if (st.driver === 'pciback') {
@@ -28,14 +31,21 @@ export async function cmdPciAssignableAdd(ctx: Ctx, args: string[]): Promise<num
       warn = `libxl: warning: libxl_pci.c:802:libxl__device_pci_assignable_add: ${bdf} already assigned to pciback\n`;
     } else {
       st.savedDriver = st.driver;
-      warn = st.driver === null ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n` : '';
+      warn =
+        st.driver === null
+          ? `libxl: warning: libxl_pci.c:822:libxl__device_pci_assignable_add: ${bdf} not bound to a driver, will not be rebound.\n`
+          : '';
       st.driver = 'pciback';
     }
     if (quarantineAudited(s)) {
       // Permissive only logs the denial. Enforcing (seen on the FLASK lab): pciback keeps the device (it stays listed
       // as assignable), Xen never takes it into dom_io.
       (s.xenLog ??= []).push(domioDenial('add'));
-      if (s.flask.mode === 'enforcing') return { warn, failed: `libxl: error: libxl_pci.c:848:libxl__device_pci_assignable_add: failed to quarantine ${bdf}\n` };
+      if (s.flask.mode === 'enforcing')
+        return {
+          warn,
+          failed: `libxl: error: libxl_pci.c:848:libxl__device_pci_assignable_add: failed to quarantine ${bdf}\n`,
+        };
     }
     return { warn } as { warn: string; failed?: string };
   });
@@ -54,7 +64,12 @@ function domioDenial(perm: 'add' | 'remove'): string {
  * domio_t:resource add` (and remove) denies it: logged when permissive, refused when enforcing.
  */
 function quarantineAudited(s: SimState): boolean {
-  return s.inventory.iommu !== 'none' && s.inventory.iommu_quarantine !== false && s.flask.mode !== 'disabled' && s.inventory.flask_allows_quarantine === false;
+  return (
+    s.inventory.iommu !== 'none' &&
+    s.inventory.iommu_quarantine !== false &&
+    s.flask.mode !== 'disabled' &&
+    s.inventory.flask_allows_quarantine === false
+  );
 }
 
 /** The SBDF flask-label-pci passes to Xen, as it prints it: (seg << 16) | (bus << 8) | (dev << 3) | fn. */
@@ -74,11 +89,20 @@ export async function cmdFlaskLabelPci(ctx: Ctx, args: string[]): Promise<number
   const s0 = await ctx.load();
   if (!bdf || !s0.pci[bdf]) throw new XlExit(1, `Unable to find device ${text}: No such file or directory\n`);
   const sbdf = sbdfNumber(bdf);
-  const refused = new XlExit(2, `xc_flask_add_device: Unable to set context of PCI device ${text} (0x${sbdf.toString(16)}) to ${label}: -1\n`);
+  const refused = new XlExit(
+    2,
+    `xc_flask_add_device: Unable to set context of PCI device ${text} (0x${sbdf.toString(16)}) to ${label}: -1\n`,
+  );
   const outcome = await ctx.mutate((s) => {
     const st = s.pci[bdf];
     const parts = label.split(':');
-    if (s.flask.mode === 'disabled' || parts.length !== 3 || parts[1] !== 'object_r' || (s.flask.types.length > 0 && !s.flask.types.includes(parts[2]))) return 'refused';
+    if (
+      s.flask.mode === 'disabled' ||
+      parts.length !== 3 ||
+      parts[1] !== 'object_r' ||
+      (s.flask.types.length > 0 && !s.flask.types.includes(parts[2]))
+    )
+      return 'refused';
     if (st.label !== undefined && st.label !== label) {
       (s.xenLog ??= []).push(`flask: Duplicate PCI Device 0x${sbdf.toString(16)}`);
       return 'refused';
@@ -98,7 +122,10 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     const st = s.pci[bdf];
     const owner = assignedTo(s, bdf);
     if (owner) {
-      throw new XlExit(1, `libxl: error: libxl_pci.c:883:libxl__device_pci_assignable_remove: ${bdf} is assigned to domain ${owner.domid}\n`);
+      throw new XlExit(
+        1,
+        `libxl: error: libxl_pci.c:883:libxl__device_pci_assignable_remove: ${bdf} is assigned to domain ${owner.domid}\n`,
+      );
     }
     if (!st || st.driver !== 'pciback') {
       return `libxl: warning: libxl_pci.c:898:libxl__device_pci_assignable_remove: Not bound to pciback\n`;
@@ -106,7 +133,10 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
     if (quarantineAudited(s)) {
       // Seen on the FLASK lab: taking the device out of dom_io is denied as well, and pciback keeps it.
       (s.xenLog ??= []).push(domioDenial('remove'));
-      if (s.flask.mode === 'enforcing') return { failed: `libxl: error: libxl_pci.c:906:libxl__device_pci_assignable_remove: failed to de-quarantine ${bdf}\n` };
+      if (s.flask.mode === 'enforcing')
+        return {
+          failed: `libxl: error: libxl_pci.c:906:libxl__device_pci_assignable_remove: failed to de-quarantine ${bdf}\n`,
+        };
     }
     st.driver = opts.has('r') ? (st.savedDriver ?? null) : null;
     if (opts.has('r') && (st.savedDriver ?? null) === null) {
@@ -123,7 +153,9 @@ export async function cmdPciAssignableRemove(ctx: Ctx, args: string[]): Promise<
 
 export async function cmdPciAssignableList(ctx: Ctx): Promise<number> {
   const s = await ctx.load();
-  const bdfs = Object.keys(s.pci).filter((b) => isAssignable(s, b)).sort();
+  const bdfs = Object.keys(s.pci)
+    .filter((b) => isAssignable(s, b))
+    .sort();
   ctx.out(bdfs.map((b) => `${b} \n`).join(''));
   return 0;
 }
@@ -149,10 +181,14 @@ export async function cmdPciAttach(ctx: Ctx, args: string[]): Promise<number> {
           'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\n',
       );
     if (!isAssignable(s, spec.bdf)) {
-      throw failed(`libxl: error: libxl_pci.c:1677:libxl__device_pci_add: Domain ${d.domid}:PCI device ${short} is not assignable\n`);
+      throw failed(
+        `libxl: error: libxl_pci.c:1677:libxl__device_pci_add: Domain ${d.domid}:PCI device ${short} is not assignable\n`,
+      );
     }
     if (s.inventory.iommu === 'none') {
-      throw failed(`libxl: error: libxl_pci.c:1466:pci_add_dm_done: Domain ${d.domid}:xc_assign_device failed: Operation not supported\n`);
+      throw failed(
+        `libxl: error: libxl_pci.c:1466:pci_add_dm_done: Domain ${d.domid}:xc_assign_device failed: Operation not supported\n`,
+      );
     }
     d.pcis.push(spec);
     if (d.staleJsonPcis) {

@@ -38,7 +38,8 @@ export async function cmdSimFault(ctx: Ctx, args: string[]): Promise<number> {
     fault.skip = Number(skip);
   } else if (verb === 'fail-once') {
     if (a !== undefined) {
-      if (!/^[0-9]+$/.test(a) || Number(a) > 255) throw new XlExit(2, `sim-fault: exit code must be 0..255, got ${a}\n`);
+      if (!/^[0-9]+$/.test(a) || Number(a) > 255)
+        throw new XlExit(2, `sim-fault: exit code must be 0..255, got ${a}\n`);
       fault.exitCode = Number(a);
     }
     if (more.length) fault.message = more.join(' ');

@@ -28,15 +28,21 @@ export async function cmdVtpmAttach(ctx: Ctx, args: string[]): Promise<number> {
     const d = lookupDomain(s, q);
     if (!d) throw new XlExit(1, `${q} is an invalid domain identifier\n`);
     const be = backend === undefined ? s.domains[0] : lookupDomain(s, backend);
-    if (!be) throw new XlExit(1, 'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_vtpm_add failed.\n');
+    if (!be)
+      throw new XlExit(
+        1,
+        'libxl: error: libxl_device.c:1486:device_addrm_aocomplete: unable to add device\nlibxl_device_vtpm_add failed.\n',
+      );
     const vtpms = (d.vtpms ??= []);
     const devid = vtpms.reduce((m, v) => Math.max(m, v.devid + 1), 0);
     // Seen on real xl 4.17.7: with no TPM backend to answer, libxl gives up but leaves the device in xenstore and
     // in the domain's configuration (state 1), so the failure must not roll the state back.
     vtpms.push({ devid, backend: be.name, uuid: uuid ?? randomUuidLike(), backendDomid: be.domid, attachedAt: now });
     if (servesTpm(be)) return '';
-    return backendFailedLines(d.domid, be.domid, devid, 'add') +
-      `libxl: error: libxl_device.c:1481:device_addrm_aocomplete: Domain ${d.domid}:Unable to add vtpm with id ${devid}\nlibxl_device_vtpm_add failed.\n`;
+    return (
+      backendFailedLines(d.domid, be.domid, devid, 'add') +
+      `libxl: error: libxl_device.c:1481:device_addrm_aocomplete: Domain ${d.domid}:Unable to add vtpm with id ${devid}\nlibxl_device_vtpm_add failed.\n`
+    );
   });
   ctx.err(failed);
   return failed ? 1 : 0;
@@ -47,8 +53,10 @@ function row(d: SimDomain, v: NonNullable<SimDomain['vtpms']>[number], state: nu
   const r = vtpmRings(v);
   const bePath = `/local/domain/${v.backendDomid}/backend/vtpm/${d.domid}/${v.devid}`;
   // printf("%-3d %-2d " LIBXL_UUID_FMT " %6d %5d %6d %8d %-30s\n", ...)
-  return `${String(v.devid).padEnd(3)} ${String(v.backendDomid).padEnd(2)} ${v.uuid} ${String(v.devid).padStart(6)} ${String(state).padStart(5)} ` +
-    `${String(connected ? r.evtch : -1).padStart(6)} ${String(connected ? r.ringRef : -1).padStart(8)} ${bePath.padEnd(30)}\n`;
+  return (
+    `${String(v.devid).padEnd(3)} ${String(v.backendDomid).padEnd(2)} ${v.uuid} ${String(v.devid).padStart(6)} ${String(state).padStart(5)} ` +
+    `${String(connected ? r.evtch : -1).padStart(6)} ${String(connected ? r.ringRef : -1).padStart(8)} ${bePath.padEnd(30)}\n`
+  );
 }
 
 export async function cmdVtpmList(ctx: Ctx, args: string[]): Promise<number> {
@@ -87,8 +95,10 @@ export async function cmdVtpmDetach(ctx: Ctx, args: string[]): Promise<number> {
     // the timeout, and xl exits with libxl's rc as a byte (-9 -> 247).
     const be = s.domains.find((x) => x.domid === gone.backendDomid);
     if (!be || gone.backendGone || servesTpm(be)) return '';
-    return backendFailedLines(d.domid, be.domid, gone.devid, 'remove') +
-      `libxl: error: libxl_device.c:1481:device_addrm_aocomplete: Domain ${d.domid}:Unable to remove vtpm with id ${gone.devid}\nlibxl_device_vtpm_remove failed.\n`;
+    return (
+      backendFailedLines(d.domid, be.domid, gone.devid, 'remove') +
+      `libxl: error: libxl_device.c:1481:device_addrm_aocomplete: Domain ${d.domid}:Unable to remove vtpm with id ${gone.devid}\nlibxl_device_vtpm_remove failed.\n`
+    );
   });
   ctx.err(failed);
   return failed ? 247 : 0;

@@ -26,7 +26,8 @@ export async function cmdXenstore(ctx: Ctx, tool: string, args: string[]): Promi
       for (const p of rest) {
         const node = tree.get(p);
         if (!node) throw new XlExit(1, `xenstore-list: could not list path ${p}\n`);
-        for (const name of node.children.keys()) ctx.out(opts.has('p') ? `${p.replace(/\/$/, '')}/${name}\n` : `${name}\n`);
+        for (const name of node.children.keys())
+          ctx.out(opts.has('p') ? `${p.replace(/\/$/, '')}/${name}\n` : `${name}\n`);
       }
       return 0;
     }

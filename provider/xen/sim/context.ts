@@ -12,7 +12,10 @@ export interface SimIo {
 
 /** Ends a command with xl's exit code after printing `stderr`. */
 export class XlExit extends Error {
-  constructor(readonly code: number, readonly stderrText = '') {
+  constructor(
+    readonly code: number,
+    readonly stderrText = '',
+  ) {
     super(stderrText || `exit ${code}`);
   }
 }
@@ -33,7 +36,13 @@ export class Ctx {
   ) {
     const timeout = Number(env.XEN_SIM_LOCK_TIMEOUT_MS ?? '30000');
     const hold = Number(env.XEN_SIM_DEBUG_HOLD_MS ?? '0');
-    this.store = new StateStore(dir, Number.isFinite(timeout) && timeout > 0 ? timeout : 30000, Number.isFinite(hold) ? hold : 0, signal, env.XEN_SIM_FSYNC === '1');
+    this.store = new StateStore(
+      dir,
+      Number.isFinite(timeout) && timeout > 0 ? timeout : 30000,
+      Number.isFinite(hold) ? hold : 0,
+      signal,
+      env.XEN_SIM_FSYNC === '1',
+    );
   }
 
   now(): number {
@@ -56,12 +65,19 @@ export class Ctx {
   }
 
   async load(): Promise<SimState> {
-    return this.store.loadOrInit(() => this.inventory(), (s) => syncSysfs(this.dir, s));
+    return this.store.loadOrInit(
+      () => this.inventory(),
+      (s) => syncSysfs(this.dir, s),
+    );
   }
 
   /** Mutates the state under the lock; the sysfs mirror is brought up to date before the lock is released. */
   async mutate<T>(fn: (s: SimState) => T): Promise<T> {
-    const r = await this.store.mutate(fn, () => this.inventory(), (s) => syncSysfs(this.dir, s));
+    const r = await this.store.mutate(
+      fn,
+      () => this.inventory(),
+      (s) => syncSysfs(this.dir, s),
+    );
     return r.result;
   }
 }
@@ -83,7 +99,10 @@ export function findDomain(s: SimState, q: string): SimDomain {
 }
 
 export function usage(cmd: string, min: number, synopsis: string): XlExit {
-  return new XlExit(2, `'xl ${cmd}' requires at least ${min} argument${min === 1 ? '' : 's'}.\n\nUsage: xl [-v] ${cmd} ${synopsis}\n`);
+  return new XlExit(
+    2,
+    `'xl ${cmd}' requires at least ${min} argument${min === 1 ? '' : 's'}.\n\nUsage: xl [-v] ${cmd} ${synopsis}\n`,
+  );
 }
 
 /** Splits leading `-x` options (single letters, possibly bundled) from operands. */
@@ -148,12 +167,19 @@ export function readInventory(file: string): string {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new XlExit(1, `xl-sim: cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? 'cannot open it'}\n`);
+    throw new XlExit(
+      1,
+      `xl-sim: cannot read inventory ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'cannot open it')}\n`,
+    );
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new XlExit(1, `xl-sim: cannot read inventory ${file}: not a regular file\n`);
-    if (st.size > MAX_INVENTORY_BYTES) throw new XlExit(1, `xl-sim: cannot read inventory ${file}: ${st.size} bytes, more than the ${MAX_INVENTORY_BYTES} an inventory may have\n`);
+    if (st.size > MAX_INVENTORY_BYTES)
+      throw new XlExit(
+        1,
+        `xl-sim: cannot read inventory ${file}: ${st.size} bytes, more than the ${MAX_INVENTORY_BYTES} an inventory may have\n`,
+      );
     const buf = Buffer.alloc(st.size);
     let off = 0;
     while (off < buf.length) {
@@ -183,6 +209,9 @@ export function parseInventoryText(text: string, file: string): unknown {
     } else if (!/^\s*[[{]/.test(text)) {
       where = ': it does not start with { (an object)';
     }
-    throw new XlExit(1, `xl-sim: cannot read inventory ${file}: not valid JSON${where} (see docs/simulated-host.md for the format)\n`);
+    throw new XlExit(
+      1,
+      `xl-sim: cannot read inventory ${file}: not valid JSON${where} (see docs/simulated-host.md for the format)\n`,
+    );
   }
 }

@@ -22,8 +22,12 @@ export interface NicSpec {
 const MAC_RE = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/;
 
 /** libxlu_vif.c, in uint64 arithmetic: bits are divided by 8 before scaling to the interval. */
-export function parseVifRate(rate: string, source = 'command line'): { bytesPerInterval: bigint; intervalUsecs: number } {
-  const err = (msg: string, what: string) => new SpecError(`${source}: config parsing error in vif: ${msg} in \`${what}'`);
+export function parseVifRate(
+  rate: string,
+  source = 'command line',
+): { bytesPerInterval: bigint; intervalUsecs: number } {
+  const err = (msg: string, what: string) =>
+    new SpecError(`${source}: config parsing error in vif: ${msg} in \`${what}'`);
   const at = rate.indexOf('@');
   const bytes = at < 0 ? rate : rate.slice(0, at);
   const interval = at < 0 ? null : rate.slice(at + 1);
@@ -71,7 +75,10 @@ export function parseVifSpec(spec: string, source = 'command line'): NicSpec {
     switch (key) {
       case 'mac':
         if (!MAC_RE.test(val)) throw new SpecError("Invalid parameter `mac'.");
-        nic.mac = val.split(':').map((b) => b.padStart(2, '0').toLowerCase()).join(':');
+        nic.mac = val
+          .split(':')
+          .map((b) => b.padStart(2, '0').toLowerCase())
+          .join(':');
         break;
       case 'type':
         if (val !== 'vif' && val !== 'ioemu') throw new SpecError("Invalid parameter `type'.");
@@ -87,7 +94,13 @@ export function parseVifSpec(spec: string, source = 'command line'): NicSpec {
         parseVifRate(val, source);
         nic.rate = val;
         break;
-      case 'bridge': case 'ip': case 'script': case 'backend': case 'vifname': case 'model': case 'gatewaydev':
+      case 'bridge':
+      case 'ip':
+      case 'script':
+      case 'backend':
+      case 'vifname':
+      case 'model':
+      case 'gatewaydev':
         nic[key] = val;
         break;
       case 'netdev':
@@ -150,19 +163,33 @@ export function parseDiskSpec(spec: string): DiskSpec {
         if (!(FORMATS as readonly string[]).includes(val)) throw new SpecError(`unknown value for format: ${val}`);
         disk.format = val as DiskSpec['format'];
         break;
-      case 'vdev': disk.vdev = val; break;
-      case 'access': disk.access = parseAccess(val); break;
+      case 'vdev':
+        disk.vdev = val;
+        break;
+      case 'access':
+        disk.access = parseAccess(val);
+        break;
       case 'devtype':
         if (val !== 'cdrom' && val !== 'disk') throw new SpecError(`unknown value for devtype: ${val}`);
         disk.cdrom = val === 'cdrom';
         break;
-      case 'backend': disk.backend = val; break;
+      case 'backend':
+        disk.backend = val;
+        break;
       case 'backendtype':
-        if (!(BACKENDTYPES as readonly string[]).includes(val)) throw new SpecError(`unknown value for backendtype: ${val}`);
+        if (!(BACKENDTYPES as readonly string[]).includes(val))
+          throw new SpecError(`unknown value for backendtype: ${val}`);
         disk.backendtype = val as DiskSpec['backendtype'];
         break;
-      case 'script': disk.script = val; break;
-      case 'specification': case 'colo-host': case 'colo-port': case 'colo-export': case 'active-disk': case 'hidden-disk':
+      case 'script':
+        disk.script = val;
+        break;
+      case 'specification':
+      case 'colo-host':
+      case 'colo-port':
+      case 'colo-export':
+      case 'active-disk':
+      case 'hidden-disk':
         break;
       default:
         throw new SpecError(`unknown disk configuration key: ${key}`);
@@ -170,7 +197,8 @@ export function parseDiskSpec(spec: string): DiskSpec {
     if (m[2] === '') break;
   }
   // Legacy positional forms: target,vdev,access (3) or target,format,vdev,access (4).
-  if (positional.length === 4) [disk.target, disk.format, disk.vdev] = [positional[0], positional[1] as DiskSpec['format'], positional[2]];
+  if (positional.length === 4)
+    [disk.target, disk.format, disk.vdev] = [positional[0], positional[1] as DiskSpec['format'], positional[2]];
   else if (positional.length >= 1 && disk.target === undefined) disk.target = positional[0];
   if (positional.length === 3) disk.vdev = positional[1];
   if (positional.length === 2) disk.vdev = positional[1];
@@ -261,7 +289,10 @@ export function parsePciSpec(spec: string, defaults: Partial<PciSpec> = {}): Pci
     if (opt === '') continue;
     const [key, val = ''] = opt.split('=');
     switch (key) {
-      case 'permissive': case 'msitranslate': case 'seize': case 'power_mgmt':
+      case 'permissive':
+      case 'msitranslate':
+      case 'seize':
+      case 'power_mgmt':
         pci[key] = pciBool(key, val);
         break;
       case 'rdm_policy':

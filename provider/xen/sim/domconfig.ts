@@ -4,12 +4,22 @@
 
 import { randomUUID } from 'node:crypto';
 import { cfgBool, cfgList, cfgLong, cfgString, CfgTypeError, XlCfg } from './xlcfg';
-import { DiskSpec, NicSpec, parseDiskSpec, parsePciSpec, parseVifRate, parseVifSpec, PciSpec, SpecError } from './devspec';
+import {
+  DiskSpec,
+  NicSpec,
+  parseDiskSpec,
+  parsePciSpec,
+  parseVifRate,
+  parseVifSpec,
+  PciSpec,
+  SpecError,
+} from './devspec';
 import { Json } from './yajl';
 import { IomemCfg, parseIomemCfg, parseVtpmCfg, VtpmCfg } from './vtpm-cfg';
 
 export type DomainType = 'pv' | 'pvh' | 'hvm';
-export type ShutdownAction = 'destroy' | 'restart' | 'rename-restart' | 'preserve' | 'coredump-destroy' | 'coredump-restart' | 'soft-reset';
+export type ShutdownAction =
+  'destroy' | 'restart' | 'rename-restart' | 'preserve' | 'coredump-destroy' | 'coredump-restart' | 'soft-reset';
 
 export interface DomainSpec {
   type: DomainType;
@@ -75,12 +85,23 @@ export interface SpiceCfg {
 
 /** xl refused the configuration: its message and exit code. */
 export class ConfigError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
 
-const ACTIONS: ShutdownAction[] = ['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'soft-reset'];
+const ACTIONS: ShutdownAction[] = [
+  'destroy',
+  'restart',
+  'rename-restart',
+  'preserve',
+  'coredump-destroy',
+  'coredump-restart',
+  'soft-reset',
+];
 
 function action(cfg: XlCfg, key: string, dflt: ShutdownAction): ShutdownAction {
   const v = cfgString(cfg, key) ?? dflt;
@@ -199,7 +220,8 @@ function translate(cfg: XlCfg, firmwareDir: string, source: string): DomainSpec 
       }
       spec.kernel = `${firmwareDir}/${firmware}.bin`;
     }
-    if (spec.bootloader === undefined && spec.kernel === undefined) throw new ConfigError('Neither kernel nor bootloader specified');
+    if (spec.bootloader === undefined && spec.kernel === undefined)
+      throw new ConfigError('Neither kernel nor bootloader specified');
   }
 
   const pciDefaults: Partial<PciSpec> = {};
@@ -228,7 +250,9 @@ function translate(cfg: XlCfg, firmwareDir: string, source: string): DomainSpec 
 /** parse_top_level_vnc_options and the spice keys of xl_parse.c (HVM guests). */
 function displayFromCfg(cfg: XlCfg, spec: DomainSpec): void {
   const vnc: VncCfg = {};
-  const setIf = <T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined) => { if (v !== undefined) o[k] = v; };
+  const setIf = <T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
   setIf(vnc, 'enable', cfgBool(cfg, 'vnc'));
   setIf(vnc, 'listen', cfgString(cfg, 'vnclisten'));
   setIf(vnc, 'passwd', cfgString(cfg, 'vncpasswd'));
@@ -328,11 +352,21 @@ function nicJson(n: NicSpec & { devid: number; mac?: string }, type: DomainType,
   put(o, 'bridge', n.bridge);
   put(o, 'ifname', n.vifname);
   put(o, 'script', n.script);
-  const nictype = n.type === 'ioemu' ? 'vif_ioemu' : n.type === 'vif' ? 'vif' : running ? (type === 'hvm' ? 'vif_ioemu' : 'vif') : undefined;
+  const nictype =
+    n.type === 'ioemu'
+      ? 'vif_ioemu'
+      : n.type === 'vif'
+        ? 'vif'
+        : running
+          ? type === 'hvm'
+            ? 'vif_ioemu'
+            : 'vif'
+          : undefined;
   put(o, 'nictype', nictype);
   if (n.rate !== undefined) {
     const r = parseVifRate(n.rate);
-    o.rate_bytes_per_interval = r.bytesPerInterval <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.bytesPerInterval) : r.bytesPerInterval;
+    o.rate_bytes_per_interval =
+      r.bytesPerInterval <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.bytesPerInterval) : r.bytesPerInterval;
     o.rate_interval_usecs = r.intervalUsecs;
   }
   put(o, 'gatewaydev', n.gatewaydev);

@@ -79,11 +79,51 @@ export const DEMO_INVENTORY: Inventory = {
   flask_allows_quarantine: true,
   dom0: { memory_mib: 2048, vcpus: 2 },
   pci: [
-    { bdf: '0000:00:19.0', vendor: '8086', device: '1502', class: '0200', description: 'Intel 82579LM Gigabit Ethernet', driver: 'e1000e', reset_method: 'flr' },
-    { bdf: '0000:03:00.0', vendor: '8086', device: '1521', class: '0200', description: 'Intel I350 Gigabit Ethernet', driver: 'igb', reset_method: 'flr' },
-    { bdf: '0000:00:1f.2', vendor: '8086', device: '1c02', class: '0106', description: 'Intel SATA AHCI controller', driver: 'ahci', reset_method: 'none' },
-    { bdf: '0000:00:14.0', vendor: '8086', device: '1e31', class: '0c03', description: 'Intel xHCI USB controller', driver: 'xhci_hcd', reset_method: 'bus' },
-    { bdf: '0000:01:00.0', vendor: '10de', device: '1c82', class: '0300', description: 'NVIDIA GPU', driver: 'nouveau', reset_method: 'flr' },
+    {
+      bdf: '0000:00:19.0',
+      vendor: '8086',
+      device: '1502',
+      class: '0200',
+      description: 'Intel 82579LM Gigabit Ethernet',
+      driver: 'e1000e',
+      reset_method: 'flr',
+    },
+    {
+      bdf: '0000:03:00.0',
+      vendor: '8086',
+      device: '1521',
+      class: '0200',
+      description: 'Intel I350 Gigabit Ethernet',
+      driver: 'igb',
+      reset_method: 'flr',
+    },
+    {
+      bdf: '0000:00:1f.2',
+      vendor: '8086',
+      device: '1c02',
+      class: '0106',
+      description: 'Intel SATA AHCI controller',
+      driver: 'ahci',
+      reset_method: 'none',
+    },
+    {
+      bdf: '0000:00:14.0',
+      vendor: '8086',
+      device: '1e31',
+      class: '0c03',
+      description: 'Intel xHCI USB controller',
+      driver: 'xhci_hcd',
+      reset_method: 'bus',
+    },
+    {
+      bdf: '0000:01:00.0',
+      vendor: '10de',
+      device: '1c82',
+      class: '0300',
+      description: 'NVIDIA GPU',
+      driver: 'nouveau',
+      reset_method: 'flr',
+    },
   ],
   files: [
     '/var/lib/xen/images/vmlinuz',
@@ -106,7 +146,10 @@ export const DEMO_INVENTORY: Inventory = {
 };
 
 export class InventoryError extends Error {
-  constructor(readonly problems: string[], source: string) {
+  constructor(
+    readonly problems: string[],
+    source: string,
+  ) {
     super(`invalid host inventory ${source}:\n  - ${problems.join('\n  - ')}`);
     this.name = 'InventoryError';
   }
@@ -180,7 +223,8 @@ const HEX4 = /^[0-9a-fA-F]{4}$/;
 const pciCheck = object(
   {
     bdf: (v, path, problems) => {
-      if (typeof v !== 'string' || normalizeBdf(v) === null) problems.push(`${path}: expected a PCI address like 0000:03:00.0`);
+      if (typeof v !== 'string' || normalizeBdf(v) === null)
+        problems.push(`${path}: expected a PCI address like 0000:03:00.0`);
     },
     vendor: str(HEX4, 'four hex digits'),
     device: str(HEX4, 'four hex digits'),
@@ -203,7 +247,13 @@ const inventoryCheck = object(
     cpus: num(1),
     cpu_mhz: num(1, false),
     iommu: oneOf(['none', 'present', 'interrupt_remapping']),
-    flask: object({ mode: oneOf(['disabled', 'permissive', 'enforcing']), policy_types: arrayOf(str(/^[A-Za-z0-9_]+$/, 'a type name')) }, ['mode']),
+    flask: object(
+      {
+        mode: oneOf(['disabled', 'permissive', 'enforcing']),
+        policy_types: arrayOf(str(/^[A-Za-z0-9_]+$/, 'a type name')),
+      },
+      ['mode'],
+    ),
     iommu_quarantine: bool,
     flask_allows_quarantine: bool,
     dom0: object({ memory_mib: num(1), vcpus: num(1) }, ['memory_mib']),

@@ -19,7 +19,14 @@ export interface CreateResult {
 export function randomMac(): string {
   const b = randomBytes(3);
   // libxl keeps the locally assigned Xen OUI and clears the top bit of the fourth byte.
-  return ['00', '16', '3e', (b[0] & 0x7f).toString(16).padStart(2, '0'), b[1].toString(16).padStart(2, '0'), b[2].toString(16).padStart(2, '0')].join(':');
+  return [
+    '00',
+    '16',
+    '3e',
+    (b[0] & 0x7f).toString(16).padStart(2, '0'),
+    b[1].toString(16).padStart(2, '0'),
+    b[2].toString(16).padStart(2, '0'),
+  ].join(':');
 }
 
 function labelType(label: string): string {
@@ -50,18 +57,27 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     if (label === undefined) continue;
     if (s.flask.mode === 'disabled') {
       err += `libxl: warning: libxl_create.c:${line}:libxl__domain_config_setdefault: XSM Disabled: ${what} not supported\n`;
-    } else if (s.flask.facts ? checkDomainLabel(s.flask.facts, label) !== undefined : !s.flask.types.includes(labelType(label)) || label.split(':').length < 3) {
+    } else if (
+      s.flask.facts
+        ? checkDomainLabel(s.flask.facts, label) !== undefined
+        : !s.flask.types.includes(labelType(label)) || label.split(':').length < 3
+    ) {
       err += `libxl: error: libxl_create.c:${line + 3}:libxl__domain_config_setdefault: Invalid ${what}: ${label}\n`;
       return { ok: false, stderr: err };
     }
   }
   if (spec.pcis.length > 0 && inv.iommu === 'none') {
-    err += 'libxl: error: libxl_create.c:1211:libxl__domain_config_setdefault: passthrough not supported on this platform\n\n';
+    err +=
+      'libxl: error: libxl_create.c:1211:libxl__domain_config_setdefault: passthrough not supported on this platform\n\n';
     return { ok: false, stderr: err };
   }
 
   const domid = s.nextDomid++;
-  const fail = (lines: string): CreateResult => ({ ok: false, stderr: err + lines + DESTROY_FAILED_LINES(domid), domid });
+  const fail = (lines: string): CreateResult => ({
+    ok: false,
+    stderr: err + lines + DESTROY_FAILED_LINES(domid),
+    domid,
+  });
 
   if (s.domains.some((d) => d.name === spec.name)) {
     return fail(
@@ -72,13 +88,19 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
   const nicBackends: number[] = [];
   for (const [i, nic] of spec.nics.entries()) {
     const be = nic.backend === undefined ? s.domains[0] : lookupDomain(s, nic.backend);
-    if (!be) return fail(`libxl: error: libxl_nic.c:520:libxl__device_nic_set_devids: Domain ${domid}:Unable to set nic defaults for nic ${i}\n`);
+    if (!be)
+      return fail(
+        `libxl: error: libxl_nic.c:520:libxl__device_nic_set_devids: Domain ${domid}:Unable to set nic defaults for nic ${i}\n`,
+      );
     nicBackends.push(be.domid);
   }
   const diskBackends: number[] = [];
   for (const [i, disk] of spec.disks.entries()) {
     const be = disk.backend === undefined ? s.domains[0] : lookupDomain(s, disk.backend);
-    if (!be) return fail(`libxl: error: libxl_disk.c:455:libxl__device_disk_set_devids: Domain ${domid}:Unable to set disk defaults for disk ${i}\n`);
+    if (!be)
+      return fail(
+        `libxl: error: libxl_disk.c:455:libxl__device_disk_set_devids: Domain ${domid}:Unable to set disk defaults for disk ${i}\n`,
+      );
     diskBackends.push(be.domid);
   }
   const wantKb = spec.targetMemKb ?? 32 * 1024;
@@ -91,7 +113,10 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     );
   }
   if (spec.type !== 'hvm' && spec.bootloader === undefined) {
-    for (const [file, fn, line] of [[spec.kernel, 'xc_dom_kernel_file', 646], [spec.ramdisk, 'xc_dom_module_file', 664]] as const) {
+    for (const [file, fn, line] of [
+      [spec.kernel, 'xc_dom_kernel_file', 646],
+      [spec.ramdisk, 'xc_dom_module_file', 664],
+    ] as const) {
       if (file !== undefined && !inv.files.includes(file)) {
         return fail(
           `xc: error: panic: xg_dom_core.c:205: failed to open file '${file}': No such file or directory: Internal error\n` +
@@ -106,9 +131,15 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
   for (const v of spec.vtpms ?? []) {
     const be = lookupDomain(s, v.backend);
     // Seen on real xl 4.17.7 (Debian): the line number is Debian's, and the destroy lines follow as for the others.
-    if (!be) return fail(`libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`);
+    if (!be)
+      return fail(
+        `libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`,
+      );
     if (!servesTpm(be)) {
-      return fail(backendFailedLines(domid, be.domid, vtpmBackends.length, 'add') + `libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`);
+      return fail(
+        backendFailedLines(domid, be.domid, vtpmBackends.length, 'add') +
+          `libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain ${domid}:unable to add vtpm devices\n`,
+      );
     }
     vtpmBackends.push(be.domid);
   }
@@ -127,11 +158,14 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
   if (spec.type === 'hvm') {
     const fw = inv.firmware_dir;
     if (spec.stubdomain) {
-      const linux = inv.files.includes(`${fw}/qemu-stubdom-linux-kernel`) && inv.files.includes(`${fw}/qemu-stubdom-linux-rootfs`);
+      const linux =
+        inv.files.includes(`${fw}/qemu-stubdom-linux-kernel`) && inv.files.includes(`${fw}/qemu-stubdom-linux-rootfs`);
       if (!linux && !inv.files.includes(`${fw}/ioemu-stubdom.gz`)) {
         return fail(
           `libxl: error: libxl_dm.c:2377:libxl__spawn_stub_dm: Domain ${domid}:could not access stubdomain kernel ${fw}/ioemu-stubdom.gz: No such file or directory\n` +
-            (spec.nics.length ? `libxl: error: libxl_dm.c:2780:stubdom_pvqemu_cb: Domain ${domid}:error connecting nics devices: No such file or directory\n` : '') +
+            (spec.nics.length
+              ? `libxl: error: libxl_dm.c:2780:stubdom_pvqemu_cb: Domain ${domid}:error connecting nics devices: No such file or directory\n`
+              : '') +
             `libxl: error: libxl_create.c:1896:domcreate_devmodel_started: Domain ${domid}:device model did not start: -6\n`,
         );
       }
@@ -154,9 +188,20 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     backendDomid: nicBackends[devid],
     attachedAt: now,
   }));
-  const disks: DiskDevice[] = spec.disks.map((d, i) => ({ ...d, devid: vdevToDevid(d.vdev)!, backendDomid: diskBackends[i], attachedAt: now }));
+  const disks: DiskDevice[] = spec.disks.map((d, i) => ({
+    ...d,
+    devid: vdevToDevid(d.vdev)!,
+    backendDomid: diskBackends[i],
+    attachedAt: now,
+  }));
   // libxl generates a UUID for a vtpm given none and keeps it in the stored configuration.
-  const vtpms: VtpmDevice[] = (spec.vtpms ?? []).map((v, devid) => ({ devid, backend: v.backend, uuid: v.uuid ?? randomUuidLike(), backendDomid: vtpmBackends[devid], attachedAt: now }));
+  const vtpms: VtpmDevice[] = (spec.vtpms ?? []).map((v, devid) => ({
+    devid,
+    backend: v.backend,
+    uuid: v.uuid ?? randomUuidLike(),
+    backendDomid: vtpmBackends[devid],
+    attachedAt: now,
+  }));
   const maxVcpus = spec.maxVcpus ?? 1;
   const dom: SimDomain = {
     domid,
@@ -182,7 +227,17 @@ export function createDomain(s: SimState, spec: DomainSpec, opts: { paused: bool
     s.domains.push({
       domid: stubId,
       name: `${spec.name}-dm`,
-      spec: { ...spec, type: 'pv', name: `${spec.name}-dm`, nics: [], disks: [], pcis: [], stubdomain: false, driverDomain: false, uuid: randomUuidLike() },
+      spec: {
+        ...spec,
+        type: 'pv',
+        name: `${spec.name}-dm`,
+        nics: [],
+        disks: [],
+        pcis: [],
+        stubdomain: false,
+        driverDomain: false,
+        uuid: randomUuidLike(),
+      },
       createdAt: now,
       paused: false,
       targetMemKb: stubKb,

@@ -5,7 +5,9 @@ import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, wr
 
 export class LockTimeoutError extends Error {
   constructor(path: string, waitedMs: number, holder: string) {
-    super(`xl-sim: timed out after ${waitedMs} ms waiting for the state lock ${path} (held by pid ${holder || 'unknown'})`);
+    super(
+      `xl-sim: timed out after ${waitedMs} ms waiting for the state lock ${path} (held by pid ${holder || 'unknown'})`,
+    );
     this.name = 'LockTimeoutError';
   }
 }
@@ -85,7 +87,10 @@ export async function inProcessTurn(path: string, timeoutMs: number, signal?: Ab
     await Promise.race([
       prev,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new LockTimeoutError(path, Date.now() - start, String(process.pid))), timeoutMs);
+        timer = setTimeout(
+          () => reject(new LockTimeoutError(path, Date.now() - start, String(process.pid))),
+          timeoutMs,
+        );
         onAbort = () => reject(new LockAbortedError(path));
         if (signal?.aborted) onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });

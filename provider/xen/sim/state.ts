@@ -4,7 +4,18 @@
 // next state (a killed process's writes are in the page cache all the same). Only a crash of the machine itself could
 // lose the rename; XEN_SIM_FSYNC=1 adds fsync(temp) and fsync(dir) for that, at ~5 ms a mutation here.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DomainSpec } from './domconfig';
 import { DiskSpec, NicSpec, PciSpec } from './devspec';
@@ -121,9 +132,20 @@ export function initialState(inventory: Inventory, now: number): SimState {
     domid: 0,
     name: 'Domain-0',
     spec: {
-      type: 'pv', name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', driverDomain: false, stubdomain: false,
-      e820Host: false, nics: [], disks: [], pcis: [], onPoweroff: 'destroy', onReboot: 'restart', onWatchdog: 'destroy',
-      onCrash: 'destroy', onSoftReset: 'soft-reset',
+      type: 'pv',
+      name: 'Domain-0',
+      uuid: '00000000-0000-0000-0000-000000000000',
+      driverDomain: false,
+      stubdomain: false,
+      e820Host: false,
+      nics: [],
+      disks: [],
+      pcis: [],
+      onPoweroff: 'destroy',
+      onReboot: 'restart',
+      onWatchdog: 'destroy',
+      onCrash: 'destroy',
+      onSoftReset: 'soft-reset',
     },
     createdAt: now,
     paused: false,
@@ -157,7 +179,8 @@ export function initialState(inventory: Inventory, now: number): SimState {
 export function checkState(s: SimState): string[] {
   const problems: string[] = [];
   if (s.version !== STATE_VERSION) problems.push(`version ${s.version}`);
-  if (!Array.isArray(s.domains) || !s.domains.some((d) => d.domid === 0 && d.name === 'Domain-0')) problems.push('Domain-0 missing');
+  if (!Array.isArray(s.domains) || !s.domains.some((d) => d.domid === 0 && d.name === 'Domain-0'))
+    problems.push('Domain-0 missing');
   const ids = new Set<number>();
   const names = new Set<string>();
   for (const d of s.domains ?? []) {
@@ -245,7 +268,8 @@ export class StateStore {
     } catch (e) {
       throw new StateError(`xl-sim: ${this.statePath} is not valid JSON: ${(e as Error).message}`);
     }
-    if (s.version !== STATE_VERSION) throw new StateError(`xl-sim: ${this.statePath} has state version ${s.version}, expected ${STATE_VERSION}`);
+    if (s.version !== STATE_VERSION)
+      throw new StateError(`xl-sim: ${this.statePath} has state version ${s.version}, expected ${STATE_VERSION}`);
     return s;
   }
 

@@ -43,7 +43,8 @@ export function vtpmLink(s: SimState, dev: VtpmDevice, now: number, depth = 0): 
   const be = s.domains.find((d) => d.domid === dev.backendDomid);
   if (dev.backendGone || !be) return { backendState: 6, frontendState: 6 };
   if (now < dev.attachedAt + s.inventory.hotplug_delay_ms) return { backendState: 2, frontendState: 1 };
-  if (isVtpmManager(be)) return managerHasTpm(s, be) ? { backendState: 4, frontendState: 4 } : { backendState: 2, frontendState: 1 };
+  if (isVtpmManager(be))
+    return managerHasTpm(s, be) ? { backendState: 4, frontendState: 4 } : { backendState: 2, frontendState: 1 };
   if (isVtpmStubdom(be) && depth < 4) {
     const up = (be.vtpms ?? []).some((v) => vtpmLink(s, v, now, depth + 1).frontendState === 4);
     return up ? { backendState: 4, frontendState: 4 } : { backendState: 2, frontendState: 1 };
@@ -60,7 +61,12 @@ export function servesTpm(be: SimDomain): boolean {
   return isVtpmManager(be) || isVtpmStubdom(be);
 }
 
-export function backendFailedLines(domid: number, backendDomid: number, devid: number, action: 'add' | 'remove'): string {
+export function backendFailedLines(
+  domid: number,
+  backendDomid: number,
+  devid: number,
+  action: 'add' | 'remove',
+): string {
   return `libxl: error: libxl_device.c:1181:device_backend_callback: Domain ${domid}:unable to ${action} device with path /local/domain/${backendDomid}/backend/vtpm/${domid}/${devid}\n`;
 }
 

@@ -5,7 +5,14 @@
 import { DiskDevice, NicDevice, SimDomain, SimState, VtpmDevice } from './state';
 import { vtpmLink, vtpmRings } from './vtpm';
 
-export const XenbusState = { Initialising: 1, InitWait: 2, Initialised: 3, Connected: 4, Closing: 5, Closed: 6 } as const;
+export const XenbusState = {
+  Initialising: 1,
+  InitWait: 2,
+  Initialised: 3,
+  Connected: 4,
+  Closing: 5,
+  Closed: 6,
+} as const;
 
 export interface XsNode {
   value: string;
@@ -54,7 +61,8 @@ function domainById(s: SimState, domid: number): SimDomain | undefined {
 
 /** Where a device's backend is in its life: dom0 always runs hotplug; a driver domain only while `xl devd` runs. */
 export function backendStatus(s: SimState, dev: NicDevice | DiskDevice, now: number): BackendStatus {
-  if (dev.backendGone) return { backendState: XenbusState.Closed, frontendState: XenbusState.Closed, hotplugConnected: false };
+  if (dev.backendGone)
+    return { backendState: XenbusState.Closed, frontendState: XenbusState.Closed, hotplugConnected: false };
   const be = domainById(s, dev.backendDomid);
   if (!be) return { backendState: XenbusState.Closed, frontendState: XenbusState.Closed, hotplugConnected: false };
   const answering = !dev.hotplugStalled && (be.domid === 0 || be.devdRunning);
@@ -66,9 +74,17 @@ export function backendStatus(s: SimState, dev: NicDevice | DiskDevice, now: num
 }
 
 export const VIF_FEATURES: Array<[string, string]> = [
-  ['feature-sg', '1'], ['feature-gso-tcpv4', '1'], ['feature-gso-tcpv6', '1'], ['feature-ipv6-csum-offload', '1'],
-  ['feature-rx-copy', '1'], ['feature-xdp-headroom', '1'], ['feature-rx-flip', '0'], ['feature-multicast-control', '1'],
-  ['feature-dynamic-multicast-control', '1'], ['feature-split-event-channels', '1'], ['multi-queue-max-queues', '1'],
+  ['feature-sg', '1'],
+  ['feature-gso-tcpv4', '1'],
+  ['feature-gso-tcpv6', '1'],
+  ['feature-ipv6-csum-offload', '1'],
+  ['feature-rx-copy', '1'],
+  ['feature-xdp-headroom', '1'],
+  ['feature-rx-flip', '0'],
+  ['feature-multicast-control', '1'],
+  ['feature-dynamic-multicast-control', '1'],
+  ['feature-split-event-channels', '1'],
+  ['multi-queue-max-queues', '1'],
   ['feature-ctrl-ring', '1'],
 ];
 
@@ -161,9 +177,17 @@ function writeVbd(t: XsTree, s: SimState, fe: SimDomain, disk: DiskDevice, loopI
   t.write(`${bePath}/physical-device-path`, node);
   t.write(`${bePath}/hotplug-status`, 'connected');
   for (const [k, v] of [
-    ['feature-flush-cache', '1'], ['discard-granularity', '4096'], ['discard-alignment', '0'], ['discard-secure', '0'],
-    ['feature-discard', '1'], ['feature-barrier', '1'], ['feature-persistent', '1'], ['sectors', '32768'], ['info', disk.access === 'rw' ? '0' : '4'],
-    ['sector-size', '512'], ['physical-sector-size', '512'],
+    ['feature-flush-cache', '1'],
+    ['discard-granularity', '4096'],
+    ['discard-alignment', '0'],
+    ['discard-secure', '0'],
+    ['feature-discard', '1'],
+    ['feature-barrier', '1'],
+    ['feature-persistent', '1'],
+    ['sectors', '32768'],
+    ['info', disk.access === 'rw' ? '0' : '4'],
+    ['sector-size', '512'],
+    ['physical-sector-size', '512'],
   ]) {
     t.write(`${bePath}/${k}`, v);
   }

@@ -16,7 +16,12 @@ export type CfgValue = CfgAtom | CfgList;
 export type XlCfg = Map<string, CfgValue>;
 
 export class CfgSyntaxError extends Error {
-  constructor(readonly source: string, readonly line: number, readonly near: string, detail = 'syntax error') {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly near: string,
+    detail = 'syntax error',
+  ) {
     // libxlu's wording: "FILE:LINE: config parsing error near `TOKEN': syntax error"
     super(`${source}:${line}: config parsing error near \`${near}': ${detail}`);
     this.name = 'CfgSyntaxError';
@@ -27,7 +32,18 @@ type Tok =
   | { t: 'id' | 'num' | 'str'; v: string; line: number }
   | { t: '=' | '+=' | '[' | ']' | ',' | ';' | 'nl'; v: string; line: number };
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+};
 
 function tokenize(text: string, source: string): Tok[] {
   const toks: Tok[] = [];
@@ -48,7 +64,8 @@ function tokenize(text: string, source: string): Tok[] {
       let out = '';
       i++;
       while (true) {
-        if (i >= text.length || text[i] === '\n') throw new CfgSyntaxError(source, start, c + out, 'unterminated string');
+        if (i >= text.length || text[i] === '\n')
+          throw new CfgSyntaxError(source, start, c + out, 'unterminated string');
         const d = text[i];
         if (d === c) {
           i++;

@@ -92,27 +92,36 @@ export const CONNECTION_CHOICES =
 /** The parts of an ssh:// connection, or the problem with it. */
 export function parseSshUrl(connection: string): SshTarget | UrlProblem {
   const bad = (message: string): UrlProblem => ({ message });
-  if (connection.length > MAX_CONNECTION_LENGTH) return bad(`is ${connection.length} characters long; a connection URL has at most ${MAX_CONNECTION_LENGTH}`);
+  if (connection.length > MAX_CONNECTION_LENGTH)
+    return bad(`is ${connection.length} characters long; a connection URL has at most ${MAX_CONNECTION_LENGTH}`);
   const m = /^ssh:\/\/([^/]*)(\/.*)?$/i.exec(connection);
   if (!m) return bad(`${shown(connection)} is not an ssh:// URL; use ssh://USER@HOST[:PORT]/usr/sbin/xl`);
   const auth = splitAuthority(m[1]);
   const xl = m[2];
-  if (!auth || auth.host === '') return bad(`${shown(connection)} names no host; use ssh://USER@HOST[:PORT]/usr/sbin/xl`);
+  if (!auth || auth.host === '')
+    return bad(`${shown(connection)} names no host; use ssh://USER@HOST[:PORT]/usr/sbin/xl`);
   if (auth.user !== undefined && !USER_RE.test(auth.user)) {
-    return bad(`the user ${shown(auth.user)} is not a login name: use letters, digits, "_", "." or "-", not starting with "-" or "."`);
+    return bad(
+      `the user ${shown(auth.user)} is not a login name: use letters, digits, "_", "." or "-", not starting with "-" or "."`,
+    );
   }
   const host = checkHost(auth.host);
   if (host === undefined) {
-    return bad(`the host ${shown(auth.host)} is not a host name or IP address (a name of letters, digits, "-" and ".", an IPv4 address, or [IPv6])`);
+    return bad(
+      `the host ${shown(auth.host)} is not a host name or IP address (a name of letters, digits, "-" and ".", an IPv4 address, or [IPv6])`,
+    );
   }
   let port: number | undefined;
   if (auth.port !== undefined) {
     port = checkPort(auth.port);
     if (port === undefined) return bad(`the port ${shown(auth.port)} is not a port number (1-65535)`);
   }
-  if (xl === undefined || xl === '/') return bad(`${shown(connection)} does not say where xl is on dom0; add its path, e.g. ssh://${m[1]}/usr/sbin/xl`);
+  if (xl === undefined || xl === '/')
+    return bad(`${shown(connection)} does not say where xl is on dom0; add its path, e.g. ssh://${m[1]}/usr/sbin/xl`);
   if (!XL_PATH_RE.test(xl) || xl.split('/').some((s) => s === '..' || s === '.')) {
-    return bad(`the xl path ${shown(xl)} must be an absolute path of letters, digits and _ . + / - without "." or ".." segments, e.g. /usr/sbin/xl`);
+    return bad(
+      `the xl path ${shown(xl)} must be an absolute path of letters, digits and _ . + / - without "." or ".." segments, e.g. /usr/sbin/xl`,
+    );
   }
   return { user: auth.user, host, port, xl };
 }
@@ -122,12 +131,20 @@ function expandPath(raw: string, home: string, cwd: string): string {
   return path.normalize(p);
 }
 
-function checkConfigPath(setting: 'identity_file' | 'config_file', raw: string, home: string, cwd: string): string | Problem {
+function checkConfigPath(
+  setting: 'identity_file' | 'config_file',
+  raw: string,
+  home: string,
+  cwd: string,
+): string | Problem {
   if (raw === '') return { setting, message: 'must not be empty' };
   if (raw.length > 4096) return { setting, message: `is ${raw.length} characters long; a path has at most 4096` };
   const p = expandPath(raw, home, cwd);
   if (!CONFIG_PATH_RE.test(p)) {
-    return { setting, message: `${shown(raw)} contains characters ssh would expand or that cannot be quoted in its configuration: use letters, digits, spaces and _ . + / @ : , = - (no %, $, quotes, backslashes, globs or control characters)` };
+    return {
+      setting,
+      message: `${shown(raw)} contains characters ssh would expand or that cannot be quoted in its configuration: use letters, digits, spaces and _ . + / @ : , = - (no %, $, quotes, backslashes, globs or control characters)`,
+    };
   }
   return p;
 }
@@ -140,38 +157,64 @@ function checkProxyJump(raw: string): string | Problem {
   const hops = raw.split(',');
   for (const hop of hops) {
     const auth = splitAuthority(hop.replace(/^ssh:\/\//i, ''));
-    const why = !auth ? 'is not [user@]host[:port]'
-      : auth.user !== undefined && !USER_RE.test(auth.user) ? `has the user ${shown(auth.user)}, which is not a login name`
-        : checkHost(auth.host) === undefined ? `has the host ${shown(auth.host)}, which is not a host name or IP address`
-          : auth.port !== undefined && checkPort(auth.port) === undefined ? `has the port ${shown(auth.port)}, which is not 1-65535`
+    const why = !auth
+      ? 'is not [user@]host[:port]'
+      : auth.user !== undefined && !USER_RE.test(auth.user)
+        ? `has the user ${shown(auth.user)}, which is not a login name`
+        : checkHost(auth.host) === undefined
+          ? `has the host ${shown(auth.host)}, which is not a host name or IP address`
+          : auth.port !== undefined && checkPort(auth.port) === undefined
+            ? `has the port ${shown(auth.port)}, which is not 1-65535`
             : undefined;
-    if (why) return { setting, message: `the jump host ${shown(hop)} ${why}; use [user@]host[:port], several separated by commas` };
+    if (why)
+      return {
+        setting,
+        message: `the jump host ${shown(hop)} ${why}; use [user@]host[:port], several separated by commas`,
+      };
   }
   return raw;
 }
 
-const KEY_TYPE = '(?:ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9-]+@openssh\\.com|[a-z0-9-]+-cert-v01@openssh\\.com)';
-const KEY_LINE = new RegExp(`^(@cert-authority[ \\t]+|@revoked[ \\t]+)?[!-~]+[ \\t]+${KEY_TYPE}[ \\t]+[A-Za-z0-9+/]{16,}={0,3}([ \\t][ -~\\t]*)?$`);
+const KEY_TYPE =
+  '(?:ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9-]+@openssh\\.com|[a-z0-9-]+-cert-v01@openssh\\.com)';
+const KEY_LINE = new RegExp(
+  `^(@cert-authority[ \\t]+|@revoked[ \\t]+)?[!-~]+[ \\t]+${KEY_TYPE}[ \\t]+[A-Za-z0-9+/]{16,}={0,3}([ \\t][ -~\\t]*)?$`,
+);
 
 /** known_hosts lines as pinned in the configuration (or XEN_SSH_KNOWN_HOSTS), normalised to one key per line. */
 export function checkKnownHosts(raw: string): string | Problem {
   const setting = 'known_hosts';
   const bytes = Buffer.byteLength(raw);
-  if (bytes > MAX_KNOWN_HOSTS_BYTES) return { setting, message: `is ${bytes} bytes long; pin at most ${MAX_KNOWN_HOSTS_BYTES} bytes of known_hosts lines` };
+  if (bytes > MAX_KNOWN_HOSTS_BYTES)
+    return {
+      setting,
+      message: `is ${bytes} bytes long; pin at most ${MAX_KNOWN_HOSTS_BYTES} bytes of known_hosts lines`,
+    };
   const lines = raw.split(/\r?\n/);
   const keep: string[] = [];
   for (const [i, line] of lines.entries()) {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) continue;
     if (/[\x00-\x08\x0a-\x1f\x7f]/.test(t) || /[^\x00-\x7f]/.test(t)) {
-      return { setting, message: `line ${i + 1} contains a control or non-ASCII character; known_hosts lines are printable ASCII` };
+      return {
+        setting,
+        message: `line ${i + 1} contains a control or non-ASCII character; known_hosts lines are printable ASCII`,
+      };
     }
     if (!KEY_LINE.test(t)) {
-      return { setting, message: `line ${i + 1} (${shown(t)}) is not a known_hosts line: "HOST KEYTYPE BASE64KEY", e.g. "[dom0.example.com]:22 ssh-ed25519 AAAAC3Nza..." as ssh-keyscan prints it` };
+      return {
+        setting,
+        message: `line ${i + 1} (${shown(t)}) is not a known_hosts line: "HOST KEYTYPE BASE64KEY", e.g. "[dom0.example.com]:22 ssh-ed25519 AAAAC3Nza..." as ssh-keyscan prints it`,
+      };
     }
     keep.push(t);
   }
-  if (keep.length === 0) return { setting, message: 'holds no host key line; pin the dom0 key as ssh-keyscan prints it, e.g. "dom0.example.com ssh-ed25519 AAAAC3Nza..."' };
+  if (keep.length === 0)
+    return {
+      setting,
+      message:
+        'holds no host key line; pin the dom0 key as ssh-keyscan prints it, e.g. "dom0.example.com ssh-ed25519 AAAAC3Nza..."',
+    };
   return keep.join('\n') + '\n';
 }
 
@@ -219,17 +262,37 @@ export function resolveSshSettings(
       set(r as T);
     }
   };
-  take('known_hosts', checkKnownHosts, (v) => { settings.knownHosts = v; });
-  take('identity_file', (v) => checkConfigPath('identity_file', v, home, cwd), (v) => { settings.identityFile = v; });
-  take('proxy_jump', checkProxyJump, (v) => { settings.proxyJump = v; });
-  take('config_file', (v) => checkConfigPath('config_file', v, home, cwd), (v) => { settings.configFile = v; });
+  take('known_hosts', checkKnownHosts, (v) => {
+    settings.knownHosts = v;
+  });
+  take(
+    'identity_file',
+    (v) => checkConfigPath('identity_file', v, home, cwd),
+    (v) => {
+      settings.identityFile = v;
+    },
+  );
+  take('proxy_jump', checkProxyJump, (v) => {
+    settings.proxyJump = v;
+  });
+  take(
+    'config_file',
+    (v) => checkConfigPath('config_file', v, home, cwd),
+    (v) => {
+      settings.configFile = v;
+    },
+  );
   if (typeof block?.sudo === 'boolean') {
     settings.sudo = block.sudo;
   } else if (env.XEN_SSH_SUDO !== undefined && env.XEN_SSH_SUDO !== '') {
     const v = env.XEN_SSH_SUDO.toLowerCase();
     if (['1', 'true', 'yes'].includes(v)) settings.sudo = true;
     else if (!['0', 'false', 'no'].includes(v)) {
-      problems.push({ setting: 'sudo', env: SSH_ENV.sudo, message: `is ${shown(env.XEN_SSH_SUDO)}; use true or false` });
+      problems.push({
+        setting: 'sudo',
+        env: SSH_ENV.sudo,
+        message: `is ${shown(env.XEN_SSH_SUDO)}; use true or false`,
+      });
     }
   }
   return { settings, problems };

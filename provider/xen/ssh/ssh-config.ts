@@ -44,12 +44,6 @@ export function sshConfigText(s: SshSettings, f: ConfigFiles): string {
   } else {
     lines.push(`  Include ${quoted(path.join(f.home, '.ssh', 'config'))}`, '  Include "/etc/ssh/ssh_config"');
   }
-  lines.push(
-    'Host *',
-    '  ConnectTimeout 20',
-    '  ServerAliveInterval 15',
-    '  ServerAliveCountMax 4',
-    '',
-  );
+  lines.push('Host *', '  ConnectTimeout 20', '  ServerAliveInterval 15', '  ServerAliveCountMax 4', '');
   return lines.join('\n');
 }

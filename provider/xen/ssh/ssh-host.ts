@@ -23,7 +23,11 @@ import type { HostFileKind } from '../model';
 import { describeFileType, formatBytes, UnusableFileError, type BoundedReadOptions } from '../host-files';
 import { recorded } from '../record';
 import {
-  REFUSED_EXIT, REFUSED_PREFIX, RestrictedCommandRefusalError, SudoRefusedError, XlNotFoundError,
+  REFUSED_EXIT,
+  REFUSED_PREFIX,
+  RestrictedCommandRefusalError,
+  SudoRefusedError,
+  XlNotFoundError,
 } from './ssh-errors';
 import type { SshSettings, SshTarget } from './settings';
 import { SshTransport } from './transport';
@@ -51,17 +55,24 @@ export class SshHost implements Host {
   private readonly madeDirs = new Map<string, Promise<void>>();
   private readonly runRecorded: (argv: readonly string[], opts: HostRunOptions) => Promise<RunResult>;
 
-  constructor(readonly target: SshTarget, settings: SshSettings, private readonly log?: Logger) {
+  constructor(
+    readonly target: SshTarget,
+    settings: SshSettings,
+    private readonly log?: Logger,
+  ) {
     this.transport = new SshTransport(target, settings, log);
     this.description = this.transport.destination;
-    this.runRecorded = recorded((argv, opts) => (opts.repeatable ? this.repeatable(argv, opts) : this.remote(argv, opts)), (argv) => {
-      const files: Record<string, string> = {};
-      for (const a of argv.slice(1)) {
-        const t = this.written.get(a);
-        if (t !== undefined) files[a] = t;
-      }
-      return files;
-    });
+    this.runRecorded = recorded(
+      (argv, opts) => (opts.repeatable ? this.repeatable(argv, opts) : this.remote(argv, opts)),
+      (argv) => {
+        const files: Record<string, string> = {};
+        for (const a of argv.slice(1)) {
+          const t = this.written.get(a);
+          if (t !== undefined) files[a] = t;
+        }
+        return files;
+      },
+    );
   }
 
   /** Opens the connection now (configure), so a host key or login problem shows before anything is planned. */
@@ -74,14 +85,25 @@ export class SshHost implements Host {
   }
 
   /** One remote command; refusals by the restricted command, sudo and a missing program become typed errors. */
-  private async remote(words: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string }): Promise<RunResult> {
+  private async remote(
+    words: readonly string[],
+    opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string },
+  ): Promise<RunResult> {
     const r = await this.transport.exec(words, opts);
     const shown = words.join(' ');
     if (r.exitCode === REFUSED_EXIT && r.stderr.includes(REFUSED_PREFIX)) {
       const line = r.stderr.split('\n').find((l) => l.includes(REFUSED_PREFIX))!;
-      throw new RestrictedCommandRefusalError(this.description, shown, line.slice(line.indexOf(REFUSED_PREFIX) + REFUSED_PREFIX.length).trim());
+      throw new RestrictedCommandRefusalError(
+        this.description,
+        shown,
+        line.slice(line.indexOf(REFUSED_PREFIX) + REFUSED_PREFIX.length).trim(),
+      );
     }
-    if (r.exitCode === 127 && this.transport.settings.sudo && /\bsudo\b.*not found|not found.*\bsudo\b/i.test(r.stderr)) {
+    if (
+      r.exitCode === 127 &&
+      this.transport.settings.sudo &&
+      /\bsudo\b.*not found|not found.*\bsudo\b/i.test(r.stderr)
+    ) {
       throw new SudoRefusedError(this.description, `sudo is not installed on dom0 (${r.stderr.trim().split('\n')[0]})`);
     }
     if (r.exitCode !== 0 && /^sudo: |sudo: (a password is required|a terminal is required)/m.test(r.stderr)) {
@@ -90,8 +112,10 @@ export class SshHost implements Host {
     if (r.exitCode === 127 && /not found/i.test(r.stderr)) {
       const prog = words[0];
       if (/(^|\/)xl$/.test(prog)) throw new XlNotFoundError(this.description, prog, r.stderr.trim().split('\n')[0]);
-      throw new HostFileError(`${prog} is not installed on ${this.description}: ${r.stderr.trim().split('\n')[0]}`,
-        `dom0 needs xl, the xenstore tools (xenstore-read, xenstore-ls) and the POSIX utilities ls, grep, mkdir, tee, chmod, mv, rm, ln, sha256sum (busybox has them).`);
+      throw new HostFileError(
+        `${prog} is not installed on ${this.description}: ${r.stderr.trim().split('\n')[0]}`,
+        `dom0 needs xl, the xenstore tools (xenstore-read, xenstore-ls) and the POSIX utilities ls, grep, mkdir, tee, chmod, mv, rm, ln, sha256sum (busybox has them).`,
+      );
     }
     return r;
   }
@@ -102,10 +126,16 @@ export class SshHost implements Host {
    * at all while the connection stayed up: the session was dropped before the command reported. Such a command can be
    * asked again; an xl change never is (its effect would be unknown), and a rename is checked instead (renamed()).
    */
-  private async repeatable(words: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string }): Promise<RunResult> {
+  private async repeatable(
+    words: readonly string[],
+    opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string },
+  ): Promise<RunResult> {
     const r = await this.remote(words, opts);
     if (!silentlyDropped(r)) return r;
-    this.log?.warn('a command on dom0 ended without any answer (ssh exit 255); asking once more', { argv: [...words.slice(0, 3)], destination: this.description });
+    this.log?.warn('a command on dom0 ended without any answer (ssh exit 255); asking once more', {
+      argv: [...words.slice(0, 3)],
+      destination: this.description,
+    });
     return this.remote(words, opts);
   }
 
@@ -118,7 +148,10 @@ export class SshHost implements Host {
     const r = await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS });
     if (r.exitCode === 0) return;
     if (silentlyDropped(r)) {
-      this.log?.warn('a rename on dom0 ended without any answer (ssh exit 255); looking whether it happened', { file, destination: this.description });
+      this.log?.warn('a rename on dom0 ended without any answer (ssh exit 255); looking whether it happened', {
+        file,
+        destination: this.description,
+      });
       const kinds = await this.fileKinds([tmp, file], { timeoutMs: FILE_OP_TIMEOUT_MS });
       const present = (p: string) => !['missing', 'unknown', undefined].includes(kinds.get(p));
       if (kinds.get(tmp) === 'missing' && present(file)) return;
@@ -131,14 +164,21 @@ export class SshHost implements Host {
   }
 
   /** A file operation: anything but exit 0 (or an exit the caller accepts) is a HostFileError naming the file. */
-  private async fileOp(words: string[], what: string, opts: { stdin?: string; ok?: number[]; repeatable?: boolean } = {}): Promise<RunResult> {
+  private async fileOp(
+    words: string[],
+    what: string,
+    opts: { stdin?: string; ok?: number[]; repeatable?: boolean } = {},
+  ): Promise<RunResult> {
     const call = { timeoutMs: FILE_OP_TIMEOUT_MS, stdin: opts.stdin };
     const r = opts.repeatable ? await this.repeatable(words, call) : await this.remote(words, call);
     if (!(opts.ok ?? [0]).includes(r.exitCode)) throw fileOpError(words, what, r, this.description);
     return r;
   }
 
-  async fileKinds(files: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Map<string, HostFileKind>> {
+  async fileKinds(
+    files: readonly string[],
+    opts: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<Map<string, HostFileKind>> {
     const out = new Map<string, HostFileKind>();
     for (const part of chunks(files.map(absolute), FILES_PER_CALL)) {
       // ls exits 2 when a file is missing; the others are still listed.
@@ -151,7 +191,10 @@ export class SshHost implements Host {
   async listDir(dir: string): Promise<string[]> {
     const r = await this.repeatable(['ls', '-1', absolute(dir)], { timeoutMs: FILE_OP_TIMEOUT_MS });
     if (r.exitCode !== 0) return [];
-    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    return r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   }
 
   async readFirstLines(files: readonly string[]): Promise<Map<string, string>> {
@@ -159,7 +202,10 @@ export class SshHost implements Host {
     const wanted = [...files].map(absolute).sort((a, b) => b.length - a.length);
     for (const part of chunks(files, FILES_PER_CALL)) {
       // grep exits 1 when nothing matched and 2 when a file is missing (reset_method often is); both still answer.
-      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', { ok: [0, 1, 2], repeatable: true });
+      const r = await this.fileOp(['grep', '-sH', '.', ...part], 'read sysfs attributes', {
+        ok: [0, 1, 2],
+        repeatable: true,
+      });
       for (const line of r.stdout.split('\n')) {
         const f = wanted.find((w) => line.startsWith(`${w}:`));
         if (f === undefined || out.has(f)) continue;
@@ -187,7 +233,9 @@ export class SshHost implements Host {
   private ensureDir(dir: string, mode?: string): Promise<void> {
     let p = this.madeDirs.get(dir);
     if (!p) {
-      p = this.fileOp(['mkdir', '-p', ...(mode ? ['-m', mode] : []), absolute(dir)], `make the directory ${dir}`, { repeatable: true }).then(() => undefined);
+      p = this.fileOp(['mkdir', '-p', ...(mode ? ['-m', mode] : []), absolute(dir)], `make the directory ${dir}`, {
+        repeatable: true,
+      }).then(() => undefined);
       p.catch(() => this.madeDirs.delete(dir));
       this.madeDirs.set(dir, p);
     }
@@ -195,7 +243,10 @@ export class SshHost implements Host {
   }
 
   private tmpName(file: string): string {
-    return path.posix.join(path.posix.dirname(file), `.${path.posix.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    return path.posix.join(
+      path.posix.dirname(file),
+      `.${path.posix.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
   }
 
   async writeFileAtomic(file: string, text: string): Promise<void> {
@@ -224,7 +275,10 @@ export class SshHost implements Host {
     const words = ['ln', '-s', absolute(target), tmp];
     const made = await this.remote(words, { timeoutMs: FILE_OP_TIMEOUT_MS });
     // A second `ln -s` would find TMP there, so a dropped session is settled by looking for it.
-    if (made.exitCode !== 0 && !(silentlyDropped(made) && (await this.readLinks([tmp])).get(tmp) === absolute(target))) {
+    if (
+      made.exitCode !== 0 &&
+      !(silentlyDropped(made) && (await this.readLinks([tmp])).get(tmp) === absolute(target))
+    ) {
       throw fileOpError(words, `link ${tmp} to ${target}`, made, this.description);
     }
     try {
@@ -237,11 +291,24 @@ export class SshHost implements Host {
 
   async readText(file: string, opts: BoundedReadOptions): Promise<string | undefined> {
     // grep exits 1 for an empty file and 2 for a missing one; the provider's one-line files read back whole.
-    const r = await this.repeatable(['grep', '-sH', '.', absolute(file)], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
+    const r = await this.repeatable(['grep', '-sH', '.', absolute(file)], {
+      timeoutMs: FILE_OP_TIMEOUT_MS,
+      signal: opts.signal,
+    });
     if (r.exitCode === 2) return undefined;
-    if (r.exitCode !== 0 && r.exitCode !== 1) throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: grep exited ${r.exitCode}`);
-    const text = r.stdout.split('\n').filter((l) => l.startsWith(`${file}:`)).map((l) => l.slice(file.length + 1)).join('\n');
-    if (Buffer.byteLength(text) > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} is more than the ${formatBytes(opts.maxBytes)} allowed`);
+    if (r.exitCode !== 0 && r.exitCode !== 1)
+      throw new UnusableFileError(
+        file,
+        'unreadable',
+        `${file} cannot be read on ${this.description}: grep exited ${r.exitCode}`,
+      );
+    const text = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith(`${file}:`))
+      .map((l) => l.slice(file.length + 1))
+      .join('\n');
+    if (Buffer.byteLength(text) > opts.maxBytes)
+      throw new UnusableFileError(file, 'too-large', `${file} is more than the ${formatBytes(opts.maxBytes)} allowed`);
     return r.exitCode === 1 ? '' : `${text}\n`;
   }
 
@@ -251,7 +318,8 @@ export class SshHost implements Host {
     for (let hop = 0; hop < 8; hop++) {
       const r = await this.repeatable(['ls', '-l', at], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
       const line = r.stdout.split('\n').find((l) => l.trim() !== '');
-      if (r.exitCode !== 0 || line === undefined) throw new UnusableFileError(file, 'missing', `${file} does not exist on ${this.description}`);
+      if (r.exitCode !== 0 || line === undefined)
+        throw new UnusableFileError(file, 'missing', `${file} does not exist on ${this.description}`);
       const kind = line[0];
       if (kind === 'l') {
         const target = line.slice(line.indexOf(' -> ') + 4).trim();
@@ -262,8 +330,18 @@ export class SshHost implements Host {
         throw new UnusableFileError(file, 'not-regular', `${file} is ${describeFileType(kind)}, not a regular file`);
       }
       const size = Number(line.trim().split(/\s+/)[4]);
-      if (!Number.isFinite(size)) throw new UnusableFileError(file, 'unreadable', `cannot tell the size of ${file} from \`ls -l\` on ${this.description}`);
-      if (size > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} is ${size} bytes, more than the ${formatBytes(opts.maxBytes)} allowed`);
+      if (!Number.isFinite(size))
+        throw new UnusableFileError(
+          file,
+          'unreadable',
+          `cannot tell the size of ${file} from \`ls -l\` on ${this.description}`,
+        );
+      if (size > opts.maxBytes)
+        throw new UnusableFileError(
+          file,
+          'too-large',
+          `${file} is ${size} bytes, more than the ${formatBytes(opts.maxBytes)} allowed`,
+        );
       return at;
     }
     throw new UnusableFileError(file, 'unreadable', `${file} is a chain of more than 8 symbolic links`);
@@ -274,7 +352,11 @@ export class SshHost implements Host {
     const r = await this.repeatable(['sha256sum', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     const m = /^([0-9a-f]{64})\s/.exec(r.stdout);
     if (r.exitCode !== 0 || !m) {
-      throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`);
+      throw new UnusableFileError(
+        file,
+        'unreadable',
+        `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `sha256sum exited ${r.exitCode}`}`,
+      );
     }
     return m[1];
   }
@@ -284,12 +366,26 @@ export class SshHost implements Host {
     // base64 keeps the bytes intact through a text channel; the size was checked by ls -l first, and again here.
     const r = await this.repeatable(['base64', real], { timeoutMs: FILE_OP_TIMEOUT_MS, signal: opts.signal });
     if (r.exitCode !== 0) {
-      throw new UnusableFileError(file, 'unreadable', `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `base64 exited ${r.exitCode}`}`);
+      throw new UnusableFileError(
+        file,
+        'unreadable',
+        `${file} cannot be read on ${this.description}: ${r.stderr.trim().split('\n')[0] || `base64 exited ${r.exitCode}`}`,
+      );
     }
     const text = r.stdout.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new UnusableFileError(file, 'unreadable', `reading ${file} on ${this.description} gave output that is not base64`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+      throw new UnusableFileError(
+        file,
+        'unreadable',
+        `reading ${file} on ${this.description} gave output that is not base64`,
+      );
     const bytes = Buffer.from(text, 'base64');
-    if (bytes.length > opts.maxBytes) throw new UnusableFileError(file, 'too-large', `${file} grew past the ${formatBytes(opts.maxBytes)} allowed while it was read`);
+    if (bytes.length > opts.maxBytes)
+      throw new UnusableFileError(
+        file,
+        'too-large',
+        `${file} grew past the ${formatBytes(opts.maxBytes)} allowed while it was read`,
+      );
     return bytes;
   }
 
@@ -310,14 +406,25 @@ function silentlyDropped(r: RunResult): boolean {
 
 function fileOpError(words: readonly string[], what: string, r: RunResult, where: string): HostFileError {
   if (silentlyDropped(r)) {
-    return new HostFileError(`cannot ${what} on ${where}: the ssh session ended before \`${words.join(' ')}\` reported (ssh exit 255, no message)`,
-      'The connection to dom0 stayed up, so dom0\'s sshd dropped the session: check its log and limits (MaxSessions, MaxStartups) and dom0\'s load; running apply again finishes the work.');
+    return new HostFileError(
+      `cannot ${what} on ${where}: the ssh session ended before \`${words.join(' ')}\` reported (ssh exit 255, no message)`,
+      "The connection to dom0 stayed up, so dom0's sshd dropped the session: check its log and limits (MaxSessions, MaxStartups) and dom0's load; running apply again finishes the work.",
+    );
   }
-  return new HostFileError(`cannot ${what} on ${where}: \`${words.join(' ')}\` exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`,
-    'Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0\'s disk is not full.');
+  return new HostFileError(
+    `cannot ${what} on ${where}: \`${words.join(' ')}\` exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] || '(no message)'}`,
+    "Check that the ssh user may write there (as root, or with ssh.sudo = true) and that dom0's disk is not full.",
+  );
 }
 
-const KIND_BY_LETTER: Record<string, HostFileKind> = { '-': 'regular', d: 'directory', b: 'block', c: 'char', p: 'fifo', s: 'socket' };
+const KIND_BY_LETTER: Record<string, HostFileKind> = {
+  '-': 'regular',
+  d: 'directory',
+  b: 'block',
+  c: 'char',
+  p: 'fifo',
+  s: 'socket',
+};
 
 /**
  * What `ls -dlL FILE...` says each file is: a listed line ends with the path and starts with its type letter; a
@@ -332,7 +439,14 @@ export function parseFileKinds(files: readonly string[], stdout: string, stderr:
     const line = lines.find((l) => l.endsWith(` ${f}`));
     if (line !== undefined) out.set(f, KIND_BY_LETTER[line[0]] ?? 'unknown');
     // GNU: ls: cannot access 'F': No such file or directory; busybox: ls: F: No such file or directory.
-    else if (stderr.split('\n').some((l) => (l.includes(`'${f}'`) || l.includes(` ${f}:`)) && /No such file or directory|Not a directory/.test(l))) out.set(f, 'missing');
+    else if (
+      stderr
+        .split('\n')
+        .some(
+          (l) => (l.includes(`'${f}'`) || l.includes(` ${f}:`)) && /No such file or directory|Not a directory/.test(l),
+        )
+    )
+      out.set(f, 'missing');
     else out.set(f, 'unknown');
   }
   return out;

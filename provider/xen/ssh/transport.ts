@@ -14,8 +14,16 @@ import { XlAbortedError, XlTimeoutError } from '../errors';
 import type { RunResult } from '../exec';
 import { sshConfigText } from './ssh-config';
 import {
-  classifySshFailure, SshAuthError, SshClientMissingError, SshConnectionLostError, SshFailedError, SshHostKeyChangedError,
-  SshUnknownHostKeyError, SshUnreachableError, sshMessage, type PresentedKey,
+  classifySshFailure,
+  SshAuthError,
+  SshClientMissingError,
+  SshConnectionLostError,
+  SshFailedError,
+  SshHostKeyChangedError,
+  SshUnknownHostKeyError,
+  SshUnreachableError,
+  sshMessage,
+  type PresentedKey,
 } from './ssh-errors';
 import type { SshSettings, SshTarget } from './settings';
 import { commandLine } from './words';
@@ -48,18 +56,36 @@ function sshProgram(): string {
 }
 
 /** Runs ssh (argv, no shell) and collects its output; timeout and abort kill it. */
-function runSsh(args: readonly string[], opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string }): Promise<Spawned> {
+function runSsh(
+  args: readonly string[],
+  opts: { timeoutMs: number; signal?: AbortSignal; stdin?: string },
+): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(sshProgram(), args, { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(sshProgram(), args, {
+      stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
     let timedOut = false;
     let aborted = false;
-    const kill = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
-    const timer = setTimeout(() => { timedOut = true; kill(); }, opts.timeoutMs);
-    const onAbort = () => { aborted = true; kill(); };
+    const kill = () => {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, opts.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      kill();
+    };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const collect = (into: Buffer[]) => (b: Buffer) => {
       size += b.length;
@@ -71,10 +97,14 @@ function runSsh(args: readonly string[], opts: { timeoutMs: number; signal?: Abo
     child.on('error', (e) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      reject(new SshClientMissingError(`${sshProgram()}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.trim()));
+      reject(
+        new SshClientMissingError(`${sshProgram()}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.trim()),
+      );
     });
     if (opts.stdin !== undefined) {
-      child.stdin!.on('error', () => { /* the remote side closed early; its exit status tells */ });
+      child.stdin!.on('error', () => {
+        /* the remote side closed early; its exit status tells */
+      });
       child.stdin!.end(opts.stdin);
     }
     let settled = false;
@@ -84,7 +114,10 @@ function runSsh(args: readonly string[], opts: { timeoutMs: number; signal?: Abo
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({
-        code, signal, timedOut, aborted,
+        code,
+        signal,
+        timedOut,
+        aborted,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
@@ -130,7 +163,11 @@ export class SshTransport {
   private readonly sessions = new Sessions();
   private readonly onExit = () => this.closeSync();
 
-  constructor(readonly target: SshTarget, readonly settings: SshSettings, private readonly log?: Logger) {
+  constructor(
+    readonly target: SshTarget,
+    readonly settings: SshSettings,
+    private readonly log?: Logger,
+  ) {
     const t = target;
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     this.destination = `${t.user ? `${t.user}@` : ''}${host}${t.port ? `:${t.port}` : ''}`;
@@ -166,7 +203,9 @@ export class SshTransport {
   connect(signal?: AbortSignal): Promise<void> {
     if (this.dir && existsSync(this.socket)) return Promise.resolve();
     if (!this.connecting) {
-      this.connecting = this.openMaster(signal).finally(() => { this.connecting = undefined; });
+      this.connecting = this.openMaster(signal).finally(() => {
+        this.connecting = undefined;
+      });
     }
     return this.connecting;
   }
@@ -175,15 +214,33 @@ export class SshTransport {
     this.prepare();
     if (existsSync(this.socket)) return;
     const again = this.connections > 0;
-    if (again) this.log?.warn('the ssh connection to dom0 is gone (lost, or idle for too long); connecting again', { destination: this.destination });
-    const args = [...this.baseArgs(), '-M', '-S', this.socket, '-o', `ControlPersist=${IDLE_S}`, '-N', '--', this.target.host];
+    if (again)
+      this.log?.warn('the ssh connection to dom0 is gone (lost, or idle for too long); connecting again', {
+        destination: this.destination,
+      });
+    const args = [
+      ...this.baseArgs(),
+      '-M',
+      '-S',
+      this.socket,
+      '-o',
+      `ControlPersist=${IDLE_S}`,
+      '-N',
+      '--',
+      this.target.host,
+    ];
     this.log?.trace('opening the ssh connection', { argv: [sshProgram(), ...args] });
     const r = await runSsh(args, { timeoutMs: CONNECT_TIMEOUT_MS, signal });
     if (r.aborted) throw new XlAbortedError(['ssh', this.destination]);
     if (r.timedOut) throw new SshUnreachableError(this.destination, `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
     if (r.code !== 0 || !existsSync(this.socket)) throw await this.connectFailure(r.stderr, signal);
     this.connections++;
-    this.log?.info('connected to dom0 over ssh', { destination: this.destination, connections: this.connections, pid: process.pid, ms: Math.round(r.durationMs) });
+    this.log?.info('connected to dom0 over ssh', {
+      destination: this.destination,
+      connections: this.connections,
+      pid: process.pid,
+      ms: Math.round(r.durationMs),
+    });
   }
 
   private async connectFailure(stderr: string, signal?: AbortSignal): Promise<Error> {
@@ -192,12 +249,17 @@ export class SshTransport {
     const msg = sshMessage(stderr);
     this.log?.debug('ssh could not connect', { destination: this.destination, stderr });
     switch (kind) {
-      case 'unknown_host_key': return new SshUnknownHostKeyError(this.destination, await this.presentedKey(signal), pinned);
-      case 'changed_host_key': return new SshHostKeyChangedError(this.destination, await this.presentedKey(signal), pinned);
-      case 'auth': return new SshAuthError(this.destination, msg, this.settings.identityFile);
+      case 'unknown_host_key':
+        return new SshUnknownHostKeyError(this.destination, await this.presentedKey(signal), pinned);
+      case 'changed_host_key':
+        return new SshHostKeyChangedError(this.destination, await this.presentedKey(signal), pinned);
+      case 'auth':
+        return new SshAuthError(this.destination, msg, this.settings.identityFile);
       case 'unreachable':
-      case 'lost': return new SshUnreachableError(this.destination, msg);
-      default: return new SshFailedError(this.destination, msg);
+      case 'lost':
+        return new SshUnreachableError(this.destination, msg);
+      default:
+        return new SshFailedError(this.destination, msg);
     }
   }
 
@@ -208,16 +270,39 @@ export class SshTransport {
   private async presentedKey(signal?: AbortSignal): Promise<PresentedKey | undefined> {
     const scratch = path.join(this.dir!, 'presented_known_hosts');
     rmSync(scratch, { force: true });
-    const off = ['PubkeyAuthentication', 'PasswordAuthentication', 'KbdInteractiveAuthentication', 'GSSAPIAuthentication', 'HostbasedAuthentication']
-      .flatMap((o) => ['-o', `${o}=no`]);
+    const off = [
+      'PubkeyAuthentication',
+      'PasswordAuthentication',
+      'KbdInteractiveAuthentication',
+      'GSSAPIAuthentication',
+      'HostbasedAuthentication',
+    ].flatMap((o) => ['-o', `${o}=no`]);
     const args = [
-      ...this.baseArgs(), '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${scratch}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-      '-o', 'HashKnownHosts=no', '-o', 'UpdateHostKeys=no', '-o', 'ControlPath=none', ...off, '-N', '--', this.target.host,
+      ...this.baseArgs(),
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      `UserKnownHostsFile=${scratch}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'HashKnownHosts=no',
+      '-o',
+      'UpdateHostKeys=no',
+      '-o',
+      'ControlPath=none',
+      ...off,
+      '-N',
+      '--',
+      this.target.host,
     ];
     try {
       await runSsh(args, { timeoutMs: 30_000, signal });
       const text = existsSync(scratch) ? readFileSync(scratch, 'utf8') : '';
-      const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+      const line = text
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l !== '' && !l.startsWith('#'));
       if (!line) return undefined;
       const fp = spawnSync('ssh-keygen', ['-l', '-f', scratch], { encoding: 'utf8', timeout: 10_000 });
       const m = /^\d+\s+(\S+)\s+.*\((\S+)\)\s*$/m.exec(fp.stdout ?? '');
@@ -234,7 +319,11 @@ export class SshTransport {
     return this.sessions.run(async () => {
       const args = [...this.baseArgs(), '-S', this.socket, '-o', 'ControlMaster=no', '--', this.target.host, line];
       const r = await runSsh(args, opts);
-      const fields = { argv: [...words], duration_ms: Math.round(r.durationMs * 10) / 10, destination: this.destination };
+      const fields = {
+        argv: [...words],
+        duration_ms: Math.round(r.durationMs * 10) / 10,
+        destination: this.destination,
+      };
       if (r.aborted) {
         this.log?.trace('remote command aborted', fields);
         throw new XlAbortedError(words);
@@ -249,7 +338,11 @@ export class SshTransport {
       if (direct) this.forgetStaleSocket();
       if (code === 255 && (classifySshFailure(r.stderr) !== undefined || (!direct && !(await this.masterAlive())))) {
         this.log?.warn('ssh failed during a remote command', { ...fields, stderr: r.stderr });
-        throw new SshConnectionLostError(this.destination, words.join(' '), r.stderr.trim() ? sshMessage(r.stderr) : 'dom0 stopped answering');
+        throw new SshConnectionLostError(
+          this.destination,
+          words.join(' '),
+          r.stderr.trim() ? sshMessage(r.stderr) : 'dom0 stopped answering',
+        );
       }
       this.log?.trace('toolstack command finished', { ...fields, exit_code: code });
       return { stdout: r.stdout, stderr: r.stderr, exitCode: code, durationMs: r.durationMs };
@@ -267,7 +360,11 @@ export class SshTransport {
 
   /** The master died without removing its socket: ssh went direct this time; the next command opens a new master. */
   private forgetStaleSocket(): void {
-    try { unlinkSync(this.socket); } catch { /* already gone */ }
+    try {
+      unlinkSync(this.socket);
+    } catch {
+      /* already gone */
+    }
   }
 
   private masterArgs(op: string): string[] {

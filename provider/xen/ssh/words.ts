@@ -14,7 +14,10 @@ const QUOTABLE = /^[\x20-\x26\x28-\x7e]*$/;
 export const MAX_COMMAND_BYTES = 64 * 1024;
 
 export class UnsendableWordError extends Error {
-  constructor(readonly word: string, readonly reason: string) {
+  constructor(
+    readonly word: string,
+    readonly reason: string,
+  ) {
     super(`${JSON.stringify(word.length > 80 ? `${word.slice(0, 80)}...` : word)} cannot be sent to dom0: ${reason}`);
     this.name = 'UnsendableWordError';
   }

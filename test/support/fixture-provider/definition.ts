@@ -48,8 +48,17 @@ const thing: ResourceType<Meta> = {
       description: 'A thing kept in a JSON file.',
       attributes: {
         id: { type: 'string', computed: true, useStateForUnknown: true, description: 'Generated id.' },
-        name: { type: 'string', required: true, requiresReplace: true, description: 'Name; changing it replaces the thing.' },
-        size: { type: 'number', optional: true, description: 'A size (any number, kept exactly as Terraform sent it).' },
+        name: {
+          type: 'string',
+          required: true,
+          requiresReplace: true,
+          description: 'Name; changing it replaces the thing.',
+        },
+        size: {
+          type: 'number',
+          optional: true,
+          description: 'A size (any number, kept exactly as Terraform sent it).',
+        },
         mode: { type: 'string', default: 'fast', description: 'A mode.', validators: [oneOf('fast', 'slow')] },
         enabled: { type: 'bool', optional: true, computed: true, description: 'Planned true when unset.' },
         serial: { type: 'number', computed: true, description: 'Bumped on every update (never stable).' },

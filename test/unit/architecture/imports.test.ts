@@ -43,13 +43,16 @@ function sourceFiles(dir: string): string[] {
 function resolve(from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = path.resolve(path.dirname(from), spec);
-  for (const c of [base + '.ts', path.join(base, 'index.ts'), base]) if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+  for (const c of [base + '.ts', path.join(base, 'index.ts'), base])
+    if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
   return undefined;
 }
 
 function importsOf(file: string): string[] {
   const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
-  return info.importedFiles.map((f) => resolve(file, f.fileName)).filter((f): f is string => f !== undefined && f.endsWith('.ts'));
+  return info.importedFiles
+    .map((f) => resolve(file, f.fileName))
+    .filter((f): f is string => f !== undefined && f.endsWith('.ts'));
 }
 
 function layerOf(file: string): string {
@@ -77,7 +80,8 @@ test('no import runs against the layers', () => {
     if (!allowed) continue; // main.ts, log.ts, the launcher
     for (const to of tos) {
       const target = layerOf(to);
-      if (target !== layer && !SHARED.has(target) && !allowed.includes(target)) wrong.push(`${rel(from)} -> ${rel(to)}`);
+      if (target !== layer && !SHARED.has(target) && !allowed.includes(target))
+        wrong.push(`${rel(from)} -> ${rel(to)}`);
     }
   }
   expect(wrong).toEqual([]);

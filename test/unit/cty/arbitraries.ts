@@ -2,10 +2,31 @@
 // nulls, every number representation, unicode strings, hostile map keys such as "__proto__").
 
 import fc from 'fast-check';
-import { BigNumber, Dynamic, record, UNKNOWN, Unknown, type CtyType, type CtyValue, type Refinements } from '../../../provider/protocol/cty';
+import {
+  BigNumber,
+  Dynamic,
+  record,
+  UNKNOWN,
+  Unknown,
+  type CtyType,
+  type CtyValue,
+  type Refinements,
+} from '../../../provider/protocol/cty';
 
 const keyArb = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'a', 'b', 'ā', '\u{1F600}', '\uFF01', '<&>'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '',
+    'a',
+    'b',
+    'ā',
+    '\u{1F600}',
+    '\uFF01',
+    '<&>',
+  ),
   fc.string({ unit: 'binary', maxLength: 6 }),
 );
 
@@ -15,13 +36,13 @@ export const typeArb: fc.Arbitrary<CtyType> = fc.letrec<{ type: CtyType }>((tie)
     fc.constantFrom<CtyType>('string', 'number', 'bool', 'dynamic'),
     fc.tuple(fc.constantFrom('list', 'set', 'map'), tie('type')).map(([k, t]) => [k, t] as CtyType),
     fc.array(tie('type'), { maxLength: 3 }).map((ts) => ['tuple', ts] as CtyType),
-    fc
-      .uniqueArray(fc.tuple(keyArb, tie('type')), { maxLength: 4, selector: ([k]) => k })
-      .chain((entries) => {
-        const attrs = record<CtyType>(entries);
-        const names = entries.map(([k]) => k);
-        return fc.subarray(names).map((optional): CtyType => (optional.length ? ['object', attrs, optional] : ['object', attrs]));
-      }),
+    fc.uniqueArray(fc.tuple(keyArb, tie('type')), { maxLength: 4, selector: ([k]) => k }).chain((entries) => {
+      const attrs = record<CtyType>(entries);
+      const names = entries.map(([k]) => k);
+      return fc
+        .subarray(names)
+        .map((optional): CtyType => (optional.length ? ['object', attrs, optional] : ['object', attrs]));
+    }),
   ),
 })).type;
 
@@ -35,7 +56,10 @@ const decimalTextArb = fc
     fc.option(fc.stringMatching(/^[0-9]{1,30}$/), { nil: undefined }),
     fc.option(fc.integer({ min: -400, max: 400 }), { nil: undefined }),
   )
-  .map(([sign, int, frac, exp]) => `${sign}${int}${frac !== undefined ? `.${frac}` : ''}${exp !== undefined ? `e${exp}` : ''}`);
+  .map(
+    ([sign, int, frac, exp]) =>
+      `${sign}${int}${frac !== undefined ? `.${frac}` : ''}${exp !== undefined ? `e${exp}` : ''}`,
+  );
 
 export const numberArb: fc.Arbitrary<CtyValue> = fc.oneof(
   fc.integer(),
@@ -49,10 +73,23 @@ export const numberArb: fc.Arbitrary<CtyValue> = fc.oneof(
 function refinementsArb(t: CtyType): fc.Arbitrary<Refinements> {
   const nullness = fc.option(fc.boolean(), { nil: undefined });
   if (t === 'string') {
-    return fc.record({ nullness, stringPrefix: fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), { nil: undefined }) }, { requiredKeys: [] });
+    return fc.record(
+      {
+        nullness,
+        stringPrefix: fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    );
   }
   if (t === 'number') {
-    const bound = fc.tuple(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), decimalTextArb.map((x) => new BigNumber(x))), fc.boolean()) as fc.Arbitrary<[CtyValue, boolean]>;
+    const bound = fc.tuple(
+      fc.oneof(
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        decimalTextArb.map((x) => new BigNumber(x)),
+      ),
+      fc.boolean(),
+    ) as fc.Arbitrary<[CtyValue, boolean]>;
     return fc.record({ nullness, numberLowerBound: bound, numberUpperBound: bound }, { requiredKeys: [] });
   }
   if (Array.isArray(t) && (t[0] === 'list' || t[0] === 'set' || t[0] === 'map')) {
@@ -64,7 +101,10 @@ function refinementsArb(t: CtyType): fc.Arbitrary<Refinements> {
 
 export function unknownArb(t: CtyType): fc.Arbitrary<CtyValue> {
   if (t === 'dynamic') return fc.constant(UNKNOWN);
-  return fc.oneof(fc.constant(UNKNOWN), refinementsArb(t).map((r) => new Unknown(r)));
+  return fc.oneof(
+    fc.constant(UNKNOWN),
+    refinementsArb(t).map((r) => new Unknown(r)),
+  );
 }
 
 /** A value of type t; `unknowns` allows unknown values anywhere a value may be unknown. */
@@ -77,9 +117,12 @@ export function valueArb(t: CtyType, unknowns: boolean, depth = 0): fc.Arbitrary
 
 function knownArb(t: CtyType, unknowns: boolean, depth: number): fc.Arbitrary<CtyValue> {
   switch (t) {
-    case 'string': return fc.string({ unit: 'binary', maxLength: 12 });
-    case 'bool': return fc.boolean();
-    case 'number': return numberArb;
+    case 'string':
+      return fc.string({ unit: 'binary', maxLength: 12 });
+    case 'bool':
+      return fc.boolean();
+    case 'number':
+      return numberArb;
     case 'dynamic':
       if (depth > 2) return fc.constant(null);
       return concreteTypeArb.chain((ct) => valueArb(ct, unknowns, depth + 1).map((v) => new Dynamic(ct, v)));
@@ -91,12 +134,14 @@ function knownArb(t: CtyType, unknowns: boolean, depth: number): fc.Arbitrary<Ct
     case 'tuple':
       return fc.tuple(...t[1].map((et) => valueArb(et, unknowns, depth)));
     case 'map':
-      return fc.uniqueArray(fc.tuple(keyArb, valueArb(t[1], unknowns, depth)), { maxLength: 3, selector: ([k]) => k })
+      return fc
+        .uniqueArray(fc.tuple(keyArb, valueArb(t[1], unknowns, depth)), { maxLength: 3, selector: ([k]) => k })
         .map((entries) => record(entries));
     case 'object': {
       const attrs = t[1];
       const names = Object.keys(attrs);
-      return fc.tuple(...names.map((n) => valueArb(attrs[n], unknowns, depth)))
+      return fc
+        .tuple(...names.map((n) => valueArb(attrs[n], unknowns, depth)))
         .map((vals) => record(names.map((n, i): [string, CtyValue] => [n, vals[i]])));
     }
   }

@@ -3,7 +3,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseJsonText, parseTypeJson, typeFromJsonNode, type CtyType, type JsonNode } from '../../../provider/protocol/cty';
+import {
+  parseJsonText,
+  parseTypeJson,
+  typeFromJsonNode,
+  type CtyType,
+  type JsonNode,
+} from '../../../provider/protocol/cty';
 
 // The shared reference data sits beside the checkout (../shared/fixtures from the repository root).
 export const FIXTURES = process.env.XEN_FIXTURES_DIR ?? path.resolve(__dirname, '../../../../shared/fixtures');
@@ -31,7 +37,11 @@ export function loadVectors(): Vector[] {
   if (root.kind !== 'array') throw new Error('vectors: expected an array');
   return root.items.map((item, index) => {
     const typeNode = member(item, 'type');
-    const str = (k: string) => { const n = member(item, k); if (n.kind !== 'string') throw new Error(k); return n.value; };
+    const str = (k: string) => {
+      const n = member(item, k);
+      if (n.kind !== 'string') throw new Error(k);
+      return n.value;
+    };
     const unk = member(item, 'has_unknown');
     return {
       index,
@@ -47,9 +57,18 @@ export function loadVectors(): Vector[] {
 
 // ------------------------------------------------------------------------------------------ wire recordings
 
-interface SchemaAttribute { name: string; type?: string; nestedType?: { attributes: SchemaAttribute[]; nesting: string } }
-interface SchemaBlock { attributes?: SchemaAttribute[]; blockTypes?: { typeName: string; block: SchemaBlock; nesting: string }[] }
-interface Schema { block: SchemaBlock }
+interface SchemaAttribute {
+  name: string;
+  type?: string;
+  nestedType?: { attributes: SchemaAttribute[]; nesting: string };
+}
+interface SchemaBlock {
+  attributes?: SchemaAttribute[];
+  blockTypes?: { typeName: string; block: SchemaBlock; nesting: string }[];
+}
+interface Schema {
+  block: SchemaBlock;
+}
 export interface ProviderSchemaJson {
   provider: Schema;
   resourceSchemas: Record<string, Schema>;
@@ -58,11 +77,17 @@ export interface ProviderSchemaJson {
 
 function nest(nesting: string, obj: CtyType): CtyType {
   switch (nesting) {
-    case 'SINGLE': case 'GROUP': return obj;
-    case 'LIST': return ['list', obj];
-    case 'SET': return ['set', obj];
-    case 'MAP': return ['map', obj];
-    default: throw new Error(`nesting ${nesting}`);
+    case 'SINGLE':
+    case 'GROUP':
+      return obj;
+    case 'LIST':
+      return ['list', obj];
+    case 'SET':
+      return ['set', obj];
+    case 'MAP':
+      return ['map', obj];
+    default:
+      throw new Error(`nesting ${nesting}`);
   }
 }
 
@@ -112,8 +137,16 @@ function processDirs(): string[] {
 
 type Json = { [k: string]: unknown };
 
-function collectMsgpack(node: unknown, key: string, onValue: (field: string, b64: string, parent: Json) => void, parent?: Json): void {
-  if (Array.isArray(node)) { node.forEach((n) => collectMsgpack(n, key, onValue, parent)); return; }
+function collectMsgpack(
+  node: unknown,
+  key: string,
+  onValue: (field: string, b64: string, parent: Json) => void,
+  parent?: Json,
+): void {
+  if (Array.isArray(node)) {
+    node.forEach((n) => collectMsgpack(n, key, onValue, parent));
+    return;
+  }
   if (typeof node !== 'object' || node === null) return;
   const obj = node as Json;
   if (typeof obj.msgpack === 'string') onValue(key, obj.msgpack, parent ?? obj);
@@ -124,20 +157,28 @@ export function loadWire(): { values: WireValue[]; rawStates: RawStateCase[] } {
   const values: WireValue[] = [];
   const rawStates: RawStateCase[] = [];
   for (const dir of processDirs()) {
-    const schema = JSON.parse(fs.readFileSync(path.join(dir, '001-GetProviderSchema.response.json'), 'utf8')) as ProviderSchemaJson;
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(dir, '001-GetProviderSchema.response.json'), 'utf8'),
+    ) as ProviderSchemaJson;
     const typeFor = (rpc: string, typeName: string | undefined): CtyType => {
       if (!typeName) return blockType(schema.provider.block);
       const table = /DataResource|DataSource/.test(rpc) ? schema.dataSourceSchemas : schema.resourceSchemas;
       return blockType(table[typeName].block);
     };
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.request.json')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.request.json'))
+      .sort()) {
       const rpc = file.replace(/^\d+-/, '').replace('.request.json', '');
       const req = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Json;
       const respFile = file.replace('.request.json', '.response.json');
       const resp = JSON.parse(fs.readFileSync(path.join(dir, respFile), 'utf8')) as Json;
       const typeName = typeof req.typeName === 'string' ? req.typeName : undefined;
       const rel = path.relative(TF, path.join(dir, file));
-      for (const [msg, label] of [[req, rel], [resp, path.relative(TF, path.join(dir, respFile))]] as const) {
+      for (const [msg, label] of [
+        [req, rel],
+        [resp, path.relative(TF, path.join(dir, respFile))],
+      ] as const) {
         collectMsgpack(msg, '', (field, b64, parent) => {
           const tn = typeof parent.typeName === 'string' ? parent.typeName : typeName;
           values.push({ where: `${label} ${field}`, type: typeFor(rpc, tn), bytes: Buffer.from(b64, 'base64') });
@@ -147,7 +188,12 @@ export function loadWire(): { values: WireValue[]; rawStates: RawStateCase[] } {
         const raw = (req.rawState as Json | undefined)?.json;
         const up = (resp.upgradedState as Json | undefined)?.msgpack;
         if (typeof raw === 'string' && typeof up === 'string') {
-          rawStates.push({ where: rel, type: typeFor(rpc, typeName), json: Buffer.from(raw, 'base64'), upgraded: Buffer.from(up, 'base64') });
+          rawStates.push({
+            where: rel,
+            type: typeFor(rpc, typeName),
+            json: Buffer.from(raw, 'base64'),
+            upgraded: Buffer.from(up, 'base64'),
+          });
         }
       }
     }

@@ -1,14 +1,26 @@
 // msgpack behaviours beyond the go-cty vectors: refinement encodings, error paths, hostile input, buffer growth.
 
 import {
-  BigNumber, CodecError, decodeMsgpack, Dynamic, encodeMsgpack, record, UNKNOWN, Unknown, type CtyType, type CtyValue,
+  BigNumber,
+  CodecError,
+  decodeMsgpack,
+  Dynamic,
+  encodeMsgpack,
+  record,
+  UNKNOWN,
+  Unknown,
+  type CtyType,
+  type CtyValue,
 } from '../../../provider/protocol/cty';
 import { fromHex, hex } from './fixtures';
 
-const diskType: CtyType = ['object', {
-  name: 'string',
-  disk: ['list', ['object', { vdev: 'string', target: 'string' }]],
-}];
+const diskType: CtyType = [
+  'object',
+  {
+    name: 'string',
+    disk: ['list', ['object', { vdev: 'string', target: 'string' }]],
+  },
+];
 
 function codecError(f: () => unknown): CodecError {
   try {
@@ -30,7 +42,18 @@ describe('errors name the attribute path', () => {
   });
 
   test('encode: the same mistake in a value', () => {
-    const v = record<CtyValue>([['name', 'n'], ['disk', [record<CtyValue>([['vdev', true], ['target', 't']])]]]);
+    const v = record<CtyValue>([
+      ['name', 'n'],
+      [
+        'disk',
+        [
+          record<CtyValue>([
+            ['vdev', true],
+            ['target', 't'],
+          ]),
+        ],
+      ],
+    ]);
     expect(codecError(() => encodeMsgpack(v, diskType)).message).toBe('.disk[0].vdev: expected string, got bool');
   });
 
@@ -40,25 +63,36 @@ describe('errors name the attribute path', () => {
   });
 
   test('objects must carry every attribute and nothing else', () => {
-    expect(codecError(() => decodeMsgpack(fromHex('81 a1 61 c0'), ['object', { a: 'string', b: 'string' }])).message)
-      .toBe('missing attribute "b"');
-    expect(codecError(() => decodeMsgpack(fromHex('81 a1 7a c0'), ['object', { a: 'string' }])).message)
-      .toBe('unsupported attribute "z"');
-    expect(codecError(() => encodeMsgpack(record([['a', null]]), ['object', { a: 'string', b: 'string' }])).message)
-      .toBe('missing attribute "b"');
+    expect(
+      codecError(() => decodeMsgpack(fromHex('81 a1 61 c0'), ['object', { a: 'string', b: 'string' }])).message,
+    ).toBe('missing attribute "b"');
+    expect(codecError(() => decodeMsgpack(fromHex('81 a1 7a c0'), ['object', { a: 'string' }])).message).toBe(
+      'unsupported attribute "z"',
+    );
+    expect(
+      codecError(() => encodeMsgpack(record([['a', null]]), ['object', { a: 'string', b: 'string' }])).message,
+    ).toBe('missing attribute "b"');
   });
 
   test('duplicate keys, trailing bytes, truncation, bad tuples', () => {
-    expect(codecError(() => decodeMsgpack(fromHex('82 a1 61 c0 a1 61 c0'), ['map', 'string'])).message).toMatch(/duplicate map key "a"/);
+    expect(codecError(() => decodeMsgpack(fromHex('82 a1 61 c0 a1 61 c0'), ['map', 'string'])).message).toMatch(
+      /duplicate map key "a"/,
+    );
     expect(codecError(() => decodeMsgpack(fromHex('c0 c0'), 'string')).message).toMatch(/unexpected bytes/);
     expect(codecError(() => decodeMsgpack(fromHex('a5 6869'), 'string')).message).toMatch(/end of msgpack data/);
-    expect(codecError(() => decodeMsgpack(fromHex('91 01'), ['tuple', ['number', 'number']])).message).toMatch(/tuple of 2/);
-    expect(codecError(() => decodeMsgpack(fromHex('dd ffffffff'), ['list', 'string'])).message).toMatch(/end of msgpack data/);
+    expect(codecError(() => decodeMsgpack(fromHex('91 01'), ['tuple', ['number', 'number']])).message).toMatch(
+      /tuple of 2/,
+    );
+    expect(codecError(() => decodeMsgpack(fromHex('dd ffffffff'), ['list', 'string'])).message).toMatch(
+      /end of msgpack data/,
+    );
   });
 
   test('a number that is not a number', () => {
     expect(codecError(() => decodeMsgpack(fromHex('a3 616263'), 'number')).message).toBe('invalid number "abc"');
-    expect(codecError(() => decodeMsgpack(fromHex('91 a3 616263'), ['list', 'number'])).message).toBe('[0]: invalid number "abc"');
+    expect(codecError(() => decodeMsgpack(fromHex('91 a3 616263'), ['list', 'number'])).message).toBe(
+      '[0]: invalid number "abc"',
+    );
     expect(codecError(() => decodeMsgpack(fromHex('cb 7ff8000000000000'), 'number')).message).toMatch(/NaN/);
     expect(codecError(() => encodeMsgpack(Number.NaN, 'number')).message).toMatch(/expected number, got NaN/);
   });
@@ -110,7 +144,10 @@ describe('unknowns', () => {
 describe('values', () => {
   test('"__proto__" and "constructor" are ordinary map keys and attributes', () => {
     const t: CtyType = ['map', 'string'];
-    const v = decodeMsgpack(fromHex('82 a9 5f5f70726f746f5f5f a1 78 ab 636f6e7374727563746f72 a1 79'), t) as Record<string, unknown>;
+    const v = decodeMsgpack(fromHex('82 a9 5f5f70726f746f5f5f a1 78 ab 636f6e7374727563746f72 a1 79'), t) as Record<
+      string,
+      unknown
+    >;
     expect(Object.getPrototypeOf(v)).toBeNull();
     expect(Object.keys(v)).toEqual(['__proto__', 'constructor']);
     expect(v['__proto__']).toBe('x');
@@ -118,17 +155,31 @@ describe('values', () => {
   });
 
   test('map keys sort by code point like Go, not by UTF-16 unit', () => {
-    const v = record([['\u{1F600}', '1'], ['\uFF01', '2']]);
+    const v = record([
+      ['\u{1F600}', '1'],
+      ['\uFF01', '2'],
+    ]);
     // U+FF01 (ef bc 81) sorts before U+1F600 (f0 9f 98 80) in UTF-8 byte order.
     expect(hex(encodeMsgpack(v, ['map', 'string']))).toBe('82a3efbc81a132a4f09f9880a131');
   });
 
   test('integer widths follow vmihailenco compact encoding', () => {
     const cases: [number | bigint, string][] = [
-      [127, '7f'], [128, 'cc80'], [255, 'ccff'], [256, 'cd0100'], [65536, 'ce00010000'], [2 ** 32, 'cf0000000100000000'],
-      [-32, 'e0'], [-33, 'd0df'], [-129, 'd1ff7f'], [-32769, 'd2ffff7fff'], [-(2 ** 31) - 1, 'd3ffffffff7fffffff'],
-      [2n ** 63n - 1n, 'cf7fffffffffffffff'], [-(2n ** 63n), 'd38000000000000000'],
-      [2 ** 63, 'cb43e0000000000000'], [2n ** 64n - 1n, 'b4' + Buffer.from('18446744073709551615').toString('hex')],
+      [127, '7f'],
+      [128, 'cc80'],
+      [255, 'ccff'],
+      [256, 'cd0100'],
+      [65536, 'ce00010000'],
+      [2 ** 32, 'cf0000000100000000'],
+      [-32, 'e0'],
+      [-33, 'd0df'],
+      [-129, 'd1ff7f'],
+      [-32769, 'd2ffff7fff'],
+      [-(2 ** 31) - 1, 'd3ffffffff7fffffff'],
+      [2n ** 63n - 1n, 'cf7fffffffffffffff'],
+      [-(2n ** 63n), 'd38000000000000000'],
+      [2 ** 63, 'cb43e0000000000000'],
+      [2n ** 64n - 1n, 'b4' + Buffer.from('18446744073709551615').toString('hex')],
       [-0, '00'],
     ];
     for (const [n, h] of cases) expect(hex(encodeMsgpack(n, 'number'))).toBe(h);

@@ -21,7 +21,9 @@ test('accepts whitespace and bytes; sorts attributes and optional names; drops a
   const t = parseTypeJson(new TextEncoder().encode(' [ "object" , { "z" : "bool", "a" : "string" } , [ "z", "a" ] ] '));
   expect(typeToJson(t)).toBe('["object",{"a":"string","z":"bool"},["a","z"]]');
   expect(typeToJson(parseTypeJson('["object",{"a":"string"},[]]'))).toBe('["object",{"a":"string"}]');
-  expect(typeToJson(['object', { '<&>': 'string', __proto__x: 'bool' }])).toBe('["object",{"\\u003c\\u0026\\u003e":"string","__proto__x":"bool"}]');
+  expect(typeToJson(['object', { '<&>': 'string', __proto__x: 'bool' }])).toBe(
+    '["object",{"\\u003c\\u0026\\u003e":"string","__proto__x":"bool"}]',
+  );
 });
 
 test('"__proto__" is an ordinary attribute name', () => {
@@ -46,7 +48,11 @@ test('rejects what is not a type, naming the problem', () => {
   ];
   for (const [json, re] of bad) {
     let err: unknown;
-    try { parseTypeJson(json); } catch (e) { err = e; }
+    try {
+      parseTypeJson(json);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(CodecError);
     expect((err as Error).message).toMatch(re);
   }

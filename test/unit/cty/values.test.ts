@@ -1,18 +1,50 @@
 import {
-  BigNumber, conformsTo, containsUnknown, Dynamic, formatPath, isWhollyKnown, mapValue, nullOf, record, UNKNOWN,
-  Unknown, unknownsFor, valueAt, valueEquals, walk, type CtyType, type CtyValue, type Path,
+  BigNumber,
+  conformsTo,
+  containsUnknown,
+  Dynamic,
+  formatPath,
+  isWhollyKnown,
+  mapValue,
+  nullOf,
+  record,
+  UNKNOWN,
+  Unknown,
+  unknownsFor,
+  valueAt,
+  valueEquals,
+  walk,
+  type CtyType,
+  type CtyValue,
+  type Path,
 } from '../../../provider/protocol/cty';
 
-const diskType: CtyType = ['object', {
-  name: 'string',
-  tags: ['map', 'string'],
-  disk: ['list', ['object', { vdev: 'string', size: 'number' }]],
-}];
-const sample = () => record<CtyValue>([
-  ['name', 'dom'],
-  ['tags', record([['env', 'prod']])],
-  ['disk', [record<CtyValue>([['vdev', 'xvda'], ['size', 10]]), record<CtyValue>([['vdev', UNKNOWN], ['size', null]])]],
-]);
+const diskType: CtyType = [
+  'object',
+  {
+    name: 'string',
+    tags: ['map', 'string'],
+    disk: ['list', ['object', { vdev: 'string', size: 'number' }]],
+  },
+];
+const sample = () =>
+  record<CtyValue>([
+    ['name', 'dom'],
+    ['tags', record([['env', 'prod']])],
+    [
+      'disk',
+      [
+        record<CtyValue>([
+          ['vdev', 'xvda'],
+          ['size', 10],
+        ]),
+        record<CtyValue>([
+          ['vdev', UNKNOWN],
+          ['size', null],
+        ]),
+      ],
+    ],
+  ]);
 
 test('formatPath', () => {
   expect(formatPath([{ attr: 'disk' }, { index: 0 }, { attr: 'vdev' }])).toBe('.disk[0].vdev');
@@ -33,7 +65,16 @@ test('valueEquals: sets ignore order but count duplicates; lists do not', () => 
   expect(valueEquals(['a', 'b'], ['b', 'a'], ['set', 'string'])).toBe(true);
   expect(valueEquals(['a', 'a'], ['a', 'b'], ['set', 'string'])).toBe(false);
   expect(valueEquals(['a', 'b'], ['b', 'a'], ['list', 'string'])).toBe(false);
-  expect(valueEquals(record([['a', '1']]), record([['a', '1'], ['b', '2']]), ['map', 'string'])).toBe(false);
+  expect(
+    valueEquals(
+      record([['a', '1']]),
+      record([
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+      ['map', 'string'],
+    ),
+  ).toBe(false);
   expect(valueEquals(sample(), sample(), diskType)).toBe(true);
   expect(valueEquals(null, 'x', 'string')).toBe(false);
   expect(valueEquals(UNKNOWN, 'x', 'string')).toBe(false);
@@ -48,17 +89,27 @@ test('unknown detection', () => {
   expect(isWhollyKnown(record([['a', [1, 2]]]))).toBe(true);
   expect(containsUnknown(new Dynamic('string', UNKNOWN))).toBe(true);
   expect(nullOf(diskType)).toBeNull();
-  expect(unknownsFor(['object', { a: 'string', b: 'number' }])).toEqual(record([['a', UNKNOWN], ['b', UNKNOWN]]));
+  expect(unknownsFor(['object', { a: 'string', b: 'number' }])).toEqual(
+    record([
+      ['a', UNKNOWN],
+      ['b', UNKNOWN],
+    ]),
+  );
   expect(unknownsFor(['list', 'string'])).toBe(UNKNOWN);
 });
 
 test('conformsTo reports the first problem with its path', () => {
   expect(conformsTo(sample(), diskType)).toBeUndefined();
   const bad = sample();
-  (bad.disk as CtyValue[])[1] = record<CtyValue>([['vdev', true], ['size', null]]);
+  (bad.disk as CtyValue[])[1] = record<CtyValue>([
+    ['vdev', true],
+    ['size', null],
+  ]);
   expect(conformsTo(bad, diskType)).toBe('.disk[1].vdev: expected string, got bool');
   expect(conformsTo(record([['name', 'x']]), diskType)).toBe('missing attribute "tags"');
-  expect(conformsTo(record<CtyValue>([['tags', record([['k', 1]])]]), ['object', { tags: ['map', 'string'] }])).toBe('.tags["k"]: expected string, got number');
+  expect(conformsTo(record<CtyValue>([['tags', record([['k', 1]])]]), ['object', { tags: ['map', 'string'] }])).toBe(
+    '.tags["k"]: expected string, got number',
+  );
   expect(conformsTo([1, 'x'], ['tuple', ['number', 'number']])).toBe('[1]: expected number, got string');
   expect(conformsTo('x', 'dynamic')).toBe('expected a dynamic value, got string');
   expect(conformsTo(new BigNumber('nope'), 'number')).toBe('invalid number "nope"');
@@ -71,14 +122,24 @@ test('walk visits in pre-order with paths and types, and can skip', () => {
     return !(Array.isArray(t) && t[0] === 'map');
   });
   expect(seen).toEqual([
-    '.:object', '.name:string', '.tags:map', '.disk:list', '.disk[0]:object', '.disk[0].vdev:string',
-    '.disk[0].size:number', '.disk[1]:object', '.disk[1].vdev:string', '.disk[1].size:number',
+    '.:object',
+    '.name:string',
+    '.tags:map',
+    '.disk:list',
+    '.disk[0]:object',
+    '.disk[0].vdev:string',
+    '.disk[0].size:number',
+    '.disk[1]:object',
+    '.disk[1].vdev:string',
+    '.disk[1].size:number',
   ]);
 });
 
 test('mapValue rebuilds bottom-up without mutating the input', () => {
   const input = sample();
-  const out = mapValue(input, diskType, (_path, v) => (v instanceof Unknown ? null : typeof v === 'string' ? v.toUpperCase() : v));
+  const out = mapValue(input, diskType, (_path, v) =>
+    v instanceof Unknown ? null : typeof v === 'string' ? v.toUpperCase() : v,
+  );
   expect(valueAt(out, [{ attr: 'disk' }, { index: 1 }, { attr: 'vdev' }])).toBeNull();
   expect(valueAt(out, [{ attr: 'tags' }, { key: 'env' }])).toBe('PROD');
   expect(valueAt(input, [{ attr: 'tags' }, { key: 'env' }])).toBe('prod');

@@ -2,8 +2,19 @@
 // them back to the value cty's JSON form describes.
 
 import {
-  BigNumber, containsUnknown, decodeJson, decodeMsgpack, Dynamic, encodeJson, encodeMsgpack, record, UNKNOWN, Unknown,
-  valueEquals, valueFromJsonNode, type CtyValue,
+  BigNumber,
+  containsUnknown,
+  decodeJson,
+  decodeMsgpack,
+  Dynamic,
+  encodeJson,
+  encodeMsgpack,
+  record,
+  UNKNOWN,
+  Unknown,
+  valueEquals,
+  valueFromJsonNode,
+  type CtyValue,
 } from '../../../provider/protocol/cty';
 import { fromHex, hex, loadVectors } from './fixtures';
 
@@ -13,31 +24,37 @@ test('all 46 vectors are present', () => {
   expect(vectors).toHaveLength(46);
 });
 
-describe.each(vectors.filter((v) => !v.hasUnknown).map((v) => [`${v.index}: ${v.note}`, v] as const))('%s', (_name, v) => {
-  // value_json renders go's float64 1e100 as its shortest digits, which as decimal text is exactly 10^100, a
-  // different number from the float64; the vector's note says it was made from a float64.
-  const expected: CtyValue = v.note.includes('made from a float64')
-    ? Number((v.valueNode as { text: string }).text)
-    : valueFromJsonNode(v.valueNode, v.type);
+describe.each(vectors.filter((v) => !v.hasUnknown).map((v) => [`${v.index}: ${v.note}`, v] as const))(
+  '%s',
+  (_name, v) => {
+    // value_json renders go's float64 1e100 as its shortest digits, which as decimal text is exactly 10^100, a
+    // different number from the float64; the vector's note says it was made from a float64.
+    const expected: CtyValue = v.note.includes('made from a float64')
+      ? Number((v.valueNode as { text: string }).text)
+      : valueFromJsonNode(v.valueNode, v.type);
 
-  test('encodes to go-cty bytes', () => {
-    expect(hex(encodeMsgpack(expected, v.type))).toBe(v.hex);
-  });
+    test('encodes to go-cty bytes', () => {
+      expect(hex(encodeMsgpack(expected, v.type))).toBe(v.hex);
+    });
 
-  test('decodes to the value', () => {
-    const decoded = decodeMsgpack(fromHex(v.hex), v.type);
-    expect(valueEquals(decoded, expected, v.type)).toBe(true);
-    expect(hex(encodeMsgpack(decoded, v.type))).toBe(v.hex);
-  });
-});
+    test('decodes to the value', () => {
+      const decoded = decodeMsgpack(fromHex(v.hex), v.type);
+      expect(valueEquals(decoded, expected, v.type)).toBe(true);
+      expect(hex(encodeMsgpack(decoded, v.type))).toBe(v.hex);
+    });
+  },
+);
 
-describe.each(vectors.filter((v) => v.hasUnknown).map((v) => [`${v.index}: ${v.note}`, v] as const))('%s', (_name, v) => {
-  test('decodes to a value with an unknown and re-encodes byte for byte', () => {
-    const decoded = decodeMsgpack(fromHex(v.hex), v.type);
-    expect(containsUnknown(decoded)).toBe(true);
-    expect(hex(encodeMsgpack(decoded, v.type))).toBe(v.hex);
-  });
-});
+describe.each(vectors.filter((v) => v.hasUnknown).map((v) => [`${v.index}: ${v.note}`, v] as const))(
+  '%s',
+  (_name, v) => {
+    test('decodes to a value with an unknown and re-encodes byte for byte', () => {
+      const decoded = decodeMsgpack(fromHex(v.hex), v.type);
+      expect(containsUnknown(decoded)).toBe(true);
+      expect(hex(encodeMsgpack(decoded, v.type))).toBe(v.hex);
+    });
+  },
+);
 
 describe('vectors decode to the representation CtyValue documents', () => {
   const byHex = (h: string) => {
@@ -60,7 +77,13 @@ describe('vectors decode to the representation CtyValue documents', () => {
 
   test('unknowns inside collections and objects stay where they were', () => {
     expect(byHex('92a161d40000')).toEqual(['a', UNKNOWN]);
-    expect(byHex('83a161a178a162c0a163d40000')).toEqual(record<CtyValue>([['a', 'x'], ['b', null], ['c', UNKNOWN]]));
+    expect(byHex('83a161a178a162c0a163d40000')).toEqual(
+      record<CtyValue>([
+        ['a', 'x'],
+        ['b', null],
+        ['c', UNKNOWN],
+      ]),
+    );
     expect(byHex('81a16bd40000')).toEqual(record([['k', UNKNOWN]]));
     expect(byHex('d40000')).toBeInstanceOf(Unknown);
   });

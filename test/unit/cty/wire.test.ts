@@ -2,7 +2,15 @@
 // with the schema's types and re-encoded byte for byte; raw_state JSON decoded and encoded to exactly the msgpack
 // the Go provider (go-cty) returned from UpgradeResourceState.
 
-import { containsUnknown, decodeJson, decodeMsgpack, encodeMsgpack, Unknown, valueAt, type CtyObject } from '../../../provider/protocol/cty';
+import {
+  containsUnknown,
+  decodeJson,
+  decodeMsgpack,
+  encodeMsgpack,
+  Unknown,
+  valueAt,
+  type CtyObject,
+} from '../../../provider/protocol/cty';
 import { fromHex, hex, loadWire } from './fixtures';
 
 const { values, rawStates } = loadWire();
@@ -17,11 +25,14 @@ test.each(values.map((v) => [v.where, v] as const))('%s round-trips byte for byt
   expect(hex(encodeMsgpack(decoded, v.type))).toBe(hex(v.bytes));
 });
 
-test.each(rawStates.map((r) => [r.where, r] as const))('%s raw_state JSON -> the msgpack go-cty produced', (_where, r) => {
-  const decoded = decodeJson(r.json, r.type);
-  expect(containsUnknown(decoded)).toBe(false);
-  expect(hex(encodeMsgpack(decoded, r.type))).toBe(hex(r.upgraded));
-});
+test.each(rawStates.map((r) => [r.where, r] as const))(
+  '%s raw_state JSON -> the msgpack go-cty produced',
+  (_where, r) => {
+    const decoded = decodeJson(r.json, r.type);
+    expect(containsUnknown(decoded)).toBe(false);
+    expect(hex(encodeMsgpack(decoded, r.type))).toBe(hex(r.upgraded));
+  },
+);
 
 test('the refined unknown from 02-plan/p3 keeps its refinements', () => {
   const plan = values.find((v) => v.where.startsWith('02-plan/p3/009-PlanResourceChange.request.json config'));

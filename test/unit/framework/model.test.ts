@@ -15,7 +15,15 @@ const s = schema({
       id: { type: 'string', computed: true, description: 'i' },
     }),
     blocks: {
-      disk: { nesting: 'list', block: { attributes: { vdev: { type: 'string', required: true, description: 'v' }, ro: { type: 'bool', default: false, description: 'r' } } } },
+      disk: {
+        nesting: 'list',
+        block: {
+          attributes: {
+            vdev: { type: 'string', required: true, description: 'v' },
+            ro: { type: 'bool', default: false, description: 'r' },
+          },
+        },
+      },
       dm: { nesting: 'single', block: { attributes: { stub: { type: 'bool', required: true, description: 'st' } } } },
     },
   },
@@ -25,10 +33,17 @@ type M = Model<typeof s>;
 const obj = (entries: Record<string, CtyValue>): CtyObject => Object.assign(record(), entries);
 
 test('decodes known values into the model and leaves null and unknown out', () => {
-  const m: M = decode(s.block, obj({
-    name: 'a', size: new BigNumber('12'), tags: ['x', UNKNOWN, 'y'], id: UNKNOWN,
-    disk: [obj({ vdev: 'xvda', ro: true }), UNKNOWN], dm: null,
-  }));
+  const m: M = decode(
+    s.block,
+    obj({
+      name: 'a',
+      size: new BigNumber('12'),
+      tags: ['x', UNKNOWN, 'y'],
+      id: UNKNOWN,
+      disk: [obj({ vdev: 'xvda', ro: true }), UNKNOWN],
+      dm: null,
+    }),
+  );
   expect(m).toEqual({ name: 'a', size: 12, tags: ['x', 'y'], disk: [{ vdev: 'xvda', ro: true }] });
   const vdev: string | undefined = m.disk?.[0].vdev;
   expect(vdev).toBe('xvda');
@@ -39,7 +54,14 @@ test('decodes known values into the model and leaves null and unknown out', () =
 test('encodes every attribute, taking those the model leaves out from the base', () => {
   const base = obj({ name: 'a', size: 3, tags: null, id: 'kept', disk: [], dm: obj({ stub: true }) });
   const v = encode(s.block, { name: 'b', size: null, disk: [{ vdev: 'xvdb' }] }, base);
-  expect({ ...v }).toEqual({ name: 'b', size: null, tags: null, id: 'kept', disk: [{ ...record(), vdev: 'xvdb', ro: null }], dm: base.dm });
+  expect({ ...v }).toEqual({
+    name: 'b',
+    size: null,
+    tags: null,
+    id: 'kept',
+    disk: [{ ...record(), vdev: 'xvdb', ro: null }],
+    dm: base.dm,
+  });
   expect(Object.getPrototypeOf(v)).toBeNull();
   expect(Object.getPrototypeOf((v.disk as CtyObject[])[0])).toBeNull();
   // @ts-expect-error a misspelt attribute is a compile error

@@ -20,7 +20,14 @@ const block: Block = {
     name: { type: 'string', required: true, requiresReplace: true, description: 'name' },
     size: { type: 'number', optional: true, description: 'size', validators: [intBetween(1, 10)] },
     mode: { type: 'string', default: 'fast', description: 'mode', validators: [oneOf('fast', 'slow')] },
-    mac: { type: 'string', optional: true, computed: true, useStateForUnknown: true, requiresReplace: true, description: 'mac' },
+    mac: {
+      type: 'string',
+      optional: true,
+      computed: true,
+      useStateForUnknown: true,
+      requiresReplace: true,
+      description: 'mac',
+    },
   },
   blocks: {
     rule: {
@@ -51,7 +58,15 @@ describe('planChange', () => {
     expect(requiresReplace).toEqual([]);
   });
 
-  const prior = obj({ id: 'x1', serial: 3, name: 'a', size: 2, mode: 'fast', mac: '00:16:3e:00:00:01', rule: [obj({ port: 80, proto: 'tcp' })] });
+  const prior = obj({
+    id: 'x1',
+    serial: 3,
+    name: 'a',
+    size: 2,
+    mode: 'fast',
+    mac: '00:16:3e:00:00:01',
+    rule: [obj({ port: 80, proto: 'tcp' })],
+  });
 
   it('plans no change when config matches state (proposed carries computed values from prior)', () => {
     const c = config({ name: 'a', size: 2, rule: [obj({ port: 80, proto: null })] });
@@ -111,12 +126,20 @@ describe('mergeApplied', () => {
 describe('validateConfig', () => {
   it('reports each invalid value with its attribute path and what is valid', () => {
     const diags = new Diagnostics();
-    validateConfig(block, config({ name: 'a', size: 99, mode: 'warp', rule: [obj({ port: 70000, proto: null })] }), diags);
+    validateConfig(
+      block,
+      config({ name: 'a', size: 99, mode: 'warp', rule: [obj({ port: 70000, proto: null })] }),
+      diags,
+    );
     const paths = diags.items.map((d) => formatPath(d.path!));
     expect(paths).toEqual(['size', 'mode', 'rule[0].port']);
     expect(diags.items[1].detail).toContain('"fast", "slow"');
     const proto = toProtoDiagnostics(diags.items) as any[];
-    expect(proto[2].attribute.steps).toEqual([{ attributeName: 'rule' }, { elementKeyInt: 0 }, { attributeName: 'port' }]);
+    expect(proto[2].attribute.steps).toEqual([
+      { attributeName: 'rule' },
+      { elementKeyInt: 0 },
+      { attributeName: 'port' },
+    ]);
     expect(proto[0].severity).toBe(1);
   });
 
@@ -135,12 +158,19 @@ describe('schema', () => {
     expect(JSON.parse(Buffer.from(mode.type).toString())).toBe('string');
     expect(mode).toMatchObject({ optional: true, computed: true, required: false, descriptionKind: 1 });
     expect(s.block.blockTypes[0]).toMatchObject({ typeName: 'rule', nesting: 2 });
-    expect(blockType(block)).toEqual(['object', expect.objectContaining({ rule: ['list', ['object', { port: 'number', proto: 'string' }]] })]);
+    expect(blockType(block)).toEqual([
+      'object',
+      expect.objectContaining({ rule: ['list', ['object', { port: 'number', proto: 'string' }]] }),
+    ]);
   });
 
   it('refuses a declaration Terraform would reject', () => {
-    expect(() => checkSchema({ block: { attributes: { x: { type: 'string', description: 'x' } } } }, 't')).toThrow(/required, optional or computed/);
-    expect(() => checkSchema({ block: { attributes: { X: { type: 'string', optional: true, description: 'x' } } } }, 't')).toThrow(/identifier/);
+    expect(() => checkSchema({ block: { attributes: { x: { type: 'string', description: 'x' } } } }, 't')).toThrow(
+      /required, optional or computed/,
+    );
+    expect(() =>
+      checkSchema({ block: { attributes: { X: { type: 'string', optional: true, description: 'x' } } } }, 't'),
+    ).toThrow(/identifier/);
   });
 
   it('parses durations as Terraform users write them', () => {

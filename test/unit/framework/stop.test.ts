@@ -17,21 +17,26 @@ function service(seen: string[]) {
     typeName: 'test',
     schema: { block: { attributes: {} } },
     configure: async () => ({}),
-    resources: [{
-      typeName: 'test_wait',
-      schema,
-      async read(ctx) {
-        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-        seen.push((ctx.signal.reason as Error).message);
-        return ctx.state;
+    resources: [
+      {
+        typeName: 'test_wait',
+        schema,
+        async read(ctx) {
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+          seen.push((ctx.signal.reason as Error).message);
+          return ctx.state;
+        },
+        create: async (ctx) => ctx.planned,
+        update: async (ctx) => ctx.planned,
+        delete: async () => undefined,
       },
-      create: async (ctx) => ctx.planned,
-      update: async (ctx) => ctx.planned,
-      delete: async () => undefined,
-    }],
+    ],
     dataSources: [],
   };
-  return createProviderServiceFor(def, createLogger(() => undefined, {}));
+  return createProviderServiceFor(
+    def,
+    createLogger(() => undefined, {}),
+  );
 }
 
 const state = { msgpack: encodeMsgpack(Object.assign(record(), { id: 'a' }), type) };
@@ -43,7 +48,9 @@ test.each([
   const seen: string[] = [];
   const svc = service(seen);
   const controller = new AbortController();
-  const ctx: RpcContext = withAbort ? { signal: controller.signal, abort: (r) => controller.abort(r) } : { signal: controller.signal };
+  const ctx: RpcContext = withAbort
+    ? { signal: controller.signal, abort: (r) => controller.abort(r) }
+    : { signal: controller.signal };
   await svc.handlers.ConfigureProvider({ config: { msgpack: encodeMsgpack(record(), ['object', {}]) } }, ctx);
   const read = svc.handlers.ReadResource({ typeName: 'test_wait', currentState: state }, ctx);
   await new Promise((r) => setImmediate(r));
@@ -53,7 +60,9 @@ test.each([
   expect(res.diagnostics).toEqual([]);
   // A call after the stop runs with a signal that is not aborted.
   const later = new AbortController();
-  const laterCtx: RpcContext = withAbort ? { signal: later.signal, abort: (r) => later.abort(r) } : { signal: later.signal };
+  const laterCtx: RpcContext = withAbort
+    ? { signal: later.signal, abort: (r) => later.abort(r) }
+    : { signal: later.signal };
   const again = svc.handlers.ReadResource({ typeName: 'test_wait', currentState: state }, laterCtx);
   await new Promise((r) => setTimeout(r, 20));
   expect(seen).toHaveLength(1);

@@ -6,7 +6,9 @@ const host = { iommu: true, interruptRemapping: true, flaskMode: 'enforcing' as 
 test('a vif planned before its devid was known and now live is counted once', () => {
   const live = vif('web', 'netdd', 0, 'xenbr0');
   const planned = vif('web', 'netdd', undefined, 'xenbr0');
-  const m = composeModel(host, { domains: [], vifs: [live], disks: [] } as any, [{ subject: planned, inlineDisks: [], key: 'vif:new:web:netdd::xenbr0' }]);
+  const m = composeModel(host, { domains: [], vifs: [live], disks: [] } as any, [
+    { subject: planned, inlineDisks: [], key: 'vif:new:web:netdd::xenbr0' },
+  ]);
   expect(m.vifs).toHaveLength(1);
   // ...under the devid it has now, as the next read (live state only) reports it.
   expect(m.vifs[0].devid).toBe(0);

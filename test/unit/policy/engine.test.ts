@@ -31,7 +31,11 @@ function simToolstack(dir = simDir()): Toolstack {
     runner: async (argv, opts) => {
       let stdout = '';
       let stderr = '';
-      const exitCode = await runXlSim(argv.slice(1), { ...opts.env }, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      const exitCode = await runXlSim(
+        argv.slice(1),
+        { ...opts.env },
+        { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+      );
       return { stdout, stderr, exitCode, durationMs: 0 };
     },
   });
@@ -41,31 +45,74 @@ const log = createLogger(() => undefined, {});
 
 function ctx(meta: PostureClient, planned: CtyObject): PlanContext<PostureClient> {
   return {
-    meta, diags: new Diagnostics(), signal: new AbortController().signal, log,
-    config: planned, prior: null, planned, priorPrivate: new Uint8Array(), requiresReplace: () => undefined, isReplacing: () => true,
+    meta,
+    diags: new Diagnostics(),
+    signal: new AbortController().signal,
+    log,
+    config: planned,
+    prior: null,
+    planned,
+    priorPrivate: new Uint8Array(),
+    requiresReplace: () => undefined,
+    isReplacing: () => true,
     step: () => undefined,
   };
 }
 
 const o = (e: Record<string, CtyValue>) => record<CtyValue>(Object.entries(e));
 const domain = (name: string, extra: Record<string, CtyValue> = {}) =>
-  o({ name, type: 'pv', seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64', bootloader: null, init_seclabel: null, pci: [], disk: [], device_model: null, ...extra });
+  o({
+    name,
+    type: 'pv',
+    seclabel: 'system_u:system_r:domU_t',
+    firmware: 'pvgrub64',
+    bootloader: null,
+    init_seclabel: null,
+    pci: [],
+    disk: [],
+    device_model: null,
+    ...extra,
+  });
 
-test('flaskPolicyTypes: the simulated host lists the loaded policy\'s types', async () => {
+test("flaskPolicyTypes: the simulated host lists the loaded policy's types", async () => {
   const ts = simToolstack();
-  expect(await ts.flaskPolicyTypes()).toEqual(['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t']);
+  expect(await ts.flaskPolicyTypes()).toEqual([
+    'dom0_t',
+    'domU_t',
+    'isolated_domU_t',
+    'prot_domU_t',
+    'nomigrate_t',
+    'dm_dom_t',
+    'nic_dev_t',
+  ]);
 });
 
 test('a vif planned after the network driver domain is told to use it; the driver domain itself is clean', async () => {
   const meta = { ts: simToolstack(), securityPolicy: 'enforce' as SecurityPolicy };
   const engine = new PostureEngine({ objects: plannedObjects });
-  const dd = ctx(meta, o({ name: 'netdd', class: 'network', type: 'pv', seclabel: 'system_u:system_r:domU_t', pci: [o({ bdf: '03:00.0', permissive: false })], disk: [] }));
+  const dd = ctx(
+    meta,
+    o({
+      name: 'netdd',
+      class: 'network',
+      type: 'pv',
+      seclabel: 'system_u:system_r:domU_t',
+      pci: [o({ bdf: '03:00.0', permissive: false })],
+      disk: [],
+    }),
+  );
   await engine.checkPlan('xen_driver_domain', dd);
   expect(dd.diags.items).toEqual([]);
   await engine.checkPlan('xen_domain', ctx(meta, domain('web')));
   const v = ctx(meta, o({ domain: 'web', backend: 'Domain-0', bridge: 'xenbr0', mac: null, devid: null }));
   await engine.checkPlan('xen_vif', v);
-  expect(v.diags.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Guest network served by dom0: web/vif(Domain-0)', path: [{ attr: 'backend' }] })]);
+  expect(v.diags.items).toEqual([
+    expect.objectContaining({
+      severity: 'warning',
+      summary: 'Guest network served by dom0: web/vif(Domain-0)',
+      path: [{ attr: 'backend' }],
+    }),
+  ]);
   expect(v.diags.items[0].detail).toContain('backend = "netdd"');
   // The data-source view sees the same, and the guest's TCB.
   const report = await engine.evaluateHost(meta);
@@ -78,9 +125,13 @@ test('the data-source view reads the host afresh: a vif planned, then attached w
   const meta = { ts: simToolstack(dir), securityPolicy: 'enforce' as SecurityPolicy };
   const engine = new PostureEngine({ objects: plannedObjects, now: () => 0 }); // the plan-time reading never ages
   await engine.checkPlan('xen_domain', ctx(meta, domain('web')));
-  await engine.checkPlan('xen_vif', ctx(meta, o({ domain: 'web', backend: 'Domain-0', bridge: 'xenbr0', mac: null, devid: null })));
+  await engine.checkPlan(
+    'xen_vif',
+    ctx(meta, o({ domain: 'web', backend: 'Domain-0', bridge: 'xenbr0', mac: null, devid: null })),
+  );
   // What the apply then does, behind the engine's back.
-  const xl = (argv: string[]) => runXlSim(argv, { XEN_SIM_STATE: dir }, { stdout: () => undefined, stderr: () => undefined });
+  const xl = (argv: string[]) =>
+    runXlSim(argv, { XEN_SIM_STATE: dir }, { stdout: () => undefined, stderr: () => undefined });
   const cfg = path.join(dir, 'web.cfg');
   writeFileSync(cfg, 'name = "web"\ntype = "pv"\nmemory = 256\nfirmware = "pvgrub64"\n');
   expect(await xl(['create', cfg])).toBe(0);
@@ -92,7 +143,7 @@ test('the data-source view reads the host afresh: a vif planned, then attached w
   expect(dom0).not.toContain('(new)');
 });
 
-test('off checks nothing; warn downgrades; a label the resource\'s own check refused at the same place is not repeated', async () => {
+test("off checks nothing; warn downgrades; a label the resource's own check refused at the same place is not repeated", async () => {
   const ts = simToolstack();
   const bad = () => domain('web', { seclabel: 'system_u:system_r:nosuch_t' });
   const off = ctx({ ts, securityPolicy: 'off' }, bad());
@@ -100,7 +151,9 @@ test('off checks nothing; warn downgrades; a label the resource\'s own check ref
   expect(off.diags.items).toEqual([]);
   const warn = ctx({ ts, securityPolicy: 'warn' }, bad());
   await new PostureEngine({ objects: plannedObjects }).checkPlan('xen_domain', warn);
-  expect(warn.diags.items.map((d) => [d.severity, d.summary])).toEqual([['warning', 'FLASK label type unknown to the loaded policy: web']]);
+  expect(warn.diags.items.map((d) => [d.severity, d.summary])).toEqual([
+    ['warning', 'FLASK label type unknown to the loaded policy: web'],
+  ]);
   const said = ctx({ ts, securityPolicy: 'enforce' }, bad());
   // As labels.ts says it (its own words, not the rule's): matched by rule and place, never by text.
   said.diags.error('FLASK label names a type the policy does not define', 'already said', [{ attr: 'seclabel' }]);
@@ -108,11 +161,13 @@ test('off checks nothing; warn downgrades; a label the resource\'s own check ref
   expect(said.diags.items).toHaveLength(1);
 });
 
-test('validation reports own-configuration rules under the provider block\'s security_policy', () => {
+test("validation reports own-configuration rules under the provider block's security_policy", () => {
   const engine = new PostureEngine({ objects: plannedObjects });
   const v = { config: domain('old', { firmware: null, bootloader: 'pygrub' }), diags: new Diagnostics() };
   engine.checkConfig('xen_domain', v);
-  expect(v.diags.items.map((d) => [d.severity, d.summary, d.path])).toEqual([['warning', 'Bootloader runs in dom0: old', [{ attr: 'bootloader' }]]]);
+  expect(v.diags.items.map((d) => [d.severity, d.summary, d.path])).toEqual([
+    ['warning', 'Bootloader runs in dom0: old', [{ attr: 'bootloader' }]],
+  ]);
   engine.noteSecurityPolicy('off');
   const off = { config: domain('old', { bootloader: 'pygrub' }), diags: new Diagnostics() };
   engine.checkConfig('xen_domain', off);
@@ -121,7 +176,10 @@ test('validation reports own-configuration rules under the provider block\'s sec
 
 test('a driver domain whose pci blocks are not known yet (dynamic block over a variable at validate) is not called device-less', () => {
   const engine = new PostureEngine({ objects: plannedObjects });
-  const dd = (pci: CtyValue) => ({ config: o({ name: 'netdd', class: 'network', type: 'pv', seclabel: null, pci, disk: [] }), diags: new Diagnostics() });
+  const dd = (pci: CtyValue) => ({
+    config: o({ name: 'netdd', class: 'network', type: 'pv', seclabel: null, pci, disk: [] }),
+    diags: new Diagnostics(),
+  });
   for (const pci of [UNKNOWN, [UNKNOWN]]) {
     const v = dd(pci);
     engine.checkConfig('xen_driver_domain', v);

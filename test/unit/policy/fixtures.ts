@@ -3,12 +3,31 @@
 // of a live object (no resource) none, as in the provider.
 
 import {
-  NO_PATHS, buildModel,
-  type DomainPaths, type HostFacts, type HostModel, type HostPci, type ModelAssignable, type ModelDisk, type ModelDomain, type ModelFlaskPolicy, type ModelLabel, type ModelPci, type ModelVif,
+  NO_PATHS,
+  buildModel,
+  type DomainPaths,
+  type HostFacts,
+  type HostModel,
+  type HostPci,
+  type ModelAssignable,
+  type ModelDisk,
+  type ModelDomain,
+  type ModelFlaskPolicy,
+  type ModelLabel,
+  type ModelPci,
+  type ModelVif,
 } from '../../../provider/policy/model';
 import { RESOURCE_PATHS, pciPaths } from '../../../provider/resources/posture_objects';
 
-export const DEMO_TYPES = ['dom0_t', 'domU_t', 'isolated_domU_t', 'prot_domU_t', 'nomigrate_t', 'dm_dom_t', 'nic_dev_t'];
+export const DEMO_TYPES = [
+  'dom0_t',
+  'domU_t',
+  'isolated_domU_t',
+  'prot_domU_t',
+  'nomigrate_t',
+  'dm_dom_t',
+  'nic_dev_t',
+];
 
 export function pciDev(bdf: string, cls: string, reset: string | undefined, assignable = false): HostPci {
   return { bdf, class: cls, resetMethod: reset, assignable };
@@ -22,7 +41,14 @@ export function host(over: Partial<HostFacts> = {}): HostFacts {
     ['0000:00:1f.2', pciDev('0000:00:1f.2', '0x010601', undefined)],
     ['0000:01:00.0', pciDev('0000:01:00.0', '0x030000', 'flr')],
   ]);
-  return { iommu: true, interruptRemapping: true, flaskMode: 'enforcing', flaskTypes: new Set(DEMO_TYPES), pci, ...over };
+  return {
+    iommu: true,
+    interruptRemapping: true,
+    flaskMode: 'enforcing',
+    flaskTypes: new Set(DEMO_TYPES),
+    pci,
+    ...over,
+  };
 }
 
 /** A domain's own label (its `seclabel`). */
@@ -53,22 +79,38 @@ export const dom0 = (): ModelDomain => dom('Domain-0', { kind: 'dom0', seclabel:
 
 export function netdd(name = 'netdd', over: Partial<ModelDomain> = {}): ModelDomain {
   return dom(name, {
-    kind: 'driver', class: 'network', driverDomainFlag: true, resource: 'xen_driver_domain',
-    seclabel: 'system_u:system_r:domU_t', labels: [label('system_u:system_r:domU_t')],
+    kind: 'driver',
+    class: 'network',
+    driverDomainFlag: true,
+    resource: 'xen_driver_domain',
+    seclabel: 'system_u:system_r:domU_t',
+    labels: [label('system_u:system_r:domU_t')],
     pci: [pci('0000:03:00.0')],
     ...over,
   });
 }
 
 /** The `pci` block at `index` of a domain resource; bdf undefined while unknown. */
-export const pci = (bdf: string | undefined, permissive = false, index = 0): ModelPci => ({ bdf, permissive, paths: pciPaths(index) });
+export const pci = (bdf: string | undefined, permissive = false, index = 0): ModelPci => ({
+  bdf,
+  permissive,
+  paths: pciPaths(index),
+});
 
 export function vif(domain: string, backend: string, devid?: number, bridge?: string): ModelVif {
   return { model: 'vif', domain, backend, devid, bridge, paths: RESOURCE_PATHS.xen_vif, resource: 'xen_vif' };
 }
 
 export function disk(domain: string, backend: string, vdev: string): ModelDisk {
-  const d: ModelDisk = { model: 'disk', domain, backend, vdev, owner: undefined as unknown as ModelDisk, paths: RESOURCE_PATHS.xen_disk, resource: 'xen_disk' };
+  const d: ModelDisk = {
+    model: 'disk',
+    domain,
+    backend,
+    vdev,
+    owner: undefined as unknown as ModelDisk,
+    paths: RESOURCE_PATHS.xen_disk,
+    resource: 'xen_disk',
+  };
   d.owner = d;
   return d;
 }
@@ -103,5 +145,9 @@ export function model(p: ModelParts = {}): HostModel {
 
 /** The secure demo configuration of DESIGN.md as a model: it must have no findings. */
 export function secureModel(): HostModel {
-  return model({ domains: [netdd(), dom('web', { firmware: 'pvgrub64' })], vifs: [vif('web', 'netdd', 0)], assignables: [assignable('0000:03:00.0')] });
+  return model({
+    domains: [netdd(), dom('web', { firmware: 'pvgrub64' })],
+    vifs: [vif('web', 'netdd', 0)],
+    assignables: [assignable('0000:03:00.0')],
+  });
 }

@@ -15,7 +15,13 @@ const BIN = join(outDir, 'xl-sim');
 beforeAll(async () => {
   await build({
     entryPoints: [join(__dirname, '../../../provider/xen/sim/main.ts')],
-    outfile: BIN, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, logLevel: 'warning',
+    outfile: BIN,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
   });
 });
 
@@ -28,7 +34,9 @@ interface Proc {
 
 function run(dir: string, argv: string[], env: Record<string, string> = {}, killAfterMs?: number): Promise<Proc> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...argv], { env: { PATH: process.env.PATH, XEN_SIM_STATE: dir, ...env } });
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      env: { PATH: process.env.PATH, XEN_SIM_STATE: dir, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -67,7 +75,9 @@ it('20 concurrent network-attach processes: no lost update', async () => {
   const h = host();
   await h.ok('create', guestCfg());
   const before = h.state().generation;
-  const results = await Promise.all(Array.from({ length: 20 }, () => run(h.dir, ['network-attach', 'g', 'bridge=xenbr0'])));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => run(h.dir, ['network-attach', 'g', 'bridge=xenbr0'])),
+  );
   expect(results.map((r) => [r.code, r.stderr])).toEqual(Array.from({ length: 20 }, () => [0, '']));
   const s = loadState(h.dir);
   const g = s.domains.find((d) => d.name === 'g')!;
@@ -80,7 +90,13 @@ it('20 concurrent network-attach processes: no lost update', async () => {
 it('SIGKILL at random points never leaves a state that fails to load, and the lock recovers', async () => {
   const h = host();
   await h.ok('create', guestCfg());
-  const kinds = [['network-attach', 'g', 'bridge=xenbr0'], ['mem-set', 'g', '100'], ['network-detach', 'g', '0'], ['pci-assignable-add', '0000:03:00.0'], ['pci-assignable-remove', '-r', '0000:03:00.0']];
+  const kinds = [
+    ['network-attach', 'g', 'bridge=xenbr0'],
+    ['mem-set', 'g', '100'],
+    ['network-detach', 'g', '0'],
+    ['pci-assignable-add', '0000:03:00.0'],
+    ['pci-assignable-remove', '-r', '0000:03:00.0'],
+  ];
   let killedWithLock = 0;
   for (let i = 0; i < 24; i++) {
     // Half of the runs hold the lock for a while before publishing, so kills land inside the critical section too.
@@ -95,7 +111,9 @@ it('SIGKILL at random points never leaves a state that fails to load, and the lo
   const after = await run(h.dir, ['network-attach', 'g', 'bridge=xenbr0'], { XEN_SIM_LOCK_TIMEOUT_MS: '3000' });
   expect(after).toMatchObject({ code: 0, stderr: '' });
   expect(Date.now() - t0).toBeLessThan(2500);
-  expect(readdirSync(h.dir).filter((n) => n.includes('.tmp.') || n.includes('.stale.') || n === 'state.lock')).toEqual([]);
+  expect(readdirSync(h.dir).filter((n) => n.includes('.tmp.') || n.includes('.stale.') || n === 'state.lock')).toEqual(
+    [],
+  );
   expect(checkState(loadState(h.dir))).toEqual([]);
   // Not an assertion on randomness, just a record that the loop exercised the interesting case.
   console.log(`kill test: ${killedWithLock} of 24 kills left a lock behind`);
@@ -107,7 +125,9 @@ it('a live lock holder makes writers wait, then fail with a clear error', async 
   writeFileSync(join(h.dir, 'state.lock'), `${process.pid}\n`);
   const r = await run(h.dir, ['mem-set', 'Domain-0', '1024'], { XEN_SIM_LOCK_TIMEOUT_MS: '300' });
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/^xl-sim: timed out after \d+ ms waiting for the state lock .*state\.lock \(held by pid \d+\)\n$/);
+  expect(r.stderr).toMatch(
+    /^xl-sim: timed out after \d+ ms waiting for the state lock .*state\.lock \(held by pid \d+\)\n$/,
+  );
   // Readers do not take the lock.
   expect((await run(h.dir, ['list'])).code).toBe(0);
 });

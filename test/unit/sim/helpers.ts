@@ -21,7 +21,11 @@ export class SimHost {
   async xl(...argv: string[]): Promise<Run> {
     let stdout = '';
     let stderr = '';
-    const code = await runXlSim(argv, { ...this.env, XEN_SIM_STATE: this.dir }, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const code = await runXlSim(
+      argv,
+      { ...this.env, XEN_SIM_STATE: this.dir },
+      { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    );
     return { code, stdout, stderr };
   }
   /** Runs and insists on exit 0, so a setup step cannot fail silently. */
@@ -46,8 +50,18 @@ export interface Fixture {
 }
 
 export function fixture(name: string): Fixture {
-  const meta = JSON.parse(readFileSync(join(FIXTURES, `${name}.meta`), 'utf8')) as { argv: string[]; exit_code: number; stderr: string; stdout_file: string };
-  return { stdout: readFileSync(join(FIXTURES, meta.stdout_file), 'utf8'), stderr: meta.stderr, code: meta.exit_code, argv: meta.argv };
+  const meta = JSON.parse(readFileSync(join(FIXTURES, `${name}.meta`), 'utf8')) as {
+    argv: string[];
+    exit_code: number;
+    stderr: string;
+    stdout_file: string;
+  };
+  return {
+    stdout: readFileSync(join(FIXTURES, meta.stdout_file), 'utf8'),
+    stderr: meta.stderr,
+    code: meta.exit_code,
+    argv: meta.argv,
+  };
 }
 
 /** What differs between two runs of the same situation on real Xen too: uuids, CPU time, running/blocked. */

@@ -63,7 +63,9 @@ describe('domains', () => {
   it('missing kernel (inventory lists the files present) uses the real message', async () => {
     const r = await newHost().xl('create', cfg({ name: 'k', kernel: '/boot/nope', memory: 64 }));
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain("xc: error: panic: xg_dom_core.c:205: failed to open file '/boot/nope': No such file or directory: Internal error");
+    expect(r.stderr).toContain(
+      "xc: error: panic: xg_dom_core.c:205: failed to open file '/boot/nope': No such file or directory: Internal error",
+    );
   });
 
   it('pvgrub64 firmware resolves to XENFIRMWAREDIR/pvgrub64.bin', async () => {
@@ -77,13 +79,22 @@ describe('domains', () => {
     const h = newHost();
     await h.ok('create', pv('m', { memory: 256, maxmem: 512, vcpus: 1, maxvcpus: 4 }));
     await h.ok('mem-set', 'm', '384m');
-    expect((await h.xl('mem-set', 'm', '1g')).stderr).toContain('memory_dynamic_max must be less than or equal to memory_static_max');
+    expect((await h.xl('mem-set', 'm', '1g')).stderr).toContain(
+      'memory_dynamic_max must be less than or equal to memory_static_max',
+    );
     await h.ok('vcpu-set', 'm', '3');
     const r = await h.xl('vcpu-set', 'm', '5');
     expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('Requested 5 VCPUs, however maxcpus is 4!')]);
-    expect((await h.xl('vcpu-set', 'm', '9')).stderr).toContain('You are overcommmitting! You have 8 physical CPUs and want 9 vCPUs!');
+    expect((await h.xl('vcpu-set', 'm', '9')).stderr).toContain(
+      'You are overcommmitting! You have 8 physical CPUs and want 9 vCPUs!',
+    );
     const cfgJson = JSON.parse((await h.ok('list', '-l', 'm')).stdout)[0].config;
-    expect(cfgJson.b_info).toMatchObject({ max_vcpus: 4, avail_vcpus: [0, 1, 2], max_memkb: 524288, target_memkb: 393216 });
+    expect(cfgJson.b_info).toMatchObject({
+      max_vcpus: 4,
+      avail_vcpus: [0, 1, 2],
+      max_memkb: 524288,
+      target_memkb: 393216,
+    });
     expect((await h.ok('list', 'm')).stdout).toMatch(/^m\s+1\s+384\s+3\s/m);
   });
 
@@ -103,7 +114,10 @@ describe('FLASK', () => {
     const h = newHost();
     expect(await h.xl('getenforce')).toMatchObject({ code: 1, stdout: 'Enforcing\n' });
     const bad = await h.xl('create', pv('l', { seclabel: 'system_u:system_r:nosuch_t' }));
-    expect([bad.code, bad.stderr]).toEqual([3, expect.stringContaining('libxl__domain_config_setdefault: Invalid init_seclabel: system_u:system_r:nosuch_t')]);
+    expect([bad.code, bad.stderr]).toEqual([
+      3,
+      expect.stringContaining('libxl__domain_config_setdefault: Invalid init_seclabel: system_u:system_r:nosuch_t'),
+    ]);
     await h.ok('create', pv('l', { seclabel: 'system_u:system_r:isolated_domU_t' }));
     await h.ok('create', pv('u'));
     const z = (await h.ok('list', '-Z')).stdout;
@@ -131,7 +145,10 @@ describe('FLASK', () => {
     const h = newHost();
     await h.ok('loadpolicy', join(__dirname, '..', '..', 'fixtures', 'flask', 'xenpolicy-4.17'));
     const dev = await h.xl('create', pv('n', { seclabel: 'system_u:system_r:nic_dev_t' }));
-    expect([dev.code, dev.stderr]).toEqual([3, expect.stringContaining('Invalid init_seclabel: system_u:system_r:nic_dev_t')]);
+    expect([dev.code, dev.stderr]).toEqual([
+      3,
+      expect.stringContaining('Invalid init_seclabel: system_u:system_r:nic_dev_t'),
+    ]);
     expect((await h.xl('create', pv('u', { seclabel: 'user_1:system_r:domU_t' }))).code).toBe(3);
     await h.ok('create', pv('d', { seclabel: 'system_u:system_r:domU_t' }));
   });
@@ -142,9 +159,15 @@ describe('FLASK', () => {
     const before = h.state().flask;
     const pol = join(cfgDir, 'policy.json');
     writeFileSync(pol, JSON.stringify({ types: ['domU_t', 'web_t'] }));
-    expect(await h.xl('loadpolicy', pol)).toMatchObject({ code: 255, stderr: 'Unable to load new Flask policy: Invalid argument\n' });
+    expect(await h.xl('loadpolicy', pol)).toMatchObject({
+      code: 255,
+      stderr: 'Unable to load new Flask policy: Invalid argument\n',
+    });
     expect(h.state().flask).toEqual(before);
-    expect(await h.xl('loadpolicy', join(cfgDir, 'nonexistent'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Error occurred opening policy file/) });
+    expect(await h.xl('loadpolicy', join(cfgDir, 'nonexistent'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^Error occurred opening policy file/),
+    });
   });
 
   it('disabled: labels ignored with the warning, getenforce 255, setenforce refused', async () => {
@@ -153,7 +176,9 @@ describe('FLASK', () => {
     const r = await h.xl('create', pv('l', { seclabel: 'system_u:system_r:whatever_t' }));
     expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('XSM Disabled: init_seclabel not supported') });
     expect((await h.ok('list', '-Z')).stdout).toMatch(/^l .* -$/m);
-    expect(JSON.parse((await h.ok('list', '-l', 'l')).stdout)[0].config.c_info.ssid_label).toBe('system_u:system_r:whatever_t');
+    expect(JSON.parse((await h.ok('list', '-l', 'l')).stdout)[0].config.c_info.ssid_label).toBe(
+      'system_u:system_r:whatever_t',
+    );
     expect(await h.xl('setenforce', '1')).toMatchObject({ code: 255, stderr: 'Flask XSM disabled\n' });
   });
 });
@@ -173,7 +198,9 @@ describe('PCI', () => {
     await h.ok('pci-assignable-remove', '0000:03:00.0');
     expect(existsSync(link)).toBe(false);
     expect(existsSync(join(h.dir, 'sys/bus/pci/devices/0000:00:1f.2/reset_method'))).toBe(false);
-    expect((await h.xl('pci-assignable-add', '0000:09:00.0')).stderr).toContain("Couldn't lstat /sys/bus/pci/devices/0000:09:00.0");
+    expect((await h.xl('pci-assignable-add', '0000:09:00.0')).stderr).toContain(
+      "Couldn't lstat /sys/bus/pci/devices/0000:09:00.0",
+    );
   });
 
   it('not assignable, already assigned, assigned device cannot be removed', async () => {
@@ -205,14 +232,25 @@ describe('PCI', () => {
 
   it('xl dmesg tells interrupt remapping apart', async () => {
     expect((await newHost().ok('dmesg')).stdout).toContain('Intel VT-d Interrupt Remapping enabled.');
-    expect((await newHost({ iommu: 'present' }).ok('dmesg')).stdout).toContain('Intel VT-d Interrupt Remapping not enabled.');
+    expect((await newHost({ iommu: 'present' }).ok('dmesg')).stdout).toContain(
+      'Intel VT-d Interrupt Remapping not enabled.',
+    );
   });
 });
 
 describe('stub domains', () => {
   it('a stub-domain HVM guest gets <name>-dm, destroyed with it', async () => {
     const h = newHost();
-    await h.ok('create', cfg({ name: 'hvm1', type: 'hvm', memory: 512, device_model_stubdomain_override: 1, device_model_stubdomain_seclabel: 'system_u:system_r:dm_dom_t' }));
+    await h.ok(
+      'create',
+      cfg({
+        name: 'hvm1',
+        type: 'hvm',
+        memory: 512,
+        device_model_stubdomain_override: 1,
+        device_model_stubdomain_seclabel: 'system_u:system_r:dm_dom_t',
+      }),
+    );
     const list = (await h.ok('list', '-Z')).stdout;
     expect(list).toMatch(/^hvm1-dm\s+2\s+128\s+1\s.*system_u:system_r:dm_dom_t$/m);
     expect(JSON.parse((await h.ok('list', '-l')).stdout).map((e: { domid: number }) => e.domid)).toEqual([0, 1]);
@@ -222,8 +260,16 @@ describe('stub domains', () => {
 
   it('no stub domain image: the real libxl failure', async () => {
     const files = DEMO_INVENTORY.files.filter((f) => !f.includes('stubdom'));
-    const r = await newHost({ files }).xl('create', cfg({ name: 's', type: 'hvm', memory: 128, device_model_stubdomain_override: 1 }));
-    expect([r.code, r.stderr]).toEqual([3, expect.stringContaining('could not access stubdomain kernel /usr/lib/xen-4.17/boot/ioemu-stubdom.gz: No such file or directory')]);
+    const r = await newHost({ files }).xl(
+      'create',
+      cfg({ name: 's', type: 'hvm', memory: 128, device_model_stubdomain_override: 1 }),
+    );
+    expect([r.code, r.stderr]).toEqual([
+      3,
+      expect.stringContaining(
+        'could not access stubdomain kernel /usr/lib/xen-4.17/boot/ioemu-stubdom.gz: No such file or directory',
+      ),
+    ]);
   });
 });
 
@@ -297,7 +343,9 @@ describe('devices, xenstore and hotplug', () => {
   it('xenstore-ls without -f indents; xenstore-list lists children', async () => {
     const h = newHost();
     await h.ok('create', pv('g', { vif: ['bridge=xenbr0'] }));
-    expect((await h.ok('xenstore-ls', '/local/domain/0/backend')).stdout).toMatch(/^vif = ""\n 1 = ""\n {2}0 = ""\n {3}frontend = "\/local\/domain\/1\/device\/vif\/0"\n/);
+    expect((await h.ok('xenstore-ls', '/local/domain/0/backend')).stdout).toMatch(
+      /^vif = ""\n 1 = ""\n {2}0 = ""\n {3}frontend = "\/local\/domain\/1\/device\/vif\/0"\n/,
+    );
     expect((await h.ok('xenstore-list', '/local/domain/1/device/vif/0')).stdout).toContain('backend-id\n');
     expect((await h.xl('xenstore-list', '/nope')).code).toBe(1);
   });

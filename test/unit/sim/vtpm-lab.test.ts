@@ -26,13 +26,20 @@ test.each(['mgr', 'vtpm', 'guest', 'desk', 'iomemc'])('xl create -n %s.cfg: the 
   const r = await host.ok('create', '-n', f);
   expect(withoutUuid(JSON.parse(r.stdout))).toEqual(withoutUuid(JSON.parse(read(`create-n.${name}.json`))));
   // key order too: libxl prints libxl_types.idl's order
-  expect(JSON.stringify(withoutUuid(JSON.parse(r.stdout)))).toBe(JSON.stringify(withoutUuid(JSON.parse(read(`create-n.${name}.json`)))));
+  expect(JSON.stringify(withoutUuid(JSON.parse(r.stdout)))).toBe(
+    JSON.stringify(withoutUuid(JSON.parse(read(`create-n.${name}.json`)))),
+  );
 });
 
 test('a running domain with the TPM page mapped: iomem as xl list -l shows it', async () => {
   const f = join(host.dir, 'iomemok.cfg');
   // the lab's guest kernel and ramdisk
-  writeFileSync(f, read('iomemok.cfg').replace('/boot/vmlinuz', '/var/lib/xen/images/vmlinuz').replace('/boot/guest.cpio.gz', '/var/lib/xen/images/initrd.img'));
+  writeFileSync(
+    f,
+    read('iomemok.cfg')
+      .replace('/boot/vmlinuz', '/var/lib/xen/images/vmlinuz')
+      .replace('/boot/guest.cpio.gz', '/var/lib/xen/images/initrd.img'),
+  );
   await host.ok('create', f);
   const sim = JSON.parse((await host.ok('list', '-l', 'iomemok')).stdout)[0].config.b_info.iomem;
   expect(sim).toEqual(JSON.parse(read('list-l.iomemok.json'))[0].config.b_info.iomem);
@@ -61,17 +68,33 @@ test('a vtpm served by dom0 on a running domain: attach, list and detach as on r
   writeFileSync(bad, read('iomemc.cfg'));
   await host.xl('create', bad);
   const ok = join(host.dir, 'iomemok.cfg');
-  writeFileSync(ok, read('iomemok.cfg').replace('/boot/vmlinuz', '/var/lib/xen/images/vmlinuz').replace('/boot/guest.cpio.gz', '/var/lib/xen/images/initrd.img'));
+  writeFileSync(
+    ok,
+    read('iomemok.cfg')
+      .replace('/boot/vmlinuz', '/var/lib/xen/images/vmlinuz')
+      .replace('/boot/guest.cpio.gz', '/var/lib/xen/images/initrd.img'),
+  );
   await host.ok('create', ok);
-  expect(await transcriptOf('vtpm-attach', 'iomemok', 'backend=Domain-0', 'uuid=6c3ff5f1-8d58-4fed-b00d-a5ea9a817f7f')).toBe(transcript['vtpm-attach iomemok backend=Domain-0 (no tpmback in dom0)']);
+  expect(
+    await transcriptOf('vtpm-attach', 'iomemok', 'backend=Domain-0', 'uuid=6c3ff5f1-8d58-4fed-b00d-a5ea9a817f7f'),
+  ).toBe(transcript['vtpm-attach iomemok backend=Domain-0 (no tpmback in dom0)']);
   expect(await transcriptOf('vtpm-list', 'iomemok')).toBe(transcript['vtpm-list iomemok']);
-  expect(await transcriptOf('vtpm-detach', 'iomemok', '0')).toBe(transcript['vtpm-detach iomemok 0'].replace(/Idx BE .*\n$/, ''));
+  expect(await transcriptOf('vtpm-detach', 'iomemok', '0')).toBe(
+    transcript['vtpm-detach iomemok 0'].replace(/Idx BE .*\n$/, ''),
+  );
 });
 
 test('a create whose vtpm backend does not exist: the lines real xl printed', async () => {
   const f = join(host.dir, 'iomemc.cfg');
-  writeFileSync(f, read('iomemc.cfg').replace('/boot/vmlinuz', '/var/lib/xen/images/vmlinuz').replace('/boot/guest.cpio.gz', '/var/lib/xen/images/initrd.img'));
+  writeFileSync(
+    f,
+    read('iomemc.cfg')
+      .replace('/boot/vmlinuz', '/var/lib/xen/images/vmlinuz')
+      .replace('/boot/guest.cpio.gz', '/var/lib/xen/images/initrd.img'),
+  );
   const r = await host.xl('create', f);
   const lab = transcript['create iomemc (vtpm backend missing)'];
-  expect(`\nParsing config from iomemc.cfg\n${r.stderr.replace(/^Parsing config from .*\n/, '')}rc=${r.code}\n`).toBe(lab.slice(0, lab.indexOf('Name ')));
+  expect(`\nParsing config from iomemc.cfg\n${r.stderr.replace(/^Parsing config from .*\n/, '')}rc=${r.code}\n`).toBe(
+    lab.slice(0, lab.indexOf('Name ')),
+  );
 });

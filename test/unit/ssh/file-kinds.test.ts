@@ -9,8 +9,16 @@ describe('parseFileKinds', () => {
       'brw-rw---- 1 root disk 254, 3 Dec  2 14:00 /dev/vg0/web\n' +
       'drwxr-xr-x 2 root root 4096 Dec  2 14:00 /srv\n';
     const stderr = "ls: cannot access '/vmlinuz': No such file or directory\n";
-    expect(Object.fromEntries(parseFileKinds(['/vmlinuz', '/boot/a/vmlinuz', '/dev/vg0/web', '/srv', '/other'], stdout, stderr))).toEqual({
-      '/vmlinuz': 'missing', '/boot/a/vmlinuz': 'regular', '/dev/vg0/web': 'block', '/srv': 'directory', '/other': 'unknown',
+    expect(
+      Object.fromEntries(
+        parseFileKinds(['/vmlinuz', '/boot/a/vmlinuz', '/dev/vg0/web', '/srv', '/other'], stdout, stderr),
+      ),
+    ).toEqual({
+      '/vmlinuz': 'missing',
+      '/boot/a/vmlinuz': 'regular',
+      '/dev/vg0/web': 'block',
+      '/srv': 'directory',
+      '/other': 'unknown',
     });
   });
 
@@ -22,9 +30,16 @@ describe('parseFileKinds', () => {
   });
 
   test('every asked file gets an answer, whatever ls printed', () => {
-    fc.assert(fc.property(fc.array(fc.stringMatching(/^\/[a-z0-9/]{1,12}$/), { maxLength: 5 }), fc.string(), fc.string(), (files, out, err) => {
-      const m = parseFileKinds(files, out, err);
-      return files.every((f) => m.has(f));
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^\/[a-z0-9/]{1,12}$/), { maxLength: 5 }),
+        fc.string(),
+        fc.string(),
+        (files, out, err) => {
+          const m = parseFileKinds(files, out, err);
+          return files.every((f) => m.has(f));
+        },
+      ),
+    );
   });
 });

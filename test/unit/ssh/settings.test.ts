@@ -14,10 +14,19 @@ const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIIS5nfv69BIppeEJ/r2rVaZSTyQXSf3o3B1Lw0yWEAn
 
 describe('ssh:// connection', () => {
   test.each([
-    ['ssh://root@dom0.example.com/usr/sbin/xl', { user: 'root', host: 'dom0.example.com', port: undefined, xl: '/usr/sbin/xl' }],
+    [
+      'ssh://root@dom0.example.com/usr/sbin/xl',
+      { user: 'root', host: 'dom0.example.com', port: undefined, xl: '/usr/sbin/xl' },
+    ],
     ['ssh://root@127.0.0.1:2222/usr/sbin/xl', { user: 'root', host: '127.0.0.1', port: 2222, xl: '/usr/sbin/xl' }],
-    ['ssh://dom0/usr/lib/xen-4.17/bin/xl', { user: undefined, host: 'dom0', port: undefined, xl: '/usr/lib/xen-4.17/bin/xl' }],
-    ['ssh://ci.deploy@[2001:db8::1]:22/usr/sbin/xl', { user: 'ci.deploy', host: '2001:db8::1', port: 22, xl: '/usr/sbin/xl' }],
+    [
+      'ssh://dom0/usr/lib/xen-4.17/bin/xl',
+      { user: undefined, host: 'dom0', port: undefined, xl: '/usr/lib/xen-4.17/bin/xl' },
+    ],
+    [
+      'ssh://ci.deploy@[2001:db8::1]:22/usr/sbin/xl',
+      { user: 'ci.deploy', host: '2001:db8::1', port: 22, xl: '/usr/sbin/xl' },
+    ],
   ])('%s', (url, want) => {
     expect(parseSshUrl(url)).toEqual(want);
   });
@@ -47,13 +56,16 @@ describe('ssh:// connection', () => {
   });
 
   test('whatever parses has a user, host and port that cannot start an option', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (user, host) => {
-      const r = parseSshUrl(`ssh://${user}@${host}/usr/sbin/xl`);
-      if (isProblem(r)) return;
-      expect(r.host.startsWith('-')).toBe(false);
-      expect(r.user?.startsWith('-') ?? false).toBe(false);
-      expect(`${r.user}${r.host}`).toMatch(/^[A-Za-z0-9_.:@-]*$/);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (user, host) => {
+        const r = parseSshUrl(`ssh://${user}@${host}/usr/sbin/xl`);
+        if (isProblem(r)) return;
+        expect(r.host.startsWith('-')).toBe(false);
+        expect(r.user?.startsWith('-') ?? false).toBe(false);
+        expect(`${r.user}${r.host}`).toMatch(/^[A-Za-z0-9_.:@-]*$/);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -61,9 +73,25 @@ describe('ssh { } settings', () => {
   const where = { home: '/home/ci', cwd: '/work/infra' };
 
   test('paths: ~ and relative paths are expanded; every value lands quoted in the ssh_config', () => {
-    const { settings, problems } = resolveSshSettings({ identity_file: '~/.ssh/id_ed25519', config_file: 'ssh/config', known_hosts: `dom0 ssh-ed25519 ${KEY}`, proxy_jump: 'jump@bastion:2200', sudo: true }, {}, where);
+    const { settings, problems } = resolveSshSettings(
+      {
+        identity_file: '~/.ssh/id_ed25519',
+        config_file: 'ssh/config',
+        known_hosts: `dom0 ssh-ed25519 ${KEY}`,
+        proxy_jump: 'jump@bastion:2200',
+        sudo: true,
+      },
+      {},
+      where,
+    );
     expect(problems).toEqual([]);
-    expect(settings).toEqual({ identityFile: '/home/ci/.ssh/id_ed25519', configFile: '/work/infra/ssh/config', knownHosts: `dom0 ssh-ed25519 ${KEY}\n`, proxyJump: 'jump@bastion:2200', sudo: true });
+    expect(settings).toEqual({
+      identityFile: '/home/ci/.ssh/id_ed25519',
+      configFile: '/work/infra/ssh/config',
+      knownHosts: `dom0 ssh-ed25519 ${KEY}\n`,
+      proxyJump: 'jump@bastion:2200',
+      sudo: true,
+    });
     const text = sshConfigText(settings, { knownHostsFile: '/tmp/x/known_hosts', home: '/home/ci' });
     expect(text).toContain('  IdentityFile "/home/ci/.ssh/id_ed25519"\n  IdentitiesOnly yes');
     expect(text).toContain('  UserKnownHostsFile "/tmp/x/known_hosts"\n  GlobalKnownHostsFile /dev/null');
@@ -74,7 +102,7 @@ describe('ssh { } settings', () => {
     expect(text.indexOf('StrictHostKeyChecking yes')).toBeLessThan(text.indexOf('Include'));
   });
 
-  test('without config_file, the user\'s and the system ssh configuration are included', () => {
+  test("without config_file, the user's and the system ssh configuration are included", () => {
     const text = sshConfigText({ sudo: false }, { home: '/home/ci' });
     expect(text).toContain('Include "/home/ci/.ssh/config"');
     expect(text).toContain('Include "/etc/ssh/ssh_config"');
@@ -82,12 +110,32 @@ describe('ssh { } settings', () => {
   });
 
   test('environment fallbacks, and a bad one says it came from the environment', () => {
-    const env = { XEN_SSH_KNOWN_HOSTS: `dom0 ssh-ed25519 ${KEY}`, XEN_SSH_IDENTITY_FILE: '/keys/ci', XEN_SSH_PROXY_JUMP: 'bastion', XEN_SSH_SUDO: 'true' };
-    expect(resolveSshSettings(undefined, env, where).settings).toEqual({ knownHosts: `dom0 ssh-ed25519 ${KEY}\n`, identityFile: '/keys/ci', proxyJump: 'bastion', sudo: true });
+    const env = {
+      XEN_SSH_KNOWN_HOSTS: `dom0 ssh-ed25519 ${KEY}`,
+      XEN_SSH_IDENTITY_FILE: '/keys/ci',
+      XEN_SSH_PROXY_JUMP: 'bastion',
+      XEN_SSH_SUDO: 'true',
+    };
+    expect(resolveSshSettings(undefined, env, where).settings).toEqual({
+      knownHosts: `dom0 ssh-ed25519 ${KEY}\n`,
+      identityFile: '/keys/ci',
+      proxyJump: 'bastion',
+      sudo: true,
+    });
     // The block wins over the environment.
-    expect(resolveSshSettings({ identity_file: '/keys/other', sudo: false }, env, where).settings).toMatchObject({ identityFile: '/keys/other', sudo: false });
-    const bad = resolveSshSettings(undefined, { XEN_SSH_PROXY_JUMP: '-oProxyCommand=sh', XEN_SSH_SUDO: 'maybe' }, where).problems;
-    expect(bad.map((p) => [p.setting, p.env])).toEqual([['proxy_jump', 'XEN_SSH_PROXY_JUMP'], ['sudo', 'XEN_SSH_SUDO']]);
+    expect(resolveSshSettings({ identity_file: '/keys/other', sudo: false }, env, where).settings).toMatchObject({
+      identityFile: '/keys/other',
+      sudo: false,
+    });
+    const bad = resolveSshSettings(
+      undefined,
+      { XEN_SSH_PROXY_JUMP: '-oProxyCommand=sh', XEN_SSH_SUDO: 'maybe' },
+      where,
+    ).problems;
+    expect(bad.map((p) => [p.setting, p.env])).toEqual([
+      ['proxy_jump', 'XEN_SSH_PROXY_JUMP'],
+      ['sudo', 'XEN_SSH_SUDO'],
+    ]);
     expect(bad[0].message).toMatch(/^the jump host/);
   });
 
@@ -97,10 +145,16 @@ describe('ssh { } settings', () => {
     try {
       const diags = new Diagnostics();
       xenProvider.validate!({ config: record([['connection', 'ssh://root@dom0/usr/sbin/xl']]), diags });
-      expect(diags.items).toEqual([expect.objectContaining({
-        severity: 'error', summary: 'Invalid ssh setting', path: [{ attr: 'ssh' }, { attr: 'proxy_jump' }],
-        detail: expect.stringMatching(/^XEN_SSH_PROXY_JUMP \(used because ssh.proxy_jump is not set\) the jump host "-oProxyCommand=sh"/),
-      })]);
+      expect(diags.items).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          summary: 'Invalid ssh setting',
+          path: [{ attr: 'ssh' }, { attr: 'proxy_jump' }],
+          detail: expect.stringMatching(
+            /^XEN_SSH_PROXY_JUMP \(used because ssh.proxy_jump is not set\) the jump host "-oProxyCommand=sh"/,
+          ),
+        }),
+      ]);
     } finally {
       if (saved === undefined) delete process.env.XEN_SSH_PROXY_JUMP;
       else process.env.XEN_SSH_PROXY_JUMP = saved;
@@ -108,23 +162,48 @@ describe('ssh { } settings', () => {
   });
 
   test.each([
-    ['{ identity_file: \'/keys/%d\' }', { identity_file: '/keys/%d' }, 'identity_file', /expand/],
-    ['{ identity_file: \'/keys/${HOME}\' }', { identity_file: '/keys/${HOME}' }, 'identity_file', /expand/],
-    ['{ identity_file: \'/keys/a"\n  ProxyCommand sh\' }', { identity_file: '/keys/a"\n  ProxyCommand sh' }, 'identity_file', /expand|quoted/],
-    ['{ identity_file: \'\' }', { identity_file: '' }, 'identity_file', /empty/],
-    ['{ config_file: \'/etc/ssh/*.conf\' }', { config_file: '/etc/ssh/*.conf' }, 'config_file', /glob/],
-    ['{ config_file: \'/x\0y\' }', { config_file: '/x\0y' }, 'config_file', /control/],
-    ['{ proxy_jump: \'-oProxyCommand=sh\' }', { proxy_jump: '-oProxyCommand=sh' }, 'proxy_jump', /jump host/],
-    ['{ proxy_jump: \'bastion;id\' }', { proxy_jump: 'bastion;id' }, 'proxy_jump', /jump host/],
-    ['{ proxy_jump: \'bastion $(id)\' }', { proxy_jump: 'bastion $(id)' }, 'proxy_jump', /jump host/],
-    ['{ proxy_jump: \'a@b@c\' }', { proxy_jump: 'a@b@c' }, 'proxy_jump', /jump host/],
-    ['{ proxy_jump: \'bastion:99999\' }', { proxy_jump: 'bastion:99999' }, 'proxy_jump', /port/],
-    ['{ known_hosts: \'not a key line\' }', { known_hosts: 'not a key line' }, 'known_hosts', /not a known_hosts line/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }, 'known_hosts', /control/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }, 'known_hosts', /control/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nP...', { known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nProxyCommand sh` }, 'known_hosts', /line 4/],
-    ['{ known_hosts: \'# nothing\n\' }', { known_hosts: '# nothing\n' }, 'known_hosts', /no host key line/],
-    ['{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }', { known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }, 'known_hosts', /bytes long/],
+    ["{ identity_file: '/keys/%d' }", { identity_file: '/keys/%d' }, 'identity_file', /expand/],
+    ["{ identity_file: '/keys/${HOME}' }", { identity_file: '/keys/${HOME}' }, 'identity_file', /expand/],
+    [
+      "{ identity_file: '/keys/a\"\n  ProxyCommand sh' }",
+      { identity_file: '/keys/a"\n  ProxyCommand sh' },
+      'identity_file',
+      /expand|quoted/,
+    ],
+    ["{ identity_file: '' }", { identity_file: '' }, 'identity_file', /empty/],
+    ["{ config_file: '/etc/ssh/*.conf' }", { config_file: '/etc/ssh/*.conf' }, 'config_file', /glob/],
+    ["{ config_file: '/x\0y' }", { config_file: '/x\0y' }, 'config_file', /control/],
+    ["{ proxy_jump: '-oProxyCommand=sh' }", { proxy_jump: '-oProxyCommand=sh' }, 'proxy_jump', /jump host/],
+    ["{ proxy_jump: 'bastion;id' }", { proxy_jump: 'bastion;id' }, 'proxy_jump', /jump host/],
+    ["{ proxy_jump: 'bastion $(id)' }", { proxy_jump: 'bastion $(id)' }, 'proxy_jump', /jump host/],
+    ["{ proxy_jump: 'a@b@c' }", { proxy_jump: 'a@b@c' }, 'proxy_jump', /jump host/],
+    ["{ proxy_jump: 'bastion:99999' }", { proxy_jump: 'bastion:99999' }, 'proxy_jump', /port/],
+    ["{ known_hosts: 'not a key line' }", { known_hosts: 'not a key line' }, 'known_hosts', /not a known_hosts line/],
+    [
+      '{ known_hosts: `dom0 ssh-ed25519 ${KEY}\0` }',
+      { known_hosts: `dom0 ssh-ed25519 ${KEY}\0` },
+      'known_hosts',
+      /control/,
+    ],
+    [
+      '{ known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` }',
+      { known_hosts: `dom0 ssh-ed25519 ${KEY}\x1b[2J` },
+      'known_hosts',
+      /control/,
+    ],
+    [
+      '{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nP...',
+      { known_hosts: `dom0 ssh-ed25519 ${KEY}\n\n# comment only\nProxyCommand sh` },
+      'known_hosts',
+      /line 4/,
+    ],
+    ["{ known_hosts: '# nothing\n' }", { known_hosts: '# nothing\n' }, 'known_hosts', /no host key line/],
+    [
+      '{ known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) }',
+      { known_hosts: `dom0 ssh-ed25519 ${KEY}\n`.repeat(2000) },
+      'known_hosts',
+      /bytes long/,
+    ],
   ])('%s is refused', (_label, block, setting, why) => {
     const { problems } = resolveSshSettings(block as Record<string, string>, {}, where);
     expect(problems).toHaveLength(1);
@@ -133,17 +212,28 @@ describe('ssh { } settings', () => {
   });
 
   test('known_hosts: several lines, CRLF, comments, markers and hashed names are kept one per line', () => {
-    const r = checkKnownHosts(`# dom0\r\n[dom0]:2222 ssh-ed25519 ${KEY}\r\n|1|abc=|def= ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=\n@cert-authority *.example.com ssh-ed25519 ${KEY} ca\n`);
-    expect(r).toBe(`[dom0]:2222 ssh-ed25519 ${KEY}\n|1|abc=|def= ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=\n@cert-authority *.example.com ssh-ed25519 ${KEY} ca\n`);
+    const r = checkKnownHosts(
+      `# dom0\r\n[dom0]:2222 ssh-ed25519 ${KEY}\r\n|1|abc=|def= ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=\n@cert-authority *.example.com ssh-ed25519 ${KEY} ca\n`,
+    );
+    expect(r).toBe(
+      `[dom0]:2222 ssh-ed25519 ${KEY}\n|1|abc=|def= ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY=\n@cert-authority *.example.com ssh-ed25519 ${KEY} ca\n`,
+    );
   });
 
   test('nothing accepted can end a quoted value or start a directive in the ssh_config', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (a, b) => {
-      const { settings } = resolveSshSettings({ identity_file: `/k/${a}`, config_file: `/c/${b}`, known_hosts: `h ssh-ed25519 ${KEY} ${a}` }, {}, where);
-      const text = sshConfigText(settings, { knownHostsFile: '/tmp/k', home: '/home/ci' });
-      for (const line of text.split('\n')) {
-        expect(line).toMatch(/^(#.*|Host \*|  [A-Za-z0-9]+ ([^"\n%$]*|"[^"\n%$]*")|)$/);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (a, b) => {
+        const { settings } = resolveSshSettings(
+          { identity_file: `/k/${a}`, config_file: `/c/${b}`, known_hosts: `h ssh-ed25519 ${KEY} ${a}` },
+          {},
+          where,
+        );
+        const text = sshConfigText(settings, { knownHostsFile: '/tmp/k', home: '/home/ci' });
+        for (const line of text.split('\n')) {
+          expect(line).toMatch(/^(#.*|Host \*|  [A-Za-z0-9]+ ([^"\n%$]*|"[^"\n%$]*")|)$/);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -6,8 +6,14 @@ import { classifySshFailure, sshMessage } from '../../../provider/xen/ssh/ssh-er
 
 describe('classifySshFailure', () => {
   test.each([
-    ['No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\r\nHost key verification failed.\r\n', 'unknown_host_key'],
-    ['@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\nIT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\nHost key for [127.0.0.1]:2222 has changed and you have requested strict checking.\r\nHost key verification failed.\r\n', 'changed_host_key'],
+    [
+      'No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\r\nHost key verification failed.\r\n',
+      'unknown_host_key',
+    ],
+    [
+      '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\nIT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\nHost key for [127.0.0.1]:2222 has changed and you have requested strict checking.\r\nHost key verification failed.\r\n',
+      'changed_host_key',
+    ],
     ['root@127.0.0.1: Permission denied (publickey).\r\n', 'auth'],
     ['Received disconnect from 10.0.0.1 port 22:2: Too many authentication failures\r\n', 'auth'],
     ['ssh: connect to host 127.0.0.1 port 1: Connection refused\r\n', 'unreachable'],
@@ -25,17 +31,20 @@ describe('classifySshFailure', () => {
 
   test.each([
     '',
-    'libxl: error: libxl_pci.c:1573:libxl__device_pci_reset: The kernel doesn\'t support reset from sysfs\n',
+    "libxl: error: libxl_pci.c:1573:libxl__device_pci_reset: The kernel doesn't support reset from sysfs\n",
     'libxl: error: libxl_device.c:1105:device_backend_callback: Domain 3:unable to add device: Permission denied (13)\n',
-    'xenstore-read: couldn\'t read path /local/domain/9/name\n',
+    "xenstore-read: couldn't read path /local/domain/9/name\n",
     'Parsing config from /var/lib/terraform-provider-xen/configs/web.cfg\nlibxl: error: Broken pipe writing to the console\n',
     'terraform-provider-xen-dom0: refused: xl console is not a subcommand the provider runs\n',
-  ])('a remote command\'s stderr is not taken for ssh\'s: %j', (stderr) => {
+  ])("a remote command's stderr is not taken for ssh's: %j", (stderr) => {
     expect(classifySshFailure(stderr)).toBeUndefined();
   });
 
   test('the message shown drops the banner of @ signs', () => {
-    expect(sshMessage('@@@@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n@@@@@@@@\r\nHost key verification failed.\r\n'))
-      .toBe('Host key verification failed.');
+    expect(
+      sshMessage(
+        '@@@@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n@@@@@@@@\r\nHost key verification failed.\r\n',
+      ),
+    ).toBe('Host key verification failed.');
   });
 });

@@ -48,18 +48,27 @@ test('an xl change is never asked twice; an xl read is', async () => {
 test('rm -f whose session was dropped is asked once more', async () => {
   const { host, calls } = hostAnswering([SILENT, {}]);
   await host.removeFile('/etc/xen/auto/netdd.cfg');
-  expect(calls).toEqual([['rm', '-f', '/etc/xen/auto/netdd.cfg'], ['rm', '-f', '/etc/xen/auto/netdd.cfg']]);
+  expect(calls).toEqual([
+    ['rm', '-f', '/etc/xen/auto/netdd.cfg'],
+    ['rm', '-f', '/etc/xen/auto/netdd.cfg'],
+  ]);
 });
 
 test('rm -f dropped twice is explained as a dropped session, not as a permission problem', async () => {
   const { host } = hostAnswering([SILENT]);
-  await expect(host.removeFile('/etc/xen/auto/netdd.cfg')).rejects.toThrow(/ssh session ended before `rm -f \/etc\/xen\/auto\/netdd.cfg` reported/);
+  await expect(host.removeFile('/etc/xen/auto/netdd.cfg')).rejects.toThrow(
+    /ssh session ended before `rm -f \/etc\/xen\/auto\/netdd.cfg` reported/,
+  );
 });
 
 const CFG = '/var/lib/terraform-provider-xen/configs/g1.cfg';
 
 /** Answers the commands `answer` knows (recording them), the rest as hostAnswering does. */
-function overriding(host: SshHost, calls: string[][], answer: (words: readonly string[]) => RunResult | undefined): void {
+function overriding(
+  host: SshHost,
+  calls: string[][],
+  answer: (words: readonly string[]) => RunResult | undefined,
+): void {
   const transport = host.transport as unknown as { exec: (w: readonly string[]) => Promise<RunResult> };
   const next = transport.exec;
   transport.exec = async (words) => {
@@ -72,9 +81,16 @@ function overriding(host: SshHost, calls: string[][], answer: (words: readonly s
 
 test('a rename whose session was dropped counts as done when the temporary file is gone and the file is there', async () => {
   const { host, calls } = hostAnswering([{}, {}, {}, SILENT]);
-  overriding(host, calls, (words) => (words[0] === 'ls'
-    ? { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${CFG}\n`, stderr: `ls: ${words[2]}: No such file or directory\n`, exitCode: 1, durationMs: 1 }
-    : undefined));
+  overriding(host, calls, (words) =>
+    words[0] === 'ls'
+      ? {
+          stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${CFG}\n`,
+          stderr: `ls: ${words[2]}: No such file or directory\n`,
+          exitCode: 1,
+          durationMs: 1,
+        }
+      : undefined,
+  );
   await host.writeFileAtomic(CFG, 'name = "g1"\n');
   expect(calls.map((c) => c[0])).toEqual(['mkdir', 'tee', 'chmod', 'mv', 'ls']);
 });
@@ -82,8 +98,15 @@ test('a rename whose session was dropped counts as done when the temporary file 
 test('a rename whose session was dropped is done again when the temporary file is still there', async () => {
   const { host, calls } = hostAnswering([{}, {}, {}, SILENT]);
   overriding(host, calls, (words) => {
-    if (words[0] === 'ls') return { stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${words[2]}\n`, stderr: `ls: ${CFG}: No such file or directory\n`, exitCode: 1, durationMs: 1 };
-    if (words[0] === 'mv' && calls.some((c) => c[0] === 'mv')) return { stdout: '', stderr: '', exitCode: 0, durationMs: 1 };
+    if (words[0] === 'ls')
+      return {
+        stdout: `-rw------- 1 root root 12 Dec  2 18:00 ${words[2]}\n`,
+        stderr: `ls: ${CFG}: No such file or directory\n`,
+        exitCode: 1,
+        durationMs: 1,
+      };
+    if (words[0] === 'mv' && calls.some((c) => c[0] === 'mv'))
+      return { stdout: '', stderr: '', exitCode: 0, durationMs: 1 };
     return undefined;
   });
   await host.writeFileAtomic(CFG, 'name = "g1"\n');

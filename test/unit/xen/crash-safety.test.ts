@@ -11,7 +11,13 @@ import { HotplugTimeoutError, XlStoppedError, XlTimeoutError, formatDuration } f
 import { UnusableFileError } from '../../../provider/xen/host-files';
 import { LocalHost } from '../../../provider/xen/local-host';
 import { Journal } from '../../../provider/xen/journal';
-import { checkConfigDir, checkConnection, checkFirmware, checkNotDom0, checkXlPath } from '../../../provider/xen/validate';
+import {
+  checkConfigDir,
+  checkConnection,
+  checkFirmware,
+  checkNotDom0,
+  checkXlPath,
+} from '../../../provider/xen/validate';
 import { checkXlBinary } from '../../../provider/xen/xl-binary';
 import { localCallRunning } from '../../../provider/xen/processes';
 import { spawn } from 'node:child_process';
@@ -76,10 +82,12 @@ describe('connection guard', () => {
     expect(checkXlBinary(path.join(dir, 'missing'))).toBeUndefined();
   });
   test('property: no string makes the check throw, and every refusal is short and printable', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 6000 }), (s) => {
-      const m = checkConnection(s);
-      if (m !== undefined) expect(/^[\x20-\x7e]*$/.test(m) && m.length < 800).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 6000 }), (s) => {
+        const m = checkConnection(s);
+        if (m !== undefined) expect(/^[\x20-\x7e]*$/.test(m) && m.length < 800).toBe(true);
+      }),
+    );
   });
 });
 
@@ -99,7 +107,14 @@ test('Domain-0 is never a resource name', () => {
 });
 
 describe('timeouts name the setting to raise', () => {
-  test.each([[30_000, '30s'], [120_000, '2m'], [90_000, '1m30s'], [500, '500ms'], [3_600_000, '1h'], [0, '0s']])('%d ms is %s', (ms, s) => {
+  test.each([
+    [30_000, '30s'],
+    [120_000, '2m'],
+    [90_000, '1m30s'],
+    [500, '500ms'],
+    [3_600_000, '1h'],
+    [0, '0s'],
+  ])('%d ms is %s', (ms, s) => {
     expect(formatDuration(ms)).toBe(s);
   });
   test('xl timeout', () => {
@@ -108,7 +123,12 @@ describe('timeouts name the setting to raise', () => {
     expect(e.hint).toMatch(/raise `xl_timeout` in the provider block/);
   });
   test('hotplug timeout; a serving domain that restarted meanwhile is named with its new domid', () => {
-    const e = new HotplugTimeoutError({ kind: 'vif', path: '/local/domain/2/backend/vif/5/0', timeoutMs: 3000, backendDomid: 2 });
+    const e = new HotplugTimeoutError({
+      kind: 'vif',
+      path: '/local/domain/2/backend/vif/5/0',
+      timeoutMs: 3000,
+      backendDomid: 2,
+    });
     expect(e.hint).toMatch(/xl devd` is running in the driver domain \(domid 2\)/);
     expect(e.hint).toMatch(/raise `hotplug_timeout`/);
     const moved = e.withBackend('netdd', 3);
@@ -123,7 +143,11 @@ describe('timeouts name the setting to raise', () => {
 describe('bounded host file reads', () => {
   const files = new LocalHost();
   const opts = { maxBytes: 1024 * 1024 };
-  const problem = (p: Promise<unknown>) => p.then(() => 'read', (e: unknown) => (e instanceof UnusableFileError ? `${e.problem}: ${e.message}` : String(e)));
+  const problem = (p: Promise<unknown>) =>
+    p.then(
+      () => 'read',
+      (e: unknown) => (e instanceof UnusableFileError ? `${e.problem}: ${e.message}` : String(e)),
+    );
 
   test('a regular file is hashed', async () => {
     const f = path.join(tmp(), 'policy');
@@ -131,7 +155,9 @@ describe('bounded host file reads', () => {
     expect(await files.sha256File(f, opts)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
   test('/dev/zero is refused unread (it would never end)', async () => {
-    expect(await problem(files.sha256File('/dev/zero', opts))).toMatch(/^not-regular: \/dev\/zero is a character device/);
+    expect(await problem(files.sha256File('/dev/zero', opts))).toMatch(
+      /^not-regular: \/dev\/zero is a character device/,
+    );
   });
   test('a FIFO is refused without blocking (an ordinary open would wait for a writer forever)', async () => {
     const f = path.join(tmp(), 'fifo');
@@ -147,7 +173,9 @@ describe('bounded host file reads', () => {
     const f = path.join(tmp(), 'big');
     writeFileSync(f, '');
     truncateSync(f, 2 * 1024 * 1024); // sparse: no 2 MiB written
-    expect(await problem(files.sha256File(f, opts))).toMatch(/^too-large: .* 2097152 bytes, more than the 1 MiB allowed/);
+    expect(await problem(files.sha256File(f, opts))).toMatch(
+      /^too-large: .* 2097152 bytes, more than the 1 MiB allowed/,
+    );
   });
   test('a link to a regular file is followed', async () => {
     const d = tmp();
@@ -195,7 +223,9 @@ describe('journal', () => {
     const e = await a.begin('vif', 'key1', '00:16:3e:00:00:01', CALL, { domain: 'g1' });
     expect(await a.candidates('vif', 'key1')).toEqual([]); // claimed by its own create
     const b = open(d);
-    expect((await b.candidates('vif', 'key1')).map((x) => [x.mark, x.status])).toEqual([['00:16:3e:00:00:01', 'pending']]);
+    expect((await b.candidates('vif', 'key1')).map((x) => [x.mark, x.status])).toEqual([
+      ['00:16:3e:00:00:01', 'pending'],
+    ]);
     await a.complete(e);
     const c = open(d);
     const [found] = await c.candidates('vif', 'key1');
@@ -236,7 +266,7 @@ describe('journal', () => {
   });
 });
 
-test('journal: a pending entry is still running until its call\'s timeout; a done one never is', async () => {
+test("journal: a pending entry is still running until its call's timeout; a done one never is", async () => {
   const j = new Journal(new LocalHost(), path.join(tmp(), 'journal'));
   const e = await j.begin('domain', 'g1', 'u', { words: ['create', '/c/g1.cfg'], ms: 10_000 });
   expect(j.stillRunning(e)).toBe(true);
@@ -251,7 +281,13 @@ test('journal: a pending entry is still running until its call\'s timeout; a don
 
 test('an xl call still running is found in the process table by its argv words', async () => {
   const marker = `g1-marker-${process.pid}`;
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 30000)', 'network-attach', marker, 'mac=00:16:3e:00:00:01']);
+  const child = spawn(process.execPath, [
+    '-e',
+    'setTimeout(() => undefined, 30000)',
+    'network-attach',
+    marker,
+    'mac=00:16:3e:00:00:01',
+  ]);
   try {
     await new Promise((r) => setTimeout(r, 200));
     expect(await localCallRunning(['network-attach', marker, 'mac=00:16:3e:00:00:01'])).toBe(true);

@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parsePolicy, PolicyFormatError, MAX_POLICY_BYTES } from '../../../provider/xen/flask/policydb';
-import { checkDeviceLabel, checkDomainLabel, domainTypes, noIommuDomains, policyFacts, resourceTypes, typesOnlyFacts } from '../../../provider/xen/flask/facts';
+import {
+  checkDeviceLabel,
+  checkDomainLabel,
+  domainTypes,
+  noIommuDomains,
+  policyFacts,
+  resourceTypes,
+  typesOnlyFacts,
+} from '../../../provider/xen/flask/facts';
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures', 'flask');
 const example = readFileSync(path.join(FIX, 'xenpolicy-4.17'));
@@ -28,17 +36,22 @@ describe('Xen 4.17 example policy', () => {
   });
 
   test('domain types and resource types come from the attributes', () => {
-    for (const t of ['dom0_t', 'domU_t', 'isolated_domU_t', 'dm_dom_t', 'prot_domU_t', 'nomigrate_t', 'xenstore_t']) expect(domainTypes(facts)).toContain(t);
+    for (const t of ['dom0_t', 'domU_t', 'isolated_domU_t', 'dm_dom_t', 'prot_domU_t', 'nomigrate_t', 'xenstore_t'])
+      expect(domainTypes(facts)).toContain(t);
     expect(domainTypes(facts)).not.toContain('nic_dev_t');
     expect(domainTypes(facts)).not.toContain('domU_t_self');
-    expect(resourceTypes(facts)).toEqual(expect.arrayContaining(['nic_dev_t', 'device_t', 'irq_t', 'iomem_t', 'ioport_t']));
+    expect(resourceTypes(facts)).toEqual(
+      expect.arrayContaining(['nic_dev_t', 'device_t', 'irq_t', 'iomem_t', 'ioport_t']),
+    );
     expect(resourceTypes(facts)).not.toContain('domU_t');
     expect(p.types.get('domain_type')!.kind).toBe('attribute');
     expect(p.types.get('resource_type')!.kind).toBe('attribute');
   });
 
   test('classes and permissions', () => {
-    expect(p.classes.get('resource')!.perms).toEqual(expect.arrayContaining(['add', 'use', 'use_noiommu', 'use_iommu']));
+    expect(p.classes.get('resource')!.perms).toEqual(
+      expect.arrayContaining(['add', 'use', 'use_noiommu', 'use_iommu']),
+    );
     expect(p.classes.get('domain')!.perms).toContain('create');
   });
 
@@ -77,8 +90,11 @@ describe('Xen 4.17 example policy', () => {
 
 describe('label checks on arbitrary labels', () => {
   const facts = policyFacts(parsePolicy(example));
-  const part = fc.oneof(fc.constantFrom('system_u', 'system_r', 'object_r', 'domU_t', 'nic_dev_t', 'domain_type', 'user_1', 'vm_r', ''), fc.string({ maxLength: 12 }));
-  test('never throw; a label passes only when user, role and type are the policy\'s', () => {
+  const part = fc.oneof(
+    fc.constantFrom('system_u', 'system_r', 'object_r', 'domU_t', 'nic_dev_t', 'domain_type', 'user_1', 'vm_r', ''),
+    fc.string({ maxLength: 12 }),
+  );
+  test("never throw; a label passes only when user, role and type are the policy's", () => {
     fc.assert(
       fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), (parts) => {
         const label = parts.join(':');
@@ -106,7 +122,9 @@ describe('custom policy (custom-policy.diff)', () => {
     expect(domainTypes(facts)).toContain('web_t');
     expect(p.types.get('guest_t')).toEqual(expect.objectContaining({ kind: 'alias', aliasOf: 'domU_t' }));
     expect(checkDomainLabel(facts, 'system_u:system_r:guest_t')).toBeUndefined();
-    expect(p.pciContexts).toEqual(expect.arrayContaining([{ device: 0x28, context: { user: 'system_u', role: 'object_r', type: 'nic_dev_t' } }]));
+    expect(p.pciContexts).toEqual(
+      expect.arrayContaining([{ device: 0x28, context: { user: 'system_u', role: 'object_r', type: 'nic_dev_t' } }]),
+    );
     expect(noIommuDomains(facts).get('web_t')).toEqual(['nic_dev_t']);
   });
 });
@@ -133,7 +151,12 @@ describe('not a policy', () => {
     const selinux = Buffer.from(example);
     selinux.write('SE Linux', 8, 'latin1');
     expect(() => parsePolicy(selinux)).not.toThrow(); // Xen still takes the old target name
-    const linux = Buffer.concat([example.subarray(0, 4), Buffer.from([8, 0, 0, 0]), Buffer.from('SELinuxX'), example.subarray(16)]);
+    const linux = Buffer.concat([
+      example.subarray(0, 4),
+      Buffer.from([8, 0, 0, 0]),
+      Buffer.from('SELinuxX'),
+      example.subarray(16),
+    ]);
     expect(fail(linux).why).toMatch(/not "XenFlask"/);
     const cut = fail(example.subarray(0, example.length - 5));
     expect(cut).toBeInstanceOf(PolicyFormatError);
@@ -159,12 +182,18 @@ describe('not a policy', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), onlyTyped), { numRuns: 500 });
     // with a valid header, so the reader goes past the first check
     const head = example.subarray(0, 32);
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (tail) => onlyTyped(Buffer.concat([head, tail]))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), (tail) => onlyTyped(Buffer.concat([head, tail]))),
+      { numRuns: 500 },
+    );
   });
 
   test('the fixture with bytes changed, cut or repeated only ever gives PolicyFormatError', () => {
     const mutation = fc.record({
-      edits: fc.array(fc.tuple(fc.nat(example.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+      edits: fc.array(fc.tuple(fc.nat(example.length - 1), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 8,
+      }),
       cut: fc.option(fc.nat(example.length), { nil: undefined }),
       big: fc.boolean(),
     });

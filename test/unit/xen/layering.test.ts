@@ -20,22 +20,32 @@ function sources(dir: string): string[] {
 /** The relative modules a file imports (static, dynamic and `export ... from`). */
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'(\.[^']*)'/g)].map((m) => path.resolve(path.dirname(file), m[1]).replace(/\.(ts|js)$/, ''));
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'(\.[^']*)'/g)].map((m) =>
+    path.resolve(path.dirname(file), m[1]).replace(/\.(ts|js)$/, ''),
+  );
 }
 
 test('provider/xen imports nothing of the layers above it', () => {
   const files = sources(XEN);
   expect(files.length).toBeGreaterThan(20);
-  const outside = files.flatMap((f) => imports(f)
-    .filter((m) => !m.startsWith(XEN + path.sep) && !ALLOWED_OUTSIDE.has(m))
-    .map((m) => `${path.relative(PROVIDER, f)} imports ${path.relative(PROVIDER, m)}`));
+  const outside = files.flatMap((f) =>
+    imports(f)
+      .filter((m) => !m.startsWith(XEN + path.sep) && !ALLOWED_OUTSIDE.has(m))
+      .map((m) => `${path.relative(PROVIDER, f)} imports ${path.relative(PROVIDER, m)}`),
+  );
   expect(outside).toEqual([]);
 });
 
-test('the resources neither build xenstore paths nor match libxl\'s stderr: the toolstack hands them typed answers', () => {
+test("the resources neither build xenstore paths nor match libxl's stderr: the toolstack hands them typed answers", () => {
   const resources = sources(path.join(PROVIDER, 'resources'));
-  const found = resources.flatMap((f) => readFileSync(f, 'utf8').split('\n').map((line, i) => ({ f, line, i }))
-    .filter(({ line }) => !/^\s*(\/\/|\*)/.test(line) && (/\/local\/domain\/\$\{/.test(line) || /\.stderr\b/.test(line)))
-    .map(({ f, line, i }) => `${path.relative(PROVIDER, f)}:${i + 1}: ${line.trim()}`));
+  const found = resources.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .map((line, i) => ({ f, line, i }))
+      .filter(
+        ({ line }) => !/^\s*(\/\/|\*)/.test(line) && (/\/local\/domain\/\$\{/.test(line) || /\.stderr\b/.test(line)),
+      )
+      .map(({ f, line, i }) => `${path.relative(PROVIDER, f)}:${i + 1}: ${line.trim()}`),
+  );
   expect(found).toEqual([]);
 });

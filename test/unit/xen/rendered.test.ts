@@ -14,13 +14,20 @@ test('renderedCreation reads back the uuid and vdevs of every rendered config', 
       } catch {
         return; // a spec render.ts refuses is never on the host
       }
-      expect(renderedCreation(text)).toEqual({ uuid: uuid.toLowerCase(), vdevs: (spec.disks ?? []).map((d) => d.vdev) });
+      expect(renderedCreation(text)).toEqual({
+        uuid: uuid.toLowerCase(),
+        vdevs: (spec.disks ?? []).map((d) => d.vdev),
+      });
     }),
     { numRuns: 300 },
   );
 });
 
 test('a file that is not one this provider rendered, or has no uuid, is no record', () => {
-  expect(renderedCreation('name = "g"\nuuid = "00000000-0000-4000-8000-000000000001"\ndisk = [ "vdev=xvda,target=/a" ]\n')).toBeUndefined();
-  expect(renderedCreation(renderXlConfig({ name: 'g', type: 'pv', memory: 128, vcpus: 1, kernel: '/k' }))).toBeUndefined();
+  expect(
+    renderedCreation('name = "g"\nuuid = "00000000-0000-4000-8000-000000000001"\ndisk = [ "vdev=xvda,target=/a" ]\n'),
+  ).toBeUndefined();
+  expect(
+    renderedCreation(renderXlConfig({ name: 'g', type: 'pv', memory: 128, vcpus: 1, kernel: '/k' })),
+  ).toBeUndefined();
 });

@@ -14,8 +14,10 @@ import { checkRate } from '../../../provider/xen/validate';
 const SIM = path.resolve(__dirname, '../../../dist/xl-sim');
 
 function requireSim(): void {
-  if (!existsSync(SIM)) throw new Error(`${SIM} is missing: run \`npm run build\` first (this test needs the simulated host)`);
-  if (readFileSync(SIM, 'utf8').includes('not built yet')) throw new Error(`${SIM} is the placeholder: run \`npm run build\``);
+  if (!existsSync(SIM))
+    throw new Error(`${SIM} is missing: run \`npm run build\` first (this test needs the simulated host)`);
+  if (readFileSync(SIM, 'utf8').includes('not built yet'))
+    throw new Error(`${SIM} is the placeholder: run \`npm run build\``);
 }
 
 let dir: string;
@@ -25,28 +27,94 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'xen-sim-rt-'));
   ts = createToolstack({ connection: `sim://${dir}`, simCommand: [process.execPath, SIM] });
 });
-afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const specs: Array<[string, DomainSpec]> = [
-  ['pv client with vif and disk', {
-    name: 'client', type: 'pv', kernel: '/var/lib/xen/images/vmlinuz', ramdisk: '/var/lib/xen/images/initrd.img',
-    cmdline: "console=hvc0 root=/dev/xvda1 quiet init='/sbin/init' a,b=c [x] $(y) `z`", memory: 256, maxmem: 512, vcpus: 1, maxvcpus: 2,
-    vifs: [{ backend: 'Domain-0', mac: '00:16:3e:00:00:01', bridge: 'xenbr0', rate: '10Mb/s@20ms', ip: '10.0.0.2', script: 'vif-bridge', vifname: 'vif-client', mtu: 1500 }],
-    disks: [{ backend: 'Domain-0', format: 'qcow2', vdev: 'xvda', access: 'ro', target: '/var/lib/xen/disk.img', backendtype: 'qdisk' }],
-    onPoweroff: 'destroy', onReboot: 'rename-restart', onCrash: 'coredump-destroy',
-  }],
-  ['driver domain with PCI options', {
-    name: 'netdd', type: 'pv', kernel: '/var/lib/xen/images/vmlinuz', memory: 384, vcpus: 1, driverDomain: true,
-    pci: [{ bdf: '03:00.0', permissive: true, msitranslate: false, seize: true, power_mgmt: false, rdm_policy: 'relaxed' }],
-  }],
-  ['labelled guest', {
-    name: 'labelled', type: 'pvh', kernel: '/var/lib/xen/images/vmlinuz', memory: 128, vcpus: 1,
-    seclabel: 'system_u:system_r:domU_t', initSeclabel: 'system_u:system_r:domU_t_building',
-  }],
-  ['hvm with stub domain', {
-    name: 'hvm1', type: 'hvm', memory: 1024, vcpus: 2, firmware: 'bios',
-    deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t', stubdomainMemory: 128 },
-  }],
+  [
+    'pv client with vif and disk',
+    {
+      name: 'client',
+      type: 'pv',
+      kernel: '/var/lib/xen/images/vmlinuz',
+      ramdisk: '/var/lib/xen/images/initrd.img',
+      cmdline: "console=hvc0 root=/dev/xvda1 quiet init='/sbin/init' a,b=c [x] $(y) `z`",
+      memory: 256,
+      maxmem: 512,
+      vcpus: 1,
+      maxvcpus: 2,
+      vifs: [
+        {
+          backend: 'Domain-0',
+          mac: '00:16:3e:00:00:01',
+          bridge: 'xenbr0',
+          rate: '10Mb/s@20ms',
+          ip: '10.0.0.2',
+          script: 'vif-bridge',
+          vifname: 'vif-client',
+          mtu: 1500,
+        },
+      ],
+      disks: [
+        {
+          backend: 'Domain-0',
+          format: 'qcow2',
+          vdev: 'xvda',
+          access: 'ro',
+          target: '/var/lib/xen/disk.img',
+          backendtype: 'qdisk',
+        },
+      ],
+      onPoweroff: 'destroy',
+      onReboot: 'rename-restart',
+      onCrash: 'coredump-destroy',
+    },
+  ],
+  [
+    'driver domain with PCI options',
+    {
+      name: 'netdd',
+      type: 'pv',
+      kernel: '/var/lib/xen/images/vmlinuz',
+      memory: 384,
+      vcpus: 1,
+      driverDomain: true,
+      pci: [
+        {
+          bdf: '03:00.0',
+          permissive: true,
+          msitranslate: false,
+          seize: true,
+          power_mgmt: false,
+          rdm_policy: 'relaxed',
+        },
+      ],
+    },
+  ],
+  [
+    'labelled guest',
+    {
+      name: 'labelled',
+      type: 'pvh',
+      kernel: '/var/lib/xen/images/vmlinuz',
+      memory: 128,
+      vcpus: 1,
+      seclabel: 'system_u:system_r:domU_t',
+      initSeclabel: 'system_u:system_r:domU_t_building',
+    },
+  ],
+  [
+    'hvm with stub domain',
+    {
+      name: 'hvm1',
+      type: 'hvm',
+      memory: 1024,
+      vcpus: 2,
+      firmware: 'bios',
+      deviceModel: { stubdomain: true, seclabel: 'system_u:system_r:dm_dom_t', stubdomainMemory: 128 },
+    },
+  ],
   ['pvgrub', { name: 'grubby', type: 'pv', firmware: 'pvgrub64', memory: 256, vcpus: 1 }],
 ];
 
@@ -76,14 +144,24 @@ describe('render -> simulator create -n -> same values', () => {
 
   // libxl divides bits by 8 BEFORE scaling to the interval (libxlu_vif.c): 9b/s@8s is 1 byte/s -> 8 bytes per interval.
   test('libxl integer rate arithmetic: 9b/s@8s is 8 bytes per 8 s interval', async () => {
-    const r = await ts.dryRun({ name: 'ratey', type: 'pv', kernel: '/k', memory: 64, vcpus: 1, vifs: [{ backend: 'Domain-0', rate: '9b/s@8s' }] });
+    const r = await ts.dryRun({
+      name: 'ratey',
+      type: 'pv',
+      kernel: '/k',
+      memory: 64,
+      vcpus: 1,
+      vifs: [{ backend: 'Domain-0', rate: '9b/s@8s' }],
+    });
     expect(r.config.nics[0].rate).toEqual({ bytesPerInterval: 8, intervalUsecs: 8_000_000 });
   });
 
   test('property: random valid specs survive the round trip', async () => {
-    await fc.assert(fc.asyncProperty(wholeByteRates, async (spec) => {
-      const r = await ts.dryRun(spec);
-      expect(r.differences).toEqual([]);
-    }), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(wholeByteRates, async (spec) => {
+        const r = await ts.dryRun(spec);
+        expect(r.differences).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

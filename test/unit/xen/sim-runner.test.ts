@@ -20,11 +20,18 @@ let state: string;
 let handedOver: Array<readonly string[]>;
 let run: CommandRunner;
 
-const opts = (extra: Partial<RunOptions> = {}): RunOptions => ({ timeoutMs: 10_000, env: { XEN_SIM_STATE: state }, ...extra });
+const opts = (extra: Partial<RunOptions> = {}): RunOptions => ({
+  timeoutMs: 10_000,
+  env: { XEN_SIM_STATE: state },
+  ...extra,
+});
 const sim = (...args: string[]) => run([...PREFIX, ...args], opts());
 /** dist/xl-sim as its own process, as a user (or another provider) runs it beside this one. */
 function subprocess(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [SIM, ...args], { env: { ...process.env, XEN_SIM_STATE: state }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [SIM, ...args], {
+    env: { ...process.env, XEN_SIM_STATE: state },
+    encoding: 'utf8',
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,15 +57,27 @@ test('prints and exits as dist/xl-sim does, on the same state, without starting 
   expect(created.exitCode).toBe(0);
   // Made in this process, seen by another: the state is the host's, not this process's.
   expect(subprocess('list').stdout).toMatch(/^g\s+1\s/m);
-  for (const args of [['list', '-l'], ['list', '-Z'], ['info'], ['list', 'nosuch'], ['create', path.join(dir, 'g.cfg')], ['xenstore-read', '/local/domain/1/name'], ['bogus']]) {
+  for (const args of [
+    ['list', '-l'],
+    ['list', '-Z'],
+    ['info'],
+    ['list', 'nosuch'],
+    ['create', path.join(dir, 'g.cfg')],
+    ['xenstore-read', '/local/domain/1/name'],
+    ['bogus'],
+  ]) {
     const here = await sim(...args);
     const there = subprocess(...args);
     // A refused create uses up a domid, so the second one names the next: that is the host's doing, not the runner's.
     const domids = (t: string) => t.replace(/Domain \d+:/g, 'Domain N:');
     // `xl list` shows CPU time so far, which moves on between the two runs.
     const cpuTime = (t: string) => t.replace(/^(\S+\s+\d+\s+\d+\s+\d+\s+[-rbpscd]{6})\s+\d+\.\d/gm, '$1 T');
-    expect({ args, code: here.exitCode, stdout: cpuTime(here.stdout), stderr: domids(here.stderr) })
-      .toEqual({ args, code: there.code, stdout: cpuTime(there.stdout), stderr: domids(there.stderr) });
+    expect({ args, code: here.exitCode, stdout: cpuTime(here.stdout), stderr: domids(here.stderr) }).toEqual({
+      args,
+      code: there.code,
+      stdout: cpuTime(there.stdout),
+      stderr: domids(there.stderr),
+    });
   }
   expect(handedOver).toEqual([]);
 });
@@ -67,7 +86,9 @@ test('a change made by another process is seen at once by the next command run h
   expect((await sim('list')).stdout).not.toMatch(/^g\s/m);
   for (let i = 0; i < 3; i++) {
     // Each write replaces state.json; the state parsed here for the list before must not be reused.
-    expect(subprocess(i === 0 ? 'create' : 'mem-set', ...(i === 0 ? [path.join(dir, 'g.cfg')] : ['g', String(64 + i)])).code).toBe(0);
+    expect(
+      subprocess(i === 0 ? 'create' : 'mem-set', ...(i === 0 ? [path.join(dir, 'g.cfg')] : ['g', String(64 + i)])).code,
+    ).toBe(0);
     expect((await sim('list', 'g')).stdout).toMatch(new RegExp(`^g\\s+1\\s+${i === 0 ? 128 : 64 + i}\\s`, 'm'));
   }
 });
@@ -101,11 +122,14 @@ test('a state lock that is never released ends in xl_timeout, and the command is
   await expect(t).rejects.toBeInstanceOf(XlTimeoutError);
   rmSync(path.join(state, 'state.lock'));
   await new Promise((r) => setTimeout(r, 200));
-  expect(execFileSync(process.execPath, [SIM, 'list'], { env: { ...process.env, XEN_SIM_STATE: state }, encoding: 'utf8' })).not.toMatch(/^g\s/m);
+  expect(
+    execFileSync(process.execPath, [SIM, 'list'], { env: { ...process.env, XEN_SIM_STATE: state }, encoding: 'utf8' }),
+  ).not.toMatch(/^g\s/m);
 });
 
 test('commands of one process take turns for the lock: concurrent creates all land, none lost', async () => {
-  for (let i = 0; i < 8; i++) writeFileSync(path.join(dir, `g${i}.cfg`), `name = "g${i}"\nkernel = "/var/lib/xen/images/vmlinuz"\nmemory = 64\n`);
+  for (let i = 0; i < 8; i++)
+    writeFileSync(path.join(dir, `g${i}.cfg`), `name = "g${i}"\nkernel = "/var/lib/xen/images/vmlinuz"\nmemory = 64\n`);
   const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sim('create', path.join(dir, `g${i}.cfg`))));
   expect(results.map((r) => r.exitCode)).toEqual(Array(8).fill(0));
   const listed = subprocess('list').stdout;

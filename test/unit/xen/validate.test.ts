@@ -4,13 +4,21 @@ describe('validators', () => {
   test('domain names', () => {
     expect(v.checkDomainName('drv-net0')).toBeUndefined();
     expect(v.checkDomainName('Domain-0')).toBeUndefined();
-    for (const bad of ['', '-F', '123', 'a b', 'a,b', 'x'.repeat(65), 'ü']) expect(v.checkDomainName(bad)).toMatch(/domain name/);
+    for (const bad of ['', '-F', '123', 'a b', 'a,b', 'x'.repeat(65), 'ü'])
+      expect(v.checkDomainName(bad)).toMatch(/domain name/);
   });
   test('BDF accepts both forms and normalizes', () => {
     expect(v.checkBdf('03:00.0')).toBeUndefined();
     expect(v.checkBdf('0000:03:00.0')).toBeUndefined();
     expect(v.normalizeBdf('03:1F.7')).toBe('0000:03:1f.7');
-    for (const bad of ['3:00.0', '0000:03:20.0', '0000:03:00.8', '0000:03:00', '00000:03:00.0', '03:00.0,permissive=1']) {
+    for (const bad of [
+      '3:00.0',
+      '0000:03:20.0',
+      '0000:03:00.8',
+      '0000:03:00',
+      '00000:03:00.0',
+      '03:00.0,permissive=1',
+    ]) {
       expect(v.checkBdf(bad)).toMatch(/BB:SS.F or DDDD:BB:SS.F/);
     }
     expect(() => v.normalizeBdf('zz')).toThrow();
@@ -36,7 +44,8 @@ describe('validators', () => {
     expect(v.parseRate('1GB/s')).toEqual({ bytesPerInterval: 50_000_000, intervalUsecs: 50000 });
     expect(v.parseRate('100KB/s@1s')).toEqual({ bytesPerInterval: 100000, intervalUsecs: 1_000_000 });
     expect(v.checkRate('1B/s')).toMatch(/UNLIMITED/);
-    for (const bad of ['010Mb/s', '10Mb', '10Mb/s@', '0Mb/s', '10Mb/s@20m', '10Tb/s', '5000000000B/s']) expect(v.checkRate(bad)).toMatch(/vif rate/);
+    for (const bad of ['010Mb/s', '10Mb', '10Mb/s@', '0Mb/s', '10Mb/s@20m', '10Tb/s', '5000000000B/s'])
+      expect(v.checkRate(bad)).toMatch(/vif rate/);
   });
   test('ifnames, vdevs, ips, scripts, enums, numbers', () => {
     expect(v.checkIfname('xenbr0')).toBeUndefined();
@@ -58,7 +67,13 @@ describe('validators', () => {
     expect(v.checkFirmware('pvgrub64', 'hvm')).toMatch(/bios/);
   });
   test('validateDomainSpec collects every problem with its field', () => {
-    const problems = v.validateDomainSpec({ name: '1', type: 'pv', memory: 8, vcpus: 0, vifs: [{ backend: 'drv', mac: 'zz' }] });
+    const problems = v.validateDomainSpec({
+      name: '1',
+      type: 'pv',
+      memory: 8,
+      vcpus: 0,
+      vifs: [{ backend: 'drv', mac: 'zz' }],
+    });
     expect(problems.map((p) => p.field)).toEqual(['name', 'memory', 'vcpus', 'kernel', 'vifs[0].mac']);
   });
 });

@@ -1,10 +1,28 @@
 import { NotXlError } from '../../../provider/xen/ssh/ssh-errors';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, symlinkSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  readdirSync,
+  mkdirSync,
+  symlinkSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createToolstack, parseConnection } from '../../../provider/xen/connect';
 import {
-  BackendNotReadyError, DeviceNotAssignableError, HotplugTimeoutError, InvalidSpecError, NoSuchDomainError, XlAbortedError, XlSpawnError, XlStoppedError, XlTimeoutError,
+  BackendNotReadyError,
+  DeviceNotAssignableError,
+  HotplugTimeoutError,
+  InvalidSpecError,
+  NoSuchDomainError,
+  XlAbortedError,
+  XlSpawnError,
+  XlStoppedError,
+  XlTimeoutError,
 } from '../../../provider/xen/errors';
 import { copyFileSync, chmodSync } from 'node:fs';
 import type { DomainSpec } from '../../../provider/xen/model';
@@ -15,13 +33,24 @@ const FIX = '/work/shared/fixtures/xl-4.17';
 const FAKE = path.join(__dirname, 'fixtures', 'fake-xl.js');
 const fx = (f: string) => readFileSync(path.join(FIX, f), 'utf8');
 const metaOf = (n: string) => JSON.parse(fx(`${n}.meta`)) as { stderr: string; exit_code: number; stdout_file: string };
-const fromFixture = (n: string) => { const m = metaOf(n); return { stdout: fx(m.stdout_file), stderr: m.stderr, exit: m.exit_code }; };
+const fromFixture = (n: string) => {
+  const m = metaOf(n);
+  return { stdout: fx(m.stdout_file), stderr: m.stderr, exit: m.exit_code };
+};
 
 type Rule = { stdout?: string; stderr?: string; exit?: number; sleepMs?: number };
 
-interface Harness { ts: Toolstack; dir: string; calls: () => string[][]; logLines: string[] }
+interface Harness {
+  ts: Toolstack;
+  dir: string;
+  calls: () => string[][];
+  logLines: string[];
+}
 
-function harness(rules: Record<string, Rule | Rule[]>, extra: { readCacheMs?: number; readCacheBeforeChangeMs?: number; timeoutMs?: number } = {}): Harness {
+function harness(
+  rules: Record<string, Rule | Rule[]>,
+  extra: { readCacheMs?: number; readCacheBeforeChangeMs?: number; timeoutMs?: number } = {},
+): Harness {
   const dir = mkdtempSync(path.join(tmpdir(), 'xen-ts-'));
   const log = path.join(dir, 'calls.log');
   writeFileSync(log, '');
@@ -37,17 +66,30 @@ function harness(rules: Record<string, Rule | Rule[]>, extra: { readCacheMs?: nu
     timeouts: extra.timeoutMs ? { defaultMs: extra.timeoutMs, createMs: extra.timeoutMs } : undefined,
     log: createLogger((l) => logLines.push(l), { TF_LOG: 'trace' }),
   });
-  const calls = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).args as string[]);
+  const calls = () =>
+    readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).args as string[]);
   return { ts, dir, calls, logLines };
 }
 
-afterAll(() => { delete process.env.FAKE_XL_LOG; delete process.env.FAKE_XL_RULES; });
+afterAll(() => {
+  delete process.env.FAKE_XL_LOG;
+  delete process.env.FAKE_XL_RULES;
+});
 
 describe('XlToolstack over a fake xl', () => {
   test('listDomains: one `xl list -l` serves many readers; the simulator env is passed', async () => {
     const h = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') } });
     const snap = h.ts.snapshot();
-    const got = await Promise.all([snap.getDomain('drv'), snap.getDomain('client'), snap.listDomains(), h.ts.getDomain('client')]);
+    const got = await Promise.all([
+      snap.getDomain('drv'),
+      snap.getDomain('client'),
+      snap.listDomains(),
+      h.ts.getDomain('client'),
+    ]);
     expect(got[0]?.domid).toBe(1);
     expect(got[1]?.nics).toHaveLength(2);
     expect(h.calls().filter((c) => c.join(' ') === 'list -l')).toHaveLength(1);
@@ -58,7 +100,10 @@ describe('XlToolstack over a fake xl', () => {
   });
 
   test('a mutation clears the cached listing', async () => {
-    const h = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') }, 'destroy client': {} }, { readCacheMs: 60_000 });
+    const h = harness(
+      { 'list -l': { stdout: fx('xl-list-l.all.json') }, 'destroy client': {} },
+      { readCacheMs: 60_000 },
+    );
     await h.ts.listDomains();
     await h.ts.listDomains();
     await h.ts.destroyDomain('client');
@@ -67,10 +112,16 @@ describe('XlToolstack over a fake xl', () => {
   });
 
   test('a domain change re-reads xl info but not the FLASK mode nor the boot log; setenforce re-reads the FLASK mode', async () => {
-    const h = harness({
-      info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '(XEN) Intel VT-d Interrupt Remapping enabled.\n' },
-      getenforce: { stdout: 'Enforcing\n', exit: 1 }, 'destroy client': {}, 'setenforce 0': {},
-    }, { readCacheMs: 60_000 });
+    const h = harness(
+      {
+        info: { stdout: fx('xl-info.txt') },
+        dmesg: { stdout: '(XEN) Intel VT-d Interrupt Remapping enabled.\n' },
+        getenforce: { stdout: 'Enforcing\n', exit: 1 },
+        'destroy client': {},
+        'setenforce 0': {},
+      },
+      { readCacheMs: 60_000 },
+    );
     const facts = () => Promise.all([h.ts.hostInfo(), h.ts.flaskMode()]);
     await facts();
     await h.ts.destroyDomain('client');
@@ -78,7 +129,8 @@ describe('XlToolstack over a fake xl', () => {
     await h.ts.setEnforce('permissive');
     await facts();
     const calls = h.calls().map((c) => c.join(' '));
-    const between = (from: string, to?: string) => calls.slice(calls.indexOf(from) + 1, to ? calls.indexOf(to) : undefined).sort();
+    const between = (from: string, to?: string) =>
+      calls.slice(calls.indexOf(from) + 1, to ? calls.indexOf(to) : undefined).sort();
     expect(calls.filter((c) => c === 'info' || c === 'getenforce' || c === 'dmesg').length).toBe(7);
     expect(between('destroy client', 'setenforce 0')).toEqual(['info']);
     expect(between('setenforce 0')).toEqual(['dmesg', 'getenforce', 'info']);
@@ -103,7 +155,10 @@ describe('XlToolstack over a fake xl', () => {
 
   test('until the first change a listing lives readCacheBeforeChangeMs; after a change, readCacheMs again', async () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const h = harness({ 'list -l': { stdout: fx('xl-list-l.all.json') }, 'destroy client': {} }, { readCacheMs: 10, readCacheBeforeChangeMs: 60_000 });
+    const h = harness(
+      { 'list -l': { stdout: fx('xl-list-l.all.json') }, 'destroy client': {} },
+      { readCacheMs: 10, readCacheBeforeChangeMs: 60_000 },
+    );
     const lists = () => h.calls().filter((c) => c.join(' ') === 'list -l').length;
     await h.ts.listDomains();
     await sleep(100); // far past readCacheMs: a plan still sees its one reading
@@ -125,12 +180,21 @@ describe('XlToolstack over a fake xl', () => {
     const initrd = '/boot/initrd-t';
     mkdirSync(path.join(root, 'boot'), { recursive: true });
     writeFileSync(path.join(root, kernel), 'k');
-    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({ [kernel]: 'regular', [initrd]: 'missing' });
+    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({
+      [kernel]: 'regular',
+      [initrd]: 'missing',
+    });
     rmSync(path.join(root, kernel));
     writeFileSync(path.join(root, initrd), 'i');
-    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({ [kernel]: 'regular', [initrd]: 'regular' });
+    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({
+      [kernel]: 'regular',
+      [initrd]: 'regular',
+    });
     h.ts.invalidate();
-    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({ [kernel]: 'missing', [initrd]: 'regular' });
+    expect(Object.fromEntries(await h.ts.hostFileKinds([kernel, initrd]))).toEqual({
+      [kernel]: 'missing',
+      [initrd]: 'regular',
+    });
   });
 
   test('sxp output is refused clearly', async () => {
@@ -138,15 +202,25 @@ describe('XlToolstack over a fake xl', () => {
     await expect(h.ts.listDomains()).rejects.toThrow(/output_format|S-expressions/);
   });
 
-  test.each([[1, 'Enforcing\n', 'enforcing'], [0, 'Permissive\n', 'permissive'], [255, 'Flask XSM Disabled\n', 'disabled']] as const)(
-    'getenforce exit %d -> %s', async (exit, stdout, mode) => {
-      const h = harness({ getenforce: { stdout, exit } });
-      await expect(h.ts.flaskMode()).resolves.toBe(mode);
-    });
+  test.each([
+    [1, 'Enforcing\n', 'enforcing'],
+    [0, 'Permissive\n', 'permissive'],
+    [255, 'Flask XSM Disabled\n', 'disabled'],
+  ] as const)('getenforce exit %d -> %s', async (exit, stdout, mode) => {
+    const h = harness({ getenforce: { stdout, exit } });
+    await expect(h.ts.flaskMode()).resolves.toBe(mode);
+  });
 
   test('hostInfo reads xl info and asks dmesg about interrupt remapping', async () => {
-    const h = harness({ info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '(XEN) Intel VT-d Interrupt Remapping enabled.\n' } });
-    await expect(h.ts.hostInfo()).resolves.toMatchObject({ iommu: true, interruptRemapping: true, xenVersion: '4.17.7' });
+    const h = harness({
+      info: { stdout: fx('xl-info.txt') },
+      dmesg: { stdout: '(XEN) Intel VT-d Interrupt Remapping enabled.\n' },
+    });
+    await expect(h.ts.hostInfo()).resolves.toMatchObject({
+      iommu: true,
+      interruptRemapping: true,
+      xenVersion: '4.17.7',
+    });
   });
 
   test('hostInfo survives a missing dmesg', async () => {
@@ -155,7 +229,10 @@ describe('XlToolstack over a fake xl', () => {
   });
 
   test('destroy of a missing domain is quiet; list -l NAME errors are typed', async () => {
-    const h = harness({ 'destroy nosuchdomain': fromFixture('err.xl-destroy.nosuchdomain'), 'pci-list nosuchdomain': fromFixture('err.xl-pci-list.nosuchdomain') });
+    const h = harness({
+      'destroy nosuchdomain': fromFixture('err.xl-destroy.nosuchdomain'),
+      'pci-list nosuchdomain': fromFixture('err.xl-pci-list.nosuchdomain'),
+    });
     await expect(h.ts.destroyDomain('nosuchdomain')).resolves.toBeUndefined();
     await expect(h.ts.pciList('nosuchdomain')).rejects.toBeInstanceOf(NoSuchDomainError);
   });
@@ -217,14 +294,24 @@ describe('XlToolstack over a fake xl', () => {
   test('Domain-0 is never created, checked for creation, shut down or destroyed, whatever the caller', async () => {
     const h = harness({});
     const dom0: DomainSpec = { name: 'Domain-0', type: 'pv', memory: 256, vcpus: 1, kernel: '/k' };
-    for (const attempt of [h.ts.destroyDomain('Domain-0'), h.ts.shutdownDomain('Domain-0', { timeoutMs: 1000 }), h.ts.createDomain(dom0), h.ts.dryRun(dom0)]) {
-      await expect(attempt).rejects.toMatchObject({ field: 'name', message: expect.stringMatching(/dom0, the host's control domain/) });
+    for (const attempt of [
+      h.ts.destroyDomain('Domain-0'),
+      h.ts.shutdownDomain('Domain-0', { timeoutMs: 1000 }),
+      h.ts.createDomain(dom0),
+      h.ts.dryRun(dom0),
+    ]) {
+      await expect(attempt).rejects.toMatchObject({
+        field: 'name',
+        message: expect.stringMatching(/dom0, the host's control domain/),
+      });
     }
     expect(h.calls()).toEqual([]);
   });
 
   test('a relative config directory is refused before anything is written or run', () => {
-    expect(() => createToolstack({ connection: 'sim:///var/tmp/s', configDir: 'configs' })).toThrow(/config_dir: "configs" is not an absolute path/);
+    expect(() => createToolstack({ connection: 'sim:///var/tmp/s', configDir: 'configs' })).toThrow(
+      /config_dir: "configs" is not an absolute path/,
+    );
   });
 
   test('probe at configure: an xl:// program must answer `xl info` like xl', async () => {
@@ -232,10 +319,15 @@ describe('XlToolstack over a fake xl', () => {
     const xl = path.join(h.dir, 'xl');
     copyFileSync(FAKE, xl);
     chmodSync(xl, 0o755);
-    const e = await createToolstack({ connection: `xl://${xl}` }).probe().catch((x: unknown) => x);
+    const e = await createToolstack({ connection: `xl://${xl}` })
+      .probe()
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(NotXlError);
     expect((e as Error).message).toMatch(/does not behave like xl/);
-    writeFileSync(process.env.FAKE_XL_RULES!, JSON.stringify({ info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '' } }));
+    writeFileSync(
+      process.env.FAKE_XL_RULES!,
+      JSON.stringify({ info: { stdout: fx('xl-info.txt') }, dmesg: { stdout: '' } }),
+    );
     await expect(createToolstack({ connection: `xl://${xl}` }).probe()).resolves.toBeUndefined();
   });
 
@@ -248,12 +340,29 @@ describe('XlToolstack over a fake xl', () => {
     const m = metaOf('xl-create.labelled');
     const h = harness({});
     const cfgFile = path.join(h.dir, 'state', 'configs', 'labelled.cfg');
-    writeFileSync(process.env.FAKE_XL_RULES!, JSON.stringify({
-      [`create ${cfgFile}`]: { stderr: m.stderr },
-    }));
-    const spec: DomainSpec = { name: 'labelled', type: 'pv', kernel: '/boot/vmlinuz', memory: 128, vcpus: 1, seclabel: 'system_u:system_r:domU_t', initSeclabel: 'system_u:system_r:domU_t_building' };
+    writeFileSync(
+      process.env.FAKE_XL_RULES!,
+      JSON.stringify({
+        [`create ${cfgFile}`]: { stderr: m.stderr },
+      }),
+    );
+    const spec: DomainSpec = {
+      name: 'labelled',
+      type: 'pv',
+      kernel: '/boot/vmlinuz',
+      memory: 128,
+      vcpus: 1,
+      seclabel: 'system_u:system_r:domU_t',
+      initSeclabel: 'system_u:system_r:domU_t_building',
+    };
     const r = await h.ts.createDomain(spec);
-    expect(r).toEqual({ configFile: cfgFile, warnings: [expect.stringContaining('init_seclabel not supported'), expect.stringContaining('seclabel not supported')] });
+    expect(r).toEqual({
+      configFile: cfgFile,
+      warnings: [
+        expect.stringContaining('init_seclabel not supported'),
+        expect.stringContaining('seclabel not supported'),
+      ],
+    });
     expect(readFileSync(cfgFile, 'utf8')).toContain('seclabel = "system_u:system_r:domU_t"');
     // The one command a create runs: the domid comes from the read-back listing the callers do anyway.
     expect(h.calls().map((c) => c.join(' '))).toEqual([`create ${cfgFile}`]);
@@ -264,8 +373,13 @@ describe('XlToolstack over a fake xl', () => {
   test('createDomain maps a duplicate name', async () => {
     const h = harness({});
     const cfgFile = path.join(h.dir, 'state', 'configs', 'client.cfg');
-    writeFileSync(process.env.FAKE_XL_RULES!, JSON.stringify({ [`create ${cfgFile}`]: fromFixture('err.xl-create.duplicate-name') }));
-    await expect(h.ts.createDomain({ name: 'client', type: 'pv', kernel: '/k', memory: 128, vcpus: 1 })).rejects.toThrow(/already exists/);
+    writeFileSync(
+      process.env.FAKE_XL_RULES!,
+      JSON.stringify({ [`create ${cfgFile}`]: fromFixture('err.xl-create.duplicate-name') }),
+    );
+    await expect(
+      h.ts.createDomain({ name: 'client', type: 'pv', kernel: '/k', memory: 128, vcpus: 1 }),
+    ).rejects.toThrow(/already exists/);
   });
 
   test('dryRun compares libxl JSON with the spec and removes its temp file', async () => {
@@ -284,13 +398,22 @@ describe('XlToolstack over a fake xl', () => {
       },
     });
     const ts = new XlToolstack({
-      host, xl: ['xl'], xenstoreRead: ['xenstore-read'], xenstoreLs: ['xenstore-ls'], flaskLabelPci: ['flask-label-pci'], configDir: configs, sysfsRoot: '/nonexistent', autostartDir: path.join(configs, 'auto'),
+      host,
+      xl: ['xl'],
+      xenstoreRead: ['xenstore-read'],
+      xenstoreLs: ['xenstore-ls'],
+      flaskLabelPci: ['flask-label-pci'],
+      configDir: configs,
+      sysfsRoot: '/nonexistent',
+      autostartDir: path.join(configs, 'auto'),
     });
     const r = await ts.dryRun(spec);
     expect(seen[0].slice(0, 3)).toEqual(['xl', 'create', '-n']);
     expect(r.differences).toEqual([
-      { path: 'memory', wanted: 512, got: 256 }, { path: 'maxmem', wanted: 512, got: 256 },
-      { path: 'vifs.length', wanted: 0, got: 1 }, { path: 'disks.length', wanted: 0, got: 1 },
+      { path: 'memory', wanted: 512, got: 256 },
+      { path: 'maxmem', wanted: 512, got: 256 },
+      { path: 'vifs.length', wanted: 0, got: 1 },
+      { path: 'disks.length', wanted: 0, got: 1 },
     ]);
     expect(r.configText).toContain('memory = 512');
     expect(existsSync(seen[0][3])).toBe(false);
@@ -303,7 +426,9 @@ describe('XlToolstack over a fake xl', () => {
       'network-list client': [{ stdout: before }, { stdout: after }],
       'network-attach client backend=drv mac=00:16:3e:00:00:02 bridge=xenbr0': fromFixture('xl-network-attach'),
     });
-    await expect(h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02', bridge: 'xenbr0' })).resolves.toBe(1);
+    await expect(
+      h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02', bridge: 'xenbr0' }),
+    ).resolves.toBe(1);
     expect(h.calls()[1]).toEqual(['network-attach', 'client', 'backend=drv', 'mac=00:16:3e:00:00:02', 'bridge=xenbr0']);
   });
 
@@ -313,15 +438,24 @@ describe('XlToolstack over a fake xl', () => {
     const h = harness({
       'network-list client': [{ stdout: before }, { stdout: after }],
       'network-attach client backend=drv mac=00:16:3e:00:00:02': {
-        exit: 1, stderr: 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vif/3/1\n',
+        exit: 1,
+        stderr:
+          'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vif/3/1\n',
       },
       'network-detach client 1': {},
     });
-    const err = await h.ts.networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02' }).catch((e: unknown) => e);
+    const err = await h.ts
+      .networkAttach('client', { backend: 'drv', mac: '00:16:3e:00:00:02' })
+      .catch((e: unknown) => e);
     // The resources retry on the type, not on libxl's words.
     expect(err).toBeInstanceOf(BackendNotReadyError);
     expect((err as Error).message).toMatch(/backend did not answer \(libxl: error: .*unable to add device/);
-    expect(h.calls().map((c) => c.join(' '))).toEqual(['network-list client', 'network-attach client backend=drv mac=00:16:3e:00:00:02', 'network-list client', 'network-detach client 1']);
+    expect(h.calls().map((c) => c.join(' '))).toEqual([
+      'network-list client',
+      'network-attach client backend=drv mac=00:16:3e:00:00:02',
+      'network-list client',
+      'network-detach client 1',
+    ]);
   });
 
   test('block-attach shares the attach steps: the new vdev from the listing after, or what a failed attach left detached', async () => {
@@ -331,22 +465,48 @@ describe('XlToolstack over a fake xl', () => {
       'block-list client': [{ stdout: header + row(51712) }, { stdout: header + row(51712) + row(51728) }],
       'block-attach client backend=Domain-0,format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {},
     });
-    await expect(ok.ts.blockAttach('client', { backend: 'Domain-0', vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' })).resolves.toBe(51728);
+    await expect(
+      ok.ts.blockAttach('client', {
+        backend: 'Domain-0',
+        vdev: 'xvdb',
+        target: '/dev/vg0/b',
+        format: 'raw',
+        access: 'rw',
+        backendtype: 'phy',
+      }),
+    ).resolves.toBe(51728);
     const failed = harness({
       'block-list client': [{ stdout: header + row(51712) }, { stdout: header + row(51712) + row(51728) }],
       'block-attach client backend=Domain-0,format=raw,vdev=xvdb,access=rw,backendtype=phy,target=/dev/vg0/b': {
-        exit: 1, stderr: 'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vbd/3/51728\n',
+        exit: 1,
+        stderr:
+          'libxl: error: libxl_device.c:1181:device_backend_callback: Domain 3:unable to add device with path /local/domain/1/backend/vbd/3/51728\n',
       },
       'block-detach client 51728': {},
     });
-    await expect(failed.ts.blockAttach('client', { backend: 'Domain-0', vdev: 'xvdb', target: '/dev/vg0/b', format: 'raw', access: 'rw', backendtype: 'phy' }))
-      .rejects.toBeInstanceOf(BackendNotReadyError);
-    expect(failed.calls().map((c) => c.join(' ')).at(-1)).toBe('block-detach client 51728');
+    await expect(
+      failed.ts.blockAttach('client', {
+        backend: 'Domain-0',
+        vdev: 'xvdb',
+        target: '/dev/vg0/b',
+        format: 'raw',
+        access: 'rw',
+        backendtype: 'phy',
+      }),
+    ).rejects.toBeInstanceOf(BackendNotReadyError);
+    expect(
+      failed
+        .calls()
+        .map((c) => c.join(' '))
+        .at(-1),
+    ).toBe('block-detach client 51728');
   });
 
   test('getDomainNow reads only that domain, past the cached listing; a name xl does not know is undefined', async () => {
     const all = fx('xl-list-l.all.json');
-    const client = JSON.stringify([JSON.parse(all).find((d: { config: { c_info: { name: string } } }) => d.config.c_info.name === 'client')]);
+    const client = JSON.stringify([
+      JSON.parse(all).find((d: { config: { c_info: { name: string } } }) => d.config.c_info.name === 'client'),
+    ]);
     const h = harness({
       'list -l': { stdout: all },
       'list -l client': { stdout: client },
@@ -374,16 +534,27 @@ describe('XlToolstack over a fake xl', () => {
   });
 
   test('pci-assignable-remove with rebind, mem-set, vcpu-set argv', async () => {
-    const h = harness({ 'pci-assignable-remove -r 0000:00:05.0': {}, 'mem-set client 512': {}, 'vcpu-set client 2': {} });
+    const h = harness({
+      'pci-assignable-remove -r 0000:00:05.0': {},
+      'mem-set client 512': {},
+      'vcpu-set client 2': {},
+    });
     await h.ts.pciAssignableRemove('00:05.0', { rebind: true });
     await h.ts.memSet('client', 512);
     await h.ts.vcpuSet('client', 2);
-    expect(h.calls()).toEqual([['pci-assignable-remove', '-r', '0000:00:05.0'], ['mem-set', 'client', '512'], ['vcpu-set', 'client', '2']]);
+    expect(h.calls()).toEqual([
+      ['pci-assignable-remove', '-r', '0000:00:05.0'],
+      ['mem-set', 'client', '512'],
+      ['vcpu-set', 'client', '2'],
+    ]);
   });
 
   test('mem-set above maxmem is NotEnoughMemory with a hint about maxmem', async () => {
     const h = harness({ 'mem-set client 4096': fromFixture('err.xl-mem-set.above-maxmem') });
-    await expect(h.ts.memSet('client', 4096)).rejects.toMatchObject({ code: 'not_enough_memory', hint: expect.stringMatching(/maxmem/) });
+    await expect(h.ts.memSet('client', 4096)).rejects.toMatchObject({
+      code: 'not_enough_memory',
+      hint: expect.stringMatching(/maxmem/),
+    });
   });
 
   test('xenstore: absent path is undefined, ls parses', async () => {
@@ -395,18 +566,35 @@ describe('XlToolstack over a fake xl', () => {
     });
     await expect(h.ts.xenstoreRead('/local/domain/1/backend/vif/3/9/state')).resolves.toBeUndefined();
     await expect(h.ts.xenstoreRead('/local/domain/1/backend/vif/3/0/state')).resolves.toBe('4');
-    await expect(h.ts.xenstoreLs('/local/domain/1/backend')).resolves.toHaveProperty(['/local/domain/1/backend/vif/3/1/mac'], '00:16:3e:00:00:02');
+    await expect(h.ts.xenstoreLs('/local/domain/1/backend')).resolves.toHaveProperty(
+      ['/local/domain/1/backend/vif/3/1/mac'],
+      '00:16:3e:00:00:02',
+    );
   });
 
   test('waitForBackend returns once state 4 and connected', async () => {
     const p = '/local/domain/1/backend/vif/3/0';
     const h = harness({
       [`xenstore-read ${p}/state`]: [{ stdout: '2\n' }, { stdout: '4\n' }],
-      [`xenstore-read ${p}/hotplug-status`]: [{ exit: 1, stderr: `xenstore-read: couldn't read path ${p}/hotplug-status\n` }, { stdout: 'connected\n' }],
-      [`xenstore-read ${p}/hotplug-error`]: { exit: 1, stderr: `xenstore-read: couldn't read path ${p}/hotplug-error\n` },
+      [`xenstore-read ${p}/hotplug-status`]: [
+        { exit: 1, stderr: `xenstore-read: couldn't read path ${p}/hotplug-status\n` },
+        { stdout: 'connected\n' },
+      ],
+      [`xenstore-read ${p}/hotplug-error`]: {
+        exit: 1,
+        stderr: `xenstore-read: couldn't read path ${p}/hotplug-error\n`,
+      },
     });
-    await expect(h.ts.waitForBackend({ kind: 'vif', backendDomid: 1, frontendDomid: 3, devid: 0, timeoutMs: 5000, intervalMs: 20 }))
-      .resolves.toEqual({ path: p, state: 4, hotplugStatus: 'connected' });
+    await expect(
+      h.ts.waitForBackend({
+        kind: 'vif',
+        backendDomid: 1,
+        frontendDomid: 3,
+        devid: 0,
+        timeoutMs: 5000,
+        intervalMs: 20,
+      }),
+    ).resolves.toEqual({ path: p, state: 4, hotplugStatus: 'connected' });
   });
 
   test('waitForBackend times out explaining xl devd and quoting hotplug-error', async () => {
@@ -416,7 +604,9 @@ describe('XlToolstack over a fake xl', () => {
       [`xenstore-read ${p}/hotplug-status`]: { stdout: 'error\n' },
       [`xenstore-read ${p}/hotplug-error`]: { stdout: 'bridge xenbr9 does not exist\n' },
     });
-    const e = await h.ts.waitForBackend({ kind: 'vif', backendDomid: 1, frontendDomid: 3, devid: 0, timeoutMs: 2000, intervalMs: 20 }).catch((x: unknown) => x);
+    const e = await h.ts
+      .waitForBackend({ kind: 'vif', backendDomid: 1, frontendDomid: 3, devid: 0, timeoutMs: 2000, intervalMs: 20 })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(HotplugTimeoutError);
     expect((e as Error).message).toContain('bridge xenbr9 does not exist');
     expect((e as HotplugTimeoutError).hint).toMatch(/xl devd/);
@@ -435,7 +625,14 @@ describe('XlToolstack over a fake xl', () => {
     mkdirSync(drv, { recursive: true });
     symlinkSync(drv, path.join(dev, 'driver'));
     await expect(h.ts.hostPciDevices()).resolves.toEqual([
-      { bdf: '0000:03:00.0', vendor: '0x8086', device: '0x1521', class: '0x020000', driver: 'igb', resetMethod: 'flr bus' },
+      {
+        bdf: '0000:03:00.0',
+        vendor: '0x8086',
+        device: '0x1521',
+        class: '0x020000',
+        driver: 'igb',
+        resetMethod: 'flr bus',
+      },
     ]);
     rmSync(h.dir, { recursive: true, force: true });
   });
@@ -450,9 +647,14 @@ describe('connection strings', () => {
     expect(createToolstack({ connection: 'xl:///usr/sbin/xl' }).modelsAllFiles).toBe(true);
     expect(createToolstack({ connection: 'sim:///var/tmp/s' }).modelsAllFiles).toBe(false);
   });
-  test.each(['http://x', 'ssh://root@dom0', '/usr/sbin/xl', 'xl://usr/sbin/xl', 'xl://'])('%s is refused with a clear message', (c) => {
-    expect(() => createToolstack({ connection: c })).toThrow(/xl:\/\/\/usr\/sbin\/xl|sim:\/\/|no usable path|where xl is/);
-  });
+  test.each(['http://x', 'ssh://root@dom0', '/usr/sbin/xl', 'xl://usr/sbin/xl', 'xl://'])(
+    '%s is refused with a clear message',
+    (c) => {
+      expect(() => createToolstack({ connection: c })).toThrow(
+        /xl:\/\/\/usr\/sbin\/xl|sim:\/\/|no usable path|where xl is/,
+      );
+    },
+  );
   test('ssh:// builds a toolstack for the remote dom0 without connecting yet', () => {
     const ts = createToolstack({ connection: 'ssh://root@dom0.example.com:2222/usr/sbin/xl' });
     expect(ts.modelsAllFiles).toBe(true);
@@ -460,6 +662,8 @@ describe('connection strings', () => {
     expect(ts.configDir).toBe('/var/lib/terraform-provider-xen/configs');
   });
   test('inventory is sim-only', () => {
-    expect(() => createToolstack({ connection: 'xl:///usr/sbin/xl', inventory: 'host.json' })).toThrow(/simulated host/);
+    expect(() => createToolstack({ connection: 'xl:///usr/sbin/xl', inventory: 'host.json' })).toThrow(
+      /simulated host/,
+    );
   });
 });

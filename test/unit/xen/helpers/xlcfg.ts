@@ -8,7 +8,8 @@ type Tok = { t: 'ident' | 'num' | 'str' | 'punct' | 'nl'; v: string };
 
 export function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
-  const re = /([ \t]+)|(#[^\n]*)|(\n)|([A-Za-z_][A-Za-z0-9_.]*)|(0x[0-9a-fA-F]+|[0-9]+)|("(?:[^"\\\n]|\\.)*")|('(?:[^'\\\n]|\\.)*')|(\+=|[=,[\];])/y;
+  const re =
+    /([ \t]+)|(#[^\n]*)|(\n)|([A-Za-z_][A-Za-z0-9_.]*)|(0x[0-9a-fA-F]+|[0-9]+)|("(?:[^"\\\n]|\\.)*")|('(?:[^'\\\n]|\\.)*')|(\+=|[=,[\];])/y;
   let i = 0;
   while (i < text.length) {
     re.lastIndex = i;
@@ -26,7 +27,9 @@ export function tokenize(text: string): Tok[] {
 }
 
 function dequote(s: string): string {
-  return s.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[c] ?? c);
+  return s
+    .slice(1, -1)
+    .replace(/\\(.)/g, (_m, c: string) => (({ n: '\n', t: '\t', r: '\r' }) as Record<string, string>)[c] ?? c);
 }
 
 /** key -> value; throws on syntax errors and on a key set twice. */
@@ -43,7 +46,10 @@ export function parseXlCfg(text: string): Map<string, CfgValue> {
     if (t.t === 'punct' && t.v === '[') {
       const items: CfgValue[] = [];
       while (peek()?.t === 'nl') i++;
-      if (peek()?.v === ']') { i++; return items; }
+      if (peek()?.v === ']') {
+        i++;
+        return items;
+      }
       for (;;) {
         while (peek()?.t === 'nl') i++;
         items.push(value());
@@ -52,7 +58,10 @@ export function parseXlCfg(text: string): Map<string, CfgValue> {
         if (p?.v === ']') return items;
         if (p?.v !== ',') throw new Error('expected , or ]');
         while (peek()?.t === 'nl') i++;
-        if (peek()?.v === ']') { i++; return items; }
+        if (peek()?.v === ']') {
+          i++;
+          return items;
+        }
       }
     }
     throw new Error(`unexpected token ${JSON.stringify(t)}`);
@@ -90,7 +99,10 @@ export function parseDiskSpec(spec: string): Map<string, string> {
   while (rest !== '') {
     const m = /^([a-z][-a-z0-9]*)=/.exec(rest);
     if (!m) throw new Error(`bad disk token at ${rest}`);
-    if (m[1] === 'target') { out.set('target', rest.slice(7)); break; }
+    if (m[1] === 'target') {
+      out.set('target', rest.slice(7));
+      break;
+    }
     const comma = rest.indexOf(',');
     const tok = comma < 0 ? rest : rest.slice(0, comma);
     rest = comma < 0 ? '' : rest.slice(comma + 1);
