@@ -69,10 +69,15 @@ function vifSpecParts(v: VifSpec, field: string): string[] {
     ['vifname', v.vifname],
     ['mtu', v.mtu === undefined ? undefined : int(`${field}.mtu`, v.mtu)],
   ];
+  return specWords(field, parts);
+}
+
+/** `KEY=VALUE` for each part with a value, in order, each value checked (spaces allowed where the part says so). */
+function specWords(field: string, parts: Array<[string, string | undefined, boolean?]>): string[] {
   return parts
     .filter((p): p is [string, string, boolean?] => p[1] !== undefined)
-    .map(([k, val, sp]) => {
-      assertSpecValue(`${field}.${k}`, val, sp === true);
+    .map(([k, val, spaces]) => {
+      assertSpecValue(`${field}.${k}`, val, spaces === true);
       return `${k}=${val}`;
     });
 }
@@ -89,13 +94,7 @@ export function renderDiskSpec(d: DiskSpec, field = 'disk', omitBackend = false)
     ['script', d.script],
     ['target', d.target],
   ];
-  return parts
-    .filter((p): p is [string, string] => p[1] !== undefined)
-    .map(([k, val]) => {
-      assertSpecValue(`${field}.${k}`, val);
-      return `${k}=${val}`;
-    })
-    .join(',');
+  return specWords(field, parts).join(',');
 }
 
 /** `0000:03:00.0,permissive=1,...`: xl.cfg pci list element and the BDF argument of `xl pci-attach`. */
@@ -116,13 +115,7 @@ export function renderVtpmSpec(v: VtpmSpec, field = 'vtpm'): string {
     ['backend', v.backend],
     ['uuid', v.uuid?.toLowerCase()],
   ];
-  return parts
-    .filter((p): p is [string, string] => p[1] !== undefined)
-    .map(([k, val]) => {
-      assertSpecValue(`${field}.${k}`, val);
-      return `${k}=${val}`;
-    })
-    .join(',');
+  return specWords(field, parts).join(',');
 }
 
 /** `fed42,1`: xl.cfg iomem element, page frame and count in hex (xl parses both with %x). */

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DIST_DIR, type TerraformWorkspace } from '../support/terraform';
+import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 
 export const PROVIDER_BLOCK = (extra = '') => `terraform {
   required_providers {
@@ -67,15 +68,8 @@ export function createLive(ws: TerraformWorkspace, name: string, cfg: string): v
   xlSim(ws, 'create', file);
 }
 
-export const DEMO_TYPES = [
-  'dom0_t',
-  'domU_t',
-  'isolated_domU_t',
-  'prot_domU_t',
-  'nomigrate_t',
-  'dm_dom_t',
-  'nic_dev_t',
-];
+/** The FLASK types of the demo host's policy (the simulator's built-in inventory). */
+export const DEMO_TYPES: readonly string[] = DEMO_INVENTORY.flask.policy_types;
 
 export function inventory(
   over: {

@@ -13,6 +13,7 @@ import type { SecurityPolicy } from '../../../provider/policy/evaluate';
 import { record, UNKNOWN, type CtyObject, type CtyValue } from '../../../provider/protocol/cty/types';
 import { createToolstack } from '../../../provider/xen/connect';
 import { runXlSim } from '../../../provider/xen/sim/cli';
+import { DEMO_INVENTORY } from '../../../provider/xen/sim/inventory';
 import type { Toolstack } from '../../../provider/xen/toolstack';
 
 const dirs: string[] = [];
@@ -76,15 +77,7 @@ const domain = (name: string, extra: Record<string, CtyValue> = {}) =>
 
 test("flaskPolicyTypes: the simulated host lists the loaded policy's types", async () => {
   const ts = simToolstack();
-  expect(await ts.flaskPolicyTypes()).toEqual([
-    'dom0_t',
-    'domU_t',
-    'isolated_domU_t',
-    'prot_domU_t',
-    'nomigrate_t',
-    'dm_dom_t',
-    'nic_dev_t',
-  ]);
+  expect(await ts.flaskPolicyTypes()).toEqual(DEMO_INVENTORY.flask.policy_types);
 });
 
 test('a vif planned after the network driver domain is told to use it; the driver domain itself is clean', async () => {

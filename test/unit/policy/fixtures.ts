@@ -18,16 +18,10 @@ import {
   type ModelVif,
 } from '../../../provider/policy/model';
 import { RESOURCE_PATHS, pciPaths } from '../../../provider/resources/posture_objects';
+import { DEMO_INVENTORY } from '../../../provider/xen/sim/inventory';
 
-export const DEMO_TYPES = [
-  'dom0_t',
-  'domU_t',
-  'isolated_domU_t',
-  'prot_domU_t',
-  'nomigrate_t',
-  'dm_dom_t',
-  'nic_dev_t',
-];
+/** The FLASK types of the demo host's policy (the simulator's built-in inventory). */
+export const DEMO_TYPES: readonly string[] = DEMO_INVENTORY.flask.policy_types;
 
 export function pciDev(bdf: string, cls: string, reset: string | undefined, assignable = false): HostPci {
   return { bdf, class: cls, resetMethod: reset, assignable };
