@@ -10,7 +10,7 @@ import type { ProviderDefinition, ValidateContext } from '../framework/resource'
 import { duration, oneOf, parseDuration, stringCheck } from '../framework/validators';
 import type { CtyObject } from '../protocol/cty/types';
 import { createToolstack, parseConnection } from '../xen/connect';
-import { InvalidSpecError, XenError, formatDuration } from '../xen/errors';
+import { ConnectOptionError, XenError, formatDuration } from '../xen/errors';
 import { Journal } from '../xen/journal';
 import { PlanLedger } from './ledger';
 import { checkConfigDir, checkConnection } from '../xen/validate';
@@ -58,8 +58,6 @@ function problemCheck(check: (s: string) => string | Problem): (s: string) => st
 const NO_CONNECTION =
   `Set connection in the provider block (or XEN_CONNECTION in the environment) to say which Xen host to manage: ${CONNECTION_CHOICES}. ` +
   'There is no default, so that a plan is never made against a host that does not exist.';
-
-const toPath = (attr: string[]): Path => attr.map((a) => ({ attr: a }));
 
 /** The ssh block's values as written (strings and bools; unknown or null values left out). */
 function sshBlock(config: CtyObject): SshBlockInput | undefined {
@@ -299,6 +297,13 @@ const providerSchema = schema({
 });
 
 type ProviderModel = Model<typeof providerSchema>;
+
+/** The provider attribute each toolstack setting comes from (ConnectOptionError names the setting). */
+const OPTION_PATHS: Record<ConnectOptionError['option'], Path> = {
+  connection: [attrOf<ProviderModel>('connection')],
+  inventory: [attrOf<ProviderModel>('inventory')],
+  configDir: [attrOf<ProviderModel>('config_dir')],
+};
 type SshModel = NonNullable<ProviderModel['ssh']>;
 
 function model(config: CtyObject): ProviderModel {
@@ -366,7 +371,11 @@ export const xenProvider: ProviderDefinition<XenClient> = {
         readCacheBeforeChangeMs: READS_BEFORE_CHANGE_MS,
       });
     } catch (e) {
-      if (e instanceof InvalidSpecError) throw new DiagnosticError(`Invalid ${e.field}`, e.message, toPath([e.field]));
+      if (e instanceof ConnectOptionError) {
+        const path = OPTION_PATHS[e.option];
+        const name = (path[0] as { attr: string }).attr;
+        throw new DiagnosticError(`Invalid ${name}`, `${name}: ${e.problem}`, path);
+      }
       throw e;
     }
     try {

@@ -6,7 +6,7 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
-import { InvalidSpecError } from './errors';
+import { ConnectOptionError } from './errors';
 import { checkConnection } from './validate';
 import { checkXlBinary } from './xl-binary';
 import { runCommand, type CommandRunner } from './exec';
@@ -81,7 +81,7 @@ function xenstoreTool(xl: string, name: string): string {
 
 export function parseConnection(connection: string): Connection {
   const problem = checkConnection(connection.trim());
-  if (problem) throw new InvalidSpecError('connection', problem);
+  if (problem) throw new ConnectOptionError('connection', problem);
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/is.exec(connection.trim())!;
   const scheme = m[1].toLowerCase();
   if (scheme === 'ssh') {
@@ -100,7 +100,7 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
     readCacheBeforeChangeMs: opts.readCacheBeforeChangeMs,
   };
   if (c.scheme !== 'sim' && opts.inventory !== undefined) {
-    throw new InvalidSpecError('inventory', 'inventory only applies to the simulated host (connection = "sim://DIR")');
+    throw new ConnectOptionError('inventory', 'only applies to the simulated host (connection = "sim://DIR")');
   }
   if (c.scheme === 'ssh') {
     const host: Host = new SshHost(c.target, opts.ssh ?? { sudo: false }, opts.log);
@@ -119,7 +119,7 @@ export function createToolstack(opts: ConnectOptions): XlToolstack {
   }
   if (c.scheme === 'xl') {
     const notXl = checkXlBinary(c.path);
-    if (notXl) throw new InvalidSpecError('connection', notXl);
+    if (notXl) throw new ConnectOptionError('connection', notXl);
     return new XlToolstack({
       ...common,
       host: new LocalHost({ log: opts.log, runner: opts.runner }),

@@ -282,6 +282,20 @@ export class InvalidSpecError extends XenError {
   }
 }
 
+/**
+ * A setting the toolstack was built with is unusable (the connection, the simulator's inventory, the config dir),
+ * named as ConnectOptions names it: the caller knows which of its own attributes that is.
+ */
+export class ConnectOptionError extends XenError {
+  readonly code = 'invalid_option';
+  constructor(
+    readonly option: 'connection' | 'inventory' | 'configDir',
+    readonly problem: string,
+  ) {
+    super(`${option}: ${problem}`, 'Fix the provider configuration.');
+  }
+}
+
 export interface HotplugTimeoutArgs {
   kind: string;
   path: string;

@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import { compareSpecWithConfig } from './compare';
 import {
   FlaskLabelError,
+  ConnectOptionError,
   InvalidSpecError,
   NoSuchDomainError,
   QuarantineDeniedError,
@@ -215,7 +216,7 @@ export class XlToolstack implements Toolstack {
     this.o = opts;
     // Config files are passed to xl by path: a relative directory would be resolved against xl's cwd.
     const c = checkAbsolutePath(opts.configDir);
-    if (c) throw new InvalidSpecError('config_dir', c);
+    if (c) throw new ConnectOptionError('configDir', c);
     this.configDir = opts.configDir;
     this.files = opts.host;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };

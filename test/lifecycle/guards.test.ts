@@ -56,6 +56,15 @@ describe('provider settings', () => {
     expect(Date.now() - started).toBeLessThan(20_000); // a recursive mkdir under /proc never returns
   });
 
+  test('an inventory with a connection to a real xl is refused on inventory, naming where it applies', async () => {
+    const errs = await configureErrors(await start(), { connection: 'xl:///usr/sbin/xl', inventory: '/tmp/host.json' });
+    expect(errs[0]).toMatchObject({
+      path: 'inventory',
+      summary: 'Invalid inventory',
+      detail: expect.stringMatching(/^inventory: only applies to the simulated host \(connection = "sim:\/\/DIR"\)/),
+    });
+  });
+
   test('a 100 KB connection is refused for its length on connection, not as a libxl error or ENAMETOOLONG', async () => {
     const errs = await configureErrors(await start(), { connection: `xl:///${'x'.repeat(100 * 1024)}` });
     expect(errs[0]).toMatchObject({ path: 'connection', summary: 'Invalid value for connection' });

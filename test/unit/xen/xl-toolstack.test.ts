@@ -310,7 +310,10 @@ describe('XlToolstack over a fake xl', () => {
 
   test('a relative config directory is refused before anything is written or run', () => {
     expect(() => createToolstack({ connection: 'sim:///var/tmp/s', configDir: 'configs' })).toThrow(
-      /config_dir: "configs" is not an absolute path/,
+      expect.objectContaining({
+        option: 'configDir',
+        message: expect.stringMatching(/^configDir: "configs" is not an absolute path/),
+      }),
     );
   });
 
