@@ -299,11 +299,11 @@ const providerSchema = schema({
 type ProviderModel = Model<typeof providerSchema>;
 
 /** The provider attribute each toolstack setting comes from (ConnectOptionError names the setting). */
-const OPTION_PATHS: Record<ConnectOptionError['option'], Path> = {
-  connection: [attrOf<ProviderModel>('connection')],
-  inventory: [attrOf<ProviderModel>('inventory')],
-  configDir: [attrOf<ProviderModel>('config_dir')],
-};
+const OPTION_ATTRIBUTES = {
+  connection: 'connection',
+  inventory: 'inventory',
+  configDir: 'config_dir',
+} as const satisfies Record<ConnectOptionError['option'], keyof ProviderModel>;
 type SshModel = NonNullable<ProviderModel['ssh']>;
 
 function model(config: CtyObject): ProviderModel {
@@ -372,9 +372,8 @@ export const xenProvider: ProviderDefinition<XenClient> = {
       });
     } catch (e) {
       if (e instanceof ConnectOptionError) {
-        const path = OPTION_PATHS[e.option];
-        const name = (path[0] as { attr: string }).attr;
-        throw new DiagnosticError(`Invalid ${name}`, `${name}: ${e.problem}`, path);
+        const name = OPTION_ATTRIBUTES[e.option];
+        throw new DiagnosticError(`Invalid ${name}`, `${name}: ${e.problem}`, [attrOf<ProviderModel>(name)]);
       }
       throw e;
     }
