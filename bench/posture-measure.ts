@@ -10,31 +10,15 @@ import { plannedObjects } from '../provider/resources/posture_objects';
 import { tcbByGuest } from '../provider/policy/tcb';
 import type { CtyObject } from '../provider/protocol/cty/types';
 import type { DomainInfo } from '../provider/xen/model';
+import { domainInfo } from '../test/support/domain-info';
 
 const N = 500;
 const RUNS = 30;
 export const POSTURE_TARGET_MS = 20;
 
+/** Each guest is labelled and boots with pvgrub, as the posture rules ask. */
 function domain(domid: number, name: string, over: Partial<DomainInfo> = {}): DomainInfo {
-  return {
-    domid,
-    name,
-    type: 'pv',
-    driverDomain: false,
-    seclabel: 'system_u:system_r:domU_t',
-    firmware: 'pvgrub64',
-    deviceModel: { stubdomain: false },
-    onPoweroff: 'destroy',
-    onReboot: 'restart',
-    onCrash: 'destroy',
-    nics: [],
-    disks: [],
-    pcidevs: [],
-    vtpms: [],
-    iomem: [],
-    raw: {},
-    ...over,
-  };
+  return domainInfo(domid, name, { seclabel: 'system_u:system_r:domU_t', firmware: 'pvgrub64', ...over });
 }
 
 function liveState(): LiveState {

@@ -10,7 +10,7 @@ import { composeModel } from '../../../provider/policy/compose';
 import { tcbByGuest } from '../../../provider/policy/tcb';
 import { record } from '../../../provider/protocol/cty/types';
 import type { CtyValue } from '../../../provider/protocol/cty/types';
-import type { DomainInfo } from '../../../provider/xen/model';
+import { domainInfo } from '../../support/domain-info';
 import { DEMO_TYPES, disk, dom, host, model, netdd, vif } from './fixtures';
 
 const TYPES = new Set([...DEMO_TYPES, 'vtpmmgr_t', 'vtpm_t']);
@@ -140,40 +140,20 @@ describe('TCB', () => {
   });
 });
 
-function info(domid: number, name: string, over: Partial<DomainInfo> = {}): DomainInfo {
-  return {
-    domid,
-    name,
-    type: 'pv',
-    driverDomain: false,
-    deviceModel: { stubdomain: false },
-    onPoweroff: 'destroy',
-    onReboot: 'restart',
-    onCrash: 'destroy',
-    nics: [],
-    disks: [],
-    pcidevs: [],
-    vtpms: [],
-    iomem: [],
-    raw: {},
-    ...over,
-  };
-}
-
 describe('live and planned vTPM domains', () => {
   test('recognised by their image, or by their wiring when the image is renamed', () => {
     const live = liveObjects(
       [
-        info(0, 'Domain-0'),
-        info(1, 'vtpmmgr', { kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz' }),
-        info(2, 'web-vtpm', {
+        domainInfo(0, 'Domain-0'),
+        domainInfo(1, 'vtpmmgr', { kernel: '/usr/lib/xen/boot/vtpmmgr-stubdom.gz' }),
+        domainInfo(2, 'web-vtpm', {
           kernel: '/usr/lib/xen/boot/vtpm-stubdom.gz',
           vtpms: [{ devid: 0, backendDomname: 'vtpmmgr', uuid: 'u' }],
         }),
-        info(3, 'web', { vtpms: [{ devid: 0, backendDomname: 'web-vtpm' }] }),
-        info(4, 'mgr2', { kernel: '/opt/tpm/mgr.gz' }),
-        info(5, 'v2', { kernel: '/opt/tpm/v.gz', vtpms: [{ devid: 0, backendDomid: 4 }] }),
-        info(6, 'g2', { vtpms: [{ devid: 0, backendDomname: 'v2' }] }),
+        domainInfo(3, 'web', { vtpms: [{ devid: 0, backendDomname: 'web-vtpm' }] }),
+        domainInfo(4, 'mgr2', { kernel: '/opt/tpm/mgr.gz' }),
+        domainInfo(5, 'v2', { kernel: '/opt/tpm/v.gz', vtpms: [{ devid: 0, backendDomid: 4 }] }),
+        domainInfo(6, 'g2', { vtpms: [{ devid: 0, backendDomname: 'v2' }] }),
       ],
       hostFacts({ info: { iommu: true } as never, flask: 'enforcing', domains: [], hostPci: [], assignable: [] }),
     );
