@@ -3,7 +3,7 @@
 
 import { testWithTerraform } from '../support/terraform';
 import type { TerraformWorkspace } from '../support/terraform';
-import { providerRoot, simHost, sshSimHost } from '../support/sim';
+import { domainNames, providerRoot, simHost, sshSimHost } from '../support/sim';
 import { sshdForSuite } from '../support/sshd';
 
 const server = sshdForSuite();
@@ -29,14 +29,7 @@ async function plan(tf: TerraformWorkspace, host: SimHost, body: string) {
 }
 
 function onlyDom0(host: SimHost): void {
-  expect(
-    host
-      .xl('list')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(['Domain-0']);
+  expect(domainNames(host)).toEqual(['Domain-0']);
 }
 
 describe('plan-time checks against the host', () => {

@@ -9,7 +9,7 @@ import type { CtyObject } from '../../provider/protocol/cty/types';
 import { encodeMsgpack } from '../../provider/protocol/cty';
 import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
-import { providerConfig, simHost } from '../support/sim';
+import { domainNames, providerConfig, simHost } from '../support/sim';
 import { eventually } from '../support/eventually';
 import type { SimHost } from '../support/sim';
 
@@ -138,14 +138,7 @@ describe('vTPM manager, vTPM and guest', () => {
     await tf.destroy('xen_domain', web2);
     await tf.destroy('xen_vtpm', vt2);
     await tf.destroy('xen_vtpm_manager', mgrAgain);
-    expect(
-      host
-        .xl('list')
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(/\s+/)[0]),
-    ).toEqual(['Domain-0']);
+    expect(domainNames(host)).toEqual(['Domain-0']);
   });
 
   test('a vTPM whose manager cannot reach a TPM: explained error, the domain handed to Terraform (tainted), not orphaned', async () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { CtyObject } from '../../provider/protocol/cty/types';
 import { DEMO_INVENTORY } from '../../provider/xen/sim/inventory';
 import { DiagnosticsError, TerraformSession } from '../support/lifecycle';
-import { providerConfig, sshSimHost, type SimHost } from '../support/sim';
+import { domainNames, providerConfig, sshSimHost, type SimHost } from '../support/sim';
 import { sshdForSuite, userDir } from '../support/sshd';
 
 jest.setTimeout(120_000);
@@ -197,14 +197,7 @@ test('vTPM over ssh: manager, vTPM and guest created through the restricted dom0
   await tf.destroy('xen_domain', web);
   await tf.destroy('xen_vtpm', vt);
   await tf.destroy('xen_vtpm_manager', mgr);
-  expect(
-    host
-      .xl('list')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(/\s+/)[0]),
-  ).toEqual(['Domain-0']);
+  expect(domainNames(host)).toEqual(['Domain-0']);
   expect(connections(tf)).toBe(1);
 });
 

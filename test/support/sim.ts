@@ -25,6 +25,16 @@ export interface SimHost {
   xlRaw(...args: string[]): { code: number; stdout: string; stderr: string };
 }
 
+/** The names of the domains on the host, as `xl list` shows them (Domain-0 first). */
+export function domainNames(host: SimHost): string[] {
+  return host
+    .xl('list')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/)[0]);
+}
+
 function writeInventory(dir: string, changes?: Record<string, unknown>): string | undefined {
   if (!changes) return undefined;
   const inventory = path.join(dir, 'inventory.json');
